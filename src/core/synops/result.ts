@@ -1,0 +1,73 @@
+import type { ModelFile } from '../model/types';
+
+/**
+ * A measured simulation result for a model, as written next to it in `.synops/results/<model>.sim.json`
+ * by a spiking simulation. SynOps are per sample, attributed to the receiving weight layer.
+ */
+export interface SimulationResultFile {
+  kind: 'synops-simulation';
+  version: 1;
+  /** `modelHash()` of the model the result was measured on; a different hash means the result is stale. */
+  modelHash: string;
+  modelName: string;
+  /** Samples the averages are over. */
+  samples: number;
+  /** What was simulated, in words (data, engine, settings). */
+  source: string;
+  createdAt: string;
+  layers: { name: string; spikesPerSample?: number; synopsPerSample?: number }[];
+  accuracy?: number;
+}
+
+/** Where the result of `path/to/name.snn.json` lives: `path/to/.synops/results/name.sim.json`. */
+export function resultPathFor(modelPath: string): string {
+  const slash = Math.max(modelPath.lastIndexOf('/'), modelPath.lastIndexOf('\\'));
+  const dir = modelPath.slice(0, slash + 1);
+  const base = modelPath.slice(slash + 1).replace(/\.snn\.json$/i, '').replace(/\.json$/i, '');
+  return `${dir}.synops/results/${base}.sim.json`;
+}
+
+/**
+ * A short, stable fingerprint of what determines SynOps: the input and the layers (not the name,
+ * training settings or energy profile). Two FNV-1a 32-bit hashes with different seeds, as 16 hex digits.
+ */
+export function modelHash(model: Pick<ModelFile, 'input' | 'layers'>): string {
+  const text = JSON.stringify({ input: model.input, layers: model.layers });
+  const fnv = (seed: number): string => {
+    let h = seed >>> 0;
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h.toString(16).padStart(8, '0');
+  };
+  return fnv(0x811c9dc5) + fnv(0x050c5d1f);
+}
+
+/** Parses a result file's text; throws an error naming the file and the field on anything malformed. */
+export function parseSimulationResult(text: string, file: string): SimulationResultFile {
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message}); delete it or re-run the simulation`);
+  }
+  const bad = (field: string, want: string): never => {
+    throw new Error(`${file}: "${field}" ${want}; delete the file or re-run the simulation to rewrite it`);
+  };
+  if (v.kind !== 'synops-simulation') bad('kind', 'must be "synops-simulation"');
+  if (v.version !== 1) bad('version', 'must be 1');
+  if (typeof v.modelHash !== 'string') bad('modelHash', 'must be a string');
+  if (typeof v.samples !== 'number' || !(v.samples > 0)) bad('samples', 'must be a positive number');
+  if (!Array.isArray(v.layers)) bad('layers', 'must be an array');
+  (v.layers as unknown[]).forEach((l, i) => {
+    const layer = l as Record<string, unknown>;
+    if (!layer || typeof layer.name !== 'string') bad(`layers[${i}].name`, 'must be a string');
+    for (const f of ['spikesPerSample', 'synopsPerSample']) {
+      if (layer[f] !== undefined && !(typeof layer[f] === 'number' && Number.isFinite(layer[f]) && (layer[f] as number) >= 0)) {
+        bad(`layers[${i}].${f}`, 'must be a non-negative number');
+      }
+    }
+  });
+  return v as unknown as SimulationResultFile;
+}

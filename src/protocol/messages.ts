@@ -1,0 +1,61 @@
+/**
+ * The host ↔ worker protocol over `vscode-jsonrpc` (IPC of a forked Node process). Each message is a
+ * namespace with its literal `method`, its typed request and a note on direction and cancellation.
+ * The first request is always `initialize`; the worker refuses everything else until it has answered it.
+ * Adding an optional field is compatible; anything else bumps PROTOCOL_VERSION.
+ */
+import { ProgressType, RequestType } from 'vscode-jsonrpc';
+import type { AnalyzeResult, ReportOptionsWire } from './report';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Error codes carried in JSON-RPC errors; the host maps them to what the user sees. */
+export enum WorkerErrorCode {
+  /** The request was cancelled: shown to nobody. */
+  Cancelled = -32800,
+  /** Protocol versions differ: the extension and its worker bundle are from different builds. */
+  VersionMismatch = 1001,
+  /** A request came before `initialize`. */
+  NotInitialized = 1002,
+  /** The user's input (model file, data, settings) is wrong: shown with the file to fix. */
+  BadInput = 1003,
+  /** A bug or an unexpected failure: shown with "Show log". */
+  Internal = 1004,
+}
+
+/** Host → worker. Not cancellable. Version handshake; must be the first request. */
+export namespace Initialize {
+  export const method = 'initialize';
+  export interface Params { protocolVersion: number; client: string }
+  export interface Result { protocolVersion: number; workerVersion: string; pid: number; node: string }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Host → worker. Cancellable. Parses, checks and reports on a model file's text. */
+export namespace AnalyzeModel {
+  export const method = 'model/analyze';
+  export interface Params {
+    /** Path of the model file on disk, when it has one: used in messages and to find its simulation result. */
+    path?: string;
+    text: string;
+    options: ReportOptionsWire;
+  }
+  export type Result = AnalyzeResult;
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/**
+ * Host → worker. Cancellable, reports progress. Keeps the worker busy for `busyMs` in small slices and
+ * answers with the round-trip facts; used by "SynOps: Check Worker" to show the worker is responsive and
+ * that progress and cancellation get through.
+ */
+export namespace Ping {
+  export const method = 'worker/ping';
+  export interface Params { busyMs?: number; progressToken?: string }
+  export interface Result { pid: number; uptimeMs: number; slices: number; rssBytes: number }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Progress values sent with `$/progress` for a request's `progressToken`. */
+export interface WorkProgress { message: string; fraction?: number }
+export const workProgress = new ProgressType<WorkProgress>();

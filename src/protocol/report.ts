@@ -1,0 +1,111 @@
+/**
+ * The plain JSON payloads that cross process boundaries: worker → host → webview and notebook outputs.
+ * Type definitions only; the core builds these objects, the host forwards them, the webviews draw them.
+ * Adding an optional field is compatible; renaming or removing one needs a new `reportVersion`.
+ */
+
+/** Zero-based line and character, as editors count them. */
+export interface Position { line: number; character: number }
+export interface Range { start: Position; end: Position }
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface ModelDiagnostic {
+  /** Stable code, e.g. `shape/kernel-too-large`, for filtering and docs. */
+  code: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+}
+
+export interface NeuromorphicProfile {
+  id: string;
+  name: string;
+  kind: 'snn';
+  /** J per synaptic operation (one spike delivered over one connection). */
+  joulesPerSynOp: number;
+  /** J per neuron update, where the source gives one; reported, not added to the SynOp energy. */
+  joulesPerNeuronUpdate?: number;
+  source: string;
+}
+
+export interface AnnProfile {
+  id: string;
+  name: string;
+  kind: 'ann';
+  /** J per multiply-accumulate. */
+  joulesPerMac: number;
+  source: string;
+}
+
+export type EnergyProfile = NeuromorphicProfile | AnnProfile;
+
+import type { InputSpec } from './model';
+
+/** What the SynOps figures of a report rest on. */
+export type SynOpsBasis =
+  | { kind: 'measured'; source: string; samples: number }
+  | { kind: 'estimate'; assumption: string; staleResult?: string };
+
+export interface LayerRow {
+  index: number;
+  name: string;
+  type: string;
+  inShape: number[];
+  outShape: number[];
+  params: number;
+  macs: number;
+  /** Weight layers: the layer that emits the spikes it receives, and the fan-out of one such spike. */
+  emitter?: string;
+  fanoutMax?: number;
+  fanoutMean?: number;
+  /** Weight layers: SynOps per sample received (receiving-layer convention). */
+  synops?: number;
+  /** J per sample by profile id: SynOps × J/SynOp for neuromorphic profiles. */
+  energyJ?: Record<string, number>;
+  /** J per sample by ANN profile id: MACs × J/MAC. */
+  annEnergyJ?: Record<string, number>;
+  range?: Range;
+}
+
+/** The same SynOps attributed to the layer that emits the spikes (the paper's convention). */
+export interface EmitterRow { index: number; name: string; receiver: string; synops: number }
+
+export interface ModelReport {
+  reportVersion: 1;
+  modelName: string;
+  modelHash: string;
+  input: InputSpec;
+  layers: LayerRow[];
+  emitters: EmitterRow[];
+  totals: {
+    params: number;
+    macs: number;
+    synops: number;
+    /** NeuroBench's `Dense`: every connection of every weight layer, for one time step. */
+    denseConnectionsPerStep: number;
+    energyJ: Record<string, number>;
+    annEnergyJ: Record<string, number>;
+  };
+  basis: SynOpsBasis;
+  profiles: EnergyProfile[];
+  profileId: string;
+  annProfileId: string;
+}
+
+
+/** Options of a report that cross the wire (the simulation result is read by the worker from disk). */
+export interface ReportOptionsWire {
+  spikesPerNeuron?: number;
+  inputActivity?: number;
+  userProfiles?: unknown;
+  profileId?: string;
+}
+
+export interface AnalyzeResult {
+  diagnostics: ModelDiagnostic[];
+  layerRanges: Range[];
+  report?: ModelReport;
+  /** Set when a simulation result file exists but cannot be read. */
+  resultError?: string;
+}

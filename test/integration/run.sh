@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# Integration tests in a real VS Code: code-server (VS Code server + web workbench, Node extension host)
+# loads this repository as an Extension Development Host; Playwright drives the workbench in Debian's
+# chromium (test/integration/ui.mjs). Optionally, test/integration/inhost/suite.ts runs inside the
+# extension host (same run() contract as @vscode/test-electron).
+#
+# Usage: bash test/integration/run.sh            (or: npm run test:integration)
+# Environment:
+#   VSCODE_TEST_ROOT   where run folders (logs, screenshots) go; default <repo>/test-artifacts/integration
+#   SYNOPS_TEST_CACHE  where code-server is installed (see scripts/install-test-deps.sh)
+#   SYNOPS_IT_ONLY     comma-separated check names to run (default: all)
+#   SYNOPS_IT_INHOST   0 to skip the in-extension-host suite (default: run it when it exists)
+#   SYNOPS_IT_KEEP     number of old run folders to keep (default 5)
+# The last line printed is always "N passed, M failed".
+set -uo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HERE=$REPO/test/integration
+T_START=$(date +%s)
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+log() { echo "[integration] $*"; }
+fail_early() {  # message: infrastructure failure before any check could run
+  echo "[integration] ERROR: $*" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+}
+
+# ---------------------------------------------------------------- tools
+t0=$(now)
+INSTALL_OUT=$(bash "$REPO/scripts/install-test-deps.sh" 2>&1)
+rc=$?
+echo "$INSTALL_OUT"
+[ $rc -eq 0 ] || fail_early "installing test dependencies failed"
+CS_ENTRY=$(echo "$INSTALL_OUT" | sed -n 's/^code-server entry: //p' | tail -1)
+[ -f "$CS_ENTRY" ] || fail_early "code-server entry point not found"
+log "test dependencies ready in $(secs "$t0" "$(now)") s"
+[ -d "$REPO/node_modules/playwright-core" ] || fail_early "playwright-core missing: run npm ci first"
+
+# ---------------------------------------------------------------- build
+# Build when dist/ is missing, or older than any source file it is built from.
+EXT_MAIN=$REPO/dist/host/extension.js
+need_build=0
+if [ ! -f "$EXT_MAIN" ]; then
+  need_build=1
+elif [ -n "$(cd "$REPO" && find src webview templates media package.json esbuild.mjs -newer "$EXT_MAIN" -type f -print -quit 2>/dev/null)" ]; then
+  need_build=1
+fi
+if [ $need_build = 1 ]; then
+  log "building the extension (npm run build)"
+  t0=$(now)
+  (cd "$REPO" && npm run build) || fail_early "npm run build failed"
+  [ -f "$EXT_MAIN" ] || fail_early "npm run build did not produce dist/host/extension.js"
+  log "build done in $(secs "$t0" "$(now)") s"
+fi
+
+# ---------------------------------------------------------------- run folder
+ROOT=${VSCODE_TEST_ROOT:-$REPO/test-artifacts/integration}
+mkdir -p "$ROOT"
+ROOT=$(cd "$ROOT" && pwd)
+RUN=$ROOT/run-$(date +%Y%m%d-%H%M%S)-$$
+mkdir -p "$RUN"/{ud/User,ext,ws,tmp,xdg/config,xdg/data,xdg/cache,shots}
+ln -sfn "$(basename "$RUN")" "$ROOT/latest"
+# keep only the newest runs
+KEEP=${SYNOPS_IT_KEEP:-5}
+ls -1dt "$ROOT"/run-* 2>/dev/null | tail -n +$((KEEP + 1)) | while read -r old; do rm -rf "$old"; done
+
+export XDG_CONFIG_HOME=$RUN/xdg/config XDG_DATA_HOME=$RUN/xdg/data XDG_CACHE_HOME=$RUN/xdg/cache
+export TMPDIR=$RUN/tmp DONT_PROMPT_WSL_INSTALL=1
+
+cat > "$RUN/ud/User/settings.json" <<'EOF'
+{
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "workbench.welcomePage.walkthroughs.openOnInstall": false,
+  "security.workspace.trust.enabled": false,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "extensions.ignoreRecommendations": true,
+  "chat.disableAIFeatures": true,
+  "git.enabled": false,
+  "git.openRepositoryInParentFolders": "never",
+  "json.schemaDownload.enable": false,
+  "editor.codeLens": true,
+  "editor.minimap.enabled": false,
+  "files.autoSave": "off",
+  "window.restoreWindows": "none"
+}
+EOF
+
+# Fixture workspace: the checked-in files, then the current templates (so the fixtures never go stale),
+# then broken.snn.json re-derived from the current MNIST-DVS template (conv2 kernel 3 -> 40).
+cp -R "$HERE/workspace/." "$RUN/ws/"
+cp "$REPO"/templates/*.snn.json "$RUN/ws/" 2>/dev/null || true
+if [ -f "$REPO/templates/mnist-dvs.snn.json" ]; then
+  node - "$REPO/templates/mnist-dvs.snn.json" "$RUN/ws/broken.snn.json" <<'EOF' || log "warning: could not derive broken.snn.json from the template; using the checked-in fixture"
+const fs = require('node:fs');
+const [src, dst] = process.argv.slice(2);
+const text = fs.readFileSync(src, 'utf8');
+const at = text.search(/"name"\s*:\s*"conv2"/);
+if (at < 0) process.exit(1);
+const start = text.lastIndexOf('{', at), end = text.indexOf('}', at);
+const layer = text.slice(start, end);
+if (!/"kernel"\s*:\s*\d+/.test(layer)) process.exit(1);
+fs.writeFileSync(dst, text.slice(0, start) + layer.replace(/"kernel"\s*:\s*\d+/, '"kernel": 40') + text.slice(end));
+EOF
+fi
+
+# ---------------------------------------------------------------- code-server
+PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+SERVER_PID=
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then
+    kill -- -"$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 -- -"$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 -- -"$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+  fi
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+t0=$(now)
+# setsid: the server gets its own process group, so cleanup can stop the whole tree
+# (extension host, file watcher, pty host, the extension's own child processes).
+setsid node "$CS_ENTRY" \
+  --user-data-dir "$RUN/ud" --extensions-dir "$RUN/ext" \
+  --bind-addr "127.0.0.1:$PORT" --auth none \
+  --disable-telemetry --disable-update-check --disable-workspace-trust \
+  --disable-getting-started-override --ignore-last-opened \
+  "$RUN/ws" > "$RUN/server.log" 2>&1 < /dev/null &
+SERVER_PID=$!
+up=0
+for _ in $(seq 1 600); do
+  if curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz"; then up=1; break; fi
+  kill -0 "$SERVER_PID" 2>/dev/null || break
+  sleep 0.1
+done
+if [ $up != 1 ]; then
+  tail -40 "$RUN/server.log" >&2
+  fail_early "code-server did not come up on port $PORT (log: $RUN/server.log)"
+fi
+log "code-server $(node "$CS_ENTRY" --version 2>/dev/null | head -1) up on 127.0.0.1:$PORT in $(secs "$t0" "$(now)") s"
+
+# The extension under development: this repository, as seen by the server (vscode-remote URI).
+urlencode() { node -e 'process.stdout.write(encodeURIComponent(process.argv[1]))' "$1"; }
+AUTH=127.0.0.1:$PORT
+PAYLOAD="[[\"extensionDevelopmentPath\",\"vscode-remote://$AUTH$REPO\"]]"
+WB_URL="http://$AUTH/?folder=$(urlencode "$RUN/ws")&payload=$(urlencode "$PAYLOAD")"
+
+PASSED=0; FAILED=0
+add_counts() {  # file with "N passed, M failed"
+  local line; line=$(tail -1 "$1" 2>/dev/null)
+  if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    PASSED=$((PASSED + BASH_REMATCH[1])); FAILED=$((FAILED + BASH_REMATCH[2]))
+  else
+    FAILED=$((FAILED + 1))
+  fi
+}
+
+# ---------------------------------------------------------------- UI checks
+t0=$(now)
+cd "$REPO"
+node "$HERE/ui.mjs" --url "$WB_URL" --out "$RUN" --summary "$RUN/ui-summary.txt"
+UI_RC=$?
+add_counts "$RUN/ui-summary.txt"
+log "UI checks: exit $UI_RC in $(secs "$t0" "$(now)") s"
+
+# ---------------------------------------------------------------- in-extension-host suite (optional)
+INHOST_RC=0
+if [ "${SYNOPS_IT_INHOST:-1}" != 0 ] && [ -f "$HERE/inhost/suite.ts" ] && [ -z "${SYNOPS_IT_ONLY:-}" ]; then
+  t0=$(now)
+  mkdir -p "$RUN/inhost"
+  if node "$REPO/node_modules/esbuild/bin/esbuild" "$HERE/inhost/suite.ts" --bundle --platform=node \
+       --format=cjs --target=node20 --external:vscode --outfile="$RUN/inhost/suite.js" --log-level=warning; then
+    PAYLOAD_T="[[\"extensionDevelopmentPath\",\"vscode-remote://$AUTH$REPO\"],[\"extensionTestsPath\",\"vscode-remote://$AUTH$RUN/inhost/suite.js\"]]"
+    node "$HERE/inhost/drive.mjs" --out "$RUN/inhost" --summary "$RUN/inhost-summary.txt" \
+      --url "http://$AUTH/?folder=$(urlencode "$RUN/ws")&payload=$(urlencode "$PAYLOAD_T")"
+    INHOST_RC=$?
+    add_counts "$RUN/inhost-summary.txt"
+  else
+    INHOST_RC=1; FAILED=$((FAILED + 1))
+    log "in-host suite did not compile"
+  fi
+  log "in-host suite: exit $INHOST_RC in $(secs "$t0" "$(now)") s"
+fi
+
+cleanup
+log "total $(( $(date +%s) - T_START )) s"
+log "run folder (screenshots, server.log, VS Code logs in ud/logs): $RUN"
+RC=0
+[ $UI_RC -eq 0 ] && [ $INHOST_RC -eq 0 ] && [ $FAILED -eq 0 ] || RC=1
+echo "$PASSED passed, $FAILED failed"
+exit $RC
