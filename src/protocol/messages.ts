@@ -9,6 +9,9 @@ import type { AnalyzeResult, ReportOptionsWire } from './report';
 
 export const PROTOCOL_VERSION = 1;
 
+/** Every cancellable request may carry a token under which the worker sends `$/progress`. */
+export interface WorkDoneParams { progressToken?: string }
+
 /** Error codes carried in JSON-RPC errors; the host maps them to what the user sees. */
 export enum WorkerErrorCode {
   /** The request was cancelled: shown to nobody. */
@@ -34,7 +37,7 @@ export namespace Initialize {
 /** Host → worker. Cancellable. Parses, checks and reports on a model file's text. */
 export namespace AnalyzeModel {
   export const method = 'model/analyze';
-  export interface Params {
+  export interface Params extends WorkDoneParams {
     /** Path of the model file on disk, when it has one: used in messages and to find its simulation result. */
     path?: string;
     text: string;
@@ -51,7 +54,7 @@ export namespace AnalyzeModel {
  */
 export namespace Ping {
   export const method = 'worker/ping';
-  export interface Params { busyMs?: number; progressToken?: string }
+  export interface Params extends WorkDoneParams { busyMs?: number }
   export interface Result { pid: number; uptimeMs: number; slices: number; rssBytes: number }
   export const type = new RequestType<Params, Result, void>(method);
 }

@@ -1,0 +1,67 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { analyzeModelText } from '../core/report';
+import { parseSimulationResult, resultPathFor, type SimulationResultFile } from '../core/synops/result';
+import type { AnalyzeModel, Ping, WorkProgress } from '../protocol/messages';
+
+/** Thrown for anything the user has to fix (bad settings, unreadable file): mapped to `BadInput`. */
+export class BadInputError extends Error {}
+
+/** What a handler gets besides its params: cancellation and a way to report progress. */
+export interface HandlerContext {
+  signal: AbortSignal;
+  progress: (p: WorkProgress) => void;
+}
+
+/** Lets the event loop run, so a `$/cancelRequest` that arrived in the meantime is seen. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new DOMException('cancelled', 'AbortError');
+}
+
+/** Reads the model's simulation result if one exists; an unreadable one is reported, not fatal. */
+function readResult(modelPath: string | undefined): { result?: SimulationResultFile; error?: string } {
+  if (!modelPath) return {};
+  const file = resultPathFor(modelPath);
+  if (!existsSync(file)) return {};
+  try {
+    return { result: parseSimulationResult(readFileSync(file, 'utf8'), file) };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+export async function analyzeModel(params: AnalyzeModel.Params, ctx: HandlerContext): Promise<AnalyzeModel.Result> {
+  throwIfAborted(ctx.signal);
+  const { result, error } = readResult(params.path);
+  let out: AnalyzeModel.Result;
+  try {
+    out = analyzeModelText(params.text, params.path ?? 'model file', { ...params.options, result });
+  } catch (e) {
+    // mergeProfiles throws on malformed user profiles: that is a settings problem the user fixes.
+    if (/synops\.energyProfiles/.test((e as Error).message)) throw new BadInputError((e as Error).message);
+    throw e;
+  }
+  return error ? { ...out, resultError: error } : out;
+}
+
+const started = Date.now();
+
+export async function ping(params: Ping.Params, ctx: HandlerContext): Promise<Ping.Result> {
+  const busyMs = Math.max(0, Math.min(params.busyMs ?? 0, 60_000));
+  const sliceMs = 20;
+  const end = Date.now() + busyMs;
+  let slices = 0;
+  while (Date.now() < end) {
+    // Busy work in short slices; between slices the event loop delivers cancellation.
+    const sliceEnd = Math.min(end, Date.now() + sliceMs);
+    while (Date.now() < sliceEnd) { /* spin: stands for a slice of real computation */ }
+    slices++;
+    ctx.progress({ message: `busy ${slices * sliceMs} of ${busyMs} ms`, fraction: Math.min(1, (slices * sliceMs) / Math.max(busyMs, 1)) });
+    await yieldToEventLoop();
+    throwIfAborted(ctx.signal);
+  }
+  return { pid: process.pid, uptimeMs: Date.now() - started, slices, rssBytes: process.memoryUsage().rss };
+}

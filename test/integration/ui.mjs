@@ -1,0 +1,405 @@
+// UI checks for SynOps Studio in a real VS Code workbench (code-server), driven with Playwright and
+// Debian's chromium. Started by test/integration/run.sh, which serves the workbench with this repository
+// loaded as an Extension Development Host and a fixture workspace open.
+//
+// Usage: node test/integration/ui.mjs --url <workbench url> --out <run folder> [--summary <file>] [--only a,b]
+// Each check is a named async function; a failing check is reported, screenshotted as <check>-error.png in
+// the run folder, and the next check runs. The last line printed is "N passed, M failed".
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values: opts } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    out: { type: 'string' },
+    summary: { type: 'string' },
+    only: { type: 'string', default: process.env.SYNOPS_IT_ONLY || '' },
+  },
+});
+if (!opts.url || !opts.out) {
+  console.error('usage: node ui.mjs --url <workbench url> --out <run folder> [--summary <file>]');
+  process.exit(2);
+}
+const OUT = path.resolve(opts.out);
+fs.mkdirSync(OUT, { recursive: true });
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+const t0 = Date.now();
+const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s]`, ...a);
+const consoleLog = fs.createWriteStream(path.join(OUT, 'browser-console.log'));
+
+// ------------------------------------------------------------------ expectations (the extension's contract)
+const MNIST = 'mnist-dvs.snn.json';
+const BROKEN = 'broken.snn.json';
+const MNIST_MODEL_NAME = 'MNIST-DVS CNN (Sorbaro et al. 2020)';
+const CIFAR_TEMPLATE = 'CIFAR-10 All-ConvNet';
+const CMD = {
+  newModel: 'SynOps: New Model from Template',
+  energyReport: 'SynOps: Show Energy Report',
+  checkWorker: 'SynOps: Check Worker',
+};
+const EXPECTED_MACS = { conv1: '276,768', conv2: '726,624', conv3: '186,624', fc: '4,320' };
+
+// ------------------------------------------------------------------ browser
+const profileDir = path.join(OUT, 'chromium-profile');
+fs.rmSync(profileDir, { recursive: true, force: true });
+fs.mkdirSync(path.join(profileDir, 'Default'), { recursive: true });
+// Allow third-party storage so webview service workers are never refused (webview iframes are another origin).
+fs.writeFileSync(path.join(profileDir, 'Default', 'Preferences'),
+  JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
+const context = await chromium.launchPersistentContext(profileDir, {
+  executablePath: CHROMIUM,
+  // Debian's chromium writes "Crash Reports" under $XDG_CONFIG_HOME even with a profile dir: keep it inside.
+  env: { ...process.env, XDG_CONFIG_HOME: path.join(profileDir, 'xdg-config') },
+  headless: !process.env.HEADED,
+  viewport: { width: 1400, height: 900 },
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--disable-dev-shm-usage'],
+});
+const page = context.pages()[0] ?? await context.newPage();
+page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
+page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${String(e?.stack || e)}\n`));
+
+// ------------------------------------------------------------------ helpers
+const sleep = (ms) => page.waitForTimeout(ms);
+const norm = (s) => String(s ?? '').replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' ').trim();
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `num` appears in `text` as a whole number (not part of a longer one). */
+const hasNumber = (text, num) => new RegExp(`(^|[^\\d,.])${escapeRe(num)}($|[^\\d,])`).test(norm(text));
+const parseNumber = (s) => {
+  const m = norm(s).replace(/,/g, '').match(/-?\d+(\.\d+)?(e[-+]?\d+)?/i);
+  return m ? Number(m[0]) : NaN;
+};
+function assert(cond, message) { if (!cond) throw new Error(message); }
+
+async function poll(fn, { timeout = 30000, interval = 250, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) { last = e; }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}` +
+        (last instanceof Error ? ` (last error: ${last.message})` : ''));
+    }
+    await sleep(interval);
+  }
+}
+
+const quickInput = page.locator('.quick-input-widget');
+const quickInputBox = page.locator('.quick-input-widget .quick-input-box input');
+const quickRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+
+async function closeOverlays() {
+  for (let i = 0; i < 3; i++) {
+    if (!(await quickInput.isVisible().catch(() => false))) break;
+    await page.keyboard.press('Escape');
+    await sleep(100);
+  }
+}
+
+let extensionMissing = false;
+
+/** Run a command by its palette title. The palette snapshots the command list when it opens, so while the
+ *  extension's contributions are not registered yet, close it and try again. */
+async function runCommand(title, { timeout = extensionMissing ? 5000 : 90000 } = {}) {
+  const deadline = Date.now() + timeout;
+  const label = new RegExp(`^${escapeRe(title)}$`);
+  for (;;) {
+    await closeOverlays();
+    await page.keyboard.press('F1');
+    await quickInputBox.waitFor({ state: 'visible', timeout: 15000 });
+    await quickInputBox.fill('>' + title);
+    const row = quickRows.filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: 3000 });
+      await row.click();
+      await quickInput.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`command "${title}" not found in the command palette`);
+    }
+  }
+}
+
+/** Quick Open (Ctrl+P) a workspace file by name and wait until its editor tab is active. */
+async function openFile(name) {
+  await closeOverlays();
+  const row = quickRows.filter({ hasText: name }).first();
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    await quickInputBox.waitFor({ state: 'visible', timeout: 15000 });
+    await quickInputBox.fill(name);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 10000 }); // file search index may still be warming up
+      break;
+    } catch (e) {
+      if (attempt >= 5) throw new Error(`Quick Open did not find ${name}`);
+      await closeOverlays();
+    }
+  }
+  await page.keyboard.press('Enter');
+  await page.locator('.editor-group-container.active .tab.active', { hasText: name })
+    .waitFor({ timeout: 15000 });
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines')
+    .first().waitFor({ timeout: 15000 });
+}
+
+/** Texts of the code lenses currently rendered (monaco only renders lenses for visible lines). */
+async function codeLensTexts() {
+  return (await page.locator('.editor-group-container.active .monaco-editor .codelens-decoration').allInnerTexts())
+    .map(norm).filter(Boolean);
+}
+
+/** Text of the visible lines of the active editor. */
+async function activeEditorText() {
+  const lines = await page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line')
+    .allInnerTexts();
+  return lines.map((l) => l.replace(/\u00a0/g, ' ')).join('\n');
+}
+
+/** A webview's content lives in iframe.webview -> iframe#active-frame; search every frame for the selector. */
+async function frameWith(selector, timeout = 60000) {
+  return poll(async () => {
+    for (const f of page.frames()) {
+      if (await f.locator(selector).count().catch(() => 0)) return f;
+    }
+    return null;
+  }, { timeout, what: `a frame containing ${selector}` });
+}
+
+async function visibleToasts() {
+  return (await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).map(norm);
+}
+
+async function screenshot(name) {
+  await page.screenshot({ path: path.join(OUT, name) }).catch((e) => log('screenshot failed:', e.message));
+}
+
+// ------------------------------------------------------------------ checks
+async function extensionCommandsRegistered() {
+  // The dev-host payload is honoured when the extension's contributed commands are in the palette.
+  const titles = Object.values(CMD);
+  await poll(async () => {
+    await closeOverlays();
+    await page.keyboard.press('F1');
+    await quickInputBox.waitFor({ state: 'visible', timeout: 15000 });
+    await quickInputBox.fill('>SynOps:');
+    await sleep(500);
+    const labels = (await quickRows.locator('.label-name').allInnerTexts()).map(norm);
+    return titles.every((t) => labels.includes(t));
+  }, { timeout: 60000, interval: 1000, what: `commands ${titles.join(', ')} in the palette` });
+  await closeOverlays();
+}
+
+async function codeLensesMnist() {
+  await openFile(MNIST);
+  const lenses = await poll(async () => {
+    const t = await codeLensTexts();
+    return t.some((l) => l.startsWith('Total:')) && t.some((l) => l.startsWith('conv1')) ? t : null;
+  }, { timeout: 60000, what: 'SynOps code lenses (Total:, conv1)' });
+  log('code lenses:', JSON.stringify(lenses));
+  const lens = (prefix) => lenses.find((l) => l.startsWith(prefix + ' ') || l.startsWith(prefix + '\u00b7')) ?? '';
+  const total = lenses.find((l) => l.startsWith('Total:'));
+  assert(lens('conv1').includes('276,768 MACs'), `conv1 lens lacks "276,768 MACs": ${lens('conv1')}`);
+  assert(total.includes('6,552 params'), `Total lens lacks "6,552 params": ${total}`);
+  assert(total.startsWith('Total: 6,552 params · 1,194,336 MACs'),
+    `Total lens does not start "Total: 6,552 params · 1,194,336 MACs": ${total}`);
+  for (const [layer, macs] of Object.entries(EXPECTED_MACS)) {
+    assert(lens(layer).includes(`${macs} MACs`), `${layer} lens lacks "${macs} MACs": ${lens(layer) || '(none)'}`);
+  }
+  // The conv1 lens sits directly above the line that declares conv1.
+  const lensBox = await page.locator('.editor-group-container.active .codelens-decoration', { hasText: /^conv1/ })
+    .first().boundingBox();
+  const lineBox = await page.locator('.editor-group-container.active .view-line', { hasText: '"conv1"' })
+    .first().boundingBox();
+  assert(lensBox && lineBox && lensBox.y < lineBox.y && lineBox.y - lensBox.y < 3 * lineBox.height,
+    `conv1 lens is not just above the conv1 line (lens ${JSON.stringify(lensBox)}, line ${JSON.stringify(lineBox)})`);
+}
+
+async function selectProfile(frame, pattern) {
+  const sel = frame.locator('#profile-select');
+  const tag = await sel.evaluate((el) => el.tagName.toLowerCase());
+  if (tag === 'select') {
+    const options = await sel.locator('option').evaluateAll((os) => os.map((o) => ({ v: o.value, t: o.textContent })));
+    const opt = options.find((o) => pattern.test(o.t));
+    assert(opt, `no #profile-select option matches ${pattern}: ${JSON.stringify(options)}`);
+    await sel.selectOption(opt.v);
+    return opt.t.trim();
+  }
+  // vscode-dropdown (webview-ui-toolkit): open it, click the option.
+  const option = frame.locator('#profile-select vscode-option', { hasText: pattern }).first();
+  assert(await option.count(), `no #profile-select option matches ${pattern}`);
+  await sel.click();
+  await option.click();
+  return norm(await option.innerText());
+}
+
+let reportFrame = null;
+
+async function energyReport() {
+  try {
+    await openFile(MNIST);
+    await runCommand(CMD.energyReport);
+    const tab = page.locator('.tab', { hasText: `SynOps Energy Report: ${MNIST_MODEL_NAME}` });
+    await tab.first().waitFor({ timeout: 30000 }).catch(() => {
+      throw new Error(`no editor tab titled "SynOps Energy Report: ${MNIST_MODEL_NAME}"`);
+    });
+    const frame = reportFrame = await frameWith('#layer-table');
+    const cell = (layer, col) => frame.locator(`#layer-table tr[data-layer="${layer}"] td[data-col="${col}"]`);
+    const conv2Macs = await poll(async () => norm(await cell('conv2', 'macs').innerText({ timeout: 1000 })),
+      { timeout: 30000, what: 'conv2 macs cell' });
+    assert(hasNumber(conv2Macs, '726,624'), `conv2 macs cell is "${conv2Macs}", expected 726,624`);
+    const modelName = norm(await frame.locator('#model-name').innerText());
+    assert(modelName.includes('MNIST-DVS'), `#model-name is "${modelName}"`);
+    const totalParams = norm(await frame.locator('#total-params').innerText());
+    assert(hasNumber(totalParams, '6,552'), `#total-params is "${totalParams}", expected 6,552`);
+    const totalMacs = norm(await frame.locator('#total-macs').innerText());
+    assert(hasNumber(totalMacs, '1,194,336'), `#total-macs is "${totalMacs}", expected 1,194,336`);
+    const totalSynops = norm(await frame.locator('#total-synops').innerText());
+    assert(parseNumber(totalSynops) > 0, `#total-synops is "${totalSynops}", expected a positive number`);
+    for (const col of ['params', 'macs', 'fanout', 'synops', 'energy', 'ann-energy']) {
+      assert(await cell('conv1', col).count(), `conv1 row has no td[data-col="${col}"]`);
+    }
+
+    const energyBefore = norm(await cell('conv1', 'energy').innerText());
+    const picked = await selectProfile(frame, /loihi/i);
+    const energyAfter = await poll(async () => {
+      const t = norm(await cell('conv1', 'energy').innerText());
+      return t !== energyBefore ? t : null;
+    }, { timeout: 15000, what: `conv1 energy cell to change from "${energyBefore}" after picking ${picked}` });
+    log(`conv1 energy: "${energyBefore}" -> "${energyAfter}" (${picked}); total synops ${totalSynops}`);
+  } finally {
+    await screenshot('energy-report-panel.png');
+  }
+}
+
+async function energyReportChart() {
+  const frame = reportFrame ?? await frameWith('#synops-chart', extensionMissing ? 2000 : 30000);
+  await frame.locator('#synops-chart .main-svg').first().waitFor({ timeout: 30000 })
+    .catch(() => { throw new Error('#synops-chart has no plotly .main-svg'); });
+}
+
+async function diagnosticsBrokenModel() {
+  await openFile(BROKEN);
+  await page.keyboard.press('Control+Shift+M'); // View: Toggle Problems (Errors, Warnings, Infos)
+  const panel = page.locator('.markers-panel');
+  await panel.first().waitFor({ state: 'visible', timeout: 5000 }).catch(async () => {
+    await runCommand('View: Focus Problems (Errors, Warnings, Infos)', { timeout: 15000 });
+    await panel.first().waitFor({ state: 'visible', timeout: 10000 });
+  });
+  const rows = page.locator('.markers-panel .monaco-list-row');
+  const entry = await poll(async () => {
+    const texts = (await rows.allInnerTexts()).map(norm);
+    return texts.find((t) => /conv2/.test(t) && /kernel/i.test(t));
+  }, { timeout: 60000, what: 'a Problems entry mentioning conv2 and kernel' }).catch(async (e) => {
+    const texts = (await rows.allInnerTexts()).map(norm);
+    throw new Error(`${e.message}; Problems rows: ${JSON.stringify(texts)}`);
+  });
+  log('problem:', entry);
+  // The error squiggle is on the conv2 line of the editor.
+  const squiggleLine = await poll(async () => page.evaluate(() => {
+    const editor = document.querySelector('.editor-group-container.active .monaco-editor');
+    const sq = editor?.querySelector('.view-overlays .squiggly-error');
+    if (!sq) return null;
+    const top = sq.parentElement.style.top;
+    const line = [...editor.querySelectorAll('.view-lines .view-line')].find((l) => l.style.top === top);
+    return line ? line.textContent.replace(/\u00a0/g, ' ') : null;
+  }), { timeout: 15000, what: 'an error squiggle in the editor' });
+  assert(/"conv2"/.test(squiggleLine), `error squiggle is not on the conv2 layer line: ${squiggleLine}`);
+}
+
+async function checkWorker() {
+  await runCommand(CMD.checkWorker);
+  const toast = page.locator('.notifications-toasts .notification-list-item-message', { hasText: /^SynOps worker OK/ });
+  await toast.first().waitFor({ timeout: 60000 }).catch(async () => {
+    throw new Error(`no "SynOps worker OK" notification; visible: ${JSON.stringify(await visibleToasts())}`);
+  });
+  log('worker:', norm(await toast.first().innerText()));
+}
+
+async function newModelFromTemplate() {
+  await runCommand(CMD.newModel);
+  const pick = quickRows.filter({ hasText: CIFAR_TEMPLATE }).first();
+  await pick.waitFor({ state: 'visible', timeout: 30000 });
+  const items = (await quickRows.locator('.label-name').allInnerTexts()).map(norm);
+  assert(items.includes(MNIST_MODEL_NAME), `template quick pick lacks "${MNIST_MODEL_NAME}": ${JSON.stringify(items)}`);
+  await pick.click();
+  await poll(async () => (await activeEditorText()).includes('"outChannels": 96'),
+    { timeout: 30000, what: 'an editor with "outChannels": 96' });
+  const tabLabel = norm(await page.locator('.editor-group-container.active .tab.active').first().innerText());
+  log('new model editor tab:', tabLabel);
+}
+
+const checks = [
+  ['extension-commands', extensionCommandsRegistered],
+  ['codelens-mnist', codeLensesMnist],
+  ['energy-report', energyReport],
+  ['energy-report-chart', energyReportChart],
+  ['diagnostics-broken-model', diagnosticsBrokenModel],
+  ['check-worker', checkWorker],
+  ['new-model-from-template', newModelFromTemplate],
+];
+
+// ------------------------------------------------------------------ run
+const results = [];
+const only = opts.only ? new Set(opts.only.split(',').map((s) => s.trim()).filter(Boolean)) : null;
+let setupError = null;
+try {
+  await page.goto(opts.url, { waitUntil: 'domcontentloaded', timeout: 60000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+  await page.locator('.statusbar').waitFor({ timeout: 60000 });
+  log('workbench loaded');
+} catch (e) {
+  setupError = e;
+  log('workbench did not load:', e.message);
+  await screenshot('workbench-error.png');
+}
+
+for (const [name, fn] of checks) {
+  if (only && !only.has(name)) continue;
+  const started = Date.now();
+  let error = setupError;
+  if (!error) {
+    try {
+      await closeOverlays();
+      await Promise.race([
+        fn(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('check timed out after 180 s')), 180000)),
+      ]);
+    } catch (e) {
+      error = e;
+    }
+  }
+  const secs = (Date.now() - started) / 1000;
+  results.push({ name, ok: !error, secs, error: error && String(error.message || error).split('\n')[0] });
+  if (error) {
+    log(`FAIL ${name} (${secs.toFixed(1)} s): ${results.at(-1).error}`);
+    if (!setupError) await screenshot(`${name}-error.png`);
+    if (name === 'extension-commands') extensionMissing = true; // later checks fail fast
+  } else {
+    log(`PASS ${name} (${secs.toFixed(1)} s)`);
+  }
+}
+
+if (!setupError) await screenshot('final.png');
+await context.close().catch(() => {});
+consoleLog.end();
+fs.rmSync(profileDir, { recursive: true, force: true });
+
+console.log('');
+for (const r of results) {
+  console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(26)} ${r.secs.toFixed(1).padStart(6)} s${r.ok ? '' : '  ' + r.error}`);
+}
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+const summary = `${passed} passed, ${failed} failed`;
+if (opts.summary) fs.writeFileSync(opts.summary, summary + '\n');
+console.log(`ui checks took ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${OUT}`);
+console.log(summary);
+process.exit(failed || !results.length ? 1 : 0);

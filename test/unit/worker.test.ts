@@ -1,0 +1,117 @@
+// The worker over a real forked process: handshake, a request, progress, cancellation, a crash and restart.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as esbuild from 'esbuild';
+// The same bundle settings `npm run build` uses.
+import { bundles } from '../../bundles.mjs';
+import { WorkerClient, WorkerError, type WorkerState } from '../../src/host/worker/client';
+import { AnalyzeModel, Ping, WorkerErrorCode } from '../../src/protocol/messages';
+
+const outDir = mkdtempSync(join(tmpdir(), 'synops-worker-test-'));
+const workerPath = join(outDir, 'worker.js');
+const template = readFileSync(join(__dirname, '..', '..', 'templates', 'mnist-dvs.snn.json'), 'utf8');
+
+function makeClient(states: WorkerState[] = [], crashes: unknown[] = []): WorkerClient {
+  return new WorkerClient({
+    workerPath,
+    log: () => undefined,
+    onState: (s) => states.push(s),
+    onCrash: (c) => crashes.push(c),
+    backoffMs: [50, 100],
+    client: 'worker.test',
+  });
+}
+
+async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('worker process', () => {
+  before(async () => {
+    // The real worker bundle, built the way `npm run build` builds it.
+    const worker = bundles.find((b) => b.outfile === 'dist/worker/main.js');
+    await esbuild.build({ ...worker, outfile: workerPath, sourcemap: false, logLevel: 'error' });
+  });
+
+  const clients: WorkerClient[] = [];
+  after(() => clients.forEach((c) => c.dispose()));
+
+  it('answers the handshake and analyses a model file', async () => {
+    const client = makeClient();
+    clients.push(client);
+    const hello = await client.start();
+    assert.equal(hello.protocolVersion, 1);
+    assert.notEqual(hello.pid, process.pid, 'the worker is another process');
+    const out = await client.request(AnalyzeModel.type, { text: template, options: {} });
+    // conv1: 62·62 positions × 8 out × 9 taps × 1 in = 276,768 MACs
+    assert.equal(out.report?.layers.find((l) => l.name === 'conv1')?.macs, 276_768);
+    assert.equal(out.report?.totals.params, 6_552);
+  });
+
+  it('reports a broken model as diagnostics, not as an error', async () => {
+    const client = makeClient();
+    clients.push(client);
+    const broken = template.replace('"name": "conv2", "outChannels": 12, "kernel": 3', '"name": "conv2", "outChannels": 12, "kernel": 40');
+    const out = await client.request(AnalyzeModel.type, { text: broken, options: {} });
+    assert.equal(out.report, undefined);
+    const err = out.diagnostics.find((d) => d.severity === 'error');
+    assert.match(err?.message ?? '', /conv2.*kernel 40×40 is larger than its 31×31 input/);
+  });
+
+  it('sends progress and stops a request when it is cancelled', async () => {
+    const client = makeClient();
+    clients.push(client);
+    await client.start();
+    const progress: string[] = [];
+    const abort = new AbortController();
+    const pending = client.request(Ping.type, { busyMs: 30_000 }, {
+      signal: abort.signal,
+      onProgress: (p) => { progress.push(p.message); if (progress.length === 3) abort.abort(); },
+    });
+    await assert.rejects(pending, (e: unknown) => e instanceof WorkerError && e.code === WorkerErrorCode.Cancelled);
+    assert.ok(progress.length >= 3, `progress seen: ${progress.length}`);
+    // The worker is free again right away: a 30 s job did not keep it busy.
+    const pong = await client.request(Ping.type, {});
+    assert.equal(pong.slices, 0);
+  });
+
+  it('restarts a crashed worker with backoff and keeps serving', async () => {
+    const states: WorkerState[] = [];
+    const crashes: { signal: string | null; restartInMs?: number }[] = [];
+    const client = makeClient(states, crashes);
+    clients.push(client);
+    const first = await client.start();
+    process.kill(first.pid, 'SIGKILL');
+    await waitFor(() => crashes.length === 1);
+    assert.equal(crashes[0].signal, 'SIGKILL');
+    assert.equal(crashes[0].restartInMs, 50);
+    const pong = await client.request(Ping.type, {});
+    assert.notEqual(pong.pid, first.pid, 'a new worker process answers');
+    assert.deepEqual(states.slice(0, 2), ['starting', 'ready']);
+    assert.ok(states.includes('restarting'));
+    assert.equal(client.currentState, 'ready');
+  });
+
+  it('gives up after the last backoff step and says so', async () => {
+    const crashes: { restartInMs?: number }[] = [];
+    const states: WorkerState[] = [];
+    const client = makeClient(states, crashes);
+    clients.push(client);
+    for (let i = 0; i < 3; i++) {
+      await client.request(Ping.type, {}).catch(() => undefined);
+      const pid = client.pid;
+      if (pid) process.kill(pid, 'SIGKILL');
+      await waitFor(() => crashes.length === i + 1);
+    }
+    assert.deepEqual(crashes.map((c) => c.restartInMs), [50, 100, undefined]);
+    assert.equal(client.currentState, 'failed');
+    await assert.rejects(client.request(Ping.type, {}), /keeps crashing/);
+  });
+});
