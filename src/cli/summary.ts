@@ -1,7 +1,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { analyzeModelText, type ModelReport } from '../core/report';
 import { parseSimulationResult, resultPathFor } from '../core/synops/result';
-import { fmtInt, fmtJoules, table } from './format';
+import { fmtInt, fmtJoules } from '../protocol/format';
+import { table } from './table';
 
 /** Renders a model report as the `synops summary` table. */
 export function renderSummary(report: ModelReport): string {

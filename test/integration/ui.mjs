@@ -150,10 +150,14 @@ async function openFile(name) {
     .first().waitFor({ timeout: 15000 });
 }
 
-/** Texts of the code lenses currently rendered (monaco only renders lenses for visible lines). */
+/** Texts of the code lenses currently rendered in the active editor, one entry per lens.
+ *  Monaco (VS Code 1.100) renders the lenses of one line as a content widget
+ *  <span class="codelens-decoration"><a>lens with command</a><span>&nbsp;|&nbsp;</span><span>lens without</span></span>
+ *  inside .contentWidgets, and only for lines in (or near) the viewport. */
 async function codeLensTexts() {
-  return (await page.locator('.editor-group-container.active .monaco-editor .codelens-decoration').allInnerTexts())
-    .map(norm).filter(Boolean);
+  const perLine = await page.locator('.editor-group-container.active .monaco-editor .codelens-decoration')
+    .evaluateAll((els) => els.map((el) => [...el.children].map((c) => c.textContent)));
+  return perLine.flat().map(norm).filter((t) => t && t !== '|');
 }
 
 /** Text of the visible lines of the active editor. */
@@ -293,15 +297,20 @@ async function diagnosticsBrokenModel() {
     await runCommand('View: Focus Problems (Errors, Warnings, Infos)', { timeout: 15000 });
     await panel.first().waitFor({ state: 'visible', timeout: 10000 });
   });
-  const rows = page.locator('.markers-panel .monaco-list-row');
-  const entry = await poll(async () => {
-    const texts = (await rows.allInnerTexts()).map(norm);
-    return texts.find((t) => /conv2/.test(t) && /kernel/i.test(t));
-  }, { timeout: 60000, what: 'a Problems entry mentioning conv2 and kernel' }).catch(async (e) => {
-    const texts = (await rows.allInnerTexts()).map(norm);
-    throw new Error(`${e.message}; Problems rows: ${JSON.stringify(texts)}`);
+  // Problems rows (a tree): .monaco-list-row > ... .marker-icon.error + .marker-message-details-container >
+  // .marker-message (text) + .marker-line ("[Ln 11, Col 5]"); the row's aria-label is "Error: <message> at line ...".
+  const problemRows = () => page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) => rows.map((r) => ({
+    message: r.querySelector('.marker-message')?.textContent ?? '',
+    where: r.querySelector('.marker-line')?.textContent ?? '',
+    error: !!r.querySelector('.marker-icon.error'),
+    label: r.getAttribute('aria-label') ?? '',
+  })).filter((r) => r.message));
+  const entry = await poll(async () => (await problemRows()).find((r) => /conv2/.test(r.message) && /kernel/i.test(r.message)),
+    { timeout: 60000, what: 'a Problems entry mentioning conv2 and kernel' }).catch(async (e) => {
+    throw new Error(`${e.message}; Problems rows: ${JSON.stringify(await problemRows().catch(() => []))}`);
   });
-  log('problem:', entry);
+  log('problem:', entry.label);
+  assert(entry.error, `the conv2 problem is not an error: ${entry.label}`);
   // The error squiggle is on the conv2 line of the editor.
   const squiggleLine = await poll(async () => page.evaluate(() => {
     const editor = document.querySelector('.editor-group-container.active .monaco-editor');

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
 // The same bundle settings `npm run build` uses.
 import { bundles } from '../../bundles.mjs';
-import { WorkerClient, WorkerError, type WorkerState } from '../../src/host/worker/client';
+import { WorkerClient, WorkerError, type WorkerState } from '../../src/host/workerProcess/client';
 import { AnalyzeModel, Ping, WorkerErrorCode } from '../../src/protocol/messages';
 
 const outDir = mkdtempSync(join(tmpdir(), 'synops-worker-test-'));

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The whole test suite, as the README's test command and CI run it:
+# lint and types, build, unit tests (node:test), the report view in a real browser, and the extension in
+# a real VS Code (code-server + Playwright). Installs what the browser and VS Code tests need first.
+# Ends with one line "tests: N passed, M failed" counting every test of every stage.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+passed=0; failed=0; status=0
+log=$(mktemp)
+
+stage() { echo; echo "=== $1"; }
+# Runs node:test files with the TAP reporter and adds their counts to the totals.
+node_tests() {
+  node --import tsx --test --test-reporter=tap "$@" | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  passed=$((passed + $(grep -E '^# pass ' "$log" | awk '{s+=$3} END {print s+0}')))
+  failed=$((failed + $(grep -E '^# fail ' "$log" | awk '{s+=$3} END {print s+0}')))
+  [ "$rc" -eq 0 ] || status=1
+}
+
+stage "install test dependencies (Debian chromium, code-server)"
+bash scripts/install-test-deps.sh || { echo "test dependencies could not be installed"; exit 1; }
+
+stage "lint and types"
+npm run --silent lint && npm run --silent typecheck || { echo "lint or typecheck failed"; failed=$((failed + 1)); status=1; }
+
+stage "build"
+npm run --silent build || { echo "tests: $passed passed, $((failed + 1)) failed"; exit 1; }
+
+stage "unit tests"
+node_tests test/unit/*.test.ts
+
+stage "report view in a real browser"
+node_tests test/webview/*.test.ts
+
+stage "extension in a real VS Code"
+bash test/integration/run.sh | tee "$log"
+rc=${PIPESTATUS[0]}
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+passed=$((passed + $(echo "$line" | awk '{print $1+0}')))
+failed=$((failed + $(echo "$line" | awk '{print $3+0}')))
+[ "$rc" -eq 0 ] || status=1
+[ -n "$line" ] || { echo "integration run printed no result line"; failed=$((failed + 1)); status=1; }
+
+rm -f "$log"
+echo
+echo "tests: $passed passed, $failed failed"
+exit $status

@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import { fmtInt, fmtJoules } from '../../protocol/format';
+import type { LayerRow, ModelReport } from '../../protocol/report';
+import type { ModelService } from './service';
+
+/** Words for where the SynOps figures come from, for every lens tooltip. */
+function basisText(report: ModelReport): string {
+  const b = report.basis;
+  return b.kind === 'measured'
+    ? `SynOps measured: ${b.source} (${b.samples} samples).`
+    : `${b.assumption}${b.staleResult ? ` ${b.staleResult}` : ''}`;
+}
+
+function synopsText(report: ModelReport, synops: number, energy: number | undefined): string {
+  const approx = report.basis.kind === 'measured' ? '' : '~';
+  const e = energy === undefined ? '' : ` · ${approx}${fmtJoules(energy)}`;
+  return `${approx}${fmtInt(synops)} SynOps${report.basis.kind === 'measured' ? ' (measured)' : ' (est.)'}${e}`;
+}
+
+/** The text of the lens above one layer: output shape, parameters, MACs, and SynOps and energy per sample. */
+export function layerLensTitle(report: ModelReport, row: LayerRow): string {
+  const parts = [row.name, `out ${row.outShape.join('×')}`];
+  if (row.type === 'conv2d' || row.type === 'linear') {
+    parts.push(`${fmtInt(row.params)} params`, `${fmtInt(row.macs)} MACs`);
+    if (row.synops !== undefined) parts.push(synopsText(report, row.synops, row.energyJ?.[report.profileId]));
+  } else if (row.type === 'relu' || row.type === 'qrelu') {
+    parts.push('spiking (IAF)');
+  }
+  return parts.join(' · ');
+}
+
+export function totalLensTitle(report: ModelReport): string {
+  const t = report.totals;
+  const snn = report.profiles.find((p) => p.id === report.profileId);
+  const ann = report.profiles.find((p) => p.id === report.annProfileId);
+  return `Total: ${fmtInt(t.params)} params · ${fmtInt(t.macs)} MACs · ${synopsText(report, t.synops, t.energyJ[report.profileId])} per sample on ${snn?.name ?? report.profileId} · ANN ${fmtJoules(t.annEnergyJ[report.annProfileId])} (${ann?.name ?? report.annProfileId})`;
+}
+
+/** Puts each layer's numbers above it and the totals above the file. */
+export class ModelCodeLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly models: ModelService) {
+    models.onDidChange(() => this.changed.fire());
+  }
+
+  async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
+    const result = await this.models.analysis(doc).catch(() => undefined);
+    const report = result?.report;
+    if (!report || token.isCancellationRequested) return [];
+    const tooltip = basisText(report);
+    const lens = (line: number, title: string): vscode.CodeLens =>
+      new vscode.CodeLens(new vscode.Range(line, 0, line, 0), { title, tooltip, command: 'synops.showEnergyReport', arguments: [doc.uri] });
+    const snn = report.profiles.find((p) => p.id === report.profileId);
+    const lenses = [lens(0, totalLensTitle(report))];
+    lenses[0].command!.tooltip = `${tooltip}\nEnergy: ${snn?.name} — ${snn?.source}`;
+    for (const row of report.layers) {
+      if (row.range) lenses.push(lens(row.range.start.line, layerLensTitle(report, row)));
+    }
+    return lenses;
+  }
+}

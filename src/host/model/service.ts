@@ -1,0 +1,117 @@
+import * as vscode from 'vscode';
+import { AnalyzeModel } from '../../protocol/messages';
+import type { AnalyzeResult } from '../../protocol/report';
+import type { Config } from '../config';
+import type { WorkerClient } from '../workerProcess/client';
+
+export const MODEL_GLOB = '**/*.snn.json';
+
+export function isModelDocument(doc: vscode.TextDocument): boolean {
+  return doc.uri.path.endsWith('.snn.json');
+}
+
+export interface Analysis { version: number; result: AnalyzeResult }
+
+/**
+ * Keeps an up-to-date analysis (diagnostics, per-layer report) of every open model file by asking the
+ * worker on open and, debounced, on every edit; publishes the diagnostics and tells listeners.
+ */
+export class ModelService implements vscode.Disposable {
+  private readonly analyses = new Map<string, Analysis>();
+  private readonly inflight = new Map<string, AbortController>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('synops');
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  /** The energy profile picked in a report panel, applied everywhere until changed. */
+  profileOverride?: string;
+
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly worker: WorkerClient, private readonly config: Config, private readonly log: vscode.LogOutputChannel) {
+    this.subscriptions.push(
+      this.diagnostics,
+      this.changed,
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, 250)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
+      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('synops')) this.refreshAll(); }),
+    );
+    // A simulation result written next to a model changes its measured SynOps.
+    const results = vscode.workspace.createFileSystemWatcher('**/.synops/results/*.sim.json');
+    results.onDidCreate(() => this.refreshAll());
+    results.onDidChange(() => this.refreshAll());
+    results.onDidDelete(() => this.refreshAll());
+    this.subscriptions.push(results);
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  /** The analysis of a document at its current version, asking the worker if needed. */
+  async analysis(doc: vscode.TextDocument): Promise<AnalyzeResult> {
+    const cached = this.analyses.get(doc.uri.toString());
+    if (cached && cached.version === doc.version) return cached.result;
+    return this.analyze(doc);
+  }
+
+  refreshAll(): void {
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  private schedule(doc: vscode.TextDocument, delayMs: number): void {
+    if (!isModelDocument(doc)) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => { this.analyze(doc).catch(() => undefined); }, delayMs));
+  }
+
+  private async analyze(doc: vscode.TextDocument): Promise<AnalyzeResult> {
+    const key = doc.uri.toString();
+    this.inflight.get(key)?.abort();
+    const abort = new AbortController();
+    this.inflight.set(key, abort);
+    const version = doc.version;
+    try {
+      const result = await this.worker.request(AnalyzeModel.type, {
+        path: doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined,
+        text: doc.getText(),
+        options: this.config.reportOptions(this.profileOverride),
+      }, { signal: abort.signal });
+      if (result.resultError) this.log.warn(result.resultError);
+      if (doc.version === version && !doc.isClosed) {
+        this.analyses.set(key, { version, result });
+        this.diagnostics.set(doc.uri, result.diagnostics.map(toDiagnostic));
+        this.changed.fire(doc.uri);
+      }
+      return result;
+    } catch (e) {
+      if (!abort.signal.aborted) this.log.error(`analysing ${doc.uri.fsPath}: ${(e as Error).message}`);
+      throw e;
+    } finally {
+      if (this.inflight.get(key) === abort) this.inflight.delete(key);
+    }
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.inflight.get(key)?.abort();
+    clearTimeout(this.timers.get(key));
+    this.analyses.delete(key);
+    this.diagnostics.delete(uri);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const a of this.inflight.values()) a.abort();
+    vscode.Disposable.from(...this.subscriptions).dispose();
+  }
+}
+
+const SEVERITY = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information } as const;
+
+function toDiagnostic(d: AnalyzeResult['diagnostics'][number]): vscode.Diagnostic {
+  const range = new vscode.Range(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character);
+  const diag = new vscode.Diagnostic(range, d.message, SEVERITY[d.severity]);
+  diag.code = d.code;
+  diag.source = 'SynOps';
+  return diag;
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ModelService } from '../model/service';
+import { reportPanelHtml } from './reportHtml';
+
+export const REPORT_VIEW_TYPE = 'synops.energyReport';
+
+/** Messages from the panel's script. */
+type FromWebview = { type: 'ready' } | { type: 'profileChanged'; profileId: string };
+
+/**
+ * The energy report of one model file: waits for the webview's `ready`, then sends the report and
+ * re-sends it whenever the model's analysis changes. One panel per model file.
+ */
+export class ReportPanel implements vscode.Disposable {
+  private static readonly open = new Map<string, ReportPanel>();
+  private ready = false;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  static show(extensionUri: vscode.Uri, models: ModelService, doc: vscode.TextDocument): ReportPanel {
+    const existing = ReportPanel.open.get(doc.uri.toString());
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'SynOps Energy Report', vscode.ViewColumn.Beside, ReportPanel.webviewOptions(extensionUri));
+    return new ReportPanel(panel, extensionUri, models, doc.uri);
+  }
+
+  /** Scripts on; local files only from the bundle and media folders. */
+  static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+  }
+
+  constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly models: ModelService, readonly uri: vscode.Uri) {
+    ReportPanel.open.set(uri.toString(), this);
+    const webview = panel.webview;
+    webview.html = reportPanelHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'report.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'report.css')).toString(),
+      title: 'SynOps Energy Report',
+    });
+    this.subscriptions.push(
+      webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
+      models.onDidChange((changed) => { if (changed.toString() === uri.toString()) void this.update(); }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private onMessage(m: FromWebview): void {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        void this.update();
+        break;
+      case 'profileChanged':
+        // Lenses and other panels follow the profile picked here.
+        this.models.profileOverride = m.profileId;
+        this.models.refreshAll();
+        break;
+      default: {
+        const never: never = m;
+        void never;
+      }
+    }
+  }
+
+  private async update(): Promise<void> {
+    if (!this.ready) return;
+    try {
+      const doc = await vscode.workspace.openTextDocument(this.uri);
+      const result = await this.models.analysis(doc);
+      if (result.report) {
+        this.panel.title = `SynOps Energy Report: ${result.report.modelName}`;
+        await this.panel.webview.postMessage({ type: 'report', report: result.report, uri: this.uri.toString() });
+      } else {
+        const first = result.diagnostics.find((d) => d.severity === 'error');
+        await this.panel.webview.postMessage({ type: 'error', message: `The model file has errors: ${first?.message ?? 'see the Problems panel'}` });
+      }
+    } catch (e) {
+      await this.panel.webview.postMessage({ type: 'error', message: (e as Error).message });
+    }
+  }
+
+  dispose(): void {
+    ReportPanel.open.delete(this.uri.toString());
+    vscode.Disposable.from(...this.subscriptions).dispose();
+  }
+}
+
+/** Restores report panels after a reload, from the model URI kept in the webview state. */
+export function registerReportSerializer(extensionUri: vscode.Uri, models: ModelService): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: { uri?: string } | undefined) {
+      if (!state?.uri) { panel.dispose(); return; }
+      panel.webview.options = ReportPanel.webviewOptions(extensionUri);
+      new ReportPanel(panel, extensionUri, models, vscode.Uri.parse(state.uri));
+    },
+  });
+}

@@ -1,0 +1,197 @@
+/**
+ * The report views in a real browser (Debian's chromium via playwright-core), under the exact page and CSP
+ * the extension builds (`reportPanelHtml`). The fixture is the core's report of templates/mnist-dvs.snn.json.
+ * Run: node --import tsx --test test/webview/*.test.ts   (screenshots go to test-artifacts/webview/)
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { analyzeModelText } from '../../src/core/report';
+import type { ModelReport } from '../../src/protocol/report';
+import { reportPanelCsp, reportPanelHtml, createNonce } from '../../src/host/panels/reportHtml';
+import { REPORT_CSS } from '../../webview/renderer/styles';
+import { bundle, DARK_THEME, launch, pagePrelude, readRepoFile, REPO, serve, type StaticServer } from './harness';
+
+const ARTIFACTS = join(REPO, 'test-artifacts', 'webview');
+const MODEL = 'templates/mnist-dvs.snn.json';
+
+let server: StaticServer;
+let browser: Awaited<ReturnType<typeof launch>>;
+let report: ModelReport;
+
+/** The panel's page as the host builds it, with the test's stand-in for VS Code run first (by nonce). */
+function panelPage(state?: unknown): string {
+  const nonce = createNonce();
+  const html = reportPanelHtml({
+    cspSource: server.origin,
+    nonce,
+    scriptUri: `${server.origin}/dist/webview/report.js`,
+    styleUri: `${server.origin}/media/report.css`,
+    title: `SynOps Energy Report: ${report.modelName}`,
+  });
+  const at = html.indexOf('<script');
+  return `${html.slice(0, at)}<script nonce="${nonce}">${pagePrelude(DARK_THEME, state)}</script>\n${html.slice(at)}`;
+}
+
+interface Problems { violations: unknown[]; pageErrors: string[]; consoleErrors: string[]; failedRequests: string[] }
+
+async function open(path: string, body: string): Promise<{ page: Page; problems: Problems }> {
+  server.routes.set(path, { type: 'text/html; charset=utf-8', body });
+  const page = await browser.context.newPage();
+  const problems: Problems = { violations: [], pageErrors: [], consoleErrors: [], failedRequests: [] };
+  // Chromium asks for /favicon.ico by itself; any other failed request is the page's.
+  page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.failedRequests.push(`${r.status()} ${r.url()}`); });
+  page.on('requestfailed', (r) => problems.failedRequests.push(`${r.failure()?.errorText} ${r.url()}`));
+  page.on('pageerror', (e) => problems.pageErrors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') problems.consoleErrors.push(m.text()); });
+  await page.goto(server.origin + path);
+  return { page, problems };
+}
+
+async function assertClean(page: Page, problems: Problems): Promise<void> {
+  problems.violations = await page.evaluate(() => (window as unknown as { __violations: unknown[] }).__violations);
+  assert.deepEqual(problems.violations, [], 'CSP violations');
+  assert.deepEqual(problems.pageErrors, [], 'page errors');
+  assert.deepEqual(problems.failedRequests, [], 'failed requests');
+  // A failed request also logs "Failed to load resource"; those were judged above by URL.
+  assert.deepEqual(problems.consoleErrors.filter((t) => !t.startsWith('Failed to load resource')), [], 'console errors');
+}
+
+const cell = (page: Page, layer: string, col: string) => page.locator(`#layer-table tr[data-layer="${layer}"] td[data-col="${col}"]`);
+const posted = (page: Page) => page.evaluate(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted);
+
+describe('report webview (chromium)', () => {
+  before(async () => {
+    const analyzed = analyzeModelText(readRepoFile(MODEL), MODEL);
+    assert.ok(analyzed.report, `no report for ${MODEL}`);
+    report = analyzed.report;
+    server = await serve();
+    server.routes.set('/dist/webview/report.js', { type: 'text/javascript', body: await bundle('webview/report/main.ts', 'iife') });
+    server.routes.set('/dist/renderer/index.js', { type: 'text/javascript', body: await bundle('webview/renderer/index.ts', 'esm') });
+    server.routes.set('/media/report.css', { type: 'text/css', body: readRepoFile('media/report.css') });
+    browser = await launch();
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('panel: ready handshake, table, totals, chart, profile switch, no CSP violations', async () => {
+    const { page, problems } = await open('/panel.html', panelPage());
+    // The panel asks for data before the host sends any.
+    await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
+    await page.evaluate((r) => window.postMessage({ type: 'report', report: r }, '*'), report);
+
+    await page.locator('#layer-table').waitFor();
+    assert.equal(await page.locator('#model-name').innerText(), report.modelName);
+    assert.match(await page.locator('#synops-basis').innerText(), /Estimate/);
+    assert.equal((await cell(page, 'conv1', 'macs').innerText()).trim(), '276,768');
+    assert.equal((await cell(page, 'conv1', 'shape').innerText()).trim(), '8×62×62');
+    assert.equal((await cell(page, 'conv1', 'fanout').innerText()).trim(), '72');
+    assert.match(await cell(page, 'conv1', 'fanout').getAttribute('title') ?? '', /mean 67\.57/);
+    assert.equal((await cell(page, 'relu1', 'synops').innerText()).trim(), '', 'non-weight layers have no SynOps');
+    assert.equal((await cell(page, 'relu1', 'energy').innerText()).trim(), '');
+    assert.equal(await page.locator('#layer-table tbody tr').count(), report.layers.length);
+    assert.equal((await page.locator('#total-params').innerText()).trim(), '6,552');
+    assert.equal((await page.locator('#total-macs').innerText()).trim(), '1,194,336');
+    assert.equal((await page.locator('#total-synops').innerText()).trim(), '3,872,983');
+    assert.equal((await page.locator('#total-energy').innerText()).trim(), '38.7 µJ');
+    assert.equal((await page.locator('#total-ann-energy').innerText()).trim(), '5.49 µJ');
+    assert.equal((await page.locator('#energy-ratio').innerText()).trim(), '7.05×');
+    assert.equal(await page.locator('#emitter-table tbody tr').count(), report.emitters.length);
+    assert.match(await page.locator('#synops-report').innerText(), /NeuroBench Dense \(all connections, per time step\):\s*1,194,336/);
+
+    // Profiles: the report's own is selected, with its source; the ANN profile shows its source too.
+    assert.equal(await page.locator('#profile-select').inputValue(), report.profileId);
+    assert.deepEqual(await page.locator('#profile-select option').allInnerTexts(),
+      report.profiles.filter((p) => p.kind === 'snn').map((p) => p.name));
+    assert.match(await page.locator('#profile-source').innerText(), /Indiveri/);
+    assert.match(await page.locator('#ann-profile-source').innerText(), /Horowitz/);
+
+    // The chart: plotly drew an SVG, one bar per weight layer, the input-fed bar annotated.
+    await page.locator('#synops-chart .main-svg').first().waitFor();
+    assert.equal(await page.locator('#synops-chart .bars .point').count(), report.layers.filter((l) => l.synops !== undefined).length);
+    assert.match(await page.locator('#synops-chart .annotation').textContent() ?? '', /fixed by the data/);
+
+    await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
+
+    // Switching the profile re-renders energy locally and tells the host.
+    const before = await cell(page, 'conv1', 'energy').innerText();
+    await page.locator('#profile-select').selectOption({ label: 'Loihi' });
+    const afterSwitch = await cell(page, 'conv1', 'energy').innerText();
+    assert.notEqual(afterSwitch, before);
+    assert.equal(afterSwitch.trim(), '4.78 µJ');
+    assert.match(await page.locator('#profile-source').innerText(), /Davies et al\. 2018/);
+    assert.deepEqual((await posted(page)).at(-1), { type: 'profileChanged', profileId: 'loihi' });
+
+    // The log-scale toggle relayouts the chart.
+    await page.locator('#log-scale').check();
+    await page.waitForFunction(() => (document.querySelector('#synops-chart') as unknown as { layout?: { yaxis?: { type?: string } } }).layout?.yaxis?.type === 'log');
+
+    // An error is shown above the report, which stays.
+    await page.evaluate(() => window.postMessage({ type: 'error', message: 'conv2: kernel larger than its input' }, '*'));
+    assert.equal(await page.locator('#report-error').innerText(), 'conv2: kernel larger than its input');
+    assert.ok(await page.locator('#layer-table').isVisible());
+
+    await assertClean(page, problems);
+    await page.close();
+  });
+
+  test('panel: a restored panel redraws from its state before the host answers', async () => {
+    const state = { report, profileId: 'truenorth', logScale: true };
+    const { page, problems } = await open('/restored.html', panelPage(state));
+    await page.locator('#layer-table').waitFor();
+    assert.equal(await page.locator('#profile-select').inputValue(), 'truenorth');
+    assert.equal((await cell(page, 'conv1', 'energy').innerText()).trim(), '5.27 µJ');
+    assert.ok(await page.locator('#log-scale').isChecked());
+    assert.ok(await page.locator('#report-status').isHidden());
+    assert.deepEqual(await posted(page), [{ type: 'ready' }]);
+    await assertClean(page, problems);
+    await page.close();
+  });
+
+  test('notebook renderer: draws version 1, explains other versions and bad JSON', async () => {
+    const nonce = createNonce();
+    const outputs = [
+      { id: 'ok', json: report },
+      { id: 'future', json: { ...report, reportVersion: 2 } },
+      { id: 'garbage', text: '{not json' },
+    ];
+    const body = `<!DOCTYPE html><html><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${reportPanelCsp(server.origin, nonce)}">
+<script nonce="${nonce}">${pagePrelude(DARK_THEME)}</script></head><body>
+${outputs.map((o) => `<div class="output" id="out-${o.id}"></div>`).join('\n')}
+<script type="module" nonce="${nonce}">
+import { activate } from '/dist/renderer/index.js';
+const outputs = ${JSON.stringify(outputs).replace(/</g, '\\u003c')};
+const api = await activate({ getState: () => undefined, setState: () => {}, workspace: { isTrusted: true } });
+for (const o of outputs) {
+  const item = { id: o.id, mime: 'application/vnd.synops.report+json', metadata: {},
+    text: () => o.text ?? JSON.stringify(o.json), json: () => o.json ?? JSON.parse(o.text), data: () => new Uint8Array() };
+  await api.renderOutputItem(item, document.getElementById('out-' + o.id), new AbortController().signal);
+}
+window.__rendererApi = api;
+window.__done = true;
+</script></body></html>`;
+    const { page, problems } = await open('/notebook.html', body);
+    await page.waitForFunction(() => (window as unknown as { __done?: boolean }).__done === true);
+    assert.equal((await page.locator('#out-ok #layer-table tr[data-layer="conv1"] td[data-col="macs"]').innerText()).trim(), '276,768');
+    await page.locator('#out-ok #synops-chart .main-svg').first().waitFor();
+    assert.match(await page.locator('#out-future').innerText(), /report version 2 is not supported/);
+    assert.match(await page.locator('#out-garbage').innerText(), /not valid JSON/);
+    assert.equal(await page.locator('style#synops-report-style').count(), 1);
+    await page.screenshot({ path: join(ARTIFACTS, 'notebook.png'), fullPage: true });
+    await page.evaluate(() => (window as unknown as { __rendererApi: { disposeOutputItem(id?: string): void } }).__rendererApi.disposeOutputItem('ok'));
+    assert.equal(await page.locator('#out-ok #synops-report').count(), 0);
+    await assertClean(page, problems);
+    await page.close();
+  });
+
+  test('the notebook renderer carries the same stylesheet as media/report.css', () => {
+    assert.equal(REPORT_CSS, readRepoFile('media/report.css'), 'webview/renderer/styles.ts is out of date: copy media/report.css into it');
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * The per-layer SynOps bar chart, drawn with plotly. One bar per weight layer, named by the layer that
+ * receives the spikes (receiving-layer convention). The bar fed by the input is hatched in another colour
+ * and annotated: its SynOps are set by the data (events or pixel intensities), not by the network, so
+ * training cannot lower them.
+ *
+ * Plotly injects a global `<style>` element and sets inline styles, so the page's CSP needs
+ * `style-src … 'unsafe-inline'`; it needs no `unsafe-eval` and loads nothing from the network.
+ */
+import Plotly from 'plotly.js-dist-min';
+import type { LayerRow } from '../../src/protocol/report';
+import { formatCount, formatCountShort } from './format';
+
+/** Theme colours of the chart, read from the VS Code CSS variables of the page. */
+interface ChartTheme {
+  foreground: string;
+  muted: string;
+  grid: string;
+  bar: string;
+  inputBar: string;
+  hoverBackground: string;
+  fontFamily: string;
+  fontSize: number;
+}
+
+function cssVar(style: CSSStyleDeclaration, names: string[], fallback: string): string {
+  for (const n of names) {
+    const v = style.getPropertyValue(n).trim();
+    if (v) return v;
+  }
+  return fallback;
+}
+
+/** VS Code defines `--vscode-*` variables on `<html>`; outside VS Code the fallbacks keep the chart legible. */
+function readTheme(el: Element): ChartTheme {
+  const s = getComputedStyle(el);
+  const foreground = cssVar(s, ['--vscode-editor-foreground', '--vscode-foreground'], '#444444');
+  return {
+    foreground,
+    muted: cssVar(s, ['--vscode-descriptionForeground'], foreground),
+    grid: cssVar(s, ['--vscode-editorWidget-border', '--vscode-panel-border', '--vscode-widget-border'], 'rgba(128,128,128,0.35)'),
+    bar: cssVar(s, ['--vscode-charts-blue'], '#3794ff'),
+    inputBar: cssVar(s, ['--vscode-charts-orange'], '#d18616'),
+    hoverBackground: cssVar(s, ['--vscode-editorHoverWidget-background', '--vscode-editor-background'], '#ffffff'),
+    fontFamily: cssVar(s, ['--vscode-font-family'], 'system-ui, sans-serif'),
+    fontSize: parseFloat(cssVar(s, ['--vscode-font-size'], '13')) || 13,
+  };
+}
+
+export interface SynOpsChart {
+  setLogScale(log: boolean): void;
+  /** Re-reads the theme colours (after a VS Code theme change) and redraws. */
+  restyle(): void;
+  dispose(): void;
+}
+
+/** Draws the chart into `el`; the returned handle updates or purges it. */
+export function drawSynOpsChart(el: HTMLElement, layers: readonly LayerRow[], logScale: boolean): SynOpsChart {
+  const rows = layers.filter((l) => l.synops !== undefined);
+  let log = logScale;
+  let disposed = false;
+
+  const draw = (): void => {
+    if (disposed) return;
+    const t = readTheme(el);
+    const fromInput = rows.map((r) => r.emitter === 'input');
+    const x = rows.map((r) => r.name);
+    const y = rows.map((r) => r.synops ?? 0);
+    const data = [{
+      type: 'bar',
+      x,
+      y,
+      text: y.map(formatCountShort),
+      textposition: 'outside',
+      cliponaxis: false,
+      textfont: { color: t.foreground },
+      customdata: rows.map((r) => [r.emitter ?? '', formatCount(r.synops)]),
+      hovertemplate: '<b>%{x}</b><br>%{customdata[1]} SynOps per sample<br>spikes from %{customdata[0]}<extra></extra>',
+      marker: {
+        color: fromInput.map((i) => (i ? t.inputBar : t.bar)),
+        line: { color: fromInput.map((i) => (i ? t.inputBar : t.bar)), width: 1 },
+        pattern: { shape: fromInput.map((i) => (i ? '/' : '')), fgcolor: t.foreground, fgopacity: 0.45, size: 8, solidity: 0.25 },
+      },
+    }];
+    const inputIndex = fromInput.indexOf(true);
+    const annotations = inputIndex < 0 ? [] : [{
+      x: x[inputIndex],
+      y: 1,
+      xref: 'x',
+      yref: 'paper',
+      yanchor: 'bottom',
+      text: 'fed by the input:<br>fixed by the data',
+      showarrow: false,
+      font: { color: t.inputBar, size: t.fontSize - 1 },
+    }];
+    const layout = {
+      autosize: true,
+      height: 300,
+      margin: { l: 64, r: 16, t: 40, b: 40 },
+      paper_bgcolor: 'rgba(0,0,0,0)',
+      plot_bgcolor: 'rgba(0,0,0,0)',
+      font: { family: t.fontFamily, size: t.fontSize, color: t.foreground },
+      hoverlabel: { bgcolor: t.hoverBackground, bordercolor: t.grid, font: { color: t.foreground, family: t.fontFamily } },
+      bargap: 0.35,
+      showlegend: false,
+      annotations,
+      xaxis: { title: { text: 'receiving layer' }, color: t.muted, linecolor: t.grid, tickfont: { color: t.foreground }, fixedrange: true },
+      yaxis: {
+        title: { text: 'SynOps per sample' },
+        type: log ? 'log' : 'linear',
+        color: t.muted,
+        gridcolor: t.grid,
+        zerolinecolor: t.grid,
+        tickformat: log ? undefined : '~s',
+        exponentformat: 'SI',
+        fixedrange: true,
+        rangemode: 'tozero',
+      },
+    };
+    // No mode bar: its download button cannot save from a webview, and zooming four bars helps nobody.
+    void Plotly.react(el, data, layout, { displayModeBar: false, responsive: true, displaylogo: false });
+  };
+
+  draw();
+  return {
+    setLogScale(value) { log = value; draw(); },
+    restyle: draw,
+    dispose() { disposed = true; Plotly.purge(el); },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Messages between the report panel and the extension host (`webview.postMessage` / `onDidReceiveMessage`).
+ * The panel posts `ready` once its script runs; the host sends data only after that. Adding a message or
+ * an optional field is compatible; both sides ignore message types they do not know.
+ */
+import type { ModelReport, Range } from '../../src/protocol/report';
+
+/** Host → panel. */
+export type HostToPanel =
+  /** The report to draw; replaces the previous one and clears any error. */
+  | { type: 'report'; report: ModelReport }
+  /** Analysis failed (bad model, worker down): shown above the last report, which stays visible. */
+  | { type: 'error'; message: string };
+
+/** Panel → host. */
+export type PanelToHost =
+  | { type: 'ready' }
+  /** The user picked another neuromorphic profile; the host may remember it for later reports. */
+  | { type: 'profileChanged'; profileId: string }
+  /** The user picked another ANN profile for the comparison column. */
+  | { type: 'annProfileChanged'; annProfileId: string }
+  /** The user clicked a layer name: reveal this range of the model file. */
+  | { type: 'revealLayer'; layer: string; range: Range };
+
+/** What the panel keeps with `vscode.setState`, so a restored panel redraws before the host answers. */
+export interface PanelState {
+  report?: ModelReport;
+  profileId?: string;
+  annProfileId?: string;
+  logScale?: boolean;
+}
