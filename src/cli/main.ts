@@ -1,8 +1,10 @@
+import { runSimulate, SIMULATE_USAGE } from './simulate';
 import { runSummary, SUMMARY_USAGE } from './summary';
 
 /** Each command takes its arguments and returns the process exit code (0 ok, 1 bad input, 2 usage). */
 const COMMANDS: Record<string, { run: (args: string[]) => number | Promise<number>; usage: string }> = {
   summary: { run: runSummary, usage: SUMMARY_USAGE },
+  simulate: { run: runSimulate, usage: SIMULATE_USAGE },
 };
 
 function usage(): string {

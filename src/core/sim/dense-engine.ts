@@ -1,0 +1,217 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type ModelFile, type Shape } from '../model/types';
+import { numel } from '../model/shapes';
+import type { SimOptions } from './event-engine';
+import { inputTotals, toFrames, type SpikeInput } from './input';
+import { neuronParams, stepNeuron } from './neuron';
+import { planNetwork, type NetworkPlan } from './network';
+import { argmaxTies, Recorder, synopsFromCounts, type SimResult, type SpikingLayerResult } from './result';
+import type { ModelWeights } from './weights';
+
+// Local bindings: a call through an imported binding can cost a getter per call in CommonJS output.
+const stepNeuronLocal = stepNeuron;
+
+/**
+ * For a channels-last layout of `shape` (`[H, W, C]` for a `[C, H, W]` shape), the channels-first index of
+ * each channels-last element: `(y·W + x)·C + c ↦ (c·H + y)·W + x`. A flat shape maps to itself.
+ */
+export function channelsFirstIndex(shape: Shape): Int32Array {
+  const n = numel(shape);
+  const map = new Int32Array(n);
+  if (shape.length !== 3) { for (let i = 0; i < n; i++) map[i] = i; return map; }
+  const [c, h, w] = shape;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let ch = 0; ch < c; ch++) map[(y * w + x) * c + ch] = (ch * h + y) * w + x;
+  return map;
+}
+
+/** Tensor shape of a batch of `b` samples of a channels-first `shape`, channels-last as tfjs wants it. */
+function nhwc(b: number, shape: Shape): number[] {
+  return shape.length === 3 ? [b, shape[1], shape[2], shape[0]] : [b, ...shape];
+}
+
+/** tfjs weight tensors of the plan, built once per run. */
+function weightTensors(plan: NetworkPlan): Map<number, { w: tf.Tensor; b?: tf.Tensor }> {
+  const out = new Map<number, { w: tf.Tensor; b?: tf.Tensor }>();
+  plan.model.layers.forEach((layer, i) => {
+    if (layer.type !== 'conv2d' && layer.type !== 'linear') return;
+    const lw = plan.weights[layer.name];
+    let w: tf.Tensor;
+    if (layer.type === 'conv2d') {
+      const [o, c, kh, kw] = lw.shape;
+      w = tf.tidy(() => tf.transpose(tf.tensor4d(lw.weight, [o, c, kh, kw]), [2, 3, 1, 0]));
+    } else {
+      w = tf.tidy(() => tf.transpose(tf.tensor2d(lw.weight, [lw.shape[0], lw.shape[1]])));
+    }
+    out.set(i, { w, b: lw.bias ? tf.tensor1d(lw.bias) : undefined });
+  });
+  return out;
+}
+
+/** Applies the stateless layers `ops` to a batch `x` (channels-last), as the ANN would. */
+function applyOps(plan: NetworkPlan, ops: number[], x: tf.Tensor, wts: Map<number, { w: tf.Tensor; b?: tf.Tensor }>): tf.Tensor {
+  return tf.tidy(() => {
+    let y = x;
+    for (const i of ops) {
+      const layer = plan.model.layers[i];
+      switch (layer.type) {
+        case 'conv2d': {
+          const { w, b } = wts.get(i)!;
+          const p = layer.padding ?? 0;
+          const pad: 'valid' | [[number, number], [number, number], [number, number], [number, number]] = p === 0 ? 'valid' : [[0, 0], [p, p], [p, p], [0, 0]];
+          y = tf.conv2d(y as tf.Tensor4D, w as tf.Tensor4D, layer.stride ?? 1, pad);
+          if (b) y = tf.add(y, b);
+          break;
+        }
+        case 'linear': {
+          const { w, b } = wts.get(i)!;
+          y = tf.matMul(y as tf.Tensor2D, w as tf.Tensor2D);
+          if (b) y = tf.add(y, b);
+          break;
+        }
+        case 'avgpool':
+          y = tf.avgPool(y as tf.Tensor4D, layer.kernel, layer.stride ?? layer.kernel, 'valid');
+          break;
+        case 'sumpool': {
+          const c = y.shape[3]!;
+          y = tf.depthwiseConv2d(y as tf.Tensor4D, tf.ones([layer.kernel, layer.kernel, c, 1]) as tf.Tensor4D, layer.stride ?? layer.kernel, 'valid');
+          break;
+        }
+        case 'flatten':
+          if (y.rank === 4) y = tf.reshape(tf.transpose(y, [0, 3, 1, 2]), [y.shape[0], -1]);
+          break;
+        case 'dropout':
+          break;
+        default:
+          throw new Error(`layer ${i} "${layer.name}" (${layer.type}) is not a stateless op`);
+      }
+    }
+    return y;
+  });
+}
+
+/**
+ * Time-stepped dense simulation with tfjs (the reference engine; also the fast path for analog input on
+ * the wasm backend). Because the network is feed-forward and each spiking layer's state depends only on
+ * its own input sequence, it goes layer by layer: the synaptic ops of a layer run on all time steps at once
+ * as one batch (as Sinabs' `IAFSqueeze` does with `(T·B, C, H, W)` tensors), then the neurons are stepped
+ * through time with the same `stepNeuron` as the event-driven engine. This gives exactly the per-step
+ * semantics (each layer sees the previous layer's spikes of the same step). Steps in which a layer gets no
+ * spikes are left out of its batch when it has no bias; for an analog image the first layer's current is
+ * computed once. Currents are float32 (tfjs); membrane potentials float64.
+ * Uses the current tfjs backend (`tf.setBackend('wasm')` for speed, `cpu` in tests).
+ */
+export async function simulateDense(model: Pick<ModelFile, 'input' | 'layers' | 'spikingOutput'>, weights: ModelWeights, input: SpikeInput, opts: SimOptions = {}): Promise<SimResult> {
+  const plan = planNetwork(model, weights);
+  const p = neuronParams(opts.neuron);
+  const T = input.steps;
+  const recorder = opts.recordCap ? new Recorder(opts.recordCap) : undefined;
+  const wts = weightTensors(plan);
+  try {
+    // Spikes (or input values) of the current emitter, channels-last, [T, ...shape].
+    let shape: Shape = [...plan.model.input.shape];
+    let values = channelsLast(toFrames(input), shape, T);
+    let active = stepsWithInput(input);
+    const layers: SpikingLayerResult[] = [];
+    for (const [slot, seg] of plan.segments.entries()) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('simulation cancelled');
+      const info = seg.spiking;
+      const hasBias = seg.ops.some((i) => { const l = plan.model.layers[i]; return (l.type === 'conv2d' || l.type === 'linear') && !!l.bias; });
+      const size = info.size;
+      const inSize = numel(shape);
+      let current: Float32Array;
+      let rowOf: Int32Array;
+      if (slot === 0 && input.constant && T > 0) {
+        current = await runBatch(plan, seg.ops, values.subarray(0, inSize), 1, shape, wts);
+        rowOf = new Int32Array(T);
+      } else {
+        const steps = hasBias ? [...Array(T).keys()] : active;
+        const batch = new Float32Array(steps.length * inSize);
+        steps.forEach((t, k) => batch.set(values.subarray(t * inSize, (t + 1) * inSize), k * inSize));
+        current = steps.length ? await runBatch(plan, seg.ops, batch, steps.length, shape, wts) : new Float32Array(0);
+        rowOf = new Int32Array(T).fill(-1);
+        steps.forEach((t, k) => { rowOf[t] = k; });
+      }
+      // Step the neurons through time.
+      const map = channelsFirstIndex(info.shape);
+      const v = new Float64Array(size);
+      const spikes = new Float32Array(T * size);
+      const res: SpikingLayerResult = { ...info, counts: new Float64Array(size), total: 0, perStep: new Float64Array(T), maxPerNeuronStep: 0 };
+      const nextActive: number[] = [];
+      for (let t = 0; t < T; t++) {
+        const row = rowOf[t];
+        const base = row * size;
+        for (let j = 0; j < size; j++) {
+          const ci = map[j];
+          const n = stepNeuronLocal(v, ci, row >= 0 ? current[base + j] : 0, p);
+          if (n > 0) {
+            spikes[t * size + j] = n;
+            res.counts[ci] += n; res.total += n; res.perStep[t] += n;
+            if (n > res.maxPerNeuronStep) res.maxPerNeuronStep = n;
+            recorder?.add(slot, ci, t, n);
+          }
+        }
+        if (res.perStep[t] > 0) nextActive.push(t);
+      }
+      layers.push(res);
+      values = spikes;
+      active = nextActive;
+      shape = info.shape;
+    }
+    // The output: the tail ops applied to the last emitter's spikes, per step.
+    const outShape = plan.outputShape;
+    const outSize = numel(outShape);
+    const perStep = new Float64Array(T * outSize);
+    const inSize = numel(shape);
+    if (active.length) {
+      const batch = new Float32Array(active.length * inSize);
+      active.forEach((t, k) => batch.set(values.subarray(t * inSize, (t + 1) * inSize), k * inSize));
+      const out = await runBatch(plan, plan.tail, batch, active.length, shape, wts);
+      const map = channelsFirstIndex(outShape);
+      active.forEach((t, k) => { for (let j = 0; j < outSize; j++) perStep[t * outSize + map[j]] += out[k * outSize + j]; });
+    }
+    const outValues = new Float64Array(outSize);
+    for (let t = 0; t < T; t++) for (let j = 0; j < outSize; j++) outValues[j] += perStep[t * outSize + j];
+    const totals = inputTotals(input);
+    const inputPerStep = new Float64Array(T);
+    for (let t = 0; t < T; t++) for (let k = input.stepStart[t]; k < input.stepStart[t + 1]; k++) inputPerStep[t] += input.value[k];
+    const synops = synopsFromCounts(plan, totals, layers);
+    return {
+      engine: 'dense',
+      steps: T,
+      layers,
+      synops,
+      totalSynops: synops.reduce((a, s) => a + s.synops, 0),
+      input: { total: totals.reduce((a, b) => a + b, 0), perStep: inputPerStep },
+      output: { values: outValues, perStep, ...argmaxTies(outValues) },
+      record: recorder?.rec,
+    };
+  } finally {
+    for (const { w, b } of wts.values()) { w.dispose(); b?.dispose(); }
+  }
+}
+
+/** Channels-first frames `[T, ...shape]` to channels-last. */
+function channelsLast(frames: Float32Array, shape: Shape, T: number): Float32Array {
+  if (shape.length !== 3) return frames;
+  const n = numel(shape);
+  const map = channelsFirstIndex(shape);
+  const out = new Float32Array(frames.length);
+  for (let t = 0; t < T; t++) for (let j = 0; j < n; j++) out[t * n + j] = frames[t * n + map[j]];
+  return out;
+}
+
+function stepsWithInput(input: SpikeInput): number[] {
+  const steps: number[] = [];
+  for (let t = 0; t < input.steps; t++) if (input.stepStart[t + 1] > input.stepStart[t]) steps.push(t);
+  return steps;
+}
+
+/** Runs `ops` on a channels-last batch of `b` samples of `shape`; returns the channels-last result. */
+async function runBatch(plan: NetworkPlan, ops: number[], data: Float32Array, b: number, shape: Shape, wts: Map<number, { w: tf.Tensor; b?: tf.Tensor }>): Promise<Float32Array> {
+  const x = tf.tensor(data, nhwc(b, shape));
+  const y = applyOps(plan, ops, x, wts);
+  const out = (await y.data()) as Float32Array;
+  if (y !== x) y.dispose();
+  x.dispose();
+  return out;
+}

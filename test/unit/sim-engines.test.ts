@@ -1,0 +1,85 @@
+import { strict as assert } from 'node:assert';
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import fc from 'fast-check';
+import type { LayerSpec } from '../../src/core/model/types';
+import { layerStats } from '../../src/core/model/shapes';
+import { simulateDense } from '../../src/core/sim/dense-engine';
+import { simulateEvents } from '../../src/core/sim/event-engine';
+import { framesInput } from '../../src/core/sim/input';
+import type { NeuronParams } from '../../src/core/sim/neuron';
+import { expectedWeightShape, type ModelWeights } from '../../src/core/sim/weights';
+import { net } from './sim-helpers';
+
+/**
+ * Random small networks: conv → relu → (pool before or after the relu) → [conv → relu] → flatten →
+ * linear → spiking output. Weights are multiples of 1/8 in [−1.5, 1.5], so every current is exact in
+ * float32 (dense engine, tfjs) and float64 (event engine) alike: the engines must agree neuron by neuron.
+ */
+const arbCase = fc.record({
+  c: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 4, max: 7 }), w: fc.integer({ min: 4, max: 7 }),
+  k: fc.integer({ min: 1, max: 3 }), stride: fc.integer({ min: 1, max: 2 }), pad: fc.integer({ min: 0, max: 1 }), oc: fc.integer({ min: 1, max: 3 }),
+  pool: fc.constantFrom('none', 'avg-after', 'avg-before', 'sum-after'),
+  second: fc.boolean(), classes: fc.integer({ min: 2, max: 4 }),
+  steps: fc.integer({ min: 1, max: 5 }), density: fc.double({ min: 0.1, max: 0.6, noNaN: true }),
+  neuron: fc.record({ spike: fc.constantFrom('multi', 'single'), reset: fc.constantFrom('subtract', 'zero'), minVMem: fc.constantFrom(null, -1) }),
+  seed: fc.integer({ min: 1, max: 2 ** 30 }),
+});
+
+type Case = typeof arbCase extends fc.Arbitrary<infer T> ? T : never;
+
+function build(p: Case) {
+  const layers: LayerSpec[] = [{ type: 'conv2d', name: 'c1', outChannels: p.oc, kernel: p.k, stride: p.stride, padding: p.pad }];
+  const pool: LayerSpec = { type: p.pool === 'sum-after' ? 'sumpool' : 'avgpool', name: 'p1', kernel: 2 };
+  if (p.pool === 'avg-before') layers.push(pool);
+  layers.push({ type: 'relu', name: 'r1' });
+  if (p.pool === 'avg-after' || p.pool === 'sum-after') layers.push(pool);
+  if (p.second) layers.push({ type: 'conv2d', name: 'c2', outChannels: 2, kernel: 1 }, { type: 'relu', name: 'r2' });
+  layers.push({ type: 'flatten', name: 'f' }, { type: 'linear', name: 'fc', outFeatures: p.classes });
+  const model = net(layers, [p.c, p.h, p.w], true);
+  let stats;
+  try { stats = layerStats(model); } catch { return undefined; }
+  if (stats.some((s) => s.outShape.some((d) => d < 1))) return undefined;
+  let s = p.seed;
+  const rand = (): number => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 2 ** 32; };
+  const weights: ModelWeights = {};
+  model.layers.forEach((l, i) => {
+    if (l.type !== 'conv2d' && l.type !== 'linear') return;
+    const shape = expectedWeightShape(model, stats, i);
+    const n = shape.reduce((a, b) => a * b, 1);
+    weights[l.name] = { shape, weight: Float32Array.from({ length: n }, () => (Math.floor(rand() * 25) - 12) / 8) };
+  });
+  const size = p.c * p.h * p.w;
+  const framesData = Array.from({ length: p.steps * size }, () => (rand() < p.density ? 1 + Math.floor(rand() * 2) : 0));
+  return { model, weights, input: framesInput(framesData, [p.c, p.h, p.w], p.steps) };
+}
+
+describe('event-driven and dense engines agree', () => {
+  before(async () => { await tf.setBackend('cpu'); await tf.ready(); });
+
+  it('identical spike counts per neuron, per step, SynOps and output on random small networks', async () => {
+    let ran = 0;
+    let spikes = 0;
+    await fc.assert(fc.asyncProperty(arbCase, async (p) => {
+      const built = build(p);
+      if (!built) return;
+      ran++;
+      const neuron = p.neuron as Partial<NeuronParams>;
+      const ev = simulateEvents(built.model, built.weights, built.input, { neuron });
+      const de = await simulateDense(built.model, built.weights, built.input, { neuron });
+      assert.equal(ev.layers.length, de.layers.length);
+      ev.layers.forEach((l, i) => {
+        assert.deepEqual([...l.counts], [...de.layers[i].counts], `layer ${l.name} per neuron`);
+        assert.deepEqual([...l.perStep], [...de.layers[i].perStep], `layer ${l.name} per step`);
+      });
+      assert.deepEqual(ev.synops.map((s) => s.synops), de.synops.map((s) => s.synops));
+      assert.deepEqual([...ev.output.values], [...de.output.values]);
+      assert.deepEqual(ev.output.ties, de.output.ties);
+      spikes += ev.layers.reduce((a, l) => a + l.total, 0);
+    }), { numRuns: 60, seed: 20201 });
+    // Most cases must be valid networks that actually spike, or the property says little.
+    assert.ok(ran >= 40, `only ${ran} of 60 random networks were valid`);
+    assert.ok(spikes > 100, `only ${spikes} spikes in all runs`);
+  });
+});
