@@ -91,11 +91,40 @@ export const DARK_THEME: Record<string, string> = {
   '--vscode-editorHoverWidget-background': '#202020',
 };
 
+/** The same variables from VS Code's "Light Modern" theme. */
+export const LIGHT_THEME: Record<string, string> = {
+  ...DARK_THEME,
+  '--vscode-foreground': '#3b3b3b',
+  '--vscode-editor-foreground': '#3b3b3b',
+  '--vscode-editor-background': '#ffffff',
+  '--vscode-descriptionForeground': '#3b3b3b',
+  '--vscode-charts-blue': '#1a85ff',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#388a34',
+  '--vscode-dropdown-background': '#ffffff',
+  '--vscode-dropdown-foreground': '#3b3b3b',
+  '--vscode-dropdown-border': '#cecece',
+  '--vscode-textBlockQuote-background': '#f8f8f8',
+  '--vscode-badge-background': '#cccccc',
+  '--vscode-badge-foreground': '#3b3b3b',
+  '--vscode-widget-border': '#e5e5e5',
+  '--vscode-editorWidget-background': '#f8f8f8',
+  '--vscode-editorWidget-border': '#c8c8c8',
+  '--vscode-panel-border': '#e5e5e5',
+  '--vscode-list-hoverBackground': '#f2f2f2',
+  '--vscode-textLink-foreground': '#005fb8',
+  '--vscode-textLink-activeForeground': '#005fb8',
+  '--vscode-inputValidation-errorBackground': '#f2dede',
+  '--vscode-inputValidation-errorBorder': '#be1100',
+  '--vscode-editorHoverWidget-background': '#f8f8f8',
+};
+
 /**
  * A script run before the page's own: records CSP violations, applies the theme the way VS Code does
  * (CSSOM, so no inline-style CSP exception is needed) and, for the panel, stands in for `acquireVsCodeApi`.
  */
 export function pagePrelude(theme: Record<string, string>, state?: unknown): string {
+  const themeClass = theme === DARK_THEME ? 'vscode-dark' : 'vscode-light';
   return `
 window.__violations = [];
 document.addEventListener('securitypolicyviolation', (e) => {
@@ -105,7 +134,7 @@ const html = document.documentElement;
 for (const [k, v] of Object.entries(${JSON.stringify(theme)})) html.style.setProperty(k, v);
 html.style.setProperty('background-color', 'var(--vscode-editor-background)');
 document.addEventListener('DOMContentLoaded', () => {
-  document.body.classList.add('vscode-dark');
+  document.body.classList.add('${themeClass}');
   const b = document.body.style;
   b.setProperty('color', 'var(--vscode-editor-foreground)');
   b.setProperty('font-family', 'var(--vscode-font-family)');

@@ -12,7 +12,7 @@ import { analyzeModelText } from '../../src/core/report';
 import type { ModelReport } from '../../src/protocol/report';
 import { reportPanelCsp, reportPanelHtml, createNonce } from '../../src/host/panels/reportHtml';
 import { REPORT_CSS } from '../../webview/renderer/styles';
-import { bundle, DARK_THEME, launch, pagePrelude, readRepoFile, REPO, serve, type StaticServer } from './harness';
+import { bundle, DARK_THEME, LIGHT_THEME, launch, pagePrelude, readRepoFile, REPO, serve, type StaticServer } from './harness';
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'webview');
 const MODEL = 'templates/mnist-dvs.snn.json';
@@ -22,7 +22,7 @@ let browser: Awaited<ReturnType<typeof launch>>;
 let report: ModelReport;
 
 /** The panel's page as the host builds it, with the test's stand-in for VS Code run first (by nonce). */
-function panelPage(state?: unknown): string {
+function panelPage(state?: unknown, theme = DARK_THEME): string {
   const nonce = createNonce();
   const html = reportPanelHtml({
     cspSource: server.origin,
@@ -32,7 +32,7 @@ function panelPage(state?: unknown): string {
     title: `SynOps Energy Report: ${report.modelName}`,
   });
   const at = html.indexOf('<script');
-  return `${html.slice(0, at)}<script nonce="${nonce}">${pagePrelude(DARK_THEME, state)}</script>\n${html.slice(at)}`;
+  return `${html.slice(0, at)}<script nonce="${nonce}">${pagePrelude(theme, state)}</script>\n${html.slice(at)}`;
 }
 
 interface Problems { violations: unknown[]; pageErrors: string[]; consoleErrors: string[]; failedRequests: string[] }
@@ -84,7 +84,7 @@ describe('report webview (chromium)', () => {
     const { page, problems } = await open('/panel.html', panelPage());
     // The panel asks for data before the host sends any.
     await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
-    await page.evaluate((r) => window.postMessage({ type: 'report', report: r }, '*'), report);
+    await page.evaluate((r) => window.postMessage({ type: 'report', report: r, uri: 'file:///models/mnist-dvs.snn.json' }, '*'), report);
 
     await page.locator('#layer-table').waitFor();
     assert.equal(await page.locator('#model-name').innerText(), report.modelName);
@@ -127,6 +127,11 @@ describe('report webview (chromium)', () => {
     assert.equal(afterSwitch.trim(), '4.78 µJ');
     assert.match(await page.locator('#profile-source').innerText(), /Davies et al\. 2018/);
     assert.deepEqual((await posted(page)).at(-1), { type: 'profileChanged', profileId: 'loihi' });
+    // The saved state lets the host's panel serializer reopen the panel for the same model file.
+    const saved = await page.evaluate(() => (window as unknown as { __state: { uri?: string; profileId?: string; report?: unknown } }).__state);
+    assert.equal(saved.uri, 'file:///models/mnist-dvs.snn.json');
+    assert.equal(saved.profileId, 'loihi');
+    assert.ok(saved.report);
 
     // The log-scale toggle relayouts the chart.
     await page.locator('#log-scale').check();
@@ -138,18 +143,29 @@ describe('report webview (chromium)', () => {
     assert.ok(await page.locator('#layer-table').isVisible());
 
     await assertClean(page, problems);
+
+    // The policy is in force: an inline script without the nonce is refused.
+    const refused = await page.evaluate(() => {
+      const s = document.createElement('script');
+      s.textContent = 'window.__inlineRan = true';
+      document.body.append(s);
+      return new Promise<unknown[]>((resolve) => setTimeout(() => resolve((window as unknown as { __violations: unknown[]; __inlineRan?: boolean }).__inlineRan ? [] : (window as unknown as { __violations: unknown[] }).__violations), 100));
+    });
+    assert.match(JSON.stringify(refused), /script-src/);
     await page.close();
   });
 
-  test('panel: a restored panel redraws from its state before the host answers', async () => {
+  test('panel: a restored panel redraws from its state before the host answers (light theme)', async () => {
     const state = { report, profileId: 'truenorth', logScale: true };
-    const { page, problems } = await open('/restored.html', panelPage(state));
+    const { page, problems } = await open('/restored.html', panelPage(state, LIGHT_THEME));
     await page.locator('#layer-table').waitFor();
     assert.equal(await page.locator('#profile-select').inputValue(), 'truenorth');
     assert.equal((await cell(page, 'conv1', 'energy').innerText()).trim(), '5.27 µJ');
     assert.ok(await page.locator('#log-scale').isChecked());
     assert.ok(await page.locator('#report-status').isHidden());
     assert.deepEqual(await posted(page), [{ type: 'ready' }]);
+    await page.locator('#synops-chart .main-svg').first().waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'report-light.png'), fullPage: true });
     await assertClean(page, problems);
     await page.close();
   });

@@ -79,7 +79,7 @@ export function drawSynOpsChart(el: HTMLElement, layers: readonly LayerRow[], lo
       marker: {
         color: fromInput.map((i) => (i ? t.inputBar : t.bar)),
         line: { color: fromInput.map((i) => (i ? t.inputBar : t.bar)), width: 1 },
-        pattern: { shape: fromInput.map((i) => (i ? '/' : '')), fgcolor: t.foreground, fgopacity: 0.45, size: 8, solidity: 0.25 },
+        pattern: { shape: fromInput.map((i) => (i ? '/' : '')), fillmode: 'overlay', fgcolor: t.foreground, fgopacity: 0.6, size: 8, solidity: 0.2 },
       },
     }];
     const inputIndex = fromInput.indexOf(true);
@@ -93,6 +93,11 @@ export function drawSynOpsChart(el: HTMLElement, layers: readonly LayerRow[], lo
       showarrow: false,
       font: { color: t.inputBar, size: t.fontSize - 1 },
     }];
+    // On the log axis, start at the decade below the smallest bar so every bar has a labelled floor.
+    const positive = y.filter((v) => v > 0);
+    const logRange = positive.length
+      ? [Math.floor(Math.log10(Math.min(...positive))), Math.log10(Math.max(...positive)) + 0.3]
+      : undefined;
     const layout = {
       autosize: true,
       height: 300,
@@ -104,14 +109,18 @@ export function drawSynOpsChart(el: HTMLElement, layers: readonly LayerRow[], lo
       bargap: 0.35,
       showlegend: false,
       annotations,
-      xaxis: { title: { text: 'receiving layer' }, color: t.muted, linecolor: t.grid, tickfont: { color: t.foreground }, fixedrange: true },
+      xaxis: { title: { text: 'receiving layer', font: { size: t.fontSize } }, color: t.muted, linecolor: t.grid, tickfont: { color: t.foreground }, fixedrange: true },
       yaxis: {
-        title: { text: 'SynOps per sample' },
+        title: { text: 'SynOps per sample', font: { size: t.fontSize } },
         type: log ? 'log' : 'linear',
+        range: log ? logRange : undefined,
+        autorange: log && logRange ? false : true,
         color: t.muted,
         gridcolor: t.grid,
         zerolinecolor: t.grid,
-        tickformat: log ? undefined : '~s',
+        // One tick per decade on the log axis; plotly's default adds unlabelled 2 and 5 ticks.
+        dtick: log ? 1 : undefined,
+        tickformat: '~s',
         exponentformat: 'SI',
         fixedrange: true,
         rangemode: 'tozero',

@@ -67,10 +67,11 @@ window.addEventListener('message', (event: MessageEvent<HostToPanel>) => {
       showError(undefined);
       // The host's profile wins over a restored one: it was told of every change and sends the current
       // choice. The ANN profile is a view-only choice, so the panel keeps it across reports.
-      save({ report: msg.report, profileId: undefined });
+      save({ report: msg.report, uri: msg.uri ?? state.uri, profileId: undefined });
       draw();
       break;
     case 'error':
+      if (status) status.hidden = true;
       showError(msg.message);
       break;
     default:

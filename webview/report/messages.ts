@@ -7,8 +7,8 @@ import type { ModelReport, Range } from '../../src/protocol/report';
 
 /** Host → panel. */
 export type HostToPanel =
-  /** The report to draw; replaces the previous one and clears any error. */
-  | { type: 'report'; report: ModelReport }
+  /** The report to draw, and the model file's URI; replaces the previous report and clears any error. */
+  | { type: 'report'; report: ModelReport; uri?: string }
   /** Analysis failed (bad model, worker down): shown above the last report, which stays visible. */
   | { type: 'error'; message: string };
 
@@ -24,6 +24,8 @@ export type PanelToHost =
 
 /** What the panel keeps with `vscode.setState`, so a restored panel redraws before the host answers. */
 export interface PanelState {
+  /** The model file's URI, as the host sent it: its panel serializer reopens the panel from this. */
+  uri?: string;
   report?: ModelReport;
   profileId?: string;
   annProfileId?: string;

@@ -265,7 +265,7 @@ export function renderReport(root: HTMLElement, report: ModelReport, options: Re
 export function reportProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return 'the output is not a JSON object';
   const r = value as Partial<ModelReport>;
-  if (r.reportVersion !== 1) return `report version ${JSON.stringify(r.reportVersion)} is not supported: this SynOps Studio reads version 1. Update SynOps Studio, or re-run the cell to write the output again.`;
+  if (r.reportVersion !== 1) return `report version ${JSON.stringify(r.reportVersion)} is not supported: this SynOps Studio reads version 1. Update SynOps Studio, or re-run the cell to write the output again`;
   if (typeof r.modelName !== 'string' || !Array.isArray(r.layers) || !Array.isArray(r.emitters) || !Array.isArray(r.profiles) || typeof r.totals !== 'object' || r.totals === null || typeof r.basis !== 'object' || r.basis === null) {
     return 'the report is incomplete (missing model name, layers, emitters, profiles, totals or basis)';
   }
