@@ -12,7 +12,7 @@ import type { SimResult } from '../core/sim/result';
 import { readTfjsWeights } from '../core/sim/tfjs-weights';
 import type { ModelWeights } from '../core/sim/weights';
 import { modelHash, resultPathFor, type SimulationResultFile } from '../core/synops/result';
-import { fmtInt, fmtJoules } from '../protocol/format';
+import { formatCount, formatEnergy } from '../protocol/format';
 import { table } from './table';
 
 export const SIMULATE_USAGE = `  simulate <model.snn.json> --weights <model.json> --input <file> [--index N] [--chunk 3000] [--dt-ms 1]
@@ -163,13 +163,13 @@ export async function runSimulate(args: string[]): Promise<number> {
       }, null, 2));
       return 0;
     }
-    const rows = result.layers.map((l) => [l.name, l.shape.join('×'), fmtInt(l.size), fmtInt(l.total), (l.total / l.size).toFixed(3)]);
+    const rows = result.layers.map((l) => [l.name, l.shape.join('×'), formatCount(l.size), formatCount(l.total), (l.total / l.size).toFixed(3)]);
     console.log(`${model.name}: ${inp.note}, ${result.steps} steps, ${engine} engine, ${ms.toFixed(1)} ms`);
     console.log(table(['spiking layer', 'shape', 'neurons', 'spikes', 'spikes/neuron'], rows, [false, false, true, true, true]));
     console.log('');
     console.log(table(['receiving layer', 'from', 'SynOps', 'energy'], [
-      ...result.synops.map((s) => [s.receiverName, s.emitterName, fmtInt(s.synops), fmtJoules(s.synops * jPerSynOp)]),
-      ['total', '', fmtInt(result.totalSynops), fmtJoules(result.totalSynops * jPerSynOp)],
+      ...result.synops.map((s) => [s.receiverName, s.emitterName, formatCount(s.synops), formatEnergy(s.synops * jPerSynOp)]),
+      ['total', '', formatCount(result.totalSynops), formatEnergy(result.totalSynops * jPerSynOp)],
     ], [false, false, true, true]));
     const ties = result.output.ties.length > 1 ? ` (tie between ${result.output.ties.join(', ')})` : '';
     console.log(`\noutput [${[...result.output.values].join(', ')}] → class ${result.output.predicted}${ties}`);

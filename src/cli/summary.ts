@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { analyzeModelText, type ModelReport } from '../core/report';
 import { parseSimulationResult, resultPathFor } from '../core/synops/result';
-import { fmtInt, fmtJoules } from '../protocol/format';
+import { formatCount, formatEnergy } from '../protocol/format';
 import { table } from './table';
 
 /** Renders a model report as the `synops summary` table. */
@@ -9,14 +9,14 @@ export function renderSummary(report: ModelReport): string {
   const snn = report.profiles.find((p) => p.id === report.profileId);
   const ann = report.profiles.find((p) => p.id === report.annProfileId);
   const rows = report.layers.map((l) => [
-    l.name, l.type, l.outShape.join('×'), fmtInt(l.params), l.macs ? fmtInt(l.macs) : '',
-    l.fanoutMax !== undefined ? `${fmtInt(l.fanoutMax)} (mean ${(l.fanoutMean ?? 0).toFixed(1)})` : '',
-    l.synops !== undefined ? fmtInt(l.synops) : '',
-    l.energyJ ? fmtJoules(l.energyJ[report.profileId]) : '',
-    l.annEnergyJ ? fmtJoules(l.annEnergyJ[report.annProfileId]) : '',
+    l.name, l.type, l.outShape.join('×'), formatCount(l.params), l.macs ? formatCount(l.macs) : '',
+    l.fanoutMax !== undefined ? `${formatCount(l.fanoutMax)} (mean ${(l.fanoutMean ?? 0).toFixed(1)})` : '',
+    l.synops !== undefined ? formatCount(l.synops) : '',
+    l.energyJ ? formatEnergy(l.energyJ[report.profileId]) : '',
+    l.annEnergyJ ? formatEnergy(l.annEnergyJ[report.annProfileId]) : '',
   ]);
   const t = report.totals;
-  rows.push(['total', '', '', fmtInt(t.params), fmtInt(t.macs), '', fmtInt(t.synops), fmtJoules(t.energyJ[report.profileId]), fmtJoules(t.annEnergyJ[report.annProfileId])]);
+  rows.push(['total', '', '', formatCount(t.params), formatCount(t.macs), '', formatCount(t.synops), formatEnergy(t.energyJ[report.profileId]), formatEnergy(t.annEnergyJ[report.annProfileId])]);
   const basis = report.basis.kind === 'measured'
     ? `SynOps measured: ${report.basis.source} (${report.basis.samples} samples)`
     : `SynOps: ${report.basis.assumption}${report.basis.staleResult ? ` ${report.basis.staleResult}` : ''}`;
@@ -26,8 +26,8 @@ export function renderSummary(report: ModelReport): string {
       [false, false, false, true, true, true, true, true, true]),
     '',
     basis,
-    `SynOps per receiving layer; by emitting layer: ${report.emitters.map((e) => `${e.name}→${e.receiver} ${fmtInt(e.synops)}`).join(', ')}`,
-    `NeuroBench Dense (all connections, per time step): ${fmtInt(t.denseConnectionsPerStep)}`,
+    `SynOps per receiving layer; by emitting layer: ${report.emitters.map((e) => `${e.name}→${e.receiver} ${formatCount(e.synops)}`).join(', ')}`,
+    `NeuroBench Dense (all connections, per time step): ${formatCount(t.denseConnectionsPerStep)}`,
     `SNN energy: ${snn?.name} — ${snn?.source}`,
     `ANN energy: ${ann?.name} — ${ann?.source}`,
   ].join('\n');

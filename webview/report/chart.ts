@@ -9,7 +9,7 @@
  */
 import Plotly from 'plotly.js-dist-min';
 import type { LayerRow } from '../../src/protocol/report';
-import { formatCount, formatCountShort } from './format';
+import { formatCount, formatCountShort } from '../../src/protocol/format';
 
 /** Theme colours of the chart, read from the VS Code CSS variables of the page. */
 interface ChartTheme {

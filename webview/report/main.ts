@@ -3,7 +3,7 @@
  * `ready`, then draws every `report` the host sends. Profile choices are applied locally and reported to
  * the host, which may pass them back in later reports.
  */
-import type { HostToPanel, PanelState, PanelToHost } from './messages';
+import type { HostToPanel, PanelState, PanelToHost } from '../../src/protocol/webview';
 import { renderReport, reportProblem, type ReportView } from './render';
 
 interface VsCodeApi {

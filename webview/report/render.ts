@@ -10,7 +10,7 @@
  */
 import type { AnnProfile, LayerRow, ModelReport, NeuromorphicProfile } from '../../src/protocol/report';
 import { drawSynOpsChart, type SynOpsChart } from './chart';
-import { formatCount, formatEnergy, formatPercent, formatRatio, formatShape } from './format';
+import { formatCount, formatEnergy, formatPercent, formatRatio, formatShape } from '../../src/protocol/format';
 
 export interface RenderOptions {
   /** Neuromorphic profile to show instead of `report.profileId` (a restored choice); ignored if unknown. */

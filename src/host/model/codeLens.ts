@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { fmtInt, fmtJoules } from '../../protocol/format';
+import { formatCount, formatEnergy } from '../../protocol/format';
 import type { LayerRow, ModelReport } from '../../protocol/report';
 import type { ModelService } from './service';
 
@@ -13,15 +13,15 @@ function basisText(report: ModelReport): string {
 
 function synopsText(report: ModelReport, synops: number, energy: number | undefined): string {
   const approx = report.basis.kind === 'measured' ? '' : '~';
-  const e = energy === undefined ? '' : ` · ${approx}${fmtJoules(energy)}`;
-  return `${approx}${fmtInt(synops)} SynOps${report.basis.kind === 'measured' ? ' (measured)' : ' (est.)'}${e}`;
+  const e = energy === undefined ? '' : ` · ${approx}${formatEnergy(energy)}`;
+  return `${approx}${formatCount(synops)} SynOps${report.basis.kind === 'measured' ? ' (measured)' : ' (est.)'}${e}`;
 }
 
 /** The text of the lens above one layer: output shape, parameters, MACs, and SynOps and energy per sample. */
 export function layerLensTitle(report: ModelReport, row: LayerRow): string {
   const parts = [row.name, `out ${row.outShape.join('×')}`];
   if (row.type === 'conv2d' || row.type === 'linear') {
-    parts.push(`${fmtInt(row.params)} params`, `${fmtInt(row.macs)} MACs`);
+    parts.push(`${formatCount(row.params)} params`, `${formatCount(row.macs)} MACs`);
     if (row.synops !== undefined) parts.push(synopsText(report, row.synops, row.energyJ?.[report.profileId]));
   } else if (row.type === 'relu' || row.type === 'qrelu') {
     parts.push('spiking (IAF)');
@@ -33,7 +33,7 @@ export function totalLensTitle(report: ModelReport): string {
   const t = report.totals;
   const snn = report.profiles.find((p) => p.id === report.profileId);
   const ann = report.profiles.find((p) => p.id === report.annProfileId);
-  return `Total: ${fmtInt(t.params)} params · ${fmtInt(t.macs)} MACs · ${synopsText(report, t.synops, t.energyJ[report.profileId])} per sample on ${snn?.name ?? report.profileId} · ANN ${fmtJoules(t.annEnergyJ[report.annProfileId])} (${ann?.name ?? report.annProfileId})`;
+  return `Total: ${formatCount(t.params)} params · ${formatCount(t.macs)} MACs · ${synopsText(report, t.synops, t.energyJ[report.profileId])} per sample on ${snn?.name ?? report.profileId} · ANN ${formatEnergy(t.annEnergyJ[report.annProfileId])} (${ann?.name ?? report.annProfileId})`;
 }
 
 /** Puts each layer's numbers above it and the totals above the file. */

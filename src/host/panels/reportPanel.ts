@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { HostToPanel, PanelToHost } from '../../protocol/webview';
 import type { ModelService } from '../model/service';
 import { reportPanelHtml } from './reportHtml';
 
 export const REPORT_VIEW_TYPE = 'synops.energyReport';
-
-/** Messages from the panel's script. */
-type FromWebview = { type: 'ready' } | { type: 'profileChanged'; profileId: string };
 
 /**
  * The energy report of one model file: waits for the webview's `ready`, then sends the report and
@@ -47,13 +45,17 @@ export class ReportPanel implements vscode.Disposable {
       title: 'SynOps Energy Report',
     });
     this.subscriptions.push(
-      webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
+      webview.onDidReceiveMessage((m: PanelToHost) => this.onMessage(m)),
       models.onDidChange((changed) => { if (changed.toString() === uri.toString()) void this.update(); }),
       panel.onDidDispose(() => this.dispose()),
     );
   }
 
-  private onMessage(m: FromWebview): void {
+  private post(message: HostToPanel): Thenable<boolean> {
+    return this.panel.webview.postMessage(message);
+  }
+
+  private onMessage(m: PanelToHost): void {
     switch (m.type) {
       case 'ready':
         this.ready = true;
@@ -64,6 +66,15 @@ export class ReportPanel implements vscode.Disposable {
         this.models.profileOverride = m.profileId;
         this.models.refreshAll();
         break;
+      case 'annProfileChanged':
+        // A view-only choice: the panel keeps it; lenses stay on the model file's ANN profile.
+        break;
+      case 'revealLayer': {
+        const r = m.range;
+        const range = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+        void vscode.window.showTextDocument(this.uri, { viewColumn: vscode.ViewColumn.One, selection: range });
+        break;
+      }
       default: {
         const never: never = m;
         void never;
@@ -78,13 +89,13 @@ export class ReportPanel implements vscode.Disposable {
       const result = await this.models.analysis(doc);
       if (result.report) {
         this.panel.title = `SynOps Energy Report: ${result.report.modelName}`;
-        await this.panel.webview.postMessage({ type: 'report', report: result.report, uri: this.uri.toString() });
+        await this.post({ type: 'report', report: result.report, uri: this.uri.toString() });
       } else {
         const first = result.diagnostics.find((d) => d.severity === 'error');
-        await this.panel.webview.postMessage({ type: 'error', message: `The model file has errors: ${first?.message ?? 'see the Problems panel'}` });
+        await this.post({ type: 'error', message: `The model file has errors: ${first?.message ?? 'see the Problems panel'}` });
       }
     } catch (e) {
-      await this.panel.webview.postMessage({ type: 'error', message: (e as Error).message });
+      await this.post({ type: 'error', message: (e as Error).message });
     }
   }
 

@@ -3,7 +3,7 @@
  * The panel posts `ready` once its script runs; the host sends data only after that. Adding a message or
  * an optional field is compatible; both sides ignore message types they do not know.
  */
-import type { ModelReport, Range } from '../../src/protocol/report';
+import type { ModelReport, Range } from './report';
 
 /** Host → panel. */
 export type HostToPanel =

@@ -1,7 +1,7 @@
 /** Pure helpers of the report views and the panel's HTML template; no browser needed. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatCount, formatCountShort, formatEnergy, formatRatio, formatShape } from '../../webview/report/format';
+import { formatCount, formatCountShort, formatEnergy, formatRatio, formatShape } from '../../src/protocol/format';
 import { createNonce, reportPanelHtml } from '../../src/host/panels/reportHtml';
 
 describe('report formatting', () => {

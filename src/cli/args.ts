@@ -1,0 +1,25 @@
+/** Splits CLI arguments into positionals and `--name value` / `--flag` options; unknown options are reported. */
+export function parseArgs(args: string[], valued: string[], flags: string[]): { positional: string[]; opts: Map<string, string | true>; error?: string } {
+  const positional: string[] = [];
+  const opts = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('--')) { positional.push(a); continue; }
+    const name = a.slice(2);
+    if (flags.includes(name)) opts.set(name, true);
+    else if (valued.includes(name)) {
+      const v = args[++i];
+      if (v === undefined) return { positional, opts, error: `${a} needs a value` };
+      opts.set(name, v);
+    } else return { positional, opts, error: `unknown option ${a}` };
+  }
+  return { positional, opts };
+}
+
+/** A positive integer option, or an error message. */
+export function intOption(opts: Map<string, string | true>, name: string, dflt: number, min = 1): number | string {
+  const v = opts.get(name);
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= min ? n : `--${name} must be an integer ≥ ${min}, got ${String(v)}`;
+}
