@@ -10,6 +10,7 @@
  */
 import type { AnnProfile, LayerRow, ModelReport, NeuromorphicProfile } from '../../src/protocol/report';
 import { drawSynOpsChart, type SynOpsChart } from './chart';
+import { registerToolkit } from '../toolkit';
 import { formatCount, formatEnergy, formatPercent, formatRatio, formatShape } from '../../src/protocol/format';
 
 export interface RenderOptions {
@@ -74,6 +75,7 @@ function profileSelect(id: string, label: string, profiles: ReadonlyArray<{ id: 
 
 /** Builds the report view into `root` (replacing its content). */
 export function renderReport(root: HTMLElement, report: ModelReport, options: RenderOptions = {}): ReportView {
+  registerToolkit();
   const snn = report.profiles.filter((p): p is NeuromorphicProfile => p.kind === 'snn');
   const ann = report.profiles.filter((p): p is AnnProfile => p.kind === 'ann');
   let profile = pickProfile(snn, options.profileId, report.profileId);
@@ -110,12 +112,15 @@ export function renderReport(root: HTMLElement, report: ModelReport, options: Re
 
   // ---- chart
   const chartEl = h('div', { id: 'synops-chart', class: 'chart' });
-  const logBox = h('input', { type: 'checkbox', id: 'log-scale' });
+  // A toolkit checkbox (registered by the entry points), so the control looks and behaves like VS Code's own.
+  const logBox = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean };
+  logBox.id = 'log-scale';
+  logBox.textContent = 'log scale';
   logBox.checked = options.logScale ?? false;
   const chartSection = h('section', { class: 'chart-section' },
     h('div', { class: 'section-head' },
       h('h2', {}, 'SynOps per weight layer'),
-      h('label', { class: 'toggle' }, logBox, ' log scale')),
+      logBox),
     chartEl,
     h('p', { class: 'note' }, 'Bars are named by the layer that receives the spikes. The hatched bar is fed by the input: its SynOps are fixed by the data, and training cannot lower them.'));
 
