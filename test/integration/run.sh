@@ -59,14 +59,17 @@ ROOT=${VSCODE_TEST_ROOT:-$REPO/test-artifacts/integration}
 mkdir -p "$ROOT"
 ROOT=$(cd "$ROOT" && pwd)
 RUN=$ROOT/run-$(date +%Y%m%d-%H%M%S)-$$
-mkdir -p "$RUN"/{ud/User,ext,ws,tmp,xdg/config,xdg/data,xdg/cache,shots}
+mkdir -p "$RUN"/{ud/User,ext,ws,xdg/config,xdg/data,xdg/cache}
 ln -sfn "$(basename "$RUN")" "$ROOT/latest"
 # keep only the newest runs
 KEEP=${SYNOPS_IT_KEEP:-5}
 ls -1dt "$ROOT"/run-* 2>/dev/null | tail -n +$((KEEP + 1)) | while read -r old; do rm -rf "$old"; done
 
 export XDG_CONFIG_HOME=$RUN/xdg/config XDG_DATA_HOME=$RUN/xdg/data XDG_CACHE_HOME=$RUN/xdg/cache
-export TMPDIR=$RUN/tmp DONT_PROMPT_WSL_INSTALL=1
+# TMPDIR gets a short path of its own: chromium and VS Code put unix sockets there, and a socket path longer
+# than ~107 bytes (easy under a deep checkout) makes chromium abort ("Socket path too long").
+RUN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/synops-it.XXXXXX") || fail_early "cannot create a temporary folder"
+export TMPDIR=$RUN_TMP DONT_PROMPT_WSL_INSTALL=1
 
 cat > "$RUN/ud/User/settings.json" <<'EOF'
 {
@@ -120,6 +123,8 @@ cleanup() {
     kill -9 -- -"$SERVER_PID" 2>/dev/null || true
     SERVER_PID=
   fi
+  [ -n "${RUN_TMP:-}" ] && rm -rf "$RUN_TMP"
+  RUN_TMP=
 }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
@@ -175,7 +180,7 @@ INHOST_RC=0
 if [ "${SYNOPS_IT_INHOST:-1}" != 0 ] && [ -f "$HERE/inhost/suite.ts" ] && [ -z "${SYNOPS_IT_ONLY:-}" ]; then
   t0=$(now)
   mkdir -p "$RUN/inhost"
-  if node "$REPO/node_modules/esbuild/bin/esbuild" "$HERE/inhost/suite.ts" --bundle --platform=node \
+  if "$REPO/node_modules/.bin/esbuild" "$HERE/inhost/suite.ts" --bundle --platform=node \
        --format=cjs --target=node20 --external:vscode --outfile="$RUN/inhost/suite.js" --log-level=warning; then
     PAYLOAD_T="[[\"extensionDevelopmentPath\",\"vscode-remote://$AUTH$REPO\"],[\"extensionTestsPath\",\"vscode-remote://$AUTH$RUN/inhost/suite.js\"]]"
     node "$HERE/inhost/drive.mjs" --out "$RUN/inhost" --summary "$RUN/inhost-summary.txt" \

@@ -42,26 +42,7 @@ const CMD = {
 };
 const EXPECTED_MACS = { conv1: '276,768', conv2: '726,624', conv3: '186,624', fc: '4,320' };
 
-// ------------------------------------------------------------------ browser
-const profileDir = path.join(OUT, 'chromium-profile');
-fs.rmSync(profileDir, { recursive: true, force: true });
-fs.mkdirSync(path.join(profileDir, 'Default'), { recursive: true });
-// Allow third-party storage so webview service workers are never refused (webview iframes are another origin).
-fs.writeFileSync(path.join(profileDir, 'Default', 'Preferences'),
-  JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
-const context = await chromium.launchPersistentContext(profileDir, {
-  executablePath: CHROMIUM,
-  // Debian's chromium writes "Crash Reports" under $XDG_CONFIG_HOME even with a profile dir: keep it inside.
-  env: { ...process.env, XDG_CONFIG_HOME: path.join(profileDir, 'xdg-config') },
-  headless: !process.env.HEADED,
-  viewport: { width: 1400, height: 900 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--disable-dev-shm-usage'],
-});
-const page = context.pages()[0] ?? await context.newPage();
-page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
-page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${String(e?.stack || e)}\n`));
+let page; // set once the browser is up (see "run" below)
 
 // ------------------------------------------------------------------ helpers
 const sleep = (ms) => page.waitForTimeout(ms);
@@ -91,9 +72,8 @@ async function poll(fn, { timeout = 30000, interval = 250, what = 'condition' } 
   }
 }
 
-const quickInput = page.locator('.quick-input-widget');
-const quickInputBox = page.locator('.quick-input-widget .quick-input-box input');
-const quickRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+// Quick input (command palette, Quick Open, quick picks); locators are created once the page exists.
+let quickInput, quickInputBox, quickRows;
 
 async function closeOverlays() {
   for (let i = 0; i < 3; i++) {
@@ -103,11 +83,14 @@ async function closeOverlays() {
   }
 }
 
+// Once the extension's commands are known to be missing, every later check fails fast instead of
+// waiting out its full timeout.
 let extensionMissing = false;
+const patience = (ms) => (extensionMissing ? Math.min(ms, 5000) : ms);
 
 /** Run a command by its palette title. The palette snapshots the command list when it opens, so while the
  *  extension's contributions are not registered yet, close it and try again. */
-async function runCommand(title, { timeout = extensionMissing ? 5000 : 90000 } = {}) {
+async function runCommand(title, { timeout = patience(90000) } = {}) {
   const deadline = Date.now() + timeout;
   const label = new RegExp(`^${escapeRe(title)}$`);
   for (;;) {
@@ -143,7 +126,7 @@ async function openFile(name) {
       await closeOverlays();
     }
   }
-  await page.keyboard.press('Enter');
+  await row.click();
   await page.locator('.editor-group-container.active .tab.active', { hasText: name })
     .waitFor({ timeout: 15000 });
   await page.locator('.editor-group-container.active .monaco-editor .view-lines')
@@ -203,12 +186,16 @@ async function extensionCommandsRegistered() {
 
 async function codeLensesMnist() {
   await openFile(MNIST);
+  // Lenses arrive (and re-layout the editor) progressively: wait until all the expected ones are rendered.
+  const expected = ['Total:', ...Object.keys(EXPECTED_MACS).map((l) => l + ' ')];
   const lenses = await poll(async () => {
     const t = await codeLensTexts();
-    return t.some((l) => l.startsWith('Total:')) && t.some((l) => l.startsWith('conv1')) ? t : null;
-  }, { timeout: 60000, what: 'SynOps code lenses (Total:, conv1)' });
+    return expected.every((p) => t.some((l) => l.startsWith(p))) ? t : null;
+  }, { timeout: patience(60000), what: `SynOps code lenses (${expected.join(', ')})` }).catch(async (e) => {
+    throw new Error(`${e.message}; rendered lenses: ${JSON.stringify(await codeLensTexts().catch(() => []))}`);
+  });
   log('code lenses:', JSON.stringify(lenses));
-  const lens = (prefix) => lenses.find((l) => l.startsWith(prefix + ' ') || l.startsWith(prefix + '\u00b7')) ?? '';
+  const lens = (prefix) => lenses.find((l) => l.startsWith(prefix + ' ')) ?? '';
   const total = lenses.find((l) => l.startsWith('Total:'));
   assert(lens('conv1').includes('276,768 MACs'), `conv1 lens lacks "276,768 MACs": ${lens('conv1')}`);
   assert(total.includes('6,552 params'), `Total lens lacks "6,552 params": ${total}`);
@@ -218,12 +205,16 @@ async function codeLensesMnist() {
     assert(lens(layer).includes(`${macs} MACs`), `${layer} lens lacks "${macs} MACs": ${lens(layer) || '(none)'}`);
   }
   // The conv1 lens sits directly above the line that declares conv1.
-  const lensBox = await page.locator('.editor-group-container.active .codelens-decoration', { hasText: /^conv1/ })
-    .first().boundingBox();
-  const lineBox = await page.locator('.editor-group-container.active .view-line', { hasText: '"conv1"' })
-    .first().boundingBox();
-  assert(lensBox && lineBox && lensBox.y < lineBox.y && lineBox.y - lensBox.y < 3 * lineBox.height,
-    `conv1 lens is not just above the conv1 line (lens ${JSON.stringify(lensBox)}, line ${JSON.stringify(lineBox)})`);
+  const boxes = async () => ({
+    lens: await page.locator('.editor-group-container.active .codelens-decoration', { hasText: /^conv1 / })
+      .first().boundingBox(),
+    line: await page.locator('.editor-group-container.active .view-line', { hasText: '"conv1"' }).first().boundingBox(),
+  });
+  const above = ({ lens, line }) => lens && line && lens.y < line.y && line.y - lens.y < 3 * line.height;
+  await poll(async () => above(await boxes()), { timeout: 5000, what: 'the conv1 lens above the conv1 line' })
+    .catch(async () => {
+      throw new Error(`conv1 lens is not just above the conv1 line: ${JSON.stringify(await boxes())}`);
+    });
 }
 
 async function selectProfile(frame, pattern) {
@@ -251,10 +242,10 @@ async function energyReport() {
     await openFile(MNIST);
     await runCommand(CMD.energyReport);
     const tab = page.locator('.tab', { hasText: `SynOps Energy Report: ${MNIST_MODEL_NAME}` });
-    await tab.first().waitFor({ timeout: 30000 }).catch(() => {
+    await tab.first().waitFor({ timeout: patience(30000) }).catch(() => {
       throw new Error(`no editor tab titled "SynOps Energy Report: ${MNIST_MODEL_NAME}"`);
     });
-    const frame = reportFrame = await frameWith('#layer-table');
+    const frame = reportFrame = await frameWith('#layer-table', patience(60000));
     const cell = (layer, col) => frame.locator(`#layer-table tr[data-layer="${layer}"] td[data-col="${col}"]`);
     const conv2Macs = await poll(async () => norm(await cell('conv2', 'macs').innerText({ timeout: 1000 })),
       { timeout: 30000, what: 'conv2 macs cell' });
@@ -280,19 +271,24 @@ async function energyReport() {
     log(`conv1 energy: "${energyBefore}" -> "${energyAfter}" (${picked}); total synops ${totalSynops}`);
   } finally {
     await screenshot('energy-report-panel.png');
+    if (reportFrame) { // the layer table is usually below the fold of the panel
+      await reportFrame.locator('#layer-table').scrollIntoViewIfNeeded({ timeout: 2000 })
+        .then(() => screenshot('energy-report-table.png'), () => {});
+    }
   }
 }
 
 async function energyReportChart() {
-  const frame = reportFrame ?? await frameWith('#synops-chart', extensionMissing ? 2000 : 30000);
+  const frame = reportFrame ?? await frameWith('#synops-chart', patience(30000));
   await frame.locator('#synops-chart .main-svg').first().waitFor({ timeout: 30000 })
     .catch(() => { throw new Error('#synops-chart has no plotly .main-svg'); });
 }
 
 async function diagnosticsBrokenModel() {
   await openFile(BROKEN);
-  await page.keyboard.press('Control+Shift+M'); // View: Toggle Problems (Errors, Warnings, Infos)
   const panel = page.locator('.markers-panel');
+  // Ctrl+Shift+M toggles the Problems panel, so press it only while the panel is hidden.
+  if (!(await panel.first().isVisible().catch(() => false))) await page.keyboard.press('Control+Shift+M');
   await panel.first().waitFor({ state: 'visible', timeout: 5000 }).catch(async () => {
     await runCommand('View: Focus Problems (Errors, Warnings, Infos)', { timeout: 15000 });
     await panel.first().waitFor({ state: 'visible', timeout: 10000 });
@@ -306,27 +302,32 @@ async function diagnosticsBrokenModel() {
     label: r.getAttribute('aria-label') ?? '',
   })).filter((r) => r.message));
   const entry = await poll(async () => (await problemRows()).find((r) => /conv2/.test(r.message) && /kernel/i.test(r.message)),
-    { timeout: 60000, what: 'a Problems entry mentioning conv2 and kernel' }).catch(async (e) => {
+    { timeout: patience(60000), what: 'a Problems entry mentioning conv2 and kernel' }).catch(async (e) => {
     throw new Error(`${e.message}; Problems rows: ${JSON.stringify(await problemRows().catch(() => []))}`);
   });
   log('problem:', entry.label);
   assert(entry.error, `the conv2 problem is not an error: ${entry.label}`);
-  // The error squiggle is on the conv2 line of the editor.
-  const squiggleLine = await poll(async () => page.evaluate(() => {
-    const editor = document.querySelector('.editor-group-container.active .monaco-editor');
-    const sq = editor?.querySelector('.view-overlays .squiggly-error');
-    if (!sq) return null;
-    const top = sq.parentElement.style.top;
-    const line = [...editor.querySelectorAll('.view-lines .view-line')].find((l) => l.style.top === top);
-    return line ? line.textContent.replace(/\u00a0/g, ' ') : null;
-  }), { timeout: 15000, what: 'an error squiggle in the editor' });
-  assert(/"conv2"/.test(squiggleLine), `error squiggle is not on the conv2 layer line: ${squiggleLine}`);
+  // An error squiggle is on the conv2 layer. Monaco draws it in .view-overlays as
+  // <div style="top: Npx"><div class="cdr squiggly-error"></div></div>; the text line is the
+  // .view-lines > .view-line with the same style.top.
+  const squiggleLines = await poll(async () => {
+    const lines = await page.evaluate(() => {
+      const editor = document.querySelector('.editor-group-container.active .monaco-editor');
+      const textLines = [...(editor?.querySelectorAll('.view-lines .view-line') ?? [])];
+      return [...(editor?.querySelectorAll('.view-overlays .squiggly-error') ?? [])]
+        .map((sq) => textLines.find((l) => l.style.top === sq.parentElement.style.top)?.textContent ?? '')
+        .map((t) => t.replace(/\u00a0/g, ' '));
+    });
+    return lines.length ? lines : null;
+  }, { timeout: 15000, what: 'an error squiggle in the editor' });
+  assert(squiggleLines.some((l) => /"conv2"|"kernel"\s*:\s*40\b/.test(l)),
+    `no error squiggle on the conv2 layer; squiggled lines: ${JSON.stringify(squiggleLines)}`);
 }
 
 async function checkWorker() {
   await runCommand(CMD.checkWorker);
   const toast = page.locator('.notifications-toasts .notification-list-item-message', { hasText: /^SynOps worker OK/ });
-  await toast.first().waitFor({ timeout: 60000 }).catch(async () => {
+  await toast.first().waitFor({ timeout: patience(60000) }).catch(async () => {
     throw new Error(`no "SynOps worker OK" notification; visible: ${JSON.stringify(await visibleToasts())}`);
   });
   log('worker:', norm(await toast.first().innerText()));
@@ -356,8 +357,58 @@ const checks = [
 ];
 
 // ------------------------------------------------------------------ run
+// Fresh chromium profile per run.
+const profileDir = path.join(OUT, 'chromium-profile');
+fs.rmSync(profileDir, { recursive: true, force: true });
+fs.mkdirSync(path.join(profileDir, 'Default'), { recursive: true });
+// Allow third-party storage so webview service workers are never refused (webview iframes are another origin).
+fs.writeFileSync(path.join(profileDir, 'Default', 'Preferences'),
+  JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
 const results = [];
 const only = opts.only ? new Set(opts.only.split(',').map((s) => s.trim()).filter(Boolean)) : null;
+const selected = () => checks.filter(([name]) => !only || only.has(name));
+function finish(setupError) {
+  console.log('');
+  if (setupError) {
+    for (const [name] of selected()) results.push({ name, ok: false, secs: 0, error: setupError });
+  }
+  for (const r of results) {
+    console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(26)} ${r.secs.toFixed(1).padStart(6)} s${r.ok ? '' : '  ' + r.error}`);
+  }
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  const summary = `${passed} passed, ${failed} failed`;
+  if (opts.summary) fs.writeFileSync(opts.summary, summary + '\n');
+  console.log(`ui checks took ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${OUT}`);
+  console.log(summary);
+  process.exit(failed || !results.length ? 1 : 0);
+}
+
+let context;
+try {
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    // Debian's chromium writes "Crash Reports" under $XDG_CONFIG_HOME even with a profile dir: keep it inside.
+    env: { ...process.env, XDG_CONFIG_HOME: path.join(profileDir, 'xdg-config') },
+    headless: !process.env.HEADED,
+    viewport: { width: 1400, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage'],
+  });
+} catch (e) {
+  // Playwright's launch error carries the whole browser log; the first lines say what went wrong.
+  const message = String(e?.message || e);
+  console.error(message.split('\n').slice(0, 8).join('\n'));
+  finish(`chromium did not start: ${message.split('\n')[0]}`);
+}
+page = context.pages()[0] ?? await context.newPage();
+page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
+page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${String(e?.stack || e)}\n`));
+quickInput = page.locator('.quick-input-widget');
+quickInputBox = page.locator('.quick-input-widget .quick-input-box input');
+quickRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+
 let setupError = null;
 try {
   await page.goto(opts.url, { waitUntil: 'domcontentloaded', timeout: 60000 });
@@ -370,8 +421,7 @@ try {
   await screenshot('workbench-error.png');
 }
 
-for (const [name, fn] of checks) {
-  if (only && !only.has(name)) continue;
+for (const [name, fn] of selected()) {
   const started = Date.now();
   let error = setupError;
   if (!error) {
@@ -401,14 +451,4 @@ await context.close().catch(() => {});
 consoleLog.end();
 fs.rmSync(profileDir, { recursive: true, force: true });
 
-console.log('');
-for (const r of results) {
-  console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(26)} ${r.secs.toFixed(1).padStart(6)} s${r.ok ? '' : '  ' + r.error}`);
-}
-const passed = results.filter((r) => r.ok).length;
-const failed = results.length - passed;
-const summary = `${passed} passed, ${failed} failed`;
-if (opts.summary) fs.writeFileSync(opts.summary, summary + '\n');
-console.log(`ui checks took ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${OUT}`);
-console.log(summary);
-process.exit(failed || !results.length ? 1 : 0);
+finish(null);

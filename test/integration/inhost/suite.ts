@@ -1,0 +1,98 @@
+// Tests that run inside the real VS Code extension host (code-server), with the same contract as
+// @vscode/test-electron's extensionTestsPath: the module exports run(), which rejects on failure.
+// Bundled by test/integration/run.sh with esbuild and driven by test/integration/inhost/drive.mjs.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'synops-studio.synops-studio';
+const MNIST_MODEL_NAME = 'MNIST-DVS CNN (Sorbaro et al. 2020)';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 30000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder is open');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+async function codeLensTitles(uri: vscode.Uri): Promise<string[]> {
+  return waitFor('SynOps code lenses', async () => {
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+    const titles = (lenses ?? []).map((l) => l.command?.title ?? '').filter(Boolean);
+    return titles.some((t) => t.startsWith('Total:')) ? titles : undefined;
+  });
+}
+
+const tests: Array<[string, () => Promise<void>]> = [
+  ['extension activates', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} is loaded`);
+    await ext.activate();
+    assert.ok(ext.isActive);
+  }],
+  ['commands are registered', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['synops.newModel', 'synops.showEnergyReport', 'synops.checkWorker']) {
+      assert.ok(commands.includes(id), `command ${id} is registered`);
+    }
+  }],
+  ['code lenses give the MNIST-DVS layer and total counts', async () => {
+    const uri = workspaceFile('mnist-dvs.snn.json');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const titles = await codeLensTitles(uri);
+    const lens = (name: string) => titles.find((t) => t.startsWith(`${name} `)) ?? '';
+    assert.ok(titles.some((t) => t.startsWith('Total: 6,552 params · 1,194,336 MACs')), JSON.stringify(titles));
+    const macs: Record<string, string> = { conv1: '276,768', conv2: '726,624', conv3: '186,624', fc: '4,320' };
+    for (const [layer, value] of Object.entries(macs)) {
+      assert.ok(lens(layer).includes(`${value} MACs`), `${layer} lens: ${lens(layer) || '(none)'}`);
+    }
+  }],
+  ['broken model gets an error diagnostic on conv2', async () => {
+    const uri = workspaceFile('broken.snn.json');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const diag = await waitFor('a conv2 kernel diagnostic', () => vscode.languages.getDiagnostics(uri)
+      .find((d) => d.message.includes('conv2') && /kernel/i.test(d.message)));
+    assert.equal(diag.severity, vscode.DiagnosticSeverity.Error);
+    const line = doc.lineAt(diag.range.start.line).text;
+    const conv2Line = doc.getText().split('\n').findIndex((l) => /"name"\s*:\s*"conv2"/.test(l));
+    const conv2End = doc.getText().split('\n').findIndex((l, i) => i >= conv2Line && l.includes('}'));
+    assert.ok(diag.range.start.line >= conv2Line && diag.range.start.line <= conv2End,
+      `diagnostic on line ${diag.range.start.line + 1} (${line.trim()}), conv2 is on line ${conv2Line + 1}`);
+  }],
+  ['energy report opens a panel for the active model', async () => {
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(workspaceFile('mnist-dvs.snn.json')));
+    await vscode.commands.executeCommand('synops.showEnergyReport');
+    const title = `SynOps Energy Report: ${MNIST_MODEL_NAME}`;
+    await waitFor(`a tab titled "${title}"`,
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === title));
+  }],
+];
+
+export async function run(): Promise<void> {
+  let passed = 0;
+  const failures: string[] = [];
+  for (const [name, fn] of tests) {
+    const started = Date.now();
+    try {
+      await fn();
+      passed++;
+      console.log(`PASS  ${name} (${Date.now() - started} ms)`);
+    } catch (e) {
+      failures.push(name);
+      console.log(`FAIL  ${name} (${Date.now() - started} ms): ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  console.log(`inhost: ${passed} passed, ${failures.length} failed`);
+  if (failures.length) throw new Error(`${failures.length} in-host test(s) failed: ${failures.join(', ')}`);
+}
