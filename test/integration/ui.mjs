@@ -104,7 +104,7 @@ async function runCommand(title, { timeout = patience(90000) } = {}) {
       await row.click();
       await quickInput.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
       return;
-    } catch (e) {
+    } catch {
       if (Date.now() > deadline) throw new Error(`command "${title}" not found in the command palette`);
     }
   }
@@ -121,7 +121,7 @@ async function openFile(name) {
     try {
       await row.waitFor({ state: 'visible', timeout: 10000 }); // file search index may still be warming up
       break;
-    } catch (e) {
+    } catch {
       if (attempt >= 5) throw new Error(`Quick Open did not find ${name}`);
       await closeOverlays();
     }
