@@ -1,3 +1,5 @@
+import { DATA_USAGE, runData } from './data';
+import { EVENTS_USAGE, runEvents } from './events';
 import { runSimulate, SIMULATE_USAGE } from './simulate';
 import { runSummary, SUMMARY_USAGE } from './summary';
 
@@ -5,6 +7,8 @@ import { runSummary, SUMMARY_USAGE } from './summary';
 const COMMANDS: Record<string, { run: (args: string[]) => number | Promise<number>; usage: string }> = {
   summary: { run: runSummary, usage: SUMMARY_USAGE },
   simulate: { run: runSimulate, usage: SIMULATE_USAGE },
+  events: { run: runEvents, usage: EVENTS_USAGE },
+  data: { run: runData, usage: DATA_USAGE },
 };
 
 function usage(): string {

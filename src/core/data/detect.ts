@@ -1,0 +1,53 @@
+/**
+ * Format detection by magic bytes, then by extension, and the entry points `openEvents` / `readAllEvents`.
+ *
+ * `#!AER-DAT4.0` → AEDAT 4.0; `#!AER-DAT2.0` → AEDAT 2.0; `%` → Prophesee DAT / EVT 2.0 (`.raw`);
+ * no magic and `.bin` → N-MNIST. Anything else is refused with a "format not supported" error.
+ */
+import { extname } from 'node:path';
+import { AEDAT2_MAGIC, openAedat2, type Aedat2Options } from './aedat2';
+import { openAedat4 } from './aedat4';
+import { latin1, readHead } from './blocks';
+import { EventBuilder, EventDataError, type EventBatch, type EventFileMeta, type EventFormat, type EventReader, type ReadOptions } from './events';
+import { openNmnist } from './nmnist';
+import { openProphesee } from './prophesee';
+
+/** File extensions of event recordings this folder reads. */
+export const EVENT_EXTENSIONS = ['.aedat', '.aedat4', '.bin', '.dat', '.raw'];
+
+/** Tells the format of an event file from its first bytes and its extension. */
+export async function detectEventFormat(file: string): Promise<EventFormat> {
+  const { bytes } = await readHead(file, 16);
+  const head = latin1(bytes);
+  const ext = extname(file).toLowerCase();
+  if (head.startsWith('#!AER-DAT4.0')) return 'aedat4';
+  if (head.startsWith(AEDAT2_MAGIC)) return 'aedat2';
+  if (head.startsWith('#!AER-DAT')) {
+    throw new EventDataError('unsupported', file, 0, `AEDAT version "${head.split(/\r?\n/)[0]}" is not supported`, '#!AER-DAT2.0 or #!AER-DAT4.0');
+  }
+  if (head.startsWith('%')) return ext === '.raw' ? 'prophesee-evt2' : 'prophesee-dat';
+  if (ext === '.bin') return 'nmnist';
+  if (ext === '.aedat' || ext === '.aedat4') {
+    throw new EventDataError('bad-magic', file, 0, `the file starts with ${JSON.stringify(head.slice(0, 12))}`, '"#!AER-DAT2.0" or "#!AER-DAT4.0"');
+  }
+  throw new EventDataError('unsupported', file, 0, `format not supported (extension "${ext}", no known magic)`, `an AEDAT 2.0/4.0, N-MNIST .bin or Prophesee .dat/.raw file`);
+}
+
+/** Opens an event file of any supported format. */
+export async function openEvents(file: string, options: Aedat2Options = {}): Promise<EventReader> {
+  const format = await detectEventFormat(file);
+  switch (format) {
+    case 'aedat2': return openAedat2(file, options);
+    case 'aedat4': return openAedat4(file);
+    case 'nmnist': return openNmnist(file);
+    case 'prophesee-dat': case 'prophesee-evt2': return openProphesee(file);
+  }
+}
+
+/** Reads every event of a (small) file into one batch. Large files: iterate `openEvents(file).batches()`. */
+export async function readAllEvents(file: string, opts: ReadOptions & Aedat2Options = {}): Promise<{ meta: EventFileMeta; events: EventBatch }> {
+  const reader = await openEvents(file, opts);
+  const all = new EventBuilder(1 << 12);
+  for await (const b of reader.batches(opts)) all.append(b);
+  return { meta: reader.meta, events: all.take() };
+}
