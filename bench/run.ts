@@ -7,6 +7,7 @@
  *   image and weights when available, else random ones.
  * The shared data folder is `--data <dir>`, else `SYNOPS_SHARED_DATA`, else `../shared/data` from the
  * repository root. The dense engine runs on tfjs' wasm backend.
+ * Then the event-data table: read speed per format and the time to generate the synthetic digit set.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -22,6 +23,7 @@ import type { SimResult } from '../src/core/sim/result';
 import type { ModelWeights } from '../src/core/sim/weights';
 import { table } from '../src/cli/table';
 import { loadFixture } from '../scripts/sinabs-fixture';
+import { benchData } from './data';
 import { syntheticCase } from './synthetic';
 
 interface BenchCase { name: string; model: ModelFile; weights: ModelWeights; input: SpikeInput; neuron: Partial<NeuronParams>; events: number; source: string }
@@ -97,6 +99,10 @@ async function main(): Promise<void> {
   }
   console.log(`load average ${load.map((x) => x.toFixed(2)).join(' ')} (1/5/15 min), ${process.version}, median of 9 (MNIST-DVS) / 3 (CIFAR) runs after a warm-up`);
   console.log(table(['sample', 'engine', 'ms/sample', 'events/s', 'SynOps/s', 'event : dense', 'data'], rows, [false, false, true, true, true, false, false]));
+
+  console.log('\nEvent data: read speed per format and synthetic-set generation');
+  const data = await benchData();
+  console.log(table(['measure', 'value', 'unit', 'detail'], data.map((r) => [r.name, fmt(r.value), r.unit, r.detail]), [false, true, false, false]));
 }
 
 function fmt(x: number): string {

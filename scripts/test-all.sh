@@ -30,6 +30,16 @@ npm run --silent build || { echo "tests: $passed passed, $((failed + 1)) failed"
 stage "unit tests"
 node_tests test/unit/*.test.ts
 
+stage "real data in ../shared/data (optional: skipped where the folder is absent)"
+SHARED=${SYNOPS_SHARED_DATA:-../shared/data}
+if [ -d "$SHARED" ]; then
+  node_tests test/shared-data/*.test.ts
+  # Our simulator against Sinabs' own outputs, every fixture and variant; any difference fails.
+  if npm run --silent verify:sinabs > "$log" 2>&1; then tail -n 9 "$log"; passed=$((passed + 1)); else cat "$log"; failed=$((failed + 1)); status=1; fi
+else
+  echo "no $SHARED: real-data checks skipped"
+fi
+
 stage "report view in a real browser"
 node_tests test/webview/*.test.ts
 

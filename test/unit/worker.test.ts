@@ -1,6 +1,6 @@
 // The worker over a real forked process: handshake, a request, progress, cancellation, a crash and restart.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -53,6 +53,30 @@ describe('worker process', () => {
     // conv1: 62·62 positions × 8 out × 9 taps × 1 in = 276,768 MACs
     assert.equal(out.report?.layers.find((l) => l.name === 'conv1')?.macs, 276_768);
     assert.equal(out.report?.totals.params, 6_552);
+  });
+
+  it('reads a simulation result saved next to the model and reports measured SynOps', async () => {
+    const client = makeClient();
+    clients.push(client);
+    const dir = mkdtempSync(join(tmpdir(), 'synops-measured-'));
+    const modelPath = join(dir, 'net.snn.json');
+    writeFileSync(modelPath, template);
+    const first = await client.request(AnalyzeModel.type, { path: modelPath, text: template, options: {} });
+    assert.equal(first.report?.basis.kind, 'estimate');
+    mkdirSync(join(dir, '.synops', 'results'), { recursive: true });
+    const result = {
+      kind: 'synops-simulation', version: 1, modelHash: first.report?.modelHash, modelName: 'net', samples: 3,
+      source: 'event-driven simulation, 3 chunks', createdAt: '2026-01-01T00:00:00Z',
+      layers: [{ name: 'conv1', synopsPerSample: 100 }, { name: 'conv2', synopsPerSample: 200 }, { name: 'conv3', synopsPerSample: 300 }, { name: 'fc', synopsPerSample: 4 }],
+    };
+    writeFileSync(join(dir, '.synops', 'results', 'net.sim.json'), JSON.stringify(result));
+    const measured = await client.request(AnalyzeModel.type, { path: modelPath, text: template, options: {} });
+    assert.equal(measured.report?.basis.kind, 'measured');
+    assert.equal(measured.report?.totals.synops, 604); // 100 + 200 + 300 + 4
+    writeFileSync(join(dir, '.synops', 'results', 'net.sim.json'), '{ not json');
+    const broken = await client.request(AnalyzeModel.type, { path: modelPath, text: template, options: {} });
+    assert.equal(broken.report?.basis.kind, 'estimate');
+    assert.match(broken.resultError ?? '', /net\.sim\.json: not valid JSON/);
   });
 
   it('reports a broken model as diagnostics, not as an error', async () => {
