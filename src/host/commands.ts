@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Ping } from '../protocol/messages';
 import type { Ctx } from './ctx';
+import { downloadDatasetCommand } from './datasets';
 import { isModelDocument } from './model/service';
 import { ReportPanel } from './panels/reportPanel';
 import { showWorkerError } from './workerProcess/errors';
@@ -67,6 +68,8 @@ export const COMMANDS: Record<string, (ctx: Ctx) => (...args: unknown[]) => unkn
       return undefined;
     }
   },
+
+  'synops.downloadDataset': downloadDatasetCommand,
 
   'synops.showLog': (ctx) => () => ctx.log.show(),
 };

@@ -62,3 +62,34 @@ export namespace Ping {
 /** Progress values sent with `$/progress` for a request's `progressToken`. */
 export interface WorkProgress { message: string; fraction?: number }
 export const workProgress = new ProgressType<WorkProgress>();
+
+/** Dataset ids the download command knows (official locations in the worker's catalog). */
+export type DatasetId = 'mnist-dvs' | 'nmnist' | 'cifar10';
+
+/**
+ * Host → worker. Cancellable, reports progress. Downloads (resuming a partial file), checks and extracts
+ * a dataset into `<targetDir>/<id>`. The only request that uses the network. `baseUrl` replaces the
+ * official host (a mirror, or a loopback server in tests).
+ */
+export namespace DownloadDataset {
+  export const method = 'dataset/download';
+  export interface Params extends WorkDoneParams { id: DatasetId; targetDir: string; baseUrl?: string }
+  export interface Result { path: string; summary: DatasetSummary }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Host → worker. Not cancellable. Recognises a dataset folder's layout and counts its recordings. */
+export namespace InspectDataset {
+  export const method = 'dataset/inspect';
+  export interface Params extends WorkDoneParams { dir: string }
+  export type Result = DatasetSummary;
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+export interface DatasetSummary {
+  kind: 'mnist-dvs' | 'nmnist' | 'flat' | 'cifar10';
+  root: string;
+  recordings: number;
+  /** Recordings (or images) per class label. */
+  perLabel: Record<string, number>;
+}

@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { deflateRawSync } from 'node:zlib';
 import { compress as lz4Compress } from 'lz4js';
+import { crc32 } from '../../src/core/data/archive';
 
 /** A fresh temporary folder, removed when the test file ends. */
 export function tempDir(): string {
@@ -143,4 +145,46 @@ export function aedat4(spec: Aedat4Spec): Uint8Array {
   const table = lz4Compress(concat(new Uint8Array([4, 0, 0, 0]), ascii('FTAB')));
   const pos = spec.table === 'good' ? body.length : body.length - 5;
   return concat(build(pos), table);
+}
+
+/** A ustar entry: 512-byte header (name, octal size, checksum) then the content padded to 512. */
+export function tarEntry(name: string, content: Uint8Array): Uint8Array {
+  const h = Buffer.alloc(512);
+  h.write(name, 0, 'latin1');
+  h.write('0000644\0', 100, 'latin1');
+  h.write(`${content.length.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
+  h.write('        ', 148, 'latin1');
+  h.write('0', 156, 'latin1');
+  h.write('ustar\0', 257, 'latin1');
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  return concat(h, content, new Uint8Array((512 - (content.length % 512)) % 512));
+}
+
+/** A zip of the given entries, stored or deflated (local headers, central directory, end record). */
+export function zip(entries: Array<{ name: string; data: Uint8Array; deflate: boolean; badCrc?: boolean }>): Uint8Array {
+  const locals: Uint8Array[] = [];
+  const centrals: Uint8Array[] = [];
+  let off = 0;
+  for (const e of entries) {
+    const body = e.deflate ? deflateRawSync(e.data) : e.data;
+    const name = Buffer.from(e.name);
+    const crc = crc32(e.data) ^ (e.badCrc ? 1 : 0);
+    const lh = Buffer.alloc(30);
+    lh.writeUInt32LE(0x04034b50, 0); lh.writeUInt16LE(20, 4); lh.writeUInt16LE(e.deflate ? 8 : 0, 8);
+    lh.writeUInt32LE(crc >>> 0, 14); lh.writeUInt32LE(body.length, 18); lh.writeUInt32LE(e.data.length, 22); lh.writeUInt16LE(name.length, 26);
+    const ch = Buffer.alloc(46);
+    ch.writeUInt32LE(0x02014b50, 0); ch.writeUInt16LE(20, 4); ch.writeUInt16LE(20, 6); ch.writeUInt16LE(e.deflate ? 8 : 0, 10);
+    ch.writeUInt32LE(crc >>> 0, 16); ch.writeUInt32LE(body.length, 20); ch.writeUInt32LE(e.data.length, 24); ch.writeUInt16LE(name.length, 28);
+    ch.writeUInt32LE(off, 42);
+    locals.push(lh, name, body);
+    centrals.push(ch, name);
+    off += 30 + name.length + body.length;
+  }
+  const cd = concat(...centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(off, 16);
+  return concat(...locals, cd, end);
 }

@@ -3,7 +3,7 @@
  * the Tonic library where the authors publish none). MNIST-DVS publishes no checksum: only its size and
  * the zip CRCs are checked.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractArchive } from './archive';
 import { download, type Checksum } from './download';
@@ -63,7 +63,13 @@ export async function installDataset(source: DatasetSource, dir: string, opts: {
         dest: archive, checksum: f.checksum, signal: opts.signal, onProgress: (r, t) => opts.onProgress?.(f.name, r, t),
       });
     }
-    await extractArchive(archive, root, opts.signal);
+    try {
+      await extractArchive(archive, root, opts.signal);
+    } catch (e) {
+      // A damaged archive is not worth keeping: the next attempt downloads it afresh.
+      if (!opts.signal?.aborted) rmSync(archive, { force: true });
+      throw e;
+    }
     writeFileSync(marker, '');
   }
   return root;
