@@ -3,7 +3,8 @@
 // ($SYNOPS_SHARED_DATA, else ../shared/data); synthetic files of the same format otherwise.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { sharedDataDir } from '../scripts/shared-data';
 import { encodeAedat2 } from '../src/core/data/aedat2';
 import { cifarBatches } from '../src/core/data/cifar';
 import { openEvents } from '../src/core/data/detect';
@@ -17,7 +18,7 @@ export interface BenchRow {
   detail: string;
 }
 
-const shared = resolve(process.env.SYNOPS_SHARED_DATA ?? join(__dirname, '..', '..', 'shared', 'data'));
+const shared = sharedDataDir();
 
 /** Events per second reading `file` whole `repeat` times, best of 3. */
 async function readRate(file: string, repeat = 1): Promise<{ rate: number; events: number }> {

@@ -22,7 +22,8 @@ import type { NeuronParams } from '../src/core/sim/neuron';
 import type { SimResult } from '../src/core/sim/result';
 import type { ModelWeights } from '../src/core/sim/weights';
 import { table } from '../src/cli/table';
-import { loadFixture } from '../scripts/sinabs-fixture';
+import { sharedDataDir } from '../scripts/shared-data';
+import { loadFixture, weightsFor } from '../src/core/sim/sinabs-fixture';
 import { benchData } from './data';
 import { syntheticCase } from './synthetic';
 
@@ -30,19 +31,11 @@ interface BenchCase { name: string; model: ModelFile; weights: ModelWeights; inp
 
 function dataDir(): string {
   const i = process.argv.indexOf('--data');
-  if (i >= 0 && process.argv[i + 1]) return resolve(process.argv[i + 1]);
-  return process.env.SYNOPS_SHARED_DATA ?? resolve(__dirname, '..', '..', 'shared', 'data');
+  return i >= 0 && process.argv[i + 1] ? resolve(process.argv[i + 1]) : sharedDataDir();
 }
 
 function template(name: string): ModelFile {
   return JSON.parse(readFileSync(resolve(__dirname, '..', 'templates', name), 'utf8')) as ModelFile;
-}
-
-/** The fixture's weights, renamed to the template's weight layers in order. */
-function renamed(model: ModelFile, fixtureWeights: ModelWeights): ModelWeights {
-  const names = model.layers.filter((l) => l.type === 'conv2d' || l.type === 'linear').map((l) => l.name);
-  const keys = Object.keys(fixtureWeights).sort((a, b) => Number(a) - Number(b));
-  return Object.fromEntries(names.map((n, i) => [n, fixtureWeights[keys[i]]]));
 }
 
 function cases(): BenchCase[] {
@@ -53,7 +46,7 @@ function cases(): BenchCase[] {
   const mnistFile = join(dir, 'mnist_dvs_seed1.json');
   if (existsSync(mnistFile)) {
     const fx = loadFixture(mnistFile);
-    out.push({ name: 'MNIST-DVS chunk (3000 ev, 300 ms)', model: mnist, weights: renamed(mnist, fx.weights), input: fx.input, neuron: fx.neuron, events: 3000, source: 'sinabs fixture' });
+    out.push({ name: 'MNIST-DVS chunk (3000 ev, 300 ms)', model: mnist, weights: weightsFor(mnist, fx.weights), input: fx.input, neuron: fx.neuron, events: 3000, source: 'sinabs fixture' });
   } else {
     const s = syntheticCase(mnist, 1);
     const e = s.events!;
@@ -62,7 +55,7 @@ function cases(): BenchCase[] {
   const cifarFile = join(dir, 'cifar_seed1.json');
   if (existsSync(cifarFile)) {
     const fx = loadFixture(cifarFile);
-    out.push({ name: 'CIFAR-10 image (10 steps)', model: cifar, weights: renamed(cifar, fx.weights), input: fx.input, neuron: fx.neuron, events: 0, source: 'sinabs fixture' });
+    out.push({ name: 'CIFAR-10 image (10 steps)', model: cifar, weights: weightsFor(cifar, fx.weights), input: fx.input, neuron: fx.neuron, events: 0, source: 'sinabs fixture' });
   } else {
     const s = syntheticCase(cifar, 2);
     out.push({ name: 'CIFAR-10 image (10 steps)', model: cifar, weights: s.weights, input: imageInput(s.image!, cifar.input.shape, 10), neuron: { minVMem: -1 }, events: 0, source: 'synthetic' });

@@ -1,7 +1,11 @@
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { readCifar } from '../core/data/cifar';
+import { readAllEvents } from '../core/data/detect';
+import { sliceBatch } from '../core/data/events';
 import { BUILTIN_PROFILES, DEFAULT_SNN_PROFILE } from '../core/energy/profiles';
+import { writeAtomic } from '../core/io';
 import { parseModel } from '../core/model/parse';
 import type { ModelFile } from '../core/model/types';
 import { simulateDense } from '../core/sim/dense-engine';
@@ -9,6 +13,7 @@ import { simulateEvents } from '../core/sim/event-engine';
 import { binEvents, imageInput, type SpikeInput } from '../core/sim/input';
 import type { NeuronParams } from '../core/sim/neuron';
 import type { SimResult } from '../core/sim/result';
+import { loadFixture, weightsFor } from '../core/sim/sinabs-fixture';
 import { readTfjsWeights } from '../core/sim/tfjs-weights';
 import type { ModelWeights } from '../core/sim/weights';
 import { modelHash, resultPathFor, type SimulationResultFile } from '../core/synops/result';
@@ -17,34 +22,19 @@ import { table } from './table';
 
 export const SIMULATE_USAGE = `  simulate <model.snn.json> --weights <model.json> --input <file> [--index N] [--chunk 3000] [--dt-ms 1]
            [--steps 10] [--engine event|dense] [--single-spike] [--min-v-mem V] [--save] [--json]
-      spiking simulation of one sample: per-layer spikes, SynOps, energy, class. Inputs: N-MNIST .bin
-      (5-byte events, chunk N of --chunk events), CIFAR-10 binary batch (record N), or a Sinabs reference
+      spiking simulation of one sample: per-layer spikes, SynOps, energy, class. Inputs: an event file
+      (AEDAT 2.0/4.0, N-MNIST .bin, Prophesee; chunk N of --chunk events), a CIFAR-10 batch (record N), or a Sinabs reference
       fixture .json (its events or image; its weights when --weights is not given). --save writes
       .synops/results/<model>.sim.json next to the model`;
 
-/** One N-MNIST record: 5 bytes, x, y, polarity (bit 7 of byte 2), 23-bit big-endian timestamp in µs. */
-export function readNmnist(bytes: Uint8Array): { x: number[]; y: number[]; t: number[]; p: number[] } {
-  if (bytes.length % 5 !== 0) throw new Error(`an N-MNIST .bin has 5-byte events, this file has ${bytes.length} bytes`);
-  const x: number[] = []; const y: number[] = []; const t: number[] = []; const p: number[] = [];
-  for (let i = 0; i < bytes.length; i += 5) {
-    x.push(bytes[i]); y.push(bytes[i + 1]); p.push(bytes[i + 2] >> 7);
-    t.push(((bytes[i + 2] & 0x7f) << 16) | (bytes[i + 3] << 8) | bytes[i + 4]);
-  }
-  return { x, y, t, p };
-}
-
-/** Record `index` of a CIFAR-10 binary batch: label and the `[3, 32, 32]` pixels normalised as the model asks. */
-export function readCifarRecord(bytes: Uint8Array, index: number, normalize: 'unit' | 'symmetric' = 'symmetric'): { label: number; pixels: Float32Array } {
-  const n = bytes.length / 3073;
-  if (!Number.isInteger(n)) throw new Error(`a CIFAR-10 binary batch has 3073-byte records, this file has ${bytes.length} bytes`);
-  if (!(index >= 0 && index < n)) throw new Error(`--index ${index} is out of range; the batch has ${n} images`);
-  const rec = bytes.subarray(index * 3073, (index + 1) * 3073);
+/** Pixels of image `index` of a CIFAR-10 batch as float32 `[3, 32, 32]`, normalised as the model asks. */
+export function cifarPixels(images: Uint8Array, index: number, normalize: 'unit' | 'symmetric' = 'symmetric'): Float32Array {
   const pixels = new Float32Array(3072);
   for (let i = 0; i < 3072; i++) {
-    const u = Math.fround(rec[1 + i] / 255);
+    const u = Math.fround(images[index * 3072 + i] / 255);
     pixels[i] = normalize === 'symmetric' ? Math.fround(Math.fround(u - 0.5) / 0.5) : u;
   }
-  return { label: rec[0], pixels };
+  return pixels;
 }
 
 interface Flags { weights?: string; input?: string; index: number; chunk: number; dtMs?: number; steps?: number; engine?: 'event' | 'dense'; json: boolean; save: boolean; neuron: Partial<NeuronParams> }
@@ -81,42 +71,28 @@ function parseArgs(args: string[]): { model: string; flags: Flags } | string {
 }
 
 /** Reads the input file as the model's input, and the fixture's weights if it is a Sinabs fixture. */
-function readInput(model: ModelFile, f: Flags): { input: SpikeInput; weights?: ModelWeights; note: string; neuron?: Partial<NeuronParams> } {
+async function readInput(model: ModelFile, f: Flags): Promise<{ input: SpikeInput; weights?: ModelWeights; note: string; neuron?: Partial<NeuronParams> }> {
   const file = f.input!;
-  const bytes = new Uint8Array(readFileSync(file));
   const shape = model.input.shape;
   if (file.endsWith('.json')) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const json: any = JSON.parse(new TextDecoder().decode(bytes));
-    if (!json.snn || !json.settings) throw new Error(`${file} is not a Sinabs reference fixture (no "snn" and "settings")`);
-    const conv: string = json.settings.conversion ?? '';
-    const neuron: Partial<NeuronParams> = { minVMem: /min_v_mem=(-?[\d.]+)/.test(conv) ? Number(/min_v_mem=(-?[\d.]+)/.exec(conv)![1]) : null, spike: /SingleSpike/.test(conv) ? 'single' : 'multi' };
-    const entries = Array.isArray(json.weights) ? json.weights : json.weights?.layers ?? [];
-    const bin = Array.isArray(json.weights) || !json.weights ? undefined : readFileSync(join(dirname(file), json.weights.file));
-    const names = model.layers.filter((l) => l.type === 'conv2d' || l.type === 'linear').map((l) => l.name);
-    const weights: ModelWeights = {};
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    entries.forEach((w: any, i: number) => {
-      const data = w.data ? Float32Array.from(w.data) : new Float32Array(new Uint8Array(bin!.subarray(4 * w.offset_elements, 4 * (w.offset_elements + w.n_elements))).buffer);
-      if (names[i]) weights[names[i]] = { shape: w.shape, weight: data };
-    });
-    if (json.events) {
-      const e = json.events;
-      const steps = f.steps ?? json.settings.T_bins;
-      return { input: binEvents({ x: e.x, y: e.y, t: e.t_ms.map((t: number) => t * 1000) }, shape, { dtMs: f.dtMs ?? 1, steps, t0: 0 }), weights, neuron, note: `fixture events (${e.x.length})` };
-    }
-    return { input: imageInput(json.image_normalised, shape, f.steps ?? 10), weights, neuron, note: 'fixture image' };
+    // A Sinabs reference fixture: its input, its neuron settings, and its weights mapped onto this model.
+    const fx = loadFixture(file);
+    const input = f.steps && fx.json.events ? binEvents({ x: fx.json.events.x, y: fx.json.events.y, t: (fx.json.events.t_ms as number[]).map((t) => t * 1000) }, shape, { dtMs: f.dtMs ?? 1, steps: f.steps, t0: 0 }) : fx.input;
+    return { input, weights: weightsFor(model, fx.weights), neuron: fx.neuron, note: `Sinabs fixture ${file}` };
   }
   if (model.input.kind === 'image') {
-    const { label, pixels } = readCifarRecord(bytes, f.index, model.input.normalize ?? 'symmetric');
-    return { input: imageInput(pixels, shape, f.steps ?? model.input.steps), note: `CIFAR-10 record ${f.index} (label ${label})` };
+    const batch = await readCifar(file);
+    if (!(f.index >= 0 && f.index < batch.count)) throw new Error(`--index ${f.index} is out of range; ${file} has ${batch.count} images`);
+    const pixels = cifarPixels(batch.images, f.index, model.input.normalize ?? 'symmetric');
+    return { input: imageInput(pixels, shape, f.steps ?? model.input.steps), note: `CIFAR-10 record ${f.index} (label ${batch.labels[f.index]})` };
   }
-  const ev = readNmnist(bytes);
+  // Any event file the readers know (AEDAT 2.0/4.0, N-MNIST, Prophesee); chunk `index` of `chunk` events.
+  const { meta, events } = await readAllEvents(file);
   const start = f.index * f.chunk;
-  if (start >= ev.x.length) throw new Error(`--index ${f.index} is past the last chunk; the file has ${ev.x.length} events (${Math.ceil(ev.x.length / f.chunk)} chunks of ${f.chunk})`);
-  const cut = <T>(a: T[]): T[] => a.slice(start, start + f.chunk);
-  const chunk = { x: cut(ev.x), y: cut(ev.y), t: cut(ev.t), p: cut(ev.p) };
-  return { input: binEvents(chunk, shape, { dtMs: f.dtMs ?? model.input.dtMs, sensor: model.input.sensor ?? [34, 34], steps: f.steps }), note: `N-MNIST events ${start}..${start + chunk.x.length - 1}` };
+  if (start >= events.length) throw new Error(`--index ${f.index} is past the last chunk; ${file} has ${events.length} events (${Math.ceil(events.length / f.chunk)} chunks of ${f.chunk})`);
+  const chunk = sliceBatch(events, start, Math.min(events.length, start + f.chunk));
+  const sensor = model.input.sensor ?? [meta.width, meta.height];
+  return { input: binEvents(chunk, shape, { dtMs: f.dtMs ?? model.input.dtMs, sensor, steps: f.steps }), note: `${meta.format} events ${start}..${start + chunk.length - 1} of ${file}` };
 }
 
 /** `synops simulate`: exit 0 ok, 1 bad input, 2 usage. */
@@ -128,7 +104,7 @@ export async function runSimulate(args: string[]): Promise<number> {
     const pm = parseModel(readFileSync(modelPath, 'utf8'), modelPath);
     if (!pm.model) { for (const d of pm.diagnostics) console.error(`${modelPath}:${d.range.start.line + 1}: ${d.message}`); return 1; }
     const model = pm.model;
-    const inp = readInput(model, flags);
+    const inp = await readInput(model, flags);
     let weights = inp.weights;
     if (flags.weights) {
       const folder = dirname(flags.weights);
@@ -150,9 +126,7 @@ export async function runSimulate(args: string[]): Promise<number> {
     const profile = BUILTIN_PROFILES.find((p) => p.id === profileId) ?? BUILTIN_PROFILES.find((p) => p.id === DEFAULT_SNN_PROFILE)!;
     const jPerSynOp = (profile as { joulesPerSynOp?: number }).joulesPerSynOp ?? 0;
     if (flags.save) {
-      const file = resultPathFor(modelPath);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, JSON.stringify(toResultFile(model, result, `${inp.note}, ${engine} engine, ${JSON.stringify(neuron)}`), null, 2));
+      writeAtomic(resultPathFor(modelPath), JSON.stringify(toResultFile(model, result, `${inp.note}, ${engine} engine, ${JSON.stringify(neuron)}`), null, 2));
     }
     if (flags.json) {
       console.log(JSON.stringify({

@@ -1,8 +1,9 @@
 // Where the shared real data lives: $SYNOPS_SHARED_DATA, else ../shared/data beside the repository.
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { sharedDataDir } from '../../scripts/shared-data';
 
-export const sharedData = resolve(process.env.SYNOPS_SHARED_DATA ?? join(__dirname, '..', '..', '..', 'shared', 'data'));
+export const sharedData = sharedDataDir();
 
 /** `false` when the folder exists, else the reason to skip (shown by the test runner). */
 export const skipUnlessShared = (sub: string): string | false =>

@@ -6,9 +6,12 @@
  * preparation options, so an edited recording or a new chunk size misses. Writes are atomic: a temporary
  * file in the cache folder, then a rename, so a crash or a concurrent reader never sees half a file.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeAtomic } from '../io';
+
+export { writeAtomic };
 import type { Dvs128Orientation } from './aedat2';
 import { readAllEvents } from './detect';
 import { dropPixels, findHotPixels, recordingFrames, type FrameOptions, type Frames } from './frames';
@@ -52,18 +55,6 @@ export function decodeFrames(b: Uint8Array): Frames | undefined {
   const frames = new Uint16Array(count * width * height);
   for (let i = 0; i < frames.length; i++) frames[i] = dv.getUint16(16 + 2 * i, true);
   return { frames, count, width, height };
-}
-
-/** Writes bytes atomically (temporary file + rename). */
-export function writeAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }
 
 /** Frames of a recording, prepared from its events. */

