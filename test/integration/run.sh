@@ -181,7 +181,7 @@ if [ "${SYNOPS_IT_INHOST:-1}" != 0 ] && [ -f "$HERE/inhost/suite.ts" ] && [ -z "
   t0=$(now)
   mkdir -p "$RUN/inhost"
   if "$REPO/node_modules/.bin/esbuild" "$HERE/inhost/suite.ts" --bundle --platform=node \
-       --format=cjs --target=node20 --external:vscode --outfile="$RUN/inhost/suite.js" --log-level=warning; then
+       --format=cjs --target=node20 --main-fields=module,main --external:vscode --outfile="$RUN/inhost/suite.js" --log-level=warning; then
     PAYLOAD_T="[[\"extensionDevelopmentPath\",\"vscode-remote://$AUTH$REPO\"],[\"extensionTestsPath\",\"vscode-remote://$AUTH$RUN/inhost/suite.js\"]]"
     node "$HERE/inhost/drive.mjs" --out "$RUN/inhost" --summary "$RUN/inhost-summary.txt" \
       --url "http://$AUTH/?folder=$(urlencode "$RUN/ws")&payload=$(urlencode "$PAYLOAD_T")"

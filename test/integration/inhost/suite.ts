@@ -2,7 +2,13 @@
 // @vscode/test-electron's extensionTestsPath: the module exports run(), which rejects on failure.
 // Bundled by test/integration/run.sh with esbuild and driven by test/integration/inhost/drive.mjs.
 import * as assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
+import { encodeAedat2 } from '../../../src/core/data/aedat2';
+import type { ModelFile } from '../../../src/core/model/types';
+import { modelHash } from '../../../src/core/synops/result';
+import { zip } from '../../unit/data-fixtures';
 
 const EXTENSION_ID = 'synops-studio.synops-studio';
 const MNIST_MODEL_NAME = 'MNIST-DVS CNN (Sorbaro et al. 2020)';
@@ -42,7 +48,7 @@ const tests: Array<[string, () => Promise<void>]> = [
   }],
   ['commands are registered', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['synops.newModel', 'synops.showEnergyReport', 'synops.checkWorker']) {
+    for (const id of ['synops.newModel', 'synops.showEnergyReport', 'synops.checkWorker', 'synops.downloadDataset']) {
       assert.ok(commands.includes(id), `command ${id} is registered`);
     }
   }],
@@ -76,6 +82,49 @@ const tests: Array<[string, () => Promise<void>]> = [
     const title = `SynOps Energy Report: ${MNIST_MODEL_NAME}`;
     await waitFor(`a tab titled "${title}"`,
       () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === title));
+  }],
+  ['lenses switch to measured SynOps when a simulation result is saved next to the model', async () => {
+    const uri = workspaceFile('mnist-dvs.snn.json');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const model = JSON.parse(doc.getText()) as ModelFile;
+    const result = {
+      kind: 'synops-simulation', version: 1, modelHash: modelHash(model), modelName: model.name, samples: 7,
+      source: 'in-host test result', createdAt: new Date().toISOString(),
+      layers: [{ name: 'conv1', synopsPerSample: 215_000 }, { name: 'conv2', synopsPerSample: 1_500_000 }, { name: 'conv3', synopsPerSample: 380_000 }, { name: 'fc', synopsPerSample: 9_500 }],
+    };
+    await vscode.workspace.fs.writeFile(workspaceFile('.synops/results/mnist-dvs.sim.json'), new TextEncoder().encode(JSON.stringify(result)));
+    // 215,000 + 1,500,000 + 380,000 + 9,500 = 2,104,500 per sample, shown without the estimate's "~"
+    const titles = await waitFor('measured lenses', async () => {
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+      const t = (lenses ?? []).map((l) => l.command?.title ?? '');
+      return t.some((x) => x.includes('2,104,500 SynOps (measured)')) ? t : undefined;
+    });
+    assert.ok(titles.some((t) => t.startsWith('conv2 ') && t.includes('1,500,000 SynOps (measured)')), JSON.stringify(titles));
+    await vscode.workspace.fs.delete(workspaceFile('.synops'), { recursive: true });
+  }],
+  ['Download Dataset fetches, extracts and recognises MNIST-DVS from a loopback mirror', async () => {
+    // Ten grabbed_data{d}.zip files of two tiny recordings each, the official layout, served on 127.0.0.1.
+    const ev = { x: [1, 2, 3], y: [4, 5, 6], t: [10, 20, 30], p: [1, 0, 1] };
+    const server = createServer((req, res) => {
+      const m = /^\/grabbed_data(\d)\.zip$/.exec(req.url ?? '');
+      if (!m) { res.writeHead(404).end(); return; }
+      const d = m[1];
+      res.end(Buffer.from(zip([1, 2].map((n) => ({ name: `grabbed_data${d}/scale16/mnist_${d}_scale16_000${n}.aedat`, data: encodeAedat2(ev), deflate: false })))));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const config = vscode.workspace.getConfiguration('synops');
+    try {
+      await config.update('datasets.mirror', `http://127.0.0.1:${(server.address() as AddressInfo).port}`, vscode.ConfigurationTarget.Global);
+      const summary = await vscode.commands.executeCommand<{ kind: string; recordings: number; root: string }>('synops.downloadDataset', 'mnist-dvs');
+      assert.ok(summary, 'the command returns what it installed');
+      assert.equal(summary.kind, 'mnist-dvs');
+      assert.equal(summary.recordings, 20);
+      assert.ok(summary.root.endsWith('mnist-dvs'), summary.root);
+    } finally {
+      await config.update('datasets.mirror', undefined, vscode.ConfigurationTarget.Global);
+      server.close();
+    }
   }],
 ];
 
