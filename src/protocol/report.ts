@@ -61,6 +61,8 @@ export interface LayerRow {
   fanoutMean?: number;
   /** Weight layers: SynOps per sample received (receiving-layer convention). */
   synops?: number;
+  /** Weight layers of a trained run: the quantized ANN's proxy, activations × fan-out, per sample. */
+  synopsAnn?: number;
   /** J per sample by profile id: SynOps × J/SynOp for neuromorphic profiles. */
   energyJ?: Record<string, number>;
   /** J per sample by ANN profile id: MACs × J/MAC. */
@@ -91,6 +93,9 @@ export interface ModelReport {
   profiles: EnergyProfile[];
   profileId: string;
   annProfileId: string;
+  /** Set for the report of a trained run: its id and held-out accuracy (0..1) of the SNN and quantized ANN. */
+  runId?: string;
+  accuracy?: { snn?: number; ann?: number };
 }
 
 

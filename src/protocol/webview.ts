@@ -8,7 +8,7 @@ import type { ModelReport, Range } from './report';
 /** Host → panel. */
 export type HostToPanel =
   /** The report to draw, and the model file's URI; replaces the previous report and clears any error. */
-  | { type: 'report'; report: ModelReport; uri?: string }
+  | { type: 'report'; report: ModelReport; uri?: string; compare?: ModelReport }
   /** Analysis failed (bad model, worker down): shown above the last report, which stays visible. */
   | { type: 'error'; message: string };
 

@@ -1,0 +1,101 @@
+/**
+ * Payloads of the workbench views beyond the energy report: the accuracy-vs-SynOps trade-off, the spike
+ * raster of a DVS chunk, and the training monitor. The first two are also notebook outputs
+ * (`application/vnd.synops.tradeoff+json`, `application/vnd.synops.raster+json`) and so persist inside
+ * notebooks: each carries a `schemaVersion`; a renderer draws every version it knows and says so plainly
+ * for a newer one. Adding an optional field keeps the version; anything else bumps it.
+ */
+
+export const MIME_REPORT = 'application/vnd.synops.report+json';
+export const MIME_TRADEOFF = 'application/vnd.synops.tradeoff+json';
+export const MIME_RASTER = 'application/vnd.synops.raster+json';
+
+export type Strategy = 'baseline' | 'weight-scaling' | 'synop-loss' | 'synop-loss-qrelu';
+
+/** One trained (or weight-scaled) model: where it lands on the accuracy-vs-SynOps plane. */
+export interface TradeoffPoint {
+  /** Run id (folder name under `.synops/runs/`); clicking the point opens its report. */
+  runId: string;
+  strategy: Strategy;
+  /** Target SynOps per sample S0 of the SynOp loss, if any. */
+  target?: number;
+  /** First-layer weight scale ρ, for weight scaling. */
+  rho?: number;
+  /** Accuracy of the spiking network on the held-out split, 0..1. */
+  accuracy: number;
+  /** SynOps per sample measured in the spiking simulation. */
+  synops: number;
+  /** The quantized ANN's accuracy and SynOps proxy (activations × fan-out), when evaluated. */
+  accuracyAnn?: number;
+  synopsAnn?: number;
+  label?: string;
+}
+
+export interface TradeoffPayload {
+  schemaVersion: 1;
+  title: string;
+  dataset?: string;
+  /** The dense ANN's MACs per sample: a reference mark on the SynOps axis. */
+  annMacs?: number;
+  points: TradeoffPoint[];
+}
+
+/** Spikes of one spiking layer in sparse form: parallel arrays, one entry per (neuron, step) with spikes. */
+export interface RasterLayer {
+  name: string;
+  /** `[C, H, W]` or `[F]`; neuron indices are row-major into it. */
+  shape: number[];
+  neurons: number[];
+  steps: number[];
+  counts: number[];
+  /** Spikes per time step, over the whole layer (never decimated). */
+  perStep: number[];
+  total: number;
+  /** Entries left out of `neurons/steps/counts` to keep the payload small (0 = complete). */
+  dropped: number;
+}
+
+export interface RasterPayload {
+  schemaVersion: 1;
+  title: string;
+  /** Time bin in ms and the number of bins of the simulation. */
+  dtMs: number;
+  steps: number;
+  /** The chunk's input events; `t` in µs from the chunk's first event; `p` 1 = ON. */
+  input: { width: number; height: number; x: number[]; y: number[]; t: number[]; p: number[]; total: number; dropped: number };
+  /** Spiking layers in network order, the output layer last. */
+  layers: RasterLayer[];
+  /** Output spike counts per class and the predicted class, when a model was simulated. */
+  output?: { counts: number[]; predicted: number; ties: number[]; label?: number };
+  note?: string;
+}
+
+/** Metrics of one finished epoch, as the trainer reports them. */
+export interface EpochMetrics {
+  epoch: number;
+  /** Total loss, its cross-entropy part and its SynOp term ((S − S0)/S0)², per sample averaged. */
+  loss: number;
+  ce: number;
+  synopTerm: number;
+  /** Training and held-out accuracy, 0..1. */
+  accuracy: number;
+  valAccuracy?: number;
+  /** ANN-proxy SynOps per sample by receiving layer name, and their sum. */
+  synopsPerLayer: Record<string, number>;
+  synops: number;
+  seconds: number;
+}
+
+export interface TrainingPayload {
+  schemaVersion: 1;
+  runId: string;
+  modelName: string;
+  strategy: Strategy;
+  target?: number;
+  /** Which tfjs backend ran (`tensorflow`, `wasm`, `cpu`). */
+  backend: string;
+  epochs: number;
+  history: EpochMetrics[];
+  status: 'running' | 'done' | 'cancelled' | 'failed';
+  message?: string;
+}
