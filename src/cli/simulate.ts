@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { readCifar } from '../core/data/cifar';
-import { readAllEvents } from '../core/data/detect';
-import { sliceBatch } from '../core/data/events';
+import { readEventChunk } from '../core/data/detect';
 import { BUILTIN_PROFILES, DEFAULT_SNN_PROFILE } from '../core/energy/profiles';
 import { writeAtomic } from '../core/io';
 import { parseModel } from '../core/model/parse';
@@ -86,11 +85,9 @@ async function readInput(model: ModelFile, f: Flags): Promise<{ input: SpikeInpu
     const pixels = cifarPixels(batch.images, f.index, model.input.normalize ?? 'symmetric');
     return { input: imageInput(pixels, shape, f.steps ?? model.input.steps), note: `CIFAR-10 record ${f.index} (label ${batch.labels[f.index]})` };
   }
-  // Any event file the readers know (AEDAT 2.0/4.0, N-MNIST, Prophesee); chunk `index` of `chunk` events.
-  const { meta, events } = await readAllEvents(file);
+  // Any event file the readers know (AEDAT 2.0/4.0, N-MNIST, Prophesee); chunk `index` of `chunk` events, streamed.
+  const { meta, events: chunk } = await readEventChunk(file, f.index, f.chunk);
   const start = f.index * f.chunk;
-  if (start >= events.length) throw new Error(`--index ${f.index} is past the last chunk; ${file} has ${events.length} events (${Math.ceil(events.length / f.chunk)} chunks of ${f.chunk})`);
-  const chunk = sliceBatch(events, start, Math.min(events.length, start + f.chunk));
   const sensor = model.input.sensor ?? [meta.width, meta.height];
   return { input: binEvents(chunk, shape, { dtMs: f.dtMs ?? model.input.dtMs, sensor, steps: f.steps }), note: `${meta.format} events ${start}..${start + chunk.length - 1} of ${file}` };
 }

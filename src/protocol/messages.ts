@@ -93,3 +93,22 @@ export interface DatasetSummary {
   /** Recordings (or images) per class label. */
   perLabel: Record<string, number>;
 }
+
+/** Host → worker. Cancellable. Format, sensor, counts and event rate of an event file (one streaming pass). */
+export namespace DescribeEvents {
+  export const method = 'events/describe';
+  export interface Params extends WorkDoneParams { file: string; chunkEvents?: number }
+  export type Result = import('./views').EventFileFacts;
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/**
+ * Host → worker. Cancellable. The raster of chunk `index` of an event file: its input events and, when a
+ * model file and TF.js weights (`model.json` of a run) are given, the spiking simulation of the chunk.
+ */
+export namespace ChunkRaster {
+  export const method = 'events/raster';
+  export interface Params extends WorkDoneParams { file: string; index: number; chunkEvents?: number; modelPath?: string; weightsPath?: string; maxEntries?: number }
+  export type Result = import('./views').RasterPayload;
+  export const type = new RequestType<Params, Result, void>(method);
+}

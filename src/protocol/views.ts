@@ -99,3 +99,22 @@ export interface TrainingPayload {
   status: 'running' | 'done' | 'cancelled' | 'failed';
   message?: string;
 }
+
+/** What the event-file viewer shows before a chunk is opened. */
+export interface EventFileFacts {
+  file: string;
+  format: string;
+  width: number;
+  height: number;
+  header?: string[];
+  events: number;
+  /** First and last timestamp, µs. */
+  firstUs: number;
+  lastUs: number;
+  onEvents: number;
+  /** Events per bin of `rateBinMs` ms from the first event. */
+  rateBinMs: number;
+  rate: number[];
+  chunkEvents: number;
+  chunks: number;
+}

@@ -4,9 +4,10 @@
  * Logs go to stderr, which the host forwards to its log channel.
  */
 import { CancellationToken, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
-import { AnalyzeModel, DownloadDataset, Initialize, InspectDataset, Ping, PROTOCOL_VERSION, WorkerErrorCode, workProgress, type WorkDoneParams } from '../protocol/messages';
+import { AnalyzeModel, ChunkRaster, DescribeEvents, DownloadDataset, Initialize, InspectDataset, Ping, PROTOCOL_VERSION, WorkerErrorCode, workProgress, type WorkDoneParams } from '../protocol/messages';
 import { downloadDataset, inspectDataset } from './datasets';
 import { analyzeModel, BadInputError, ping, type HandlerContext } from './handlers';
+import { describeEvents, rasterOfChunk } from './views';
 
 const WORKER_VERSION = '0.1.0';
 
@@ -63,6 +64,8 @@ connection.onRequest(AnalyzeModel.type, handle(AnalyzeModel.method, analyzeModel
 connection.onRequest(Ping.type, handle(Ping.method, ping));
 connection.onRequest(DownloadDataset.type, handle(DownloadDataset.method, downloadDataset));
 connection.onRequest(InspectDataset.type, handle(InspectDataset.method, inspectDataset));
+connection.onRequest(DescribeEvents.type, handle(DescribeEvents.method, describeEvents));
+connection.onRequest(ChunkRaster.type, handle(ChunkRaster.method, rasterOfChunk));
 
 // The host going away (IPC closed) ends the worker: nothing else would.
 process.on('disconnect', () => process.exit(0));

@@ -8,7 +8,7 @@ import { extname } from 'node:path';
 import { AEDAT2_MAGIC, openAedat2, type Aedat2Options } from './aedat2';
 import { openAedat4 } from './aedat4';
 import { latin1, readHead } from './blocks';
-import { EventBuilder, EventDataError, type EventBatch, type EventFileMeta, type EventFormat, type EventReader, type ReadOptions } from './events';
+import { EventBuilder, EventDataError, sliceBatch, type EventBatch, type EventFileMeta, type EventFormat, type EventReader, type ReadOptions } from './events';
 import { openNmnist } from './nmnist';
 import { openProphesee } from './prophesee';
 
@@ -50,4 +50,25 @@ export async function readAllEvents(file: string, opts: ReadOptions & Aedat2Opti
   const all = new EventBuilder(1 << 12);
   for await (const b of reader.batches(opts)) all.append(b);
   return { meta: reader.meta, events: all.take() };
+}
+
+/**
+ * Events `index·chunk … (index+1)·chunk − 1` of a file (the last chunk may be shorter), streaming past the
+ * ones before. Throws when the file has fewer than `index·chunk + 1` events.
+ */
+export async function readEventChunk(file: string, index: number, chunk: number, opts: ReadOptions & Aedat2Options = {}): Promise<{ meta: EventFileMeta; events: EventBatch }> {
+  const reader = await openEvents(file, opts);
+  const start = index * chunk;
+  const end = start + chunk;
+  const out = new EventBuilder(chunk);
+  let seen = 0;
+  for await (const b of reader.batches(opts)) {
+    const lo = Math.max(start - seen, 0);
+    const hi = Math.min(end - seen, b.length);
+    if (lo < hi) out.append(sliceBatch(b, lo, hi));
+    seen += b.length;
+    if (seen >= end) break;
+  }
+  if (out.length === 0) throw new Error(`${file}: chunk ${index} starts at event ${start}, but the file has ${seen} events (${Math.ceil(seen / chunk)} chunks of ${chunk})`);
+  return { meta: reader.meta, events: out.take() };
 }
