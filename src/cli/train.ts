@@ -1,0 +1,172 @@
+import { train, evaluateRun } from '../core/train/api';
+import type { BackendName } from '../core/train/backend';
+import { sweep, type SweepRequest } from '../core/train/sweep';
+import { STRATEGIES, TrainError, type Evaluation, type EvalResult, type Strategy, type TrainProgress } from '../core/train/types';
+import { intOption, parseArgs } from './args';
+import { table } from './table';
+
+const COMMON = '[--workspace <dir>] [--max-recordings N] [--snn-samples N] [--backend tensorflow|wasm|cpu] [--json]';
+export const TRAIN_USAGE = `  train <model.snn.json> --data <dataset dir | synth> [--strategy ${STRATEGIES.join('|')}] [--target S0] [--lambda λ]
+        [--epochs E] [--batch B] [--lr LR] [--seed S] [--out <run dir>] ${COMMON}
+      trains with the SynOp loss (or a baseline), saves the run in <workspace>/.synops/runs/<id> (or --out; an
+      unfinished run there is resumed) and evaluates the ANN proxy and the spiking simulation on the held-out 20 %`;
+export const SWEEP_USAGE = `  sweep <model.snn.json> --data <dataset dir | synth> [--kind independent|chain] [--targets a,b,…] [--epochs E]
+        [--pretrain-epochs E] [--rho ρ] [--out <dir>] ${COMMON}
+      one model per SynOps target (default 10 targets logspace(1e4, 2e6), 8 epochs, batch 256), or a warm-started chain`;
+export const EVAL_USAGE = `  eval <run dir> --data <dataset dir | synth> [--snn] [--snn-samples N] [--rhos a,b,…] [--workspace <dir>] [--json]
+      accuracy and SynOps per layer of a trained run: ANN proxy, and with --snn the spiking simulation`;
+
+const VALUED = ['data', 'strategy', 'target', 'lambda', 'epochs', 'batch', 'lr', 'seed', 'out', 'workspace', 'max-recordings', 'snn-samples', 'backend', 'kind', 'targets', 'pretrain-epochs', 'rho', 'rhos'];
+
+function numOpt(opts: Map<string, string | true>, name: string): number | undefined | string {
+  const v = opts.get(name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) && n > 0 ? n : `--${name} needs a positive number, got ${String(v)}`;
+}
+
+function listOpt(opts: Map<string, string | true>, name: string): number[] | undefined | string {
+  const v = opts.get(name);
+  if (v === undefined) return undefined;
+  const xs = String(v).split(',').map(Number);
+  return xs.every((x) => Number.isFinite(x) && x > 0) ? xs : `--${name} needs comma-separated positive numbers`;
+}
+
+/** Progress on stderr: one line per epoch, a rewritten line per batch on a terminal. */
+function progress(json: boolean): (p: TrainProgress) => void {
+  return (p) => {
+    if (p.type === 'batch' && process.stderr.isTTY && !json) {
+      process.stderr.write(`\repoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(3)} CE ${p.ce.toFixed(3)} S ${fmt(p.synops)} ${p.imagesPerSec.toFixed(0)} img/s   `);
+    } else if (p.type === 'epoch') {
+      const m = p.metrics;
+      process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}epoch ${m.epoch}/${p.epochs}: loss ${m.loss.toFixed(4)} CE ${m.ce.toFixed(4)} SynOp term ${m.synopTerm.toFixed(4)} S ${fmt(m.synops)} train ${(100 * m.trainAccuracy).toFixed(1)} % test ${m.testAccuracy !== undefined ? (100 * m.testAccuracy).toFixed(1) : '–'} % (S ${fmt(m.testSynops ?? 0)}) ${m.imagesPerSec.toFixed(0)} img/s ${m.seconds.toFixed(1)} s\n`);
+    } else if (p.type === 'phase' && !json && (p.done === undefined || p.done === p.total)) {
+      process.stderr.write(`${p.phase}: ${p.message}${p.total ? ` (${p.total})` : ''}\n`);
+    }
+  };
+}
+
+const fmt = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(3)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(1));
+
+function evalRows(name: string, e: EvalResult): string[] {
+  return [name, `${(100 * e.accuracy).toFixed(2)} %`, fmt(e.totalSynops), fmt(e.hiddenSynops), e.synopsPerLayer.map((l) => `${l.emitter}→${l.receiver} ${fmt(l.synops)}`).join(', '), e.ties ? `${e.samples} (${e.ties} ties, counted wrong)` : String(e.samples)];
+}
+
+function printEvaluation(ev: Evaluation): void {
+  const rows = [evalRows(`ANN (${ev.ann.activation})`, ev.ann), evalRows('ANN quantized', ev.annQuantized)];
+  if (ev.snn) rows.push(evalRows('SNN', ev.snn));
+  for (const s of ev.scaled ?? []) {
+    rows.push(evalRows(`ANN-Q ρ=${s.rho}`, s.annQuantized));
+    if (s.snn) rows.push(evalRows(`SNN ρ=${s.rho}`, s.snn));
+  }
+  console.log(table(['evaluation', 'accuracy', 'SynOps/sample', 'w/o input', 'per layer', 'samples'], rows, [false, true, true, true, false, true]));
+}
+
+interface Common { workspace: string; maxRecordings?: number; snnSamples?: number; backend?: BackendName; json: boolean }
+
+function common(opts: Map<string, string | true>): Common | string {
+  const max = opts.has('max-recordings') ? intOption(opts, 'max-recordings', 0) : undefined;
+  if (typeof max === 'string') return max;
+  const snn = opts.has('snn-samples') ? intOption(opts, 'snn-samples', 0, 0) : undefined;
+  if (typeof snn === 'string') return snn;
+  const backend = opts.get('backend') as BackendName | undefined;
+  if (backend && !['tensorflow', 'wasm', 'cpu'].includes(backend)) return '--backend is tensorflow, wasm or cpu';
+  return { workspace: String(opts.get('workspace') ?? process.cwd()), maxRecordings: max, snnSamples: snn, backend, json: opts.has('json') };
+}
+
+/** Runs a task with Ctrl-C as cancel; maps TrainErrors to exit code 1. */
+async function withCancel(name: string, task: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const ac = new AbortController();
+  const stop = (): void => ac.abort();
+  process.once('SIGINT', stop);
+  try {
+    return await task(ac.signal);
+  } catch (e) {
+    if (e instanceof TrainError) { console.error(`synops ${name}: ${e.message}`); return 1; }
+    if ((e as { code?: string }).code === 'ENOENT' || /EventDataError/.test((e as Error).constructor?.name ?? '')) { console.error(`synops ${name}: ${(e as Error).message}`); return 1; }
+    throw e;
+  } finally {
+    process.off('SIGINT', stop);
+  }
+}
+
+/** `synops train`: exit 0 ok, 1 bad input or failed run, 2 usage. */
+export async function runTrain(args: string[]): Promise<number> {
+  const { positional, opts, error } = parseArgs(args, VALUED, ['json']);
+  const usage = (msg: string): number => { console.error(`synops train: ${msg}\n${TRAIN_USAGE}`); return 2; };
+  if (error) return usage(error);
+  if (positional.length !== 1) return usage('give exactly one model file');
+  const data = opts.get('data');
+  if (typeof data !== 'string') return usage('--data <dataset dir | synth> is required');
+  const strategy = opts.get('strategy') as Strategy | undefined;
+  if (strategy && !STRATEGIES.includes(strategy)) return usage(`--strategy is one of ${STRATEGIES.join(', ')}`);
+  const c = common(opts);
+  if (typeof c === 'string') return usage(c);
+  const nums: Record<string, number | undefined> = {};
+  for (const k of ['target', 'lambda', 'epochs', 'batch', 'lr', 'seed']) {
+    const v = numOpt(opts, k);
+    if (typeof v === 'string') return usage(v);
+    nums[k] = v;
+  }
+  return withCancel('train', async (signal) => {
+    const r = await train({ model: positional[0], data, workspace: c.workspace, maxRecordings: c.maxRecordings, snnSamples: c.snnSamples, backend: c.backend,
+      strategy, target: nums.target, lambda: nums.lambda, epochs: nums.epochs, batchSize: nums.batch, learningRate: nums.lr, seed: nums.seed,
+      out: opts.get('out') as string | undefined }, { signal, onProgress: progress(c.json) });
+    if (c.json) { console.log(JSON.stringify(r, null, 1)); return 0; }
+    console.log(`run ${r.runId} (${r.backend.name}${r.backend.simd ? ', SIMD' : ''}) in ${r.runDir}`);
+    printEvaluation(r.evaluation);
+    return 0;
+  });
+}
+
+/** `synops sweep`: exit 0 ok, 1 bad input, 2 usage. */
+export async function runSweep(args: string[]): Promise<number> {
+  const { positional, opts, error } = parseArgs(args, VALUED, ['json']);
+  const usage = (msg: string): number => { console.error(`synops sweep: ${msg}\n${SWEEP_USAGE}`); return 2; };
+  if (error) return usage(error);
+  if (positional.length !== 1) return usage('give exactly one model file');
+  const data = opts.get('data');
+  if (typeof data !== 'string') return usage('--data <dataset dir | synth> is required');
+  const kind = (opts.get('kind') ?? 'independent') as SweepRequest['kind'];
+  if (kind !== 'independent' && kind !== 'chain') return usage('--kind is independent or chain');
+  const c = common(opts);
+  if (typeof c === 'string') return usage(c);
+  const targets = listOpt(opts, 'targets');
+  if (typeof targets === 'string') return usage(targets);
+  const nums: Record<string, number | undefined> = {};
+  for (const k of ['epochs', 'batch', 'lr', 'seed', 'pretrain-epochs', 'rho']) {
+    const v = numOpt(opts, k);
+    if (typeof v === 'string') return usage(v);
+    nums[k] = v;
+  }
+  return withCancel('sweep', async (signal) => {
+    const r = await sweep({ model: positional[0], data, kind, workspace: c.workspace, maxRecordings: c.maxRecordings, snnSamples: c.snnSamples, backend: c.backend,
+      targets, epochs: nums.epochs, batchSize: nums.batch, learningRate: nums.lr, seed: nums.seed, pretrainEpochs: nums['pretrain-epochs'], rho: nums.rho,
+      out: opts.get('out') as string | undefined }, { signal, onProgress: progress(c.json) });
+    if (c.json) { console.log(JSON.stringify(r, null, 1)); return 0; }
+    console.log(`sweep in ${r.dir} (${r.backend})`);
+    console.log(table(['target S0', 'accuracy', 'SynOps/sample', 'ANN-Q accuracy', 'ANN-Q SynOps'], r.rows.map((x) => [fmt(x.target), `${(100 * x.accuracy).toFixed(2)} %`, fmt(x.synops), `${(100 * x.evaluation.annQuantized.accuracy).toFixed(2)} %`, fmt(x.evaluation.annQuantized.totalSynops)]), [true, true, true, true, true]));
+    return 0;
+  });
+}
+
+/** `synops eval`: exit 0 ok, 1 bad input, 2 usage. */
+export async function runEval(args: string[]): Promise<number> {
+  const { positional, opts, error } = parseArgs(args, VALUED, ['json', 'snn']);
+  const usage = (msg: string): number => { console.error(`synops eval: ${msg}\n${EVAL_USAGE}`); return 2; };
+  if (error) return usage(error);
+  if (positional.length !== 1) return usage('give exactly one run folder');
+  const data = opts.get('data');
+  if (typeof data !== 'string') return usage('--data <dataset dir | synth> is required');
+  const c = common(opts);
+  if (typeof c === 'string') return usage(c);
+  const rhos = listOpt(opts, 'rhos');
+  if (typeof rhos === 'string') return usage(rhos);
+  return withCancel('eval', async (signal) => {
+    const ev = await evaluateRun({ runDir: positional[0], data, workspace: c.workspace, maxRecordings: c.maxRecordings, snnSamples: opts.has('snn') ? c.snnSamples ?? 200 : 0, rhos },
+      { signal, onProgress: progress(c.json) });
+    if (c.json) console.log(JSON.stringify(ev, null, 1));
+    else printEvaluation(ev);
+    return 0;
+  });
+}

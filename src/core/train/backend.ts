@@ -1,0 +1,93 @@
+/**
+ * Picks the TensorFlow.js backend training runs on and says which one ran:
+ * 1. `tensorflow` (`@tensorflow/tfjs-node`, native libtensorflow) when it is installed and loads in this
+ *    Node (its native addon must match the Node ABI; a missing or mismatched addon is caught);
+ * 2. `wasm` (`@tensorflow/tfjs-backend-wasm`, SIMD when the CPU has it) with the convolution gradients of
+ *    `conv-grad.ts`, since its own filter gradient is missing;
+ * 3. `cpu` (pure JS, ~25× slower than wasm), last resort.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { installConvGradients } from './conv-grad';
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  name: BackendName;
+  /** What was tried and why a faster backend was not used, for the run record and the UI. */
+  notes: string[];
+  /** wasm: whether SIMD is on. */
+  simd?: boolean;
+  threads?: number;
+}
+
+let nodeLoad: { ok: boolean; why?: string } | undefined;
+
+/**
+ * Tries to load tfjs-node once (it registers the `tensorflow` backend as a side effect). Never throws:
+ * "Cannot find module" (not installed) and "native addon module ... can not be found" (installed without
+ * its binary) both come back as `{ ok: false, why }`.
+ */
+export function tryLoadTfjsNode(): { ok: boolean; why?: string } {
+  if (nodeLoad) return nodeLoad;
+  try {
+    // A computed name keeps bundlers from trying to include the optional native package.
+    const name = ['@tensorflow', 'tfjs-node'].join('/');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(name);
+    nodeLoad = tf.findBackend('tensorflow') ? { ok: true } : { ok: false, why: 'tfjs-node loaded but registered no "tensorflow" backend (a second copy of tfjs-core?)' };
+  } catch (e) {
+    const msg = (e as Error).message ?? String(e);
+    const why = /Cannot find module/.test(msg) ? 'tfjs-node is not installed'
+      : /native addon module|can ?not be found|NODE_MODULE_VERSION|invalid ELF|\.node/.test(msg) ? `tfjs-node's native addon does not load in this Node (${msg.split('\n')[0]}); run the worker with a Node whose ABI it was built for, or reinstall it`
+        : `tfjs-node failed to load: ${msg.split('\n')[0]}`;
+    nodeLoad = { ok: false, why };
+  }
+  return nodeLoad;
+}
+
+async function tryBackend(name: BackendName): Promise<boolean> {
+  try {
+    if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+    if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
+    if (!tf.findBackendFactory(name)) return false;
+    const ok = await tf.setBackend(name);
+    await tf.ready();
+    return ok && tf.getBackend() === name;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Sets the training backend. `prefer` forces one backend (an error if it does not load); otherwise the
+ * order above. The convolution gradients are installed in every case (they only act on wasm and cpu).
+ */
+export async function selectBackend(prefer?: BackendName): Promise<BackendInfo> {
+  installConvGradients();
+  const notes: string[] = [];
+  const order: BackendName[] = prefer ? [prefer] : ['tensorflow', 'wasm', 'cpu'];
+  for (const name of order) {
+    if (name === 'tensorflow') {
+      const r = tryLoadTfjsNode();
+      if (!r.ok) { notes.push(r.why!); continue; }
+    }
+    if (tf.getBackend() === name || await tryBackend(name)) {
+      const info: BackendInfo = { name, notes };
+      if (name === 'wasm') {
+        info.simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const b = tf.backend() as any;
+        info.threads = typeof b.getThreadsCount === 'function' ? b.getThreadsCount() : 1;
+      }
+      if (name === 'cpu') notes.push('the pure-JS cpu backend is very slow for training; expect ~25× less than wasm');
+      return info;
+    }
+    notes.push(`backend ${name} did not initialise`);
+  }
+  throw new Error(`no TensorFlow.js backend could be initialised (${notes.join('; ')})`);
+}
+
+/** The backend currently set, as a `BackendName` (for records written after `selectBackend`). */
+export function currentBackend(): BackendName {
+  return tf.getBackend() as BackendName;
+}

@@ -1,0 +1,161 @@
+/**
+ * Training data in memory: event datasets as accumulated frames (one per chunk of `chunkEvents` events,
+ * per-pixel counts, polarity ignored, downsampled to the model input by summing blocks), split 80/20 by
+ * recording; CIFAR-10 as images. Frames are NHWC float32 `[N, H, W, C]`; each event sample also remembers
+ * its recording and chunk so the spiking evaluation can bin the same events in time.
+ */
+import { join } from 'node:path';
+import { FrameCache, prepareFrames } from '../data/cache';
+import { readCifar } from '../data/cifar';
+import { scanDataset, type Recording } from '../data/datasets';
+import { readAllEvents } from '../data/detect';
+import { throwIfAborted } from '../data/events';
+import { chunkRanges } from '../data/frames';
+import { splitByRecording } from '../data/split';
+import type { ModelFile, Shape } from '../model/types';
+import { binEvents, imageInput, type SpikeInput } from '../sim/input';
+
+export interface SampleRef { file: string; recording: string; chunk: number }
+
+/** Samples of one split. `x` is NHWC `[n, H, W, C]` of the `[C, H, W]` input `shape`. */
+export interface SampleSet {
+  shape: Shape;
+  n: number;
+  x: Float32Array;
+  y: Int32Array;
+  /** Event samples: where each came from (for the spiking evaluation). */
+  refs?: SampleRef[];
+}
+
+export interface TrainData {
+  kind: string;
+  root: string;
+  train: SampleSet;
+  test: SampleSet;
+  /** Recordings (or images) per split. */
+  recordings: { train: number; test: number };
+}
+
+export interface LoadOptions {
+  seed?: number;
+  testFraction?: number;
+  /** Folder for the frame cache (event data); none: prepare in memory every time. */
+  cacheDir?: string;
+  /** Use at most this many recordings (spread over labels by the split order); for quick runs. */
+  maxRecordings?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+function take<T extends { label: number }>(items: T[], max?: number): T[] {
+  if (!max || items.length <= max) return items;
+  // Interleave labels so a cut keeps every class.
+  const by = new Map<number, T[]>();
+  for (const it of items) by.set(it.label, [...(by.get(it.label) ?? []), it]);
+  const out: T[] = [];
+  for (let k = 0; out.length < max; k++) {
+    let any = false;
+    for (const list of by.values()) if (k < list.length && out.length < max) { out.push(list[k]); any = true; }
+    if (!any) break;
+  }
+  return out;
+}
+
+async function eventSamples(recs: Recording[], model: ModelFile, cache: FrameCache | undefined, opts: LoadOptions, done: { n: number; total: number }): Promise<SampleSet> {
+  const input = model.input;
+  if (input.kind !== 'events') throw new Error('not an event model');
+  const [c, h, w] = input.shape;
+  if (c !== 1) throw new Error(`training reads event frames with polarity ignored: the model input needs 1 channel, not ${c}`);
+  const prep = { chunk: input.chunkEvents, size: [w, h] as [number, number] };
+  const frames: Uint16Array[] = [];
+  const y: number[] = [];
+  const refs: SampleRef[] = [];
+  for (const rec of recs) {
+    throwIfAborted(opts.signal);
+    const f = cache ? await cache.frames(rec.file, prep) : await prepareFrames(rec.file, prep);
+    if (f.width !== w || f.height !== h) throw new Error(`${rec.file}: frames are ${f.width}×${f.height}, the model input is ${w}×${h}`);
+    for (let k = 0; k < f.count; k++) {
+      frames.push(f.frames.subarray(k * w * h, (k + 1) * w * h));
+      y.push(rec.label);
+      refs.push({ file: rec.file, recording: rec.id, chunk: k });
+    }
+    done.n++;
+    opts.onProgress?.(done.n, done.total);
+    if (done.n % 50 === 0) await new Promise((r) => setImmediate(r));
+  }
+  const x = new Float32Array(frames.length * w * h);
+  frames.forEach((f, i) => x.set(f, i * w * h));
+  return { shape: input.shape, n: frames.length, x, y: Int32Array.from(y), refs };
+}
+
+/** Loads an event dataset folder (MNIST-DVS layout, N-MNIST, or flat with labels.txt) for `model`. */
+export async function loadEventData(root: string, model: ModelFile, opts: LoadOptions = {}): Promise<TrainData> {
+  const index = scanDataset(root);
+  if (index.kind === 'cifar10') return loadCifarData(root, model, opts);
+  const recs = take(index.recordings, opts.maxRecordings);
+  const { train, test } = splitByRecording(recs, { seed: opts.seed ?? 0, testFraction: opts.testFraction ?? 0.2 });
+  const cache = opts.cacheDir ? new FrameCache(opts.cacheDir) : undefined;
+  const done = { n: 0, total: recs.length };
+  return {
+    kind: index.kind, root,
+    train: await eventSamples(train, model, cache, opts, done),
+    test: await eventSamples(test, model, cache, opts, done),
+    recordings: { train: train.length, test: test.length },
+  };
+}
+
+/** CIFAR-10 images normalised as the model asks (`symmetric`: [−1, 1], default; `unit`: [0, 1]), NHWC. */
+export async function loadCifarData(root: string, model: ModelFile, opts: LoadOptions = {}): Promise<TrainData> {
+  const index = scanDataset(root);
+  const files = index.batches ?? [];
+  const norm = model.input.kind === 'image' ? model.input.normalize ?? 'symmetric' : 'symmetric';
+  const toSet = async (list: string[], max?: number): Promise<SampleSet> => {
+    const xs: Float32Array[] = [];
+    const ys: number[] = [];
+    for (const f of list) {
+      const b = await readCifar(f, { signal: opts.signal });
+      const count = max ? Math.min(b.count, max - ys.length) : b.count;
+      for (let i = 0; i < count; i++) {
+        const img = new Float32Array(3072);
+        for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) for (let ch = 0; ch < 3; ch++) {
+          const u = b.images[i * 3072 + (ch * 32 + y) * 32 + x] / 255;
+          img[(y * 32 + x) * 3 + ch] = norm === 'symmetric' ? (u - 0.5) / 0.5 : u;
+        }
+        xs.push(img);
+        ys.push(b.labels[i]);
+      }
+      if (max && ys.length >= max) break;
+    }
+    const x = new Float32Array(xs.length * 3072);
+    xs.forEach((a, i) => x.set(a, i * 3072));
+    return { shape: [3, 32, 32], n: xs.length, x, y: Int32Array.from(ys) };
+  };
+  const trainFiles = files.filter((f) => !/test_batch/.test(f));
+  const testFiles = files.filter((f) => /test_batch/.test(f));
+  const max = opts.maxRecordings;
+  const train = await toSet(trainFiles, max);
+  const test = await toSet(testFiles, max ? Math.ceil(max / 5) : undefined);
+  return { kind: 'cifar10', root, train, test, recordings: { train: train.n, test: test.n } };
+}
+
+/** The spiking network's input of test sample `i`: its chunk's events binned at `dtMs`, or the image as a constant current. */
+export async function snnInput(model: ModelFile, set: SampleSet, i: number): Promise<SpikeInput> {
+  const input = model.input;
+  if (input.kind === 'image') {
+    const [c, h, w] = input.shape;
+    const chw = new Float32Array(c * h * w);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let ch = 0; ch < c; ch++) chw[(ch * h + y) * w + x] = set.x[i * c * h * w + (y * w + x) * c + ch];
+    return imageInput(chw, input.shape, input.steps);
+  }
+  const ref = set.refs?.[i];
+  if (!ref) throw new Error(`sample ${i} has no event source`);
+  const { meta, events } = await readAllEvents(ref.file);
+  const [s, e] = chunkRanges(events.length, input.chunkEvents)[ref.chunk];
+  const sub = { x: events.x.subarray(s, e), y: events.y.subarray(s, e), t: events.t.subarray(s, e) };
+  return binEvents(sub, input.shape, { dtMs: input.dtMs, sensor: [meta.width, meta.height] });
+}
+
+/** Default cache folder of a workspace's prepared frames. */
+export function frameCacheDir(workspace: string): string {
+  return join(workspace, '.synops', 'cache', 'frames');
+}

@@ -1,0 +1,109 @@
+/**
+ * Evaluation on the held-out split, twice:
+ * - the ANN proxy: forward passes without dropout; accuracy from the argmax of the output, SynOps per
+ *   sample `Σ_e a_e · fanout_e` per connection (with QReLU activations these are the spike counts the
+ *   converted network would emit if it fired exactly as the ANN computes);
+ * - the spiking simulation (`sim/event-engine.ts`) of the saved TF.js model on each test sample's events
+ *   binned at `dtMs` (or the image as a constant current): accuracy and measured SynOps per layer.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { ModelFile } from '../model/types';
+import { simulateEvents } from '../sim/event-engine';
+import type { ModelWeights } from '../sim/weights';
+import { INPUT_INDEX } from '../synops/fanout';
+import { snnInput, type SampleSet } from './data';
+import { forward, synopsPerConnection, type ActivationMode, type TrainNet } from './net';
+import { TrainError, type EvalResult, type LayerSynops } from './types';
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** A batch `[b, H, W, C]` of samples `idx` of `set` (no augmentation). */
+export function batchTensor(set: SampleSet, idx: ArrayLike<number>): tf.Tensor4D {
+  const [c, h, w] = set.shape;
+  const size = c * h * w;
+  const buf = new Float32Array(idx.length * size);
+  for (let k = 0; k < idx.length; k++) buf.set(set.x.subarray(idx[k] * size, (idx[k] + 1) * size), k * size);
+  return tf.tensor4d(buf, [idx.length, h, w, c]);
+}
+
+function summarize(net: TrainNet, perConn: Float64Array, n: number): { perLayer: LayerSynops[]; total: number; hidden: number } {
+  const perLayer = net.connections.map((c, k) => ({ emitter: c.emitterName, receiver: c.receiverName, synops: perConn[k] / Math.max(1, n) }));
+  const total = perLayer.reduce((a, b) => a + b.synops, 0);
+  const hidden = perLayer.reduce((a, b, k) => a + (net.connections[k].emitter === INPUT_INDEX ? 0 : b.synops), 0);
+  return { perLayer, total, hidden };
+}
+
+/** ANN accuracy and SynOps proxy on `set` (at most `maxSamples`), no dropout, the output activation applied. */
+export async function evaluateAnn(net: TrainNet, set: SampleSet, opts: { activation: ActivationMode; batchSize?: number; maxSamples?: number; signal?: AbortSignal }): Promise<EvalResult> {
+  const start = performance.now();
+  const n = Math.min(set.n, opts.maxSamples ?? Infinity);
+  const bs = opts.batchSize ?? 256;
+  const perConn = new Float64Array(net.connections.length);
+  let correct = 0;
+  for (let s = 0; s < n; s += bs) {
+    if (opts.signal?.aborted) throw new TrainError('cancelled', 'evaluation cancelled');
+    const idx = Array.from({ length: Math.min(bs, n - s) }, (_, k) => s + k);
+    const labels = set.y.subarray(s, s + idx.length);
+    const [pc, pred] = tf.tidy(() => {
+      const x = batchTensor(set, idx);
+      const { logits, emitted } = forward(net, x, { training: false, activation: opts.activation });
+      return [tf.mul(synopsPerConnection(net, emitted), idx.length), tf.argMax(logits, 1)];
+    });
+    const [a, p] = await Promise.all([pc.data(), pred.data()]);
+    pc.dispose(); pred.dispose();
+    for (let k = 0; k < a.length; k++) perConn[k] += a[k];
+    for (let k = 0; k < p.length; k++) if (p[k] === labels[k]) correct++;
+    await tick();
+  }
+  const sum = summarize(net, perConn, n);
+  return { kind: 'ann', activation: opts.activation, samples: n, accuracy: n ? correct / n : 0, synopsPerLayer: sum.perLayer, totalSynops: sum.total, hiddenSynops: sum.hidden, seconds: (performance.now() - start) / 1000 };
+}
+
+/**
+ * Spiking simulation of test samples with `weights` (as read by `sim/tfjs-weights.ts`): accuracy and SynOps
+ * per layer, averaged per sample. The class is the output with most spikes; a tie for the most spikes
+ * (a silent output included) counts as wrong and is reported in `ties` — taking the lowest index would
+ * score a silent network as "class 0" correct. With `maxSamples` below the set size, the samples are
+ * spread evenly over the whole test set (which is ordered by label), never its first few.
+ */
+export async function evaluateSnn(model: ModelFile, weights: ModelWeights, set: SampleSet, opts: { maxSamples?: number; signal?: AbortSignal; onSample?: (done: number, total: number) => void }): Promise<EvalResult> {
+  const start = performance.now();
+  const n = Math.min(set.n, opts.maxSamples ?? Infinity);
+  let correct = 0;
+  let ties = 0;
+  let steps = 0;
+  const names: { emitter: string; receiver: string }[] = [];
+  let perConn = new Float64Array(0);
+  let hiddenMask: boolean[] = [];
+  for (let k = 0; k < n; k++) {
+    const i = Math.floor((k * set.n) / n);
+    if (opts.signal?.aborted) throw new TrainError('cancelled', 'simulation cancelled');
+    const input = await snnInput(model, set, i);
+    const r = simulateEvents(model, weights, input, { signal: opts.signal });
+    if (k === 0) {
+      perConn = new Float64Array(r.synops.length);
+      r.synops.forEach((s) => names.push({ emitter: s.emitterName, receiver: s.receiverName }));
+      hiddenMask = r.synops.map((s) => s.emitter !== INPUT_INDEX);
+    }
+    r.synops.forEach((s, k) => { perConn[k] += s.synops; });
+    if (r.output.ties.length > 1) ties++;
+    else if (r.output.predicted === set.y[i]) correct++;
+    steps += r.steps;
+    opts.onSample?.(k + 1, n);
+    if (k % 4 === 3) await tick();
+  }
+  const perLayer = names.map((nm, k) => ({ ...nm, synops: perConn[k] / Math.max(1, n) }));
+  return {
+    kind: 'snn', samples: n, accuracy: n ? correct / n : 0, synopsPerLayer: perLayer,
+    totalSynops: perLayer.reduce((a, b) => a + b.synops, 0),
+    hiddenSynops: perLayer.reduce((a, b, k) => a + (hiddenMask[k] ? b.synops : 0), 0),
+    ties, meanSteps: n ? steps / n : 0, seconds: (performance.now() - start) / 1000,
+  };
+}
+
+/** A copy of `weights` with layer `name`'s weights ×ρ (weight scaling of the first layer). */
+export function scaleLayer(weights: ModelWeights, name: string, rho: number): ModelWeights {
+  const w = weights[name];
+  if (!w) throw new Error(`no layer "${name}" to scale`);
+  return { ...weights, [name]: { ...w, weight: w.weight.map((v) => v * rho) } };
+}

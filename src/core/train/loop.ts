@@ -1,0 +1,117 @@
+/**
+ * One training epoch: seeded shuffle, batches (augmented for images), Adam on the chosen objective, the
+ * loss checked for NaN/Inf before any weight changes, a yield to the event loop after every batch so a
+ * cancel request (the AbortSignal) is seen between batches.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng, subSeed } from '../data/rng';
+import type { Adam } from './adam';
+import type { SampleSet } from './data';
+import { lossParts, type LossOptions } from './loss';
+import type { ActivationMode, TrainNet } from './net';
+import { TrainError, type EpochMetrics, type TrainConfig, type TrainProgress } from './types';
+
+export interface EpochContext {
+  runId: string;
+  epochs: number;
+  activation: ActivationMode;
+  loss: LossOptions;
+  signal?: AbortSignal;
+  onProgress?: (p: TrainProgress) => void;
+}
+
+/** Learning rate of epoch `epoch` (1-based) under the step schedule. */
+export function learningRateAt(cfg: TrainConfig, epoch: number): number {
+  let lr = cfg.learningRate;
+  for (const e of cfg.lrSteps?.epochs ?? []) if (epoch >= e) lr *= cfg.lrSteps!.factor;
+  return lr;
+}
+
+/** The order samples are visited in epoch `epoch`: a shuffle seeded by (seed, epoch). */
+export function epochOrder(n: number, seed: number, epoch: number): number[] {
+  return new Rng(subSeed(seed, `shuffle/${epoch}`)).shuffle(Array.from({ length: n }, (_, i) => i));
+}
+
+/**
+ * A batch as NHWC floats. Images with `augment`: zero-pad by `cropPad` and crop back at a random offset,
+ * then flip left–right with probability ½ (seeded per batch).
+ */
+export function makeBatch(set: SampleSet, idx: number[], cfg: TrainConfig, seed: number): Float32Array {
+  const [c, h, w] = set.shape;
+  const size = c * h * w;
+  const out = new Float32Array(idx.length * size);
+  const pad = cfg.augment?.cropPad ?? 0;
+  const flip = cfg.augment?.flip ?? false;
+  const rng = new Rng(seed);
+  idx.forEach((i, k) => {
+    const src = set.x.subarray(i * size, (i + 1) * size);
+    if (!pad && !flip) { out.set(src, k * size); return; }
+    const dy = pad ? rng.int(2 * pad + 1) - pad : 0;
+    const dx = pad ? rng.int(2 * pad + 1) - pad : 0;
+    const mirror = flip && rng.next() < 0.5;
+    for (let y = 0; y < h; y++) {
+      const sy = y + dy;
+      if (sy < 0 || sy >= h) continue;
+      for (let x = 0; x < w; x++) {
+        const sx0 = mirror ? w - 1 - x : x;
+        const sx = sx0 + dx;
+        if (sx < 0 || sx >= w) continue;
+        for (let ch = 0; ch < c; ch++) out[k * size + (y * w + x) * c + ch] = src[(sy * w + sx) * c + ch];
+      }
+    }
+  });
+  return out;
+}
+
+/** Trains one epoch (1-based `epoch`) and returns its metrics (no test evaluation). */
+export async function trainEpoch(net: TrainNet, adam: Adam, set: SampleSet, cfg: TrainConfig, epoch: number, ctx: EpochContext): Promise<EpochMetrics> {
+  const start = performance.now();
+  const order = epochOrder(set.n, cfg.seed, epoch);
+  const bs = cfg.batchSize;
+  const batches = Math.ceil(set.n / bs);
+  const [c, h, w] = set.shape;
+  const nConn = net.connections.length;
+  adam.lr = learningRateAt(cfg, epoch);
+  const sums = { loss: 0, ce: 0, term: 0, s: 0, correct: 0, seen: 0 };
+  const perConn = new Float64Array(nConn);
+  const varList = [...net.vars.values()];
+  for (let b = 0; b < batches; b++) {
+    if (ctx.signal?.aborted) throw new TrainError('cancelled', `cancelled in epoch ${epoch}, batch ${b + 1} of ${batches}`);
+    const idx = order.slice(b * bs, (b + 1) * bs);
+    const bseed = subSeed(cfg.seed, `batch/${epoch}/${b}`);
+    const xb = makeBatch(set, idx, cfg, bseed);
+    const labels = Int32Array.from(idx, (i) => set.y[i]);
+    let stats: tf.Tensor | undefined;
+    const { value, grads } = tf.tidy(() => {
+      const x = tf.tensor4d(xb, [idx.length, h, w, c]);
+      const y = tf.tensor1d(labels, 'int32');
+      return tf.variableGrads(() => {
+        const p = lossParts(net, x, y, { training: true, dropoutSeed: bseed, activation: ctx.activation, skipOutputActivation: true, inputDropout: cfg.augment?.inputDropout }, ctx.loss);
+        stats = tf.keep(tf.concat([tf.stack([p.total, p.ce, p.synopTerm, p.synops, p.correct]), p.perConnection]));
+        return p.total;
+      }, varList);
+    });
+    const v = await stats!.data();
+    stats!.dispose();
+    value.dispose();
+    if (!Number.isFinite(v[0])) {
+      tf.dispose(grads);
+      throw new TrainError('non-finite', `the loss became ${v[0]} in epoch ${epoch}, batch ${b + 1} (CE ${v[1]}, SynOp term ${v[2]}, S ${v[3]}); training stopped and the last good checkpoint is kept. Lower the learning rate or pick a less extreme SynOps target`);
+    }
+    adam.apply(net.vars, grads);
+    tf.dispose(grads);
+    const n = idx.length;
+    sums.loss += v[0] * n; sums.ce += v[1] * n; sums.term += v[2] * n; sums.s += v[3] * n; sums.correct += v[4]; sums.seen += n;
+    for (let k = 0; k < nConn; k++) perConn[k] += v[5 + k] * n;
+    const secs = (performance.now() - start) / 1000;
+    ctx.onProgress?.({ type: 'batch', runId: ctx.runId, epoch, epochs: ctx.epochs, batch: b + 1, batches, loss: v[0], ce: v[1], synopTerm: v[2], synops: v[3], imagesPerSec: sums.seen / secs });
+    await new Promise((r) => setImmediate(r));
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const m = Math.max(1, sums.seen);
+  return {
+    epoch, loss: sums.loss / m, ce: sums.ce / m, synopTerm: sums.term / m, synops: sums.s / m,
+    synopsPerLayer: net.connections.map((cn, k) => ({ emitter: cn.emitterName, receiver: cn.receiverName, synops: perConn[k] / m })),
+    trainAccuracy: sums.correct / m, learningRate: adam.lr, seconds, imagesPerSec: sums.seen / seconds,
+  };
+}

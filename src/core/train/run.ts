@@ -1,0 +1,175 @@
+/**
+ * A training run and its folder `<workspace>/.synops/runs/<id>/`:
+ * - `run.json`: `RunInfo` (config, backend, data, state, epochs done, message);
+ * - `model.snn.json`: the model file trained; `metrics.json`: `EpochMetrics[]`;
+ * - `checkpoint.json` + `checkpoint-<epoch>.bin` (every epoch; see `checkpoint.ts`);
+ * - `model/model.json` + `model/weights.bin`: the trained model, TF.js layers format;
+ * - `evaluation.json`: `Evaluation` (ANN proxy and spiking simulation on the held-out split).
+ * All written atomically. A cancelled run keeps state `cancelled` and its last checkpoint, `resumeRun`
+ * continues from there; a NaN/Inf loss sets state `failed` with the message and keeps the checkpoint.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { join } from 'node:path';
+import { writeAtomic } from '../data/cache';
+import type { ModelFile } from '../model/types';
+import { readTfjsWeights } from '../sim/tfjs-weights';
+import { modelHash } from '../synops/result';
+import { Adam } from './adam';
+import { currentBackend, type BackendInfo } from './backend';
+import { loadCheckpoint, writeCheckpoint } from './checkpoint';
+import type { TrainData } from './data';
+import { evaluateAnn, evaluateSnn, scaleLayer } from './evaluate';
+import { trainEpoch } from './loop';
+import type { SynopObjective } from './loss';
+import { buildNet, disposeNet, type TrainNet } from './net';
+import { saveTfjsModel } from './save';
+import { TrainError, type EpochMetrics, type Evaluation, type RunInfo, type TaskOptions, type TrainConfig } from './types';
+
+const json = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v, null, 1));
+
+export function writeJson(path: string, v: unknown): void { writeAtomic(path, json(v)); }
+export function readJson<T>(path: string): T { return JSON.parse(readFileSync(path, 'utf8')) as T; }
+
+/** A new run id: `<yyyymmdd-hhmmss>-<strategy>-<4 hex>`. */
+export function newRunId(strategy: string, now = new Date()): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+  return `${stamp}-${strategy}-${Math.floor(Math.random() * 0x10000).toString(16).padStart(4, '0')}`;
+}
+
+export function runsDir(workspace: string): string { return join(workspace, '.synops', 'runs'); }
+
+export function objectiveOf(cfg: TrainConfig): SynopObjective {
+  if (cfg.strategy !== 'synops' && cfg.strategy !== 'synops-qrelu') return { kind: 'none' };
+  if (cfg.lambda !== undefined) return { kind: 'penalty', lambda: cfg.lambda };
+  if (!(cfg.target && cfg.target > 0)) throw new TrainError('bad-input', `strategy ${cfg.strategy} needs a SynOps target S0 > 0 (--target) or a penalty λ`);
+  return { kind: 'target', target: cfg.target };
+}
+
+export interface RunHandle {
+  info: RunInfo;
+  model: ModelFile;
+  net: TrainNet;
+  adam: Adam;
+}
+
+/** Creates the run folder and its first files; the net is freshly initialised from `config.seed`. */
+export function createRun(dir: string, model: ModelFile, config: TrainConfig, data: TrainData, backend: BackendInfo, maxRecordings?: number): RunHandle {
+  mkdirSync(dir, { recursive: true });
+  const now = new Date().toISOString();
+  const info: RunInfo = {
+    id: dir.split(/[\\/]/).filter(Boolean).pop()!, dir, modelName: model.name, modelHash: modelHash(model), config,
+    activation: config.strategy === 'synops-qrelu' ? 'qrelu' : 'model',
+    backend: { name: backend.name, notes: backend.notes, simd: backend.simd, threads: backend.threads },
+    data: { root: data.root, kind: data.kind, maxRecordings, trainSamples: data.train.n, testSamples: data.test.n, recordings: data.recordings },
+    state: 'running', epochsDone: 0, createdAt: now, updatedAt: now,
+  };
+  writeJson(join(dir, 'model.snn.json'), model);
+  writeJson(join(dir, 'run.json'), info);
+  writeJson(join(dir, 'metrics.json'), []);
+  return { info, model, net: buildNet(model, config.seed), adam: new Adam(config.learningRate) };
+}
+
+/** Reopens a run folder at its last checkpoint (or fresh weights if it has none). */
+export function openRun(dir: string): RunHandle {
+  if (!existsSync(join(dir, 'run.json'))) throw new TrainError('no-checkpoint', `${dir} is not a run folder (no run.json)`);
+  const info = readJson<RunInfo>(join(dir, 'run.json'));
+  const model = readJson<ModelFile>(join(dir, 'model.snn.json'));
+  const net = buildNet(model, info.config.seed);
+  const adam = new Adam(info.config.learningRate);
+  info.epochsDone = existsSync(join(dir, 'checkpoint.json')) ? loadCheckpoint(dir, net, adam) : 0;
+  return { info, model, net, adam };
+}
+
+function setState(h: RunHandle, state: RunInfo['state'], message?: string): void {
+  h.info.state = state;
+  h.info.message = message;
+  h.info.updatedAt = new Date().toISOString();
+  writeJson(join(h.info.dir, 'run.json'), h.info);
+}
+
+/**
+ * Trains the remaining epochs of a run (from `info.epochsDone + 1`), checkpointing after every epoch, then
+ * saves the model. Cancel → state `cancelled`, non-finite loss → `failed`; both rethrow a `TrainError`.
+ */
+export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOptions = {}): Promise<EpochMetrics[]> {
+  const { info, net, adam } = h;
+  const cfg = info.config;
+  const metricsPath = join(info.dir, 'metrics.json');
+  const metrics = existsSync(metricsPath) ? readJson<EpochMetrics[]>(metricsPath).filter((m) => m.epoch <= info.epochsDone) : [];
+  const ctx = { runId: info.id, epochs: cfg.epochs, activation: info.activation, loss: { objective: objectiveOf(cfg), countInput: cfg.countInputSynops, weightDecay: cfg.weightDecay }, signal: opts.signal, onProgress: opts.onProgress };
+  setState(h, 'running');
+  try {
+    for (let epoch = info.epochsDone + 1; epoch <= cfg.epochs; epoch++) {
+      const m = await trainEpoch(net, adam, data.train, cfg, epoch, ctx);
+      if (cfg.evalEachEpoch && data.test.n) {
+        const ev = await evaluateAnn(net, data.test, { activation: info.activation, signal: opts.signal });
+        m.testAccuracy = ev.accuracy;
+        m.testSynops = ev.hiddenSynops;
+      }
+      writeCheckpoint(info.dir, epoch, net, adam);
+      metrics.push(m);
+      writeJson(metricsPath, metrics);
+      info.epochsDone = epoch;
+      setState(h, 'running');
+      opts.onProgress?.({ type: 'epoch', runId: info.id, epochs: cfg.epochs, metrics: m });
+    }
+  } catch (e) {
+    if (e instanceof TrainError && e.code === 'cancelled') setState(h, 'cancelled', `${e.message}; resume continues from epoch ${info.epochsDone + 1}`);
+    else if (e instanceof TrainError && e.code === 'non-finite') setState(h, 'failed', e.message);
+    else setState(h, 'failed', (e as Error).message);
+    throw e;
+  }
+  saveTfjsModel(join(info.dir, 'model'), net, info.activation, { runId: info.id, backend: currentBackend(), epochs: info.epochsDone });
+  return metrics;
+}
+
+/** First weight layer's name (the layer weight scaling multiplies by ρ). */
+export function firstWeightLayer(model: ModelFile): string {
+  const l = model.layers.find((x) => x.type === 'conv2d' || x.type === 'linear');
+  if (!l) throw new Error('the model has no weight layer');
+  return l.name;
+}
+
+/**
+ * Evaluates a run's saved model on the held-out split: ANN as trained, ANN quantized (QReLU), and the
+ * spiking simulation of up to `snnSamples` samples (0: none) with the weights read back through the
+ * simulator's TF.js loader; with `rhos`, also the first layer ×ρ. Writes `evaluation.json`.
+ */
+export async function evaluateRunDir(h: RunHandle, data: TrainData, o: { snnSamples: number; rhos?: number[]; annSamples?: number } & TaskOptions): Promise<Evaluation> {
+  const { info, model, net } = h;
+  const phase = (message: string): void => o.onProgress?.({ type: 'phase', runId: info.id, phase: 'evaluate', message });
+  phase('ANN evaluation');
+  const ann = await evaluateAnn(net, data.test, { activation: info.activation, maxSamples: o.annSamples, signal: o.signal });
+  const annQuantized = await evaluateAnn(net, data.test, { activation: 'qrelu', maxSamples: o.annSamples, signal: o.signal });
+  const evaluation: Evaluation = { ann, annQuantized };
+  const modelDir = join(info.dir, 'model');
+  const weights = await readTfjsWeights(readFileSync(join(modelDir, 'model.json'), 'utf8'), model, async (p) => readFileSync(join(modelDir, p)));
+  const sim = async (w: typeof weights) => evaluateSnn(model, w, data.test, {
+    maxSamples: o.snnSamples, signal: o.signal,
+    onSample: (done, total) => o.onProgress?.({ type: 'phase', runId: info.id, phase: 'simulate', message: 'spiking simulation', done, total }),
+  });
+  if (o.snnSamples > 0) evaluation.snn = await sim(weights);
+  if (o.rhos?.length) {
+    const first = firstWeightLayer(model);
+    const orig = net.vars.get(first)!.clone();
+    evaluation.scaled = [];
+    for (const rho of o.rhos) {
+      net.vars.get(first)!.assign(tf.mul(orig, rho));
+      const q = await evaluateAnn(net, data.test, { activation: 'qrelu', maxSamples: o.annSamples, signal: o.signal });
+      q.rho = rho;
+      const entry: NonNullable<Evaluation['scaled']>[number] = { rho, annQuantized: q };
+      if (o.snnSamples > 0) { entry.snn = await sim(scaleLayer(weights, first, rho)); entry.snn.rho = rho; }
+      evaluation.scaled.push(entry);
+      phase(`ρ = ${rho}: ANN-Q ${(100 * q.accuracy).toFixed(1)} %`);
+    }
+    net.vars.get(first)!.assign(orig);
+    orig.dispose();
+  }
+  writeJson(join(info.dir, 'evaluation.json'), evaluation);
+  return evaluation;
+}
+
+export function finishRun(h: RunHandle, message?: string): void { setState(h, 'done', message); }
+export function closeRun(h: RunHandle): void { disposeNet(h.net); h.adam.dispose(); }

@@ -1,0 +1,125 @@
+/**
+ * Plain, JSON-able types of training: configuration, progress messages and results. These are what the
+ * worker passes across its JSON-RPC boundary.
+ */
+
+/** `baseline`: CE only; `scale`: baseline then a sweep of the first layer's weights ×ρ (no retraining);
+ * `synops`: CE + SynOp term with the model's activations; `synops-qrelu`: the same with every spiking layer a QReLU. */
+export type Strategy = 'baseline' | 'scale' | 'synops' | 'synops-qrelu';
+export const STRATEGIES: readonly Strategy[] = ['baseline', 'scale', 'synops', 'synops-qrelu'];
+
+export interface TrainConfig {
+  strategy: Strategy;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** L2 weight decay as PyTorch Adam's `weight_decay` (0: none). */
+  weightDecay: number;
+  /** Target SynOps per sample S0 (`synops*` strategies, target form). */
+  target?: number;
+  /** λ of the penalty form `CE + λ·S`; used instead of `target` when set. */
+  lambda?: number;
+  /** Count the input's SynOps in S (default false: they are constant, see `loss.ts`). */
+  countInputSynops: boolean;
+  seed: number;
+  /** Step schedule: the learning rate is multiplied by `factor` at each listed epoch (1-based). */
+  lrSteps?: { epochs: number[]; factor: number };
+  /** Image augmentation (CIFAR): random crop after zero padding by `cropPad`, horizontal flip, input dropout. */
+  augment?: { cropPad?: number; flip?: boolean; inputDropout?: number };
+  /** ρ values of the `scale` strategy's sweep. */
+  scaleRhos?: number[];
+  /** Test-set evaluation (ANN proxy) after every epoch (default true). */
+  evalEachEpoch: boolean;
+}
+
+export interface LayerSynops {
+  emitter: string;
+  receiver: string;
+  /** SynOps per sample. */
+  synops: number;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  /** Means over the epoch's batches. */
+  loss: number;
+  ce: number;
+  synopTerm: number;
+  /** S the objective sees (SynOps per sample, training batches, dropout on). */
+  synops: number;
+  synopsPerLayer: LayerSynops[];
+  trainAccuracy: number;
+  /** Held-out split, ANN proxy, no dropout. */
+  testAccuracy?: number;
+  testSynops?: number;
+  learningRate: number;
+  seconds: number;
+  imagesPerSec: number;
+}
+
+/** Accuracy and SynOps of one evaluation (ANN proxy or spiking simulation). */
+export interface EvalResult {
+  kind: 'ann' | 'snn';
+  /** Activation of the ANN evaluation: as trained, or every spiking layer quantized. */
+  activation?: 'model' | 'qrelu' | 'relu';
+  samples: number;
+  accuracy: number;
+  /** SynOps per sample by connection, the input first. */
+  synopsPerLayer: LayerSynops[];
+  /** All connections, the input included. */
+  totalSynops: number;
+  /** Without the input (what the SynOp loss targets). */
+  hiddenSynops: number;
+  /** SNN: samples whose output had a tie for the top class (counted wrong unless the label is the lowest index). */
+  ties?: number;
+  /** SNN: mean time steps per sample. */
+  meanSteps?: number;
+  /** First layer ×ρ applied for this evaluation. */
+  rho?: number;
+  seconds: number;
+}
+
+export interface Evaluation {
+  ann: EvalResult;
+  /** The ANN with every spiking layer a QReLU (the proxy of the converted network's SynOps). */
+  annQuantized: EvalResult;
+  snn?: EvalResult;
+  /** `scale` strategy and CIFAR chain: evaluations with the first layer ×ρ. */
+  scaled?: { rho: number; annQuantized: EvalResult; snn?: EvalResult }[];
+}
+
+export type RunState = 'running' | 'cancelled' | 'failed' | 'done';
+
+/** `run.json` of a run folder. */
+export interface RunInfo {
+  id: string;
+  dir: string;
+  modelName: string;
+  modelHash: string;
+  config: TrainConfig;
+  /** Activation the network trained with (`synops-qrelu`: qrelu). */
+  activation: 'model' | 'qrelu';
+  backend: { name: string; notes: string[]; simd?: boolean; threads?: number };
+  data: { root: string; kind: string; maxRecordings?: number; trainSamples: number; testSamples: number; recordings: { train: number; test: number } };
+  state: RunState;
+  epochsDone: number;
+  message?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Progress messages, small enough to send every batch. */
+export type TrainProgress =
+  | { type: 'phase'; runId?: string; phase: 'data' | 'train' | 'evaluate' | 'simulate' | 'sweep'; message: string; done?: number; total?: number }
+  | { type: 'batch'; runId: string; epoch: number; epochs: number; batch: number; batches: number; loss: number; ce: number; synopTerm: number; synops: number; imagesPerSec: number }
+  | { type: 'epoch'; runId: string; epochs: number; metrics: EpochMetrics };
+
+export interface TaskOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: TrainProgress) => void;
+}
+
+/** Errors with a code the host maps to what the user sees. */
+export class TrainError extends Error {
+  constructor(readonly code: 'cancelled' | 'non-finite' | 'bad-input' | 'no-checkpoint', message: string) { super(message); }
+}
