@@ -7,7 +7,10 @@ import type { ModelReport, Range } from './report';
 
 /** Host → panel. */
 export type HostToPanel =
-  /** The report to draw, and the model file's URI; replaces the previous report and clears any error. */
+  /**
+   * The report to draw, and the model file's URI; replaces the previous report and clears any error.
+   * `compare` (e.g. the baseline of an optimized run) is drawn beside it, layers matched by name.
+   */
   | { type: 'report'; report: ModelReport; uri?: string; compare?: ModelReport }
   /** Analysis failed (bad model, worker down): shown above the last report, which stays visible. */
   | { type: 'error'; message: string };
@@ -27,6 +30,8 @@ export interface PanelState {
   /** The model file's URI, as the host sent it: its panel serializer reopens the panel from this. */
   uri?: string;
   report?: ModelReport;
+  /** The report drawn beside it, when the host sent one. */
+  compare?: ModelReport;
   profileId?: string;
   annProfileId?: string;
   logScale?: boolean;

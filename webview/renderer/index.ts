@@ -1,17 +1,31 @@
 /**
- * Notebook renderer for `application/vnd.synops.report+json`: a `ModelReport` written into a notebook
- * output. Outputs persist in notebook files, so the payload's `reportVersion` is checked before drawing;
- * an output from another version gets a message in place of the report, never an exception.
+ * Notebook renderer for the three SynOps MIME types: `application/vnd.synops.report+json` (a
+ * `ModelReport`), `…tradeoff+json` (a `TradeoffPayload`) and `…raster+json` (a `RasterPayload`).
+ * Outputs persist in notebook files, so every payload's version (`reportVersion`, `schemaVersion`) is
+ * checked before drawing; an output of another version, or one that is not what its MIME type says, gets
+ * a message in place of the view, never an exception.
  */
-import { renderReport, reportProblem, type ReportView } from '../report/render';
+import { renderReport, reportProblem } from '../report/render';
+import { renderTradeoff, tradeoffProblem } from '../tradeoff/render';
+import { rasterProblem, renderRaster } from '../raster/render';
 import type { ModelReport } from '../../src/protocol/report';
+import { MIME_RASTER, MIME_REPORT, MIME_TRADEOFF, type RasterPayload, type TradeoffPayload } from '../../src/protocol/views';
 import type { ActivationFunction, OutputItem } from './api';
 import { REPORT_CSS } from './styles';
 
-export const REPORT_MIME = 'application/vnd.synops.report+json';
+export const REPORT_MIME = MIME_REPORT;
 const STYLE_ID = 'synops-report-style';
 
-/** Adds the report stylesheet once to the document (or shadow root) that holds `element`. */
+interface DrawnView { restyle(): void; dispose(): void }
+
+/** Per MIME type: what the output is called in messages, its check, and how it is drawn. */
+const VIEWS: Record<string, { what: string; problem(value: unknown): string | undefined; render(el: HTMLElement, value: unknown): DrawnView }> = {
+  [MIME_REPORT]: { what: 'SynOps report', problem: reportProblem, render: (el, v) => renderReport(el, v as ModelReport) },
+  [MIME_TRADEOFF]: { what: 'SynOps trade-off', problem: tradeoffProblem, render: (el, v) => renderTradeoff(el, v as TradeoffPayload) },
+  [MIME_RASTER]: { what: 'SynOps spike raster', problem: rasterProblem, render: (el, v) => renderRaster(el, v as RasterPayload) },
+};
+
+/** Adds the views' stylesheet once to the document (or shadow root) that holds `element`. */
 function ensureStyles(element: HTMLElement): void {
   const rootNode = element.getRootNode();
   const target = rootNode instanceof ShadowRoot ? rootNode : document.head;
@@ -22,10 +36,10 @@ function ensureStyles(element: HTMLElement): void {
   target.append(style);
 }
 
-function showMessage(element: HTMLElement, message: string): void {
+function showMessage(element: HTMLElement, what: string, message: string): void {
   const p = document.createElement('p');
   p.className = 'synops-report-message';
-  p.textContent = `SynOps report: ${message}`;
+  p.textContent = `${what}: ${message}`;
   element.replaceChildren(p);
 }
 
@@ -38,8 +52,8 @@ function parse(item: OutputItem): unknown {
 }
 
 export const activate: ActivationFunction = () => {
-  const views = new Map<string, ReportView>();
-  // Theme changes swap the body's classes and the --vscode-* variables; the chart reads colours once.
+  const views = new Map<string, DrawnView>();
+  // Theme changes swap the body's classes and the --vscode-* variables; the charts read colours once.
   new MutationObserver(() => views.forEach((v) => v.restyle())).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
   return {
@@ -47,20 +61,25 @@ export const activate: ActivationFunction = () => {
       views.get(item.id)?.dispose();
       views.delete(item.id);
       ensureStyles(element);
-      const value = parse(item);
-      if (value instanceof Error) {
-        showMessage(element, `the output is not valid JSON (${value.message}).`);
+      const view = VIEWS[item.mime];
+      if (!view) {
+        showMessage(element, 'SynOps', `this version of SynOps Studio has no view for ${item.mime}.`);
         return;
       }
-      const problem = reportProblem(value);
+      const value = parse(item);
+      if (value instanceof Error) {
+        showMessage(element, view.what, `the output is not valid JSON (${value.message}).`);
+        return;
+      }
+      const problem = view.problem(value);
       if (problem) {
-        showMessage(element, `${problem}.`);
+        showMessage(element, view.what, `${problem}.`);
         return;
       }
       try {
-        views.set(item.id, renderReport(element, value as ModelReport));
+        views.set(item.id, view.render(element, value));
       } catch (e) {
-        showMessage(element, `could not draw the report (${e instanceof Error ? e.message : String(e)}).`);
+        showMessage(element, view.what, `could not draw the output (${e instanceof Error ? e.message : String(e)}).`);
       }
     },
     disposeOutputItem(id) {

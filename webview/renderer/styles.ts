@@ -1,8 +1,8 @@
 /**
- * The report's stylesheet for notebook outputs, which cannot link `media/report.css`. It is a verbatim copy
+ * The views' stylesheet for notebook outputs, which cannot link `media/report.css`. It is a verbatim copy
  * of that file; test/webview/report.test.ts fails when the two differ.
  */
-export const REPORT_CSS = `/* The energy report: panel (webview) and notebook output. Colours come only from VS Code theme variables. */
+export const REPORT_CSS = `/* The workbench views (energy report, trade-off, spike raster, training monitor), in panels and notebook outputs. Colours come only from VS Code theme variables. */
 
 .synops-report {
   font-family: var(--vscode-font-family);
@@ -101,6 +101,64 @@ export const REPORT_CSS = `/* The energy report: panel (webview) and notebook ou
   cursor: pointer;
 }
 .synops-report button.link:hover { text-decoration: underline; color: var(--vscode-textLink-activeForeground); }
+
+/* Buttons and inputs of the workbench views, in VS Code's colours. */
+.synops-report .synops-button {
+  padding: 2px 10px;
+  font: inherit;
+  color: var(--vscode-button-foreground, #ffffff);
+  background: var(--vscode-button-background, #0078d4);
+  border: 1px solid var(--vscode-button-border, transparent);
+  border-radius: 2px;
+  cursor: pointer;
+}
+.synops-report .synops-button:hover:not(:disabled) { background: var(--vscode-button-hoverBackground, #026ec1); }
+.synops-report .synops-button:disabled { opacity: 0.5; cursor: default; }
+.synops-report .synops-button.secondary { color: var(--vscode-button-secondaryForeground, #cccccc); background: var(--vscode-button-secondaryBackground, #3a3d41); }
+.synops-report .synops-button.secondary:hover:not(:disabled) { background: var(--vscode-button-secondaryHoverBackground, #45494e); }
+.synops-report .synops-input {
+  width: 5em;
+  padding: 2px 4px;
+  font: inherit;
+  color: var(--vscode-input-foreground);
+  background: var(--vscode-input-background);
+  border: 1px solid var(--vscode-input-border, var(--vscode-dropdown-border));
+  border-radius: 2px;
+}
+.synops-report .chart.tall { min-height: 420px; }
+.synops-report .warn { border-left: 3px solid var(--vscode-charts-yellow, #cca700); padding-left: 0.6em; }
+
+/* Trade-off: points open runs. */
+.synops-tradeoff #tradeoff-chart .nsewdrag { cursor: pointer; }
+
+/* Spike raster: the two frames side by side, the scrubber under the per-bin frame. */
+.synops-raster .picker { display: flex; flex-wrap: wrap; gap: 0.6em 2em; margin-top: 0.6em; }
+.synops-raster .picker-label { display: flex; flex-direction: column; gap: 0.25em; color: var(--vscode-descriptionForeground); }
+.synops-raster .picker-row { display: flex; align-items: center; gap: 0.4em; }
+.synops-raster .frames { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1em 2em; }
+.synops-raster .frame-figure { margin: 0; min-width: 0; }
+.synops-raster .frame-figure figcaption { margin-bottom: 0.3em; color: var(--vscode-descriptionForeground); }
+.synops-raster .frame-figure figcaption strong { color: var(--vscode-foreground); font-weight: 600; }
+.synops-raster .chart.frame { min-height: 300px; }
+.synops-raster .scrubber { display: flex; align-items: center; gap: 0.7em; margin-top: 0.3em; }
+.synops-raster .scrubber input[type="range"] { flex: 1 1 auto; min-width: 8em; accent-color: var(--vscode-charts-yellow, var(--vscode-focusBorder)); }
+.synops-raster #frame-time { min-width: 4.5em; font-weight: 600; font-variant-numeric: tabular-nums; text-align: right; }
+.synops-raster #frame-events { min-width: 6em; margin: 0; font-variant-numeric: tabular-nums; }
+.synops-raster .time-chart { position: relative; }
+.synops-raster .time-cursor { position: absolute; width: 0; border-left: 2px solid var(--vscode-charts-yellow, #cca700); pointer-events: none; }
+.synops-raster .time-cursor[hidden] { display: none; }
+.synops-raster .output-summary { margin: 0.2em 0; display: flex; align-items: baseline; gap: 0.5em; }
+
+/* Training monitor: status bar, then the three charts in a grid. */
+.synops-training .training-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em 1em; }
+.synops-training #training-status { margin: 0; }
+.synops-training #training-status[data-status="failed"] { color: var(--vscode-errorForeground, #f14c4c); }
+.synops-training #training-progress { width: 12em; accent-color: var(--vscode-progressBar-background, var(--vscode-focusBorder)); }
+.synops-training [hidden] { display: none; }
+.synops-training .training-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1em 1.5em; }
+.synops-training figure { margin: 0; min-width: 0; }
+.synops-training figcaption { font-weight: 600; }
+.synops-training .chart { min-height: 280px; }
 
 /* Panel page chrome (outside the report root). */
 .report-error {

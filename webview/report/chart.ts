@@ -2,7 +2,9 @@
  * The per-layer SynOps bar chart, drawn with plotly. One bar per weight layer, named by the layer that
  * receives the spikes (receiving-layer convention). The bar fed by the input is hatched in another colour
  * and annotated: its SynOps are set by the data (events or pixel intensities), not by the network, so
- * training cannot lower them.
+ * training cannot lower them. When the layers carry the quantized ANN's proxy (`synopsAnn`), or a second
+ * report is given for comparison (the paper's Fig. 2, centre: baseline vs. optimized), the chart groups
+ * the bars per layer with a legend: SNN and ANN proxy of this report, then of the other.
  *
  * Plotly injects a global `<style>` element and sets inline styles, so the page's CSP needs
  * `style-src … 'unsafe-inline'`; it needs no `unsafe-eval` and loads nothing from the network.
@@ -18,6 +20,7 @@ interface ChartTheme {
   grid: string;
   bar: string;
   inputBar: string;
+  compareBar: string;
   hoverBackground: string;
   fontFamily: string;
   fontSize: number;
@@ -41,6 +44,7 @@ function readTheme(el: Element): ChartTheme {
     grid: cssVar(s, ['--vscode-editorWidget-border', '--vscode-panel-border', '--vscode-widget-border'], 'rgba(128,128,128,0.35)'),
     bar: cssVar(s, ['--vscode-charts-blue'], '#3794ff'),
     inputBar: cssVar(s, ['--vscode-charts-orange'], '#d18616'),
+    compareBar: cssVar(s, ['--vscode-charts-purple'], '#b180d7'),
     hoverBackground: cssVar(s, ['--vscode-editorHoverWidget-background', '--vscode-editor-background'], '#ffffff'),
     fontFamily: cssVar(s, ['--vscode-font-family'], 'system-ui, sans-serif'),
     fontSize: parseFloat(cssVar(s, ['--vscode-font-size'], '13')) || 13,
@@ -54,11 +58,18 @@ export interface SynOpsChart {
   dispose(): void;
 }
 
+/** A second report drawn beside the first: its layers are matched by name. */
+export interface ChartComparison {
+  label: string;
+  layers: readonly LayerRow[];
+}
+
 /** Draws the chart into `el`; the returned handle updates or purges it. */
-export function drawSynOpsChart(el: HTMLElement, layers: readonly LayerRow[], logScale: boolean): SynOpsChart {
+export function drawSynOpsChart(el: HTMLElement, layers: readonly LayerRow[], logScale: boolean, label = 'this model', compare?: ChartComparison): SynOpsChart {
   const rows = layers.filter((l) => l.synops !== undefined);
   let log = logScale;
   let disposed = false;
+  const grouped = compare !== undefined || rows.some((r) => r.synopsAnn !== undefined);
 
   const draw = (): void => {
     if (disposed) return;
@@ -82,6 +93,7 @@ export function drawSynOpsChart(el: HTMLElement, layers: readonly LayerRow[], lo
         pattern: { shape: fromInput.map((i) => (i ? '/' : '')), fillmode: 'overlay', fgcolor: t.foreground, fgopacity: 0.6, size: 8, solidity: 0.2 },
       },
     }];
+    const series = grouped ? groupedSeries(t, rows, fromInput, label, compare) : data;
     const inputIndex = fromInput.indexOf(true);
     const annotations = inputIndex < 0 ? [] : [{
       x: x[inputIndex],
@@ -94,20 +106,23 @@ export function drawSynOpsChart(el: HTMLElement, layers: readonly LayerRow[], lo
       font: { color: t.inputBar, size: t.fontSize - 1 },
     }];
     // On the log axis, start at the decade below the smallest bar so every bar has a labelled floor.
-    const positive = y.filter((v) => v > 0);
+    const positive = series.flatMap((d) => d.y as number[]).filter((v) => v > 0);
     const logRange = positive.length
       ? [Math.floor(Math.log10(Math.min(...positive))), Math.log10(Math.max(...positive)) + 0.3]
       : undefined;
     const layout = {
       autosize: true,
-      height: 300,
-      margin: { l: 64, r: 16, t: 40, b: 40 },
+      height: grouped ? 340 : 300,
+      margin: { l: 64, r: 16, t: grouped ? 72 : 40, b: 40 },
       paper_bgcolor: 'rgba(0,0,0,0)',
       plot_bgcolor: 'rgba(0,0,0,0)',
       font: { family: t.fontFamily, size: t.fontSize, color: t.foreground },
       hoverlabel: { bgcolor: t.hoverBackground, bordercolor: t.grid, font: { color: t.foreground, family: t.fontFamily } },
-      bargap: 0.35,
-      showlegend: false,
+      bargap: grouped ? 0.25 : 0.35,
+      bargroupgap: 0.05,
+      barmode: 'group',
+      showlegend: grouped,
+      legend: { orientation: 'h', x: 0, y: 1.14, yanchor: 'bottom', font: { color: t.foreground } },
       annotations,
       xaxis: { title: { text: 'receiving layer', font: { size: t.fontSize } }, color: t.muted, linecolor: t.grid, tickfont: { color: t.foreground }, fixedrange: true },
       yaxis: {
@@ -127,7 +142,7 @@ export function drawSynOpsChart(el: HTMLElement, layers: readonly LayerRow[], lo
       },
     };
     // No mode bar: its download button cannot save from a webview, and zooming four bars helps nobody.
-    void Plotly.react(el, data, layout, { displayModeBar: false, responsive: true, displaylogo: false });
+    void Plotly.react(el, series, layout, { displayModeBar: false, responsive: true, displaylogo: false });
   };
 
   draw();
@@ -136,4 +151,35 @@ export function drawSynOpsChart(el: HTMLElement, layers: readonly LayerRow[], lo
     restyle: draw,
     dispose() { disposed = true; Plotly.purge(el); },
   };
+}
+
+/**
+ * The grouped bars: SNN measurement and ANN proxy of this report, then of the compared one, per receiving
+ * layer. Bars fed by the input are hatched in every series; lighter bars are the ANN proxy.
+ */
+function groupedSeries(t: ChartTheme, rows: readonly LayerRow[], fromInput: boolean[], label: string, compare?: ChartComparison): Array<Record<string, unknown>> {
+  const x = rows.map((r) => r.name);
+  const other = new Map((compare?.layers ?? []).map((l) => [l.name, l]));
+  const bar = (name: string, values: Array<number | undefined>, color: string, opacity: number, what: string) => ({
+    type: 'bar',
+    name,
+    x,
+    y: values.map((v) => v ?? null),
+    customdata: values.map((v, i) => [formatCount(v), rows[i].emitter ?? '']),
+    hovertemplate: `<b>%{x}</b><br>%{customdata[0]} SynOps per sample (${what})<br>spikes from %{customdata[1]}<extra>${name}</extra>`,
+    marker: {
+      color,
+      opacity,
+      line: { color, width: 1 },
+      pattern: { shape: fromInput.map((i) => (i ? '/' : '')), fillmode: 'overlay', fgcolor: t.foreground, fgopacity: 0.6, size: 8, solidity: 0.2 },
+    },
+  });
+  const out = [bar(`${label}: SNN`, rows.map((r) => r.synops), t.bar, 1, 'SNN')];
+  if (rows.some((r) => r.synopsAnn !== undefined)) out.push(bar(`${label}: ANN proxy`, rows.map((r) => r.synopsAnn), t.bar, 0.45, 'ANN proxy'));
+  if (compare) {
+    const c = rows.map((r) => other.get(r.name));
+    out.push(bar(`${compare.label}: SNN`, c.map((l) => l?.synops), t.compareBar, 1, 'SNN'));
+    if (c.some((l) => l?.synopsAnn !== undefined)) out.push(bar(`${compare.label}: ANN proxy`, c.map((l) => l?.synopsAnn), t.compareBar, 0.45, 'ANN proxy'));
+  }
+  return out;
 }

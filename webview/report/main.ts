@@ -39,12 +39,16 @@ function draw(): void {
     showError(`Cannot show this report: ${problem}`);
     return;
   }
+  // A compared report that cannot be read is left out, and the report itself still drawn.
+  const compareProblem = state.compare ? reportProblem(state.compare) : undefined;
+  if (compareProblem) showError(`The compared report is left out: ${compareProblem}`);
   view?.dispose();
   if (status) status.hidden = true;
   view = renderReport(root, report, {
     profileId: state.profileId,
     annProfileId: state.annProfileId,
     logScale: state.logScale,
+    compare: compareProblem ? undefined : state.compare,
     onProfileChange: (profileId) => {
       save({ profileId });
       vscode.postMessage({ type: 'profileChanged', profileId });
@@ -67,7 +71,7 @@ window.addEventListener('message', (event: MessageEvent<HostToPanel>) => {
       showError(undefined);
       // The host's profile wins over a restored one: it was told of every change and sends the current
       // choice. The ANN profile is a view-only choice, so the panel keeps it across reports.
-      save({ report: msg.report, uri: msg.uri ?? state.uri, profileId: undefined });
+      save({ report: msg.report, compare: msg.compare, uri: msg.uri ?? state.uri, profileId: undefined });
       draw();
       break;
     case 'error':

@@ -11,6 +11,8 @@
 import type { AnnProfile, LayerRow, ModelReport, NeuromorphicProfile } from '../../src/protocol/report';
 import { drawSynOpsChart, type SynOpsChart } from './chart';
 import { registerToolkit } from '../toolkit';
+import { formatChange, h } from '../common/dom';
+import { accuracySection, comparisonLabels, extraColumns } from './compare';
 import { formatCount, formatEnergy, formatPercent, formatRatio, formatShape } from '../../src/protocol/format';
 
 export interface RenderOptions {
@@ -24,6 +26,8 @@ export interface RenderOptions {
   onLogScaleChange?(logScale: boolean): void;
   /** When given, layer names become buttons that ask for the layer's line in the model file. */
   onRevealLayer?(layer: LayerRow): void;
+  /** A second report (e.g. the baseline of an optimized run) drawn beside this one, layers matched by name. */
+  compare?: ModelReport;
 }
 
 export interface ReportView {
@@ -33,16 +37,6 @@ export interface ReportView {
   /** Redraws what depends on theme colours; call when the VS Code theme changes. */
   restyle(): void;
   dispose(): void;
-}
-
-type Attrs = Record<string, string | undefined>;
-
-/** `h('td', {'data-col': 'macs'}, '276,768')`: an element with attributes and text or child nodes. */
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) el.setAttribute(k, v);
-  el.append(...children);
-  return el;
 }
 
 function pickProfile<P extends { id: string }>(list: readonly P[], ...ids: Array<string | undefined>): P | undefined {
@@ -81,6 +75,9 @@ export function renderReport(root: HTMLElement, report: ModelReport, options: Re
   let profile = pickProfile(snn, options.profileId, report.profileId);
   let annProfile = pickProfile(ann, options.annProfileId, report.annProfileId);
   const basis = basisText(report);
+  const compare = options.compare;
+  const labels = comparisonLabels(report, compare);
+  const extra = extraColumns(report, compare, labels.other);
 
   // ---- header: name, basis, profiles
   const snnPick = profileSelect('profile-select', 'Neuromorphic profile', snn, profile?.id ?? '');
@@ -108,7 +105,9 @@ export function renderReport(root: HTMLElement, report: ModelReport, options: Re
     h('div', { class: 'card' }, h('span', { class: 'figure-label' }, 'SynOps per sample'), summary.synops),
     h('div', { class: 'card' }, summary.energyLabel, summary.energy),
     h('div', { class: 'card' }, summary.annEnergyLabel, summary.annEnergy),
-    h('div', { class: 'card' }, h('span', { class: 'figure-label' }, 'SNN ÷ ANN energy'), summary.ratio));
+    h('div', { class: 'card' }, h('span', { class: 'figure-label' }, 'SNN ÷ ANN energy'), summary.ratio),
+    ...(compare ? [h('div', { class: 'card' }, h('span', { class: 'figure-label' }, `SynOps vs ${labels.other}`),
+      h('span', { class: 'figure', id: 'compare-change' }, formatChange(compare.totals.synops, report.totals.synops)))] : []));
 
   // ---- chart
   const chartEl = h('div', { id: 'synops-chart', class: 'chart' });
@@ -122,7 +121,8 @@ export function renderReport(root: HTMLElement, report: ModelReport, options: Re
       h('h2', {}, 'SynOps per weight layer'),
       logBox),
     chartEl,
-    h('p', { class: 'note' }, 'Bars are named by the layer that receives the spikes. The hatched bar is fed by the input: its SynOps are fixed by the data, and training cannot lower them.'));
+    h('p', { class: 'note' }, `Bars are named by the layer that receives the spikes. Hatched bars are fed by the input: their SynOps are fixed by the data, and training cannot lower them.${
+      report.layers.some((l) => l.synopsAnn !== undefined) ? ' Lighter bars are the quantized ANN’s proxy (activations × fan-out).' : ''}`));
 
   // ---- layer table
   const energyHead = h('th', { scope: 'col', class: 'num' });
@@ -146,6 +146,7 @@ export function renderReport(root: HTMLElement, report: ModelReport, options: Re
       h('td', { 'data-col': 'macs', class: 'num' }, weight || l.macs ? formatCount(l.macs) : ''),
       h('td', { 'data-col': 'fanout', class: 'num', title: fanTitle }, formatCount(l.fanoutMax)),
       h('td', { 'data-col': 'synops', class: 'num', title: l.emitter ? `spikes from ${l.emitter}` : undefined }, formatCount(l.synops)),
+      ...extra.cells(l),
       snnCell,
       annCell);
   });
@@ -165,12 +166,13 @@ export function renderReport(root: HTMLElement, report: ModelReport, options: Re
       h('th', { scope: 'col', class: 'num', title: 'Multiply-accumulates per sample of the equivalent ANN' }, 'MACs'),
       h('th', { scope: 'col', class: 'num', title: 'Largest number of connections one incoming spike reaches (mean in the tooltip)' }, 'Fan-out'),
       h('th', { scope: 'col', class: 'num', title: 'SynOps per sample received by this layer' }, 'SynOps'),
+      ...extra.head,
       energyHead,
       annEnergyHead)),
     h('tbody', {}, ...bodyRows),
     h('tfoot', {}, h('tr', { class: 'totals' },
       h('th', { scope: 'row', colspan: '3' }, 'Total per sample'),
-      total.params, total.macs, h('td', {}), total.synops, total.energy, total.annEnergy)));
+      total.params, total.macs, h('td', {}), total.synops, ...extra.totals, total.energy, total.annEnergy)));
 
   // ---- emitter table and NeuroBench Dense
   const emitterTable = h('table', { id: 'emitter-table', class: 'report-table' },
@@ -191,6 +193,7 @@ export function renderReport(root: HTMLElement, report: ModelReport, options: Re
   const view = h('div', { id: 'synops-report', class: 'synops-report' },
     header,
     summaryStrip,
+    ...[accuracySection(report, compare, labels)].filter((x): x is HTMLElement => x !== undefined),
     chartSection,
     h('section', { class: 'table-section' }, h('h2', {}, 'Layers'), h('div', { class: 'table-scroll' }, layerTable)),
     h('section', { class: 'table-section' },
@@ -239,7 +242,8 @@ export function renderReport(root: HTMLElement, report: ModelReport, options: Re
 
   root.replaceChildren(view);
   // Plotly measures its container, so it draws after the view is in the document.
-  const chart: SynOpsChart = drawSynOpsChart(chartEl, report.layers, logBox.checked);
+  const chart: SynOpsChart = drawSynOpsChart(chartEl, report.layers, logBox.checked, labels.self,
+    compare ? { label: labels.other, layers: compare.layers } : undefined);
   logBox.addEventListener('change', () => {
     chart.setLogScale(logBox.checked);
     options.onLogScaleChange?.(logBox.checked);

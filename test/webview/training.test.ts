@@ -1,0 +1,140 @@
+/**
+ * The training monitor in a real browser, under the page and CSP the extension builds (`panelHtml`): the
+ * host sends one `training` message per epoch; the view keeps every epoch, redraws in place, and a panel
+ * restored from its saved state shows the same epochs before the host answers.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EpochMetrics, TrainingPayload } from '../../src/protocol/views';
+import { bundle, launch, LIGHT_THEME, readRepoFile, REPO, serve, type StaticServer } from './harness';
+import { assertClean, openPage, panelPage, posted, savedState, send, text, waitForReady } from './pages';
+
+const ARTIFACTS = join(REPO, 'test-artifacts', 'webview');
+
+/** Epoch n of a SynOp-loss + QReLU run with target S₀ = 600 k: SynOps fall towards the target. */
+function epoch(n: number): EpochMetrics {
+  const conv2 = Math.round(900_000 / n);
+  const conv3 = Math.round(300_000 / n);
+  const synops = 270_000 + conv2 + conv3 + 6_000;
+  const term = ((synops - 600_000) / 600_000) ** 2;
+  const ce = 0.9 / n + 0.1;
+  return { epoch: n, loss: ce + term, ce, synopTerm: term, accuracy: 0.8 + 0.02 * n, valAccuracy: 0.79 + 0.02 * n, synopsPerLayer: { conv1: 270_000, conv2, conv3, fc: 6_000 }, synops, seconds: 41.5 + n };
+}
+
+const base: Omit<TrainingPayload, 'history' | 'status'> = {
+  schemaVersion: 1, runId: 'qr-6e5', modelName: 'mnist-dvs', strategy: 'synop-loss-qrelu', target: 600_000, backend: 'tensorflow', epochs: 8,
+};
+
+let server: StaticServer;
+let browser: Awaited<ReturnType<typeof launch>>;
+const cell = (n: number, col: string) => `#epoch-table tr[data-epoch="${n}"] td[data-col="${col}"]`;
+
+describe('training webview (chromium)', () => {
+  before(async () => {
+    server = await serve();
+    server.routes.set('/dist/webview/training.js', { type: 'text/javascript', body: await bundle('webview/training/main.ts', 'iife') });
+    server.routes.set('/media/report.css', { type: 'text/css', body: readRepoFile('media/report.css') });
+    browser = await launch();
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('panel: two updates keep both epochs, in place; stop and open report post to the host', async () => {
+    const { page, problems } = await openPage(browser.context, server, '/training.html', panelPage(server, 'training', 'SynOps Training'));
+    await waitForReady(page);
+    await send(page, { type: 'training', payload: { ...base, status: 'running', history: [epoch(1)] } });
+    await page.locator('#epoch-table tr[data-epoch="1"]').waitFor();
+    assert.equal(await text(page, '#training-status'), 'Training: epoch 1 of 8 · SynOp loss + QReLU, S₀ = 600 k · backend tensorflow');
+    // The chart elements and the first row stay the same nodes through the next update: no rebuild, no flicker.
+    await page.evaluate(() => {
+      const w = window as unknown as { __nodes: Element[] };
+      w.__nodes = ['#loss-chart', '#synops-epoch-chart', '#epoch-table tr[data-epoch="1"]'].map((s) => document.querySelector(s) as Element);
+    });
+
+    // The second message carries only the new epoch; the first is kept.
+    await send(page, { type: 'training', payload: { ...base, status: 'running', history: [epoch(2)] } });
+    await page.locator('#epoch-table tr[data-epoch="2"]').waitFor();
+    assert.equal(await page.locator('#epoch-table tbody tr').count(), 2);
+    assert.equal(await text(page, '#training-status'), 'Training: epoch 2 of 8 · SynOp loss + QReLU, S₀ = 600 k · backend tensorflow');
+    assert.equal(await page.locator('#training-progress').evaluate((p: HTMLProgressElement) => `${p.value}/${p.max}`), '2/8');
+    const same = await page.evaluate(() => {
+      const w = window as unknown as { __nodes: Element[] };
+      return ['#loss-chart', '#synops-epoch-chart', '#epoch-table tr[data-epoch="1"]'].map((s, i) => document.querySelector(s) === w.__nodes[i]);
+    });
+    assert.deepEqual(same, [true, true, true]);
+
+    // Epoch 2: SynOps 270,000 + 450,000 + 150,000 + 6,000 = 876,000; term ((876k − 600k)/600k)² = 0.2116.
+    assert.equal(await text(page, cell(2, 'synops')), '876,000');
+    assert.equal(await text(page, cell(2, 'synop-term')), '0.212');
+    assert.equal(await text(page, cell(2, 'ce')), '0.5500');
+    assert.equal(await text(page, cell(2, 'loss')), '0.7616');
+    assert.equal(await text(page, cell(2, 'accuracy')), '84.00 %');
+    assert.equal(await text(page, cell(2, 'val-accuracy')), '83.00 %');
+    assert.equal(await text(page, cell(1, 'synops')), '1,476,000');
+    assert.match(await page.locator(cell(2, 'synops')).getAttribute('title') ?? '', /conv2: 450,000/);
+
+    // Charts: loss (3 lines), accuracy (2), SynOps (4 stacked layers + the total), each with both epochs.
+    await page.locator('#synops-epoch-chart .main-svg').first().waitFor();
+    const series = await page.evaluate(() => ['#loss-chart', '#accuracy-chart', '#synops-epoch-chart'].map((s) =>
+      (document.querySelector(s) as unknown as { data: Array<{ name: string; x: number[] }> }).data.map((d) => `${d.name}:${d.x.join(',')}`)));
+    assert.deepEqual(series, [
+      ['total:1,2', 'cross-entropy:1,2', 'SynOp term (right axis):1,2'],
+      ['training:1,2', 'held-out:1,2'],
+      ['conv1:1,2', 'conv2:1,2', 'conv3:1,2', 'fc:1,2', 'total:1,2'],
+    ]);
+    assert.match(await page.locator('#synops-epoch-chart .annotation').textContent() ?? '', /target S₀/);
+
+    // The saved state holds both epochs, so a hidden and shown panel redraws them.
+    const state = await savedState<{ stateVersion: number; payload: TrainingPayload }>(page);
+    assert.equal(state.stateVersion, 1);
+    assert.deepEqual(state.payload.history.map((e) => e.epoch), [1, 2]);
+
+    // A full-history message (another host style) with a corrected epoch 2 replaces that row only.
+    await send(page, { type: 'training', payload: { ...base, status: 'running', history: [epoch(1), epoch(2), epoch(3)] } });
+    await page.locator('#epoch-table tr[data-epoch="3"]').waitFor();
+    assert.equal(await page.locator('#epoch-table tbody tr').count(), 3);
+
+    await page.locator('#training-stop').click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'cancelTraining', runId: 'qr-6e5' });
+    assert.ok(await page.locator('#training-open').isHidden());
+    await page.screenshot({ path: join(ARTIFACTS, 'training.png'), fullPage: true });
+
+    await send(page, { type: 'training', payload: { ...base, status: 'done', history: [4, 5, 6, 7, 8].map(epoch) } });
+    await page.locator('#epoch-table tr[data-epoch="8"]').waitFor();
+    assert.equal(await page.locator('#epoch-table tbody tr').count(), 8);
+    assert.match(await text(page, '#training-status'), /^Finished: epoch 8 of 8/);
+    assert.ok(await page.locator('#training-stop').isHidden());
+    await page.locator('#training-open').click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'openRun', runId: 'qr-6e5' });
+
+    // Another run starts afresh.
+    await send(page, { type: 'training', payload: { ...base, runId: 'qr-3e5', target: 300_000, status: 'running', history: [epoch(1)] } });
+    await page.waitForFunction(() => document.querySelectorAll('#epoch-table tbody tr').length === 1);
+    assert.match(await text(page, '#training-title'), /qr-3e5/);
+    await assertClean(page, problems);
+    await page.close();
+  });
+
+  test('panel: a restored panel shows every saved epoch before the host answers (light theme)', async () => {
+    const payload: TrainingPayload = { ...base, status: 'running', history: [1, 2, 3].map(epoch) };
+    const { page, problems } = await openPage(browser.context, server, '/training-restored.html',
+      panelPage(server, 'training', 'SynOps Training', { stateVersion: 1, payload }, LIGHT_THEME));
+    await page.locator('#epoch-table tr[data-epoch="3"]').waitFor();
+    assert.equal(await page.locator('#epoch-table tbody tr').count(), 3);
+    assert.deepEqual(await posted(page), [{ type: 'ready' }]);
+    // The host then sends only epoch 4: the panel shows 1–4.
+    await send(page, { type: 'training', payload: { ...payload, history: [epoch(4)] } });
+    await page.locator('#epoch-table tr[data-epoch="4"]').waitFor();
+    assert.equal(await page.locator('#epoch-table tbody tr').count(), 4);
+    await page.locator('#loss-chart .main-svg').first().waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'training-light.png'), fullPage: true });
+    await assertClean(page, problems);
+    await page.close();
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Entry point of the spike-raster panel's webview: draws the saved chunk at once (a restored panel), posts
+ * `ready`, then draws every `raster` the host sends. The scrubber's time bin is kept in the state; picking
+ * another chunk posts `selectChunk` and waits for the host's next `raster`.
+ */
+import type { HostToRaster, RasterState, RasterToHost } from '../../src/protocol/panels';
+import { panelShell } from '../common/panel';
+import { rasterProblem, renderRaster, type RasterView } from './render';
+
+const shell = panelShell<HostToRaster, RasterToHost, RasterState>();
+let view: RasterView | undefined;
+
+function draw(): void {
+  const { payload, selection, step } = shell.state;
+  if (!payload) return;
+  const problem = rasterProblem(payload);
+  if (problem) {
+    shell.showError(`Cannot show this chunk: ${problem}.`);
+    return;
+  }
+  view?.dispose();
+  view = renderRaster(shell.root, payload, {
+    step,
+    onStepChange: (s) => shell.save({ step: s }),
+    selection,
+    onSelect: (chunk, sample) => shell.post({ type: 'selectChunk', chunk, sample }),
+  });
+  shell.drawn();
+}
+
+// A restored panel redraws from its state before the host answers.
+draw();
+shell.start((msg) => {
+  switch (msg.type) {
+    case 'raster':
+      shell.showError(undefined);
+      // A new chunk starts at its first time bin.
+      shell.save({ payload: msg.payload, selection: msg.selection, source: msg.source ?? shell.state.source, step: 0 });
+      draw();
+      break;
+    case 'error':
+      shell.showError(msg.message);
+      break;
+    default:
+      // Unknown messages come from a newer host; ignore them.
+      break;
+  }
+}, () => view?.restyle());

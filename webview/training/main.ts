@@ -1,0 +1,57 @@
+/**
+ * Entry point of the training monitor's webview. The host sends `training` after every epoch; the panel
+ * merges the epochs into its saved state (so a panel hidden and shown again, or restored after a reload,
+ * redraws every epoch so far before the host answers) and updates the view in place.
+ */
+import type { HostToTraining, TrainingState, TrainingToHost } from '../../src/protocol/panels';
+import { panelShell } from '../common/panel';
+import { mergeTraining, renderTraining, trainingProblem, type TrainingView } from './render';
+
+const shell = panelShell<HostToTraining, TrainingToHost, TrainingState>();
+let view: TrainingView | undefined;
+let viewRun: string | undefined;
+
+function draw(): void {
+  const payload = shell.state.payload;
+  if (!payload) return;
+  const problem = trainingProblem(payload);
+  if (problem) {
+    shell.showError(`Cannot show this training run: ${problem}.`);
+    return;
+  }
+  // The same run: update in place. Another run: build the view afresh.
+  if (view && viewRun === payload.runId) view.update(payload);
+  else {
+    view?.dispose();
+    view = renderTraining(shell.root, payload, {
+      onCancel: (runId) => shell.post({ type: 'cancelTraining', runId }),
+      onOpenRun: (runId) => shell.post({ type: 'openRun', runId }),
+    });
+    viewRun = payload.runId;
+  }
+  shell.drawn();
+}
+
+// A restored panel redraws from its state before the host answers.
+draw();
+shell.start((msg) => {
+  switch (msg.type) {
+    case 'training': {
+      const problem = trainingProblem(msg.payload);
+      if (problem) {
+        shell.showError(`Cannot show this training run: ${problem}.`);
+        break;
+      }
+      shell.showError(undefined);
+      shell.save({ payload: mergeTraining(shell.state.payload, msg.payload) });
+      draw();
+      break;
+    }
+    case 'error':
+      shell.showError(msg.message);
+      break;
+    default:
+      // Unknown messages come from a newer host; ignore them.
+      break;
+  }
+}, () => view?.restyle());

@@ -1,0 +1,148 @@
+/**
+ * The training monitor, shared DOM rendering: status, three charts and a table of epochs. It is built once
+ * and then `update`d in place with every payload the host sends (new rows are appended, changed rows
+ * rewritten, charts redrawn with `Plotly.react`), so a live run never flickers.
+ *
+ * Element ids: `#training-status`, `#training-progress`, `#training-stop`, `#loss-chart`,
+ * `#accuracy-chart`, `#synops-epoch-chart`, `#epoch-table` with rows `tr[data-epoch="N"]`.
+ */
+import Plotly from 'plotly.js-dist-min';
+import type { EpochMetrics, TrainingPayload } from '../../src/protocol/views';
+import { formatCount, formatCountShort } from '../../src/protocol/format';
+import { formatAccuracy, h, scrollTable, th } from '../common/dom';
+import { readTheme } from '../common/theme';
+import { strategyName } from '../common/strategy';
+import { drawAccuracy, drawLoss, drawSynOps } from './charts';
+
+export interface TrainingOptions {
+  onCancel?(runId: string): void;
+  onOpenRun?(runId: string): void;
+}
+
+export interface TrainingView {
+  update(payload: TrainingPayload): void;
+  restyle(): void;
+  dispose(): void;
+}
+
+/**
+ * The payload to draw after `next` arrives: for the same run, epochs merged by number (the later entry
+ * wins) and sorted, so a host that sends only new epochs and one that sends the full history both work.
+ */
+export function mergeTraining(prev: TrainingPayload | undefined, next: TrainingPayload): TrainingPayload {
+  const byEpoch = new Map<number, EpochMetrics>();
+  if (prev && prev.runId === next.runId) for (const e of prev.history) byEpoch.set(e.epoch, e);
+  for (const e of next.history) byEpoch.set(e.epoch, e);
+  return { ...next, history: [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch) };
+}
+
+const STATUS: Record<TrainingPayload['status'], string> = { running: 'Training', done: 'Finished', cancelled: 'Stopped', failed: 'Failed' };
+
+function statusText(p: TrainingPayload): string {
+  const last = p.history.at(-1);
+  const parts = [
+    `${STATUS[p.status] ?? p.status}: epoch ${last?.epoch ?? 0} of ${p.epochs}`,
+    p.target !== undefined ? `${strategyName(p.strategy)}, S₀ = ${formatCountShort(p.target)}` : strategyName(p.strategy),
+    `backend ${p.backend}`,
+  ];
+  return parts.join(' · ') + (p.message ? `. ${p.message}` : '');
+}
+
+function epochCells(e: EpochMetrics): HTMLElement[] {
+  return [
+    h('th', { scope: 'row', 'data-col': 'epoch' }, String(e.epoch)),
+    h('td', { 'data-col': 'loss', class: 'num' }, e.loss.toFixed(4)),
+    h('td', { 'data-col': 'ce', class: 'num' }, e.ce.toFixed(4)),
+    h('td', { 'data-col': 'synop-term', class: 'num' }, e.synopTerm.toPrecision(3)),
+    h('td', { 'data-col': 'accuracy', class: 'num' }, formatAccuracy(e.accuracy)),
+    h('td', { 'data-col': 'val-accuracy', class: 'num' }, formatAccuracy(e.valAccuracy)),
+    h('td', { 'data-col': 'synops', class: 'num', title: Object.entries(e.synopsPerLayer).map(([k, v]) => `${k}: ${formatCount(v)}`).join('\n') }, formatCount(e.synops)),
+    h('td', { 'data-col': 'seconds', class: 'num' }, e.seconds.toFixed(1)),
+  ];
+}
+
+export function renderTraining(root: HTMLElement, first: TrainingPayload, options: TrainingOptions = {}): TrainingView {
+  let payload = first;
+  let disposed = false;
+  const title = h('h1', { id: 'training-title' });
+  const status = h('p', { id: 'training-status', role: 'status', 'aria-live': 'polite' });
+  const progress = h('progress', { id: 'training-progress' });
+  const stop = h('button', { id: 'training-stop', type: 'button', class: 'synops-button secondary' }, 'Stop');
+  const open = h('button', { id: 'training-open', type: 'button', class: 'synops-button' }, 'Open report');
+  stop.addEventListener('click', () => { stop.disabled = true; options.onCancel?.(payload.runId); });
+  open.addEventListener('click', () => options.onOpenRun?.(payload.runId));
+  const charts = {
+    loss: h('div', { id: 'loss-chart', class: 'chart' }),
+    accuracy: h('div', { id: 'accuracy-chart', class: 'chart' }),
+    synops: h('div', { id: 'synops-epoch-chart', class: 'chart' }),
+  };
+  const body = h('tbody');
+  const rows = new Map<number, { row: HTMLTableRowElement; data: EpochMetrics }>();
+  const view = h('div', { id: 'synops-training', class: 'synops-report synops-training' },
+    h('header', { class: 'report-header' }, title,
+      h('div', { class: 'training-bar' }, status, progress, ...(options.onCancel ? [stop] : []), ...(options.onOpenRun ? [open] : []))),
+    h('section', { class: 'training-charts' },
+      h('figure', {}, h('figcaption', {}, 'Loss: total = cross-entropy + SynOp term'), charts.loss),
+      h('figure', {}, h('figcaption', {}, 'Accuracy'), charts.accuracy),
+      h('figure', {}, h('figcaption', {}, 'SynOps per sample by receiving layer'), charts.synops)),
+    h('section', { class: 'table-section' }, h('h2', {}, 'Epochs'),
+      scrollTable(h('table', { id: 'epoch-table' },
+        h('thead', {}, h('tr', {}, th('Epoch'), th('Loss', { num: true }), th('CE', { num: true }), th('SynOp term', { num: true, title: '((S − S₀)/S₀)²' }),
+          th('Accuracy', { num: true }), th('Held-out', { num: true }), th('SynOps', { num: true, title: 'ANN proxy per sample; per layer in the tooltip' }), th('Seconds', { num: true }))),
+        body))));
+  root.replaceChildren(view);
+
+  const drawCharts = (): void => {
+    if (disposed) return;
+    const t = readTheme(view);
+    drawLoss(charts.loss, t, payload);
+    drawAccuracy(charts.accuracy, t, payload);
+    drawSynOps(charts.synops, t, payload);
+  };
+  const update = (p: TrainingPayload): void => {
+    payload = p;
+    title.textContent = `Training ${p.modelName} (${p.runId})`;
+    status.textContent = statusText(p);
+    status.dataset.status = p.status;
+    progress.max = Math.max(1, p.epochs);
+    progress.value = p.history.at(-1)?.epoch ?? 0;
+    progress.hidden = p.status !== 'running';
+    stop.hidden = p.status !== 'running';
+    open.hidden = p.status !== 'done';
+    if (p.status !== 'running') stop.disabled = false;
+    // Rows are kept by epoch: unchanged ones stay as they are, so the table does not flash.
+    for (const e of p.history) {
+      const known = rows.get(e.epoch);
+      if (known && JSON.stringify(known.data) === JSON.stringify(e)) continue;
+      const row = h('tr', { 'data-epoch': String(e.epoch) }, ...epochCells(e));
+      if (known) known.row.replaceWith(row);
+      else {
+        const after = [...rows.entries()].filter(([n]) => n > e.epoch).sort((a, b) => a[0] - b[0])[0];
+        body.insertBefore(row, after ? after[1].row : null);
+      }
+      rows.set(e.epoch, { row, data: e });
+    }
+    for (const [n, r] of rows) if (!p.history.some((e) => e.epoch === n)) { r.row.remove(); rows.delete(n); }
+    drawCharts();
+  };
+  update(first);
+
+  return {
+    update,
+    restyle: drawCharts,
+    dispose() {
+      disposed = true;
+      for (const c of Object.values(charts)) Plotly.purge(c);
+      view.remove();
+    },
+  };
+}
+
+/** Checks that a value from outside (restored state, a message) is a version-1 training payload. */
+export function trainingProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'the payload is not a JSON object';
+  const p = value as Partial<TrainingPayload>;
+  if (p.schemaVersion !== 1) return `training schema version ${JSON.stringify(p.schemaVersion)} is not supported: this SynOps Studio reads version 1`;
+  if (typeof p.runId !== 'string' || !Array.isArray(p.history) || typeof p.epochs !== 'number') return 'the training payload is incomplete (missing run id, epochs or history)';
+  return undefined;
+}
