@@ -60,7 +60,12 @@ export namespace Ping {
 }
 
 /** Progress values sent with `$/progress` for a request's `progressToken`. */
-export interface WorkProgress { message: string; fraction?: number }
+export interface WorkProgress {
+  message: string;
+  fraction?: number;
+  /** Training only: the run so far, sent after every epoch (small: a few numbers per epoch). */
+  training?: import('./views').TrainingPayload;
+}
 export const workProgress = new ProgressType<WorkProgress>();
 
 /** Dataset ids the download command knows (official locations in the worker's catalog). */
@@ -110,5 +115,36 @@ export namespace ChunkRaster {
   export const method = 'events/raster';
   export interface Params extends WorkDoneParams { file: string; index: number; chunkEvents?: number; modelPath?: string; weightsPath?: string; maxEntries?: number }
   export type Result = import('./views').RasterPayload;
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/**
+ * Host → worker. Cancellable, reports progress (with a `training` snapshot after every epoch). Trains a
+ * model file on a dataset folder or the embedded synthetic digits (`data: 'synth'`), evaluates it, and
+ * leaves the run in `<workspace>/.synops/runs/<id>/`. A cancelled run keeps its last checkpoint.
+ */
+export namespace TrainModel {
+  export const method = 'train/run';
+  export interface Params extends WorkDoneParams {
+    modelPath: string;
+    data: string;
+    workspace: string;
+    strategy?: 'baseline' | 'scale' | 'synops' | 'synops-qrelu';
+    target?: number;
+    epochs?: number;
+    maxRecordings?: number;
+    snnSamples?: number;
+    /** An unfinished run folder to resume. */
+    out?: string;
+  }
+  export interface Result { runId: string; runDir: string; backend: string; row: import('./runs').RunRow }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Host → worker. Not cancellable. The runs of a workspace, newest last. */
+export namespace ListRuns {
+  export const method = 'runs/list';
+  export interface Params extends WorkDoneParams { workspace: string }
+  export type Result = import('./runs').RunRow[];
   export const type = new RequestType<Params, Result, void>(method);
 }

@@ -70,7 +70,7 @@ export interface EvalResult {
   totalSynops: number;
   /** Without the input (what the SynOp loss targets). */
   hiddenSynops: number;
-  /** SNN: samples whose output had a tie for the top class (counted wrong unless the label is the lowest index). */
+  /** SNN: samples whose output had a tie for the most spikes (a silent output included); counted wrong. */
   ties?: number;
   /** SNN: mean time steps per sample. */
   meanSteps?: number;

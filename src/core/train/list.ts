@@ -1,0 +1,46 @@
+/**
+ * The runs of a workspace as the Runs view and the trade-off view list them: one row per run folder
+ * under `.synops/runs/`, read from its `run.json` and, when evaluated, `evaluation.json`. A folder whose
+ * files cannot be read is listed with the reason instead of failing the whole list.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runsDir } from './run';
+import type { Evaluation, RunInfo } from './types';
+import type { RunRow } from '../../protocol/runs';
+
+export type { RunRow };
+
+function readJson<T>(file: string): T {
+  return JSON.parse(readFileSync(file, 'utf8')) as T;
+}
+
+export function listRuns(workspace: string): RunRow[] {
+  const root = runsDir(workspace);
+  if (!existsSync(root)) return [];
+  const rows: RunRow[] = [];
+  for (const id of readdirSync(root).sort()) {
+    const dir = join(root, id);
+    if (!existsSync(join(dir, 'run.json'))) continue;
+    try {
+      const info = readJson<RunInfo>(join(dir, 'run.json'));
+      const row: RunRow = {
+        id, dir, modelName: info.modelName, strategy: info.config.strategy, target: info.config.target, state: info.state,
+        epochsDone: info.epochsDone, epochs: info.config.epochs, backend: info.backend.name, createdAt: info.createdAt,
+      };
+      if (existsSync(join(dir, 'evaluation.json'))) {
+        const ev = readJson<Evaluation>(join(dir, 'evaluation.json'));
+        row.annAccuracy = ev.annQuantized.accuracy;
+        row.annSynops = ev.annQuantized.totalSynops;
+        row.snnAccuracy = ev.snn?.accuracy;
+        row.snnSynops = ev.snn?.totalSynops;
+        row.snnSamples = ev.snn?.samples;
+        row.scaled = ev.scaled?.map((s) => ({ rho: s.rho, annAccuracy: s.annQuantized.accuracy, annSynops: s.annQuantized.totalSynops, snnAccuracy: s.snn?.accuracy, snnSynops: s.snn?.totalSynops }));
+      }
+      rows.push(row);
+    } catch (e) {
+      rows.push({ id, dir, problem: `cannot read ${dir}: ${(e as Error).message}` });
+    }
+  }
+  return rows;
+}

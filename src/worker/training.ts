@@ -1,0 +1,62 @@
+import { ensureBackend, loadModel, train } from '../core/train/api';
+import { listRuns } from '../core/train/list';
+import { TrainError, type EpochMetrics as CoreEpoch, type TrainProgress } from '../core/train/types';
+import type { ListRuns, TrainModel } from '../protocol/messages';
+import type { EpochMetrics, Strategy, TrainingPayload } from '../protocol/views';
+import { BadInputError, type HandlerContext } from './handlers';
+
+/** The trainer's strategy names as the views (and model files) spell them. */
+export const VIEW_STRATEGY: Record<string, Strategy> = { baseline: 'baseline', scale: 'weight-scaling', synops: 'synop-loss', 'synops-qrelu': 'synop-loss-qrelu' };
+
+function toView(m: CoreEpoch): EpochMetrics {
+  return {
+    epoch: m.epoch, loss: m.loss, ce: m.ce, synopTerm: m.synopTerm, accuracy: m.trainAccuracy, valAccuracy: m.testAccuracy,
+    synopsPerLayer: Object.fromEntries(m.synopsPerLayer.map((l) => [l.receiver, l.synops])), synops: m.synops, seconds: m.seconds,
+  };
+}
+
+export async function trainModel(params: TrainModel.Params, ctx: HandlerContext): Promise<TrainModel.Result> {
+  const strategy = params.strategy ?? 'baseline';
+  const epochs = params.epochs ?? 8;
+  let model;
+  try { model = loadModel(params.modelPath); } catch (e) { throw new BadInputError((e as Error).message); }
+  const backend = await ensureBackend();
+  let payload: TrainingPayload | undefined;
+  let lastBatchReport = 0;
+  const onProgress = (p: TrainProgress): void => {
+    switch (p.type) {
+      case 'phase':
+        ctx.progress({ message: p.total ? `${p.message} ${p.done ?? 0}/${p.total}` : p.message, training: payload });
+        break;
+      case 'batch': {
+        // Every batch would flood the channel; a few reports a second are plenty for a progress bar.
+        const now = Date.now();
+        if (now - lastBatchReport < 250) return;
+        lastBatchReport = now;
+        ctx.progress({ message: `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${p.loss.toFixed(3)} · ${Math.round(p.imagesPerSec)} img/s`, fraction: (p.epoch - 1 + p.batch / p.batches) / p.epochs });
+        break;
+      }
+      case 'epoch':
+        payload ??= { schemaVersion: 1, runId: p.runId, modelName: model.name, strategy: VIEW_STRATEGY[strategy], target: params.target, backend: backend.name, epochs: p.epochs, history: [], status: 'running' };
+        payload.history.push(toView(p.metrics));
+        ctx.progress({ message: `epoch ${p.metrics.epoch}/${p.epochs} done`, fraction: p.metrics.epoch / p.epochs, training: payload });
+        break;
+      default: break;
+    }
+  };
+  try {
+    const r = await train({
+      model: params.modelPath, data: params.data, workspace: params.workspace, strategy, target: params.target, epochs,
+      maxRecordings: params.maxRecordings, snnSamples: params.snnSamples, out: params.out,
+    }, { signal: ctx.signal, onProgress });
+    const row = listRuns(params.workspace).find((x) => x.id === r.runId) ?? { id: r.runId, dir: r.runDir };
+    return { runId: r.runId, runDir: r.runDir, backend: r.backend.name, row };
+  } catch (e) {
+    if (e instanceof TrainError && (e.code === 'bad-input' || e.code === 'non-finite' || e.code === 'no-checkpoint')) throw new BadInputError(e.message);
+    throw e;
+  }
+}
+
+export async function listWorkspaceRuns(params: ListRuns.Params): Promise<ListRuns.Result> {
+  return listRuns(params.workspace);
+}

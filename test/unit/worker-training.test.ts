@@ -1,0 +1,83 @@
+// Training through the real worker process: a tiny N-MNIST-like dataset (flat folder + labels.txt),
+// progress with per-epoch snapshots for the training monitor, the run listed afterwards, and cancel.
+import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as esbuild from 'esbuild';
+import { bundles } from '../../bundles.mjs';
+import { encodeNmnist } from '../../src/core/data/nmnist';
+import { WorkerClient, WorkerError } from '../../src/host/workerProcess/client';
+import { ListRuns, TrainModel, WorkerErrorCode, type WorkProgress } from '../../src/protocol/messages';
+
+const outDir = mkdtempSync(join(tmpdir(), 'synops-worker-train-'));
+const workerPath = join(outDir, 'worker.js');
+const workspace = mkdtempSync(join(tmpdir(), 'synops-ws-'));
+const dataDir = join(workspace, 'data');
+
+/** 20 recordings of 400 events on N-MNIST's 34×34 sensor: class 0 fires in the left half, class 1 in the right. */
+function makeDataset(): void {
+  mkdirSync(dataDir, { recursive: true });
+  const lines = ['# id\tlabel'];
+  for (let r = 0; r < 20; r++) {
+    const label = r % 2;
+    const ev = { x: [] as number[], y: [] as number[], t: [] as number[], p: [] as number[] };
+    for (let i = 0; i < 400; i++) { ev.x.push(label * 17 + ((i * 7 + r) % 17)); ev.y.push((i * 5 + r) % 34); ev.t.push(i * 50); ev.p.push(i & 1); }
+    writeFileSync(join(dataDir, `rec${r}.bin`), encodeNmnist(ev));
+    lines.push(`rec${r}\t${label}`);
+  }
+  writeFileSync(join(dataDir, 'labels.txt'), lines.join('\n') + '\n');
+  const model = JSON.parse(readFileSync(join(__dirname, '..', '..', 'templates', 'mnist-dvs.snn.json'), 'utf8'));
+  model.name = 'tiny halves';
+  model.input = { kind: 'events', shape: [1, 17, 17], sensor: [34, 34], chunkEvents: 200, dtMs: 1 };
+  model.layers = [
+    { type: 'conv2d', name: 'conv1', outChannels: 4, kernel: 3 }, { type: 'relu', name: 'relu1' }, { type: 'avgpool', name: 'pool1', kernel: 2 },
+    { type: 'flatten', name: 'flatten' }, { type: 'linear', name: 'fc', outFeatures: 2 },
+  ];
+  writeFileSync(join(workspace, 'tiny.snn.json'), JSON.stringify(model, null, 2));
+}
+
+describe('training through the worker', () => {
+  const clients: WorkerClient[] = [];
+  before(async () => {
+    const worker = bundles.find((b) => b.outfile === 'dist/worker/main.js');
+    await esbuild.build({ ...worker, outfile: workerPath, sourcemap: false, logLevel: 'error' });
+    makeDataset();
+  });
+  after(() => clients.forEach((c) => c.dispose()));
+  const client = (): WorkerClient => { const c = new WorkerClient({ workerPath, log: () => undefined }); clients.push(c); return c; };
+
+  it('trains, reports every epoch, evaluates, and lists the run', async () => {
+    const progress: WorkProgress[] = [];
+    const c = client();
+    const r = await c.request(TrainModel.type, { modelPath: join(workspace, 'tiny.snn.json'), data: dataDir, workspace, epochs: 2, snnSamples: 4 }, { onProgress: (p) => progress.push(p) });
+    const snapshots = progress.filter((p) => p.training).map((p) => p.training!);
+    assert.ok(snapshots.length >= 2, `training snapshots: ${snapshots.length}`);
+    const last = snapshots.at(-1)!;
+    assert.deepEqual(last.history.map((h) => h.epoch), [1, 2]);
+    assert.equal(last.modelName, 'tiny halves');
+    assert.equal(last.runId, r.runId);
+    assert.ok(['wasm', 'cpu', 'tensorflow'].includes(r.backend), r.backend);
+    assert.equal(r.row.state, 'done');
+    assert.equal(r.row.snnSamples, 4);
+    assert.ok(r.row.annSynops! > 0 && r.row.snnSynops! > 0);
+    const runs = await c.request(ListRuns.type, { workspace });
+    assert.deepEqual(runs.map((x) => x.id), [r.runId]);
+  });
+
+  it('stops when cancelled and leaves the run folder to resume', async () => {
+    const c = client();
+    const abort = new AbortController();
+    const pending = c.request(TrainModel.type, { modelPath: join(workspace, 'tiny.snn.json'), data: dataDir, workspace, epochs: 50, snnSamples: 0 }, {
+      signal: abort.signal,
+      onProgress: (p) => { if (p.training?.history.length === 1) abort.abort(); },
+    });
+    await assert.rejects(pending, (e: unknown) => e instanceof WorkerError && e.code === WorkerErrorCode.Cancelled);
+    const runs = await c.request(ListRuns.type, { workspace });
+    const cancelled = runs.find((x) => x.epochs === 50);
+    assert.ok(cancelled, JSON.stringify(runs));
+    assert.equal(cancelled.state, 'cancelled');
+    assert.ok(cancelled.epochsDone! >= 1 && cancelled.epochsDone! < 50);
+  });
+});
