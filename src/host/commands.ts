@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { Ping } from '../protocol/messages';
 import type { Ctx } from './ctx';
 import { downloadDatasetCommand } from './datasets';
+import { EventFileEditorProvider, showRaster, showTradeoff } from './panels/workbench';
+import { trainModelCommand } from './training';
 import { isModelDocument } from './model/service';
 import { ReportPanel } from './panels/reportPanel';
 import { showWorkerError } from './workerProcess/errors';
@@ -13,6 +15,8 @@ const TEMPLATES = [
 ];
 
 /** Each command is a factory that gets the extension context, so it can only run once that exists. */
+export { EventFileEditorProvider };
+
 export const COMMANDS: Record<string, (ctx: Ctx) => (...args: unknown[]) => unknown> = {
   'synops.newModel': (ctx) => async () => {
     const pick = await vscode.window.showQuickPick(TEMPLATES, { title: 'SynOps: New Model from Template', placeHolder: 'Pick the network to start from' });
@@ -70,6 +74,9 @@ export const COMMANDS: Record<string, (ctx: Ctx) => (...args: unknown[]) => unkn
   },
 
   'synops.downloadDataset': downloadDatasetCommand,
+  'synops.trainModel': trainModelCommand,
+  'synops.showTradeoff': (ctx) => () => showTradeoff(ctx),
+  'synops.showRaster': (ctx) => (file?: unknown, runDir?: unknown) => showRaster(ctx, file, runDir),
 
   'synops.showLog': (ctx) => () => ctx.log.show(),
 };

@@ -3,7 +3,7 @@
  * and the report panel serializer. The host never computes: everything numeric comes from the worker.
  */
 import * as vscode from 'vscode';
-import { COMMANDS } from './commands';
+import { COMMANDS, EventFileEditorProvider } from './commands';
 import { Config } from './config';
 import { Ctx } from './ctx';
 import { ModelCodeLensProvider } from './model/codeLens';
@@ -19,6 +19,8 @@ export function activate(extension: vscode.ExtensionContext): { ctx: Ctx } {
   extension.subscriptions.push(
     vscode.languages.registerCodeLensProvider({ pattern: MODEL_GLOB }, new ModelCodeLensProvider(ctx.models)),
     registerReportSerializer(ctx.extensionUri, ctx.models),
+    vscode.window.registerCustomEditorProvider(EventFileEditorProvider.viewType, new EventFileEditorProvider(ctx)),
+    vscode.window.registerCustomEditorProvider(`${EventFileEditorProvider.viewType}.option`, new EventFileEditorProvider(ctx)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Config.restartKeys.some((k) => e.affectsConfiguration(k))) {
         void vscode.window.showInformationMessage('SynOps: the worker setting changes when the window reloads.', 'Reload Window')

@@ -9,7 +9,7 @@ import * as esbuild from 'esbuild';
 import { bundles } from '../../bundles.mjs';
 import { encodeNmnist } from '../../src/core/data/nmnist';
 import { WorkerClient, WorkerError } from '../../src/host/workerProcess/client';
-import { ListRuns, TrainModel, WorkerErrorCode, type WorkProgress } from '../../src/protocol/messages';
+import { AnalyzeModel, ListRuns, TrainModel, WorkerErrorCode, type WorkProgress } from '../../src/protocol/messages';
 
 const outDir = mkdtempSync(join(tmpdir(), 'synops-worker-train-'));
 const workerPath = join(outDir, 'worker.js');
@@ -64,6 +64,11 @@ describe('training through the worker', () => {
     assert.ok(r.row.annSynops! > 0 && r.row.snnSynops! > 0);
     const runs = await c.request(ListRuns.type, { workspace });
     assert.deepEqual(runs.map((x) => x.id), [r.runId]);
+    // The run's model file reports the simulated SynOps as measured.
+    const runModel = join(r.runDir, 'model.snn.json');
+    const analysed = await c.request(AnalyzeModel.type, { path: runModel, text: readFileSync(runModel, 'utf8'), options: {} });
+    assert.equal(analysed.report?.basis.kind, 'measured');
+    assert.ok(Math.abs((analysed.report?.totals.synops ?? 0) - r.row.snnSynops!) < 1e-6 * r.row.snnSynops!);
   });
 
   it('stops when cancelled and leaves the run folder to resume', async () => {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { writeAtomic } from '../data/cache';
 import type { ModelFile } from '../model/types';
 import { readTfjsWeights } from '../sim/tfjs-weights';
-import { modelHash } from '../synops/result';
+import { modelHash, resultPathFor, type SimulationResultFile } from '../synops/result';
 import { Adam } from './adam';
 import { currentBackend, type BackendInfo } from './backend';
 import { loadCheckpoint, writeCheckpoint } from './checkpoint';
@@ -24,7 +24,7 @@ import { trainEpoch } from './loop';
 import type { SynopObjective } from './loss';
 import { buildNet, disposeNet, type TrainNet } from './net';
 import { saveTfjsModel } from './save';
-import { TrainError, type EpochMetrics, type Evaluation, type RunInfo, type TaskOptions, type TrainConfig } from './types';
+import { TrainError, type EpochMetrics, type EvalResult, type Evaluation, type RunInfo, type TaskOptions, type TrainConfig } from './types';
 
 const json = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v, null, 1));
 
@@ -168,8 +168,19 @@ export async function evaluateRunDir(h: RunHandle, data: TrainData, o: { snnSamp
     orig.dispose();
   }
   writeJson(join(info.dir, 'evaluation.json'), evaluation);
+  // The run's model file then shows measured SynOps in its lenses and report (src/core/synops/result.ts).
+  if (evaluation.snn) writeJson(resultPathFor(join(info.dir, 'model.snn.json')), simulationResultOf(model, evaluation.snn, `spiking simulation of ${evaluation.snn.samples} held-out samples of ${info.data.root} (run ${info.id})`));
   return evaluation;
 }
 
 export function finishRun(h: RunHandle, message?: string): void { setState(h, 'done', message); }
 export function closeRun(h: RunHandle): void { disposeNet(h.net); h.adam.dispose(); }
+
+/** A run's spiking evaluation as the simulation result file that lenses and reports read. */
+export function simulationResultOf(model: ModelFile, snn: EvalResult, source: string): SimulationResultFile {
+  return {
+    kind: 'synops-simulation', version: 1, modelHash: modelHash(model), modelName: model.name, samples: snn.samples, source,
+    createdAt: new Date().toISOString(), accuracy: snn.accuracy,
+    layers: snn.synopsPerLayer.map((l) => ({ name: l.receiver, synopsPerSample: l.synops })),
+  };
+}

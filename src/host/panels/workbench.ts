@@ -1,0 +1,150 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ChunkRaster, DescribeEvents, ListRuns } from '../../protocol/messages';
+import type { HostToRaster, HostToTradeoff, HostToTraining, RasterToHost, TradeoffToHost, TrainingToHost } from '../../protocol/panels';
+import type { RunRow } from '../../protocol/runs';
+import type { Strategy, TradeoffPayload, TradeoffPoint, TrainingPayload } from '../../protocol/views';
+import type { Ctx } from '../ctx';
+import { showWorkerError } from '../workerProcess/errors';
+import { WebView } from './webPanel';
+
+const STRATEGY: Record<string, Strategy> = { baseline: 'baseline', scale: 'weight-scaling', synops: 'synop-loss', 'synops-qrelu': 'synop-loss-qrelu' };
+
+/**
+ * The trade-off of a workspace's runs: one point per evaluated run (its spiking network's accuracy and
+ * SynOps when simulated, else the quantized ANN's), plus one per ρ of weight-scaling evaluations.
+ */
+export function tradeoffOf(runs: RunRow[], title: string): TradeoffPayload {
+  const points: TradeoffPoint[] = [];
+  for (const r of runs) {
+    if (r.annAccuracy === undefined || r.annSynops === undefined) continue;
+    const strategy = STRATEGY[r.strategy ?? 'baseline'] ?? 'baseline';
+    const measured = r.snnAccuracy !== undefined && r.snnSynops !== undefined;
+    points.push({
+      runId: r.id, strategy, target: r.target, accuracy: measured ? r.snnAccuracy! : r.annAccuracy, synops: measured ? r.snnSynops! : r.annSynops,
+      accuracyAnn: r.annAccuracy, synopsAnn: r.annSynops, label: measured ? undefined : 'ANN proxy (not simulated)',
+    });
+    for (const s of r.scaled ?? []) {
+      points.push({ runId: r.id, strategy: 'weight-scaling', rho: s.rho, accuracy: s.snnAccuracy ?? s.annAccuracy, synops: s.snnSynops ?? s.annSynops, accuracyAnn: s.annAccuracy, synopsAnn: s.annSynops });
+    }
+  }
+  return { schemaVersion: 1, title, points };
+}
+
+function workspaceFolder(): vscode.WorkspaceFolder | undefined {
+  return vscode.workspace.workspaceFolders?.[0];
+}
+
+/** "SynOps: Show Trade-off": accuracy vs SynOps of every run in the workspace; a click opens the run. */
+export async function showTradeoff(ctx: Ctx): Promise<TradeoffPayload | undefined> {
+  const folder = workspaceFolder();
+  if (!folder) { void vscode.window.showWarningMessage('SynOps: open a folder with runs (.synops/runs) first.'); return undefined; }
+  try {
+    const runs = await ctx.worker.request(ListRuns.type, { workspace: folder.uri.fsPath });
+    const payload = tradeoffOf(runs, `Accuracy vs SynOps — ${folder.name}`);
+    const panel = vscode.window.createWebviewPanel('synops.tradeoff', 'SynOps Trade-off', vscode.ViewColumn.Active);
+    const view = new WebView<HostToTradeoff, TradeoffToHost>(panel.webview, ctx.extensionUri, 'tradeoff', 'SynOps Trade-off', (m) => {
+      if (m.type === 'openRun') {
+        const run = runs.find((r) => r.id === m.runId);
+        if (run) void vscode.commands.executeCommand('synops.showEnergyReport', vscode.Uri.file(path.join(run.dir, 'model.snn.json')));
+      }
+    });
+    panel.onDidDispose(() => view.dispose());
+    view.post({ type: 'tradeoff', payload, source: folder.uri.toString() });
+    if (!payload.points.length) view.post({ type: 'error', message: 'No evaluated runs yet: train a model (SynOps: Train Model) to see points here.' });
+    return payload;
+  } catch (e) {
+    await showWorkerError(e, 'SynOps: Show Trade-off', ctx.log);
+    return undefined;
+  }
+}
+
+/** The live training monitor of one run; `onCancel` stops the training. */
+export class TrainingMonitor {
+  private readonly view: WebView<HostToTraining, TrainingToHost>;
+  readonly panel: vscode.WebviewPanel;
+
+  constructor(ctx: Ctx, title: string, onCancel: () => void, onOpenRun: (runId: string) => void) {
+    this.panel = vscode.window.createWebviewPanel('synops.training', title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    this.view = new WebView(this.panel.webview, ctx.extensionUri, 'training', title, (m) => {
+      if (m.type === 'cancelTraining') onCancel();
+      else if (m.type === 'openRun') onOpenRun(m.runId);
+    });
+    this.panel.onDidDispose(() => this.view.dispose());
+  }
+
+  update(payload: TrainingPayload): void {
+    this.view.post({ type: 'training', payload });
+  }
+}
+
+/**
+ * The spike raster of an event file's chunks in a webview: the file's facts first, then chunk 0; picking
+ * another chunk asks the worker again. With `modelPath` and `weightsPath` the chunk is also simulated.
+ */
+export class RasterView {
+  private readonly view: WebView<HostToRaster, RasterToHost>;
+  private chunks = 1;
+
+  constructor(private readonly ctx: Ctx, webview: vscode.Webview, private readonly file: string, private readonly sim: { modelPath?: string; weightsPath?: string } = {}) {
+    this.view = new WebView(webview, ctx.extensionUri, 'raster', `Spike raster: ${path.basename(file)}`, (m) => {
+      if (m.type === 'selectChunk') void this.show(m.chunk);
+    });
+  }
+
+  async start(): Promise<void> {
+    try {
+      const facts = await this.ctx.worker.request(DescribeEvents.type, { file: this.file });
+      this.chunks = Math.max(1, facts.chunks);
+      await this.show(0);
+    } catch (e) {
+      this.view.post({ type: 'error', message: (e as Error).message });
+      await showWorkerError(e, 'SynOps: Spike Raster', this.ctx.log);
+    }
+  }
+
+  private async show(chunk: number): Promise<void> {
+    try {
+      const payload = await this.ctx.worker.request(ChunkRaster.type, { file: this.file, index: chunk, ...this.sim });
+      this.view.post({ type: 'raster', payload, selection: { chunk, chunkCount: this.chunks, sample: path.basename(this.file) }, source: vscode.Uri.file(this.file).toString() });
+    } catch (e) {
+      this.view.post({ type: 'error', message: (e as Error).message });
+    }
+  }
+
+  dispose(): void {
+    this.view.dispose();
+  }
+}
+
+/** Read-only custom editor for event files (AEDAT 2/4, N-MNIST .bin, Prophesee .dat): facts and chunk rasters. */
+export class EventFileEditorProvider implements vscode.CustomReadonlyEditorProvider {
+  static readonly viewType = 'synops.eventFile';
+  constructor(private readonly ctx: Ctx) {}
+
+  openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
+    return { uri, dispose: () => undefined };
+  }
+
+  async resolveCustomEditor(doc: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
+    const raster = new RasterView(this.ctx, panel.webview, doc.uri.fsPath);
+    panel.onDidDispose(() => raster.dispose());
+    await raster.start();
+  }
+}
+
+/** "SynOps: Show Spike Raster": an event file (the active one, or picked), optionally simulated with a run. */
+export async function showRaster(ctx: Ctx, fileArg?: unknown, runDirArg?: unknown): Promise<void> {
+  let file = fileArg instanceof vscode.Uri ? fileArg.fsPath : typeof fileArg === 'string' ? fileArg : undefined;
+  if (!file) {
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Show raster', filters: { 'Event files': ['aedat', 'aedat4', 'bin', 'dat', 'raw'] } });
+    file = picked?.[0]?.fsPath;
+  }
+  if (!file) return;
+  const runDir = typeof runDirArg === 'string' ? runDirArg : undefined;
+  const sim = runDir ? { modelPath: path.join(runDir, 'model.snn.json'), weightsPath: path.join(runDir, 'model', 'model.json') } : {};
+  const panel = vscode.window.createWebviewPanel('synops.raster', `Spike raster: ${path.basename(file)}`, vscode.ViewColumn.Active);
+  const raster = new RasterView(ctx, panel.webview, file, sim);
+  panel.onDidDispose(() => raster.dispose());
+  await raster.start();
+}
