@@ -1,4 +1,7 @@
 import type { ModelFile } from '../model/types';
+import { resultPathFor } from '../../protocol/results';
+
+export { resultPathFor };
 
 /**
  * A measured simulation result for a model, as written next to it in `.synops/results/<model>.sim.json`
@@ -17,14 +20,6 @@ export interface SimulationResultFile {
   createdAt: string;
   layers: { name: string; spikesPerSample?: number; synopsPerSample?: number }[];
   accuracy?: number;
-}
-
-/** Where the result of `path/to/name.snn.json` lives: `path/to/.synops/results/name.sim.json`. */
-export function resultPathFor(modelPath: string): string {
-  const slash = Math.max(modelPath.lastIndexOf('/'), modelPath.lastIndexOf('\\'));
-  const dir = modelPath.slice(0, slash + 1);
-  const base = modelPath.slice(slash + 1).replace(/\.snn\.json$/i, '').replace(/\.json$/i, '');
-  return `${dir}.synops/results/${base}.sim.json`;
 }
 
 /**

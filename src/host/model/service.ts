@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { AnalyzeModel } from '../../protocol/messages';
 import type { AnalyzeResult } from '../../protocol/report';
+import { resultPathFor } from '../../protocol/results';
 import type { Config } from '../config';
 import type { WorkerClient } from '../workerProcess/client';
 
@@ -10,7 +11,8 @@ export function isModelDocument(doc: vscode.TextDocument): boolean {
   return doc.uri.path.endsWith('.snn.json');
 }
 
-export interface Analysis { version: number; result: AnalyzeResult }
+/** An analysis, valid for one document version and one state of the model's result file. */
+export interface Analysis { version: number; resultStamp: string; result: AnalyzeResult }
 
 /**
  * Keeps an up-to-date analysis (diagnostics, per-layer report) of every open model file by asking the
@@ -49,7 +51,7 @@ export class ModelService implements vscode.Disposable {
   /** The analysis of a document at its current version, asking the worker if needed. */
   async analysis(doc: vscode.TextDocument): Promise<AnalyzeResult> {
     const cached = this.analyses.get(doc.uri.toString());
-    if (cached && cached.version === doc.version) return cached.result;
+    if (cached && cached.version === doc.version && cached.resultStamp === await resultStamp(doc)) return cached.result;
     return this.analyze(doc);
   }
 
@@ -70,6 +72,7 @@ export class ModelService implements vscode.Disposable {
     const abort = new AbortController();
     this.inflight.set(key, abort);
     const version = doc.version;
+    const stamp = await resultStamp(doc);
     try {
       const result = await this.worker.request(AnalyzeModel.type, {
         path: doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined,
@@ -78,7 +81,7 @@ export class ModelService implements vscode.Disposable {
       }, { signal: abort.signal });
       if (result.resultError) this.log.warn(result.resultError);
       if (doc.version === version && !doc.isClosed) {
-        this.analyses.set(key, { version, result });
+        this.analyses.set(key, { version, resultStamp: stamp, result });
         this.diagnostics.set(doc.uri, result.diagnostics.map(toDiagnostic));
         this.changed.fire(doc.uri);
       }
@@ -103,6 +106,20 @@ export class ModelService implements vscode.Disposable {
     for (const t of this.timers.values()) clearTimeout(t);
     for (const a of this.inflight.values()) a.abort();
     vscode.Disposable.from(...this.subscriptions).dispose();
+  }
+}
+
+/**
+ * Size and time of the model's simulation result file ('' when there is none): a changed result makes a
+ * cached analysis stale even when no file-watcher event arrived (watchers can start late or drop events).
+ */
+async function resultStamp(doc: vscode.TextDocument): Promise<string> {
+  if (doc.uri.scheme !== 'file') return '';
+  try {
+    const st = await vscode.workspace.fs.stat(vscode.Uri.file(resultPathFor(doc.uri.fsPath)));
+    return `${st.size}:${st.mtime}`;
+  } catch {
+    return '';
   }
 }
 

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import { encodeAedat2 } from '../../../src/core/data/aedat2';
+import { encodeNmnist } from '../../../src/core/data/nmnist';
 import type { ModelFile } from '../../../src/core/model/types';
 import { modelHash } from '../../../src/core/synops/result';
 import { zip } from '../../unit/data-fixtures';
@@ -125,6 +126,39 @@ const tests: Array<[string, () => Promise<void>]> = [
       await config.update('datasets.mirror', undefined, vscode.ConfigurationTarget.Global);
       server.close();
     }
+  }],
+  ['Train Model trains from VS Code, and the run shows in the trade-off with measured SynOps', async () => {
+    // A tiny two-class N-MNIST-like set (left vs right half of the 34×34 sensor) and a small model.
+    const enc = new TextEncoder();
+    const lines = ['# id\tlabel'];
+    for (let r = 0; r < 20; r++) {
+      const label = r % 2;
+      const ev = { x: [] as number[], y: [] as number[], t: [] as number[], p: [] as number[] };
+      for (let i = 0; i < 400; i++) { ev.x.push(label * 17 + ((i * 7 + r) % 17)); ev.y.push((i * 5 + r) % 34); ev.t.push(i * 50); ev.p.push(i & 1); }
+      await vscode.workspace.fs.writeFile(workspaceFile(`tiny-data/rec${r}.bin`), encodeNmnist(ev));
+      lines.push(`rec${r}\t${label}`);
+    }
+    await vscode.workspace.fs.writeFile(workspaceFile('tiny-data/labels.txt'), enc.encode(lines.join('\n') + '\n'));
+    const model = {
+      format: 'synops-model', version: 1, name: 'tiny halves', spikingOutput: true,
+      input: { kind: 'events', shape: [1, 17, 17], sensor: [34, 34], chunkEvents: 200, dtMs: 1 },
+      layers: [{ type: 'conv2d', name: 'conv1', outChannels: 4, kernel: 3 }, { type: 'relu', name: 'relu1' }, { type: 'avgpool', name: 'pool1', kernel: 2 },
+        { type: 'flatten', name: 'flatten' }, { type: 'linear', name: 'fc', outFeatures: 2 }],
+    };
+    const modelUri = workspaceFile('tiny.snn.json');
+    await vscode.workspace.fs.writeFile(modelUri, enc.encode(JSON.stringify(model, null, 2)));
+    const result = await vscode.commands.executeCommand<{ runId: string; runDir: string; backend: string; row: { state: string; snnSynops?: number } }>(
+      'synops.trainModel', { model: modelUri, strategy: 'baseline', data: workspaceFile('tiny-data').fsPath, epochs: 2, snnSamples: 4 });
+    assert.ok(result, 'training returned a run');
+    assert.equal(result.row.state, 'done');
+    assert.ok((result.row.snnSynops ?? 0) > 0, 'the spiking evaluation counted SynOps');
+    await waitFor('the training monitor tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === 'Training: tiny halves'));
+    const tradeoff = await vscode.commands.executeCommand<{ points: { runId: string; synops: number }[] }>('synops.showTradeoff');
+    assert.ok(tradeoff?.points.some((p) => p.runId === result.runId && Math.abs(p.synops - result.row.snnSynops!) < 1e-6), JSON.stringify(tradeoff));
+    const runModel = vscode.Uri.file(`${result.runDir}/model.snn.json`);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(runModel));
+    const titles = await codeLensTitles(runModel);
+    assert.ok(titles.some((t) => t.startsWith('Total:') && t.includes('(measured)')), JSON.stringify(titles));
   }],
 ];
 
