@@ -8,6 +8,7 @@ import { writeAtomic } from '../core/io';
 import { parseModel } from '../core/model/parse';
 import type { ModelFile } from '../core/model/types';
 import { simulateDense } from '../core/sim/dense-engine';
+import { defaultEngine } from '../core/sim/engines';
 import { simulateEvents } from '../core/sim/event-engine';
 import { binEvents, imageInput, type SpikeInput } from '../core/sim/input';
 import type { NeuronParams } from '../core/sim/neuron';
@@ -109,7 +110,7 @@ export async function runSimulate(args: string[]): Promise<number> {
     }
     if (!weights) { console.error('synops simulate: --weights <model.json> is required for this input'); return 2; }
     const neuron = { ...inp.neuron, ...flags.neuron };
-    const engine = flags.engine ?? (model.input.kind === 'events' ? 'event' : 'dense');
+    const engine = flags.engine ?? defaultEngine(inp.input);
     const t0 = performance.now();
     let result: SimResult;
     if (engine === 'dense') {

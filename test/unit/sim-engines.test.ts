@@ -7,13 +7,13 @@ import type { LayerSpec } from '../../src/core/model/types';
 import { layerStats } from '../../src/core/model/shapes';
 import { simulateDense } from '../../src/core/sim/dense-engine';
 import { simulateEvents } from '../../src/core/sim/event-engine';
-import { framesInput } from '../../src/core/sim/input';
+import { framesInput, imageInput } from '../../src/core/sim/input';
 import type { NeuronParams } from '../../src/core/sim/neuron';
 import { expectedWeightShape, type ModelWeights } from '../../src/core/sim/weights';
 import { net } from './sim-helpers';
 
 /**
- * Random small networks: conv → relu → (pool before or after the relu) → [conv → relu] → flatten →
+ * Random small networks (the first conv with or without bias; event frames or an analog image): conv → relu → (pool before or after the relu) → [conv → relu] → flatten →
  * linear → spiking output. Weights are multiples of 1/8 in [−1.5, 1.5], so every current is exact in
  * float32 (dense engine, tfjs) and float64 (event engine) alike: the engines must agree neuron by neuron.
  */
@@ -21,21 +21,22 @@ const arbCase = fc.record({
   c: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 4, max: 7 }), w: fc.integer({ min: 4, max: 7 }),
   k: fc.integer({ min: 1, max: 3 }), stride: fc.integer({ min: 1, max: 2 }), pad: fc.integer({ min: 0, max: 1 }), oc: fc.integer({ min: 1, max: 3 }),
   pool: fc.constantFrom('none', 'avg-after', 'avg-before', 'sum-after'),
-  second: fc.boolean(), classes: fc.integer({ min: 2, max: 4 }),
+  second: fc.boolean(), oc2: fc.constantFrom(2, 32), classes: fc.integer({ min: 2, max: 4 }),
   steps: fc.integer({ min: 1, max: 5 }), density: fc.double({ min: 0.1, max: 0.6, noNaN: true }),
   neuron: fc.record({ spike: fc.constantFrom('multi', 'single'), reset: fc.constantFrom('subtract', 'zero'), minVMem: fc.constantFrom(null, -1) }),
   seed: fc.integer({ min: 1, max: 2 ** 30 }),
+  bias: fc.boolean(), image: fc.boolean(),
 });
 
 type Case = typeof arbCase extends fc.Arbitrary<infer T> ? T : never;
 
 function build(p: Case) {
-  const layers: LayerSpec[] = [{ type: 'conv2d', name: 'c1', outChannels: p.oc, kernel: p.k, stride: p.stride, padding: p.pad }];
+  const layers: LayerSpec[] = [{ type: 'conv2d', name: 'c1', outChannels: p.oc, kernel: p.k, stride: p.stride, padding: p.pad, bias: p.bias }];
   const pool: LayerSpec = { type: p.pool === 'sum-after' ? 'sumpool' : 'avgpool', name: 'p1', kernel: 2 };
   if (p.pool === 'avg-before') layers.push(pool);
   layers.push({ type: 'relu', name: 'r1' });
   if (p.pool === 'avg-after' || p.pool === 'sum-after') layers.push(pool);
-  if (p.second) layers.push({ type: 'conv2d', name: 'c2', outChannels: 2, kernel: 1 }, { type: 'relu', name: 'r2' });
+  if (p.second) layers.push({ type: 'conv2d', name: 'c2', outChannels: p.oc2, kernel: 2, padding: 1 }, { type: 'relu', name: 'r2' });
   layers.push({ type: 'flatten', name: 'f' }, { type: 'linear', name: 'fc', outFeatures: p.classes });
   const model = net(layers, [p.c, p.h, p.w], true);
   let stats;
@@ -48,9 +49,15 @@ function build(p: Case) {
     if (l.type !== 'conv2d' && l.type !== 'linear') return;
     const shape = expectedWeightShape(model, stats, i);
     const n = shape.reduce((a, b) => a * b, 1);
-    weights[l.name] = { shape, weight: Float32Array.from({ length: n }, () => (Math.floor(rand() * 25) - 12) / 8) };
+    const bias = l.type === 'conv2d' && l.bias ? Float32Array.from({ length: shape[0] }, () => (Math.floor(rand() * 9) - 3) / 8) : undefined;
+    weights[l.name] = { shape, weight: Float32Array.from({ length: n }, () => (Math.floor(rand() * 25) - 12) / 8), bias };
   });
   const size = p.c * p.h * p.w;
+  if (p.image) {
+    // Pixels in eighths over 1, 2 or 4 steps: every current is exact in float32 too.
+    const steps = [1, 2, 4][p.steps % 3];
+    return { model, weights, input: imageInput(Array.from({ length: size }, () => (Math.floor(rand() * 17) - 8) / 8), [p.c, p.h, p.w], steps) };
+  }
   const framesData = Array.from({ length: p.steps * size }, () => (rand() < p.density ? 1 + Math.floor(rand() * 2) : 0));
   return { model, weights, input: framesInput(framesData, [p.c, p.h, p.w], p.steps) };
 }

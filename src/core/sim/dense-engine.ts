@@ -3,13 +3,10 @@ import { type ModelFile, type Shape } from '../model/types';
 import { numel } from '../model/shapes';
 import type { SimOptions } from './event-engine';
 import { inputTotals, toFrames, type SpikeInput } from './input';
-import { neuronParams, stepNeuron } from './neuron';
+import { neuronParams, type NeuronParams } from './neuron';
 import { planNetwork, type NetworkPlan } from './network';
 import { argmaxTies, Recorder, synopsFromCounts, type SimResult, type SpikingLayerResult } from './result';
 import type { ModelWeights } from './weights';
-
-// Local bindings: a call through an imported binding can cost a getter per call in CommonJS output.
-const stepNeuronLocal = stepNeuron;
 
 /**
  * For a channels-last layout of `shape` (`[H, W, C]` for a `[C, H, W]` shape), the channels-first index of
@@ -94,8 +91,8 @@ function applyOps(plan: NetworkPlan, ops: number[], x: tf.Tensor, wts: Map<numbe
  * the wasm backend). Because the network is feed-forward and each spiking layer's state depends only on
  * its own input sequence, it goes layer by layer: the synaptic ops of a layer run on all time steps at once
  * as one batch (as Sinabs' `IAFSqueeze` does with `(T·B, C, H, W)` tensors), then the neurons are stepped
- * through time with the same `stepNeuron` as the event-driven engine. This gives exactly the per-step
- * semantics (each layer sees the previous layer's spikes of the same step). Steps in which a layer gets no
+ * through time with the neuron rule of `neuron.ts` (`iafScan`), as in the event-driven engine. This gives
+ * exactly the per-step semantics (each layer sees the previous layer's spikes of the same step). Steps in which a layer gets no
  * spikes are left out of its batch when it has no bias; for an analog image the first layer's current is
  * computed once. Currents are float32 (tfjs); membrane potentials float64.
  * Uses the current tfjs backend (`tf.setBackend('wasm')` for speed, `cpu` in tests).
@@ -125,33 +122,25 @@ export async function simulateDense(model: Pick<ModelFile, 'input' | 'layers' | 
         rowOf = new Int32Array(T);
       } else {
         const steps = hasBias ? [...Array(T).keys()] : active;
-        const batch = new Float32Array(steps.length * inSize);
-        steps.forEach((t, k) => batch.set(values.subarray(t * inSize, (t + 1) * inSize), k * inSize));
+        let batch = values.subarray(0, T * inSize);
+        if (steps.length < T) {
+          batch = new Float32Array(steps.length * inSize);
+          steps.forEach((t, k) => batch.set(values.subarray(t * inSize, (t + 1) * inSize), k * inSize));
+        }
         current = steps.length ? await runBatch(plan, seg.ops, batch, steps.length, shape, wts) : new Float32Array(0);
         rowOf = new Int32Array(T).fill(-1);
         steps.forEach((t, k) => { rowOf[t] = k; });
       }
-      // Step the neurons through time.
+      // Step the neurons through time, channels-last (the layout of the currents and of the next batch).
       const map = channelsFirstIndex(info.shape);
-      const v = new Float64Array(size);
       const spikes = new Float32Array(T * size);
-      const res: SpikingLayerResult = { ...info, counts: new Float64Array(size), total: 0, perStep: new Float64Array(T), maxPerNeuronStep: 0 };
+      const counts = new Float64Array(size);
+      const perStep = new Float64Array(T);
+      const maxN = iafScan(current, rowOf, T, size, p, spikes, counts, perStep, recorder ? (t, j, n) => recorder.add(slot, map[j], t, n) : null);
+      const res: SpikingLayerResult = { ...info, counts: new Float64Array(size), total: 0, perStep, maxPerNeuronStep: maxN };
+      for (let j = 0; j < size; j++) res.counts[map[j]] = counts[j];
       const nextActive: number[] = [];
-      for (let t = 0; t < T; t++) {
-        const row = rowOf[t];
-        const base = row * size;
-        for (let j = 0; j < size; j++) {
-          const ci = map[j];
-          const n = stepNeuronLocal(v, ci, row >= 0 ? current[base + j] : 0, p);
-          if (n > 0) {
-            spikes[t * size + j] = n;
-            res.counts[ci] += n; res.total += n; res.perStep[t] += n;
-            if (n > res.maxPerNeuronStep) res.maxPerNeuronStep = n;
-            recorder?.add(slot, ci, t, n);
-          }
-        }
-        if (res.perStep[t] > 0) nextActive.push(t);
-      }
+      for (let t = 0; t < T; t++) { res.total += perStep[t]; if (perStep[t] > 0) nextActive.push(t); }
       layers.push(res);
       values = spikes;
       active = nextActive;
@@ -188,6 +177,48 @@ export async function simulateDense(model: Pick<ModelFile, 'input' | 'layers' | 
   } finally {
     for (const { w, b } of wts.values()) { w.dispose(); b?.dispose(); }
   }
+}
+
+/**
+ * The integrate-and-fire neurons of one layer through `T` steps: step `t` integrates row `rowOf[t]` of
+ * `current` (none when −1), fires, resets and bounds every neuron as `stepNeuron` (`neuron.ts`) does,
+ * written out inline: whether a neuron fires is `v/θ ≥ 1` for multi-spike (`trunc(v/θ) ≥ 1`; `v ≥ 1` for
+ * θ = 1) and `v ≥ θ` for single-spike (`v − θ ≥ 0`); one that does not keeps `v`, or `relu(v − m) + m`
+ * with a lower bound. Writes the spikes per step into `spikes`, adds them to `counts` and `perStep`;
+ * returns the largest number of spikes of one neuron in one step.
+ */
+function iafScan(current: Float32Array, rowOf: Int32Array, T: number, size: number, p: NeuronParams, spikes: Float32Array,
+  counts: Float64Array, perStep: Float64Array, record: ((t: number, j: number, n: number) => void) | null): number {
+  const v = new Float64Array(size);
+  const th = p.threshold;
+  const multi = p.spike === 'multi';
+  const useDiv = multi && th !== 1;
+  const subtract = p.reset === 'subtract';
+  const hasMin = p.minVMem !== null;
+  const m = p.minVMem ?? 0;
+  let maxN = 0;
+  for (let t = 0; t < T; t++) {
+    const row = rowOf[t];
+    const base = row * size;
+    const sb = t * size;
+    let sum = 0;
+    for (let j = 0; j < size; j++) {
+      let vm = v[j] + (row >= 0 ? current[base + j] : 0);
+      if (useDiv ? vm > 0 && vm / th >= 1 : vm >= th) {
+        const n = multi ? Math.trunc(vm / th) : 1;
+        vm = subtract ? vm - n * th : 0;
+        spikes[sb + j] = n;
+        counts[j] += n;
+        sum += n;
+        if (n > maxN) maxN = n;
+        if (record !== null) record(t, j, n);
+      }
+      if (hasMin) { const d = vm - m; vm = (d > 0 ? d : 0) + m; }
+      v[j] = vm;
+    }
+    perStep[t] = sum;
+  }
+  return maxN;
 }
 
 /** Channels-first frames `[T, ...shape]` to channels-last. */

@@ -1,15 +1,11 @@
-import type { ModelFile } from '../model/types';
-import { IDENTITY_OP, ConvScatter, LinearScatter, PoolScatter, type EventOp } from './event-ops';
+import { isSpikingLayer, type ModelFile, type Shape } from '../model/types';
+import { Arena, ConvOp, IdentityOp, LinearOp, PoolOp, clToCf, invert, sparseOf, touchedToSparse, type EventOp, type Layout, type Signal, type Sparse, type Touched } from './event-ops';
 import { inputTotals, type SpikeInput } from './input';
-import { firesWithoutInput, neuronParams, stepNeuron, type NeuronParams } from './neuron';
-import { planNetwork, type NetworkPlan } from './network';
+import { neuronParams, type NeuronParams } from './neuron';
+import { planNetwork, type NetworkPlan, type SpikingLayerInfo } from './network';
 import { argmaxTies, Recorder, synopsFromCounts, type SimResult, type SpikingLayerResult } from './result';
-import { sparse, toSparse, type Signal, type Sparse } from './sparse';
+import { isWasmSimdAvailable, type SimKernel } from './wasm-kernel';
 import type { ModelWeights } from './weights';
-
-// Local bindings: a call through an imported binding can cost a getter per call in CommonJS output.
-const stepNeuronLocal = stepNeuron;
-const firesWithoutInputLocal = firesWithoutInput;
 
 /** Options of a simulation run (both engines). */
 export interface SimOptions {
@@ -20,157 +16,546 @@ export interface SimOptions {
   signal?: AbortSignal;
 }
 
-/** Builds the event op of model layer `i`. */
-export function eventOp(plan: NetworkPlan, i: number): EventOp {
-  const layer = plan.model.layers[i];
-  const st = plan.stats[i];
-  switch (layer.type) {
-    case 'conv2d': return new ConvScatter(layer, st, plan.weights[layer.name]);
-    case 'linear': return new LinearScatter(layer, st, plan.weights[layer.name]);
-    case 'avgpool':
-    case 'sumpool': return new PoolScatter(layer, st);
-    case 'flatten':
-    case 'dropout': return IDENTITY_OP;
-    default: throw new Error(`layer ${i} "${layer.name}" (${layer.type}) is not a stateless op`);
+/** Tap records the arena holds before it applies them (16 bytes each). */
+const LIST_RECORDS = 1 << 15;
+
+/** The spikes of one emitter over all steps of a sample: step `t` holds entries `start[t] .. start[t+1] − 1`. */
+class Train {
+  start = new Int32Array(1);
+  idx: Int32Array;
+  val: Float64Array;
+  n = 0;
+
+  constructor(capacity: number) {
+    this.idx = new Int32Array(capacity);
+    this.val = new Float64Array(capacity);
+  }
+
+  reset(steps: number): void {
+    if (this.start.length < steps + 1) this.start = new Int32Array(steps + 1);
+    this.start[0] = 0;
+    this.n = 0;
+  }
+
+  /** Makes room for `extra` more entries. */
+  reserve(extra: number): void {
+    if (this.n + extra <= this.idx.length) return;
+    const cap = Math.max(this.n + extra, this.idx.length * 2);
+    const idx = new Int32Array(cap); idx.set(this.idx.subarray(0, this.n));
+    const val = new Float64Array(cap); val.set(this.val.subarray(0, this.n));
+    this.idx = idx; this.val = val;
   }
 }
 
-/** The integrate-and-fire state of one spiking layer in the event-driven engine. */
-class IafState {
-  readonly v: Float64Array;
+/** The spikes one layer would add to the record, up to the cap (merged step by step at the end). */
+interface LayerRecord { step: Int32Array; neuron: Int32Array; count: Int32Array; n: number; overflowStep: number }
+
+function layerRecord(cap: number): LayerRecord {
+  const n = Math.min(cap, 1024);
+  return { step: new Int32Array(n), neuron: new Int32Array(n), count: new Int32Array(n), n: 0, overflowStep: -1 };
+}
+
+function record(rec: LayerRecord, cap: number, t: number, j: number, n: number): void {
+  if (rec.n >= cap) { if (rec.overflowStep < 0) rec.overflowStep = t; return; }
+  if (rec.n === rec.step.length) {
+    const size = Math.min(cap, 2 * rec.n);
+    const grow = (a: Int32Array) => { const b = new Int32Array(size); b.set(a); return b; };
+    rec.step = grow(rec.step); rec.neuron = grow(rec.neuron); rec.count = grow(rec.count);
+  }
+  rec.step[rec.n] = t; rec.neuron[rec.n] = j; rec.count[rec.n] = n; rec.n++;
+}
+
+/**
+ * The integrate-and-fire state of one spiking layer. Internally a 3-D layer is channels-last (the layout
+ * of the conv output it receives, so the C neurons of a position are contiguous); counts are returned
+ * channels-first. Only neurons that receive a current this step, or were left above threshold by the
+ * previous step, are updated: with no input `v` does not change (see `neuron.ts`).
+ */
+class IafLayer {
+  readonly size: number;
+  /** Membrane potentials (a view into the arena, so that the WebAssembly step can reach them). */
+  v: Float64Array;
+  private readonly vAt: number;
+  private kernel: SimKernel | null = null;
+  private cand: Int32Array = new Int32Array(0);
+  readonly counts: Float64Array;
   readonly stamp: Int32Array;
-  readonly out: Sparse;
+  epoch = 0;
   pending: Int32Array;
   nPending = 0;
   next: Int32Array;
-  nNext = 0;
-  readonly result: SpikingLayerResult;
+  /** Internal index → channels-first index (null when they agree). */
+  readonly perm: Int32Array | null;
+  /** Index of the incoming signal → internal index (null when they agree). */
+  readonly inMap: Int32Array | null;
+  readonly out: Layout;
+  total = 0;
+  maxPerStep = 0;
 
-  constructor(info: NetworkPlan['segments'][number]['spiking'], steps: number, private readonly p: NeuronParams,
-    private readonly slot: number, private readonly recorder?: Recorder) {
-    this.v = new Float64Array(info.size);
-    this.stamp = new Int32Array(info.size);
-    this.out = sparse(info.size);
-    this.pending = new Int32Array(info.size);
-    this.next = new Int32Array(info.size);
-    this.result = { ...info, counts: new Float64Array(info.size), total: 0, perStep: new Float64Array(steps), maxPerNeuronStep: 0 };
+  constructor(readonly info: SpikingLayerInfo, inLayout: Layout, private readonly arena: Arena, private readonly candAt: number) {
+    this.size = info.size;
+    this.v = new Float64Array(0);
+    this.vAt = arena.reserve(this.size);
+    this.counts = new Float64Array(this.size);
+    this.stamp = new Int32Array(this.size);
+    this.pending = new Int32Array(this.size);
+    this.next = new Int32Array(this.size);
+    this.perm = clToCf(info.shape);
+    this.out = { shape: info.shape, perm: this.perm };
+    const toInternal = this.perm ? invert(this.perm) : null;
+    let map: Int32Array | null = null;
+    if (inLayout.perm || toInternal) {
+      map = new Int32Array(this.size);
+      let identity = true;
+      for (let i = 0; i < this.size; i++) {
+        const cf = inLayout.perm ? inLayout.perm[i] : i;
+        map[i] = toInternal ? toInternal[cf] : cf;
+        if (map[i] !== i) identity = false;
+      }
+      if (identity) map = null;
+    }
+    this.inMap = map;
   }
 
-  /** Integrates this step's input currents (only the neurons that receive any) and emits the spikes. */
-  step(sig: Signal, t: number): Sparse {
-    const stampNow = t + 1;
-    this.out.n = 0;
+  /** Takes the views into the arena once it exists. */
+  bind(): void {
+    this.v = this.arena.f64.subarray(this.vAt, this.vAt + this.size);
+    this.kernel = this.arena.kernel;
+    this.cand = this.arena.int32s(this.candAt, this.size);
+  }
+
+  resetState(): void {
+    this.v.fill(0);
+    this.counts.fill(0);
+    this.nPending = 0;
+    this.total = 0;
+    this.maxPerStep = 0;
+  }
+
+  // Per-step state of `step`, read and written by `fire`.
+  private th = 1;
+  private useDiv = false;
+  private multi = true;
+  private subtract = true;
+  private hasMin = false;
+  private m = 0;
+  private train!: Train;
+  private nNext = 0;
+  private sum = 0;
+  private rec: LayerRecord | null = null;
+  private recCap = 0;
+  private t = 0;
+
+  /**
+   * Neuron `j`, whose potential after integration `vm` has reached the threshold: fires, resets, bounds
+   * (steps 2–4 of `stepNeuron` in `neuron.ts`) and notes a neuron left above threshold.
+   */
+  private fire(j: number, vm: number): void {
+    const th = this.th;
+    const n = this.multi ? Math.trunc(vm / th) : 1;
+    vm = this.subtract ? vm - n * th : 0;
+    if (this.hasMin) { const d = vm - this.m; vm = (d > 0 ? d : 0) + this.m; }
+    this.v[j] = vm;
+    const train = this.train;
+    train.idx[train.n] = j; train.val[train.n] = n; train.n++;
+    this.counts[j] += n;
+    this.sum += n;
+    if (n > this.maxPerStep) this.maxPerStep = n;
+    if (this.rec !== null) record(this.rec, this.recCap, this.t, j, n);
+    if (this.useDiv ? vm > 0 && vm / th >= 1 : vm >= th) this.next[this.nNext++] = j;
+  }
+
+  /**
+   * One time step: integrates `sig` (clearing it), emits the spikes into `train` (internal indices) and
+   * returns the number of spikes. Per neuron this is `stepNeuron` (`neuron.ts`): `v + I`, then whether it
+   * fires — multi-spike `trunc(v/θ) ≥ 1`, i.e. `v/θ ≥ 1` (`v ≥ 1` for θ = 1), single-spike `v − θ ≥ 0`,
+   * i.e. `v ≥ θ` — and only a neuron that fires takes the rest (`fire`); one that does not keeps `v`, or
+   * with a lower bound `relu(v − m) + m`.
+   */
+  step(sig: Signal, p: NeuronParams, train: Train, rec: LayerRecord | null, recCap: number, t: number): number {
+    const { v, stamp, inMap } = this;
+    const th = p.threshold;
+    const multi = p.spike === 'multi';
+    const useDiv = multi && th !== 1;
+    const hasMin = p.minVMem !== null;
+    const m = p.minVMem ?? 0;
+    this.th = th; this.useDiv = useDiv; this.multi = multi; this.subtract = p.reset === 'subtract';
+    this.hasMin = hasMin; this.m = m;
+    this.rec = rec; this.recCap = recCap; this.t = t;
+    this.sum = 0;
     this.nNext = 0;
-    if (sig.kind === 'sparse') {
-      for (let k = 0; k < sig.n; k++) this.update(sig.idx[k], sig.val[k], t, stampNow);
-    } else {
-      const { buf, C, P, pos, mark } = sig;
+    const stamping = this.nPending > 0;
+    const stampNow = ++this.epoch;
+    train.reserve(this.size);
+    this.train = train;
+    if (sig.kind === 'touched' && this.kernel !== null && inMap === null && (sig.C & 1) === 0) {
+      // Integration in WebAssembly (two neurons per instruction); firing neurons come back as candidates.
+      const { C, pos, mark } = sig;
+      const cand = this.cand;
+      const nc = this.kernel.iaf(pos.byteOffset, sig.n, C, sig.buf.byteOffset, v.byteOffset, th, m, (useDiv ? 1 : 0) | (hasMin ? 2 : 0), cand.byteOffset);
+      if (rec === null) {
+        // `fire` written out for the common case (no record).
+        const { counts, next } = this;
+        const multi = this.multi, subtract = this.subtract;
+        const oi = train.idx, ov = train.val;
+        let on = train.n, sum = 0, max = this.maxPerStep, nNext = this.nNext;
+        for (let c = 0; c < nc; c++) {
+          const j = cand[c];
+          if (j < 0) { next[nNext++] = ~j; continue; }
+          let vm = v[j];
+          const n = multi ? Math.trunc(vm / th) : 1;
+          vm = subtract ? vm - n * th : 0;
+          if (hasMin) { const d = vm - m; vm = (d > 0 ? d : 0) + m; }
+          v[j] = vm;
+          oi[on] = j; ov[on] = n; on++;
+          counts[j] += n;
+          sum += n;
+          if (n > max) max = n;
+          if (useDiv ? vm > 0 && vm / th >= 1 : vm >= th) next[nNext++] = j;
+        }
+        train.n = on; this.sum += sum; this.maxPerStep = max; this.nNext = nNext;
+      } else {
+        for (let c = 0; c < nc; c++) {
+          const e = cand[c];
+          if (e >= 0) this.fire(e, v[e]); else this.next[this.nNext++] = ~e;
+        }
+      }
+      if (stamping) {
+        // Pending neurons at a touched position were updated above.
+        const pending = this.pending;
+        for (let k = 0; k < this.nPending; k++) {
+          const j = pending[k];
+          if (mark[(j / C) | 0] === 0) this.fire(j, v[j] + 0);
+        }
+      }
+      for (let k = 0; k < sig.n; k++) mark[pos[k]] = 0;
+      sig.n = 0;
+      return this.finishStep(train, t);
+    }
+    if (sig.kind === 'touched') {
+      const { buf, C, pos, mark } = sig;
       for (let k = 0; k < sig.n; k++) {
         const q = pos[k];
         const base = q * C;
         for (let o = 0; o < C; o++) {
-          this.update(o * P + q, buf[base + o], t, stampNow);
-          buf[base + o] = 0;
+          const i = base + o;
+          const j = inMap === null ? i : inMap[i];
+          let vm = v[j] + buf[i];
+          buf[i] = 0;
+          if (stamping) stamp[j] = stampNow;
+          if (useDiv ? vm > 0 && vm / th >= 1 : vm >= th) this.fire(j, vm);
+          else {
+            if (hasMin) {
+              const d = vm - m; vm = (d > 0 ? d : 0) + m;
+              if (useDiv ? vm > 0 && vm / th >= 1 : vm >= th) this.next[this.nNext++] = j;
+            }
+            v[j] = vm;
+          }
         }
         mark[q] = 0;
       }
       sig.n = 0;
+    } else {
+      const { idx, val } = sig;
+      for (let k = sig.lo; k < sig.hi; k++) {
+        const i = idx[k];
+        const j = inMap === null ? i : inMap[i];
+        let vm = v[j] + val[k];
+        if (stamping) stamp[j] = stampNow;
+        if (useDiv ? vm > 0 && vm / th >= 1 : vm >= th) this.fire(j, vm);
+        else {
+          if (hasMin) {
+            const d = vm - m; vm = (d > 0 ? d : 0) + m;
+            if (useDiv ? vm > 0 && vm / th >= 1 : vm >= th) this.next[this.nNext++] = j;
+          }
+          v[j] = vm;
+        }
+      }
     }
-    // Neurons left above threshold by a single-spike step fire again without input (Sinabs adds 0).
-    for (let k = 0; k < this.nPending; k++) {
-      const i = this.pending[k];
-      if (this.stamp[i] !== stampNow) this.update(i, 0, t, stampNow);
+    // Neurons left above threshold by the previous step fire again without input (Sinabs adds 0).
+    if (stamping) {
+      const pending = this.pending;
+      for (let k = 0; k < this.nPending; k++) {
+        const j = pending[k];
+        if (stamp[j] !== stampNow) this.fire(j, v[j] + 0);
+      }
     }
-    const swap = this.pending; this.pending = this.next; this.next = swap;
-    this.nPending = this.nNext;
-    return this.out;
+    return this.finishStep(train, t);
   }
 
-  private update(i: number, input: number, t: number, stampNow: number): void {
-    this.stamp[i] = stampNow;
-    const n = stepNeuronLocal(this.v, i, input, this.p);
-    if (n > 0) {
-      const r = this.result;
-      this.out.idx[this.out.n] = i; this.out.val[this.out.n] = n; this.out.n++;
-      r.counts[i] += n; r.total += n; r.perStep[t] += n;
-      if (n > r.maxPerNeuronStep) r.maxPerNeuronStep = n;
-      this.recorder?.add(this.slot, i, t, n);
-    }
-    if (firesWithoutInputLocal(this.v, i, this.p)) this.next[this.nNext++] = i;
+  private finishStep(train: Train, t: number): number {
+    const swap = this.pending; this.pending = this.next; this.next = swap;
+    this.nPending = this.nNext;
+    if (this.epoch > 0x3fffffff) { this.epoch = 0; this.stamp.fill(0); }
+    train.start[t + 1] = train.n;
+    this.total += this.sum;
+    return this.sum;
   }
+}
+
+/** The per-plan part of the event-driven engine: ops, weight layouts, buffers; reused across samples. */
+interface Program {
+  arena: Arena;
+  segments: { ops: EventOp[]; iaf: IafLayer }[];
+  tail: EventOp[];
+  /** Layout of the network output (after the tail). */
+  outLayout: Layout;
+  trains: [Train, Train];
+  /** The first layer's input current for a constant (analog) input, computed once per sample. */
+  cache: Sparse;
+  /** The same when it is a weight layer's output: a copy of its buffer and touched positions. */
+  cached: { sig: Touched; buf: Float64Array; pos: Int32Array; n: number } | null;
+}
+
+/** Keeps the first layer's current of step 0 (see `restoreCurrent`). */
+function keepCurrent(prog: Program, sig: Signal): Signal {
+  if (sig.kind === 'sparse') { prog.cached = null; return copySparse(sig, prog.cache); }
+  const c = prog.cached?.sig === sig ? prog.cached : (prog.cached = { sig, buf: new Float64Array(sig.buf.length), pos: new Int32Array(sig.P), n: 0 });
+  c.buf.set(sig.buf);
+  c.pos.set(sig.pos.subarray(0, sig.n));
+  c.n = sig.n;
+  return sig;
+}
+
+/** The kept current again, in the signal it came in (the layer's step clears it). */
+function restoreCurrent(prog: Program): Signal {
+  const c = prog.cached;
+  if (!c) return prog.cache;
+  const { sig } = c;
+  sig.buf.set(c.buf);
+  for (let k = 0; k < c.n; k++) { const q = c.pos[k]; sig.pos[k] = q; sig.mark[q] = 1; }
+  sig.n = c.n;
+  return sig;
+}
+
+const programs = new WeakMap<NetworkPlan, Program>();
+
+let wasmAllowed = true;
+
+/**
+ * Whether the event-driven engine runs the multiply-adds of its weight layers in WebAssembly SIMD here
+ * (else in plain typed-array loops; both give the same bits).
+ */
+export function eventEngineUsesWasm(): boolean {
+  return wasmAllowed && isWasmSimdAvailable();
+}
+
+/** Allows or forbids the WebAssembly kernel (for tests and for hosts that disallow WebAssembly). */
+export function setEventEngineWasm(allowed: boolean): void {
+  wasmAllowed = allowed;
+}
+
+function buildOp(plan: NetworkPlan, i: number, inLayout: Layout, arena: Arena): EventOp {
+  const layer = plan.model.layers[i];
+  const st = plan.stats[i];
+  switch (layer.type) {
+    // A conv fed by the input scatters in input order (an analog input's sums keep that order); one that
+    // follows a spiking layer may gather (see `ConvOp`).
+    case 'conv2d': return new ConvOp(layer, st, plan.weights[layer.name], inLayout, arena, plan.model.layers.slice(0, i).some(isSpikingLayer));
+    case 'linear': return new LinearOp(layer, st, plan.weights[layer.name], inLayout, arena);
+    case 'avgpool':
+    case 'sumpool': return new PoolOp(layer, st, inLayout);
+    case 'flatten':
+    case 'dropout': return new IdentityOp(inLayout, st);
+    default: throw new Error(`layer ${i} "${layer.name}" (${layer.type}) is not a stateless op`);
+  }
+}
+
+function programOf(plan: NetworkPlan): Program {
+  const useWasm = eventEngineUsesWasm();
+  const known = programs.get(plan);
+  if (known && known.arena.usesWasm === useWasm) return known;
+  const arena = new Arena();
+  let layout: Layout = { shape: [...plan.model.input.shape], perm: null };
+  const maxSize = Math.max(1, ...plan.segments.map((s) => s.spiking.size));
+  const candAt = arena.reserveI32(maxSize);
+  const segments = plan.segments.map((s) => {
+    const ops = s.ops.map((i) => { const op = buildOp(plan, i, layout, arena); layout = op.out; return op; });
+    const iaf = new IafLayer(s.spiking, layout, arena, candAt);
+    layout = iaf.out;
+    return { ops, iaf };
+  });
+  const tail = plan.tail.map((i) => { const op = buildOp(plan, i, layout, arena); layout = op.out; return op; });
+  arena.finish(LIST_RECORDS, useWasm);
+  for (const op of [...segments.flatMap((s) => s.ops), ...tail]) if (op instanceof ConvOp || op instanceof LinearOp) op.prepare();
+  for (const s of segments) s.iaf.bind();
+  const first = plan.segments[0]?.spiking.size ?? 1;
+  const program: Program = { arena, segments, tail, outLayout: layout, trains: [new Train(4 * maxSize), new Train(4 * maxSize)], cache: sparseOf(first), cached: null };
+  programs.set(plan, program);
+  return program;
 }
 
 /**
- * Event-driven simulation of one sample: per time step, the input's non-zero entries are scattered
- * through each segment's ops (conv/linear as scatter, pooling as scatter into pooled units), and only
- * neurons that receive a current (or were left above threshold) are updated. The cost grows with the
- * SynOps, not with the network size. State starts at zero. Within a step each spiking layer sees the
- * spikes its predecessor emitted in the same step.
+ * Event-driven simulation of one sample. The network is feed-forward and a spiking layer's state depends
+ * only on its own input sequence, so it runs layer by layer: each segment (the stateless ops up to a
+ * spiking layer, then that layer) goes through all time steps before the next one starts, reading the
+ * spikes its predecessor emitted in each step — the same per-step semantics (each layer sees the
+ * previous layer's spikes of the same step) with one layer's weights and buffers in cache at a time.
+ * Per step, only the input's non-zero entries go through the ops (conv/linear as scatter or gather,
+ * pooling as scatter into pooled units) and only neurons that receive a current (or were left above
+ * threshold) are updated. The cost grows with the SynOps, not with the network size. State starts at zero.
+ * The multiply-adds and the integration run in WebAssembly SIMD where available (`wasm-kernel.ts`), else
+ * in plain loops with the same results; weight layouts, tables and buffers are built once per plan.
  *
  * Precision: currents and membrane potentials are float64, weights are the float32 values. With event
  * counts as input, every current is a sum of float32 weights times small integers (or quarters after an
- * average pooling), which float64 holds without rounding, so the result does not depend on summation order
- * and equals an exact-arithmetic run — hence Sinabs' float32 and float64 runs, whose counts agree. For an
- * analog image the input current is the float32 value of `x / steps` (see `imageInput`).
+ * average pooling): every term is exact in float64, and so is the sum unless the weights' magnitudes span
+ * more than float64's 53 bits can hold beside float32's 24 (then the last bit may depend on the order of
+ * summation, which is fixed per layer). So the result equals an exact-arithmetic run — hence Sinabs'
+ * float32 and float64 runs, whose counts agree. For an analog image the input current is the float32
+ * value of `x / steps` (see `imageInput`); the first layer sums its products in input order, tap by tap.
  */
 export function simulateEvents(model: Pick<ModelFile, 'input' | 'layers' | 'spikingOutput'>, weights: ModelWeights, input: SpikeInput, opts: SimOptions = {}): SimResult {
-  const plan = planNetwork(model, weights);
-  return runEventPlan(plan, input, opts);
+  return runEventPlan(cachedPlan(model, weights), input, opts);
 }
 
-/** `simulateEvents` on an already planned network (reuse a plan across samples). */
-export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOptions = {}): SimResult {
-  const p = neuronParams(opts.neuron);
-  const steps = input.steps;
-  const recorder = opts.recordCap ? new Recorder(opts.recordCap) : undefined;
-  const segOps = plan.segments.map((s) => s.ops.map((i) => eventOp(plan, i)));
-  const iafs = plan.segments.map((s, slot) => new IafState(s.spiking, steps, p, slot, recorder));
-  const tailOps = plan.tail.map((i) => eventOp(plan, i));
-  const outSize = plan.outputShape.reduce((a, b) => a * b, 1);
-  const outValues = new Float64Array(outSize);
-  const outPerStep = new Float64Array(outSize * steps);
-  const inputPerStep = new Float64Array(steps);
-  const outScratch = sparse(outSize);
-  let cached: Sparse | undefined;
+/**
+ * Plans of recent `simulateEvents` calls, by weights object: a call with the same model and weights (same
+ * structure, same values — checked by a fingerprint of every weight, so an in-place change is noticed)
+ * reuses the plan and with it the weight layouts and buffers. Held weakly: dropped with the weights.
+ */
+const planCache = new WeakMap<ModelWeights, { key: string; plan: NetworkPlan }>();
 
-  for (let t = 0; t < steps; t++) {
-    if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('simulation cancelled');
-    const a = input.stepStart[t];
-    const b = input.stepStart[t + 1];
-    const inSig: Sparse = { kind: 'sparse', idx: input.index.subarray(a, b), val: input.value.subarray(a, b), n: b - a };
-    for (let k = 0; k < inSig.n; k++) inputPerStep[t] += inSig.val[k];
-    let sig: Signal = inSig;
-    for (let s = 0; s < iafs.length; s++) {
-      if (s === 0 && input.constant && cached) sig = cached;
-      else {
-        for (const op of segOps[s]) sig = op.apply(sig);
-        if (s === 0 && input.constant) {
-          // The same analog current every step: keep the first layer's input current.
-          const size = plan.segments[0].spiking.size;
-          cached = toSparse(sig, { kind: 'sparse', idx: new Int32Array(size), val: new Float64Array(size), n: 0 });
-          sig = cached;
-        }
+function cachedPlan(model: Pick<ModelFile, 'input' | 'layers' | 'spikingOutput'>, weights: ModelWeights): NetworkPlan {
+  const key = `${JSON.stringify([model.input.shape, model.layers, model.spikingOutput ?? false])}#${fingerprint(weights)}`;
+  const hit = planCache.get(weights);
+  if (hit && hit.key === key) return hit.plan;
+  const plan = planNetwork(model, weights);
+  planCache.set(weights, { key, plan });
+  return plan;
+}
+
+/** Two independent 32-bit hashes of the names, shapes and bit patterns of all weights and biases. */
+function fingerprint(weights: ModelWeights): string {
+  let h1 = 0x811c9dc5 | 0;
+  let h2 = 0x1234567 | 0;
+  const words: number[] = [];
+  for (const name of Object.keys(weights).sort()) {
+    const lw = weights[name];
+    words.length = 0;
+    for (let c = 0; c < name.length; c++) words.push(name.charCodeAt(c));
+    words.push(...lw.shape, lw.weight.length, lw.bias?.length ?? -1);
+    for (const arr of [Int32Array.from(words), ...[lw.weight, lw.bias].filter((a) => a !== undefined).map((a) => new Int32Array(a.buffer, a.byteOffset, a.length))]) {
+      for (let i = 0; i < arr.length; i++) {
+        const x = arr[i];
+        h1 = Math.imul(h1 ^ x, 0x01000193);
+        h2 = (Math.imul(h2, 31) + (x ^ (x >>> 13))) | 0;
       }
-      sig = iafs[s].step(sig, t);
-    }
-    for (const op of tailOps) sig = op.apply(sig);
-    const out = toSparse(sig, outScratch);
-    for (let k = 0; k < out.n; k++) {
-      outValues[out.idx[k]] += out.val[k];
-      outPerStep[t * outSize + out.idx[k]] += out.val[k];
     }
   }
-  const layers = iafs.map((s) => s.result);
+  return `${(h1 >>> 0).toString(16)}.${(h2 >>> 0).toString(16)}`;
+}
+
+/**
+ * `simulateEvents` on an already planned network. Reuse a plan across samples: weight layouts, tap
+ * tables and buffers are built once per plan (the plan's weights must not change in place afterwards).
+ */
+export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOptions = {}): SimResult {
+  const p = neuronParams(opts.neuron);
+  const prog = programOf(plan);
+  const T = input.steps;
+  const cap = opts.recordCap ?? 0;
+  const records: (LayerRecord | null)[] = prog.segments.map(() => (cap > 0 ? layerRecord(cap) : null));
+  const inView: Sparse = { kind: 'sparse', idx: input.index, val: input.value, lo: 0, hi: 0 };
+  let start = input.stepStart;
+  const perSteps: Float64Array[] = [];
+
+  prog.segments.forEach(({ ops, iaf }, s) => {
+    const train = prog.trains[s & 1];
+    train.reset(T);
+    iaf.resetState();
+    const perStep = new Float64Array(T);
+    const rec = records[s];
+    const constant = s === 0 && input.constant;
+    for (let t = 0; t < T; t++) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('simulation cancelled');
+      let sig: Signal;
+      if (constant && t > 0) {
+        sig = restoreCurrent(prog);
+      } else {
+        inView.lo = start[t]; inView.hi = start[t + 1];
+        sig = inView;
+        for (let k = 0; k < ops.length; k++) sig = ops[k].apply(sig);
+        // The same analog current every step: keep the first layer's input current.
+        if (constant) sig = keepCurrent(prog, sig);
+      }
+      perStep[t] = iaf.step(sig, p, train, rec, cap, t);
+    }
+    perSteps.push(perStep);
+    inView.idx = train.idx; inView.val = train.val;
+    start = train.start;
+  });
+
+  // The output: the tail ops applied to the last emitter's spikes, per step.
+  const outShape = plan.outputShape;
+  const outSize = numelOf(outShape);
+  const outValues = new Float64Array(outSize);
+  const outPerStep = new Float64Array(outSize * T);
+  const outPerm = prog.outLayout.perm;
+  const scratch = prog.cache.idx.length >= outSize ? prog.cache : sparseOf(outSize);
+  for (let t = 0; t < T; t++) {
+    inView.lo = start[t]; inView.hi = start[t + 1];
+    let sig: Signal = inView;
+    for (const op of prog.tail) sig = op.apply(sig);
+    const out = sig.kind === 'touched' ? touchedToSparse(sig, scratch) : sig;
+    for (let k = out.lo; k < out.hi; k++) {
+      const j = outPerm ? outPerm[out.idx[k]] : out.idx[k];
+      outValues[j] += out.val[k];
+      outPerStep[t * outSize + j] += out.val[k];
+    }
+  }
+
+  const layers: SpikingLayerResult[] = prog.segments.map(({ iaf }, s) => {
+    const counts = new Float64Array(iaf.size);
+    if (iaf.perm) { const pm = iaf.perm; for (let i = 0; i < iaf.size; i++) counts[pm[i]] = iaf.counts[i]; } else counts.set(iaf.counts);
+    return { ...iaf.info, counts, total: iaf.total, perStep: perSteps[s], maxPerNeuronStep: iaf.maxPerStep };
+  });
+  const inputPerStep = new Float64Array(T);
+  for (let t = 0; t < T; t++) for (let k = input.stepStart[t]; k < input.stepStart[t + 1]; k++) inputPerStep[t] += input.value[k];
   const totals = inputTotals(input);
   const synops = synopsFromCounts(plan, totals, layers);
   return {
     engine: 'event',
-    steps,
+    steps: T,
     layers,
     synops,
     totalSynops: synops.reduce((a, s) => a + s.synops, 0),
     input: { total: totals.reduce((a, b) => a + b, 0), perStep: inputPerStep },
     output: { values: outValues, perStep: outPerStep, ...argmaxTies(outValues) },
-    record: recorder?.rec,
+    record: cap > 0 ? mergeRecords(records as LayerRecord[], prog.segments.map((s) => s.iaf.perm), T, cap) : undefined,
   };
+}
+
+function numelOf(shape: Shape): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Copies a signal (clearing a touched one) into `out`. */
+function copySparse(sig: Signal, out: Sparse): Sparse {
+  if (sig.kind === 'touched') return touchedToSparse(sig, out);
+  const n = sig.hi - sig.lo;
+  out.idx.set(sig.idx.subarray(sig.lo, sig.hi));
+  out.val.set(sig.val.subarray(sig.lo, sig.hi));
+  out.lo = 0; out.hi = n;
+  return out;
+}
+
+/** The per-layer records in step order (within a step, layer by layer), cut at the cap as a step-by-step run would. */
+function mergeRecords(records: LayerRecord[], perms: (Int32Array | null)[], T: number, cap: number) {
+  const r = new Recorder(cap);
+  const at = records.map(() => 0);
+  for (let t = 0; t < T; t++) {
+    records.forEach((lr, s) => {
+      const pm = perms[s];
+      while (at[s] < lr.n && lr.step[at[s]] === t) {
+        const k = at[s]++;
+        r.add(s, pm ? pm[lr.neuron[k]] : lr.neuron[k], t, lr.count[k]);
+      }
+      // This layer spiked past its own cap here: the record holds at least `cap` entries by now, so this
+      // marks it cut at step t (the entry itself is not stored).
+      if (lr.overflowStep === t) r.add(s, -1, t, 0);
+    });
+    if (r.rec.truncated) break;
+  }
+  return r.rec;
 }

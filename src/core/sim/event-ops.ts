@@ -1,82 +1,461 @@
-import { kernelSize, type Conv2dLayer, type LinearLayer, type PoolLayer } from '../model/types';
+import { kernelSize, type Conv2dLayer, type LinearLayer, type PoolLayer, type Shape } from '../model/types';
 import { numel, type LayerStats } from '../model/shapes';
 import type { LayerWeights } from './weights';
-import { sparse, toSparse, touched, type Signal, type Sparse, type Touched } from './sparse';
+import { simKernel, type SimKernel } from './wasm-kernel';
+
+/**
+ * The ops of the event-driven engine and the memory they share.
+ *
+ * Index spaces ("layouts"). A signal's element indices are either canonical (row-major into the
+ * channels-first shape, `(c·H + y)·W + x`, as the input and the results use) or, for the output of a conv
+ * and of a 3-D spiking layer, channels-last (`(y·W + x)·C + c`), which keeps the C channels of one position
+ * contiguous. A layout is described by `perm`: internal index → canonical index, or null when the two agree.
+ * Every op knows at plan time which layout it receives, so the per-step work never converts.
+ */
+export interface Layout {
+  shape: Shape;
+  perm: Int32Array | null;
+}
+
+/** Channels-last index → channels-first index of a `[C, H, W]` shape (null for a flat shape). */
+export function clToCf(shape: Shape): Int32Array | null {
+  if (shape.length !== 3) return null;
+  const [c, h, w] = shape;
+  const map = new Int32Array(c * h * w);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let ch = 0; ch < c; ch++) map[(y * w + x) * c + ch] = (ch * h + y) * w + x;
+  return map;
+}
+
+/** Inverse of a permutation. */
+export function invert(perm: Int32Array): Int32Array {
+  const inv = new Int32Array(perm.length);
+  for (let i = 0; i < perm.length; i++) inv[perm[i]] = i;
+  return inv;
+}
+
+/** Sparse entries `lo .. hi − 1` of `idx`/`val` (indices unique). A view; the arrays belong to their producer. */
+export interface Sparse {
+  kind: 'sparse';
+  idx: Int32Array;
+  val: Float64Array;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * The output of a weight layer: a channels-last buffer `buf[q·C + o]` over `P` positions and `C` channels,
+ * of which only the `n` positions in `pos` may be non-zero (`mark[q] = 1` for those). The consumer reads it
+ * and clears it (zeroes the touched rows, resets `mark` and `n`).
+ */
+export interface Touched {
+  kind: 'touched';
+  buf: Float64Array;
+  C: number;
+  P: number;
+  pos: Int32Array;
+  mark: Uint8Array;
+  n: number;
+}
+
+export type Signal = Sparse | Touched;
+
+export function sparseOf(capacity: number): Sparse {
+  return { kind: 'sparse', idx: new Int32Array(capacity), val: new Float64Array(capacity), lo: 0, hi: 0 };
+}
+
+/** Copies a touched buffer into `out` as channels-last sparse entries (every channel of a touched position) and clears it. */
+export function touchedToSparse(s: Touched, out: Sparse): Sparse {
+  const { buf, C, pos, mark } = s;
+  const { idx, val } = out;
+  let n = 0;
+  for (let k = 0; k < s.n; k++) {
+    const q = pos[k];
+    const base = q * C;
+    for (let o = 0; o < C; o++) { idx[n] = base + o; val[n] = buf[base + o]; buf[base + o] = 0; n++; }
+    mark[q] = 0;
+  }
+  s.n = 0;
+  out.lo = 0; out.hi = n;
+  return out;
+}
+
+/**
+ * The memory of the event-driven engine's hot loops, one block per network (WebAssembly memory when the
+ * SIMD kernel of `wasm-kernel.ts` runs here, else a plain ArrayBuffer): the weight layers' weights and
+ * output buffers, the spiking layers' membrane potentials, and scratch lists. A scatter collects tap
+ * records `(bufferOffset, weightOffset, a)` that `flush` applies as `buf[o] += a · w[o]` over one row of C
+ * values; a gather (`ConvOp`) fills entries, groups and segments. Kernel and plain loops give the same bits.
+ * Space is reserved while the ops are built, then `finish` allocates it.
+ */
+export class Arena {
+  private size = 0;
+  /** The WebAssembly kernel over this arena's memory, or null (plain loops). */
+  kernel: SimKernel | null = null;
+  buffer!: ArrayBuffer;
+  f64!: Float64Array;
+  f32!: Float32Array;
+  i32!: Int32Array;
+  /** Byte offset of the tap-record list, its capacity and fill (16 bytes per record). */
+  listBase = 0;
+  listCap = 0;
+  nRec = 0;
+  /** Byte offsets of the gather scratch (entries, groups, segments; 16 bytes each), shared by the conv ops. */
+  entriesAt = 0;
+  groupsAt = 0;
+  segsAt = 0;
+  private gatherNeed = [0, 0, 0];
+
+  /** Notes the gather scratch one conv op needs: entries, groups, segments. */
+  needGather(entries: number, groups: number, segs: number): void {
+    this.gatherNeed = [Math.max(this.gatherNeed[0], entries), Math.max(this.gatherNeed[1], groups), Math.max(this.gatherNeed[2], segs)];
+  }
+
+  /** Reserves `n` float64 values; returns their offset in float64 units. Only before `finish`. */
+  reserve(n: number): number {
+    const at = this.size;
+    this.size += (n + 1) & ~1; // keep 16-byte alignment
+    return at;
+  }
+
+  /** Reserves `n` int32 values; returns their offset in bytes. Only before `finish`. */
+  reserveI32(n: number): number {
+    return this.reserve((n + 1) >> 1) * 8;
+  }
+
+  /** A view of `n` int32 values at byte offset `at`. */
+  int32s(at: number, n: number): Int32Array {
+    return new Int32Array(this.buffer, at, n);
+  }
+
+  finish(listRecords: number, useWasm: boolean): void {
+    const [entries, groups, segs] = this.gatherNeed;
+    this.entriesAt = this.reserve(2 * entries) * 8;
+    this.groupsAt = this.reserve(2 * groups) * 8;
+    this.segsAt = this.reserve(2 * segs) * 8;
+    this.listCap = listRecords;
+    this.listBase = this.size * 8;
+    const bytes = this.listBase + listRecords * 16;
+    // Offsets are int32 byte offsets: 2 GiB is the limit (the paper's networks need about 20 MB).
+    if (bytes > 0x7fffffff) throw new Error(`the network needs ${(bytes / 2 ** 30).toFixed(1)} GiB of simulator memory, more than the event-driven engine's 2 GiB`);
+    this.kernel = useWasm ? simKernel(bytes) : null;
+    this.buffer = this.kernel ? this.kernel.memory.buffer : new ArrayBuffer(bytes);
+    this.f64 = new Float64Array(this.buffer);
+    this.f32 = new Float32Array(this.buffer);
+    this.i32 = new Int32Array(this.buffer);
+  }
+
+  get usesWasm(): boolean {
+    return this.kernel !== null;
+  }
+
+  /** Applies the pending records to rows of `C` values. */
+  flush(C: number): void {
+    const n = this.nRec;
+    if (n === 0) return;
+    this.nRec = 0;
+    if (this.kernel) {
+      this.kernel.axpy(this.listBase, n, (C >> 1) * 16, C & 1);
+      return;
+    }
+    const { f64, i32 } = this;
+    const r0 = this.listBase >> 2;
+    for (let r = 0; r < n; r++) {
+      let b = i32[r0 + 4 * r] >> 3;
+      let w = i32[r0 + 4 * r + 1] >> 3;
+      const a = f64[(r0 >> 1) + 2 * r + 1];
+      const end = b + C;
+      while (b < end) f64[b++] += a * f64[w++];
+    }
+  }
+}
+
+/** Conv layers with at least this many output channels gather (`ConvOp`); fewer scatter. */
+const GATHER_MIN_CHANNELS = 32;
 
 /** A stateless op of the event-driven engine: maps this step's input signal to its output signal. */
 export interface EventOp {
+  readonly out: Layout;
   apply(s: Signal): Signal;
 }
 
-/** Flatten and dropout: the identity on row-major indices. */
-export const IDENTITY_OP: EventOp = { apply: (s) => s };
+/** Flatten and dropout: the identity on indices; a flatten of a channels-last signal keeps its permutation. */
+export class IdentityOp implements EventOp {
+  readonly out: Layout;
+  constructor(inLayout: Layout, st: LayerStats) {
+    this.out = { shape: st.outShape, perm: inLayout.perm };
+  }
+  apply(s: Signal): Signal { return s; }
+}
 
 /**
- * Convolution as a scatter: each non-zero input `(c, y, x)` with value `a` adds `a · W[o, c, ky, kx]` to
+ * Convolution, event-driven: each non-zero input `(c, y, x)` with value `a` adds `a · W[o, c, ky, kx]` to
  * output `(o, oy, ox)` for every tap with `oy·s − p + ky = y` (and alike for x), so the work is
- * `Σ inputs · fan-out` multiply-adds — the SynOps — instead of the dense MACs. Weights are kept as float64
- * copies of the float32 values in `[c][ky][kx][o]` order so the inner loop over output channels is
- * contiguous. A bias is added to every output position after the scatter (every neuron then gets input).
+ * `Σ inputs · fan-out` multiply-adds — the SynOps — instead of the dense MACs. Weights are kept in
+ * `[c][ky][kx][o]` order so that one tap is a contiguous row of C_out values; the taps of every input and
+ * of every output position are tabulated once. Two forms of the same sums:
+ * - scatter (a conv fed by the network input, or with few channels): input by input, tap by tap, each
+ *   adds its weight row (float64 copies of the weights) to the output row;
+ * - gather (a conv after a spiking layer, with at least `GATHER_MIN_CHANNELS` channels, an even number):
+ *   see `applyGather`; the weights stay float32 (widened exactly when used).
+ * Each output value sums its terms in a fixed order (the two forms' orders differ; with spike counts as
+ * input the terms are exact and so, in practice, are the sums — see the precision note in
+ * `event-engine.ts`). A bias is added to every output position
+ * after the sums (every neuron then gets input). Output: channels-last `Touched`.
  */
-export class ConvScatter implements EventOp {
-  private readonly w: Float64Array;
-  private readonly bias?: Float64Array;
-  private readonly out: Touched;
+export class ConvOp implements EventOp {
+  readonly out: Layout;
+  private readonly res: Touched;
   private readonly scratch: Sparse;
-  private readonly c: number; private readonly h: number; private readonly wd: number;
-  private readonly oc: number; private readonly oh: number; private readonly ow: number;
-  private readonly kh: number; private readonly kw: number; private readonly s: number; private readonly p: number;
+  private readonly cl: boolean;
+  private readonly cin: number; private readonly hw: number; private readonly oc: number;
+  private readonly wBase: number; private readonly bufBase: number; private readonly ciStride: number;
+  private readonly posAt: number; private readonly markAt: number;
+  private tapStartAt = 0; private tapQAt = 0; private tapWAt = 0;
+  /** Gather mode (see `applyGather`) and its tables: the taps of each output position, per-step counts. */
+  private readonly gather: boolean;
+  private readonly outStart: Int32Array; private readonly outP: Int32Array; private readonly outW: Int32Array;
+  private readonly cnt: Int32Array; private readonly startOf: Int32Array; private readonly inList: Int32Array;
+  private readonly tapStart: Int32Array; private readonly tapQ: Int32Array; private readonly tapW: Int32Array;
+  private readonly bias?: Float64Array;
+  private ready = false;
 
-  constructor(layer: Conv2dLayer, st: LayerStats, weights: LayerWeights) {
-    [this.c, this.h, this.wd] = st.inShape;
-    [this.oc, this.oh, this.ow] = st.outShape;
-    [this.kh, this.kw] = kernelSize(layer);
-    this.s = layer.stride ?? 1;
-    this.p = layer.padding ?? 0;
-    const { c, oc, kh, kw } = this;
-    this.w = new Float64Array(oc * c * kh * kw);
-    for (let o = 0; o < oc; o++) for (let ci = 0; ci < c; ci++) for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) {
-      this.w[((ci * kh + a) * kw + b) * oc + o] = weights.weight[((o * c + ci) * kh + a) * kw + b];
-    }
-    if (weights.bias) this.bias = Float64Array.from(weights.bias);
-    this.out = touched(oc, this.oh * this.ow);
-    this.scratch = sparse(numel(st.inShape));
-  }
-
-  apply(sig: Signal): Signal {
-    const s = sig.kind === 'sparse' ? sig : toSparse(sig, this.scratch);
-    const { w, out, h, wd, oc, oh, ow, kh, kw, p } = this;
-    const stride = this.s;
-    const { buf, pos, mark } = out;
-    const hw = h * wd;
-    for (let k = 0; k < s.n; k++) {
-      const i = s.idx[k];
-      const a = s.val[k];
-      const ci = (i / hw) | 0;
-      const r = i - ci * hw;
-      const y = (r / wd) | 0;
-      const x = r - y * wd;
+  constructor(layer: Conv2dLayer, st: LayerStats, private readonly weights: LayerWeights, inLayout: Layout, private readonly arena: Arena, gather: boolean) {
+    const [c, h, wd] = st.inShape;
+    const [oc, oh, ow] = st.outShape;
+    const [kh, kw] = kernelSize(layer);
+    const s = layer.stride ?? 1;
+    const p = layer.padding ?? 0;
+    this.cl = inLayout.perm !== null;
+    this.cin = c; this.hw = h * wd; this.oc = oc;
+    this.ciStride = kh * kw * oc;
+    this.out = { shape: st.outShape, perm: clToCf(st.outShape) };
+    // Gathering pays when an output row is long; short rows (few channels) scatter.
+    this.gather = gather && (oc & 1) === 0 && oc >= GATHER_MIN_CHANNELS;
+    // Weights [c][ky][kx][o] and the output buffer [q][o] live in the arena; the weights as float64 for the
+    // scatter, as the float32 values themselves for the gather (half the memory traffic; widened exactly).
+    this.wBase = arena.reserve(this.gather ? (oc * c * kh * kw + 1) >> 1 : oc * c * kh * kw);
+    this.bufBase = arena.reserve(oc * oh * ow);
+    this.posAt = arena.reserveI32(oh * ow);
+    this.markAt = arena.reserveI32((oh * ow + 3) >> 2);
+    // Taps of each input position: output position and weight row offset, in (ky, kx) order.
+    const start = new Int32Array(h * wd + 1);
+    const q: number[] = []; const wr: number[] = [];
+    for (let y = 0; y < h; y++) for (let x = 0; x < wd; x++) {
+      start[y * wd + x] = q.length;
       for (let ky = 0; ky < kh; ky++) {
         const ny = y + p - ky;
-        if (ny < 0 || ny % stride !== 0) continue;
-        const oy = ny / stride;
-        if (oy >= oh) continue;
+        if (ny < 0 || ny % s !== 0 || ny / s >= oh) continue;
         for (let kx = 0; kx < kw; kx++) {
           const nx = x + p - kx;
-          if (nx < 0 || nx % stride !== 0) continue;
-          const ox = nx / stride;
-          if (ox >= ow) continue;
-          const q = oy * ow + ox;
-          if (mark[q] === 0) { mark[q] = 1; pos[out.n++] = q; }
-          let b = q * oc;
-          let wb = ((ci * kh + ky) * kw + kx) * oc;
-          const end = b + oc;
-          while (b < end) buf[b++] += a * w[wb++];
+          if (nx < 0 || nx % s !== 0 || nx / s >= ow) continue;
+          q.push((ny / s) * ow + nx / s);
+          wr.push((ky * kw + kx) * oc);
         }
       }
     }
-    if (this.bias) addBias(out, this.bias);
-    return out;
+    start[h * wd] = q.length;
+    this.tapStart = start; this.tapQ = Int32Array.from(q); this.tapW = Int32Array.from(wr);
+    // The same taps by output position, in (ky, kx) order: input position and weight row offset.
+    const outs: number[][] = Array.from({ length: oh * ow }, () => []);
+    for (let y = 0; y < h; y++) for (let x = 0; x < wd; x++) {
+      const at = y * wd + x;
+      for (let j = start[at]; j < start[at + 1]; j++) outs[q[j]].push(wr[j], at);
+    }
+    this.outStart = new Int32Array(oh * ow + 1);
+    const nTaps = q.length;
+    this.outP = new Int32Array(nTaps); this.outW = new Int32Array(nTaps);
+    let n = 0;
+    outs.forEach((list, qo) => {
+      this.outStart[qo] = n;
+      const order = Array.from({ length: list.length / 2 }, (_, k) => k).sort((a, b) => list[2 * a] - list[2 * b]);
+      for (const k of order) { this.outW[n] = list[2 * k]; this.outP[n] = list[2 * k + 1]; n++; }
+    });
+    this.outStart[oh * ow] = n;
+    this.cnt = new Int32Array(this.gather ? h * wd : 0);
+    this.startOf = new Int32Array(this.gather ? h * wd : 0);
+    this.inList = new Int32Array(this.gather ? h * wd : 0);
+    if (this.gather) arena.needGather(c * h * wd, oh * ow, nTaps);
+    else {
+      // The WebAssembly scatter reads the inputs and the tap tables from the arena.
+      arena.needGather(c * h * wd, 0, 0);
+      this.tapStartAt = arena.reserveI32(h * wd + 1);
+      this.tapQAt = arena.reserveI32(nTaps);
+      this.tapWAt = arena.reserveI32(nTaps);
+    }
+    this.res = { kind: 'touched', buf: new Float64Array(0), C: oc, P: oh * ow, pos: new Int32Array(oh * ow), mark: new Uint8Array(oh * ow), n: 0 };
+    if (weights.bias) this.bias = Float64Array.from(weights.bias);
+    this.scratch = sparseOf(numel(st.inShape));
+  }
+
+  /** The scatter in WebAssembly (`scatter` in `wasm-kernel.ts`): the same records, in the same order, as `apply`. */
+  private applyScatterWasm(s: Sparse): Signal {
+    const { res, arena } = this;
+    const n = s.hi - s.lo;
+    const { i32, f64 } = arena;
+    const e0 = arena.entriesAt;
+    const { idx, val } = s;
+    for (let k = 0; k < n; k++) {
+      i32[(e0 >> 2) + 4 * k] = idx[s.lo + k];
+      f64[(e0 >> 3) + 2 * k + 1] = val[s.lo + k];
+    }
+    res.n = arena.kernel!.scatter(e0, n, this.cl ? 1 : 0, this.cin, this.hw, this.tapStartAt, this.tapQAt, this.tapWAt,
+      this.wBase * 8, this.ciStride * 8, this.bufBase * 8, this.oc * 8, this.markAt, this.posAt, res.n);
+    if (this.bias) addBias(res, this.bias);
+    return res;
+  }
+
+  /**
+   * Gather form of a conv op's step, used for every conv but the network's first (whose analog input keeps
+   * the scatter's order of additions): the inputs are bucketed by position, and each touched output position
+   * sums, tap by tap in (ky, kx) order and within a tap in input order, `a · W[·, c, ky, kx]` of the inputs
+   * its window holds — the same multiply-adds as the scatter, but each output row is accumulated in
+   * registers (WebAssembly `gather`) instead of read and written once per input.
+   */
+  private applyGather(s: Sparse): Signal {
+    const { res, arena, cin, hw, oc, tapStart, tapQ, cl, ciStride, cnt, startOf, inList, outStart, outP, outW } = this;
+    const { pos, mark } = res;
+    const { idx, val } = s;
+    const i32 = arena.i32; const f64 = arena.f64;
+    const wBytes = this.wBase * 8; // float32 weights
+    // 1. Inputs per position.
+    let nIn = 0;
+    for (let k = s.lo; k < s.hi; k++) {
+      const i = idx[k];
+      const at = cl ? (i / cin) | 0 : i - ((i / hw) | 0) * hw;
+      if (cnt[at]++ === 0) inList[nIn++] = at;
+    }
+    let off = 0;
+    for (let u = 0; u < nIn; u++) { const at = inList[u]; startOf[at] = off; off += cnt[at]; cnt[at] = startOf[at]; }
+    // 2. Entries (weight row of the input channel, value), bucketed; afterwards cnt[at] is the bucket's end.
+    const e0 = arena.entriesAt;
+    for (let k = s.lo; k < s.hi; k++) {
+      const i = idx[k];
+      let ci: number, at: number;
+      if (cl) { at = (i / cin) | 0; ci = i - at * cin; } else { ci = (i / hw) | 0; at = i - ci * hw; }
+      const e = cnt[at]++;
+      i32[(e0 >> 2) + 4 * e] = wBytes + ci * ciStride * 4;
+      f64[(e0 >> 3) + 2 * e + 1] = val[k];
+    }
+    // 3. Touched output positions.
+    let np = res.n;
+    for (let u = 0; u < nIn; u++) {
+      const at = inList[u];
+      for (let j = tapStart[at]; j < tapStart[at + 1]; j++) {
+        const qi = tapQ[j];
+        if (mark[qi] === 0) { mark[qi] = 1; pos[np++] = qi; }
+      }
+    }
+    // 4. Groups (one per touched output row) and their segments (one per tap with inputs).
+    const g0 = arena.groupsAt, s0 = arena.segsAt;
+    const bufBytes = this.bufBase * 8;
+    let ns = 0;
+    for (let g = res.n; g < np; g++) {
+      const qi = pos[g];
+      const gr = (g0 >> 2) + 4 * (g - res.n);
+      i32[gr] = bufBytes + qi * oc * 8;
+      i32[gr + 1] = s0 + 16 * ns;
+      const first = ns;
+      for (let j = outStart[qi]; j < outStart[qi + 1]; j++) {
+        const at = outP[j];
+        const end = cnt[at];
+        if (end === 0) continue;
+        const sr = (s0 >> 2) + 4 * ns;
+        i32[sr] = e0 + 16 * startOf[at];
+        i32[sr + 1] = end - startOf[at];
+        i32[sr + 2] = outW[j] * 4;
+        ns++;
+      }
+      i32[gr + 2] = ns - first;
+    }
+    const nGroups = np - res.n;
+    if (arena.kernel) arena.kernel.gather(g0, nGroups, oc * 8);
+    else gatherLoop(arena, nGroups, oc);
+    for (let u = 0; u < nIn; u++) cnt[inList[u]] = 0;
+    res.n = np;
+    if (this.bias) addBias(res, this.bias);
+    return res;
+  }
+
+  /** Writes the weights into the arena (once it exists). */
+  prepare(): void {
+    if (this.ready) return;
+    const [oc, c, kh, kw] = this.weights.shape;
+    const f64 = this.arena.f64;
+    const wt = this.weights.weight;
+    const out = this.gather ? this.arena.f32 : f64;
+    const base = this.gather ? this.wBase * 2 : this.wBase;
+    for (let o = 0; o < oc; o++) for (let ci = 0; ci < c; ci++) for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) {
+      out[base + ((ci * kh + a) * kw + b) * oc + o] = wt[((o * c + ci) * kh + a) * kw + b];
+    }
+    this.res.buf = f64.subarray(this.bufBase, this.bufBase + this.res.C * this.res.P);
+    this.res.pos = this.arena.int32s(this.posAt, this.res.P);
+    this.res.mark = new Uint8Array(this.arena.buffer, this.markAt, this.res.P);
+    if (!this.gather) {
+      this.arena.int32s(this.tapStartAt, this.tapStart.length).set(this.tapStart);
+      this.arena.int32s(this.tapQAt, this.tapQ.length).set(this.tapQ);
+      this.arena.int32s(this.tapWAt, this.tapW.length).set(this.tapW.map((x) => x * 8));
+    }
+    this.ready = true;
+  }
+
+  apply(sig: Signal): Signal {
+    const s = sig.kind === 'sparse' ? sig : touchedToSparse(sig, this.scratch);
+    if (this.gather) return this.applyGather(s);
+    if (this.arena.kernel) return this.applyScatterWasm(s);
+    const { res, arena, cin, hw, oc, tapStart, tapQ, tapW, cl, ciStride } = this;
+    const { pos, mark } = res;
+    const wBytes = this.wBase * 8;
+    const bufBytes = this.bufBase * 8;
+    const { idx, val } = s;
+    const i32 = arena.i32; const f64 = arena.f64;
+    const cap = arena.listCap;
+    const r0 = arena.listBase >> 2;
+    let nRec = arena.nRec;
+    let np = res.n;
+    for (let k = s.lo; k < s.hi; k++) {
+      const i = idx[k];
+      const a = val[k];
+      let ci: number, at: number;
+      if (cl) { at = (i / cin) | 0; ci = i - at * cin; } else { ci = (i / hw) | 0; at = i - ci * hw; }
+      const wci = ci * ciStride;
+      const j1 = tapStart[at + 1];
+      for (let j = tapStart[at]; j < j1; j++) {
+        const qi = tapQ[j];
+        if (mark[qi] === 0) { mark[qi] = 1; pos[np++] = qi; }
+        if (nRec === cap) { arena.nRec = nRec; arena.flush(oc); nRec = 0; }
+        const r = r0 + 4 * nRec;
+        i32[r] = bufBytes + qi * oc * 8; i32[r + 1] = wBytes + (wci + tapW[j]) * 8; f64[(r >> 1) + 1] = a;
+        nRec++;
+      }
+    }
+    arena.nRec = nRec;
+    arena.flush(oc);
+    res.n = np;
+    if (this.bias) addBias(res, this.bias);
+    return res;
+  }
+}
+
+/** The plain-loop `gather` (same order of additions as the WebAssembly one). */
+function gatherLoop(arena: Arena, nGroups: number, C: number): void {
+  const { i32, f64, f32 } = arena;
+  const g0 = arena.groupsAt >> 2;
+  for (let g = 0; g < nGroups; g++) {
+    const b = i32[g0 + 4 * g] >> 3;
+    const seg0 = i32[g0 + 4 * g + 1] >> 2;
+    const nSeg = i32[g0 + 4 * g + 2];
+    // Every output value takes its terms segment by segment, entry by entry, as in the kernel.
+    for (let sg = 0; sg < nSeg; sg++) {
+      const sr = seg0 + 4 * sg;
+      const e0 = i32[sr] >> 2;
+      const n = i32[sr + 1];
+      const tw = i32[sr + 2] >> 2;
+      for (let e = 0; e < n; e++) {
+        const a = f64[(e0 >> 1) + 2 * e + 1];
+        const w = (i32[e0 + 4 * e] >> 2) + tw;
+        for (let o = 0; o < C; o++) f64[b + o] += a * f32[w + o];
+      }
+    }
   }
 }
 
@@ -89,35 +468,68 @@ function addBias(out: Touched, bias: Float64Array): void {
   }
 }
 
-/** Linear layer as a scatter: input `i` with value `a` adds `a · W[o, i]` to every output `o`. */
-export class LinearScatter implements EventOp {
-  private readonly w: Float64Array;
-  private readonly bias?: Float64Array;
-  private readonly out: Touched;
+/**
+ * Linear layer as a scatter: input `i` with value `a` adds `a · W[o, i]` to every output `o`. The weight
+ * rows are stored in the order of the input's internal indices (a flatten of a channels-last signal).
+ */
+export class LinearOp implements EventOp {
+  readonly out: Layout;
+  private readonly res: Touched;
   private readonly scratch: Sparse;
-  private readonly nIn: number; private readonly nOut: number;
+  private readonly nOut: number;
+  private readonly wBase: number; private readonly bufBase: number; private readonly posAt: number;
+  private readonly bias?: Float64Array;
+  private ready = false;
 
-  constructor(layer: LinearLayer, st: LayerStats, weights: LayerWeights) {
-    this.nIn = st.inShape[0];
+  constructor(layer: LinearLayer, st: LayerStats, private readonly weights: LayerWeights, private readonly inLayout: Layout, private readonly arena: Arena) {
+    const nIn = st.inShape[0];
     this.nOut = layer.outFeatures;
-    this.w = new Float64Array(this.nIn * this.nOut);
-    for (let o = 0; o < this.nOut; o++) for (let i = 0; i < this.nIn; i++) this.w[i * this.nOut + o] = weights.weight[o * this.nIn + i];
+    this.out = { shape: st.outShape, perm: null };
+    this.wBase = arena.reserve(nIn * this.nOut);
+    this.bufBase = arena.reserve(this.nOut);
+    this.posAt = arena.reserveI32(1);
+    this.res = { kind: 'touched', buf: new Float64Array(0), C: this.nOut, P: 1, pos: new Int32Array(1), mark: new Uint8Array(1), n: 0 };
     if (weights.bias) this.bias = Float64Array.from(weights.bias);
-    this.out = touched(this.nOut, 1);
-    this.scratch = sparse(this.nIn);
+    this.scratch = sparseOf(nIn);
+  }
+
+  prepare(): void {
+    if (this.ready) return;
+    const { nOut, wBase } = this;
+    const f64 = this.arena.f64;
+    const perm = this.inLayout.perm;
+    const nIn = this.inLayout.shape.reduce((a, b) => a * b, 1);
+    const wt = this.weights.weight;
+    for (let i = 0; i < nIn; i++) {
+      const src = perm ? perm[i] : i;
+      for (let o = 0; o < nOut; o++) f64[wBase + i * nOut + o] = wt[o * nIn + src];
+    }
+    this.res.buf = f64.subarray(this.bufBase, this.bufBase + nOut);
+    this.res.pos = this.arena.int32s(this.posAt, 1);
+    this.ready = true;
   }
 
   apply(sig: Signal): Signal {
-    const s = sig.kind === 'sparse' ? sig : toSparse(sig, this.scratch);
-    const { w, out, nOut } = this;
-    if (s.n > 0 && out.mark[0] === 0) { out.mark[0] = 1; out.pos[out.n++] = 0; }
-    for (let k = 0; k < s.n; k++) {
-      const a = s.val[k];
-      let wb = s.idx[k] * nOut;
-      for (let o = 0; o < nOut; o++) out.buf[o] += a * w[wb++];
+    const s = sig.kind === 'sparse' ? sig : touchedToSparse(sig, this.scratch);
+    const { res, arena, nOut } = this;
+    if (s.hi > s.lo && res.mark[0] === 0) { res.mark[0] = 1; res.pos[res.n++] = 0; }
+    const i32 = arena.i32; const f64 = arena.f64;
+    const cap = arena.listCap;
+    const r0 = arena.listBase >> 2;
+    const rowBytes = nOut * 8;
+    const wBytes = this.wBase * 8;
+    const bufBytes = this.bufBase * 8;
+    let nRec = arena.nRec;
+    for (let k = s.lo; k < s.hi; k++) {
+      if (nRec === cap) { arena.nRec = nRec; arena.flush(nOut); nRec = 0; }
+      const r = r0 + 4 * nRec;
+      i32[r] = bufBytes; i32[r + 1] = wBytes + s.idx[k] * rowBytes; f64[(r >> 1) + 1] = s.val[k];
+      nRec++;
     }
-    if (this.bias) addBias(out, this.bias);
-    return out;
+    arena.nRec = nRec;
+    arena.flush(nOut);
+    if (this.bias) addBias(res, this.bias);
+    return res;
   }
 }
 
@@ -125,61 +537,73 @@ export class LinearScatter implements EventOp {
  * Average or sum pooling (floor mode) as a scatter: input `(c, y, x)` adds its value to every window that
  * holds it (none if the floor mode drops its row or column); an average divides each window's sum by
  * `k²` afterwards, as PyTorch's `avg_pool2d` does, so a pooled spike is worth exactly `1/k²`.
+ * Output: channels-last sparse entries.
  */
-export class PoolScatter implements EventOp {
+export class PoolOp implements EventOp {
+  readonly out: Layout;
   private readonly acc: Float64Array;
   private readonly mark: Uint8Array;
-  private readonly out: Sparse;
+  private readonly res: Sparse;
   private readonly scratch: Sparse;
-  private readonly c: number; private readonly h: number; private readonly w: number;
-  private readonly oh: number; private readonly ow: number; private readonly k: number; private readonly s: number;
-  private readonly avg: boolean;
+  private readonly cl: boolean;
+  private readonly c: number; private readonly hw: number;
+  private readonly winStart: Int32Array; private readonly winQ: Int32Array;
+  private readonly div: number;
 
-  constructor(layer: PoolLayer, st: LayerStats) {
-    [this.c, this.h, this.w] = st.inShape;
-    [, this.oh, this.ow] = st.outShape;
-    this.k = layer.kernel;
-    this.s = layer.stride ?? layer.kernel;
-    this.avg = layer.type === 'avgpool';
-    const n = numel(st.outShape);
-    this.acc = new Float64Array(n);
-    this.mark = new Uint8Array(n);
-    this.out = sparse(n);
-    this.scratch = sparse(numel(st.inShape));
-  }
-
-  apply(sig: Signal): Signal {
-    const s = sig.kind === 'sparse' ? sig : toSparse(sig, this.scratch);
-    const { acc, mark, out, h, w, oh, ow, k } = this;
-    const stride = this.s;
-    const hw = h * w;
-    out.n = 0;
-    for (let e = 0; e < s.n; e++) {
-      const i = s.idx[e];
-      const a = s.val[e];
-      const ci = (i / hw) | 0;
-      const r = i - ci * hw;
-      const y = (r / w) | 0;
-      const x = r - y * w;
+  constructor(layer: PoolLayer, st: LayerStats, inLayout: Layout) {
+    const [c, h, w] = st.inShape;
+    const [, oh, ow] = st.outShape;
+    const k = layer.kernel;
+    const stride = layer.stride ?? layer.kernel;
+    this.cl = inLayout.perm !== null;
+    this.c = c; this.hw = h * w;
+    this.div = layer.type === 'avgpool' ? k * k : 1;
+    this.out = { shape: st.outShape, perm: clToCf(st.outShape) };
+    const start = new Int32Array(h * w + 1);
+    const q: number[] = [];
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      start[y * w + x] = q.length;
       const y0 = Math.max(0, Math.ceil((y - k + 1) / stride));
       const y1 = Math.min(oh - 1, Math.floor(y / stride));
       const x0 = Math.max(0, Math.ceil((x - k + 1) / stride));
       const x1 = Math.min(ow - 1, Math.floor(x / stride));
-      for (let oy = y0; oy <= y1; oy++) {
-        for (let ox = x0; ox <= x1; ox++) {
-          const j = (ci * oh + oy) * ow + ox;
-          if (mark[j] === 0) { mark[j] = 1; out.idx[out.n++] = j; }
-          acc[j] += a;
-        }
+      for (let oy = y0; oy <= y1; oy++) for (let ox = x0; ox <= x1; ox++) q.push((oy * ow + ox) * c);
+    }
+    start[h * w] = q.length;
+    this.winStart = start; this.winQ = Int32Array.from(q);
+    const n = numel(st.outShape);
+    this.acc = new Float64Array(n);
+    this.mark = new Uint8Array(n);
+    this.res = sparseOf(n);
+    this.scratch = sparseOf(numel(st.inShape));
+  }
+
+  apply(sig: Signal): Signal {
+    const s = sig.kind === 'sparse' ? sig : touchedToSparse(sig, this.scratch);
+    const { acc, mark, res, c, hw, winStart, winQ, cl } = this;
+    const out = res.idx;
+    let n = 0;
+    for (let e = s.lo; e < s.hi; e++) {
+      const i = s.idx[e];
+      const a = s.val[e];
+      let ci: number, at: number;
+      if (cl) { at = (i / c) | 0; ci = i - at * c; } else { ci = (i / hw) | 0; at = i - ci * hw; }
+      const j1 = winStart[at + 1];
+      for (let j = winStart[at]; j < j1; j++) {
+        const o = winQ[j] + ci;
+        if (mark[o] === 0) { mark[o] = 1; out[n++] = o; }
+        acc[o] += a;
       }
     }
-    const div = this.avg ? k * k : 1;
-    for (let e = 0; e < out.n; e++) {
-      const j = out.idx[e];
-      out.val[e] = acc[j] / div;
-      acc[j] = 0;
-      mark[j] = 0;
+    const { div } = this;
+    const v = res.val;
+    for (let e = 0; e < n; e++) {
+      const o = out[e];
+      v[e] = acc[o] / div;
+      acc[o] = 0;
+      mark[o] = 0;
     }
-    return out;
+    res.lo = 0; res.hi = n;
+    return res;
   }
 }

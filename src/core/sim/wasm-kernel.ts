@@ -1,0 +1,405 @@
+/**
+ * The hot loops of the event-driven engine as a small WebAssembly module with 128-bit SIMD (two float64
+ * lanes), assembled here from its opcodes so that no build step or binary file is needed. All offsets are
+ * in bytes into one memory (the engine's `Arena`, `event-ops.ts`).
+ *
+ * - `axpy(list, n, vecBytes, odd)`: `n` tap records of 16 bytes at `list` (`i32 bufOffset, i32
+ *   weightOffset, f64 a`), each doing `buf[o] += a · w[o]` over one row of `C` float64 values
+ *   (`vecBytes = ⌊C/2⌋·16`, `odd = C mod 2`).
+ * - `scatter(...)`: a conv's scatter that makes those records itself from its inputs and tap tables.
+ * - `gather(...)`: a conv's gather, one output row at a time in registers (float32 weights, widened).
+ * - `iaf(...)`: a spiking layer's integration `v += I` over touched rows; returns the neurons that fire.
+ *
+ * Each lane computes exactly what the scalar code computes (IEEE float64 multiply, then add; `1·w` is `w`;
+ * widening float32 to float64 is exact), in the same order, so results are bit-identical to the plain
+ * loops the engine falls back to. `isWasmSimdAvailable()` reports whether the runtime accepts the module
+ * (no WebAssembly, no SIMD, or a content security policy that forbids compiling it: plain loops).
+ */
+
+const uleb = (n: number): number[] => { const o: number[] = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; o.push(b); } while (n); return o; };
+const sleb = (n: number): number[] => {
+  const o: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && (b & 0x40))) { o.push(b); return o; }
+    o.push(b | 0x80);
+  }
+};
+const str = (s: string): number[] => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
+const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+
+const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
+const get = (i: number) => [0x20, ...uleb(i)];
+const set = (i: number) => [0x21, ...uleb(i)];
+const i32c = (v: number) => [0x41, ...sleb(v)];
+const I32_ADD = [0x6a], I32_AND = [0x71], I32_SHL = [0x74], I32_LT_U = [0x49], I32_GE_U = [0x4f];
+const i32load = (off: number) => [0x28, 2, ...uleb(off)];
+const f64load = (off: number) => [0x2b, 3, ...uleb(off)];
+const f64store = (off: number) => [0x39, 3, ...uleb(off)];
+const F64_ADD = [0xa0], F64_MUL = [0xa2];
+const vload = (off: number) => [0xfd, ...uleb(0), 4, ...uleb(off)];
+const vstore = (off: number) => [0xfd, ...uleb(11), 4, ...uleb(off)];
+const F64X2_SPLAT = [0xfd, ...uleb(20)], F64X2_ADD = [0xfd, ...uleb(240)], F64X2_MUL = [0xfd, ...uleb(242)];
+const BLOCK = [0x02, 0x40], LOOP = [0x03, 0x40], IF = [0x04, 0x40], END = [0x0b];
+const brIf = (d: number) => [0x0d, ...uleb(d)];
+const simd = (op: number) => [0xfd, ...uleb(op)];
+const F64X2_SUB = simd(241), F64X2_DIV = simd(243), F64X2_PMAX = simd(247), F64X2_GT = simd(74), F64X2_GE = simd(76);
+const V128_AND = simd(78), V128_ANDNOT = simd(79), V128_OR = simd(80), V128_BITSELECT = simd(82), V128_ANY_TRUE = simd(83);
+const i32x4Lane = (lane: number) => [...simd(27), lane];
+const i32store = (off: number) => [0x36, 2, ...uleb(off)];
+const IF_V128 = [0x04, V128], ELSE = [0x05];
+const I32_MUL = [0x6c], I32_SUB = [0x6b], I32_XOR = [0x73], I32_SHR_S = [0x75], I32_SHR_U = [0x76];
+const tee = (i: number) => [0x22, ...uleb(i)];
+
+/** Local indices of the row update `rowCode` works with. */
+interface RowLocals { B: number; W: number; E: number; VB: number; ODD: number; A: number; AV: number }
+
+/**
+ * `buf[B..] += a · w[W..]` over one row of `VB/16` vectors and `ODD` last element, or `+= w` when a = 1 (the
+ * same bits: 1·w = w): 4 vectors per iteration, then single vectors, then the odd element. Advances B, W.
+ */
+function rowCode(L: RowLocals, mul: boolean): number[] {
+  const { B, W, E, VB, ODD, A, AV } = L;
+  const one = (off: number) => [
+    ...get(B), ...get(B), ...vload(off), ...(mul ? [...get(AV), ...get(W), ...vload(off), ...F64X2_MUL] : [...get(W), ...vload(off)]), ...F64X2_ADD, ...vstore(off),
+  ];
+  const advance = (bytes: number) => [...get(B), ...i32c(bytes), ...I32_ADD, ...set(B), ...get(W), ...i32c(bytes), ...I32_ADD, ...set(W)];
+  return [
+    ...get(B), ...get(VB), ...i32c(-64), ...I32_AND, ...I32_ADD, ...set(E),
+    ...BLOCK,
+    ...get(B), ...get(E), ...I32_GE_U, ...brIf(0),
+    ...LOOP,
+    ...one(0), ...one(16), ...one(32), ...one(48),
+    ...advance(64),
+    ...get(B), ...get(E), ...I32_LT_U, ...brIf(0),
+    ...END,
+    ...END,
+    ...get(E), ...get(VB), ...i32c(63), ...I32_AND, ...I32_ADD, ...set(E),
+    ...BLOCK,
+    ...get(B), ...get(E), ...I32_GE_U, ...brIf(0),
+    ...LOOP,
+    ...one(0),
+    ...advance(16),
+    ...get(B), ...get(E), ...I32_LT_U, ...brIf(0),
+    ...END,
+    ...END,
+    ...get(ODD), ...IF,
+    ...get(B), ...get(B), ...f64load(0), ...(mul ? [...get(A), ...get(W), ...f64load(0), ...F64_MUL] : [...get(W), ...f64load(0)]), ...F64_ADD, ...f64store(0),
+    ...END,
+  ];
+}
+
+const F64_CONST_1 = [0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f];
+const F64_EQ = [0x61];
+
+/** `axpy`: see above. */
+function axpyBody(): number[] {
+  // params: 0 list, 1 n, 2 vecBytes, 3 odd; locals: 4 end, 5 b, 6 w, 7 e (i32), 8 a (f64), 9 av (v128)
+  const LIST = 0, N = 1, VB = 2, ODD = 3, END_ = 4, B = 5, W = 6, E = 7, A = 8, AV = 9;
+  const row = (mul: boolean) => rowCode({ B, W, E, VB, ODD, A, AV }, mul);
+  const code = [
+    ...get(LIST), ...get(N), ...i32c(4), ...I32_SHL, ...I32_ADD, ...set(END_),
+    ...BLOCK,
+    ...get(LIST), ...get(END_), ...I32_GE_U, ...brIf(0),
+    ...LOOP,
+    ...get(LIST), ...i32load(0), ...set(B),
+    ...get(LIST), ...i32load(4), ...set(W),
+    ...get(LIST), ...f64load(8), ...set(A),
+    ...get(A), ...F64_CONST_1, ...F64_EQ, ...IF,
+    ...row(false),
+    ...ELSE,
+    ...get(A), ...F64X2_SPLAT, ...set(AV),
+    ...row(true),
+    ...END,
+    ...get(LIST), ...i32c(16), ...I32_ADD, ...set(LIST),
+    ...get(LIST), ...get(END_), ...I32_LT_U, ...brIf(0),
+    ...END,
+    ...END,
+  ];
+  const locals = vec([[...uleb(4), I32], [...uleb(1), F64], [...uleb(1), V128]]);
+  return [...locals, ...code, ...END];
+}
+
+/**
+ * `iaf(pos, nPos, C, bufBase, vBase, th, m, mode, cand) → number of candidates`: the integration step of
+ * the spiking layer for the `nPos` positions listed (i32) at byte offset `pos`, `C` (even) channels each:
+ * `x = buf[i]; buf[i] = 0; v = v[i] + x`, two neurons per instruction. A neuron that fires — `v > 0 and
+ * v/θ ≥ 1` when `mode & 1` (multi-spike with θ ≠ 1), else `v ≥ θ` — keeps this `v` and its index goes to
+ * the candidate list (i32 at `cand`), for the caller to fire, reset and bound. One that does not gets the
+ * lower bound `relu(v − m) + m` when `mode & 2` (`f64x2.pmax(0, d)` is exactly `d > 0 ? d : 0`), and if the
+ * bounded value would fire it is listed as `~i` (left above threshold). Bit for bit the arithmetic of
+ * `stepNeuron`; the caller does the rest of a firing neuron's update.
+ */
+function iafBody(): number[] {
+  // params: 0 pos, 1 nPos, 2 C, 3 bufBase, 4 vBase, 5 th (f64), 6 m (f64), 7 mode, 8 cand
+  // locals: 9 end, 10 rowBytes, 11 b, 12 vv, 13 e, 14 cp, 15 useDiv, 16 hasMin, 17 j (i32);
+  //         18 thv, 19 mv, 20 onev, 21 zero, 22 x, 23 vm, 24 mask, 25 bnd, 26 mask2 (v128)
+  const POS = 0, NPOS = 1, C = 2, BUF = 3, VB = 4, TH = 5, M = 6, MODE = 7, CAND = 8;
+  const END_ = 9, ROW = 10, B = 11, VV = 12, E = 13, CP = 14, USEDIV = 15, HASMIN = 16, J = 17;
+  const THV = 18, MV = 19, ONEV = 20, ZERO = 21, VM = 23, MASK = 24, BND = 25, MASK2 = 26;
+  const pred = (x: number) => [
+    ...get(USEDIV), ...IF_V128,
+    ...get(x), ...get(ZERO), ...F64X2_GT, ...get(x), ...get(THV), ...F64X2_DIV, ...get(ONEV), ...F64X2_GE, ...V128_AND,
+    ...ELSE,
+    ...get(x), ...get(THV), ...F64X2_GE,
+    ...END,
+  ];
+  // Lane `lane` (0 or 1) of the masks: append j + lane, or ~(j + lane).
+  const lane = (l: number) => [
+    ...get(MASK), ...i32x4Lane(2 * l), ...IF,
+    ...get(CP), ...get(J), ...i32c(l), ...I32_ADD, ...i32store(0), ...get(CP), ...i32c(4), ...I32_ADD, ...set(CP),
+    ...ELSE,
+    ...get(MASK2), ...i32x4Lane(2 * l), ...IF,
+    ...get(CP), ...get(J), ...i32c(l), ...I32_ADD, ...i32c(-1), ...I32_XOR, ...i32store(0), ...get(CP), ...i32c(4), ...I32_ADD, ...set(CP),
+    ...END,
+    ...END,
+  ];
+  const code = [
+    ...get(TH), ...F64X2_SPLAT, ...set(THV),
+    ...get(M), ...F64X2_SPLAT, ...set(MV),
+    ...F64_CONST_1, ...F64X2_SPLAT, ...set(ONEV),
+    0x44, ...[0, 0, 0, 0, 0, 0, 0, 0], ...F64X2_SPLAT, ...set(ZERO), // f64.const 0
+    ...get(MODE), ...i32c(1), ...I32_AND, ...set(USEDIV),
+    ...get(MODE), ...i32c(2), ...I32_AND, ...set(HASMIN),
+    ...get(C), ...i32c(3), ...I32_SHL, ...set(ROW),
+    ...get(POS), ...get(NPOS), ...i32c(2), ...I32_SHL, ...I32_ADD, ...set(END_),
+    ...get(CAND), ...set(CP),
+    ...BLOCK,
+    ...get(POS), ...get(END_), ...I32_GE_U, ...brIf(0),
+    ...LOOP,
+    // row of position q = pos[k]
+    ...get(POS), ...i32load(0), ...get(ROW), ...I32_MUL, ...tee(B), ...get(VB), ...I32_ADD, ...set(VV),
+    ...get(B), ...get(BUF), ...I32_ADD, ...tee(B), ...get(ROW), ...I32_ADD, ...set(E),
+    ...LOOP,
+    ...get(VV), ...vload(0), ...get(B), ...vload(0), ...F64X2_ADD, ...set(VM),
+    ...get(B), ...get(ZERO), ...vstore(0),
+    ...pred(VM), ...set(MASK),
+    ...get(HASMIN), ...IF,
+    ...get(VM), ...get(MV), ...F64X2_SUB, ...set(BND),
+    ...get(ZERO), ...get(BND), ...F64X2_PMAX, ...get(MV), ...F64X2_ADD, ...set(BND),
+    ...pred(BND), ...get(MASK), ...V128_ANDNOT, ...set(MASK2),
+    ...get(VV), ...get(VM), ...get(BND), ...get(MASK), ...V128_BITSELECT, ...vstore(0),
+    ...ELSE,
+    ...get(ZERO), ...set(MASK2),
+    ...get(VV), ...get(VM), ...vstore(0),
+    ...END,
+    ...get(MASK), ...get(MASK2), ...V128_OR, ...V128_ANY_TRUE, ...IF,
+    ...get(VV), ...get(VB), ...I32_SUB, ...i32c(3), ...I32_SHR_S, ...set(J),
+    ...lane(0), ...lane(1),
+    ...END,
+    ...get(B), ...i32c(16), ...I32_ADD, ...set(B),
+    ...get(VV), ...i32c(16), ...I32_ADD, ...set(VV),
+    ...get(B), ...get(E), ...I32_LT_U, ...brIf(0),
+    ...END,
+    ...get(POS), ...i32c(4), ...I32_ADD, ...tee(POS), ...get(END_), ...I32_LT_U, ...brIf(0),
+    ...END,
+    ...END,
+    ...get(CP), ...get(CAND), ...I32_SUB, ...i32c(2), ...I32_SHR_S,
+  ];
+  const locals = vec([[...uleb(9), I32], [...uleb(9), V128]]);
+  return [...locals, ...code, ...END];
+}
+
+/**
+ * `gather(groups, nGroups, rowBytes)`: for each group record (16 bytes: i32 buffer row offset, i32 offset of
+ * its segments, i32 number of segments) adds to the row of C float64 values (`rowBytes = 8·C`, C even)
+ * the float32 weight rows its segments name: a segment (i32 first entry, i32 entry count, i32 tap offset)
+ * covers entries (16 bytes: i32 weight offset, f64 a), each adding `a · w[weight + tap + o]` with `w`
+ * widened to float64 (exact; `w` itself when a = 1, the same bits). Offsets in bytes. The row is accumulated in registers, 8 values at a time, segment by segment, entry by entry:
+ * every output value sums its terms in that order.
+ */
+function gatherBody(): number[] {
+  // params: 0 g, 1 nGroups, 2 rowBytes; locals: 3 gEnd, 4 b, 5 c, 6 seg, 7 segEnd, 8 e, 9 eEnd, 10 tw, 11 w, 12 cEnd (i32);
+  //         13 a (f64); 14..17 acc0..3, 18 av (v128)
+  const G = 0, NG = 1, RB = 2, GEND = 3, B = 4, Cc = 5, SEG = 6, SEGEND = 7, E = 8, EEND = 9, TW = 10, W = 11, CEND = 12;
+  const A = 13, ACC = 14, AV = 18;
+  // The entries of all segments into `lanes` accumulators.
+  const entries = (lanes: number) => {
+    // Two float32 weights, widened (exactly) to float64.
+    const w2 = (i: number) => [...get(W), ...simd(93), 3, ...uleb(8 * i), ...simd(95)]; // v128.load64_zero, f64x2.promote_low_f32x4
+    const addAll = (mul: boolean) => Array.from({ length: lanes }, (_, i) => [
+      ...get(ACC + i), ...(mul ? [...get(AV), ...w2(i), ...F64X2_MUL] : w2(i)), ...F64X2_ADD, ...set(ACC + i),
+    ]).flat();
+    return [
+      ...get(G), ...i32load(4), ...set(SEG),
+      ...get(SEG), ...get(G), ...i32load(8), ...i32c(4), ...I32_SHL, ...I32_ADD, ...set(SEGEND),
+      ...BLOCK,
+      ...get(SEG), ...get(SEGEND), ...I32_GE_U, ...brIf(0),
+      ...LOOP,
+      ...get(SEG), ...i32load(0), ...set(E),
+      ...get(E), ...get(SEG), ...i32load(4), ...i32c(4), ...I32_SHL, ...I32_ADD, ...set(EEND),
+      ...get(SEG), ...i32load(8), ...get(Cc), ...i32c(1), ...I32_SHR_U, ...I32_ADD, ...set(TW),
+      ...BLOCK,
+      ...get(E), ...get(EEND), ...I32_GE_U, ...brIf(0),
+      ...LOOP,
+      ...get(E), ...i32load(0), ...get(TW), ...I32_ADD, ...set(W),
+      ...get(E), ...f64load(8), ...set(A),
+      ...get(A), ...F64_CONST_1, ...F64_EQ, ...IF,
+      ...addAll(false),
+      ...ELSE,
+      ...get(A), ...F64X2_SPLAT, ...set(AV),
+      ...addAll(true),
+      ...END,
+      ...get(E), ...i32c(16), ...I32_ADD, ...tee(E), ...get(EEND), ...I32_LT_U, ...brIf(0),
+      ...END,
+      ...END,
+      ...get(SEG), ...i32c(16), ...I32_ADD, ...tee(SEG), ...get(SEGEND), ...I32_LT_U, ...brIf(0),
+      ...END,
+      ...END,
+    ];
+  };
+  // Chunks of `lanes` vectors while they fit before CEND.
+  const chunks = (lanes: number) => [
+    ...BLOCK,
+    ...get(Cc), ...i32c(16 * lanes), ...I32_ADD, ...get(CEND), 0x4b /* i32.gt_u */, ...brIf(0),
+    ...LOOP,
+    ...Array.from({ length: lanes }, (_, i) => [...get(B), ...get(Cc), ...I32_ADD, ...vload(16 * i), ...set(ACC + i)]).flat(),
+    ...entries(lanes),
+    ...Array.from({ length: lanes }, (_, i) => [...get(B), ...get(Cc), ...I32_ADD, ...get(ACC + i), ...vstore(16 * i)]).flat(),
+    ...get(Cc), ...i32c(16 * lanes), ...I32_ADD, ...tee(Cc),
+    ...i32c(16 * lanes), ...I32_ADD, ...get(CEND), 0x4d /* i32.le_u */, ...brIf(0),
+    ...END,
+    ...END,
+  ];
+  const code = [
+    ...get(G), ...get(NG), ...i32c(4), ...I32_SHL, ...I32_ADD, ...set(GEND),
+    ...get(RB), ...set(CEND),
+    ...BLOCK,
+    ...get(G), ...get(GEND), ...I32_GE_U, ...brIf(0),
+    ...LOOP,
+    ...get(G), ...i32load(0), ...set(B),
+    ...i32c(0), ...set(Cc),
+    ...chunks(4),
+    ...chunks(1),
+    ...get(G), ...i32c(16), ...I32_ADD, ...tee(G), ...get(GEND), ...I32_LT_U, ...brIf(0),
+    ...END,
+    ...END,
+  ];
+  const locals = vec([[...uleb(10), I32], [...uleb(1), F64], [...uleb(5), V128]]);
+  return [...locals, ...code, ...END];
+}
+
+/**
+ * `scatter(ent, n, cl, cin, hw, tapStart, tapQ, tapW, wBase, ciStride, bufBase, rowBytes, mark, pos, np)
+ * → np`: a conv's scatter for the `n` inputs listed at `ent` (16 bytes each: i32 index, f64 value). An
+ * input index is decoded to channel and position (channels-last `(pos·cin + c)` when `cl`, else
+ * channels-first `(c·hw + pos)`); for each tap of the position (`tapStart` i32 per position + 1, `tapQ`
+ * output position, `tapW` weight row offset in bytes) the output position is marked touched (u8 `mark`,
+ * appended to i32 `pos` at `np`) and the weight row at `wBase + c·ciStride + tapW` is added, times the
+ * value, to the output row at `bufBase + q·rowBytes` — the same records, in the same order, as `axpy`.
+ * Offsets in bytes; returns the new count of touched positions.
+ */
+function scatterBody(): number[] {
+  const ENT = 0, N = 1, CL = 2, CIN = 3, HW = 4, TS = 5, TQ = 6, TW = 7, WB = 8, CIS = 9, BB = 10, RB = 11, MARK = 12, POS = 13, NP = 14;
+  const END_ = 15, I = 16, AT = 17, CI = 18, WCI = 19, J = 20, J1 = 21, Q = 22, B = 23, W = 24, E = 25, VB = 26, ODD = 27, ISONE = 28;
+  const A = 29, AV = 30;
+  const L = { B, W, E, VB, ODD, A, AV };
+  const I32_DIV_U = [0x6e], I32_EQZ = [0x45];
+  const load8u = (off: number) => [0x2d, 0, ...uleb(off)];
+  const store8 = (off: number) => [0x3a, 0, ...uleb(off)];
+  const code = [
+    ...get(ENT), ...get(N), ...i32c(4), ...I32_SHL, ...I32_ADD, ...set(END_),
+    ...get(RB), ...i32c(-16), ...I32_AND, ...set(VB),
+    ...get(RB), ...i32c(3), ...I32_SHR_U, ...i32c(1), ...I32_AND, ...set(ODD),
+    ...BLOCK,
+    ...get(ENT), ...get(END_), ...I32_GE_U, ...brIf(0),
+    ...LOOP,
+    ...get(ENT), ...i32load(0), ...set(I),
+    ...get(ENT), ...f64load(8), ...set(A),
+    ...get(A), ...F64X2_SPLAT, ...set(AV),
+    ...get(A), ...F64_CONST_1, ...F64_EQ, ...set(ISONE),
+    ...get(CL), ...IF,
+    ...get(I), ...get(CIN), ...I32_DIV_U, ...set(AT),
+    ...get(I), ...get(AT), ...get(CIN), ...I32_MUL, ...I32_SUB, ...set(CI),
+    ...ELSE,
+    ...get(I), ...get(HW), ...I32_DIV_U, ...set(CI),
+    ...get(I), ...get(CI), ...get(HW), ...I32_MUL, ...I32_SUB, ...set(AT),
+    ...END,
+    ...get(WB), ...get(CI), ...get(CIS), ...I32_MUL, ...I32_ADD, ...set(WCI),
+    ...get(TS), ...get(AT), ...i32c(2), ...I32_SHL, ...I32_ADD, ...tee(J), ...i32load(4), ...set(J1),
+    ...get(J), ...i32load(0), ...set(J),
+    ...BLOCK,
+    ...get(J), ...get(J1), ...I32_GE_U, ...brIf(0),
+    ...LOOP,
+    ...get(TQ), ...get(J), ...i32c(2), ...I32_SHL, ...I32_ADD, ...i32load(0), ...set(Q),
+    ...get(MARK), ...get(Q), ...I32_ADD, ...load8u(0), ...I32_EQZ, ...IF,
+    ...get(MARK), ...get(Q), ...I32_ADD, ...i32c(1), ...store8(0),
+    ...get(POS), ...get(NP), ...i32c(2), ...I32_SHL, ...I32_ADD, ...get(Q), ...i32store(0),
+    ...get(NP), ...i32c(1), ...I32_ADD, ...set(NP),
+    ...END,
+    ...get(BB), ...get(Q), ...get(RB), ...I32_MUL, ...I32_ADD, ...set(B),
+    ...get(WCI), ...get(TW), ...get(J), ...i32c(2), ...I32_SHL, ...I32_ADD, ...i32load(0), ...I32_ADD, ...set(W),
+    ...get(ISONE), ...IF,
+    ...rowCode(L, false),
+    ...ELSE,
+    ...rowCode(L, true),
+    ...END,
+    ...get(J), ...i32c(1), ...I32_ADD, ...tee(J), ...get(J1), ...I32_LT_U, ...brIf(0),
+    ...END,
+    ...END,
+    ...get(ENT), ...i32c(16), ...I32_ADD, ...tee(ENT), ...get(END_), ...I32_LT_U, ...brIf(0),
+    ...END,
+    ...END,
+    ...get(NP),
+  ];
+  const locals = vec([[...uleb(14), I32], [...uleb(1), F64], [...uleb(1), V128]]);
+  return [...locals, ...code, ...END];
+}
+
+/** The module's bytes: imports memory `env.mem`, exports `axpy`, `iaf`, `gather` and `scatter`. */
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const bodies = [axpyBody(), iafBody(), gatherBody(), scatterBody()];
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([
+      [0x60, ...vec([[I32], [I32], [I32], [I32]]), ...vec([])],
+      [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [F64], [F64], [I32], [I32]]), ...vec([[I32]])],
+      [0x60, ...vec([[I32], [I32], [I32]]), ...vec([])],
+      [0x60, ...vec(Array.from({ length: 15 }, () => [I32])), ...vec([[I32]])],
+    ])),
+    ...section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(3)])),
+    ...section(7, vec([[...str('axpy'), 0x00, ...uleb(0)], [...str('iaf'), 0x00, ...uleb(1)], [...str('gather'), 0x00, ...uleb(2)], [...str('scatter'), 0x00, ...uleb(3)]])),
+    ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
+  ];
+  return Uint8Array.from(bytes);
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+function compiledModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    const bytes = moduleBytes();
+    compiled = typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** Whether the SIMD kernel can run here (WebAssembly with 128-bit SIMD). */
+export function isWasmSimdAvailable(): boolean {
+  return compiledModule() !== null;
+}
+
+/** An instance of the kernel over its own memory of `bytes` bytes (rounded up to 64 KiB pages). */
+export interface SimKernel {
+  memory: WebAssembly.Memory;
+  axpy: (list: number, n: number, vecBytes: number, odd: number) => void;
+  iaf: (pos: number, nPos: number, C: number, bufBase: number, vBase: number, th: number, m: number, mode: number, cand: number) => number;
+  gather: (groups: number, nGroups: number, rowBytes: number) => void;
+  scatter: (ent: number, n: number, cl: number, cin: number, hw: number, tapStart: number, tapQ: number, tapW: number,
+    wBase: number, ciStride: number, bufBase: number, rowBytes: number, mark: number, pos: number, np: number) => number;
+}
+
+export function simKernel(bytes: number): SimKernel | null {
+  const mod = compiledModule();
+  if (!mod) return null;
+  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  const memory = new WebAssembly.Memory({ initial: pages });
+  const inst = new WebAssembly.Instance(mod, { env: { mem: memory } });
+  return { memory, axpy: inst.exports.axpy as SimKernel['axpy'], iaf: inst.exports.iaf as SimKernel['iaf'], gather: inst.exports.gather as SimKernel['gather'], scatter: inst.exports.scatter as SimKernel['scatter'] };
+}

@@ -1,0 +1,170 @@
+import { strict as assert } from 'node:assert';
+import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { LayerSpec } from '../../src/core/model/types';
+import { layerStats } from '../../src/core/model/shapes';
+import { setEventEngineWasm, simulateEvents } from '../../src/core/sim/event-engine';
+import { framesInput, imageInput } from '../../src/core/sim/input';
+import type { NeuronParams } from '../../src/core/sim/neuron';
+import type { SimResult } from '../../src/core/sim/result';
+import { simKernel, isWasmSimdAvailable } from '../../src/core/sim/wasm-kernel';
+import { expectedWeightShape, type ModelWeights } from '../../src/core/sim/weights';
+import { frames, net, w } from './sim-helpers';
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 2 ** 32; };
+}
+
+describe('WebAssembly multiply-add kernel', () => {
+  it('gives the same bits as the scalar loop, for even and odd row lengths', { skip: !isWasmSimdAvailable() }, () => {
+    const rand = lcg(7);
+    for (const C of [1, 2, 3, 4, 5, 8, 10, 12, 96, 97, 192]) {
+      const rows = 6;
+      const nRec = 200;
+      const bufAt = 0;
+      const wAt = rows * C * 8;
+      const listAt = (wAt + rows * C * 8 + 15) & ~15;
+      const k = simKernel(listAt + nRec * 16)!;
+      const f64 = new Float64Array(k.memory.buffer);
+      const i32 = new Int32Array(k.memory.buffer);
+      const ref = new Float64Array(rows * C);
+      for (let i = 0; i < rows * C; i++) f64[(wAt >> 3) + i] = Math.fround(rand() * 2 - 1);
+      for (let r = 0; r < nRec; r++) {
+        const row = Math.floor(rand() * rows);
+        const wRow = Math.floor(rand() * rows);
+        const a = r % 3 === 0 ? Math.fround(rand() - 0.5) : 1 + Math.floor(rand() * 3);
+        i32[(listAt >> 2) + 4 * r] = bufAt + row * C * 8;
+        i32[(listAt >> 2) + 4 * r + 1] = wAt + wRow * C * 8;
+        f64[(listAt >> 3) + 2 * r + 1] = a;
+        for (let o = 0; o < C; o++) ref[row * C + o] += a * f64[(wAt >> 3) + wRow * C + o];
+      }
+      k.axpy(listAt, nRec, (C >> 1) * 16, C & 1);
+      assert.deepEqual([...f64.subarray(0, rows * C)], [...ref], `C = ${C}`);
+    }
+  });
+});
+
+/**
+ * Random conv nets with bias, padding, stride, pooling before or after the spiking layer, flatten → linear;
+ * a second conv of 32 or more channels takes the gather path.
+ */
+const arbNet = fc.record({
+  c: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 8 }), w: fc.integer({ min: 3, max: 8 }),
+  k: fc.integer({ min: 1, max: 3 }), stride: fc.integer({ min: 1, max: 2 }), pad: fc.integer({ min: 0, max: 1 }),
+  oc: fc.integer({ min: 1, max: 5 }), bias: fc.boolean(), pool: fc.constantFrom('none', 'avg-after', 'avg-before', 'sum-after'),
+  second: fc.boolean(), oc2: fc.constantFrom(3, 32, 34), classes: fc.integer({ min: 2, max: 4 }), steps: fc.integer({ min: 1, max: 6 }),
+  image: fc.boolean(), density: fc.double({ min: 0.1, max: 0.7, noNaN: true }),
+  neuron: fc.record({ spike: fc.constantFrom('multi', 'single'), reset: fc.constantFrom('subtract', 'zero'), minVMem: fc.constantFrom(null, -1), threshold: fc.constantFrom(1, 0.75) }),
+  seed: fc.integer({ min: 1, max: 2 ** 30 }),
+});
+
+type NetCase = typeof arbNet extends fc.Arbitrary<infer T> ? T : never;
+
+function buildNet(p: NetCase) {
+  const layers: LayerSpec[] = [{ type: 'conv2d', name: 'c1', outChannels: p.oc, kernel: p.k, stride: p.stride, padding: p.pad, bias: p.bias }];
+  const pool: LayerSpec = { type: p.pool === 'sum-after' ? 'sumpool' : 'avgpool', name: 'p1', kernel: 2 };
+  if (p.pool === 'avg-before') layers.push(pool);
+  layers.push({ type: 'relu', name: 'r1' });
+  if (p.pool === 'avg-after' || p.pool === 'sum-after') layers.push(pool);
+  if (p.second) layers.push({ type: 'conv2d', name: 'c2', outChannels: p.oc2, kernel: 2, padding: 1 }, { type: 'relu', name: 'r2' });
+  layers.push({ type: 'flatten', name: 'f' }, { type: 'linear', name: 'fc', outFeatures: p.classes, bias: p.bias });
+  const model = net(layers, [p.c, p.h, p.w], true);
+  let stats;
+  try { stats = layerStats(model); } catch { return undefined; }
+  if (stats.some((s) => s.outShape.some((d) => d < 1))) return undefined;
+  const rand = lcg(p.seed);
+  const weights: ModelWeights = {};
+  model.layers.forEach((l, i) => {
+    if (l.type !== 'conv2d' && l.type !== 'linear') return;
+    const shape = expectedWeightShape(model, stats, i);
+    const n = shape.reduce((a, b) => a * b, 1);
+    weights[l.name] = {
+      shape,
+      weight: Float32Array.from({ length: n }, () => Math.fround((rand() * 2 - 0.8) * 0.9)),
+      bias: l.bias ? Float32Array.from({ length: shape[0] }, () => Math.fround(rand() * 0.2 - 0.05)) : undefined,
+    };
+  });
+  const size = p.c * p.h * p.w;
+  const input = p.image
+    ? imageInput(Array.from({ length: size }, () => rand() * 2 - 1), [p.c, p.h, p.w], p.steps)
+    : framesInput(Array.from({ length: p.steps * size }, () => (rand() < p.density ? 1 + Math.floor(rand() * 2) : 0)), [p.c, p.h, p.w], p.steps);
+  return { model, weights, input };
+}
+
+function plain(r: SimResult) {
+  return {
+    layers: r.layers.map((l) => ({ counts: [...l.counts], perStep: [...l.perStep], total: l.total, max: l.maxPerNeuronStep })),
+    synops: r.synops.map((s) => s.synops),
+    out: [...r.output.perStep],
+    record: r.record ? { layer: [...r.record.layer.subarray(0, r.record.n)], neuron: [...r.record.neuron.subarray(0, r.record.n)], step: [...r.record.step.subarray(0, r.record.n)], count: [...r.record.count.subarray(0, r.record.n)], truncated: r.record.truncated } : undefined,
+  };
+}
+
+describe('event-driven engine: WebAssembly and plain loops', () => {
+  after(() => setEventEngineWasm(true));
+
+  it('give identical results (currents in float64, same order of additions) on random networks, events and images', { skip: !isWasmSimdAvailable() }, () => {
+    let ran = 0;
+    fc.assert(fc.property(arbNet, (p) => {
+      const built = buildNet(p);
+      if (!built) return;
+      ran++;
+      const opts = { neuron: p.neuron as Partial<NeuronParams>, recordCap: 50 };
+      setEventEngineWasm(true);
+      const a = plain(simulateEvents(built.model, built.weights, built.input, opts));
+      setEventEngineWasm(false);
+      const b = plain(simulateEvents(built.model, built.weights, built.input, opts));
+      setEventEngineWasm(true);
+      assert.deepEqual(a, b);
+      // A second run on the reused plan gives the same again (state and buffers reset per sample).
+      assert.deepEqual(plain(simulateEvents(built.model, built.weights, built.input, opts)), a);
+    }), { numRuns: 80, seed: 4242 });
+    assert.ok(ran >= 50, `only ${ran} of 80 random networks were valid`);
+  });
+
+  it('notices weights changed in place between calls', () => {
+    const model = net([{ type: 'linear', name: 'a', outFeatures: 1 }, { type: 'relu', name: 'r' }], [1]);
+    const weights = w({ a: { shape: [1, 1], data: [0.5] } });
+    const input = frames([[1], [1], [1], [1]], [1]);
+    assert.equal(simulateEvents(model, weights, input).layers[0].total, 2);
+    weights.a.weight[0] = 1;
+    assert.equal(simulateEvents(model, weights, input).layers[0].total, 4);
+  });
+});
+
+describe('event-driven engine: spike record', () => {
+  // 1 input → linear [3, 1] → relu → linear [2, 3] → spiking output; spikes in both layers at every step.
+  const model = net([{ type: 'linear', name: 'a', outFeatures: 3 }, { type: 'relu', name: 'r' }, { type: 'linear', name: 'b', outFeatures: 2 }], [1], true);
+  const weights = w({ a: { shape: [3, 1], data: [1, 0.5, 2] }, b: { shape: [2, 3], data: [1, 0, 0, 0.5, 0.5, 0.5] } });
+  const input = frames([[1], [1], [1], [1]], [1]);
+
+  it('lists spikes step by step, layer by layer within a step', () => {
+    const r = simulateEvents(model, weights, input, { recordCap: 1000 });
+    const rec = r.record!;
+    assert.equal(rec.truncated, false);
+    const total = r.layers.reduce((a, l) => a + l.perStep.reduce((x, y) => x + (y > 0 ? 1 : 0), 0), 0);
+    assert.ok(rec.n >= total);
+    for (let k = 1; k < rec.n; k++) {
+      const before = rec.step[k - 1] * 10 + rec.layer[k - 1];
+      const now = rec.step[k] * 10 + rec.layer[k];
+      assert.ok(before <= now, `entry ${k} out of order`);
+    }
+    let sum = 0;
+    for (let k = 0; k < rec.n; k++) sum += rec.count[k];
+    assert.equal(sum, r.layers[0].total + r.layers[1].total);
+  });
+
+  it('a capped record is the start of the full one, cut where a step-by-step run would cut it', () => {
+    const full = simulateEvents(model, weights, input, { recordCap: 1000 }).record!;
+    for (const cap of [1, 2, 3, 5, 8]) {
+      const rec = simulateEvents(model, weights, input, { recordCap: cap }).record!;
+      assert.equal(rec.n, Math.min(cap, full.n));
+      assert.deepEqual([...rec.neuron.subarray(0, rec.n)], [...full.neuron.subarray(0, rec.n)]);
+      assert.deepEqual([...rec.layer.subarray(0, rec.n)], [...full.layer.subarray(0, rec.n)]);
+      assert.deepEqual([...rec.step.subarray(0, rec.n)], [...full.step.subarray(0, rec.n)]);
+      assert.equal(rec.truncated, full.n > cap);
+      if (full.n > cap) assert.match(rec.message!, new RegExp(`step ${full.step[cap]}\\)`));
+    }
+  });
+});
