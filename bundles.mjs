@@ -18,7 +18,7 @@ export const bundles = [
   { ...browser, entryPoints: ['webview/tradeoff/main.ts'], outfile: 'dist/webview/tradeoff.js', format: 'iife' },
   { ...browser, entryPoints: ['webview/raster/main.ts'], outfile: 'dist/webview/raster.js', format: 'iife' },
   { ...browser, entryPoints: ['webview/training/main.ts'], outfile: 'dist/webview/training.js', format: 'iife' },
-  { ...browser, entryPoints: ['webview/renderer/index.ts'], outfile: 'dist/renderer/index.js', format: 'esm' },
+  { ...browser, entryPoints: ['webview/renderer/index.ts'], outfile: 'dist/renderer/index.js', format: 'esm', loader: { '.css': 'text' } },
 ];
 
 /** Bundles that run tfjs' wasm backend in Node, which loads `tfjs-backend-wasm*.wasm` from the bundle's folder. */

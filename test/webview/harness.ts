@@ -18,7 +18,7 @@ export const CHROMIUM = process.env.SYNOPS_CHROMIUM ?? '/usr/bin/chromium';
 export async function bundle(entry: string, format: 'iife' | 'esm'): Promise<string> {
   const out = await esbuild.build({
     entryPoints: [join(REPO, entry)], bundle: true, write: false, platform: 'browser', target: 'es2022',
-    format, logLevel: 'silent', legalComments: 'none', outfile: 'out.js',
+    format, logLevel: 'silent', legalComments: 'none', outfile: 'out.js', loader: { '.css': 'text' },
   });
   return out.outputFiles[0].text;
 }

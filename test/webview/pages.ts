@@ -4,9 +4,12 @@
  * error, console error and failed request, and the assertion that there were none.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createNonce, panelCsp, panelHtml } from '../../src/host/panels/panelHtml';
-import { DARK_THEME, pagePrelude, type StaticServer } from './harness';
+import { bundle, DARK_THEME, launch, pagePrelude, readRepoFile, REPO, serve, type StaticServer } from './harness';
 
 /** The panel page for `dist/webview/<view>.js`, with an optional saved state. */
 export function panelPage(server: StaticServer, view: string, title: string, state?: unknown, theme = DARK_THEME): string {
@@ -80,3 +83,26 @@ export async function waitForReady(page: Page): Promise<void> {
 }
 
 export const text = async (page: Page, selector: string): Promise<string> => (await page.locator(selector).innerText()).trim();
+
+/** Where the view tests keep their screenshots. */
+export const ARTIFACTS = join(REPO, 'test-artifacts', 'webview');
+
+/**
+ * For one test file: a loopback server with the view's panel bundle (`webview/<view>/main.ts`) and the
+ * stylesheet, and a browser; both closed after the file. Read `server` and `browser` inside tests.
+ */
+export function usePanelView(view: string): { server: StaticServer; browser: Awaited<ReturnType<typeof launch>> } {
+  const env = {} as { server: StaticServer; browser: Awaited<ReturnType<typeof launch>> };
+  before(async () => {
+    env.server = await serve();
+    env.server.routes.set(`/dist/webview/${view}.js`, { type: 'text/javascript', body: await bundle(`webview/${view}/main.ts`, 'iife') });
+    env.server.routes.set('/media/report.css', { type: 'text/css', body: readRepoFile('media/report.css') });
+    env.browser = await launch();
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
+}

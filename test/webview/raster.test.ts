@@ -3,37 +3,21 @@
  * The fixture (`fixtures.ts`) is synthetic and seeded: 3000 events over 300 ms on a 64×64 sensor, three
  * spiking layers with enough entries that the raster is decimated, 1234 entries left out by the recording.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { rasterFixture } from './fixtures';
-import { bundle, launch, readRepoFile, REPO, serve, type StaticServer } from './harness';
-import { assertClean, openPage, panelPage, posted, savedState, send, text, waitForReady } from './pages';
+import { ARTIFACTS, assertClean, openPage, panelPage, posted, savedState, send, text, usePanelView, waitForReady } from './pages';
 
-const ARTIFACTS = join(REPO, 'test-artifacts', 'webview');
 
-let server: StaticServer;
-let browser: Awaited<ReturnType<typeof launch>>;
 type Plot = { data: Array<{ z?: number[][]; x: number[] }> };
 
 describe('raster webview (chromium)', () => {
-  before(async () => {
-    server = await serve();
-    server.routes.set('/dist/webview/raster.js', { type: 'text/javascript', body: await bundle('webview/raster/main.ts', 'iife') });
-    server.routes.set('/media/report.css', { type: 'text/css', body: readRepoFile('media/report.css') });
-    browser = await launch();
-    mkdirSync(ARTIFACTS, { recursive: true });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = usePanelView('raster');
 
   test('panel: frames, scrubber by keyboard, rasters with what was dropped, output class', async () => {
     const payload = rasterFixture();
-    const { page, problems } = await openPage(browser.context, server, '/raster.html', panelPage(server, 'raster', 'SynOps Spike Raster'));
+    const { page, problems } = await openPage(env.browser.context, env.server, '/raster.html', panelPage(env.server, 'raster', 'SynOps Spike Raster'));
     await waitForReady(page);
     await send(page, { type: 'raster', payload, selection: { chunk: 0, chunkCount: 5, samples: ['7/rec-001.aedat', '7/rec-002.aedat'], sample: '7/rec-001.aedat' } });
     await page.locator('#layer-raster .main-svg').first().waitFor();
@@ -118,8 +102,8 @@ describe('raster webview (chromium)', () => {
 
   test('panel: restores the chunk and the time bin from the saved state', async () => {
     const payload = rasterFixture();
-    const { page, problems } = await openPage(browser.context, server, '/raster-restored.html',
-      panelPage(server, 'raster', 'SynOps Spike Raster', { stateVersion: 1, payload, step: 42 }));
+    const { page, problems } = await openPage(env.browser.context, env.server, '/raster-restored.html',
+      panelPage(env.server, 'raster', 'SynOps Spike Raster', { stateVersion: 1, payload, step: 42 }));
     await page.locator('#step-frame .main-svg').first().waitFor();
     assert.equal(await text(page, '#frame-time'), '42 ms');
     assert.equal(await page.locator('#time-scrubber').inputValue(), '42');

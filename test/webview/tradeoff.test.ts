@@ -3,37 +3,22 @@
  * extension builds (`panelHtml`). The fixture is a sweep of three strategies × four runs plus the baseline,
  * with MNIST-DVS-like figures (the baseline at 3.86 M SynOps, the ANN at 1,194,336 MACs).
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TradeoffPayload } from '../../src/protocol/views';
 import { TRADEOFF } from './fixtures';
-import { bundle, launch, LIGHT_THEME, readRepoFile, REPO, serve, type StaticServer } from './harness';
-import { assertClean, openPage, panelPage, posted, savedState, send, text, waitForReady } from './pages';
+import { LIGHT_THEME } from './harness';
+import { ARTIFACTS, assertClean, openPage, panelPage, posted, savedState, send, text, usePanelView, waitForReady } from './pages';
 
-const ARTIFACTS = join(REPO, 'test-artifacts', 'webview');
 
-let server: StaticServer;
-let browser: Awaited<ReturnType<typeof launch>>;
 const cell = (runId: string, col: string) => `#tradeoff-table tr[data-run="${runId}"] td[data-col="${col}"]`;
 
 describe('trade-off webview (chromium)', () => {
-  before(async () => {
-    server = await serve();
-    server.routes.set('/dist/webview/tradeoff.js', { type: 'text/javascript', body: await bundle('webview/tradeoff/main.ts', 'iife') });
-    server.routes.set('/media/report.css', { type: 'text/css', body: readRepoFile('media/report.css') });
-    browser = await launch();
-    mkdirSync(ARTIFACTS, { recursive: true });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = usePanelView('tradeoff');
 
   test('panel: table numbers, one series per strategy, hover shows the run, click posts openRun', async () => {
-    const { page, problems } = await openPage(browser.context, server, '/tradeoff.html', panelPage(server, 'tradeoff', 'SynOps Trade-off'));
+    const { page, problems } = await openPage(env.browser.context, env.server, '/tradeoff.html', panelPage(env.server, 'tradeoff', 'SynOps Trade-off'));
     await waitForReady(page);
     assert.ok(await page.locator('#panel-status').isVisible(), 'waiting text before data');
     await send(page, { type: 'tradeoff', payload: TRADEOFF, source: 'file:///work/.synops/sweeps/a' });
@@ -105,8 +90,8 @@ describe('trade-off webview (chromium)', () => {
   });
 
   test('panel: redraws from a saved state (light theme); a newer schema is explained, not drawn', async () => {
-    const { page, problems } = await openPage(browser.context, server, '/tradeoff-restored.html',
-      panelPage(server, 'tradeoff', 'SynOps Trade-off', { stateVersion: 1, payload: TRADEOFF }, LIGHT_THEME));
+    const { page, problems } = await openPage(env.browser.context, env.server, '/tradeoff-restored.html',
+      panelPage(env.server, 'tradeoff', 'SynOps Trade-off', { stateVersion: 1, payload: TRADEOFF }, LIGHT_THEME));
     await page.locator('#tradeoff-chart .main-svg').first().waitFor();
     assert.equal(await page.locator('#tradeoff-table tbody tr').count(), 13);
     assert.deepEqual(await posted(page), [{ type: 'ready' }]);
@@ -118,8 +103,8 @@ describe('trade-off webview (chromium)', () => {
   });
 
   test('panel: a saved state of another version is dropped', async () => {
-    const { page, problems } = await openPage(browser.context, server, '/tradeoff-old.html',
-      panelPage(server, 'tradeoff', 'SynOps Trade-off', { stateVersion: 99, payload: TRADEOFF }));
+    const { page, problems } = await openPage(env.browser.context, env.server, '/tradeoff-old.html',
+      panelPage(env.server, 'tradeoff', 'SynOps Trade-off', { stateVersion: 99, payload: TRADEOFF }));
     await waitForReady(page);
     assert.equal(await page.locator('#tradeoff-table').count(), 0);
     assert.ok(await page.locator('#panel-status').isVisible());

@@ -3,15 +3,13 @@
  * host sends one `training` message per epoch; the view keeps every epoch, redraws in place, and a panel
  * restored from its saved state shows the same epochs before the host answers.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochMetrics, TrainingPayload } from '../../src/protocol/views';
-import { bundle, launch, LIGHT_THEME, readRepoFile, REPO, serve, type StaticServer } from './harness';
-import { assertClean, openPage, panelPage, posted, savedState, send, text, waitForReady } from './pages';
+import { LIGHT_THEME } from './harness';
+import { ARTIFACTS, assertClean, openPage, panelPage, posted, savedState, send, text, usePanelView, waitForReady } from './pages';
 
-const ARTIFACTS = join(REPO, 'test-artifacts', 'webview');
 
 /** Epoch n of a SynOp-loss + QReLU run with target S₀ = 600 k: SynOps fall towards the target. */
 function epoch(n: number): EpochMetrics {
@@ -27,26 +25,13 @@ const base: Omit<TrainingPayload, 'history' | 'status'> = {
   schemaVersion: 1, runId: 'qr-6e5', modelName: 'mnist-dvs', strategy: 'synop-loss-qrelu', target: 600_000, backend: 'tensorflow', epochs: 8,
 };
 
-let server: StaticServer;
-let browser: Awaited<ReturnType<typeof launch>>;
 const cell = (n: number, col: string) => `#epoch-table tr[data-epoch="${n}"] td[data-col="${col}"]`;
 
 describe('training webview (chromium)', () => {
-  before(async () => {
-    server = await serve();
-    server.routes.set('/dist/webview/training.js', { type: 'text/javascript', body: await bundle('webview/training/main.ts', 'iife') });
-    server.routes.set('/media/report.css', { type: 'text/css', body: readRepoFile('media/report.css') });
-    browser = await launch();
-    mkdirSync(ARTIFACTS, { recursive: true });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = usePanelView('training');
 
   test('panel: two updates keep both epochs, in place; stop and open report post to the host', async () => {
-    const { page, problems } = await openPage(browser.context, server, '/training.html', panelPage(server, 'training', 'SynOps Training'));
+    const { page, problems } = await openPage(env.browser.context, env.server, '/training.html', panelPage(env.server, 'training', 'SynOps Training'));
     await waitForReady(page);
     await send(page, { type: 'training', payload: { ...base, status: 'running', history: [epoch(1)] } });
     await page.locator('#epoch-table tr[data-epoch="1"]').waitFor();
@@ -123,8 +108,8 @@ describe('training webview (chromium)', () => {
 
   test('panel: a restored panel shows every saved epoch before the host answers (light theme)', async () => {
     const payload: TrainingPayload = { ...base, status: 'running', history: [1, 2, 3].map(epoch) };
-    const { page, problems } = await openPage(browser.context, server, '/training-restored.html',
-      panelPage(server, 'training', 'SynOps Training', { stateVersion: 1, payload }, LIGHT_THEME));
+    const { page, problems } = await openPage(env.browser.context, env.server, '/training-restored.html',
+      panelPage(env.server, 'training', 'SynOps Training', { stateVersion: 1, payload }, LIGHT_THEME));
     await page.locator('#epoch-table tr[data-epoch="3"]').waitFor();
     assert.equal(await page.locator('#epoch-table tbody tr').count(), 3);
     assert.deepEqual(await posted(page), [{ type: 'ready' }]);

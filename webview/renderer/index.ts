@@ -11,7 +11,8 @@ import { rasterProblem, renderRaster } from '../raster/render';
 import type { ModelReport } from '../../src/protocol/report';
 import { MIME_RASTER, MIME_REPORT, MIME_TRADEOFF, type RasterPayload, type TradeoffPayload } from '../../src/protocol/views';
 import type { ActivationFunction, OutputItem } from './api';
-import { REPORT_CSS } from './styles';
+// Notebook outputs cannot link extension files, so the one stylesheet of the views is bundled in as text.
+import REPORT_CSS from '../../media/report.css';
 
 export const REPORT_MIME = MIME_REPORT;
 const STYLE_ID = 'synops-report-style';
