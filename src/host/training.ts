@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatCount } from '../protocol/format';
-import { TrainModel } from '../protocol/messages';
+import { EvaluateRun, ListRuns, RunSweep, TrainModel } from '../protocol/messages';
+import type { RunRow } from '../protocol/runs';
 import type { Ctx } from './ctx';
 import { knownDatasets } from './datasets';
 import { isModelDocument } from './model/service';
@@ -59,48 +60,113 @@ async function pickData(ctx: Ctx): Promise<string | undefined> {
 }
 
 async function runTraining(ctx: Ctx, params: TrainModel.Params): Promise<TrainModel.Result | undefined> {
-  const abort = new AbortController();
+  // The monitor's Stop button cancels like the notification's Cancel does.
+  const stop = new AbortController();
   let monitor: TrainingMonitor | undefined;
-  const status = vscode.window.createStatusBarItem('synops.training', vscode.StatusBarAlignment.Left, 9);
-  status.name = 'SynOps training';
-  status.text = '$(sync~spin) SynOps: preparing data';
+  const result = await withWork(ctx, `SynOps: training ${path.basename(params.modelPath)}`, (signal, report) =>
+    ctx.worker.request(TrainModel.type, params, {
+      signal: AbortSignal.any([signal, stop.signal]),
+      onProgress: (p) => {
+        report(p.message, p.fraction);
+        if (!p.training) return;
+        monitor ??= new TrainingMonitor(ctx, `Training: ${p.training.modelName}`, () => stop.abort(),
+          () => void vscode.commands.executeCommand('synops.showEnergyReport', vscode.Uri.file(path.join(runDirOf(params, p.training!.runId), 'model.snn.json'))));
+        monitor.update(p.training);
+      },
+    }));
+  if (!result) return undefined;
+  const msg = `SynOps: run ${result.runId} done on ${result.backend} — ${describeRun(result.row)}`;
+  ctx.log.info(msg);
+  void vscode.window.showInformationMessage(msg, 'Show Trade-off').then((pick) => { if (pick) void vscode.commands.executeCommand('synops.showTradeoff'); });
+  return result;
+}
+
+/** "SNN 91.2 % at 1,234 SynOps; quantized ANN 90.1 % at 1,200": a run's held-out figures in words. */
+function describeRun(row: RunRow): string {
+  const acc = (a?: number): string => (a === undefined ? '—' : `${(100 * a).toFixed(1)} %`);
+  return `SNN ${acc(row.snnAccuracy)} at ${formatCount(row.snnSynops ?? NaN)} SynOps; quantized ANN ${acc(row.annAccuracy)} at ${formatCount(row.annSynops ?? NaN)}`;
+}
+
+function runDirOf(params: TrainModel.Params, runId: string): string {
+  return path.join(params.workspace, '.synops', 'runs', runId);
+}
+
+/** A notification with a cancel button around one long worker request; the status bar mirrors it. */
+async function withWork<T>(ctx: Ctx, title: string, work: (signal: AbortSignal, report: (message: string, fraction?: number) => void) => Promise<T>): Promise<T | undefined> {
+  const status = vscode.window.createStatusBarItem('synops.work', vscode.StatusBarAlignment.Left, 9);
+  status.name = 'SynOps work';
+  status.text = `$(sync~spin) ${title}`;
   status.show();
   try {
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `SynOps: training ${path.basename(params.modelPath)}`, cancellable: true },
-      async (progress, token) => {
-        token.onCancellationRequested(() => abort.abort());
-        let last = 0;
-        return ctx.worker.request(TrainModel.type, params, {
-          signal: abort.signal,
-          onProgress: (p) => {
-            const now = Math.round((p.fraction ?? 0) * 100);
-            progress.report({ message: p.message, increment: Math.max(0, now - last) });
-            last = Math.max(last, now);
-            status.text = `$(sync~spin) SynOps: ${p.message}`;
-            if (p.training) {
-              monitor ??= new TrainingMonitor(ctx, `Training: ${p.training.modelName}`, () => abort.abort(),
-                () => void vscode.commands.executeCommand('synops.showEnergyReport', vscode.Uri.file(path.join(runDirOf(params, p.training!.runId), 'model.snn.json'))));
-              monitor.update(p.training);
-            }
-          },
-        });
-      },
-    );
-    const row = result.row;
-    const acc = (a?: number): string => (a === undefined ? '—' : `${(100 * a).toFixed(1)} %`);
-    const msg = `SynOps: run ${result.runId} done on ${result.backend} — SNN ${acc(row.snnAccuracy)} at ${formatCount(row.snnSynops ?? NaN)} SynOps; quantized ANN ${acc(row.annAccuracy)} at ${formatCount(row.annSynops ?? NaN)}`;
-    ctx.log.info(msg);
-    void vscode.window.showInformationMessage(msg, 'Show Trade-off').then((pick) => { if (pick) void vscode.commands.executeCommand('synops.showTradeoff'); });
-    return result;
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      let last = 0;
+      return work(abort.signal, (message, fraction) => {
+        const now = Math.round((fraction ?? last / 100) * 100);
+        progress.report({ message, increment: Math.max(0, now - last) });
+        last = Math.max(last, now);
+        status.text = `$(sync~spin) SynOps: ${message}`;
+      });
+    });
   } catch (e) {
-    await showWorkerError(e, 'SynOps: Train Model', ctx.log);
+    await showWorkerError(e, title, ctx.log);
     return undefined;
   } finally {
     status.dispose();
   }
 }
 
-function runDirOf(params: TrainModel.Params, runId: string): string {
-  return path.join(params.workspace, '.synops', 'runs', runId);
+/** Optional arguments of "Run Energy Sweep", so scripts and tests can skip the questions. */
+export interface SweepArgs { model?: vscode.Uri; kind?: 'independent' | 'chain'; targets?: number[]; data?: string; epochs?: number; snnSamples?: number }
+
+/**
+ * "SynOps: Run Energy Sweep": one model per SynOps target (MNIST-DVS procedure: 10 targets, logspace
+ * 1e4…2e6) or a warm-started chain (CIFAR procedure); then the trade-off of the workspace opens.
+ */
+export function runSweepCommand(ctx: Ctx) {
+  return async (arg?: unknown): Promise<RunSweep.Result | undefined> => {
+    const args: SweepArgs = arg instanceof vscode.Uri ? { model: arg } : (arg as SweepArgs | undefined) ?? {};
+    const doc = args.model ? await vscode.workspace.openTextDocument(args.model) : vscode.window.activeTextEditor?.document;
+    if (!doc || !isModelDocument(doc)) { void vscode.window.showWarningMessage('SynOps: open a *.snn.json model file to sweep.'); return undefined; }
+    const folder = vscode.workspace.getWorkspaceFolder(doc.uri) ?? vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return undefined;
+    const kind = args.kind ?? (await vscode.window.showQuickPick([
+      { label: 'Independent models', description: 'one model per target (MNIST-DVS procedure)', value: 'independent' as const },
+      { label: 'Warm-started chain', description: 'each target from the previous model (CIFAR procedure)', value: 'chain' as const },
+    ], { title: 'SynOps: Run Energy Sweep' }))?.value;
+    if (!kind) return undefined;
+    const data = args.data ?? (await pickData(ctx));
+    if (!data) return undefined;
+    const result = await withWork(ctx, `SynOps: sweep of ${path.basename(doc.uri.fsPath)}`, (signal, report) =>
+      ctx.worker.request(RunSweep.type, { modelPath: doc.uri.fsPath, data, workspace: folder.uri.fsPath, kind, targets: args.targets, epochs: args.epochs, snnSamples: args.snnSamples },
+        { signal, onProgress: (p) => report(p.message, p.fraction) }));
+    if (result) {
+      ctx.log.info(`sweep done: ${result.rows.length} runs in ${result.dir}`);
+      void vscode.commands.executeCommand('synops.showTradeoff');
+    }
+    return result;
+  };
+}
+
+/** "SynOps: Evaluate Run": the held-out accuracy and SynOps of a run again, ANN proxy and SNN, optionally with the first layer ×ρ. */
+export function evaluateRunCommand(ctx: Ctx) {
+  return async (arg?: unknown): Promise<RunRow | undefined> => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return undefined;
+    const given = (arg as { runDir?: string; data?: string; rhos?: number[]; snnSamples?: number } | undefined) ?? {};
+    let runDir = given.runDir;
+    if (!runDir) {
+      const runs = await ctx.worker.request(ListRuns.type, { workspace: folder.uri.fsPath });
+      const pick = await vscode.window.showQuickPick(runs.filter((r) => !r.problem).map((r) => ({ label: r.id, description: `${r.strategy ?? ''} ${r.state ?? ''}`, dir: r.dir })), { title: 'SynOps: Evaluate Run' });
+      runDir = pick?.dir;
+    }
+    if (!runDir) return undefined;
+    const data = given.data ?? (await pickData(ctx));
+    if (!data) return undefined;
+    const row = await withWork(ctx, `SynOps: evaluating ${path.basename(runDir)}`, (signal, report) =>
+      ctx.worker.request(EvaluateRun.type, { runDir: runDir!, data, workspace: folder.uri.fsPath, rhos: given.rhos, snnSamples: given.snnSamples }, { signal, onProgress: (p) => report(p.message, p.fraction) }));
+    if (row) void vscode.window.showInformationMessage(`SynOps: ${row.id} — ${describeRun(row)}`);
+    return row;
+  };
 }

@@ -148,3 +148,31 @@ export namespace ListRuns {
   export type Result = import('./runs').RunRow[];
   export const type = new RequestType<Params, Result, void>(method);
 }
+
+/**
+ * Host → worker. Cancellable, reports progress. A SynOps sweep: independent models over targets (the
+ * MNIST-DVS procedure) or a warm-started chain (the CIFAR procedure); every model is a run of its own.
+ */
+export namespace RunSweep {
+  export const method = 'train/sweep';
+  export interface Params extends WorkDoneParams {
+    modelPath: string;
+    data: string;
+    workspace: string;
+    kind: 'independent' | 'chain';
+    targets?: number[];
+    epochs?: number;
+    maxRecordings?: number;
+    snnSamples?: number;
+  }
+  export interface Result { dir: string; backend: string; rows: import('./runs').RunRow[] }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Host → worker. Cancellable, reports progress. Evaluates a run again (ANN proxy, SNN, optionally ×ρ). */
+export namespace EvaluateRun {
+  export const method = 'run/evaluate';
+  export interface Params extends WorkDoneParams { runDir: string; data: string; workspace: string; snnSamples?: number; rhos?: number[] }
+  export type Result = import('./runs').RunRow;
+  export const type = new RequestType<Params, Result, void>(method);
+}

@@ -1,7 +1,8 @@
-import { ensureBackend, loadModel, train } from '../core/train/api';
+import { ensureBackend, evaluateRun, loadModel, train } from '../core/train/api';
+import { sweep } from '../core/train/sweep';
 import { listRuns } from '../core/train/list';
 import { TrainError, type EpochMetrics as CoreEpoch, type TrainProgress } from '../core/train/types';
-import type { ListRuns, TrainModel } from '../protocol/messages';
+import type { EvaluateRun, ListRuns, RunSweep, TrainModel } from '../protocol/messages';
 import type { EpochMetrics, Strategy, TrainingPayload } from '../protocol/views';
 import { BadInputError, type HandlerContext } from './handlers';
 
@@ -52,8 +53,46 @@ export async function trainModel(params: TrainModel.Params, ctx: HandlerContext)
     const row = listRuns(params.workspace).find((x) => x.id === r.runId) ?? { id: r.runId, dir: r.runDir };
     return { runId: r.runId, runDir: r.runDir, backend: r.backend.name, row };
   } catch (e) {
-    if (e instanceof TrainError && (e.code === 'bad-input' || e.code === 'non-finite' || e.code === 'no-checkpoint')) throw new BadInputError(e.message);
-    throw e;
+    throw userFacing(e);
+  }
+}
+
+/** A training problem the user can act on becomes bad input; everything else stays internal. */
+function userFacing(e: unknown): unknown {
+  return e instanceof TrainError && (e.code === 'bad-input' || e.code === 'non-finite' || e.code === 'no-checkpoint') ? new BadInputError(e.message) : e;
+}
+
+/** Progress of the long tasks: phase and epoch messages pass through, batches a few times a second. */
+function phaseProgress(ctx: HandlerContext): (p: TrainProgress) => void {
+  let last = 0;
+  return (p) => {
+    if (p.type === 'batch') {
+      if (Date.now() - last < 500) return;
+      last = Date.now();
+      ctx.progress({ message: `${p.runId}: epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${p.loss.toFixed(3)}` });
+    } else if (p.type === 'epoch') ctx.progress({ message: `${p.runId}: epoch ${p.metrics.epoch}/${p.epochs} done` });
+    else ctx.progress({ message: p.total ? `${p.message} ${p.done ?? 0}/${p.total}` : p.message, fraction: p.phase === 'sweep' && p.total ? (p.done ?? 0) / p.total : undefined });
+  };
+}
+
+export async function runSweep(params: RunSweep.Params, ctx: HandlerContext): Promise<RunSweep.Result> {
+  try {
+    const r = await sweep({ model: params.modelPath, data: params.data, workspace: params.workspace, kind: params.kind, targets: params.targets, epochs: params.epochs, maxRecordings: params.maxRecordings, snnSamples: params.snnSamples },
+      { signal: ctx.signal, onProgress: phaseProgress(ctx) });
+    const runs = listRuns(params.workspace);
+    const rows = r.rows.map((x) => runs.find((run) => run.dir === x.runDir) ?? { id: x.runDir, dir: x.runDir });
+    return { dir: r.dir, backend: r.backend, rows };
+  } catch (e) {
+    throw userFacing(e);
+  }
+}
+
+export async function evaluateRunCommand(params: EvaluateRun.Params, ctx: HandlerContext): Promise<EvaluateRun.Result> {
+  try {
+    await evaluateRun({ runDir: params.runDir, data: params.data, workspace: params.workspace, snnSamples: params.snnSamples, rhos: params.rhos }, { signal: ctx.signal, onProgress: phaseProgress(ctx) });
+    return listRuns(params.workspace).find((x) => x.dir === params.runDir) ?? { id: params.runDir, dir: params.runDir };
+  } catch (e) {
+    throw userFacing(e);
   }
 }
 

@@ -9,7 +9,7 @@ import * as esbuild from 'esbuild';
 import { bundles } from '../../bundles.mjs';
 import { encodeNmnist } from '../../src/core/data/nmnist';
 import { WorkerClient, WorkerError } from '../../src/host/workerProcess/client';
-import { AnalyzeModel, ListRuns, TrainModel, WorkerErrorCode, type WorkProgress } from '../../src/protocol/messages';
+import { AnalyzeModel, EvaluateRun, ListRuns, RunSweep, TrainModel, WorkerErrorCode, type WorkProgress } from '../../src/protocol/messages';
 
 const outDir = mkdtempSync(join(tmpdir(), 'synops-worker-train-'));
 const workerPath = join(outDir, 'worker.js');
@@ -84,5 +84,17 @@ describe('training through the worker', () => {
     assert.ok(cancelled, JSON.stringify(runs));
     assert.equal(cancelled.state, 'cancelled');
     assert.ok(cancelled.epochsDone! >= 1 && cancelled.epochsDone! < 50);
+  });
+
+  it('runs an independent sweep of one run per target, and re-evaluates a run with the first layer ×ρ', async () => {
+    const c = client();
+    const sweep = await c.request(RunSweep.type, { modelPath: join(workspace, 'tiny.snn.json'), data: dataDir, workspace, kind: 'independent', targets: [300, 3000], epochs: 1, snnSamples: 2 });
+    assert.equal(sweep.rows.length, 2);
+    assert.ok(sweep.rows.every((r) => r.strategy === 'synops-qrelu' && r.state === 'done' && r.annSynops !== undefined), JSON.stringify(sweep.rows));
+    assert.deepEqual(sweep.rows.map((r) => r.target), [300, 3000]);
+    const again = await c.request(EvaluateRun.type, { runDir: sweep.rows[0].dir, data: dataDir, workspace, snnSamples: 2, rhos: [0.5, 2] });
+    assert.deepEqual(again.scaled?.map((x) => x.rho), [0.5, 2]);
+    // Doubling the first layer's weights cannot lower the input-driven activity of the quantized ANN.
+    assert.ok(again.scaled![1].annSynops >= again.scaled![0].annSynops);
   });
 });

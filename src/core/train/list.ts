@@ -1,6 +1,6 @@
 /**
  * The runs of a workspace as the Runs view and the trade-off view list them: one row per run folder
- * under `.synops/runs/`, read from its `run.json` and, when evaluated, `evaluation.json`. A folder whose
+ * under `.synops/runs/` (and per run of a sweep folder there), read from its `run.json` and, when evaluated, `evaluation.json`. A folder whose
  * files cannot be read is listed with the reason instead of failing the whole list.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -15,13 +15,24 @@ function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 
+/** Run folders under `.synops/runs/`: each run, and the runs of each sweep folder one level down (`<sweep>/<run>`). */
+function runFolders(root: string): { id: string; dir: string }[] {
+  const out: { id: string; dir: string }[] = [];
+  for (const name of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+    const dir = join(root, name);
+    if (existsSync(join(dir, 'run.json'))) { out.push({ id: name, dir }); continue; }
+    for (const sub of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+      if (existsSync(join(dir, sub, 'run.json'))) out.push({ id: `${name}/${sub}`, dir: join(dir, sub) });
+    }
+  }
+  return out;
+}
+
 export function listRuns(workspace: string): RunRow[] {
   const root = runsDir(workspace);
   if (!existsSync(root)) return [];
   const rows: RunRow[] = [];
-  for (const id of readdirSync(root).sort()) {
-    const dir = join(root, id);
-    if (!existsSync(join(dir, 'run.json'))) continue;
+  for (const { id, dir } of runFolders(root)) {
     try {
       const info = readJson<RunInfo>(join(dir, 'run.json'));
       const row: RunRow = {
