@@ -27,6 +27,7 @@ import { table } from '../src/cli/table';
 import { sharedDataDir } from '../scripts/shared-data';
 import { loadFixture, weightsFor } from '../src/core/sim/sinabs-fixture';
 import { benchData } from './data';
+import { trainBench } from './train';
 import { syntheticCase } from './synthetic';
 
 interface BenchCase { name: string; model: ModelFile; weights: ModelWeights; input: SpikeInput; neuron: Partial<NeuronParams>; events: number; source: string }
@@ -112,6 +113,18 @@ async function main(): Promise<void> {
   console.log('\nEvent data: read speed per format and synthetic-set generation');
   const data = await benchData();
   console.log(table(['measure', 'value', 'unit', 'detail'], data.map((r) => [r.name, fmt(r.value), r.unit, r.detail]), [false, true, false, false]));
+
+  // Training: one step = forward, SynOp loss + QReLU, backward, Adam. The baseline in this process is the
+  // pure-JS cpu backend; PyTorch's figures on this kind of machine are quoted, not run.
+  console.log('\nTraining: images/s per backend (SynOp loss + QReLU, Adam), ratio to the cpu backend measured here');
+  const train = await trainBench({ full: process.argv.includes('--full') });
+  const pytorch: Record<number, string> = { 256: '800–1,100', 32: '20–36' };
+  const cpuOf = (network: string) => train.find((r) => r.network === network && r.backend === 'cpu')?.imagesPerSec ?? null;
+  console.log(table(['network', 'backend', 'batch', 'images/s', 'vs cpu', 'PyTorch CPU (quoted)', 'note'], train.map((r) => {
+    const cpu = cpuOf(r.network);
+    return [r.network, r.backend, String(r.batch), r.imagesPerSec === null ? '—' : r.imagesPerSec.toFixed(1),
+      r.imagesPerSec !== null && cpu ? `${(r.imagesPerSec / cpu).toFixed(1)}×` : '', pytorch[r.batch] ?? '', r.note];
+  }), [false, false, true, true, true, true, false]));
 }
 
 function fmt(x: number): string {
