@@ -1,0 +1,279 @@
+import { kernelSize, type Conv2dLayer } from '../model/types';
+import { numel, type LayerStats } from '../model/shapes';
+import type { LayerWeights } from './weights';
+import { addBias, clToCf, sparseOf, touchedToSparse, type Arena, type EventOp, type Layout, type Signal, type Sparse, type Touched } from './event-signals';
+/** Conv layers with at least this many output channels gather (`ConvOp`); fewer scatter. */
+const GATHER_MIN_CHANNELS = 32;
+
+/**
+ * Convolution, event-driven: each non-zero input `(c, y, x)` with value `a` adds `a · W[o, c, ky, kx]` to
+ * output `(o, oy, ox)` for every tap with `oy·s − p + ky = y` (and alike for x), so the work is
+ * `Σ inputs · fan-out` multiply-adds — the SynOps — instead of the dense MACs. Weights are kept in
+ * `[c][ky][kx][o]` order so that one tap is a contiguous row of C_out values; the taps of every input and
+ * of every output position are tabulated once. Two forms of the same sums:
+ * - scatter (a conv fed by the network input, or with few channels): input by input, tap by tap, each
+ *   adds its weight row (float64 copies of the weights) to the output row;
+ * - gather (a conv after a spiking layer, with at least `GATHER_MIN_CHANNELS` channels, an even number):
+ *   see `applyGather`; the weights stay float32 (widened exactly when used).
+ * Each output value sums its terms in a fixed order (the two forms' orders differ; with spike counts as
+ * input the terms are exact and so, in practice, are the sums — see the precision note in
+ * `event-engine.ts`). A bias is added to every output position
+ * after the sums (every neuron then gets input). Output: channels-last `Touched`.
+ */
+export class ConvOp implements EventOp {
+  readonly out: Layout;
+  private readonly res: Touched;
+  private readonly scratch: Sparse;
+  private readonly cl: boolean;
+  private readonly cin: number; private readonly hw: number; private readonly oc: number;
+  private readonly wBase: number; private readonly bufBase: number; private readonly ciStride: number;
+  private readonly posAt: number; private readonly markAt: number;
+  private tapStartAt = 0; private tapQAt = 0; private tapWAt = 0;
+  /** Gather mode (see `applyGather`) and its tables: the taps of each output position, per-step counts. */
+  private readonly gather: boolean;
+  private readonly outStart: Int32Array; private readonly outP: Int32Array; private readonly outW: Int32Array;
+  private readonly cnt: Int32Array; private readonly startOf: Int32Array; private readonly inList: Int32Array;
+  private readonly tapStart: Int32Array; private readonly tapQ: Int32Array; private readonly tapW: Int32Array;
+  private readonly bias?: Float64Array;
+  private ready = false;
+
+  constructor(layer: Conv2dLayer, st: LayerStats, private readonly weights: LayerWeights, inLayout: Layout, private readonly arena: Arena, gather: boolean) {
+    const [c, h, wd] = st.inShape;
+    const [oc, oh, ow] = st.outShape;
+    const [kh, kw] = kernelSize(layer);
+    const s = layer.stride ?? 1;
+    const p = layer.padding ?? 0;
+    this.cl = inLayout.perm !== null;
+    this.cin = c; this.hw = h * wd; this.oc = oc;
+    this.ciStride = kh * kw * oc;
+    this.out = { shape: st.outShape, perm: clToCf(st.outShape) };
+    // Gathering pays when an output row is long; short rows (few channels) scatter.
+    this.gather = gather && (oc & 1) === 0 && oc >= GATHER_MIN_CHANNELS;
+    // Weights [c][ky][kx][o] and the output buffer [q][o] live in the arena; the weights as float64 for the
+    // scatter, as the float32 values themselves for the gather (half the memory traffic; widened exactly).
+    this.wBase = arena.reserve(this.gather ? (oc * c * kh * kw + 1) >> 1 : oc * c * kh * kw);
+    this.bufBase = arena.reserve(oc * oh * ow);
+    this.posAt = arena.reserveI32(oh * ow);
+    this.markAt = arena.reserveI32((oh * ow + 3) >> 2);
+    // Taps of each input position: output position and weight row offset, in (ky, kx) order.
+    const start = new Int32Array(h * wd + 1);
+    const q: number[] = []; const wr: number[] = [];
+    for (let y = 0; y < h; y++) for (let x = 0; x < wd; x++) {
+      start[y * wd + x] = q.length;
+      for (let ky = 0; ky < kh; ky++) {
+        const ny = y + p - ky;
+        if (ny < 0 || ny % s !== 0 || ny / s >= oh) continue;
+        for (let kx = 0; kx < kw; kx++) {
+          const nx = x + p - kx;
+          if (nx < 0 || nx % s !== 0 || nx / s >= ow) continue;
+          q.push((ny / s) * ow + nx / s);
+          wr.push((ky * kw + kx) * oc);
+        }
+      }
+    }
+    start[h * wd] = q.length;
+    this.tapStart = start; this.tapQ = Int32Array.from(q); this.tapW = Int32Array.from(wr);
+    // The same taps by output position, in (ky, kx) order: input position and weight row offset.
+    const outs: number[][] = Array.from({ length: oh * ow }, () => []);
+    for (let y = 0; y < h; y++) for (let x = 0; x < wd; x++) {
+      const at = y * wd + x;
+      for (let j = start[at]; j < start[at + 1]; j++) outs[q[j]].push(wr[j], at);
+    }
+    this.outStart = new Int32Array(oh * ow + 1);
+    const nTaps = q.length;
+    this.outP = new Int32Array(nTaps); this.outW = new Int32Array(nTaps);
+    let n = 0;
+    outs.forEach((list, qo) => {
+      this.outStart[qo] = n;
+      const order = Array.from({ length: list.length / 2 }, (_, k) => k).sort((a, b) => list[2 * a] - list[2 * b]);
+      for (const k of order) { this.outW[n] = list[2 * k]; this.outP[n] = list[2 * k + 1]; n++; }
+    });
+    this.outStart[oh * ow] = n;
+    this.cnt = new Int32Array(this.gather ? h * wd : 0);
+    this.startOf = new Int32Array(this.gather ? h * wd : 0);
+    this.inList = new Int32Array(this.gather ? h * wd : 0);
+    if (this.gather) arena.needGather(c * h * wd, oh * ow, nTaps);
+    else {
+      // The WebAssembly scatter reads the inputs and the tap tables from the arena.
+      arena.needGather(c * h * wd, 0, 0);
+      this.tapStartAt = arena.reserveI32(h * wd + 1);
+      this.tapQAt = arena.reserveI32(nTaps);
+      this.tapWAt = arena.reserveI32(nTaps);
+    }
+    this.res = { kind: 'touched', buf: new Float64Array(0), C: oc, P: oh * ow, pos: new Int32Array(oh * ow), mark: new Uint8Array(oh * ow), n: 0 };
+    if (weights.bias) this.bias = Float64Array.from(weights.bias);
+    this.scratch = sparseOf(numel(st.inShape));
+  }
+
+  /** The scatter in WebAssembly (`scatter` in `wasm-kernel.ts`): the same records, in the same order, as `apply`. */
+  private applyScatterWasm(s: Sparse): Signal {
+    const { res, arena } = this;
+    const n = s.hi - s.lo;
+    const { i32, f64 } = arena;
+    const e0 = arena.entriesAt;
+    const { idx, val } = s;
+    for (let k = 0; k < n; k++) {
+      i32[(e0 >> 2) + 4 * k] = idx[s.lo + k];
+      f64[(e0 >> 3) + 2 * k + 1] = val[s.lo + k];
+    }
+    res.n = arena.kernel!.scatter(e0, n, this.cl ? 1 : 0, this.cin, this.hw, this.tapStartAt, this.tapQAt, this.tapWAt,
+      this.wBase * 8, this.ciStride * 8, this.bufBase * 8, this.oc * 8, this.markAt, this.posAt, res.n);
+    if (this.bias) addBias(res, this.bias);
+    return res;
+  }
+
+  /**
+   * Gather form of a conv op's step, used for every conv but the network's first (whose analog input keeps
+   * the scatter's order of additions): the inputs are bucketed by position, and each touched output position
+   * sums, tap by tap in (ky, kx) order and within a tap in input order, `a · W[·, c, ky, kx]` of the inputs
+   * its window holds — the same multiply-adds as the scatter, but each output row is accumulated in
+   * registers (WebAssembly `gather`) instead of read and written once per input.
+   */
+  private applyGather(s: Sparse): Signal {
+    const { res, arena, cin, hw, oc, tapStart, tapQ, cl, ciStride, cnt, startOf, inList, outStart, outP, outW } = this;
+    const { pos, mark } = res;
+    const { idx, val } = s;
+    const i32 = arena.i32; const f64 = arena.f64;
+    const wBytes = this.wBase * 8; // float32 weights
+    // 1. Inputs per position.
+    let nIn = 0;
+    for (let k = s.lo; k < s.hi; k++) {
+      const i = idx[k];
+      const at = cl ? (i / cin) | 0 : i - ((i / hw) | 0) * hw;
+      if (cnt[at]++ === 0) inList[nIn++] = at;
+    }
+    let off = 0;
+    for (let u = 0; u < nIn; u++) { const at = inList[u]; startOf[at] = off; off += cnt[at]; cnt[at] = startOf[at]; }
+    // 2. Entries (weight row of the input channel, value), bucketed; afterwards cnt[at] is the bucket's end.
+    const e0 = arena.entriesAt;
+    for (let k = s.lo; k < s.hi; k++) {
+      const i = idx[k];
+      let ci: number, at: number;
+      if (cl) { at = (i / cin) | 0; ci = i - at * cin; } else { ci = (i / hw) | 0; at = i - ci * hw; }
+      const e = cnt[at]++;
+      i32[(e0 >> 2) + 4 * e] = wBytes + ci * ciStride * 4;
+      f64[(e0 >> 3) + 2 * e + 1] = val[k];
+    }
+    // 3. Touched output positions.
+    let np = res.n;
+    for (let u = 0; u < nIn; u++) {
+      const at = inList[u];
+      for (let j = tapStart[at]; j < tapStart[at + 1]; j++) {
+        const qi = tapQ[j];
+        if (mark[qi] === 0) { mark[qi] = 1; pos[np++] = qi; }
+      }
+    }
+    // 4. Groups (one per touched output row) and their segments (one per tap with inputs).
+    const g0 = arena.groupsAt, s0 = arena.segsAt;
+    const bufBytes = this.bufBase * 8;
+    let ns = 0;
+    for (let g = res.n; g < np; g++) {
+      const qi = pos[g];
+      const gr = (g0 >> 2) + 4 * (g - res.n);
+      i32[gr] = bufBytes + qi * oc * 8;
+      i32[gr + 1] = s0 + 16 * ns;
+      const first = ns;
+      for (let j = outStart[qi]; j < outStart[qi + 1]; j++) {
+        const at = outP[j];
+        const end = cnt[at];
+        if (end === 0) continue;
+        const sr = (s0 >> 2) + 4 * ns;
+        i32[sr] = e0 + 16 * startOf[at];
+        i32[sr + 1] = end - startOf[at];
+        i32[sr + 2] = outW[j] * 4;
+        ns++;
+      }
+      i32[gr + 2] = ns - first;
+    }
+    const nGroups = np - res.n;
+    if (arena.kernel) arena.kernel.gather(g0, nGroups, oc * 8);
+    else gatherLoop(arena, nGroups, oc);
+    for (let u = 0; u < nIn; u++) cnt[inList[u]] = 0;
+    res.n = np;
+    if (this.bias) addBias(res, this.bias);
+    return res;
+  }
+
+  /** Writes the weights into the arena (once it exists). */
+  prepare(): void {
+    if (this.ready) return;
+    const [oc, c, kh, kw] = this.weights.shape;
+    const f64 = this.arena.f64;
+    const wt = this.weights.weight;
+    const out = this.gather ? this.arena.f32 : f64;
+    const base = this.gather ? this.wBase * 2 : this.wBase;
+    for (let o = 0; o < oc; o++) for (let ci = 0; ci < c; ci++) for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) {
+      out[base + ((ci * kh + a) * kw + b) * oc + o] = wt[((o * c + ci) * kh + a) * kw + b];
+    }
+    this.res.buf = f64.subarray(this.bufBase, this.bufBase + this.res.C * this.res.P);
+    this.res.pos = this.arena.int32s(this.posAt, this.res.P);
+    this.res.mark = new Uint8Array(this.arena.buffer, this.markAt, this.res.P);
+    if (!this.gather) {
+      this.arena.int32s(this.tapStartAt, this.tapStart.length).set(this.tapStart);
+      this.arena.int32s(this.tapQAt, this.tapQ.length).set(this.tapQ);
+      this.arena.int32s(this.tapWAt, this.tapW.length).set(this.tapW.map((x) => x * 8));
+    }
+    this.ready = true;
+  }
+
+  apply(sig: Signal): Signal {
+    const s = sig.kind === 'sparse' ? sig : touchedToSparse(sig, this.scratch);
+    if (this.gather) return this.applyGather(s);
+    if (this.arena.kernel) return this.applyScatterWasm(s);
+    const { res, arena, cin, hw, oc, tapStart, tapQ, tapW, cl, ciStride } = this;
+    const { pos, mark } = res;
+    const wBytes = this.wBase * 8;
+    const bufBytes = this.bufBase * 8;
+    const { idx, val } = s;
+    const i32 = arena.i32; const f64 = arena.f64;
+    const cap = arena.listCap;
+    const r0 = arena.listBase >> 2;
+    let nRec = arena.nRec;
+    let np = res.n;
+    for (let k = s.lo; k < s.hi; k++) {
+      const i = idx[k];
+      const a = val[k];
+      let ci: number, at: number;
+      if (cl) { at = (i / cin) | 0; ci = i - at * cin; } else { ci = (i / hw) | 0; at = i - ci * hw; }
+      const wci = ci * ciStride;
+      const j1 = tapStart[at + 1];
+      for (let j = tapStart[at]; j < j1; j++) {
+        const qi = tapQ[j];
+        if (mark[qi] === 0) { mark[qi] = 1; pos[np++] = qi; }
+        if (nRec === cap) { arena.nRec = nRec; arena.flush(oc); nRec = 0; }
+        const r = r0 + 4 * nRec;
+        i32[r] = bufBytes + qi * oc * 8; i32[r + 1] = wBytes + (wci + tapW[j]) * 8; f64[(r >> 1) + 1] = a;
+        nRec++;
+      }
+    }
+    arena.nRec = nRec;
+    arena.flush(oc);
+    res.n = np;
+    if (this.bias) addBias(res, this.bias);
+    return res;
+  }
+}
+
+/** The plain-loop `gather` (same order of additions as the WebAssembly one). */
+function gatherLoop(arena: Arena, nGroups: number, C: number): void {
+  const { i32, f64, f32 } = arena;
+  const g0 = arena.groupsAt >> 2;
+  for (let g = 0; g < nGroups; g++) {
+    const b = i32[g0 + 4 * g] >> 3;
+    const seg0 = i32[g0 + 4 * g + 1] >> 2;
+    const nSeg = i32[g0 + 4 * g + 2];
+    // Every output value takes its terms segment by segment, entry by entry, as in the kernel.
+    for (let sg = 0; sg < nSeg; sg++) {
+      const sr = seg0 + 4 * sg;
+      const e0 = i32[sr] >> 2;
+      const n = i32[sr + 1];
+      const tw = i32[sr + 2] >> 2;
+      for (let e = 0; e < n; e++) {
+        const a = f64[(e0 >> 1) + 2 * e + 1];
+        const w = (i32[e0 + 4 * e] >> 2) + tw;
+        for (let o = 0; o < C; o++) f64[b + o] += a * f32[w + o];
+      }
+    }
+  }
+}
+
