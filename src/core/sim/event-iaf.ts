@@ -1,0 +1,285 @@
+/**
+ * The integrate-and-fire layers of the event-driven engine and their spike trains and records: state,
+ * inlined neuron update (bit for bit the rule in `neuron.ts`), and the per-step bookkeeping.
+ */
+import { Arena, clToCf, invert, type Layout, type Signal } from './event-ops';
+import { type NeuronParams } from './neuron';
+import { type SpikingLayerInfo } from './network';
+import { type SimKernel } from './wasm-kernel';
+
+/** Tap records the arena holds before it applies them (16 bytes each). */
+export const LIST_RECORDS = 1 << 15;
+
+/** The spikes of one emitter over all steps of a sample: step `t` holds entries `start[t] .. start[t+1] − 1`. */
+export class Train {
+  start = new Int32Array(1);
+  idx: Int32Array;
+  val: Float64Array;
+  n = 0;
+
+  constructor(capacity: number) {
+    this.idx = new Int32Array(capacity);
+    this.val = new Float64Array(capacity);
+  }
+
+  reset(steps: number): void {
+    if (this.start.length < steps + 1) this.start = new Int32Array(steps + 1);
+    this.start[0] = 0;
+    this.n = 0;
+  }
+
+  /** Makes room for `extra` more entries. */
+  reserve(extra: number): void {
+    if (this.n + extra <= this.idx.length) return;
+    const cap = Math.max(this.n + extra, this.idx.length * 2);
+    const idx = new Int32Array(cap); idx.set(this.idx.subarray(0, this.n));
+    const val = new Float64Array(cap); val.set(this.val.subarray(0, this.n));
+    this.idx = idx; this.val = val;
+  }
+}
+
+/** The spikes one layer would add to the record, up to the cap (merged step by step at the end). */
+export interface LayerRecord { step: Int32Array; neuron: Int32Array; count: Int32Array; n: number; overflowStep: number }
+
+export function layerRecord(cap: number): LayerRecord {
+  const n = Math.min(cap, 1024);
+  return { step: new Int32Array(n), neuron: new Int32Array(n), count: new Int32Array(n), n: 0, overflowStep: -1 };
+}
+
+export function record(rec: LayerRecord, cap: number, t: number, j: number, n: number): void {
+  if (rec.n >= cap) { if (rec.overflowStep < 0) rec.overflowStep = t; return; }
+  if (rec.n === rec.step.length) {
+    const size = Math.min(cap, 2 * rec.n);
+    const grow = (a: Int32Array) => { const b = new Int32Array(size); b.set(a); return b; };
+    rec.step = grow(rec.step); rec.neuron = grow(rec.neuron); rec.count = grow(rec.count);
+  }
+  rec.step[rec.n] = t; rec.neuron[rec.n] = j; rec.count[rec.n] = n; rec.n++;
+}
+
+/**
+ * The integrate-and-fire state of one spiking layer. Internally a 3-D layer is channels-last (the layout
+ * of the conv output it receives, so the C neurons of a position are contiguous); counts are returned
+ * channels-first. Only neurons that receive a current this step, or were left above threshold by the
+ * previous step, are updated: with no input `v` does not change (see `neuron.ts`).
+ */
+export class IafLayer {
+  readonly size: number;
+  /** Membrane potentials (a view into the arena, so that the WebAssembly step can reach them). */
+  v: Float64Array;
+  private readonly vAt: number;
+  private kernel: SimKernel | null = null;
+  private cand: Int32Array = new Int32Array(0);
+  readonly counts: Float64Array;
+  readonly stamp: Int32Array;
+  epoch = 0;
+  pending: Int32Array;
+  nPending = 0;
+  next: Int32Array;
+  /** Internal index → channels-first index (null when they agree). */
+  readonly perm: Int32Array | null;
+  /** Index of the incoming signal → internal index (null when they agree). */
+  readonly inMap: Int32Array | null;
+  readonly out: Layout;
+  total = 0;
+  maxPerStep = 0;
+
+  constructor(readonly info: SpikingLayerInfo, inLayout: Layout, private readonly arena: Arena, private readonly candAt: number) {
+    this.size = info.size;
+    this.v = new Float64Array(0);
+    this.vAt = arena.reserve(this.size);
+    this.counts = new Float64Array(this.size);
+    this.stamp = new Int32Array(this.size);
+    this.pending = new Int32Array(this.size);
+    this.next = new Int32Array(this.size);
+    this.perm = clToCf(info.shape);
+    this.out = { shape: info.shape, perm: this.perm };
+    const toInternal = this.perm ? invert(this.perm) : null;
+    let map: Int32Array | null = null;
+    if (inLayout.perm || toInternal) {
+      map = new Int32Array(this.size);
+      let identity = true;
+      for (let i = 0; i < this.size; i++) {
+        const cf = inLayout.perm ? inLayout.perm[i] : i;
+        map[i] = toInternal ? toInternal[cf] : cf;
+        if (map[i] !== i) identity = false;
+      }
+      if (identity) map = null;
+    }
+    this.inMap = map;
+  }
+
+  /** Takes the views into the arena once it exists. */
+  bind(): void {
+    this.v = this.arena.f64.subarray(this.vAt, this.vAt + this.size);
+    this.kernel = this.arena.kernel;
+    this.cand = this.arena.int32s(this.candAt, this.size);
+  }
+
+  resetState(): void {
+    this.v.fill(0);
+    this.counts.fill(0);
+    this.nPending = 0;
+    this.total = 0;
+    this.maxPerStep = 0;
+  }
+
+  // Per-step state of `step`, read and written by `fire`.
+  private th = 1;
+  private useDiv = false;
+  private multi = true;
+  private subtract = true;
+  private hasMin = false;
+  private m = 0;
+  private train!: Train;
+  private nNext = 0;
+  private sum = 0;
+  private rec: LayerRecord | null = null;
+  private recCap = 0;
+  private t = 0;
+
+  /**
+   * Neuron `j`, whose potential after integration `vm` has reached the threshold: fires, resets, bounds
+   * (steps 2–4 of `stepNeuron` in `neuron.ts`) and notes a neuron left above threshold.
+   */
+  private fire(j: number, vm: number): void {
+    const th = this.th;
+    const n = this.multi ? Math.trunc(vm / th) : 1;
+    vm = this.subtract ? vm - n * th : 0;
+    if (this.hasMin) { const d = vm - this.m; vm = (d > 0 ? d : 0) + this.m; }
+    this.v[j] = vm;
+    const train = this.train;
+    train.idx[train.n] = j; train.val[train.n] = n; train.n++;
+    this.counts[j] += n;
+    this.sum += n;
+    if (n > this.maxPerStep) this.maxPerStep = n;
+    if (this.rec !== null) record(this.rec, this.recCap, this.t, j, n);
+    if (this.useDiv ? vm > 0 && vm / th >= 1 : vm >= th) this.next[this.nNext++] = j;
+  }
+
+  /**
+   * One time step: integrates `sig` (clearing it), emits the spikes into `train` (internal indices) and
+   * returns the number of spikes. Per neuron this is `stepNeuron` (`neuron.ts`): `v + I`, then whether it
+   * fires — multi-spike `trunc(v/θ) ≥ 1`, i.e. `v/θ ≥ 1` (`v ≥ 1` for θ = 1), single-spike `v − θ ≥ 0`,
+   * i.e. `v ≥ θ` — and only a neuron that fires takes the rest (`fire`); one that does not keeps `v`, or
+   * with a lower bound `relu(v − m) + m`.
+   */
+  step(sig: Signal, p: NeuronParams, train: Train, rec: LayerRecord | null, recCap: number, t: number): number {
+    const { v, stamp, inMap } = this;
+    const th = p.threshold;
+    const multi = p.spike === 'multi';
+    const useDiv = multi && th !== 1;
+    const hasMin = p.minVMem !== null;
+    const m = p.minVMem ?? 0;
+    this.th = th; this.useDiv = useDiv; this.multi = multi; this.subtract = p.reset === 'subtract';
+    this.hasMin = hasMin; this.m = m;
+    this.rec = rec; this.recCap = recCap; this.t = t;
+    this.sum = 0;
+    this.nNext = 0;
+    const stamping = this.nPending > 0;
+    const stampNow = ++this.epoch;
+    train.reserve(this.size);
+    this.train = train;
+    if (sig.kind === 'touched' && this.kernel !== null && inMap === null && (sig.C & 1) === 0) {
+      // Integration in WebAssembly (two neurons per instruction); firing neurons come back as candidates.
+      const { C, pos, mark } = sig;
+      const cand = this.cand;
+      const nc = this.kernel.iaf(pos.byteOffset, sig.n, C, sig.buf.byteOffset, v.byteOffset, th, m, (useDiv ? 1 : 0) | (hasMin ? 2 : 0), cand.byteOffset);
+      if (rec === null) {
+        // `fire` written out for the common case (no record).
+        const { counts, next } = this;
+        const multi = this.multi, subtract = this.subtract;
+        const oi = train.idx, ov = train.val;
+        let on = train.n, sum = 0, max = this.maxPerStep, nNext = this.nNext;
+        for (let c = 0; c < nc; c++) {
+          const j = cand[c];
+          if (j < 0) { next[nNext++] = ~j; continue; }
+          let vm = v[j];
+          const n = multi ? Math.trunc(vm / th) : 1;
+          vm = subtract ? vm - n * th : 0;
+          if (hasMin) { const d = vm - m; vm = (d > 0 ? d : 0) + m; }
+          v[j] = vm;
+          oi[on] = j; ov[on] = n; on++;
+          counts[j] += n;
+          sum += n;
+          if (n > max) max = n;
+          if (useDiv ? vm > 0 && vm / th >= 1 : vm >= th) next[nNext++] = j;
+        }
+        train.n = on; this.sum += sum; this.maxPerStep = max; this.nNext = nNext;
+      } else {
+        for (let c = 0; c < nc; c++) {
+          const e = cand[c];
+          if (e >= 0) this.fire(e, v[e]); else this.next[this.nNext++] = ~e;
+        }
+      }
+      if (stamping) {
+        // Pending neurons at a touched position were updated above.
+        const pending = this.pending;
+        for (let k = 0; k < this.nPending; k++) {
+          const j = pending[k];
+          if (mark[(j / C) | 0] === 0) this.fire(j, v[j] + 0);
+        }
+      }
+      for (let k = 0; k < sig.n; k++) mark[pos[k]] = 0;
+      sig.n = 0;
+      return this.finishStep(train, t);
+    }
+    if (sig.kind === 'touched') {
+      const { buf, C, pos, mark } = sig;
+      for (let k = 0; k < sig.n; k++) {
+        const q = pos[k];
+        const base = q * C;
+        for (let o = 0; o < C; o++) {
+          const i = base + o;
+          const j = inMap === null ? i : inMap[i];
+          let vm = v[j] + buf[i];
+          buf[i] = 0;
+          if (stamping) stamp[j] = stampNow;
+          if (useDiv ? vm > 0 && vm / th >= 1 : vm >= th) this.fire(j, vm);
+          else {
+            if (hasMin) {
+              const d = vm - m; vm = (d > 0 ? d : 0) + m;
+              if (useDiv ? vm > 0 && vm / th >= 1 : vm >= th) this.next[this.nNext++] = j;
+            }
+            v[j] = vm;
+          }
+        }
+        mark[q] = 0;
+      }
+      sig.n = 0;
+    } else {
+      const { idx, val } = sig;
+      for (let k = sig.lo; k < sig.hi; k++) {
+        const i = idx[k];
+        const j = inMap === null ? i : inMap[i];
+        let vm = v[j] + val[k];
+        if (stamping) stamp[j] = stampNow;
+        if (useDiv ? vm > 0 && vm / th >= 1 : vm >= th) this.fire(j, vm);
+        else {
+          if (hasMin) {
+            const d = vm - m; vm = (d > 0 ? d : 0) + m;
+            if (useDiv ? vm > 0 && vm / th >= 1 : vm >= th) this.next[this.nNext++] = j;
+          }
+          v[j] = vm;
+        }
+      }
+    }
+    // Neurons left above threshold by the previous step fire again without input (Sinabs adds 0).
+    if (stamping) {
+      const pending = this.pending;
+      for (let k = 0; k < this.nPending; k++) {
+        const j = pending[k];
+        if (stamp[j] !== stampNow) this.fire(j, v[j] + 0);
+      }
+    }
+    return this.finishStep(train, t);
+  }
+
+  private finishStep(train: Train, t: number): number {
+    const swap = this.pending; this.pending = this.next; this.next = swap;
+    this.nPending = this.nNext;
+    if (this.epoch > 0x3fffffff) { this.epoch = 0; this.stamp.fill(0); }
+    train.start[t + 1] = train.n;
+    this.total += this.sum;
+    return this.sum;
+  }
+}
