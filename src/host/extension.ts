@@ -9,16 +9,22 @@ import { Ctx } from './ctx';
 import { ModelCodeLensProvider } from './model/codeLens';
 import { MODEL_GLOB } from './model/service';
 import { registerReportSerializer } from './panels/reportPanel';
+import { registerLayerHover } from './hover';
+import { NOTEBOOK_COMMANDS, registerNotebooks } from './notebook';
+import { RUNS_COMMANDS, registerRunsView } from './runsView';
 
 export function activate(extension: vscode.ExtensionContext): { ctx: Ctx } {
   const ctx = new Ctx(extension);
   extension.subscriptions.push(ctx);
-  for (const [id, factory] of Object.entries(COMMANDS)) {
+  for (const [id, factory] of Object.entries({ ...COMMANDS, ...RUNS_COMMANDS, ...NOTEBOOK_COMMANDS })) {
     extension.subscriptions.push(vscode.commands.registerCommand(id, factory(ctx)));
   }
   extension.subscriptions.push(
     vscode.languages.registerCodeLensProvider({ pattern: MODEL_GLOB }, new ModelCodeLensProvider(ctx.models)),
     registerReportSerializer(ctx.extensionUri, ctx.models),
+    registerRunsView(ctx),
+    registerNotebooks(ctx),
+    registerLayerHover(ctx),
     vscode.window.registerCustomEditorProvider(EventFileEditorProvider.viewType, new EventFileEditorProvider(ctx)),
     vscode.window.registerCustomEditorProvider(`${EventFileEditorProvider.viewType}.option`, new EventFileEditorProvider(ctx)),
     vscode.workspace.onDidChangeConfiguration((e) => {

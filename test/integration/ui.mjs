@@ -111,7 +111,7 @@ async function runCommand(title, { timeout = patience(90000) } = {}) {
 }
 
 /** Quick Open (Ctrl+P) a workspace file by name and wait until its editor tab is active. */
-async function openFile(name) {
+async function openFile(name, { textEditor = true } = {}) {
   await closeOverlays();
   const row = quickRows.filter({ hasText: name }).first();
   for (let attempt = 0; ; attempt++) {
@@ -129,6 +129,7 @@ async function openFile(name) {
   await row.click();
   await page.locator('.editor-group-container.active .tab.active', { hasText: name })
     .waitFor({ timeout: 15000 });
+  if (!textEditor) return; // a notebook draws its cells in an overlay outside the editor group
   await page.locator('.editor-group-container.active .monaco-editor .view-lines')
     .first().waitFor({ timeout: 15000 });
 }
@@ -346,6 +347,56 @@ async function newModelFromTemplate() {
   log('new model editor tab:', tabLabel);
 }
 
+/** A frame holding `selector` inside a notebook's output webview (not a panel's webview). */
+async function notebookOutputFrameWith(selector, timeout = 60000) {
+  const inNotebook = (f) => {
+    for (let p = f; p; p = p.parentFrame()) if (/purpose=notebookRenderer/.test(p.url())) return true;
+    return false;
+  };
+  return poll(async () => {
+    for (const f of page.frames()) {
+      if (inNotebook(f) && await f.locator(selector).count().catch(() => 0)) return f;
+    }
+    return null;
+  }, { timeout, what: `a notebook output frame containing ${selector}` });
+}
+
+async function notebookRenderer() {
+  // A SynOps notebook with one cell; the SynOps notebook controller runs it, the renderer draws the output.
+  const name = 'renderer-check.synops-nb';
+  const ws = path.join(OUT, 'ws');
+  assert(fs.existsSync(ws), `no workspace folder at ${ws}`);
+  fs.writeFileSync(path.join(ws, name), JSON.stringify({ format: 'synops-notebook', version: 1,
+    cells: [{ kind: 'code', language: 'plaintext', source: `report ${MNIST}` }] }, null, 2));
+  try {
+    await runCommand('View: Close All Editors', { timeout: 15000 });
+    await openFile(name, { textEditor: false });
+    await page.locator('.notebookOverlay').first().waitFor({ timeout: 30000 })
+      .catch(() => { throw new Error(`${name} did not open in a notebook editor`); });
+    // The notebook's own toolbar button (the command palette does not always open while a cell has focus).
+    const runAll = page.locator('.notebookOverlay .notebook-toolbar-container').getByRole('button', { name: /^Run All/ }).first();
+    await runAll.click({ timeout: 15000 }).catch(async (e) => {
+      const html = await page.locator('.notebookOverlay .notebook-toolbar-container').first().innerHTML().catch(() => '(no toolbar)');
+      throw new Error(`${e.message.split('\n')[0]}; toolbar: ${html.slice(0, 1500)}`);
+    });
+    // Only when the kernel was not picked for the notebook: the kernel picker opens; take SynOps.
+    const kernelRow = quickRows.filter({ hasText: /SynOps/ }).first();
+    if (await kernelRow.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) await kernelRow.click();
+    const frame = await notebookOutputFrameWith('#synops-report #layer-table', patience(60000));
+    const cell = (layer, col) => frame.locator(`#layer-table tr[data-layer="${layer}"] td[data-col="${col}"]`);
+    const conv2Macs = await poll(async () => norm(await cell('conv2', 'macs').innerText({ timeout: 1000 })),
+      { timeout: 30000, what: 'conv2 macs cell of the notebook output' });
+    assert(hasNumber(conv2Macs, '726,624'), `conv2 macs cell is "${conv2Macs}", expected 726,624`);
+    const totalParams = norm(await frame.locator('#total-params').innerText());
+    assert(hasNumber(totalParams, '6,552'), `#total-params is "${totalParams}", expected 6,552`);
+    const modelName = norm(await frame.locator('#model-name').innerText());
+    assert(modelName.includes('MNIST-DVS'), `#model-name is "${modelName}"`);
+    log(`notebook output: ${modelName}, conv2 ${conv2Macs} MACs, ${totalParams} params`);
+  } finally {
+    await screenshot('notebook-renderer.png');
+  }
+}
+
 const checks = [
   ['extension-commands', extensionCommandsRegistered],
   ['codelens-mnist', codeLensesMnist],
@@ -354,6 +405,7 @@ const checks = [
   ['diagnostics-broken-model', diagnosticsBrokenModel],
   ['check-worker', checkWorker],
   ['new-model-from-template', newModelFromTemplate],
+  ['notebook-renderer', notebookRenderer],
 ];
 
 // ------------------------------------------------------------------ run

@@ -160,7 +160,121 @@ const tests: Array<[string, () => Promise<void>]> = [
     const titles = await codeLensTitles(runModel);
     assert.ok(titles.some((t) => t.startsWith('Total:') && t.includes('(measured)')), JSON.stringify(titles));
   }],
+  ['Runs view lists the trained run with its strategy and SynOps', async () => {
+    const run = await trainedRun();
+    const items = await waitFor('the trained run in the Runs view', async () => {
+      const list = await vscode.commands.executeCommand<{ id: string; label: string; description: string; state?: string }[]>('synops.runs.list');
+      return list?.some((i) => i.id === run.id) ? list : undefined;
+    });
+    const item = items.find((i) => i.id === run.id)!;
+    assert.equal(item.label, run.id);
+    assert.equal(item.state, 'done');
+    assert.match(item.description, /^baseline · SNN \d+\.\d % · [\d,]+ SynOps$/, item.description);
+    await vscode.commands.executeCommand('workbench.view.extension.synops');
+  }],
+  ['Export Run as Notebook writes an .ipynb whose outputs carry the SynOps MIME types', async () => {
+    const run = await trainedRun();
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('synops.exportRunNotebook', run.id);
+    assert.ok(uri, 'the command returns the notebook it wrote');
+    assert.equal(uri.fsPath, `${run.dir}/report.ipynb`);
+    const nb = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri))) as {
+      nbformat: number; nbformat_minor: number; cells: { cell_type: string; id: string; source: string[]; outputs?: { output_type: string; data: Record<string, unknown> }[] }[];
+    };
+    assert.equal(nb.nbformat, 4);
+    assert.ok(nb.nbformat_minor >= 5 && nb.cells.every((c) => typeof c.id === 'string' && Array.isArray(c.source)), 'nbformat 4.5 cells');
+    const data = nb.cells.flatMap((c) => c.outputs ?? []).map((o) => { assert.equal(o.output_type, 'display_data'); return o.data; });
+    const report = data.find((d) => d['application/vnd.synops.report+json']);
+    const tradeoff = data.find((d) => d['application/vnd.synops.tradeoff+json']);
+    assert.ok(report && tradeoff, `outputs: ${JSON.stringify(data.map((d) => Object.keys(d)))}`);
+    const r = report['application/vnd.synops.report+json'] as { reportVersion: number; runId: string; basis: { kind: string } };
+    assert.equal(r.reportVersion, 1);
+    assert.equal(r.runId, run.id);
+    assert.equal(r.basis.kind, 'measured');
+    assert.ok(Array.isArray(report['text/plain']), 'a text/plain fallback');
+    const t = tradeoff['application/vnd.synops.tradeoff+json'] as { schemaVersion: number; points: { runId: string }[] };
+    assert.equal(t.schemaVersion, 1);
+    assert.ok(t.points.some((p) => p.runId === run.id), JSON.stringify(t.points));
+    // It opens as a notebook (VS Code's built-in .ipynb support) with the outputs in place.
+    const opened = await waitFor('the exported notebook to open', () => vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === uri.toString()));
+    const mimes = opened.getCells().flatMap((c) => c.outputs.flatMap((o) => o.items.map((i) => i.mime)));
+    assert.ok(mimes.includes('application/vnd.synops.report+json') && mimes.includes('application/vnd.synops.tradeoff+json'), JSON.stringify(mimes));
+  }],
+  ['the notebook controller runs a report cell of a SynOps notebook', async () => {
+    const uri = workspaceFile('inhost-check.synops-nb');
+    const file = { format: 'synops-notebook', version: 1, cells: [{ kind: 'code', language: 'plaintext', source: '# the template shipped with the extension\nreport templates/mnist-dvs.snn.json' }] };
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(file)));
+    const nb = await vscode.workspace.openNotebookDocument(uri);
+    assert.equal(nb.notebookType, 'synops-notebook');
+    await within('showing the notebook', vscode.window.showNotebookDocument(nb));
+    await within('selecting the SynOps kernel', vscode.commands.executeCommand('notebook.selectKernel', { id: 'synops-studio.kernel', extension: EXTENSION_ID }));
+    await within('running the cell', vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: nb.uri }));
+    const item = await waitFor('the report output of the cell', () => nb.cellAt(0).outputs.flatMap((o) => o.items).find((i) => i.mime === 'application/vnd.synops.report+json'));
+    const report = JSON.parse(new TextDecoder().decode(item.data)) as { reportVersion: number; modelName: string; totals: { params: number; macs: number } };
+    assert.equal(report.reportVersion, 1);
+    assert.equal(report.modelName, MNIST_MODEL_NAME);
+    assert.equal(report.totals.params, 6552);
+    assert.equal(report.totals.macs, 1194336);
+    assert.equal(nb.cellAt(0).executionSummary?.success, true);
+    // A bad command gives an error output, not an exception.
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(nb.uri, [vscode.NotebookEdit.insertCells(1, [new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'frobnicate', 'plaintext')])]);
+    await vscode.workspace.applyEdit(edit);
+    await within('running the bad cell', vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 1, end: 2 }], document: nb.uri }));
+    await waitFor('the bad cell to finish', () => nb.cellAt(1).executionSummary?.success === false);
+    const outputs = nb.cellAt(1).outputs.flatMap((o) => o.items).map((i) => ({ mime: i.mime, text: new TextDecoder().decode(i.data) }));
+    assert.ok(outputs.some((o) => o.mime === 'application/vnd.code.notebook.error' && o.text.includes('unknown command \\"frobnicate\\"')), JSON.stringify(outputs));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  }],
+  ['hovering conv1 of the trained model lists the run', async () => {
+    const run = await trainedRun();
+    const uri = vscode.Uri.file(`${run.dir}/model.snn.json`);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => /"name"\s*:\s*"conv1"/.test(l));
+    assert.ok(line >= 0, 'conv1 is in the run\'s model file');
+    const position = new vscode.Position(line, doc.lineAt(line).text.indexOf('conv1') + 1);
+    const text = await waitFor('a SynOps hover on conv1', async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
+      const all = (hovers ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)));
+      return all.find((t) => t.includes('SynOps per sample in the last'));
+    });
+    assert.ok(text.includes('**conv1**'), text);
+    assert.ok(text.includes(run.id.replace(/[\\`*_{}[\]<>|#]/g, (c) => `\\${c}`)), `the hover lists run ${run.id}: ${text}`);
+    assert.match(text, /\| baseline \| [\d,]+ \|/, text);
+  }],
+  ['Compare With… opens the run\'s report beside another run\'s', async () => {
+    const run = await trainedRun();
+    const result = await vscode.commands.executeCommand<{ runId: string; compareId: string }>('synops.runs.compare', run.id, run.id);
+    assert.deepEqual(result, { runId: run.id, compareId: run.id });
+    await waitFor('the comparison tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === `SynOps: ${run.id} vs ${run.id}`));
+  }],
 ];
+
+/** `promise`, or a failure naming `what` when it takes longer than `ms` (a stuck command must not stall the suite). */
+async function within<T>(what: string, promise: Thenable<T>, ms = 30000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out ${what}`)), ms); });
+  try {
+    return await Promise.race([Promise.resolve(promise), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The run the "Train Model" test made: the newest run folder of the "tiny halves" model. */
+async function trainedRun(): Promise<{ id: string; dir: string }> {
+  const root = workspaceFile('.synops/runs');
+  const ids = (await vscode.workspace.fs.readDirectory(root)).filter(([, type]) => type === vscode.FileType.Directory).map(([name]) => name).sort();
+  for (const id of ids.reverse()) {
+    try {
+      const info = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, id, 'run.json')))) as { modelName?: string };
+      if (info.modelName === 'tiny halves') return { id, dir: vscode.Uri.joinPath(root, id).fsPath };
+    } catch {
+      // not a run folder
+    }
+  }
+  throw new Error('no run of "tiny halves": the Train Model test did not leave one');
+}
 
 export async function run(): Promise<void> {
   let passed = 0;
