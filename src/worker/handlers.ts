@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { analyzeModelText } from '../core/report';
+import { withRunFigures } from '../core/train/runReport';
 import { parseSimulationResult, resultPathFor, type SimulationResultFile } from '../core/synops/result';
 import type { AnalyzeModel, Ping, WorkProgress } from '../protocol/messages';
 
@@ -44,6 +45,7 @@ export async function analyzeModel(params: AnalyzeModel.Params, ctx: HandlerCont
     if (/synops\.energyProfiles/.test((e as Error).message)) throw new BadInputError((e as Error).message);
     throw e;
   }
+  if (out.report && params.path) out = { ...out, report: withRunFigures(out.report, params.path) };
   return error ? { ...out, resultError: error } : out;
 }
 

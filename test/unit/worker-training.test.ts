@@ -68,6 +68,11 @@ describe('training through the worker', () => {
     const runModel = join(r.runDir, 'model.snn.json');
     const analysed = await c.request(AnalyzeModel.type, { path: runModel, text: readFileSync(runModel, 'utf8'), options: {} });
     assert.equal(analysed.report?.basis.kind, 'measured');
+    // …and the run's quantized-ANN proxy and accuracies beside it.
+    assert.equal(analysed.report?.runId, r.runId);
+    assert.equal(analysed.report?.accuracy?.ann, r.row.annAccuracy);
+    const proxy = analysed.report?.layers.filter((l) => l.synopsAnn !== undefined).reduce((a, l) => a + l.synopsAnn!, 0) ?? 0;
+    assert.ok(Math.abs(proxy - r.row.annSynops!) < 1e-6 * r.row.annSynops!, `${proxy} vs ${r.row.annSynops}`);
     assert.ok(Math.abs((analysed.report?.totals.synops ?? 0) - r.row.snnSynops!) < 1e-6 * r.row.snnSynops!);
   });
 
