@@ -21,7 +21,7 @@ describe('trade-off webview (chromium)', () => {
     const { page, problems } = await openPage(env.browser.context, env.server, '/tradeoff.html', panelPage(env.server, 'tradeoff', 'SynOps Trade-off'));
     await waitForReady(page);
     assert.ok(await page.locator('#panel-status').isVisible(), 'waiting text before data');
-    await send(page, { type: 'tradeoff', payload: TRADEOFF, source: 'file:///work/.synops/sweeps/a' });
+    await send(page, { type: 'tradeoff', payload: TRADEOFF, source: 'file:///ws/.synops/sweeps/a' });
 
     await page.locator('#tradeoff-table').waitFor();
     assert.ok(await page.locator('#panel-status').isHidden());
@@ -83,7 +83,7 @@ describe('trade-off webview (chromium)', () => {
 
     const state = await savedState<{ stateVersion: number; source?: string; payload?: TradeoffPayload }>(page);
     assert.equal(state.stateVersion, 1);
-    assert.equal(state.source, 'file:///work/.synops/sweeps/a');
+    assert.equal(state.source, 'file:///ws/.synops/sweeps/a');
     assert.equal(state.payload?.points.length, 13);
     await assertClean(page, problems);
     await page.close();

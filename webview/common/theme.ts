@@ -26,7 +26,8 @@ export interface ChartTheme {
   yellow: string;
 }
 
-function cssVar(style: CSSStyleDeclaration, names: string[], fallback: string): string {
+/** The first of the CSS variables `names` that is set on `style`, else `fallback`. */
+export function cssVar(style: CSSStyleDeclaration, names: string[], fallback: string): string {
   for (const n of names) {
     const v = style.getPropertyValue(n).trim();
     if (v) return v;

@@ -9,6 +9,7 @@
  * Plotly injects a global `<style>` element and sets inline styles, so the page's CSP needs
  * `style-src … 'unsafe-inline'`; it needs no `unsafe-eval` and loads nothing from the network.
  */
+import { cssVar } from '../common/theme';
 import Plotly from 'plotly.js-dist-min';
 import type { LayerRow } from '../../src/protocol/report';
 import { formatCount, formatCountShort } from '../../src/protocol/format';
@@ -26,13 +27,6 @@ interface ChartTheme {
   fontSize: number;
 }
 
-function cssVar(style: CSSStyleDeclaration, names: string[], fallback: string): string {
-  for (const n of names) {
-    const v = style.getPropertyValue(n).trim();
-    if (v) return v;
-  }
-  return fallback;
-}
 
 /** VS Code defines `--vscode-*` variables on `<html>`; outside VS Code the fallbacks keep the chart legible. */
 function readTheme(el: Element): ChartTheme {
