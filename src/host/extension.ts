@@ -9,6 +9,7 @@ import { Ctx } from './ctx';
 import { ModelCodeLensProvider } from './model/codeLens';
 import { MODEL_GLOB } from './model/service';
 import { registerReportSerializer } from './panels/reportPanel';
+import { registerWorkbenchSerializers } from './panels/workbench';
 import { registerLayerHover } from './hover';
 import { NOTEBOOK_COMMANDS, registerNotebooks } from './notebook';
 import { RUNS_COMMANDS, registerRunsView } from './runsView';
@@ -22,6 +23,7 @@ export function activate(extension: vscode.ExtensionContext): { ctx: Ctx } {
   extension.subscriptions.push(
     vscode.languages.registerCodeLensProvider({ pattern: MODEL_GLOB }, new ModelCodeLensProvider(ctx.models)),
     registerReportSerializer(ctx.extensionUri, ctx.models),
+    ...registerWorkbenchSerializers(ctx),
     registerRunsView(ctx),
     registerNotebooks(ctx),
     registerLayerHover(ctx),

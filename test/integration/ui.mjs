@@ -39,6 +39,7 @@ const CMD = {
   newModel: 'SynOps: New Model from Template',
   energyReport: 'SynOps: Show Energy Report',
   checkWorker: 'SynOps: Check Worker',
+  tradeoff: 'SynOps: Show Trade-off',
 };
 const EXPECTED_MACS = { conv1: '276,768', conv2: '726,624', conv3: '186,624', fc: '4,320' };
 
@@ -334,6 +335,33 @@ async function checkWorker() {
   log('worker:', norm(await toast.first().innerText()));
 }
 
+/** The trade-off of the workspace's runs: the two fixture runs in test/integration/workspace/.synops/runs. */
+async function tradeoffView() {
+  await runCommand(CMD.tradeoff);
+  const frame = await frameWith('#tradeoff-table tr[data-run="fixture-qrelu"]');
+  const cell = async (run, col) => norm(await frame.locator(`#tradeoff-table tr[data-run="${run}"] td[data-col="${col}"]`).innerText());
+  // SNN figures of the fixture runs: 87 % at 215,000 + 320,000 + 90,000 + 2,500 = 627,500 SynOps
+  assert((await cell('fixture-qrelu', 'accuracy')).startsWith('87.0'), `fixture-qrelu accuracy: ${await cell('fixture-qrelu', 'accuracy')}`);
+  assert(hasNumber(await cell('fixture-qrelu', 'synops'), '627,500'), `fixture-qrelu SynOps: ${await cell('fixture-qrelu', 'synops')}`);
+  // baseline: 215,000 + 2,700,000 + 950,000 + 7,000 = 3,872,000
+  assert(hasNumber(await cell('fixture-baseline', 'synops'), '3,872,000'), `fixture-baseline SynOps: ${await cell('fixture-baseline', 'synops')}`);
+  await frame.locator('.main-svg').first().waitFor({ timeout: 30000 });
+  await screenshot('tradeoff-view.png');
+}
+
+/** The event-file viewer opens a DVS128 recording: facts, the chunk picker and the first chunk's raster. */
+async function eventFileViewer() {
+  await openFile('sweep-bar.aedat', { textEditor: false });
+  const frame = await frameWith('#time-scrubber');
+  // 6,000 events in chunks of 3,000 → 2 chunks; the first holds 3,000 events over 300 ms
+  await poll(async () => /of 2\b/.test(norm(await frame.locator('body').innerText())), { timeout: 30000, what: 'a chunk picker saying "of 2"' });
+  const body = norm(await frame.locator('body').innerText());
+  assert(body.includes('3,000 input events'), `viewer text lacks "3,000 input events": ${body.slice(0, 300)}`);
+  // the file's facts: format, sensor, 6,000 events over 599.9 ms (t = 0 … 599,900 µs), half of them ON
+  assert(body.includes('aedat2 128×128 · 6,000 events over 0.60 s · 50 % ON'), `viewer lacks the file's facts: ${body.slice(0, 300)}`);
+  await screenshot('event-file-viewer.png');
+}
+
 async function newModelFromTemplate() {
   await runCommand(CMD.newModel);
   const pick = quickRows.filter({ hasText: CIFAR_TEMPLATE }).first();
@@ -406,6 +434,8 @@ const checks = [
   ['check-worker', checkWorker],
   ['new-model-from-template', newModelFromTemplate],
   ['notebook-renderer', notebookRenderer],
+  ['tradeoff-view', tradeoffView],
+  ['event-file-viewer', eventFileViewer],
 ];
 
 // ------------------------------------------------------------------ run

@@ -3,10 +3,14 @@ import * as vscode from 'vscode';
 import { ChunkRaster, DescribeEvents, ListRuns } from '../../protocol/messages';
 import type { HostToRaster, HostToTradeoff, HostToTraining, RasterToHost, TradeoffToHost, TrainingToHost } from '../../protocol/panels';
 import type { RunRow } from '../../protocol/runs';
-import type { Strategy, TradeoffPayload, TradeoffPoint, TrainingPayload } from '../../protocol/views';
+import type { EventFileFacts, Strategy, TradeoffPayload, TradeoffPoint, TrainingPayload } from '../../protocol/views';
 import type { Ctx } from '../ctx';
 import { showWorkerError } from '../workerProcess/errors';
 import { WebView } from './webPanel';
+
+const TRADEOFF_VIEW = 'synops.tradeoff';
+const RASTER_VIEW = 'synops.raster';
+const TRAINING_VIEW = 'synops.training';
 
 const STRATEGY: Record<string, Strategy> = { baseline: 'baseline', scale: 'weight-scaling', synops: 'synop-loss', 'synops-qrelu': 'synop-loss-qrelu' };
 
@@ -35,24 +39,29 @@ function workspaceFolder(): vscode.WorkspaceFolder | undefined {
   return vscode.workspace.workspaceFolders?.[0];
 }
 
+/** Lists the runs of `folder` and draws their trade-off into `panel`; a click on a point opens that run's report. */
+async function fillTradeoff(ctx: Ctx, panel: vscode.WebviewPanel, folder: vscode.Uri): Promise<TradeoffPayload> {
+  const runs = await ctx.worker.request(ListRuns.type, { workspace: folder.fsPath });
+  const payload = tradeoffOf(runs, `Accuracy vs SynOps — ${path.basename(folder.fsPath)}`);
+  const view = new WebView<HostToTradeoff, TradeoffToHost>(panel.webview, ctx.extensionUri, 'tradeoff', 'SynOps Trade-off', (m) => {
+    if (m.type === 'openRun') {
+      const run = runs.find((r) => r.id === m.runId);
+      if (run) void vscode.commands.executeCommand('synops.showEnergyReport', vscode.Uri.file(path.join(run.dir, 'model.snn.json')));
+    }
+  });
+  panel.onDidDispose(() => view.dispose());
+  view.post({ type: 'tradeoff', payload, source: folder.toString() });
+  if (!payload.points.length) view.post({ type: 'error', message: 'No evaluated runs yet: train a model (SynOps: Train Model) to see points here.' });
+  return payload;
+}
+
 /** "SynOps: Show Trade-off": accuracy vs SynOps of every run in the workspace; a click opens the run. */
 export async function showTradeoff(ctx: Ctx): Promise<TradeoffPayload | undefined> {
   const folder = workspaceFolder();
   if (!folder) { void vscode.window.showWarningMessage('SynOps: open a folder with runs (.synops/runs) first.'); return undefined; }
   try {
-    const runs = await ctx.worker.request(ListRuns.type, { workspace: folder.uri.fsPath });
-    const payload = tradeoffOf(runs, `Accuracy vs SynOps — ${folder.name}`);
-    const panel = vscode.window.createWebviewPanel('synops.tradeoff', 'SynOps Trade-off', vscode.ViewColumn.Active);
-    const view = new WebView<HostToTradeoff, TradeoffToHost>(panel.webview, ctx.extensionUri, 'tradeoff', 'SynOps Trade-off', (m) => {
-      if (m.type === 'openRun') {
-        const run = runs.find((r) => r.id === m.runId);
-        if (run) void vscode.commands.executeCommand('synops.showEnergyReport', vscode.Uri.file(path.join(run.dir, 'model.snn.json')));
-      }
-    });
-    panel.onDidDispose(() => view.dispose());
-    view.post({ type: 'tradeoff', payload, source: folder.uri.toString() });
-    if (!payload.points.length) view.post({ type: 'error', message: 'No evaluated runs yet: train a model (SynOps: Train Model) to see points here.' });
-    return payload;
+    const panel = vscode.window.createWebviewPanel(TRADEOFF_VIEW, 'SynOps Trade-off', vscode.ViewColumn.Active);
+    return await fillTradeoff(ctx, panel, folder.uri);
   } catch (e) {
     await showWorkerError(e, 'SynOps: Show Trade-off', ctx.log);
     return undefined;
@@ -65,7 +74,7 @@ export class TrainingMonitor {
   readonly panel: vscode.WebviewPanel;
 
   constructor(ctx: Ctx, title: string, onCancel: () => void, onOpenRun: (runId: string) => void) {
-    this.panel = vscode.window.createWebviewPanel('synops.training', title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    this.panel = vscode.window.createWebviewPanel(TRAINING_VIEW, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
     this.view = new WebView(this.panel.webview, ctx.extensionUri, 'training', title, (m) => {
       if (m.type === 'cancelTraining') onCancel();
       else if (m.type === 'openRun') onOpenRun(m.runId);
@@ -85,6 +94,7 @@ export class TrainingMonitor {
 export class RasterView {
   private readonly view: WebView<HostToRaster, RasterToHost>;
   private chunks = 1;
+  private facts?: EventFileFacts;
 
   constructor(private readonly ctx: Ctx, webview: vscode.Webview, private readonly file: string, private readonly sim: { modelPath?: string; weightsPath?: string } = {}) {
     this.view = new WebView(webview, ctx.extensionUri, 'raster', `Spike raster: ${path.basename(file)}`, (m) => {
@@ -95,6 +105,7 @@ export class RasterView {
   async start(): Promise<void> {
     try {
       const facts = await this.ctx.worker.request(DescribeEvents.type, { file: this.file });
+      this.facts = facts;
       this.chunks = Math.max(1, facts.chunks);
       await this.show(0);
     } catch (e) {
@@ -106,6 +117,9 @@ export class RasterView {
   private async show(chunk: number): Promise<void> {
     try {
       const payload = await this.ctx.worker.request(ChunkRaster.type, { file: this.file, index: chunk, ...this.sim });
+      const f = this.facts;
+      // The file's facts head the view: format, sensor, events, duration, polarity balance.
+      if (f) payload.title = `${path.basename(this.file)} — chunk ${chunk + 1} of ${this.chunks} · ${f.format} ${f.width}×${f.height} · ${f.events.toLocaleString('en-US')} events over ${((f.lastUs - f.firstUs) / 1e6).toFixed(2)} s · ${f.events ? Math.round((100 * f.onEvents) / f.events) : 0} % ON`;
       this.view.post({ type: 'raster', payload, selection: { chunk, chunkCount: this.chunks, sample: path.basename(this.file) }, source: vscode.Uri.file(this.file).toString() });
     } catch (e) {
       this.view.post({ type: 'error', message: (e as Error).message });
@@ -143,8 +157,44 @@ export async function showRaster(ctx: Ctx, fileArg?: unknown, runDirArg?: unknow
   if (!file) return;
   const runDir = typeof runDirArg === 'string' ? runDirArg : undefined;
   const sim = runDir ? { modelPath: path.join(runDir, 'model.snn.json'), weightsPath: path.join(runDir, 'model', 'model.json') } : {};
-  const panel = vscode.window.createWebviewPanel('synops.raster', `Spike raster: ${path.basename(file)}`, vscode.ViewColumn.Active);
+  const panel = vscode.window.createWebviewPanel(RASTER_VIEW, `Spike raster: ${path.basename(file)}`, vscode.ViewColumn.Active);
   const raster = new RasterView(ctx, panel.webview, file, sim);
   panel.onDidDispose(() => raster.dispose());
   await raster.start();
+}
+
+/**
+ * Brings the workbench panels back after a window reload, from the state each view saved: the trade-off
+ * lists its folder's runs again, the raster reopens its file, the training monitor redraws the epochs it
+ * had (the training itself did not survive the reload).
+ */
+export function registerWorkbenchSerializers(ctx: Ctx): vscode.Disposable[] {
+  const source = (state: unknown): vscode.Uri | undefined => {
+    const s = (state as { source?: string } | undefined)?.source;
+    return s ? vscode.Uri.parse(s) : undefined;
+  };
+  return [
+    vscode.window.registerWebviewPanelSerializer(TRADEOFF_VIEW, {
+      async deserializeWebviewPanel(panel, state) {
+        const folder = source(state) ?? workspaceFolder()?.uri;
+        if (!folder) { panel.dispose(); return; }
+        await fillTradeoff(ctx, panel, folder).catch((e: unknown) => ctx.log.error(`restoring the trade-off: ${(e as Error).message}`));
+      },
+    }),
+    vscode.window.registerWebviewPanelSerializer(RASTER_VIEW, {
+      async deserializeWebviewPanel(panel, state) {
+        const file = source(state);
+        if (!file) { panel.dispose(); return; }
+        const raster = new RasterView(ctx, panel.webview, file.fsPath);
+        panel.onDidDispose(() => raster.dispose());
+        await raster.start();
+      },
+    }),
+    vscode.window.registerWebviewPanelSerializer(TRAINING_VIEW, {
+      async deserializeWebviewPanel(panel) {
+        const view = new WebView<HostToTraining, TrainingToHost>(panel.webview, ctx.extensionUri, 'training', panel.title, () => undefined);
+        panel.onDidDispose(() => view.dispose());
+      },
+    }),
+  ];
 }

@@ -102,7 +102,7 @@ const tests: Array<[string, () => Promise<void>]> = [
       return t.some((x) => x.includes('2,104,500 SynOps (measured)')) ? t : undefined;
     });
     assert.ok(titles.some((t) => t.startsWith('conv2 ') && t.includes('1,500,000 SynOps (measured)')), JSON.stringify(titles));
-    await vscode.workspace.fs.delete(workspaceFile('.synops'), { recursive: true });
+    await vscode.workspace.fs.delete(workspaceFile('.synops/results'), { recursive: true });
   }],
   ['Download Dataset fetches, extracts and recognises MNIST-DVS from a loopback mirror', async () => {
     // Ten grabbed_data{d}.zip files of two tiny recordings each, the official layout, served on 127.0.0.1.
