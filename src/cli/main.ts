@@ -1,6 +1,7 @@
 import { DATA_USAGE, runData } from './data';
 import { EVENTS_USAGE, runEvents } from './events';
 import { runSimulate, SIMULATE_USAGE } from './simulate';
+import { REPRODUCE_USAGE, runReproduce } from './reproduce';
 import { runSummary, SUMMARY_USAGE } from './summary';
 import { EVAL_USAGE, runEval, runSweep, runTrain, SWEEP_USAGE, TRAIN_USAGE } from './train';
 
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => number | Promise<numbe
   train: { run: runTrain, usage: TRAIN_USAGE },
   sweep: { run: runSweep, usage: SWEEP_USAGE },
   eval: { run: runEval, usage: EVAL_USAGE },
+  reproduce: { run: runReproduce, usage: REPRODUCE_USAGE },
 };
 
 function usage(): string {

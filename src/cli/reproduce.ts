@@ -1,0 +1,85 @@
+import { join, resolve } from 'node:path';
+import { BUDGETS, type BudgetName } from '../core/reproduce/budget';
+import { reproduce } from '../core/reproduce/procedure';
+import { fmtSynops, tableRows } from '../core/reproduce/report';
+import type { BackendName } from '../core/train/backend';
+import { TrainError, type TrainProgress } from '../core/train/types';
+import { intOption, parseArgs } from './args';
+import { table } from './table';
+
+export const REPRODUCE_USAGE = `  reproduce [--data synth|<N-MNIST dir>|<MNIST-DVS dir>] [--budget quick|full|smoke] [--out <dir>]
+        [--workspace <dir>] [--snn-samples N] [--backend tensorflow|wasm|cpu] [--json]
+      the paper's experiment headless: baseline, weight-scaling sweep, SynOp-loss sweep, SynOp+QReLU sweep, each
+      model simulated as a spiking network on the held-out 20 %; writes report.json and a self-contained
+      report.html (default folder <cwd>/.synops/reproduce/<timestamp>) and prints the table.
+      quick: minutes on a 2-core CPU (default); full: the paper's 10 targets × 8 epochs at batch 256 (hours);
+      smoke: a seconds-long pipeline check`;
+
+const VALUED = ['data', 'budget', 'out', 'workspace', 'snn-samples', 'backend'];
+
+function stamp(now = new Date()): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+}
+
+/** Progress on stderr: a line per epoch and per evaluation phase. */
+function progress(p: TrainProgress): void {
+  if (p.type === 'epoch') {
+    const m = p.metrics;
+    process.stderr.write(`    epoch ${m.epoch}/${p.epochs}: CE ${m.ce.toFixed(3)} S ${fmtSynops(m.synops)} test ${m.testAccuracy !== undefined ? (100 * m.testAccuracy).toFixed(1) : '–'} % (S ${fmtSynops(m.testSynops ?? 0)}) ${m.seconds.toFixed(0)} s\n`);
+  } else if (p.type === 'phase' && p.phase === 'data' && p.done !== undefined && p.done === p.total) {
+    process.stderr.write(`    ${p.message} (${p.total})\n`);
+  }
+}
+
+/** `synops reproduce`: exit 0 ok, 1 bad input or failed run, 2 usage. */
+export async function runReproduce(args: string[]): Promise<number> {
+  const { positional, opts, error } = parseArgs(args, VALUED, ['json']);
+  const usage = (msg: string): number => { console.error(`synops reproduce: ${msg}\n${REPRODUCE_USAGE}`); return 2; };
+  if (error) return usage(error);
+  if (positional.length) return usage(`unexpected argument ${positional[0]}`);
+  const budgetName = String(opts.get('budget') ?? 'quick');
+  if (!(budgetName in BUDGETS)) return usage(`--budget is ${Object.keys(BUDGETS).join(', ')}`);
+  const budget = { ...BUDGETS[budgetName as BudgetName] };
+  if (opts.has('snn-samples')) {
+    const v = intOption(opts, 'snn-samples', 0, 1);
+    if (typeof v === 'string') return usage(v);
+    budget.snnSamples = v;
+  }
+  const backend = opts.get('backend') as BackendName | undefined;
+  if (backend && !['tensorflow', 'wasm', 'cpu'].includes(backend)) return usage('--backend is tensorflow, wasm or cpu');
+  const data = String(opts.get('data') ?? 'synth');
+  const cwd = process.cwd();
+  const workspace = resolve(String(opts.get('workspace') ?? cwd));
+  const out = resolve(String(opts.get('out') ?? join(cwd, '.synops', 'reproduce', stamp())));
+  const json = opts.has('json');
+
+  const ac = new AbortController();
+  const stop = (): void => ac.abort();
+  process.once('SIGINT', stop);
+  try {
+    process.stderr.write(`synops reproduce: data ${data}, budget ${budget.name}, report in ${out}\n`);
+    const r = await reproduce({ data: data === 'synth' ? data : resolve(data), budget, out, workspace, backend },
+      { signal: ac.signal, onProgress: progress, log: (line) => process.stderr.write(`${line}\n`) });
+    const s = r.report.summary;
+    if (json) { console.log(JSON.stringify(r.report.summary, null, 1)); return 0; }
+    const t = tableRows(r.report.points);
+    console.log(table(t.header, t.rows, t.right));
+    console.log('');
+    console.log(`${s.dataset.kind} (${s.dataset.model}); ${s.split.text}`);
+    console.log(`budget ${r.report.budget.name}: ${r.report.budget.epochs} epochs at batch ${r.report.budget.batchSize} per model`);
+    console.log(`baseline SNN ${(100 * s.baseline.snnAccuracy).toFixed(1)} % at ${fmtSynops(s.baseline.snnSynops)} SynOps/sample; dense ANN ${fmtSynops(s.annMacs)} MACs`);
+    console.log(s.criterion.text);
+    console.log(s.proxy.text);
+    if (s.orderingHolds !== null) console.log(`curve order at equal SynOps (SynOp+QReLU ≥ SynOp loss ≥ weight scaling): ${s.orderingHolds ? 'holds' : 'does not hold everywhere'}`);
+    console.log(`wall time ${(s.wallSeconds / 60).toFixed(1)} min on ${s.backend}`);
+    console.log(`report: ${r.reportHtml}\n        ${r.reportJson}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof TrainError) { console.error(`synops reproduce: ${e.message}`); return 1; }
+    if ((e as { code?: string }).code === 'ENOENT' || /EventDataError/.test((e as Error).constructor?.name ?? '')) { console.error(`synops reproduce: ${(e as Error).message}`); return 1; }
+    throw e;
+  } finally {
+    process.off('SIGINT', stop);
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Building the reproduction report from evaluations: one point per model, the summary (best SynOp+QReLU
+ * point within the accuracy tolerance, proxy agreement, curve ordering) and the printed table. Pure
+ * functions of their arguments.
+ */
+import type { EvalResult, Evaluation, Strategy } from '../train/types';
+import type { BestPoint, Measure, ReportPoint, Summary } from './types';
+
+/** Accuracy tolerance of the headline result, in percentage points, and the SynOps fraction to reach. */
+export const TOLERANCE_POINTS = 1.5;
+export const TARGET_FRACTION = 0.2;
+/** Relative deviation of the ANN proxy's SynOps from the simulated ones that the report accepts. */
+export const PROXY_TOLERANCE = 0.25;
+
+export function measureOf(e: EvalResult): Measure {
+  const m: Measure = { accuracy: e.accuracy, samples: e.samples, totalSynops: e.totalSynops, hiddenSynops: e.hiddenSynops, synopsPerLayer: e.synopsPerLayer.map((l) => ({ ...l })) };
+  if (e.ties !== undefined) m.ties = e.ties;
+  return m;
+}
+
+export interface Energy { joulesPerSynOp: number; joulesPerMac: number; annMacs: number }
+
+function point(strategy: Strategy, run: string, ann: EvalResult, snn: EvalResult | undefined, energy: Energy, extra: Partial<ReportPoint>): ReportPoint {
+  const p: ReportPoint = {
+    strategy, ...extra, run, ann: measureOf(ann),
+    energy: { annProxyJoules: ann.totalSynops * energy.joulesPerSynOp, annMacJoules: energy.annMacs * energy.joulesPerMac },
+  };
+  if (snn) {
+    p.snn = measureOf(snn);
+    p.energy.snnJoules = snn.totalSynops * energy.joulesPerSynOp;
+    p.proxyRatio = ann.totalSynops > 0 ? snn.totalSynops / ann.totalSynops : undefined;
+  }
+  return p;
+}
+
+/** The point of a trained model (baseline or a SynOp target). */
+export function modelPoint(strategy: Strategy, run: string, ev: Evaluation, energy: Energy, target?: number): ReportPoint {
+  return point(strategy, run, ev.annQuantized, ev.snn, energy, { ...(target !== undefined ? { target } : {}), annAsTrained: { accuracy: ev.ann.accuracy, activation: ev.ann.activation ?? 'model' } });
+}
+
+/** The weight-scaling points of the baseline's evaluation (`scaled`), ρ = 1 left out (that is the baseline). */
+export function scalePoints(run: string, ev: Evaluation, energy: Energy): ReportPoint[] {
+  return (ev.scaled ?? []).filter((s) => s.rho !== 1).map((s) => point('scale', run, s.annQuantized, s.snn, energy, { rho: s.rho }));
+}
+
+/**
+ * The SynOp+QReLU point with the fewest simulated SynOps whose SNN accuracy is within `tolerancePoints`
+ * of the baseline's (null when none is). A tiny epsilon keeps an exact 1.5-point loss inside.
+ */
+export function bestWithin(points: ReportPoint[], baseline: ReportPoint, tolerancePoints = TOLERANCE_POINTS): BestPoint | null {
+  if (!baseline.snn) return null;
+  const b = baseline.snn;
+  let best: BestPoint | null = null;
+  points.forEach((p, index) => {
+    if (p.strategy !== 'synops-qrelu' || !p.snn) return;
+    const delta = 100 * (p.snn.accuracy - b.accuracy);
+    if (delta < -tolerancePoints - 1e-9) return;
+    if (best && p.snn.totalSynops >= best.snnSynops) return;
+    const fraction = b.totalSynops > 0 ? p.snn.totalSynops / b.totalSynops : NaN;
+    best = {
+      index, target: p.target, snnAccuracy: p.snn.accuracy, snnSynops: p.snn.totalSynops, snnHiddenSynops: p.snn.hiddenSynops,
+      deltaPoints: delta, synopsFraction: fraction, reduction: 1 - fraction,
+      hiddenReduction: b.hiddenSynops > 0 ? 1 - p.snn.hiddenSynops / b.hiddenSynops : NaN,
+    };
+  });
+  return best;
+}
+
+/** Accuracy of a curve at `x` SynOps: linear in log SynOps between the two neighbouring points; null outside. */
+export function interpolate(curve: { synops: number; accuracy: number }[], x: number): number | null {
+  const c = curve.filter((p) => p.synops > 0).sort((a, b) => a.synops - b.synops);
+  if (!c.length || x < c[0].synops || x > c[c.length - 1].synops) return null;
+  for (let i = 0; i < c.length; i++) {
+    if (c[i].synops === x) return c[i].accuracy;
+    if (i + 1 < c.length && c[i].synops < x && x < c[i + 1].synops) {
+      const f = (Math.log(x) - Math.log(c[i].synops)) / (Math.log(c[i + 1].synops) - Math.log(c[i].synops));
+      return c[i].accuracy + f * (c[i + 1].accuracy - c[i].accuracy);
+    }
+  }
+  return null;
+}
+
+/** SNN curve (SynOps, accuracy) of a strategy; the weight-scaling curve includes the baseline (ρ = 1). */
+export function snnCurve(points: ReportPoint[], strategy: Strategy): { synops: number; accuracy: number }[] {
+  const of = strategy === 'scale' ? points.filter((p) => p.strategy === 'scale' || p.strategy === 'baseline') : points.filter((p) => p.strategy === strategy);
+  return of.filter((p) => p.snn).map((p) => ({ synops: p.snn!.totalSynops, accuracy: p.snn!.accuracy }));
+}
+
+/** At the SynOps of each SynOp+QReLU point: the other curves' accuracy there, and whether QReLU ≥ SynOp loss ≥ scaling wherever compared. */
+export function ordering(points: ReportPoint[]): { rows: Summary['ordering']; holds: boolean | null } {
+  const synopLoss = snnCurve(points, 'synops');
+  const scale = snnCurve(points, 'scale');
+  const rows = snnCurve(points, 'synops-qrelu').sort((a, b) => a.synops - b.synops)
+    .map((q) => ({ synops: q.synops, qrelu: q.accuracy, synopLoss: interpolate(synopLoss, q.synops), scale: interpolate(scale, q.synops) }));
+  let compared = 0;
+  let holds = true;
+  for (const r of rows) {
+    const chain = [r.qrelu, r.synopLoss, r.scale].filter((v): v is number => v !== null);
+    if (chain.length < 2) continue;
+    compared++;
+    for (let i = 1; i < chain.length; i++) if (chain[i] > chain[i - 1]) holds = false;
+  }
+  return { rows, holds: compared ? holds : null };
+}
+
+/** The proxy agreement over every point with a simulation. */
+export function proxyAgreement(points: ReportPoint[], tolerance = PROXY_TOLERANCE): Summary['proxy'] {
+  let maxDeviation = 0;
+  const outside: number[] = [];
+  points.forEach((p, i) => {
+    if (p.proxyRatio === undefined) return;
+    const d = Math.abs(p.proxyRatio - 1);
+    maxDeviation = Math.max(maxDeviation, d);
+    if (d > tolerance) outside.push(i);
+  });
+  const text = `ANN-proxy SynOps vs simulated SynOps: largest deviation ${(100 * maxDeviation).toFixed(1)} % (tolerance ${(100 * tolerance).toFixed(0)} %)` +
+    (outside.length ? `; outside it: ${outside.map((i) => label(points[i])).join(', ')}` : '; every model within it');
+  return { tolerance, maxDeviation, outside, text };
+}
+
+/** Short name of a point: `baseline`, `scale ρ=0.5`, `synops-qrelu S0=3.2e5`. */
+export function label(p: ReportPoint): string {
+  if (p.strategy === 'scale') return `scale ρ=${p.rho}`;
+  if (p.target !== undefined) return `${p.strategy} S0=${p.target.toExponential(1)}`;
+  return p.strategy;
+}
+
+export function criterionOf(best: BestPoint | null, tolerancePoints = TOLERANCE_POINTS, maxFraction = TARGET_FRACTION): Summary['criterion'] {
+  const met = !!best && best.synopsFraction <= maxFraction;
+  const text = best
+    ? `best SynOp+QReLU model within ${tolerancePoints} points: ${(100 * best.snnAccuracy).toFixed(1)} % (${best.deltaPoints >= 0 ? '+' : ''}${best.deltaPoints.toFixed(1)} points) at ${(100 * best.synopsFraction).toFixed(1)} % of the baseline's SynOps (−${(100 * best.reduction).toFixed(1)} %; hidden layers −${(100 * best.hiddenReduction).toFixed(1)} %); goal ≤ ${(100 * maxFraction).toFixed(0)} %: ${met ? 'met' : 'not met'}`
+    : `no SynOp+QReLU model is within ${tolerancePoints} points of the baseline's SNN accuracy; goal ≤ ${(100 * maxFraction).toFixed(0)} % of its SynOps: not met`;
+  return { tolerancePoints, maxFraction, met, text };
+}
+
+export const fmtSynops = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(3)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(1));
+const pct = (a: number | undefined): string => (a === undefined ? '–' : `${(100 * a).toFixed(1)} %`);
+
+/** The table rows of the report (header first) as printed and shown in the HTML. */
+export function tableRows(points: ReportPoint[]): { header: string[]; rows: string[][]; right: boolean[] } {
+  const header = ['strategy', 'S0 / ρ', 'ANN-Q acc', 'ANN-Q SynOps', 'SNN acc', 'SNN SynOps', 'SNN hidden', 'ties', 'SNN/ANN', 'SNN energy'];
+  const rows = points.map((p) => [
+    p.strategy, p.strategy === 'scale' ? `ρ=${p.rho}` : p.target !== undefined ? p.target.toExponential(2) : '–',
+    pct(p.ann.accuracy), fmtSynops(p.ann.totalSynops), pct(p.snn?.accuracy), p.snn ? fmtSynops(p.snn.totalSynops) : '–', p.snn ? fmtSynops(p.snn.hiddenSynops) : '–',
+    p.snn ? `${p.snn.ties ?? 0}/${p.snn.samples}` : '–', p.proxyRatio !== undefined ? p.proxyRatio.toFixed(2) : '–',
+    p.energy.snnJoules !== undefined ? `${(p.energy.snnJoules * 1e6).toFixed(2)} µJ` : '–',
+  ]);
+  return { header, rows, right: [false, true, true, true, true, true, true, true, true, true] };
+}

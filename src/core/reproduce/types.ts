@@ -1,0 +1,115 @@
+/**
+ * Plain, JSON-able types of the reproduction (`synops reproduce`): the budget it runs with, one point per
+ * evaluated model, and the report written as `report.json`.
+ */
+import type { LayerSynops, Strategy } from '../train/types';
+
+/** How much training the reproduction spends. */
+export interface Budget {
+  name: string;
+  /** Epochs of every trained model (baseline and each SynOp target). */
+  epochs: number;
+  /** More epochs on a small dataset: at least this many optimizer steps per model. */
+  minSteps?: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  /**
+   * SynOp targets S0 of the `synops` and `synops-qrelu` sweeps: absolute SynOps per sample, or fractions of
+   * the baseline's hidden SynOps (ANN proxy, QReLU), which needs the baseline first.
+   */
+  targets: { kind: 'absolute'; values: number[] } | { kind: 'relative'; fractions: number[] };
+  /** ρ of the weight-scaling sweep (first layer ×ρ on the baseline, no retraining). */
+  rhos: number[];
+  /** Held-out samples of each spiking evaluation; absent: the whole held-out split. */
+  snnSamples?: number;
+  /** Use at most this many recordings of the dataset. */
+  maxRecordings?: number;
+  /** One line on what the budget is for, printed in the report. */
+  note: string;
+}
+
+/** Accuracy and SynOps per sample of one evaluation. */
+export interface Measure {
+  accuracy: number;
+  samples: number;
+  totalSynops: number;
+  /** Without the input connection (fixed by the data). */
+  hiddenSynops: number;
+  synopsPerLayer: LayerSynops[];
+  /** SNN: samples whose output had a tie for the most spikes (silent outputs included), counted wrong. */
+  ties?: number;
+}
+
+/** One evaluated model (or the baseline with its first layer ×ρ). */
+export interface ReportPoint {
+  strategy: Strategy;
+  /** SynOp target S0 (`synops`, `synops-qrelu`). */
+  target?: number;
+  /** First-layer factor (`scale`). */
+  rho?: number;
+  /** Run folder, relative to the report folder. */
+  run: string;
+  /** ANN proxy: every spiking layer a QReLU, SynOps = Σ activations × fan-out. */
+  ann: Measure;
+  /** ANN as trained (ReLU or QReLU), accuracy only. */
+  annAsTrained?: { accuracy: number; activation: string };
+  /** Spiking simulation on the held-out split. */
+  snn?: Measure;
+  energy: {
+    /** SNN SynOps × J/SynOp of the neuromorphic profile, per sample. */
+    snnJoules?: number;
+    /** ANN-proxy SynOps × J/SynOp. */
+    annProxyJoules: number;
+    /** The dense ANN's MACs × J/MAC of the ANN profile, per sample (the same for every model). */
+    annMacJoules: number;
+  };
+  /** SNN total SynOps / ANN-proxy total SynOps. */
+  proxyRatio?: number;
+}
+
+export interface BestPoint {
+  /** Index in `points`. */
+  index: number;
+  target?: number;
+  snnAccuracy: number;
+  snnSynops: number;
+  snnHiddenSynops: number;
+  /** Accuracy change in percentage points (negative: lost). */
+  deltaPoints: number;
+  /** SNN total SynOps / the baseline's. */
+  synopsFraction: number;
+  /** 1 − synopsFraction. */
+  reduction: number;
+  /** The same without the input connection. */
+  hiddenReduction: number;
+}
+
+export interface Summary {
+  dataset: { data: string; root: string; kind: string; model: string; input: number[]; chunkEvents?: number };
+  split: { method: string; seed: number; recordings: { train: number; test: number }; samples: { train: number; test: number }; snnSamples: number; text: string };
+  baseline: { snnAccuracy: number; snnSynops: number; snnHiddenSynops: number; ties?: number; annAccuracy: number; annSynops: number };
+  /** The SynOp+QReLU point with the fewest SNN SynOps within `criterion.tolerancePoints` of the baseline's SNN accuracy. */
+  best: BestPoint | null;
+  criterion: { tolerancePoints: number; maxFraction: number; met: boolean; text: string };
+  /** Dense ANN MACs per sample and their energy with the ANN profile. */
+  annMacs: number;
+  energyProfiles: { snn: string; joulesPerSynOp: number; ann: string; joulesPerMac: number };
+  /** How far the ANN proxy's SynOps are from the simulated ones, over every model. */
+  proxy: { tolerance: number; maxDeviation: number; outside: number[]; text: string };
+  /** Accuracy of each strategy interpolated at the SynOps of each SynOp+QReLU point (log SynOps, linear). */
+  ordering: { synops: number; qrelu: number; synopLoss: number | null; scale: number | null }[];
+  orderingHolds: boolean | null;
+  budget: string;
+  backend: string;
+  wallSeconds: number;
+}
+
+export interface ReproduceReport {
+  kind: 'synops-reproduce';
+  version: 1;
+  createdAt: string;
+  budget: Budget;
+  points: ReportPoint[];
+  summary: Summary;
+}

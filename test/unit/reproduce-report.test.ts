@@ -1,0 +1,128 @@
+// The reproduction report on hand-made points: the best SynOp+QReLU point within 1.5 points, the curve
+// order at equal SynOps, the proxy agreement, and the HTML: self-contained, one SVG series per strategy.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { BUDGETS, epochsOf, targetsOf } from '../../src/core/reproduce/budget';
+import { layersSvg, renderHtml, tradeoffSvg } from '../../src/core/reproduce/html';
+import { buildReport, nmnistModel } from '../../src/core/reproduce/procedure';
+import { bestWithin, interpolate, ordering, proxyAgreement } from '../../src/core/reproduce/report';
+import type { ReportPoint } from '../../src/core/reproduce/types';
+import type { ModelFile } from '../../src/core/model/types';
+import type { Strategy } from '../../src/core/train/types';
+import template from '../../templates/mnist-dvs.snn.json';
+
+const layers = (input: number, hidden: number) => [
+  { emitter: 'input', receiver: 'conv1', synops: input },
+  { emitter: 'relu1', receiver: 'conv2', synops: hidden * 0.7 },
+  { emitter: 'relu2', receiver: 'conv3', synops: hidden * 0.3 },
+];
+
+/** A point with SNN accuracy `acc` at `hidden` + 2e5 input SynOps; the ANN proxy 10 % below. */
+function pt(strategy: Strategy, acc: number, hidden: number, extra: Partial<ReportPoint> = {}): ReportPoint {
+  const input = 2e5;
+  return {
+    strategy, run: `runs/${strategy}`, ...extra,
+    ann: { accuracy: acc + 0.1, samples: 100, totalSynops: (input + hidden) / 1.1, hiddenSynops: hidden / 1.1, synopsPerLayer: layers(input, hidden / 1.1) },
+    snn: { accuracy: acc, samples: 100, totalSynops: input + hidden, hiddenSynops: hidden, synopsPerLayer: layers(input, hidden), ties: 3 },
+    energy: { snnJoules: (input + hidden) * 1e-11, annProxyJoules: 1e-6, annMacJoules: 5e-6 }, proxyRatio: 1.1,
+  };
+}
+
+const baseline = pt('baseline', 0.80, 1.8e6);
+const points: ReportPoint[] = [
+  baseline,
+  pt('scale', 0.70, 1.2e6, { rho: 0.7 }), pt('scale', 0.40, 6e5, { rho: 0.35 }),
+  pt('synops', 0.79, 1.0e6, { target: 1e6 }), pt('synops', 0.60, 4e5, { target: 4e5 }),
+  pt('synops-qrelu', 0.81, 1.1e6, { target: 1e6 }),
+  pt('synops-qrelu', 0.786, 5e5, { target: 5e5 }), // −1.4 points: the best
+  pt('synops-qrelu', 0.784, 6e5, { target: 6e5 }), // within too, but more SynOps
+  pt('synops-qrelu', 0.70, 2e5, { target: 2e5 }), // fewest SynOps, −10 points: out
+];
+
+describe('reproduce report', () => {
+  it('picks the SynOp+QReLU point with the fewest SynOps within 1.5 points of the baseline', () => {
+    const best = bestWithin(points, baseline)!;
+    assert.equal(best.index, 6);
+    assert.equal(best.target, 5e5);
+    assert.ok(Math.abs(best.deltaPoints + 1.4) < 1e-9);
+    assert.ok(Math.abs(best.synopsFraction - 7e5 / 2e6) < 1e-12);
+    assert.ok(Math.abs(best.reduction - (1 - 7e5 / 2e6)) < 1e-12);
+    assert.ok(Math.abs(best.hiddenReduction - (1 - 5e5 / 1.8e6)) < 1e-12);
+    // Exactly 1.5 points below counts; other strategies never do; nothing within → null.
+    assert.equal(bestWithin([baseline, pt('synops-qrelu', 0.785, 3e5)], baseline)!.target, undefined);
+    assert.equal(bestWithin([baseline, pt('synops-qrelu', 0.785, 3e5)], baseline)!.index, 1);
+    assert.equal(bestWithin([baseline, pt('synops', 0.8, 1e5), pt('scale', 0.8, 1e5, { rho: 0.5 })], baseline), null);
+    assert.equal(bestWithin([baseline, pt('synops-qrelu', 0.78, 3e5)], baseline), null);
+  });
+
+  it('orders the curves at equal SynOps and measures the proxy agreement', () => {
+    assert.equal(interpolate([{ synops: 1e5, accuracy: 0.5 }, { synops: 1e7, accuracy: 0.9 }], 1e6), 0.7);
+    assert.equal(interpolate([{ synops: 1e5, accuracy: 0.5 }], 1e6), null);
+    const o = ordering(points);
+    assert.equal(o.rows.length, 4);
+    assert.equal(o.holds, true);
+    const worse = ordering([...points.filter((p) => p.strategy !== 'scale'), pt('scale', 0.9, 1.0e6, { rho: 0.5 })]);
+    assert.equal(worse.holds, false);
+    const proxy = proxyAgreement([...points, { ...pt('synops', 0.5, 1e5), proxyRatio: 1.5 }]);
+    assert.ok(Math.abs(proxy.maxDeviation - 0.5) < 1e-12);
+    assert.deepEqual(proxy.outside, [points.length]);
+  });
+
+  it('builds the summary with the dataset, the split and the goal', () => {
+    const r = buildReport({
+      budget: BUDGETS.quick, points, data: 'synth', root: '/data/synth', kind: 'synth', model: template as ModelFile,
+      info: { data: { root: '/data/synth', kind: 'mnist-dvs', trainSamples: 3600, testSamples: 891, recordings: { train: 800, test: 200 } }, config: { seed: 1 } as never },
+      energy: { joulesPerSynOp: 1e-11, joulesPerMac: 4.6e-12, annMacs: 1.2e6 }, snnProfile: 'generic', annProfile: 'fp32', backend: 'wasm', wallSeconds: 60,
+    });
+    const s = r.summary;
+    assert.equal(s.baseline.snnAccuracy, 0.8);
+    assert.equal(s.best?.index, 6);
+    assert.equal(s.criterion.met, false);
+    assert.match(s.criterion.text, /35\.0 % of the baseline's SynOps/);
+    assert.match(s.split.text, /800 training recordings .*200 held-out recordings/);
+    assert.equal(s.split.snnSamples, 100);
+    assert.equal(s.dataset.chunkEvents, 3000);
+    assert.equal(JSON.parse(JSON.stringify(r)).summary.best.index, 6);
+  });
+
+  it('renders a self-contained HTML page with one series per strategy', () => {
+    const r = buildReport({
+      budget: BUDGETS.quick, points, data: 'synth', root: '/data/synth', kind: 'synth', model: template as ModelFile,
+      info: { data: { root: '/data/synth', kind: 'mnist-dvs', trainSamples: 3600, testSamples: 891, recordings: { train: 800, test: 200 } }, config: { seed: 1 } as never },
+      energy: { joulesPerSynOp: 1e-11, joulesPerMac: 4.6e-12, annMacs: 1.2e6 }, snnProfile: 'generic', annProfile: 'fp32', backend: 'wasm', wallSeconds: 60,
+    });
+    const html = renderHtml(r);
+    assert.ok(!/http/i.test(html), 'no URL of any kind');
+    assert.ok(!/<script/i.test(html), 'no scripts');
+    assert.ok(!/<link|<img|url\((?!#)|@import/i.test(html), 'no external files');
+    assert.equal((html.match(/<svg /g) ?? []).length, 3);
+    const svg = tradeoffSvg(points, 'snn', 1.2e6, 'SNN');
+    const series = [...svg.matchAll(/<g class="series" data-strategy="([^"]+)">/g)].map((m) => m[1]).sort();
+    assert.deepEqual(series, ['baseline', 'scale', 'synops', 'synops-qrelu']);
+    assert.match(svg, /ANN MACs 1\.200 M/);
+    // Without any synops point, that series is absent.
+    const fewer = tradeoffSvg(points.filter((p) => p.strategy !== 'synops'), 'ann', 1.2e6, 'ANN');
+    assert.deepEqual([...fewer.matchAll(/data-strategy="([^"]+)"/g)].map((m) => m[1]).sort(), ['baseline', 'scale', 'synops-qrelu']);
+    const bars = layersSvg(baseline, points[6], 'layers');
+    assert.equal((bars.match(/data-series="baseline"/g) ?? []).length, 3);
+    assert.equal((bars.match(/data-series="best"/g) ?? []).length, 3);
+    assert.match(bars, /fixed by the data/);
+  });
+
+  it('derives the N-MNIST model and the budgets\' targets', () => {
+    const m = nmnistModel(template as ModelFile);
+    assert.deepEqual(m.input.shape, [1, 34, 34]);
+    assert.ok(m.input.kind === 'events' && m.input.chunkEvents === 1500 && m.input.sensor?.[0] === 34);
+    assert.deepEqual(m.layers, (template as ModelFile).layers);
+    assert.deepEqual(targetsOf(BUDGETS.quick, 1e6), [6e5, 4e5, 2.5e5, 1.5e5]);
+    const full = targetsOf(BUDGETS.full, 0);
+    assert.equal(full.length, 10);
+    assert.ok(Math.abs(full[0] - 1e4) < 1e-6 && Math.abs(full[9] - 2e6) < 1e-3);
+    assert.equal(BUDGETS.full.epochs, 8);
+    assert.equal(BUDGETS.full.batchSize, 256);
+    // quick: 6 epochs on the synthetic digits (3,600 samples), more on a small set to make 600 steps.
+    assert.equal(epochsOf(BUDGETS.quick, 3600), 6);
+    assert.equal(epochsOf(BUDGETS.quick, 1786), 11);
+    assert.equal(epochsOf(BUDGETS.full, 100), 8);
+  });
+});
