@@ -55,6 +55,7 @@ function evalRows(name: string, e: EvalResult): string[] {
 function printEvaluation(ev: Evaluation): void {
   const rows = [evalRows(`ANN (${ev.ann.activation})`, ev.ann), evalRows('ANN quantized', ev.annQuantized)];
   if (ev.snn) rows.push(evalRows('SNN', ev.snn));
+  if (ev.snnOutputGain) rows.push(evalRows(`SNN, output ×${ev.snnOutputGain.outputGain}`, ev.snnOutputGain));
   for (const s of ev.scaled ?? []) {
     rows.push(evalRows(`ANN-Q ρ=${s.rho}`, s.annQuantized));
     if (s.snn) rows.push(evalRows(`SNN ρ=${s.rho}`, s.snn));

@@ -84,6 +84,11 @@ export interface Evaluation {
   /** The ANN with every spiking layer a QReLU (the proxy of the converted network's SynOps). */
   annQuantized: EvalResult;
   snn?: EvalResult;
+  /**
+   * The same spiking simulation with the last weight layer ×`outputGain` (see `OUTPUT_GAIN` in run.ts): the
+   * output neurons cost no SynOps, so only the ties and the class change. Reported beside `snn`, never instead.
+   */
+  snnOutputGain?: EvalResult & { outputGain: number };
   /** `scale` strategy and CIFAR chain: evaluations with the first layer ×ρ. */
   scaled?: { rho: number; annQuantized: EvalResult; snn?: EvalResult }[];
 }
