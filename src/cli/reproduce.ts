@@ -70,6 +70,7 @@ export async function runReproduce(args: string[]): Promise<number> {
     console.log(`budget ${r.report.budget.name}: ${r.report.budget.epochs} epochs at batch ${r.report.budget.batchSize} per model`);
     console.log(`baseline SNN ${(100 * s.baseline.snnAccuracy).toFixed(1)} % at ${fmtSynops(s.baseline.snnSynops)} SynOps/sample; dense ANN ${fmtSynops(s.annMacs)} MACs`);
     console.log(s.criterion.text);
+    if (s.outputGain) console.log(s.outputGain.criterion.text);
     console.log(s.proxy.text);
     if (s.orderingHolds !== null) console.log(`curve order at equal SynOps (SynOp+QReLU ≥ SynOp loss ≥ weight scaling): ${s.orderingHolds ? 'holds' : 'does not hold everywhere'}`);
     console.log(`wall time ${(s.wallSeconds / 60).toFixed(1)} min on ${s.backend}`);

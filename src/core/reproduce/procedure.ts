@@ -22,7 +22,7 @@ import { readJson } from '../train/run';
 import type { Evaluation, RunInfo, Strategy, TaskOptions } from '../train/types';
 import { epochsOf, targetsOf } from './budget';
 import { renderHtml } from './html';
-import { bestWithin, criterionOf, modelPoint, ordering, proxyAgreement, scalePoints, type Energy } from './report';
+import { bestWithin, criterionOf, modelPoint, ordering, proxyAgreement, scalePoints, TOLERANCE_POINTS, type Energy } from './report';
 import type { Budget, ReportPoint, ReproduceReport, Summary } from './types';
 
 export interface ReproduceRequest {
@@ -157,6 +157,13 @@ export interface BuildInput {
   createdAt?: string;
 }
 
+/** The headline selection repeated on the output-gain simulation. */
+function outputGainSummary(points: ReportPoint[], baseline: ReportPoint): NonNullable<Summary['outputGain']> {
+  const best = bestWithin(points, baseline, TOLERANCE_POINTS, (p) => p.snnOutputGain);
+  const criterion = criterionOf(best);
+  return { gain: baseline.snnOutputGain!.outputGain, baselineAccuracy: baseline.snnOutputGain!.accuracy, best, criterion: { ...criterion, text: `with the output layer ×${baseline.snnOutputGain!.outputGain}: ${criterion.text}` } };
+}
+
 /** The report of the points so far (the baseline first). */
 export function buildReport(x: BuildInput): ReproduceReport {
   const baseline = x.points.find((p) => p.strategy === 'baseline');
@@ -179,6 +186,7 @@ export function buildReport(x: BuildInput): ReproduceReport {
       ...(baseline.snn?.ties !== undefined ? { ties: baseline.snn.ties } : {}), annAccuracy: baseline.ann.accuracy, annSynops: baseline.ann.totalSynops,
     },
     best, criterion: criterionOf(best), annMacs: x.energy.annMacs,
+    ...(baseline.snnOutputGain ? { outputGain: outputGainSummary(x.points, baseline) } : {}),
     energyProfiles: { snn: x.snnProfile, joulesPerSynOp: x.energy.joulesPerSynOp, ann: x.annProfile, joulesPerMac: x.energy.joulesPerMac },
     proxy: proxyAgreement(x.points), ordering: ord.rows, orderingHolds: ord.holds,
     budget: x.budget.name, backend: x.backend, wallSeconds: x.wallSeconds,

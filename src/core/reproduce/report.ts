@@ -35,7 +35,9 @@ function point(strategy: Strategy, run: string, ann: EvalResult, snn: EvalResult
 
 /** The point of a trained model (baseline or a SynOp target). */
 export function modelPoint(strategy: Strategy, run: string, ev: Evaluation, energy: Energy, target?: number): ReportPoint {
-  return point(strategy, run, ev.annQuantized, ev.snn, energy, { ...(target !== undefined ? { target } : {}), annAsTrained: { accuracy: ev.ann.accuracy, activation: ev.ann.activation ?? 'model' } });
+  const p = point(strategy, run, ev.annQuantized, ev.snn, energy, { ...(target !== undefined ? { target } : {}), annAsTrained: { accuracy: ev.ann.accuracy, activation: ev.ann.activation ?? 'model' } });
+  if (ev.snnOutputGain) p.snnOutputGain = { ...measureOf(ev.snnOutputGain), outputGain: ev.snnOutputGain.outputGain };
+  return p;
 }
 
 /** The weight-scaling points of the baseline's evaluation (`scaled`), ρ = 1 left out (that is the baseline). */
@@ -47,20 +49,22 @@ export function scalePoints(run: string, ev: Evaluation, energy: Energy): Report
  * The SynOp+QReLU point with the fewest simulated SynOps whose SNN accuracy is within `tolerancePoints`
  * of the baseline's (null when none is). A tiny epsilon keeps an exact 1.5-point loss inside.
  */
-export function bestWithin(points: ReportPoint[], baseline: ReportPoint, tolerancePoints = TOLERANCE_POINTS): BestPoint | null {
-  if (!baseline.snn) return null;
-  const b = baseline.snn;
+export function bestWithin(points: ReportPoint[], baseline: ReportPoint, tolerancePoints = TOLERANCE_POINTS,
+  measure: (p: ReportPoint) => Measure | undefined = (p) => p.snn): BestPoint | null {
+  const b = measure(baseline);
+  if (!b) return null;
   let best: BestPoint | null = null;
   points.forEach((p, index) => {
-    if (p.strategy !== 'synops-qrelu' || !p.snn) return;
-    const delta = 100 * (p.snn.accuracy - b.accuracy);
+    const m = measure(p);
+    if (p.strategy !== 'synops-qrelu' || !m) return;
+    const delta = 100 * (m.accuracy - b.accuracy);
     if (delta < -tolerancePoints - 1e-9) return;
-    if (best && p.snn.totalSynops >= best.snnSynops) return;
-    const fraction = b.totalSynops > 0 ? p.snn.totalSynops / b.totalSynops : NaN;
+    if (best && m.totalSynops >= best.snnSynops) return;
+    const fraction = b.totalSynops > 0 ? m.totalSynops / b.totalSynops : NaN;
     best = {
-      index, target: p.target, snnAccuracy: p.snn.accuracy, snnSynops: p.snn.totalSynops, snnHiddenSynops: p.snn.hiddenSynops,
+      index, target: p.target, snnAccuracy: m.accuracy, snnSynops: m.totalSynops, snnHiddenSynops: m.hiddenSynops,
       deltaPoints: delta, synopsFraction: fraction, reduction: 1 - fraction,
-      hiddenReduction: b.hiddenSynops > 0 ? 1 - p.snn.hiddenSynops / b.hiddenSynops : NaN,
+      hiddenReduction: b.hiddenSynops > 0 ? 1 - m.hiddenSynops / b.hiddenSynops : NaN,
     };
   });
   return best;
@@ -138,12 +142,14 @@ const pct = (a: number | undefined): string => (a === undefined ? '–' : `${(10
 
 /** The table rows of the report (header first) as printed and shown in the HTML. */
 export function tableRows(points: ReportPoint[]): { header: string[]; rows: string[][]; right: boolean[] } {
-  const header = ['strategy', 'S0 / ρ', 'ANN-Q acc', 'ANN-Q SynOps', 'SNN acc', 'SNN SynOps', 'SNN hidden', 'ties', 'SNN/ANN', 'SNN energy'];
+  const header = ['strategy', 'S0 / ρ', 'ANN-Q acc', 'ANN-Q SynOps', 'SNN acc', 'SNN SynOps', 'SNN hidden', 'ties', 'SNN acc, output gain', 'SNN/ANN', 'SNN energy'];
   const rows = points.map((p) => [
     p.strategy, p.strategy === 'scale' ? `ρ=${p.rho}` : p.target !== undefined ? p.target.toExponential(2) : '–',
     pct(p.ann.accuracy), fmtSynops(p.ann.totalSynops), pct(p.snn?.accuracy), p.snn ? fmtSynops(p.snn.totalSynops) : '–', p.snn ? fmtSynops(p.snn.hiddenSynops) : '–',
-    p.snn ? `${p.snn.ties ?? 0}/${p.snn.samples}` : '–', p.proxyRatio !== undefined ? p.proxyRatio.toFixed(2) : '–',
+    p.snn ? `${p.snn.ties ?? 0}/${p.snn.samples}` : '–',
+    p.snnOutputGain ? `${pct(p.snnOutputGain.accuracy)} (×${p.snnOutputGain.outputGain}, ${p.snnOutputGain.ties ?? 0} ties)` : '–',
+    p.proxyRatio !== undefined ? p.proxyRatio.toFixed(2) : '–',
     p.energy.snnJoules !== undefined ? `${(p.energy.snnJoules * 1e6).toFixed(2)} µJ` : '–',
   ]);
-  return { header, rows, right: [false, true, true, true, true, true, true, true, true, true] };
+  return { header, rows, right: [false, true, true, true, true, true, true, true, true, true, true] };
 }

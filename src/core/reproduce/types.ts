@@ -56,6 +56,8 @@ export interface ReportPoint {
   annAsTrained?: { accuracy: number; activation: string };
   /** Spiking simulation on the held-out split. */
   snn?: Measure;
+  /** The same simulation with the last weight layer ×`outputGain` (same SynOps; fewer silent outputs). */
+  snnOutputGain?: Measure & { outputGain: number };
   energy: {
     /** SNN SynOps × J/SynOp of the neuromorphic profile, per sample. */
     snnJoules?: number;
@@ -91,6 +93,8 @@ export interface Summary {
   baseline: { snnAccuracy: number; snnSynops: number; snnHiddenSynops: number; ties?: number; annAccuracy: number; annSynops: number };
   /** The SynOp+QReLU point with the fewest SNN SynOps within `criterion.tolerancePoints` of the baseline's SNN accuracy. */
   best: BestPoint | null;
+  /** The same selection and criterion on the output-gain simulation (baseline and models alike). */
+  outputGain?: { gain: number; baselineAccuracy: number; best: BestPoint | null; criterion: { tolerancePoints: number; maxFraction: number; met: boolean; text: string } };
   criterion: { tolerancePoints: number; maxFraction: number; met: boolean; text: string };
   /** Dense ANN MACs per sample and their energy with the ANN profile. */
   annMacs: number;
