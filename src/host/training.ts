@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatCount } from '../protocol/format';
-import { EvaluateRun, ListRuns, RunSweep, TrainModel } from '../protocol/messages';
+import { EvaluateRun, ListRuns, RunSweep, RunTraining, TrainModel } from '../protocol/messages';
 import type { RunRow } from '../protocol/runs';
 import type { Ctx } from './ctx';
 import { knownDatasets } from './datasets';
@@ -34,7 +34,7 @@ export function trainModelCommand(ctx: Ctx) {
     if (!folder) { void vscode.window.showWarningMessage('SynOps: open the folder of the model file; runs are kept in its .synops/runs.'); return undefined; }
     if (doc.isDirty) await doc.save();
     const fileTraining = (JSON.parse(doc.getText()) as { training?: { targetSynOps?: number; epochs?: number } }).training ?? {};
-    const strategy = args.strategy ?? (await vscode.window.showQuickPick(STRATEGIES, { title: 'SynOps: Train Model — strategy' }))?.id;
+    const strategy = args.strategy ?? (await vscode.window.showQuickPick(STRATEGIES, { title: 'SynOps: Train Model — strategy', ignoreFocusOut: true }))?.id;
     if (!strategy) return undefined;
     let target = args.target;
     if (target === undefined && (strategy === 'synops' || strategy === 'synops-qrelu')) {
@@ -52,7 +52,7 @@ export function trainModelCommand(ctx: Ctx) {
 async function pickData(ctx: Ctx): Promise<string | undefined> {
   const known = Object.entries(knownDatasets(ctx)).map(([kind, dir]) => ({ label: kind, description: dir, value: dir }));
   const items = [{ label: 'Synthetic DVS digits', description: 'embedded, generated once into .synops/data', value: 'synth' }, ...known, { label: 'Choose a folder…', description: '', value: '' }];
-  const pick = await vscode.window.showQuickPick(items, { title: 'SynOps: Train Model — data' });
+  const pick = await vscode.window.showQuickPick(items, { title: 'SynOps: Train Model — data', ignoreFocusOut: true });
   if (!pick) return undefined;
   if (pick.value) return pick.value;
   const dir = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Train on this dataset' });
@@ -134,7 +134,7 @@ export function runSweepCommand(ctx: Ctx) {
     const kind = args.kind ?? (await vscode.window.showQuickPick([
       { label: 'Independent models', description: 'one model per target (MNIST-DVS procedure)', value: 'independent' as const },
       { label: 'Warm-started chain', description: 'each target from the previous model (CIFAR procedure)', value: 'chain' as const },
-    ], { title: 'SynOps: Run Energy Sweep' }))?.value;
+    ], { title: 'SynOps: Run Energy Sweep', ignoreFocusOut: true }))?.value;
     if (!kind) return undefined;
     const data = args.data ?? (await pickData(ctx));
     if (!data) return undefined;
@@ -158,7 +158,7 @@ export function evaluateRunCommand(ctx: Ctx) {
     let runDir = given.runDir;
     if (!runDir) {
       const runs = await ctx.worker.request(ListRuns.type, { workspace: folder.uri.fsPath });
-      const pick = await vscode.window.showQuickPick(runs.filter((r) => !r.problem).map((r) => ({ label: r.id, description: `${r.strategy ?? ''} ${r.state ?? ''}`, dir: r.dir })), { title: 'SynOps: Evaluate Run' });
+      const pick = await vscode.window.showQuickPick(runs.filter((r) => !r.problem).map((r) => ({ label: r.id, description: `${r.strategy ?? ''} ${r.state ?? ''}`, dir: r.dir })), { title: 'SynOps: Evaluate Run', ignoreFocusOut: true });
       runDir = pick?.dir;
     }
     if (!runDir) return undefined;
@@ -168,5 +168,33 @@ export function evaluateRunCommand(ctx: Ctx) {
       ctx.worker.request(EvaluateRun.type, { runDir: runDir!, data, workspace: folder.uri.fsPath, rhos: given.rhos, snnSamples: given.snnSamples }, { signal, onProgress: (p) => report(p.message, p.fraction) }));
     if (row) void vscode.window.showInformationMessage(`SynOps: ${row.id} — ${describeRun(row)}`);
     return row;
+  };
+}
+
+/** "SynOps: Show Training Monitor": the loss, accuracy and SynOps per epoch of a run of the workspace. */
+export function showTrainingMonitorCommand(ctx: Ctx) {
+  return async (arg?: unknown): Promise<string | undefined> => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return undefined;
+    let runDir = typeof arg === 'string' ? arg : (arg as { runDir?: string; dir?: string } | undefined)?.runDir ?? (arg as { dir?: string } | undefined)?.dir;
+    try {
+      if (!runDir) {
+        const runs = await ctx.worker.request(ListRuns.type, { workspace: folder.uri.fsPath });
+        const pick = await vscode.window.showQuickPick(runs.filter((r) => !r.problem).map((r) => ({ label: r.id, description: `${r.strategy ?? ''} · ${r.epochsDone ?? 0}/${r.epochs ?? '?'} epochs · ${r.state ?? ''}`, dir: r.dir })),
+          // A webview that had focus takes it back when the palette closes; the pick must not close with it.
+          { title: 'SynOps: Show Training Monitor', placeHolder: 'Which run?', ignoreFocusOut: true });
+        runDir = pick?.dir;
+      }
+      if (!runDir) return undefined;
+      const payload = await ctx.worker.request(RunTraining.type, { runDir });
+      const dir = runDir;
+      const monitor = new TrainingMonitor(ctx, `Training: ${payload.runId}`, () => undefined,
+        () => void vscode.commands.executeCommand('synops.showEnergyReport', vscode.Uri.file(path.join(dir, 'model.snn.json'))));
+      monitor.update(payload);
+      return payload.runId;
+    } catch (e) {
+      await showWorkerError(e, 'SynOps: Show Training Monitor', ctx.log);
+      return undefined;
+    }
   };
 }

@@ -176,3 +176,11 @@ export namespace EvaluateRun {
   export type Result = import('./runs').RunRow;
   export const type = new RequestType<Params, Result, void>(method);
 }
+
+/** Host → worker. Not cancellable. A run's training history in the training monitor's shape. */
+export namespace RunTraining {
+  export const method = 'run/training';
+  export interface Params extends WorkDoneParams { runDir: string }
+  export type Result = import('./views').TrainingPayload;
+  export const type = new RequestType<Params, Result, void>(method);
+}

@@ -1,8 +1,10 @@
 import { ensureBackend, evaluateRun, loadModel, train } from '../core/train/api';
 import { sweep } from '../core/train/sweep';
 import { listRuns } from '../core/train/list';
-import { TrainError, type EpochMetrics as CoreEpoch, type TrainProgress } from '../core/train/types';
-import type { EvaluateRun, ListRuns, RunSweep, TrainModel } from '../protocol/messages';
+import { TrainError, type EpochMetrics as CoreEpoch, type RunInfo, type TrainProgress } from '../core/train/types';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { EvaluateRun, ListRuns, RunSweep, RunTraining, TrainModel } from '../protocol/messages';
 import type { EpochMetrics, Strategy, TrainingPayload } from '../protocol/views';
 import { BadInputError, type HandlerContext } from './handlers';
 
@@ -98,4 +100,21 @@ export async function evaluateRunCommand(params: EvaluateRun.Params, ctx: Handle
 
 export async function listWorkspaceRuns(params: ListRuns.Params): Promise<ListRuns.Result> {
   return listRuns(params.workspace);
+}
+
+/** A run's history (`run.json`, `metrics.json`) as the training monitor draws it. */
+export async function runTraining(params: RunTraining.Params): Promise<RunTraining.Result> {
+  let info: RunInfo;
+  let metrics: CoreEpoch[];
+  try {
+    info = JSON.parse(readFileSync(join(params.runDir, 'run.json'), 'utf8')) as RunInfo;
+    metrics = JSON.parse(readFileSync(join(params.runDir, 'metrics.json'), 'utf8')) as CoreEpoch[];
+  } catch (e) {
+    throw new BadInputError(`${params.runDir} is not a readable run folder (run.json, metrics.json): ${(e as Error).message}`);
+  }
+  const status = info.state === 'done' || info.state === 'cancelled' || info.state === 'failed' ? info.state : 'running';
+  return {
+    schemaVersion: 1, runId: info.id ?? basename(params.runDir), modelName: info.modelName, strategy: VIEW_STRATEGY[info.config.strategy] ?? 'baseline',
+    target: info.config.target, backend: info.backend.name, epochs: info.config.epochs, history: metrics.map(toView), status, message: info.message,
+  };
 }

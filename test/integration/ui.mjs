@@ -40,6 +40,7 @@ const CMD = {
   energyReport: 'SynOps: Show Energy Report',
   checkWorker: 'SynOps: Check Worker',
   tradeoff: 'SynOps: Show Trade-off',
+  trainingMonitor: 'SynOps: Show Training Monitor',
 };
 const EXPECTED_MACS = { conv1: '276,768', conv2: '726,624', conv3: '186,624', fc: '4,320' };
 
@@ -349,6 +350,21 @@ async function tradeoffView() {
   await screenshot('tradeoff-view.png');
 }
 
+/** The training monitor of the fixture SynOp+QReLU run (its metrics.json: three epochs). */
+async function trainingMonitorView() {
+  await runCommand(CMD.trainingMonitor);
+  const pick = quickRows.filter({ hasText: 'fixture-qrelu' }).first();
+  await pick.waitFor({ state: 'visible', timeout: 30000 });
+  await pick.click();
+  const frame = await frameWith('#epoch-table tr[data-epoch="3"]');
+  const cell = async (n, col) => norm(await frame.locator(`#epoch-table tr[data-epoch="${n}"] td[data-col="${col}"]`).innerText());
+  // epoch 3: CE 0.45, S = 640,000 against S0 = 600,000 → term ((640,000 − 600,000)/600,000)² = 0.00444…, loss 0.4544
+  assert((await cell(3, 'loss')) === '0.4544', `epoch 3 loss: ${await cell(3, 'loss')}`);
+  assert(hasNumber(await cell(3, 'synops'), '640,000'), `epoch 3 SynOps: ${await cell(3, 'synops')}`);
+  assert((await cell(1, 'val-accuracy')).startsWith('60.0'), `epoch 1 held-out accuracy: ${await cell(1, 'val-accuracy')}`);
+  await screenshot('training-monitor.png');
+}
+
 /** The event-file viewer opens a DVS128 recording: facts, the chunk picker and the first chunk's raster. */
 async function eventFileViewer() {
   await openFile('sweep-bar.aedat', { textEditor: false });
@@ -435,6 +451,7 @@ const checks = [
   ['new-model-from-template', newModelFromTemplate],
   ['notebook-renderer', notebookRenderer],
   ['tradeoff-view', tradeoffView],
+  ['training-monitor', trainingMonitorView],
   ['event-file-viewer', eventFileViewer],
 ];
 
