@@ -52,6 +52,8 @@ export interface RasterSelection {
   /** Zero-based chunk index and the number of chunks of the current recording. */
   chunk: number;
   chunkCount: number;
+  /** The host can simulate the chunk with a trained run (the event-file viewer): show the action. */
+  canSimulate?: boolean;
 }
 
 /** Host → raster panel. */
@@ -64,7 +66,9 @@ export type HostToRaster =
 export type RasterToHost =
   | ReadyMessage
   /** The user picked another chunk or recording: simulate it and send a new `raster`. */
-  | { type: 'selectChunk'; chunk: number; sample?: string };
+  | { type: 'selectChunk'; chunk: number; sample?: string }
+  /** The user asked to simulate the shown chunk with a trained run: the host asks which. */
+  | { type: 'simulateWithRun'; chunk: number };
 
 export interface RasterState {
   stateVersion: typeof PANEL_STATE_VERSION;

@@ -68,6 +68,10 @@ export interface RasterPayload {
   /** Output spike counts per class and the predicted class, when a model was simulated. */
   output?: { counts: number[]; predicted: number; ties: number[]; label?: number };
   note?: string;
+  /** Timestamp (µs, the file's clock) of the chunk's first event, when it comes from a file. */
+  chunkStartUs?: number;
+  /** The whole recording's event rate (the event-file viewer): events per `binMs` bin from its first event. */
+  rate?: { binMs: number; counts: number[]; chunkStartMs?: number; chunkEndMs?: number };
 }
 
 /** Metrics of one finished epoch, as the trainer reports them. */

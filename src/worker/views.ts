@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { readEventChunk } from '../core/data/detect';
 import { EventDataError } from '../core/data/events';
 import { parseModel } from '../core/model/parse';
@@ -40,6 +40,6 @@ export function rasterOfChunk(params: ChunkRaster.Params, ctx: HandlerContext): 
       weights = await readTfjsWeights(readFileSync(params.weightsPath, 'utf8'), model, async (rel) => new Uint8Array(readFileSync(join(folder, rel))));
       ctx.progress({ message: `simulating ${events.length} events through ${model.name}` });
     }
-    return chunkRaster(events, meta, { model, weights, maxEntries: params.maxEntries, signal: ctx.signal, title: `chunk ${params.index} (${events.length.toLocaleString('en-US')} events) of ${params.file}` });
+    return chunkRaster(events, meta, { model, weights, maxEntries: params.maxEntries, signal: ctx.signal, title: `chunk ${params.index + 1} (${events.length.toLocaleString('en-US')} events) of ${basename(params.file)}` });
   });
 }

@@ -375,6 +375,9 @@ async function eventFileViewer() {
   assert(body.includes('3,000 input events'), `viewer text lacks "3,000 input events": ${body.slice(0, 300)}`);
   // the file's facts: format, sensor, 6,000 events over 599.9 ms (t = 0 … 599,900 µs), half of them ON
   assert(body.includes('aedat2 128×128 · 6,000 events over 0.60 s · 50 % ON'), `viewer lacks the file's facts: ${body.slice(0, 300)}`);
+  // the event rate over the whole recording is drawn, and the chunk can be simulated with a run
+  await frame.locator('#event-rate-chart .main-svg').first().waitFor({ timeout: 30000 });
+  assert(await frame.locator('#simulate-with-run').isVisible(), 'no "Simulate this chunk with a run…" button');
   await screenshot('event-file-viewer.png');
 }
 

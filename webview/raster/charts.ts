@@ -161,3 +161,19 @@ export function drawOutput(el: HTMLElement, t: ChartTheme, out: NonNullable<Rast
   });
   return Plotly.react(el, data, layout, PLOT_CONFIG);
 }
+
+/** The whole recording's event rate, the shown chunk's span shaded (the event-file viewer). */
+export function drawRate(el: HTMLElement, t: ChartTheme, rate: NonNullable<RasterPayload['rate']>): Promise<PlotlyHTMLElement> {
+  const x = rate.counts.map((_, i) => (i * rate.binMs) / 1000);
+  const y = rate.counts.map((c) => c / (rate.binMs / 1000));
+  const shapes = rate.chunkStartMs !== undefined && rate.chunkEndMs !== undefined
+    ? [{ type: 'rect', xref: 'x', yref: 'paper', x0: rate.chunkStartMs / 1000, x1: rate.chunkEndMs / 1000, y0: 0, y1: 1, fillcolor: t.blue, opacity: 0.15, line: { width: 0 } }]
+    : [];
+  const data = [{ type: 'scatter', mode: 'lines', x, y, line: { color: t.orange, width: 1.5 }, hovertemplate: '%{x:.2f} s: %{y:,.0f} events/s<extra></extra>' }];
+  const layout = baseLayout(t, {
+    height: 200, margin: { l: 64, r: 16, t: 16, b: 40 }, shapes, showlegend: false,
+    xaxis: axis(t, 'time in the recording (s)', { zeroline: false }),
+    yaxis: axis(t, 'events/s', { rangemode: 'tozero', tickformat: '~s' }),
+  });
+  return Plotly.react(el, data, layout, PLOT_CONFIG);
+}

@@ -24,6 +24,7 @@ function draw(): void {
     onStepChange: (s) => shell.save({ step: s }),
     selection,
     onSelect: (chunk, sample) => shell.post({ type: 'selectChunk', chunk, sample }),
+    onSimulate: (chunk) => shell.post({ type: 'simulateWithRun', chunk }),
   });
   shell.drawn();
 }

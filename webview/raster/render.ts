@@ -14,7 +14,7 @@ import { h, scrollTable, th } from '../common/dom';
 import Plotly from 'plotly.js-dist-min';
 import { readTheme } from '../common/theme';
 import { binInput, frame, layoutRaster, neuronCount } from './data';
-import { drawFrame, updateFrame, drawInputRaster, drawLayerRaster, drawOutput, drawPerStep, moveCursor } from './charts';
+import { drawFrame, updateFrame, drawInputRaster, drawLayerRaster, drawOutput, drawPerStep, moveCursor, drawRate } from './charts';
 import { chunkPicker, outputSummary, rasterNote } from './parts';
 
 /** SVG points per scatter raster; beyond this the raster is decimated and the view says so. */
@@ -27,6 +27,8 @@ export interface RasterOptions {
   /** When given with `onSelect`, a chunk (and recording) picker is shown. */
   selection?: RasterSelection;
   onSelect?(chunk: number, sample?: string): void;
+  /** With `selection.canSimulate`, a button asks the host to simulate the chunk with a trained run. */
+  onSimulate?(chunk: number): void;
 }
 
 export interface RasterView {
@@ -52,7 +54,10 @@ export function renderRaster(root: HTMLElement, p: RasterPayload, options: Raste
     layerRaster: h('div', { id: 'layer-raster', class: 'chart' }),
     perStep: h('div', { id: 'per-step-chart', class: 'chart' }),
     output: h('div', { id: 'output-chart', class: 'chart' }),
+    rate: h('div', { id: 'event-rate-chart', class: 'chart' }),
   };
+  const simulate = h('button', { id: 'simulate-with-run', type: 'button', class: 'synops-button' }, 'Simulate this chunk with a run…');
+  simulate.addEventListener('click', () => options.onSimulate?.(options.selection?.chunk ?? 0));
   // The time charts sit in a wrapper that also holds their cursor, an element laid over the plot area.
   const timeCharts = [el.inputRaster, el.layerRaster, el.perStep].map((chart) => {
     const cursor = h('div', { class: 'time-cursor', 'aria-hidden': 'true' });
@@ -90,7 +95,9 @@ export function renderRaster(root: HTMLElement, p: RasterPayload, options: Raste
       h('h1', { id: 'raster-title' }, p.title),
       h('p', { id: 'raster-facts', class: 'note' }, facts.join(' · ')),
       ...(p.note ? [h('p', { class: 'basis' }, p.note)] : []),
-      ...(options.selection && options.onSelect ? [chunkPicker(options.selection, options.onSelect)] : [])),
+      ...(options.selection && options.onSelect ? [chunkPicker(options.selection, options.onSelect)] : []),
+      ...(options.selection?.canSimulate && options.onSimulate ? [simulate] : [])),
+    ...(p.rate ? [h('section', { class: 'chart-section' }, h('h2', {}, 'Event rate over the recording'), el.rate)] : []),
     h('section', { class: 'frames' },
       h('figure', { class: 'frame-figure' },
         h('figcaption', {}, h('strong', {}, 'Accumulated frame'), ` · all ${formatCount(binned.order.length)} events, polarity ignored`),
@@ -144,6 +151,7 @@ export function renderRaster(root: HTMLElement, p: RasterPayload, options: Raste
       gd.on('plotly_afterplot', () => moveCursor(chart, cursor, step * p.dtMs, spanMs));
     }));
     if (p.output) void drawOutput(el.output, t, p.output);
+    if (p.rate) void drawRate(el.rate, t, p.rate);
   };
   const setStep = (s: number, notify: boolean): void => {
     const next = Math.min(Math.max(0, Math.round(s)), Math.max(0, p.steps - 1));

@@ -46,7 +46,7 @@ export function chunkRaster(chunk: EventBatch, meta: Pick<EventFileMeta, 'width'
     width: meta.width, height: meta.height, total: chunk.length, dropped: chunk.length - kept.length,
     x: kept.map((i) => chunk.x[i]), y: kept.map((i) => chunk.y[i]), t: kept.map((i) => chunk.t[i] - t0), p: kept.map((i) => chunk.p[i]),
   };
-  const payload: RasterPayload = { schemaVersion: 1, title: opts.title ?? `${chunk.length.toLocaleString('en-US')} events of ${meta.file}`, dtMs, steps, input, layers: [] };
+  const payload: RasterPayload = { schemaVersion: 1, title: opts.title ?? `${chunk.length.toLocaleString('en-US')} events of ${meta.file}`, dtMs, steps, input, layers: [], chunkStartUs: t0 };
   if (!opts.model || !opts.weights) {
     payload.note = 'Input events only: pick a trained model to see the spiking layers.';
     return payload;

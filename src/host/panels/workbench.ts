@@ -96,10 +96,24 @@ export class RasterView {
   private chunks = 1;
   private facts?: EventFileFacts;
 
-  constructor(private readonly ctx: Ctx, webview: vscode.Webview, private readonly file: string, private readonly sim: { modelPath?: string; weightsPath?: string } = {}) {
+  constructor(private readonly ctx: Ctx, webview: vscode.Webview, private readonly file: string, private sim: { modelPath?: string; weightsPath?: string } = {}) {
     this.view = new WebView(webview, ctx.extensionUri, 'raster', `Spike raster: ${path.basename(file)}`, (m) => {
       if (m.type === 'selectChunk') void this.show(m.chunk);
+      else if (m.type === 'simulateWithRun') void this.pickRunAndShow(m.chunk);
     });
+  }
+
+  /** "Simulate this chunk with a run…": the run's model and weights simulate this and later chunks. */
+  private async pickRunAndShow(chunk: number): Promise<void> {
+    const folder = workspaceFolder();
+    if (!folder) return;
+    const runs = (await this.ctx.worker.request(ListRuns.type, { workspace: folder.uri.fsPath })).filter((r) => r.state === 'done');
+    if (!runs.length) { void vscode.window.showInformationMessage('SynOps: no finished run in this workspace yet; train one with SynOps: Train Model.'); return; }
+    const pick = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.id, description: `${r.modelName ?? ''} · ${r.strategy ?? ''}`, dir: r.dir })),
+      { title: 'Simulate this chunk with which run?', ignoreFocusOut: true });
+    if (!pick) return;
+    this.sim = { modelPath: path.join(pick.dir, 'model.snn.json'), weightsPath: path.join(pick.dir, 'model', 'model.json') };
+    await this.show(chunk);
   }
 
   async start(): Promise<void> {
@@ -119,8 +133,13 @@ export class RasterView {
       const payload = await this.ctx.worker.request(ChunkRaster.type, { file: this.file, index: chunk, ...this.sim });
       const f = this.facts;
       // The file's facts head the view: format, sensor, events, duration, polarity balance.
-      if (f) payload.title = `${path.basename(this.file)} — chunk ${chunk + 1} of ${this.chunks} · ${f.format} ${f.width}×${f.height} · ${f.events.toLocaleString('en-US')} events over ${((f.lastUs - f.firstUs) / 1e6).toFixed(2)} s · ${f.events ? Math.round((100 * f.onEvents) / f.events) : 0} % ON`;
-      this.view.post({ type: 'raster', payload, selection: { chunk, chunkCount: this.chunks, sample: path.basename(this.file) }, source: vscode.Uri.file(this.file).toString() });
+      if (f) {
+        payload.title = `${path.basename(this.file)} — chunk ${chunk + 1} of ${this.chunks} · ${f.format} ${f.width}×${f.height} · ${f.events.toLocaleString('en-US')} events over ${((f.lastUs - f.firstUs) / 1e6).toFixed(2)} s · ${f.events ? Math.round((100 * f.onEvents) / f.events) : 0} % ON`;
+        // The chunk's place in the recording, from its first event's time (the raster's t is relative to it).
+        const chunkStartMs = payload.chunkStartUs !== undefined ? (payload.chunkStartUs - f.firstUs) / 1000 : undefined;
+        payload.rate = { binMs: f.rateBinMs, counts: f.rate, chunkStartMs, chunkEndMs: chunkStartMs !== undefined ? chunkStartMs + payload.steps * payload.dtMs : undefined };
+      }
+      this.view.post({ type: 'raster', payload, selection: { chunk, chunkCount: this.chunks, sample: path.basename(this.file), canSimulate: true }, source: vscode.Uri.file(this.file).toString() });
     } catch (e) {
       this.view.post({ type: 'error', message: (e as Error).message });
     }
