@@ -86,7 +86,7 @@ export namespace DownloadDataset {
 /** Host → worker. Not cancellable. Recognises a dataset folder's layout and counts its recordings. */
 export namespace InspectDataset {
   export const method = 'dataset/inspect';
-  export interface Params extends WorkDoneParams { dir: string }
+  export interface Params extends WorkDoneParams { dir: string; /** Recordings to list (default 0). */ list?: number }
   export type Result = DatasetSummary;
   export const type = new RequestType<Params, Result, void>(method);
 }
@@ -97,6 +97,8 @@ export interface DatasetSummary {
   recordings: number;
   /** Recordings (or images) per class label. */
   perLabel: Record<string, number>;
+  /** Event datasets: the first recordings (at most `list` of `InspectDataset`), id, file and label. */
+  list?: { id: string; file: string; label: number }[];
 }
 
 /** Host → worker. Cancellable. Format, sensor, counts and event rate of an event file (one streaming pass). */

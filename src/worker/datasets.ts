@@ -6,13 +6,14 @@ import type { DatasetSummary, DownloadDataset, InspectDataset } from '../protoco
 import { BadInputError, type HandlerContext } from './handlers';
 
 /** Layout and counts of a dataset folder; a folder that is not a dataset is the user's to fix. */
-function summarize(dir: string): DatasetSummary {
+function summarize(dir: string, list = 0): DatasetSummary {
   try {
     const index = scanDataset(dir);
     const perLabel: Record<string, number> = {};
     for (const r of index.recordings) perLabel[r.label] = (perLabel[r.label] ?? 0) + 1;
     const recordings = index.kind === 'cifar10' ? (index.batches?.length ?? 0) * 10_000 : index.recordings.length;
-    return { kind: index.kind, root: index.root, recordings, perLabel };
+    const listed = list > 0 ? index.recordings.slice(0, list).map((r) => ({ id: r.id, file: r.file, label: r.label })) : undefined;
+    return { kind: index.kind, root: index.root, recordings, perLabel, ...(listed ? { list: listed } : {}) };
   } catch (e) {
     if (e instanceof EventDataError) throw new BadInputError(e.message);
     throw e;
@@ -20,7 +21,7 @@ function summarize(dir: string): DatasetSummary {
 }
 
 export async function inspectDataset(params: InspectDataset.Params): Promise<InspectDataset.Result> {
-  return summarize(params.dir);
+  return summarize(params.dir, params.list);
 }
 
 export async function downloadDataset(params: DownloadDataset.Params, ctx: HandlerContext): Promise<DownloadDataset.Result> {

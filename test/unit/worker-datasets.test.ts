@@ -63,8 +63,11 @@ describe('dataset download through the worker', () => {
     const before = served.length;
     await client().request(DownloadDataset.type, { id: 'mnist-dvs', targetDir: target, baseUrl: base });
     assert.equal(served.length, before);
-    const inspected = await client().request(InspectDataset.type, { dir: r.path });
+    const inspected = await client().request(InspectDataset.type, { dir: r.path, list: 3 });
     assert.equal(inspected.recordings, 20);
+    // the first three recordings in the layout's order: digit 0's two, then digit 1's first
+    assert.deepEqual(inspected.list?.map((x) => x.label), [0, 0, 1]);
+    assert.ok(inspected.list?.every((x) => x.file.endsWith('.aedat')));
   });
 
   it('stops when cancelled and finishes on the next try', async () => {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ChunkRaster, DescribeEvents, ListRuns } from '../../protocol/messages';
+import { ChunkRaster, DescribeEvents, InspectDataset, ListRuns } from '../../protocol/messages';
 import type { HostToRaster, HostToTradeoff, HostToTraining, RasterToHost, TradeoffToHost, TrainingToHost } from '../../protocol/panels';
 import type { RunRow } from '../../protocol/runs';
 import type { EventFileFacts, Strategy, TradeoffPayload, TradeoffPoint, TrainingPayload } from '../../protocol/views';
@@ -95,10 +95,14 @@ export class RasterView {
   private readonly view: WebView<HostToRaster, RasterToHost>;
   private chunks = 1;
   private facts?: EventFileFacts;
+  /** A dataset's recordings the sample picker offers (id → file), when the view was opened on a dataset. */
+  private samples?: { id: string; file: string; label: number }[];
 
-  constructor(private readonly ctx: Ctx, webview: vscode.Webview, private readonly file: string, private sim: { modelPath?: string; weightsPath?: string } = {}) {
+  constructor(private readonly ctx: Ctx, webview: vscode.Webview, private file: string, private sim: { modelPath?: string; weightsPath?: string } = {},
+    samples?: { id: string; file: string; label: number }[]) {
+    this.samples = samples;
     this.view = new WebView(webview, ctx.extensionUri, 'raster', `Spike raster: ${path.basename(file)}`, (m) => {
-      if (m.type === 'selectChunk') void this.show(m.chunk);
+      if (m.type === 'selectChunk') void this.select(m.chunk, m.sample);
       else if (m.type === 'simulateWithRun') void this.pickRunAndShow(m.chunk);
     });
   }
@@ -113,6 +117,17 @@ export class RasterView {
       { title: 'Simulate this chunk with which run?', ignoreFocusOut: true });
     if (!pick) return;
     this.sim = { modelPath: path.join(pick.dir, 'model.snn.json'), weightsPath: path.join(pick.dir, 'model', 'model.json') };
+    await this.show(chunk);
+  }
+
+  /** Another chunk, or the first chunk of another recording of the dataset. */
+  private async select(chunk: number, sample?: string): Promise<void> {
+    const next = sample ? this.samples?.find((x) => x.id === sample) : undefined;
+    if (next && next.file !== this.file) {
+      this.file = next.file;
+      await this.start();
+      return;
+    }
     await this.show(chunk);
   }
 
@@ -139,7 +154,12 @@ export class RasterView {
         const chunkStartMs = payload.chunkStartUs !== undefined ? (payload.chunkStartUs - f.firstUs) / 1000 : undefined;
         payload.rate = { binMs: f.rateBinMs, counts: f.rate, chunkStartMs, chunkEndMs: chunkStartMs !== undefined ? chunkStartMs + payload.steps * payload.dtMs : undefined };
       }
-      this.view.post({ type: 'raster', payload, selection: { chunk, chunkCount: this.chunks, sample: path.basename(this.file), canSimulate: true }, source: vscode.Uri.file(this.file).toString() });
+      const current = this.samples?.find((x) => x.file === this.file);
+      if (current && payload.output) payload.output.label = current.label;
+      this.view.post({
+        type: 'raster', payload, source: vscode.Uri.file(this.file).toString(),
+        selection: { chunk, chunkCount: this.chunks, canSimulate: true, sample: current?.id ?? path.basename(this.file), ...(this.samples ? { samples: this.samples.map((x) => x.id) } : {}) },
+      });
     } catch (e) {
       this.view.post({ type: 'error', message: (e as Error).message });
     }
@@ -170,14 +190,26 @@ export class EventFileEditorProvider implements vscode.CustomReadonlyEditorProvi
 export async function showRaster(ctx: Ctx, fileArg?: unknown, runDirArg?: unknown): Promise<void> {
   let file = fileArg instanceof vscode.Uri ? fileArg.fsPath : typeof fileArg === 'string' ? fileArg : undefined;
   if (!file) {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Show raster', filters: { 'Event files': ['aedat', 'aedat4', 'bin', 'dat', 'raw'] } });
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, canSelectFolders: true, openLabel: 'Show raster', filters: { 'Event files': ['aedat', 'aedat4', 'bin', 'dat', 'raw'] } });
     file = picked?.[0]?.fsPath;
   }
   if (!file) return;
+  // A dataset folder: its recordings become the sample picker, the first one is shown.
+  let samples: { id: string; file: string; label: number }[] | undefined;
+  if ((await vscode.workspace.fs.stat(vscode.Uri.file(file))).type & vscode.FileType.Directory) {
+    try {
+      samples = (await ctx.worker.request(InspectDataset.type, { dir: file, list: 500 })).list;
+    } catch (e) {
+      await showWorkerError(e, 'SynOps: Show Spike Raster', ctx.log);
+      return;
+    }
+    if (!samples?.length) { void vscode.window.showWarningMessage(`SynOps: ${file} holds no event recordings.`); return; }
+    file = samples[0].file;
+  }
   const runDir = typeof runDirArg === 'string' ? runDirArg : undefined;
   const sim = runDir ? { modelPath: path.join(runDir, 'model.snn.json'), weightsPath: path.join(runDir, 'model', 'model.json') } : {};
   const panel = vscode.window.createWebviewPanel(RASTER_VIEW, `Spike raster: ${path.basename(file)}`, vscode.ViewColumn.Active);
-  const raster = new RasterView(ctx, panel.webview, file, sim);
+  const raster = new RasterView(ctx, panel.webview, file, sim, samples);
   panel.onDidDispose(() => raster.dispose());
   await raster.start();
 }

@@ -160,6 +160,10 @@ const tests: Array<[string, () => Promise<void>]> = [
     const titles = await codeLensTitles(runModel);
     assert.ok(titles.some((t) => t.startsWith('Total:') && t.includes('(measured)')), JSON.stringify(titles));
   }],
+  ['Show Spike Raster on a dataset folder opens its first recording (with the others in the sample picker)', async () => {
+    await vscode.commands.executeCommand('synops.showRaster', workspaceFile('tiny-data').fsPath);
+    await waitFor('a raster tab of the first recording', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === 'Spike raster: rec0.bin'));
+  }],
   ['Runs view lists the trained run with its strategy and SynOps', async () => {
     const run = await trainedRun();
     const items = await waitFor('the trained run in the Runs view', async () => {
