@@ -102,4 +102,14 @@ describe('training through the worker', () => {
     // Doubling the first layer's weights cannot lower the input-driven activity of the quantized ANN.
     assert.ok(again.scaled![1].annSynops >= again.scaled![0].annSynops);
   });
+
+  it('runs the warm-started chain: a ReLU pre-training, then each target from the previous model', async () => {
+    const c = client();
+    const chain = await c.request(RunSweep.type, { modelPath: join(workspace, 'tiny.snn.json'), data: dataDir, workspace, kind: 'chain', targets: [3000, 1500], epochs: 1, snnSamples: 2 });
+    assert.equal(chain.rows.length, 2);
+    assert.deepEqual(chain.rows.map((r) => r.target), [3000, 1500]);
+    assert.ok(chain.rows.every((r) => r.state === 'done' && r.annSynops !== undefined), JSON.stringify(chain.rows));
+    // every model of the chain was evaluated also with the first layer ×1.5 and ×2, as the paper tests CIFAR
+    assert.deepEqual(chain.rows[0].scaled?.map((x) => x.rho), [1.5, 2]);
+  });
 });

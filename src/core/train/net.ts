@@ -78,7 +78,8 @@ export function buildNet(model: ModelFile, seed: number): TrainNet {
     if (isWeightLayer(l)) {
       const shape = kernelShape(model, stats, i);
       const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
-      vars.set(l.name, tf.variable(tf.tensor(kaimingUniform(shape, fanIn, subSeed(seed, `init/${l.name}`)), shape), true, `${l.name}/kernel`));
+      // Unnamed: tfjs refuses two live variables of one name, and a warm-started chain holds two nets at once.
+      vars.set(l.name, tf.variable(tf.tensor(kaimingUniform(shape, fanIn, subSeed(seed, `init/${l.name}`)), shape), true));
     }
     if (l.type === 'linear') layout = { kind: 'flat', features: l.outFeatures };
     else if (l.type === 'flatten') layout = layout.kind === 'image' ? { kind: 'flat', features: stats[i].outShape[0], from: layout.chw } : layout;
