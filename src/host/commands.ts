@@ -3,7 +3,7 @@ import { Ping } from '../protocol/messages';
 import type { Ctx } from './ctx';
 import { downloadDatasetCommand } from './datasets';
 import { EventFileEditorProvider, showRaster, showTradeoff } from './panels/workbench';
-import { evaluateRunCommand, runSweepCommand, showTrainingMonitorCommand, trainModelCommand } from './training';
+import { evaluateRunCommand, installNativeCommand, runSweepCommand, showTrainingMonitorCommand, trainModelCommand } from './training';
 import { isModelDocument } from './model/service';
 import { ReportPanel } from './panels/reportPanel';
 import { showWorkerError } from './workerProcess/errors';
@@ -78,6 +78,7 @@ export const COMMANDS: Record<string, (ctx: Ctx) => (...args: unknown[]) => unkn
   'synops.runSweep': runSweepCommand,
   'synops.evaluateRun': evaluateRunCommand,
   'synops.showTrainingMonitor': showTrainingMonitorCommand,
+  'synops.installNativeBackend': installNativeCommand,
   'synops.showTradeoff': (ctx) => () => showTradeoff(ctx),
   'synops.showRaster': (ctx) => (file?: unknown, runDir?: unknown) => showRaster(ctx, file, runDir),
 

@@ -4,6 +4,11 @@ import { Config } from './config';
 import { ModelService } from './model/service';
 import { WorkerClient, type WorkerState } from './workerProcess/client';
 
+/** The folder of the extension's global storage that holds an installed tfjs-node. */
+export function nativeBackendDir(extension: vscode.ExtensionContext): string {
+  return path.join(extension.globalStorageUri.fsPath, 'native');
+}
+
 /** Everything the extension owns, created once on activation: the worker, the model service, the log. */
 export class Ctx implements vscode.Disposable {
   readonly config = new Config();
@@ -18,6 +23,8 @@ export class Ctx implements vscode.Disposable {
     this.worker = new WorkerClient({
       workerPath: path.join(extension.extensionPath, 'dist', 'worker', 'main.js'),
       execPath: this.config.workerNodePath,
+      // Where "SynOps: Install Native Backend" puts tfjs-node; the worker's backend loader looks there.
+      env: { SYNOPS_NATIVE_DIR: nativeBackendDir(extension) },
       client: `synops-studio ${extension.extension.packageJSON.version as string}`,
       log: (level, message) => this.log[level](message),
       onState: (state, detail) => this.showState(state, detail),

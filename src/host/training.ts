@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatCount } from '../protocol/format';
-import { EvaluateRun, ListRuns, RunSweep, RunTraining, TrainModel } from '../protocol/messages';
+import { EvaluateRun, InstallNative, ListRuns, RunSweep, RunTraining, TrainModel } from '../protocol/messages';
+import { nativeBackendDir } from './ctx';
 import type { RunRow } from '../protocol/runs';
 import type { Ctx } from './ctx';
 import { knownDatasets } from './datasets';
@@ -196,5 +197,26 @@ export function showTrainingMonitorCommand(ctx: Ctx) {
       await showWorkerError(e, 'SynOps: Show Training Monitor', ctx.log);
       return undefined;
     }
+  };
+}
+
+/**
+ * "SynOps: Install Native Backend": installs tfjs-node (native TensorFlow, several times faster training than
+ * wasm) into the extension's storage with npm — it needs the internet, for npm and for libtensorflow. The
+ * worker loads it from there after a restart; if its addon does not fit the editor's Node, point
+ * `synops.worker.nodePath` at a system Node.
+ */
+export function installNativeCommand(ctx: Ctx) {
+  return async (arg?: unknown): Promise<InstallNative.Result | undefined> => {
+    const registry = (arg as { registry?: string } | undefined)?.registry;
+    const result = await withWork(ctx, 'SynOps: installing the native TensorFlow backend', (signal, report) =>
+      ctx.worker.request(InstallNative.type, { dir: nativeBackendDir(ctx.extension), registry }, { signal, onProgress: (p) => report(p.message, p.fraction) }));
+    if (!result) return undefined;
+    const msg = result.loads
+      ? 'SynOps: tfjs-node is installed and loads; training uses it after the window reloads.'
+      : `SynOps: tfjs-node is installed in ${result.dir} but does not load here: ${result.why}`;
+    ctx.log.info(msg);
+    void vscode.window.showInformationMessage(msg, 'Reload Window').then((pick) => { if (pick) void vscode.commands.executeCommand('workbench.action.reloadWindow'); });
+    return result;
   };
 }

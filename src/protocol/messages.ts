@@ -186,3 +186,16 @@ export namespace RunTraining {
   export type Result = import('./views').TrainingPayload;
   export const type = new RequestType<Params, Result, void>(method);
 }
+
+/**
+ * Host → worker. Cancellable, reports progress. Installs `@tensorflow/tfjs-node` (native TensorFlow, the
+ * fast training backend) with npm into `dir` — on machines with internet: its install downloads
+ * libtensorflow — and says whether it loads in the worker's Node. Next to dataset downloads, the only
+ * request that uses the network, and only when the user asks.
+ */
+export namespace InstallNative {
+  export const method = 'backend/installNative';
+  export interface Params extends WorkDoneParams { dir: string; version?: string; registry?: string }
+  export interface Result { dir: string; loads: boolean; why?: string }
+  export const type = new RequestType<Params, Result, void>(method);
+}

@@ -4,9 +4,10 @@
  * Logs go to stderr, which the host forwards to its log channel.
  */
 import { CancellationToken, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
-import { AnalyzeModel, ChunkRaster, DescribeEvents, DownloadDataset, EvaluateRun, Initialize, InspectDataset, ListRuns, Ping, RunSweep, RunTraining, TrainModel, PROTOCOL_VERSION, WorkerErrorCode, workProgress, type WorkDoneParams } from '../protocol/messages';
+import { AnalyzeModel, ChunkRaster, DescribeEvents, DownloadDataset, EvaluateRun, Initialize, InspectDataset, InstallNative, ListRuns, Ping, RunSweep, RunTraining, TrainModel, PROTOCOL_VERSION, WorkerErrorCode, workProgress, type WorkDoneParams } from '../protocol/messages';
 import { downloadDataset, inspectDataset } from './datasets';
 import { analyzeModel, BadInputError, ping, type HandlerContext } from './handlers';
+import { installNative } from './native';
 import { evaluateRunCommand, listWorkspaceRuns, runSweep, runTraining, trainModel } from './training';
 import { describeEvents, rasterOfChunk } from './views';
 
@@ -72,6 +73,7 @@ connection.onRequest(ListRuns.type, handle(ListRuns.method, listWorkspaceRuns));
 connection.onRequest(RunSweep.type, handle(RunSweep.method, runSweep));
 connection.onRequest(EvaluateRun.type, handle(EvaluateRun.method, evaluateRunCommand));
 connection.onRequest(RunTraining.type, handle(RunTraining.method, runTraining));
+connection.onRequest(InstallNative.type, handle(InstallNative.method, installNative));
 
 // The host going away (IPC closed) ends the worker: nothing else would.
 process.on('disconnect', () => process.exit(0));

@@ -20,29 +20,43 @@ export interface BackendInfo {
   threads?: number;
 }
 
-let nodeLoad: { ok: boolean; why?: string } | undefined;
+/** Results of loading tfjs-node, by where it was looked for ('' = the usual module resolution). */
+const nodeLoads = new Map<string, { ok: boolean; why?: string }>();
 
 /**
- * Tries to load tfjs-node once (it registers the `tensorflow` backend as a side effect). Never throws:
- * "Cannot find module" (not installed) and "native addon module ... can not be found" (installed without
- * its binary) both come back as `{ ok: false, why }`.
+ * Where "SynOps: Install Native Backend" puts tfjs-node (a folder with `node_modules/`), passed to the
+ * worker as `SYNOPS_NATIVE_DIR`; empty when there is none.
  */
-export function tryLoadTfjsNode(): { ok: boolean; why?: string } {
-  if (nodeLoad) return nodeLoad;
+export function nativeDir(): string {
+  return process.env.SYNOPS_NATIVE_DIR ?? '';
+}
+
+/**
+ * Tries to load tfjs-node once per place (it registers the `tensorflow` backend as a side effect): from
+ * `dir/node_modules` when given, else by the usual resolution. Never throws: "Cannot find module" (not
+ * installed) and "native addon module ... can not be found" (installed without its binary, or built for
+ * another Node ABI) both come back as `{ ok: false, why }`.
+ */
+export function tryLoadTfjsNode(dir = nativeDir()): { ok: boolean; why?: string } {
+  const cached = nodeLoads.get(dir);
+  if (cached) return cached;
+  let result: { ok: boolean; why?: string };
   try {
     // A computed name keeps bundlers from trying to include the optional native package.
     const name = ['@tensorflow', 'tfjs-node'].join('/');
+    const where = dir ? require.resolve(name, { paths: [dir] }) : name;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require(name);
-    nodeLoad = tf.findBackend('tensorflow') ? { ok: true } : { ok: false, why: 'tfjs-node loaded but registered no "tensorflow" backend (a second copy of tfjs-core?)' };
+    require(where);
+    result = tf.findBackend('tensorflow') ? { ok: true } : { ok: false, why: 'tfjs-node loaded but registered no "tensorflow" backend (a second copy of tfjs-core?)' };
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
-    const why = /Cannot find module/.test(msg) ? 'tfjs-node is not installed'
-      : /native addon module|can ?not be found|NODE_MODULE_VERSION|invalid ELF|\.node/.test(msg) ? `tfjs-node's native addon does not load in this Node (${msg.split('\n')[0]}); run the worker with a Node whose ABI it was built for, or reinstall it`
+    const why = /Cannot find module/.test(msg) ? `tfjs-node is not installed${dir ? ` in ${dir}` : ''}`
+      : /native addon module|can ?not be found|NODE_MODULE_VERSION|invalid ELF|\.node/.test(msg) ? `tfjs-node's native addon does not load in this Node (${msg.split('\n')[0]}); set synops.worker.nodePath to a Node whose ABI it was built for, or reinstall it`
         : `tfjs-node failed to load: ${msg.split('\n')[0]}`;
-    nodeLoad = { ok: false, why };
+    result = { ok: false, why };
   }
-  return nodeLoad;
+  nodeLoads.set(dir, result);
+  return result;
 }
 
 async function tryBackend(name: BackendName): Promise<boolean> {

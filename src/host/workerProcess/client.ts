@@ -19,6 +19,8 @@ export interface WorkerClientOptions {
   execPath?: string;
   /** Node options for the worker; default none (the host's own flags, e.g. an inspector port, must not leak). */
   execArgv?: string[];
+  /** Extra environment variables for the worker (e.g. `SYNOPS_NATIVE_DIR`). */
+  env?: Record<string, string>;
   log: (level: LogLevel, message: string) => void;
   onState?: (state: WorkerState, detail?: string) => void;
   /** Called when the worker died unexpectedly; `restartInMs` is undefined when it will not be restarted. */
@@ -122,7 +124,7 @@ export class WorkerClient {
       execArgv: this.options.execArgv ?? [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // Inside VS Code, process.execPath is Electron: this makes it behave as plain Node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...this.options.env },
     });
     this.child = child;
     this.startedAt = Date.now();
