@@ -133,6 +133,16 @@ export async function loadCifarData(root: string, model: ModelFile, opts: LoadOp
   const trainFiles = files.filter((f) => !/test_batch/.test(f));
   const testFiles = files.filter((f) => /test_batch/.test(f));
   const max = opts.maxRecordings;
+  if (!testFiles.length) {
+    // Only training batches (e.g. one batch of the official set): hold out the last 20 % of its images.
+    const all = await toSet(trainFiles, max);
+    const nTest = Math.floor(all.n / 5);
+    const nTrain = all.n - nTest;
+    const part = (from: number, to: number): SampleSet => ({ shape: all.shape, n: to - from, x: all.x.slice(from * 3072, to * 3072), y: all.y.slice(from, to) });
+    const train = part(0, nTrain);
+    const test = part(nTrain, all.n);
+    return { kind: 'cifar10', root, train, test, recordings: { train: train.n, test: test.n } };
+  }
   const train = await toSet(trainFiles, max);
   const test = await toSet(testFiles, max ? Math.ceil(max / 5) : undefined);
   return { kind: 'cifar10', root, train, test, recordings: { train: train.n, test: test.n } };
