@@ -344,12 +344,16 @@ export async function exportRunNotebook(ctx: Ctx, arg?: unknown, options: { open
   }
   ctx.log.info(`exported run ${run.id} to ${target.fsPath}`);
   if (options.open !== false) {
-    try {
-      await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(target));
-    } catch {
-      // No notebook support for .ipynb in this editor: show the file itself.
-      await vscode.window.showTextDocument(target);
-    }
+    // Not awaited: opening an .ipynb waits on the editor's notebook support, which can take long (once it
+    // stalled a test run for minutes); the file is written and returned either way.
+    void (async () => {
+      try {
+        await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(target));
+      } catch {
+        // No notebook support for .ipynb in this editor: show the file itself.
+        await vscode.window.showTextDocument(target);
+      }
+    })();
   }
   return target;
 }

@@ -12,7 +12,7 @@ const { values: opts } = parseArgs({
   options: { url: { type: 'string' }, out: { type: 'string' }, summary: { type: 'string' } },
 });
 const OUT = path.resolve(opts.out ?? '.');
-const TIMEOUT_MS = 180000;
+const TIMEOUT_MS = 300000; // the whole suite, which trains a few small models
 const profileDir = path.join(OUT, 'chromium-profile');
 fs.rmSync(profileDir, { recursive: true, force: true });
 fs.mkdirSync(profileDir, { recursive: true });

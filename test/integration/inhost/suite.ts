@@ -314,7 +314,10 @@ export async function run(): Promise<void> {
   for (const [name, fn] of tests) {
     const started = Date.now();
     try {
-      await fn();
+      // A test that hangs fails on its own instead of stalling the rest of the suite.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([fn(), new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('timed out after 90 s')), 90_000); })])
+        .finally(() => clearTimeout(timer));
       passed++;
       console.log(`PASS  ${name} (${Date.now() - started} ms)`);
     } catch (e) {
