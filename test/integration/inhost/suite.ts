@@ -228,6 +228,8 @@ const tests: Array<[string, () => Promise<void>]> = [
     assert.ok(t.points.some((p) => p.runId === run.id), JSON.stringify(t.points));
     // It opens as a notebook (VS Code's built-in .ipynb support) with the outputs in place.
     const opened = await waitFor('the exported notebook to open', () => vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === uri.toString()));
+    // The command opens it without waiting; let its editor finish before the next test opens another one.
+    await waitFor('the exported notebook\'s editor', () => vscode.window.visibleNotebookEditors.some((e) => e.notebook.uri.toString() === uri.toString()));
     const mimes = opened.getCells().flatMap((c) => c.outputs.flatMap((o) => o.items.map((i) => i.mime)));
     assert.ok(mimes.includes('application/vnd.synops.report+json') && mimes.includes('application/vnd.synops.tradeoff+json'), JSON.stringify(mimes));
   }],
