@@ -344,9 +344,7 @@ export async function exportRunNotebook(ctx: Ctx, arg?: unknown, options: { open
   }
   ctx.log.info(`exported run ${run.id} to ${target.fsPath}`);
   if (options.open !== false) {
-    // Not awaited: opening an .ipynb waits on the editor's notebook support, which can take long (once it
-    // stalled a test run for minutes); the file is written and returned either way.
-    void (async () => {
+    const open = (async () => {
       try {
         await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(target));
       } catch {
@@ -354,6 +352,9 @@ export async function exportRunNotebook(ctx: Ctx, arg?: unknown, options: { open
         await vscode.window.showTextDocument(target);
       }
     })();
+    // Opening an .ipynb waits on the editor's notebook support, which once stalled for minutes: the file is
+    // written, so the command returns after at most 10 s and the notebook opens when it can.
+    await Promise.race([open, new Promise((resolve) => setTimeout(resolve, 10_000))]);
   }
   return target;
 }
