@@ -2,31 +2,20 @@
 // (20 recordings on the 34×34 sensor) with the seconds-long `smoke` budget: every strategy's models are
 // trained, simulated, and reported in report.json and report.html.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runReproduce } from '../../src/cli/reproduce';
-import { encodeNmnist } from '../../src/core/data/nmnist';
 import type { ReproduceReport } from '../../src/core/reproduce/types';
+import { writeHalvesDataset } from './halves-dataset';
 
 const workspace = mkdtempSync(join(tmpdir(), 'synops-reproduce-'));
 const dataDir = join(workspace, 'nmnist');
 const out = join(workspace, 'report');
 
-/** 20 recordings of 1,600 events (one 1,500-event sample each): class 0 fires in the left half, class 1 in the right. */
-function makeDataset(): void {
-  mkdirSync(dataDir, { recursive: true });
-  const lines = ['# id\tlabel'];
-  for (let r = 0; r < 20; r++) {
-    const label = r % 2;
-    const ev = { x: [] as number[], y: [] as number[], t: [] as number[], p: [] as number[] };
-    for (let i = 0; i < 1600; i++) { ev.x.push(label * 17 + ((i * 7 + r) % 17)); ev.y.push((i * 5 + r) % 34); ev.t.push(i * 20); ev.p.push(i & 1); }
-    writeFileSync(join(dataDir, `rec${r}.bin`), encodeNmnist(ev));
-    lines.push(`rec${r}\t${label}`);
-  }
-  writeFileSync(join(dataDir, 'labels.txt'), lines.join('\n') + '\n');
-}
+/** 20 recordings of 1,600 events (one 1,500-event sample each). */
+const makeDataset = (): void => writeHalvesDataset(dataDir, { events: 1600, dtUs: 20 });
 
 /** Runs `fn` with stdout lines collected and stderr silenced. */
 async function quiet<T>(fn: () => Promise<T>): Promise<{ value: T; stdout: string }> {

@@ -1,14 +1,14 @@
 // Training through the real worker process: a tiny N-MNIST-like dataset (flat folder + labels.txt),
 // progress with per-epoch snapshots for the training monitor, the run listed afterwards, and cancel.
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
 import { bundles } from '../../bundles.mjs';
-import { encodeNmnist } from '../../src/core/data/nmnist';
 import { WorkerClient, WorkerError } from '../../src/host/workerProcess/client';
+import { writeHalvesDataset } from './halves-dataset';
 import { AnalyzeModel, EvaluateRun, ListRuns, RunSweep, TrainModel, WorkerErrorCode, type WorkProgress } from '../../src/protocol/messages';
 
 const outDir = mkdtempSync(join(tmpdir(), 'synops-worker-train-'));
@@ -18,16 +18,7 @@ const dataDir = join(workspace, 'data');
 
 /** 20 recordings of 400 events on N-MNIST's 34×34 sensor: class 0 fires in the left half, class 1 in the right. */
 function makeDataset(): void {
-  mkdirSync(dataDir, { recursive: true });
-  const lines = ['# id\tlabel'];
-  for (let r = 0; r < 20; r++) {
-    const label = r % 2;
-    const ev = { x: [] as number[], y: [] as number[], t: [] as number[], p: [] as number[] };
-    for (let i = 0; i < 400; i++) { ev.x.push(label * 17 + ((i * 7 + r) % 17)); ev.y.push((i * 5 + r) % 34); ev.t.push(i * 50); ev.p.push(i & 1); }
-    writeFileSync(join(dataDir, `rec${r}.bin`), encodeNmnist(ev));
-    lines.push(`rec${r}\t${label}`);
-  }
-  writeFileSync(join(dataDir, 'labels.txt'), lines.join('\n') + '\n');
+  writeHalvesDataset(dataDir);
   const model = JSON.parse(readFileSync(join(__dirname, '..', '..', 'templates', 'mnist-dvs.snn.json'), 'utf8'));
   model.name = 'tiny halves';
   model.input = { kind: 'events', shape: [1, 17, 17], sensor: [34, 34], chunkEvents: 200, dtMs: 1 };

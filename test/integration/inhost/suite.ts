@@ -6,10 +6,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import { encodeAedat2 } from '../../../src/core/data/aedat2';
-import { encodeNmnist } from '../../../src/core/data/nmnist';
 import type { ModelFile } from '../../../src/core/model/types';
 import { modelHash } from '../../../src/core/synops/result';
 import { zip } from '../../unit/data-fixtures';
+import { writeHalvesDataset } from '../../unit/halves-dataset';
 
 const EXTENSION_ID = 'synops-studio.synops-studio';
 const MNIST_MODEL_NAME = 'MNIST-DVS CNN (Sorbaro et al. 2020)';
@@ -130,15 +130,7 @@ const tests: Array<[string, () => Promise<void>]> = [
   ['Train Model trains from VS Code, and the run shows in the trade-off with measured SynOps', async () => {
     // A tiny two-class N-MNIST-like set (left vs right half of the 34×34 sensor) and a small model.
     const enc = new TextEncoder();
-    const lines = ['# id\tlabel'];
-    for (let r = 0; r < 20; r++) {
-      const label = r % 2;
-      const ev = { x: [] as number[], y: [] as number[], t: [] as number[], p: [] as number[] };
-      for (let i = 0; i < 400; i++) { ev.x.push(label * 17 + ((i * 7 + r) % 17)); ev.y.push((i * 5 + r) % 34); ev.t.push(i * 50); ev.p.push(i & 1); }
-      await vscode.workspace.fs.writeFile(workspaceFile(`tiny-data/rec${r}.bin`), encodeNmnist(ev));
-      lines.push(`rec${r}\t${label}`);
-    }
-    await vscode.workspace.fs.writeFile(workspaceFile('tiny-data/labels.txt'), enc.encode(lines.join('\n') + '\n'));
+    writeHalvesDataset(workspaceFile('tiny-data').fsPath);
     const model = {
       format: 'synops-model', version: 1, name: 'tiny halves', spikingOutput: true,
       input: { kind: 'events', shape: [1, 17, 17], sensor: [34, 34], chunkEvents: 200, dtMs: 1 },
