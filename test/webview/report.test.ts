@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { analyzeModelText } from '../../src/core/report';
 import type { ModelReport } from '../../src/protocol/report';
-import { reportPanelCsp, reportPanelHtml, createNonce } from '../../src/host/panels/reportHtml';
+import { reportPanelHtml, createNonce } from '../../src/host/panels/reportHtml';
 import { bundle, DARK_THEME, LIGHT_THEME, launch, pagePrelude, readRepoFile, REPO, serve, type StaticServer } from './harness';
+import { rendererPage } from './pages';
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'webview');
 const MODEL = 'templates/mnist-dvs.snn.json';
@@ -170,28 +171,13 @@ describe('report webview (chromium)', () => {
   });
 
   test('notebook renderer: draws version 1, explains other versions and bad JSON', async () => {
-    const nonce = createNonce();
+    const mime = 'application/vnd.synops.report+json';
     const outputs = [
-      { id: 'ok', json: report },
-      { id: 'future', json: { ...report, reportVersion: 2 } },
-      { id: 'garbage', text: '{not json' },
+      { id: 'ok', mime, json: report },
+      { id: 'future', mime, json: { ...report, reportVersion: 2 } },
+      { id: 'garbage', mime, text: '{not json' },
     ];
-    const body = `<!DOCTYPE html><html><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${reportPanelCsp(server.origin, nonce)}">
-<script nonce="${nonce}">${pagePrelude(DARK_THEME)}</script></head><body>
-${outputs.map((o) => `<div class="output" id="out-${o.id}"></div>`).join('\n')}
-<script type="module" nonce="${nonce}">
-import { activate } from '/dist/renderer/index.js';
-const outputs = ${JSON.stringify(outputs).replace(/</g, '\\u003c')};
-const api = await activate({ getState: () => undefined, setState: () => {}, workspace: { isTrusted: true } });
-for (const o of outputs) {
-  const item = { id: o.id, mime: 'application/vnd.synops.report+json', metadata: {},
-    text: () => o.text ?? JSON.stringify(o.json), json: () => o.json ?? JSON.parse(o.text), data: () => new Uint8Array() };
-  await api.renderOutputItem(item, document.getElementById('out-' + o.id), new AbortController().signal);
-}
-window.__rendererApi = api;
-window.__done = true;
-</script></body></html>`;
+    const body = rendererPage(server, outputs);
     const { page, problems } = await open('/notebook.html', body);
     await page.waitForFunction(() => (window as unknown as { __done?: boolean }).__done === true);
     assert.equal((await page.locator('#out-ok #layer-table tr[data-layer="conv1"] td[data-col="macs"]').innerText()).trim(), '276,768');

@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type ModelFile, type Shape } from '../model/types';
 import { numel } from '../model/shapes';
 import type { SimOptions } from './event-engine';
-import { inputTotals, toFrames, type SpikeInput } from './input';
+import { toFrames, type SpikeInput } from './input';
 import { neuronParams, type NeuronParams } from './neuron';
 import { planNetwork, type NetworkPlan } from './network';
-import { argmaxTies, Recorder, synopsFromCounts, type SimResult, type SpikingLayerResult } from './result';
+import { finishResult, Recorder, type SimResult, type SpikingLayerResult } from './result';
 import type { ModelWeights } from './weights';
 
 /**
@@ -158,22 +158,7 @@ export async function simulateDense(model: Pick<ModelFile, 'input' | 'layers' | 
       const map = channelsFirstIndex(outShape);
       active.forEach((t, k) => { for (let j = 0; j < outSize; j++) perStep[t * outSize + map[j]] += out[k * outSize + j]; });
     }
-    const outValues = new Float64Array(outSize);
-    for (let t = 0; t < T; t++) for (let j = 0; j < outSize; j++) outValues[j] += perStep[t * outSize + j];
-    const totals = inputTotals(input);
-    const inputPerStep = new Float64Array(T);
-    for (let t = 0; t < T; t++) for (let k = input.stepStart[t]; k < input.stepStart[t + 1]; k++) inputPerStep[t] += input.value[k];
-    const synops = synopsFromCounts(plan, totals, layers);
-    return {
-      engine: 'dense',
-      steps: T,
-      layers,
-      synops,
-      totalSynops: synops.reduce((a, s) => a + s.synops, 0),
-      input: { total: totals.reduce((a, b) => a + b, 0), perStep: inputPerStep },
-      output: { values: outValues, perStep, ...argmaxTies(outValues) },
-      record: recorder?.rec,
-    };
+    return finishResult('dense', plan, input, layers, perStep, recorder?.rec);
   } finally {
     for (const { w, b } of wts.values()) { w.dispose(); b?.dispose(); }
   }

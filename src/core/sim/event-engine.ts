@@ -1,9 +1,9 @@
 import { isSpikingLayer, type ModelFile, type Shape } from '../model/types';
 import { Arena, ConvOp, IdentityOp, LinearOp, PoolOp, sparseOf, touchedToSparse, type EventOp, type Layout, type Signal, type Sparse, type Touched } from './event-ops';
-import { inputTotals, type SpikeInput } from './input';
+import type { SpikeInput } from './input';
 import { neuronParams, type NeuronParams } from './neuron';
 import { planNetwork, type NetworkPlan } from './network';
-import { argmaxTies, Recorder, synopsFromCounts, type SimResult, type SpikingLayerResult } from './result';
+import { finishResult, Recorder, type SimResult, type SpikingLayerResult } from './result';
 import { isWasmSimdAvailable } from './wasm-kernel';
 import type { ModelWeights } from './weights';
 import { IafLayer, LIST_RECORDS, Train, layerRecord, type LayerRecord } from './event-iaf';
@@ -213,7 +213,6 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
   // The output: the tail ops applied to the last emitter's spikes, per step.
   const outShape = plan.outputShape;
   const outSize = numelOf(outShape);
-  const outValues = new Float64Array(outSize);
   const outPerStep = new Float64Array(outSize * T);
   const outPerm = prog.outLayout.perm;
   const scratch = prog.cache.idx.length >= outSize ? prog.cache : sparseOf(outSize);
@@ -224,7 +223,6 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
     const out = sig.kind === 'touched' ? touchedToSparse(sig, scratch) : sig;
     for (let k = out.lo; k < out.hi; k++) {
       const j = outPerm ? outPerm[out.idx[k]] : out.idx[k];
-      outValues[j] += out.val[k];
       outPerStep[t * outSize + j] += out.val[k];
     }
   }
@@ -234,20 +232,8 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
     if (iaf.perm) { const pm = iaf.perm; for (let i = 0; i < iaf.size; i++) counts[pm[i]] = iaf.counts[i]; } else counts.set(iaf.counts);
     return { ...iaf.info, counts, total: iaf.total, perStep: perSteps[s], maxPerNeuronStep: iaf.maxPerStep };
   });
-  const inputPerStep = new Float64Array(T);
-  for (let t = 0; t < T; t++) for (let k = input.stepStart[t]; k < input.stepStart[t + 1]; k++) inputPerStep[t] += input.value[k];
-  const totals = inputTotals(input);
-  const synops = synopsFromCounts(plan, totals, layers);
-  return {
-    engine: 'event',
-    steps: T,
-    layers,
-    synops,
-    totalSynops: synops.reduce((a, s) => a + s.synops, 0),
-    input: { total: totals.reduce((a, b) => a + b, 0), perStep: inputPerStep },
-    output: { values: outValues, perStep: outPerStep, ...argmaxTies(outValues) },
-    record: cap > 0 ? mergeRecords(records as LayerRecord[], prog.segments.map((s) => s.iaf.perm), T, cap) : undefined,
-  };
+  return finishResult('event', plan, input, layers, outPerStep,
+    cap > 0 ? mergeRecords(records as LayerRecord[], prog.segments.map((s) => s.iaf.perm), T, cap) : undefined);
 }
 
 function numelOf(shape: Shape): number {

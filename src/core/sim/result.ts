@@ -1,5 +1,6 @@
 import { synopsOf, INPUT_INDEX } from '../synops/fanout';
 import type { NetworkPlan, SpikingLayerInfo } from './network';
+import { inputTotals, type SpikeInput } from './input';
 
 /** Spike counts of one spiking layer over one sample. */
 export interface SpikingLayerResult extends SpikingLayerInfo {
@@ -97,4 +98,27 @@ export function synopsFromCounts(plan: NetworkPlan, inputTotals: Float64Array, l
     if (!counts) throw new Error(`no spike counts for emitter ${conn.emitterName}`);
     return { emitter: conn.emitter, emitterName: conn.emitterName, receiver: conn.receiver, receiverName: conn.receiverName, synops: synopsOf(conn, counts) };
   });
+}
+
+/**
+ * The `SimResult` of a finished run, whichever engine ran it: input totals per step, SynOps of every
+ * connection from the spike counts, the output summed over the steps and its class.
+ */
+export function finishResult(engine: SimResult['engine'], plan: NetworkPlan, input: SpikeInput, layers: SpikingLayerResult[],
+  outPerStep: Float64Array, record?: SpikeRecord): SimResult {
+  const T = input.steps;
+  const outSize = T > 0 ? outPerStep.length / T : 0;
+  const outValues = new Float64Array(outSize);
+  for (let t = 0; t < T; t++) for (let j = 0; j < outSize; j++) outValues[j] += outPerStep[t * outSize + j];
+  const inputPerStep = new Float64Array(T);
+  for (let t = 0; t < T; t++) for (let k = input.stepStart[t]; k < input.stepStart[t + 1]; k++) inputPerStep[t] += input.value[k];
+  const totals = inputTotals(input);
+  const synops = synopsFromCounts(plan, totals, layers);
+  return {
+    engine, steps: T, layers, synops,
+    totalSynops: synops.reduce((a, s) => a + s.synops, 0),
+    input: { total: totals.reduce((a, b) => a + b, 0), perStep: inputPerStep },
+    output: { values: outValues, perStep: outPerStep, ...argmaxTies(outValues) },
+    record,
+  };
 }
