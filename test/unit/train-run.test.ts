@@ -18,7 +18,7 @@ import { readCheckpointIndex } from '../../src/core/train/checkpoint';
 import type { SampleSet, TrainData } from '../../src/core/train/data';
 import { tensorToChwOrder } from '../../src/core/train/layout';
 import { forward } from '../../src/core/train/net';
-import { closeRun, createRun, openRun, readJson, trainRemaining } from '../../src/core/train/run';
+import { closeRun, createRun, finishRun, openRun, readJson, trainRemaining, warmStartRun } from '../../src/core/train/run';
 import { TrainError, type RunInfo, type TrainConfig } from '../../src/core/train/types';
 
 /** 8×8 image → conv 3 (3×3, pad 1) → relu → avgpool 2 → conv 4 (3×3) → relu → flatten → linear 3 → relu. */
@@ -101,6 +101,37 @@ describe('training runs', () => {
     const got = [...r.net.vars.values()].map((v) => v.dataSync().slice());
     closeRun(r);
     assert.deepEqual(got, want);
+  });
+
+  it('a warm start copies a finished run\'s final weights and makes them checkpoint 0; refuses unfinished runs and other models', async () => {
+    const a = createRun(join(tmp, 'ws-src'), SMALL, cfg({ epochs: 2 }), DATA, backend);
+    await trainRemaining(a, DATA);
+    finishRun(a);
+    const want = [...a.net.vars.values()].map((v) => v.dataSync().slice());
+    closeRun(a);
+
+    const b = createRun(join(tmp, 'ws-dst'), SMALL, cfg({ strategy: 'synops-qrelu', target: 500, epochs: 1, seed: 9 }), DATA, backend);
+    const fresh = [...b.net.vars.values()].map((v) => v.dataSync().slice());
+    assert.notDeepEqual(fresh, want);
+    warmStartRun(b, join(tmp, 'ws-src'));
+    assert.deepEqual([...b.net.vars.values()].map((v) => v.dataSync().slice()), want);
+    closeRun(b);
+    // A fine-tuning cancelled before its first epoch resumes from the source's weights, not from seed 9's.
+    const r = openRun(join(tmp, 'ws-dst'));
+    assert.equal(r.info.epochsDone, 0);
+    assert.deepEqual([...r.net.vars.values()].map((v) => v.dataSync().slice()), want);
+    closeRun(r);
+
+    const unfinished = createRun(join(tmp, 'ws-running'), SMALL, cfg({}), DATA, backend);
+    closeRun(unfinished);
+    const c = createRun(join(tmp, 'ws-c'), SMALL, cfg({}), DATA, backend);
+    assert.throws(() => warmStartRun(c, join(tmp, 'ws-running')), (e: unknown) => e instanceof TrainError && e.code === 'bad-input' && /is running, not done/.test(e.message));
+    closeRun(c);
+    assert.equal(readJson<RunInfo>(join(tmp, 'ws-c', 'run.json')).state, 'failed');
+    const other: ModelFile = { ...SMALL, name: 'other', layers: SMALL.layers.map((l) => (l.type === 'linear' ? { ...l, outFeatures: 4 } : l)) };
+    const d = createRun(join(tmp, 'ws-d'), other, cfg({}), DATA, backend);
+    assert.throws(() => warmStartRun(d, join(tmp, 'ws-src')), (e: unknown) => e instanceof TrainError && /trained another model \(small\); pick a run of other/.test(e.message));
+    closeRun(d);
   });
 
   it('a NaN loss stops the run with a clear message and keeps the last good checkpoint', async () => {

@@ -11,7 +11,7 @@ import { parseModel } from '../model/parse';
 import type { ModelFile } from '../model/types';
 import { selectBackend, type BackendInfo, type BackendName } from './backend';
 import { frameCacheDir, loadEventData, type TrainData } from './data';
-import { closeRun, createRun, evaluateRunDir, finishRun, newRunId, openRun, runsDir, trainRemaining } from './run';
+import { closeRun, createRun, evaluateRunDir, finishRun, newRunId, openRun, runsDir, trainRemaining, warmStartRun } from './run';
 import { STRATEGIES, TrainError, type EpochMetrics, type Evaluation, type RunInfo, type Strategy, type TaskOptions, type TrainConfig } from './types';
 
 export interface DataRequest {
@@ -36,6 +36,8 @@ export interface TrainRequest extends DataRequest {
   weightDecay?: number;
   seed?: number;
   scaleRhos?: number[];
+  /** Fine-tune: start from this finished run's weights (same model) instead of fresh ones. */
+  warmStart?: string;
   /** Run folder; default `<workspace>/.synops/runs/<new id>`. An existing unfinished run there is resumed. */
   out?: string;
   /** Test samples the spiking simulation evaluates (default 200; 0 skips it). */
@@ -90,6 +92,7 @@ export function resolveConfig(model: ModelFile, r: Partial<TrainRequest>): Train
     augment: image ? { cropPad: 4, flip: true, inputDropout: 0.2 } : undefined,
     scaleRhos: strategy === 'scale' ? r.scaleRhos ?? [0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3] : undefined,
     evalEachEpoch: true,
+    ...(r.warmStart ? { warmStart: r.warmStart } : {}),
   };
 }
 
@@ -125,6 +128,7 @@ export async function train(r: TrainRequest, opts: TaskOptions = {}): Promise<Tr
   const config = h?.info.config ?? resolveConfig(model, r);
   const data = await loadData(model, r, config.seed, opts);
   const handle = h ?? createRun(r.out ?? join(runsDir(r.workspace), newRunId(config.strategy)), model, config, data, backend, r.maxRecordings);
+  if (!h && config.warmStart) warmStartRun(handle, config.warmStart);
   const resumedFromEpoch = handle.info.epochsDone;
   try {
     opts.onProgress?.({ type: 'phase', runId: handle.info.id, phase: 'train', message: resuming ? `resuming at epoch ${resumedFromEpoch + 1}` : `training on ${backend.name}` });

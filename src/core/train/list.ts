@@ -28,8 +28,13 @@ function runFolders(root: string): { id: string; dir: string }[] {
   return out;
 }
 
+/** The runs of a workspace (`<workspace>/.synops/runs/`). */
 export function listRuns(workspace: string): RunRow[] {
-  const root = runsDir(workspace);
+  return listRunsIn(runsDir(workspace));
+}
+
+/** The runs in one folder of run folders (a workspace's `.synops/runs/`, or a reproduction's `runs/`). */
+export function listRunsIn(root: string): RunRow[] {
   if (!existsSync(root)) return [];
   const rows: RunRow[] = [];
   for (const { id, dir } of runFolders(root)) {

@@ -82,6 +82,23 @@ export function openRun(dir: string): RunHandle {
   return { info, model, net, adam };
 }
 
+/**
+ * Initialises a new run with the final weights of the finished run in `from` (same model), and makes them
+ * checkpoint 0, so a cancelled fine-tuning resumes from them, not from fresh weights.
+ */
+export function warmStartRun(h: RunHandle, from: string): void {
+  const src = openRun(from);
+  try {
+    if (src.info.state !== 'done') throw new TrainError('bad-input', `cannot start from ${from}: that run is ${src.info.state}, not done; finish it first`);
+    if (modelHash(src.model) !== modelHash(h.model)) throw new TrainError('bad-input', `cannot start from ${from}: it trained another model (${src.model.name}); pick a run of ${h.model.name}`);
+    for (const [name, v] of h.net.vars) v.assign(src.net.vars.get(name)!);
+  } catch (e) {
+    setState(h, 'failed', (e as Error).message);
+    throw e;
+  } finally { closeRun(src); }
+  writeCheckpoint(h.info.dir, 0, h.net, h.adam);
+}
+
 function setState(h: RunHandle, state: RunInfo['state'], message?: string): void {
   h.info.state = state;
   h.info.message = message;

@@ -30,6 +30,8 @@ export interface TrainConfig {
   scaleRhos?: number[];
   /** Test-set evaluation (ANN proxy) after every epoch (default true). */
   evalEachEpoch: boolean;
+  /** The run folder whose final weights initialised this run (a fine-tuning), instead of fresh weights from `seed`. */
+  warmStart?: string;
 }
 
 export interface LayerSynops {
