@@ -79,7 +79,7 @@ export const COMMANDS: Record<string, (ctx: Ctx) => (...args: unknown[]) => unkn
   'synops.evaluateRun': evaluateRunCommand,
   'synops.showTrainingMonitor': showTrainingMonitorCommand,
   'synops.installNativeBackend': installNativeCommand,
-  'synops.showTradeoff': (ctx) => () => showTradeoff(ctx),
+  'synops.showTradeoff': (ctx) => (report?: unknown) => showTradeoff(ctx, report instanceof vscode.Uri ? report : undefined),
   'synops.showRaster': (ctx) => (file?: unknown, runDir?: unknown) => showRaster(ctx, file, runDir),
 
   'synops.showLog': (ctx) => () => ctx.log.show(),

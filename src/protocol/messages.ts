@@ -143,10 +143,14 @@ export namespace TrainModel {
   export const type = new RequestType<Params, Result, void>(method);
 }
 
-/** Host → worker. Not cancellable. The runs of a workspace, newest last. */
+/** Host → worker. Not cancellable. The runs of a workspace, or of another folder of run folders, by name. */
 export namespace ListRuns {
   export const method = 'runs/list';
-  export interface Params extends WorkDoneParams { workspace: string }
+  export interface Params extends WorkDoneParams {
+    workspace: string;
+    /** A folder of run folders instead of `<workspace>/.synops/runs` (a reproduction's `runs/`). */
+    runsDir?: string;
+  }
   export type Result = import('./runs').RunRow[];
   export const type = new RequestType<Params, Result, void>(method);
 }

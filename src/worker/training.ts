@@ -1,6 +1,6 @@
 import { ensureBackend, evaluateRun, loadModel, train } from '../core/train/api';
 import { sweep } from '../core/train/sweep';
-import { listRuns } from '../core/train/list';
+import { listRuns, listRunsIn } from '../core/train/list';
 import { TrainError, type EpochMetrics as CoreEpoch, type RunInfo, type TrainProgress } from '../core/train/types';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -99,7 +99,7 @@ export async function evaluateRunCommand(params: EvaluateRun.Params, ctx: Handle
 }
 
 export async function listWorkspaceRuns(params: ListRuns.Params): Promise<ListRuns.Result> {
-  return listRuns(params.workspace);
+  return params.runsDir ? listRunsIn(params.runsDir) : listRuns(params.workspace);
 }
 
 /** A run's history (`run.json`, `metrics.json`) as the training monitor draws it. */

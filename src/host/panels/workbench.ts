@@ -39,10 +39,35 @@ function workspaceFolder(): vscode.WorkspaceFolder | undefined {
   return vscode.workspace.workspaceFolders?.[0];
 }
 
-/** Lists the runs of `folder` and draws their trade-off into `panel`; a click on a point opens that run's report. */
-async function fillTradeoff(ctx: Ctx, panel: vscode.WebviewPanel, folder: vscode.Uri): Promise<TradeoffPayload> {
-  const runs = await ctx.worker.request(ListRuns.type, { workspace: folder.fsPath });
-  const payload = tradeoffOf(runs, `Accuracy vs SynOps — ${path.basename(folder.fsPath)}`);
+/** What a trade-off panel shows: a workspace's runs, or a reproduction folder's (`<out>/report.json` beside `<out>/runs/`). */
+interface TradeoffSource { runs: RunRow[]; title: string; dataset?: string; annMacs?: number }
+
+async function tradeoffSource(ctx: Ctx, source: vscode.Uri): Promise<TradeoffSource> {
+  if (path.basename(source.fsPath) !== 'report.json') {
+    const runs = await ctx.worker.request(ListRuns.type, { workspace: source.fsPath });
+    return { runs, title: `Accuracy vs SynOps — ${path.basename(source.fsPath)}` };
+  }
+  const out = path.dirname(source.fsPath);
+  let summary: { dataset?: { data?: string; kind?: string }; annMacs?: number; budget?: string } = {};
+  try {
+    const report = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(source))) as { kind?: string; summary?: typeof summary };
+    if (report.kind !== 'synops-reproduce') throw new Error('its "kind" is not "synops-reproduce"');
+    summary = report.summary ?? {};
+  } catch (e) {
+    throw new Error(`${source.fsPath} is not a reproduction report (${(e as Error).message}). Open the report.json that \`synops reproduce\` wrote.`);
+  }
+  const runs = await ctx.worker.request(ListRuns.type, { workspace: out, runsDir: path.join(out, 'runs') });
+  const data = summary.dataset?.data === 'synth' ? 'synthetic DVS digits' : path.basename(summary.dataset?.data ?? out);
+  return { runs, title: `Reproduction — ${data}${summary.budget ? ` (${summary.budget} budget)` : ''}`, dataset: data, annMacs: summary.annMacs };
+}
+
+/**
+ * Lists the runs of `source` (a workspace folder, or a reproduction's `report.json`) and draws their
+ * trade-off into `panel`; a click on a point opens that run's report.
+ */
+async function fillTradeoff(ctx: Ctx, panel: vscode.WebviewPanel, source: vscode.Uri): Promise<TradeoffPayload> {
+  const { runs, title, dataset, annMacs } = await tradeoffSource(ctx, source);
+  const payload: TradeoffPayload = { ...tradeoffOf(runs, title), ...(dataset ? { dataset } : {}), ...(annMacs ? { annMacs } : {}) };
   const view = new WebView<HostToTradeoff, TradeoffToHost>(panel.webview, ctx.extensionUri, 'tradeoff', 'SynOps Trade-off', (m) => {
     if (m.type === 'openRun') {
       const run = runs.find((r) => r.id === m.runId);
@@ -50,20 +75,24 @@ async function fillTradeoff(ctx: Ctx, panel: vscode.WebviewPanel, folder: vscode
     }
   });
   panel.onDidDispose(() => view.dispose());
-  view.post({ type: 'tradeoff', payload, source: folder.toString() });
+  view.post({ type: 'tradeoff', payload, source: source.toString() });
   if (!payload.points.length) view.post({ type: 'error', message: 'No evaluated runs yet: train a model (SynOps: Train Model) to see points here.' });
   return payload;
 }
 
-/** "SynOps: Show Trade-off": accuracy vs SynOps of every run in the workspace; a click opens the run. */
-export async function showTradeoff(ctx: Ctx): Promise<TradeoffPayload | undefined> {
-  const folder = workspaceFolder();
-  if (!folder) { void vscode.window.showWarningMessage('SynOps: open a folder with runs (.synops/runs) first.'); return undefined; }
+/**
+ * "SynOps: Show Trade-off": accuracy vs SynOps of every run in the workspace, or, given a reproduction's
+ * `report.json` (explorer context menu, or as the argument), of that reproduction's runs. A click opens the run.
+ */
+export async function showTradeoff(ctx: Ctx, report?: vscode.Uri): Promise<TradeoffPayload | undefined> {
+  const source = report ?? workspaceFolder()?.uri;
+  if (!source) { void vscode.window.showWarningMessage('SynOps: open a folder with runs (.synops/runs) first.'); return undefined; }
+  const panel = vscode.window.createWebviewPanel(TRADEOFF_VIEW, 'SynOps Trade-off', vscode.ViewColumn.Active);
   try {
-    const panel = vscode.window.createWebviewPanel(TRADEOFF_VIEW, 'SynOps Trade-off', vscode.ViewColumn.Active);
-    return await fillTradeoff(ctx, panel, folder.uri);
+    return await fillTradeoff(ctx, panel, source);
   } catch (e) {
-    await showWorkerError(e, 'SynOps: Show Trade-off', ctx.log);
+    panel.dispose();
+    void showWorkerError(e, 'SynOps: Show Trade-off', ctx.log);
     return undefined;
   }
 }
