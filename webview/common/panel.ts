@@ -13,7 +13,7 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-export interface PanelShell<In, Out, State> {
+export interface PanelShell<In extends { type: string }, Out, State> {
   /** The element the view draws into (`#panel-root`). */
   readonly root: HTMLElement;
   readonly state: State;
@@ -23,9 +23,14 @@ export interface PanelShell<In, Out, State> {
   showError(message: string | undefined): void;
   /** Hides "Loading…": call once a drawing is on screen. */
   drawn(): void;
-  /** Registers the handler of host messages, the theme-change callback, then posts `ready`. */
-  start(onMessage: (message: In) => void, onThemeChange: () => void): void;
+  /**
+   * Registers a handler per host message type and the theme-change callback, then posts `ready`. An `error`
+   * message is shown above the drawing; a type without a handler (from a newer host) is ignored.
+   */
+  start(handlers: MessageHandlers<In>, onThemeChange: () => void): void;
 }
+
+export type MessageHandlers<In extends { type: string }> = { [K in Exclude<In['type'], 'error'>]: (message: Extract<In, { type: K }>) => void };
 
 export function panelShell<In extends { type: string }, Out, State extends { stateVersion: number }>(): PanelShell<In, Out, State> {
   const vscode = acquireVsCodeApi();
@@ -35,6 +40,12 @@ export function panelShell<In extends { type: string }, Out, State extends { sta
   const errorBox = document.getElementById('panel-error') ?? root.insertAdjacentElement('beforebegin', document.createElement('div')) as HTMLElement;
   const status = document.getElementById('panel-status');
 
+  const showError = (message: string | undefined): void => {
+    if (message && status) status.hidden = true;
+    errorBox.hidden = !message;
+    errorBox.textContent = message ?? '';
+  };
+
   return {
     root,
     get state() { return state; },
@@ -43,17 +54,16 @@ export function panelShell<In extends { type: string }, Out, State extends { sta
       vscode.setState(state);
     },
     post: (message) => vscode.postMessage(message),
-    showError(message) {
-      if (message && status) status.hidden = true;
-      errorBox.hidden = !message;
-      errorBox.textContent = message ?? '';
-    },
+    showError,
     drawn() { if (status) status.hidden = true; },
-    start(onMessage, onThemeChange) {
+    start(handlers, onThemeChange) {
       window.addEventListener('message', (event: MessageEvent) => {
-        // Anything that is not an object with a `type` is not from the host; unknown types are the caller's.
+        // Anything that is not an object with a `type` is not from the host.
         const msg: unknown = event.data;
-        if (typeof msg === 'object' && msg !== null && typeof (msg as { type?: unknown }).type === 'string') onMessage(msg as In);
+        if (typeof msg !== 'object' || msg === null || typeof (msg as { type?: unknown }).type !== 'string') return;
+        const { type, message } = msg as { type: string; message?: unknown };
+        if (type === 'error') showError(typeof message === 'string' ? message : 'error');
+        else (handlers as unknown as Record<string, ((m: In) => void) | undefined>)[type]?.(msg as In);
       });
       // VS Code swaps the theme by changing the body's classes and the --vscode-* variables.
       new MutationObserver(onThemeChange).observe(document.body, { attributes: true, attributeFilter: ['class'] });

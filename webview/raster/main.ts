@@ -31,19 +31,11 @@ function draw(): void {
 
 // A restored panel redraws from its state before the host answers.
 draw();
-shell.start((msg) => {
-  switch (msg.type) {
-    case 'raster':
-      shell.showError(undefined);
-      // A new chunk starts at its first time bin.
-      shell.save({ payload: msg.payload, selection: msg.selection, source: msg.source ?? shell.state.source, step: 0 });
-      draw();
-      break;
-    case 'error':
-      shell.showError(msg.message);
-      break;
-    default:
-      // Unknown messages come from a newer host; ignore them.
-      break;
-  }
+shell.start({
+  raster(msg) {
+    shell.showError(undefined);
+    // A new chunk starts at its first time bin.
+    shell.save({ payload: msg.payload, selection: msg.selection, source: msg.source ?? shell.state.source, step: 0 });
+    draw();
+  },
 }, () => view?.restyle());

@@ -24,18 +24,10 @@ function draw(): void {
 
 // A restored panel redraws from its state before the host answers.
 draw();
-shell.start((msg) => {
-  switch (msg.type) {
-    case 'tradeoff':
-      shell.showError(undefined);
-      shell.save({ payload: msg.payload, source: msg.source ?? shell.state.source });
-      draw();
-      break;
-    case 'error':
-      shell.showError(msg.message);
-      break;
-    default:
-      // Unknown messages come from a newer host; ignore them.
-      break;
-  }
+shell.start({
+  tradeoff(msg) {
+    shell.showError(undefined);
+    shell.save({ payload: msg.payload, source: msg.source ?? shell.state.source });
+    draw();
+  },
 }, () => view?.restyle());

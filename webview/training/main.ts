@@ -34,24 +34,15 @@ function draw(): void {
 
 // A restored panel redraws from its state before the host answers.
 draw();
-shell.start((msg) => {
-  switch (msg.type) {
-    case 'training': {
-      const problem = trainingProblem(msg.payload);
-      if (problem) {
-        shell.showError(`Cannot show this training run: ${problem}.`);
-        break;
-      }
-      shell.showError(undefined);
-      shell.save({ payload: mergeTraining(shell.state.payload, msg.payload) });
-      draw();
-      break;
+shell.start({
+  training(msg) {
+    const problem = trainingProblem(msg.payload);
+    if (problem) {
+      shell.showError(`Cannot show this training run: ${problem}.`);
+      return;
     }
-    case 'error':
-      shell.showError(msg.message);
-      break;
-    default:
-      // Unknown messages come from a newer host; ignore them.
-      break;
-  }
+    shell.showError(undefined);
+    shell.save({ payload: mergeTraining(shell.state.payload, msg.payload) });
+    draw();
+  },
 }, () => view?.restyle());
