@@ -3,14 +3,11 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import fc from 'fast-check';
-import type { LayerSpec } from '../../src/core/model/types';
-import { layerStats } from '../../src/core/model/shapes';
 import { simulateDense } from '../../src/core/sim/dense-engine';
 import { simulateEvents } from '../../src/core/sim/event-engine';
 import { framesInput, imageInput } from '../../src/core/sim/input';
 import type { NeuronParams } from '../../src/core/sim/neuron';
-import { expectedWeightShape, type ModelWeights } from '../../src/core/sim/weights';
-import { net } from './sim-helpers';
+import { randomNet } from './sim-helpers';
 
 /**
  * Random small networks (the first conv with or without bias; event frames or an analog image): conv → relu → (pool before or after the relu) → [conv → relu] → flatten →
@@ -31,27 +28,15 @@ const arbCase = fc.record({
 type Case = typeof arbCase extends fc.Arbitrary<infer T> ? T : never;
 
 function build(p: Case) {
-  const layers: LayerSpec[] = [{ type: 'conv2d', name: 'c1', outChannels: p.oc, kernel: p.k, stride: p.stride, padding: p.pad, bias: p.bias }];
-  const pool: LayerSpec = { type: p.pool === 'sum-after' ? 'sumpool' : 'avgpool', name: 'p1', kernel: 2 };
-  if (p.pool === 'avg-before') layers.push(pool);
-  layers.push({ type: 'relu', name: 'r1' });
-  if (p.pool === 'avg-after' || p.pool === 'sum-after') layers.push(pool);
-  if (p.second) layers.push({ type: 'conv2d', name: 'c2', outChannels: p.oc2, kernel: 2, padding: 1 }, { type: 'relu', name: 'r2' });
-  layers.push({ type: 'flatten', name: 'f' }, { type: 'linear', name: 'fc', outFeatures: p.classes });
-  const model = net(layers, [p.c, p.h, p.w], true);
-  let stats;
-  try { stats = layerStats(model); } catch { return undefined; }
-  if (stats.some((s) => s.outShape.some((d) => d < 1))) return undefined;
   let s = p.seed;
   const rand = (): number => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 2 ** 32; };
-  const weights: ModelWeights = {};
-  model.layers.forEach((l, i) => {
-    if (l.type !== 'conv2d' && l.type !== 'linear') return;
-    const shape = expectedWeightShape(model, stats, i);
+  const built = randomNet(p, (l, shape) => {
     const n = shape.reduce((a, b) => a * b, 1);
     const bias = l.type === 'conv2d' && l.bias ? Float32Array.from({ length: shape[0] }, () => (Math.floor(rand() * 9) - 3) / 8) : undefined;
-    weights[l.name] = { shape, weight: Float32Array.from({ length: n }, () => (Math.floor(rand() * 25) - 12) / 8), bias };
+    return { shape, weight: Float32Array.from({ length: n }, () => (Math.floor(rand() * 25) - 12) / 8), bias };
   });
+  if (!built) return undefined;
+  const { model, weights } = built;
   const size = p.c * p.h * p.w;
   if (p.image) {
     // Pixels in eighths over 1, 2 or 4 steps: every current is exact in float32 too.

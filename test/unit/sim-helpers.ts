@@ -1,6 +1,7 @@
+import { layerStats, type LayerStats } from '../../src/core/model/shapes';
 import type { LayerSpec, ModelFile } from '../../src/core/model/types';
 import { framesInput, type SpikeInput } from '../../src/core/sim/input';
-import type { ModelWeights } from '../../src/core/sim/weights';
+import { expectedWeightShape, type ModelWeights } from '../../src/core/sim/weights';
 
 /** A small event-input model. */
 export function net(layers: LayerSpec[], shape: number[], spikingOutput = false): Pick<ModelFile, 'input' | 'layers' | 'spikingOutput'> {
@@ -17,4 +18,34 @@ export function w(entries: Record<string, { shape: number[]; data: number[]; bia
 /** Input from per-step frames. */
 export function frames(steps: number[][], shape: number[]): SpikeInput {
   return framesInput(steps.flat(), shape, steps.length);
+}
+
+/** The shape of a random network of the engines' property tests. */
+export interface RandomNet {
+  c: number; h: number; w: number; k: number; stride: number; pad: number; oc: number; bias: boolean;
+  pool: 'none' | 'avg-after' | 'avg-before' | 'sum-after'; second: boolean; oc2: number; classes: number;
+}
+
+/**
+ * conv (bias optional) → relu, with average or sum pooling before or after it → [conv 2×2 → relu] → flatten →
+ * linear (bias with `linearBias`) → spiking output, and weights from `weight(layer, shape)`; undefined when a
+ * shape collapses to nothing.
+ */
+export function randomNet(p: RandomNet, weight: (layer: LayerSpec, shape: number[]) => ModelWeights[string], linearBias = false) {
+  const layers: LayerSpec[] = [{ type: 'conv2d', name: 'c1', outChannels: p.oc, kernel: p.k, stride: p.stride, padding: p.pad, bias: p.bias }];
+  const pool: LayerSpec = { type: p.pool === 'sum-after' ? 'sumpool' : 'avgpool', name: 'p1', kernel: 2 };
+  if (p.pool === 'avg-before') layers.push(pool);
+  layers.push({ type: 'relu', name: 'r1' });
+  if (p.pool === 'avg-after' || p.pool === 'sum-after') layers.push(pool);
+  if (p.second) layers.push({ type: 'conv2d', name: 'c2', outChannels: p.oc2, kernel: 2, padding: 1 }, { type: 'relu', name: 'r2' });
+  layers.push({ type: 'flatten', name: 'f' }, { type: 'linear', name: 'fc', outFeatures: p.classes, bias: linearBias });
+  const model = net(layers, [p.c, p.h, p.w], true);
+  let stats: LayerStats[];
+  try { stats = layerStats(model); } catch { return undefined; }
+  if (stats.some((s) => s.outShape.some((d) => d < 1))) return undefined;
+  const weights: ModelWeights = {};
+  model.layers.forEach((l, i) => {
+    if (l.type === 'conv2d' || l.type === 'linear') weights[l.name] = weight(l, expectedWeightShape(model, stats, i));
+  });
+  return { model, weights };
 }

@@ -1,15 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { LayerSpec } from '../../src/core/model/types';
-import { layerStats } from '../../src/core/model/shapes';
 import { setEventEngineWasm, simulateEvents } from '../../src/core/sim/event-engine';
 import { framesInput, imageInput } from '../../src/core/sim/input';
 import type { NeuronParams } from '../../src/core/sim/neuron';
 import type { SimResult } from '../../src/core/sim/result';
 import { simKernel, isWasmSimdAvailable } from '../../src/core/sim/wasm-kernel';
-import { expectedWeightShape, type ModelWeights } from '../../src/core/sim/weights';
-import { frames, net, w } from './sim-helpers';
+import { frames, net, randomNet, w } from './sim-helpers';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -62,29 +59,14 @@ const arbNet = fc.record({
 type NetCase = typeof arbNet extends fc.Arbitrary<infer T> ? T : never;
 
 function buildNet(p: NetCase) {
-  const layers: LayerSpec[] = [{ type: 'conv2d', name: 'c1', outChannels: p.oc, kernel: p.k, stride: p.stride, padding: p.pad, bias: p.bias }];
-  const pool: LayerSpec = { type: p.pool === 'sum-after' ? 'sumpool' : 'avgpool', name: 'p1', kernel: 2 };
-  if (p.pool === 'avg-before') layers.push(pool);
-  layers.push({ type: 'relu', name: 'r1' });
-  if (p.pool === 'avg-after' || p.pool === 'sum-after') layers.push(pool);
-  if (p.second) layers.push({ type: 'conv2d', name: 'c2', outChannels: p.oc2, kernel: 2, padding: 1 }, { type: 'relu', name: 'r2' });
-  layers.push({ type: 'flatten', name: 'f' }, { type: 'linear', name: 'fc', outFeatures: p.classes, bias: p.bias });
-  const model = net(layers, [p.c, p.h, p.w], true);
-  let stats;
-  try { stats = layerStats(model); } catch { return undefined; }
-  if (stats.some((s) => s.outShape.some((d) => d < 1))) return undefined;
   const rand = lcg(p.seed);
-  const weights: ModelWeights = {};
-  model.layers.forEach((l, i) => {
-    if (l.type !== 'conv2d' && l.type !== 'linear') return;
-    const shape = expectedWeightShape(model, stats, i);
-    const n = shape.reduce((a, b) => a * b, 1);
-    weights[l.name] = {
-      shape,
-      weight: Float32Array.from({ length: n }, () => Math.fround((rand() * 2 - 0.8) * 0.9)),
-      bias: l.bias ? Float32Array.from({ length: shape[0] }, () => Math.fround(rand() * 0.2 - 0.05)) : undefined,
-    };
-  });
+  const built = randomNet(p, (l, shape) => ({
+    shape,
+    weight: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround((rand() * 2 - 0.8) * 0.9)),
+    bias: (l.type === 'conv2d' || l.type === 'linear') && l.bias ? Float32Array.from({ length: shape[0] }, () => Math.fround(rand() * 0.2 - 0.05)) : undefined,
+  }), p.bias);
+  if (!built) return undefined;
+  const { model, weights } = built;
   const size = p.c * p.h * p.w;
   const input = p.image
     ? imageInput(Array.from({ length: size }, () => rand() * 2 - 1), [p.c, p.h, p.w], p.steps)
