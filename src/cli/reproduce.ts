@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { BUDGETS, type BudgetName } from '../core/reproduce/budget';
+import { BUDGETS, trainingText, type BudgetName } from '../core/reproduce/budget';
 import { reproduce } from '../core/reproduce/procedure';
 import { fmtSynops, tableRows } from '../core/reproduce/report';
 import type { BackendName } from '../core/train/backend';
@@ -67,7 +67,7 @@ export async function runReproduce(args: string[]): Promise<number> {
     console.log(table(t.header, t.rows, t.right));
     console.log('');
     console.log(`${s.dataset.kind} (${s.dataset.model}); ${s.split.text}`);
-    console.log(`budget ${r.report.budget.name}: ${r.report.budget.epochs} epochs at batch ${r.report.budget.batchSize} per model`);
+    console.log(`budget ${r.report.budget.name}: ${trainingText(r.report.budget)}`);
     console.log(`baseline SNN ${(100 * s.baseline.snnAccuracy).toFixed(1)} % at ${fmtSynops(s.baseline.snnSynops)} SynOps/sample; dense ANN ${fmtSynops(s.annMacs)} MACs`);
     console.log(s.criterion.text);
     if (s.outputGain) console.log(s.outputGain.criterion.text);

@@ -2,7 +2,7 @@
 // order at equal SynOps, the proxy agreement, and the HTML: self-contained, one SVG series per strategy.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { BUDGETS, epochsOf, targetsOf } from '../../src/core/reproduce/budget';
+import { BUDGETS, epochsOf, fitBudget, targetsOf, trainingText } from '../../src/core/reproduce/budget';
 import { layersSvg, renderHtml, tradeoffSvg } from '../../src/core/reproduce/html';
 import { buildReport, nmnistModel } from '../../src/core/reproduce/procedure';
 import { bestWithin, interpolate, ordering, proxyAgreement } from '../../src/core/reproduce/report';
@@ -114,15 +114,21 @@ describe('reproduce report', () => {
     assert.deepEqual(m.input.shape, [1, 34, 34]);
     assert.ok(m.input.kind === 'events' && m.input.chunkEvents === 1500 && m.input.sensor?.[0] === 34);
     assert.deepEqual(m.layers, (template as ModelFile).layers);
-    assert.deepEqual(targetsOf(BUDGETS.quick, 1e6), [6e5, 4e5, 2.5e5, 1.5e5]);
+    assert.deepEqual(targetsOf(BUDGETS.quick, 1e6), [6e5, 4e5, 2.5e5, 1.5e5, 1e5, 7e4, 5e4]);
     const full = targetsOf(BUDGETS.full, 0);
     assert.equal(full.length, 10);
     assert.ok(Math.abs(full[0] - 1e4) < 1e-6 && Math.abs(full[9] - 2e6) < 1e-3);
     assert.equal(BUDGETS.full.epochs, 8);
     assert.equal(BUDGETS.full.batchSize, 256);
-    // quick: 6 epochs on the synthetic digits (3,600 samples), more on a small set to make 600 steps.
-    assert.equal(epochsOf(BUDGETS.quick, 3600), 6);
-    assert.equal(epochsOf(BUDGETS.quick, 1786), 11);
-    assert.equal(epochsOf(BUDGETS.full, 100), 8);
+    // quick on the synthetic digits (3,504 samples = ceil(3504/32) = 110 steps per epoch): chains start after
+    // 12 epochs (1,000 steps need only 10), links of 4 (400 steps = 3.6 epochs); on N-MNIST's 1,786 samples
+    // (56 steps per epoch): ceil(1000/56) = 18 and ceil(400/56) = 8; the baseline then has 18 + 7 × 8 = 74.
+    const synth = fitBudget(BUDGETS.quick, 3504);
+    assert.deepEqual([synth.epochs, synth.chain?.epochs], [12, 4]);
+    const nmnist = fitBudget(BUDGETS.quick, 1786);
+    assert.deepEqual([nmnist.epochs, nmnist.chain?.epochs], [18, 8]);
+    assert.equal(epochsOf(BUDGETS.full, 256, 100), 8);
+    assert.equal(fitBudget(BUDGETS.full, 100).sweep, 'independent');
+    assert.match(trainingText(nmnist), /baseline 74 epochs at batch 32; each SynOp model fine-tuned from the previous one \(the first from the baseline at epoch 18\) for 8 epochs/);
   });
 });

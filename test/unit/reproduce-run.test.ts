@@ -54,6 +54,15 @@ describe('synops reproduce, end to end', () => {
       assert.ok(p.ann.totalSynops > 0 && p.energy.annMacJoules > 0);
       assert.ok(existsSync(join(out, p.run, 'evaluation.json')), p.run);
     }
+    // The smoke budget chains: the baseline after 1 epoch (pretrain/) starts both chains, each link starts from
+    // the one before, and the baseline trains on for 2 targets × 1 epoch.
+    const config = (run: string) => JSON.parse(readFileSync(join(out, run, 'run.json'), 'utf8')).config as { warmStart?: string; epochs: number };
+    assert.equal(config('pretrain').warmStart, undefined);
+    assert.deepEqual([config('runs/baseline').warmStart, config('runs/baseline').epochs], [join(out, 'pretrain'), 2]);
+    for (const strategy of ['synops', 'synops-qrelu']) {
+      assert.equal(config(`runs/${strategy}-00`).warmStart, join(out, 'pretrain'));
+      assert.equal(config(`runs/${strategy}-01`).warmStart, join(out, 'runs', `${strategy}-00`));
+    }
     const targets = r.points.filter((p) => p.strategy === 'synops').map((p) => p.target!);
     assert.ok(Math.abs(targets[0] / targets[1] - 2) < 0.01, 'targets 0.5× and 0.25× the baseline');
     const s = r.summary;

@@ -3,6 +3,7 @@
  * external files) equivalent to the paper's Fig. 2: accuracy vs SynOps per strategy on a log axis with the
  * dense ANN's MACs marked, and SynOps per layer of the baseline and the best optimized model.
  */
+import { trainingText } from './budget';
 import { fmtSynops, label, tableRows } from './report';
 import type { ReportPoint, ReproduceReport } from './types';
 import type { Strategy } from '../train/types';
@@ -142,7 +143,7 @@ export function renderHtml(r: ReproduceReport): string {
 <body>
 <h1>SynOps reproduction on ${esc(s.dataset.kind === 'synth' ? 'the synthetic DVS digits' : s.dataset.data)}</h1>
 <p>Model: ${esc(s.dataset.model)}, input [${s.dataset.input.join(', ')}]${s.dataset.chunkEvents ? `, ${s.dataset.chunkEvents} events per sample` : ''}. ${esc(s.split.text)}.
-Budget <b>${esc(r.budget.name)}</b>: ${r.budget.epochs} epochs at batch ${r.budget.batchSize} per model (${esc(r.budget.note)}). Backend ${esc(s.backend)}; wall time ${(s.wallSeconds / 60).toFixed(1)} min.</p>
+Budget <b>${esc(r.budget.name)}</b>: ${esc(trainingText(r.budget))} (${esc(r.budget.note)}). Backend ${esc(s.backend)}; wall time ${(s.wallSeconds / 60).toFixed(1)} min.</p>
 <p>Baseline SNN: ${(100 * s.baseline.snnAccuracy).toFixed(1)} % at ${esc(fmtSynops(s.baseline.snnSynops))} SynOps/sample (ANN-Q ${(100 * s.baseline.annAccuracy).toFixed(1)} % at ${esc(fmtSynops(s.baseline.annSynops))}); dense ANN ${esc(fmtSynops(s.annMacs))} MACs/sample.</p>
 <p class="${s.criterion.met ? 'met' : 'unmet'}">${esc(s.criterion.text)}.</p>${s.outputGain ? `\n<p class="${s.outputGain.criterion.met ? 'met' : 'unmet'}">${esc(s.outputGain.criterion.text)}.</p>` : ''}
 <p class="note">${esc(s.proxy.text)}. Ties (outputs with no single most-spiking class, silent outputs included) count as wrong.

@@ -20,7 +20,7 @@ import { evaluateRun, loadData, resolveData, train } from '../train/api';
 import type { BackendName } from '../train/backend';
 import { readJson } from '../train/run';
 import type { Evaluation, RunInfo, Strategy, TaskOptions } from '../train/types';
-import { epochsOf, targetsOf } from './budget';
+import { fitBudget, targetsOf, trainingText } from './budget';
 import { renderHtml } from './html';
 import { bestWithin, criterionOf, modelPoint, ordering, proxyAgreement, scalePoints, TOLERANCE_POINTS, type Energy } from './report';
 import type { Budget, ReportPoint, ReproduceReport, Summary } from './types';
@@ -74,11 +74,11 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   const root = await resolveData({ data: r.data, workspace: r.workspace }, opts);
   const { model, kind } = await modelForData(r.data, root);
   let b = r.budget;
-  if (b.minSteps) {
+  if (b.minSteps || b.chain?.minSteps) {
     // A small dataset gets more epochs (counted on the training split the runs will use).
     const d = await loadData(model, { data: r.data, workspace: r.workspace, maxRecordings: b.maxRecordings }, b.seed, opts);
-    const epochs = epochsOf(b, d.train.n);
-    if (epochs !== b.epochs) { b = { ...b, epochs }; log(`${d.train.n} training samples: ${epochs} epochs per model (at least ${b.minSteps} steps)`); }
+    b = fitBudget(b, d.train.n);
+    log(`${d.train.n} training samples: ${trainingText(b)}`);
   }
   const modelPath = join(r.out, 'model.snn.json');
   writeAtomic(modelPath, JSON.stringify(model, null, 2) + '\n');
@@ -101,13 +101,25 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   const reportJson = join(r.out, 'report.json');
   const reportHtml = join(r.out, 'report.html');
 
-  // 1. Baseline (the spiking evaluation comes with the weight-scaling sweep below).
-  const targetsKnown = b.targets.kind === 'absolute';
-  const total = 2 + 2 * (targetsKnown ? targetsOf(b, 0).length : (b.targets as { fractions: number[] }).fractions.length);
+  // 1. Baseline (the spiking evaluation comes with the weight-scaling sweep below). With a chain, the
+  // baseline's weights after `epochs` (`<out>/pretrain`) start the chains, and the baseline itself trains on
+  // as long as the longest chain link, so no SynOp model has more training than the baseline.
+  const nTargets = b.targets.kind === 'absolute' ? b.targets.values.length : b.targets.fractions.length;
+  const chain = b.sweep === 'chain' && b.chain ? b.chain : undefined;
+  const total = 2 + 2 * nTargets + (chain ? 1 : 0);
   let step = 0;
   const stepLog = (msg: string): void => log(`[${++step}/${total}] ${msg}`);
-  stepLog(`baseline: ${b.epochs} epochs, batch ${b.batchSize}`);
-  const base = await train({ ...common, strategy: 'baseline', out: join(runs, 'baseline'), snnSamples: 0 }, opts);
+  let chainStart: string | undefined;
+  let base: Awaited<ReturnType<typeof train>>;
+  if (chain) {
+    stepLog(`baseline, first ${b.epochs} epochs (the start of the chains), batch ${b.batchSize}`);
+    chainStart = (await train({ ...common, strategy: 'baseline', out: join(r.out, 'pretrain'), snnSamples: 0 }, opts)).runDir;
+    stepLog(`baseline, ${nTargets * chain.epochs} more epochs`);
+    base = await train({ ...common, strategy: 'baseline', epochs: nTargets * chain.epochs, warmStart: chainStart, out: join(runs, 'baseline'), snnSamples: 0 }, opts);
+  } else {
+    stepLog(`baseline: ${b.epochs} epochs, batch ${b.batchSize}`);
+    base = await train({ ...common, strategy: 'baseline', out: join(runs, 'baseline'), snnSamples: 0 }, opts);
+  }
   const backend = `${base.backend.name}${base.backend.simd ? ' (SIMD)' : ''}${base.backend.threads ? `, ${base.backend.threads} threads` : ''}`;
   const info = readJson<RunInfo>(join(base.runDir, 'run.json'));
   const write = (): ReproduceReport => {
@@ -125,12 +137,17 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   write();
   log(`    baseline: ANN-Q ${(100 * scaled.annQuantized.accuracy).toFixed(1)} % at ${Math.round(scaled.annQuantized.totalSynops)} SynOps (hidden ${Math.round(scaled.annQuantized.hiddenSynops)}); SNN ${scaled.snn ? `${(100 * scaled.snn.accuracy).toFixed(1)} % at ${Math.round(scaled.snn.totalSynops)}` : '–'}`);
 
-  // 3–4. One model per target with the SynOp loss, then with the SynOp loss and QReLU.
+  // 3–4. One model per target with the SynOp loss, then with the SynOp loss and QReLU: each from fresh
+  // weights, or (chain) fine-tuned from the previous one, the first from the baseline.
   const targets = targetsOf(b, scaled.annQuantized.hiddenSynops);
+  if (chain) targets.sort((x, y) => y - x);
   for (const strategy of ['synops', 'synops-qrelu'] as Strategy[]) {
+    let previous = chainStart ?? base.runDir;
     for (const [k, target] of targets.entries()) {
-      stepLog(`${strategy} S0 = ${target.toExponential(2)}: ${b.epochs} epochs, batch ${b.batchSize}`);
-      const res = await train({ ...common, strategy, target, out: join(runs, `${strategy}-${String(k).padStart(2, '0')}`), snnSamples }, opts);
+      const epochs = chain?.epochs ?? b.epochs;
+      stepLog(`${strategy} S0 = ${target.toExponential(2)}: ${epochs} epochs, batch ${b.batchSize}${chain ? `, from ${rel(previous)}` : ''}`);
+      const res = await train({ ...common, strategy, target, epochs, ...(chain ? { warmStart: previous } : {}), out: join(runs, `${strategy}-${String(k).padStart(2, '0')}`), snnSamples }, opts);
+      previous = res.runDir;
       const p = modelPoint(strategy, rel(res.runDir), res.evaluation, energy, target);
       points.push(p);
       write();

@@ -11,6 +11,14 @@ export interface Budget {
   epochs: number;
   /** More epochs on a small dataset: at least this many optimizer steps per model. */
   minSteps?: number;
+  /**
+   * How the SynOp models are trained: `independent`, each from fresh weights for `epochs` (the paper's
+   * MNIST-DVS procedure), or `chain`, each fine-tuned from the previous one in decreasing order of target,
+   * the first from the baseline (the paper's CIFAR-10 procedure), for `chain.epochs` (at least
+   * `chain.minSteps` steps) each; the baseline then trains `epochs` (at least `minSteps` steps).
+   */
+  sweep: 'independent' | 'chain';
+  chain?: { epochs: number; minSteps?: number };
   batchSize: number;
   learningRate: number;
   seed: number;
