@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { BUDGETS, epochsOf, fitBudget, targetsOf, trainingText } from '../../src/core/reproduce/budget';
 import { layersSvg, renderHtml, tradeoffSvg } from '../../src/core/reproduce/html';
 import { buildReport, nmnistModel } from '../../src/core/reproduce/procedure';
-import { bestWithin, interpolate, ordering, proxyAgreement } from '../../src/core/reproduce/report';
+import { bestWithin, interpolate, ordering, proxyAgreement, spearman } from '../../src/core/reproduce/report';
 import type { ReportPoint } from '../../src/core/reproduce/types';
 import type { ModelFile } from '../../src/core/model/types';
 import type { Strategy } from '../../src/core/train/types';
@@ -66,6 +66,21 @@ describe('reproduce report', () => {
     const proxy = proxyAgreement([...points, { ...pt('synops', 0.5, 1e5), proxyRatio: 1.5 }]);
     assert.ok(Math.abs(proxy.maxDeviation - 0.5) < 1e-12);
     assert.deepEqual(proxy.outside, [points.length]);
+    // pt() gives ANN = SNN / 1.1: the same order, ρ = 1.
+    assert.equal(proxyAgreement(points).rankCorrelation, 1);
+    assert.match(proxyAgreement(points).text, /Spearman ρ = 1\.000/);
+  });
+
+  it('Spearman\'s rank correlation by hand', () => {
+    // ranks (1,2,3) vs (1,3,2): Σd² = 0 + 1 + 1 = 2, ρ = 1 − 6·2 / (3·(9 − 1)) = 0.5
+    assert.equal(spearman([10, 20, 30], [5, 9, 7]), 0.5);
+    // reversed order: ρ = −1
+    assert.equal(spearman([1, 2, 3, 4], [8, 6, 4, 2]), -1);
+    // ties share their mean rank: a = (1, 2.5, 2.5, 4), b = (1, 2, 3, 4); centred a = (−1.5, 0, 0, 1.5), b = (−1.5, −0.5, 0.5, 1.5):
+    // Σab = 2.25 + 2.25 = 4.5, Σa² = 4.5, Σb² = 5, ρ = 4.5 / √22.5 = 0.9487
+    assert.ok(Math.abs(spearman([1, 5, 5, 9], [1, 2, 3, 4])! - 4.5 / Math.sqrt(22.5)) < 1e-12);
+    assert.equal(spearman([1, 2], [1, 2]), null);
+    assert.equal(spearman([1, 1, 1], [1, 2, 3]), null);
   });
 
   it('builds the summary with the dataset, the split and the goal', () => {

@@ -107,7 +107,34 @@ export function ordering(points: ReportPoint[]): { rows: Summary['ordering']; ho
   return { rows, holds: compared ? holds : null };
 }
 
-/** The proxy agreement over every point with a simulation. */
+/** Ranks 1..n of `xs`, ties sharing their mean rank. */
+function ranks(xs: number[]): number[] {
+  const order = xs.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
+  const r = new Array<number>(xs.length);
+  for (let i = 0; i < order.length;) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
+    for (let k = i; k <= j; k++) r[order[k][1]] = (i + j) / 2 + 1;
+    i = j + 1;
+  }
+  return r;
+}
+
+/** Spearman's rank correlation of two equally long series (Pearson's on their ranks); null under 3 pairs or with a constant series. */
+export function spearman(a: number[], b: number[]): number | null {
+  if (a.length !== b.length || a.length < 3) return null;
+  const [ra, rb] = [ranks(a), ranks(b)];
+  const mean = (a.length + 1) / 2;
+  let sab = 0, saa = 0, sbb = 0;
+  for (let i = 0; i < a.length; i++) {
+    sab += (ra[i] - mean) * (rb[i] - mean);
+    saa += (ra[i] - mean) ** 2;
+    sbb += (rb[i] - mean) ** 2;
+  }
+  return saa && sbb ? sab / Math.sqrt(saa * sbb) : null;
+}
+
+/** The proxy agreement over every point with a simulation: the largest deviation, and whether it ranks the models alike. */
 export function proxyAgreement(points: ReportPoint[], tolerance = PROXY_TOLERANCE): Summary['proxy'] {
   let maxDeviation = 0;
   const outside: number[] = [];
@@ -117,9 +144,12 @@ export function proxyAgreement(points: ReportPoint[], tolerance = PROXY_TOLERANC
     maxDeviation = Math.max(maxDeviation, d);
     if (d > tolerance) outside.push(i);
   });
+  const both = points.filter((p) => p.snn);
+  const rankCorrelation = spearman(both.map((p) => p.ann.totalSynops), both.map((p) => p.snn!.totalSynops));
   const text = `ANN-proxy SynOps vs simulated SynOps: largest deviation ${(100 * maxDeviation).toFixed(1)} % (tolerance ${(100 * tolerance).toFixed(0)} %)` +
-    (outside.length ? `; outside it: ${outside.map((i) => label(points[i])).join(', ')}` : '; every model within it');
-  return { tolerance, maxDeviation, outside, text };
+    (outside.length ? `; outside it: ${outside.map((i) => label(points[i])).join(', ')}` : '; every model within it') +
+    (rankCorrelation !== null ? `; the proxy ranks the models by SynOps as the simulation does with Spearman ρ = ${rankCorrelation.toFixed(3)}` : '');
+  return { tolerance, maxDeviation, outside, rankCorrelation, text };
 }
 
 /** Short name of a point: `baseline`, `scale ρ=0.5`, `synops-qrelu S0=3.2e5`. */

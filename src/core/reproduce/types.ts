@@ -108,7 +108,12 @@ export interface Summary {
   annMacs: number;
   energyProfiles: { snn: string; joulesPerSynOp: number; ann: string; joulesPerMac: number };
   /** How far the ANN proxy's SynOps are from the simulated ones, over every model. */
-  proxy: { tolerance: number; maxDeviation: number; outside: number[]; text: string };
+  proxy: {
+    tolerance: number; maxDeviation: number; outside: number[];
+    /** Spearman's rank correlation of the proxy's and the simulation's SynOps over the models (null under 3). */
+    rankCorrelation: number | null;
+    text: string;
+  };
   /** Accuracy of each strategy interpolated at the SynOps of each SynOp+QReLU point (log SynOps, linear). */
   ordering: { synops: number; qrelu: number; synopLoss: number | null; scale: number | null }[];
   orderingHolds: boolean | null;
