@@ -55,6 +55,19 @@ describe('reproduce report', () => {
     assert.equal(bestWithin([baseline, pt('synops-qrelu', 0.78, 3e5)], baseline), null);
   });
 
+  it('measures against the control when it is better than the baseline, and keeps the baseline\'s SynOps', () => {
+    // Control at 82 %: the 78.6 % point is 3.4 points below it, out; 81 % (−1.0) at 1.1e6 hidden is the best.
+    const better = { ...pt('baseline', 0.82, 2.2e6), control: true as const };
+    const best = bestWithin([...points, better], baseline)!;
+    assert.equal(best.index, 5);
+    assert.ok(Math.abs(best.deltaPoints + 1.0) < 1e-9);
+    assert.ok(Math.abs(best.synopsFraction - 1.3e6 / 2e6) < 1e-12);
+    // A worse control changes nothing.
+    assert.equal(bestWithin([...points, { ...pt('baseline', 0.7, 2.2e6), control: true as const }], baseline)!.index, 6);
+    // The control is no point of the weight-scaling curve.
+    assert.deepEqual(ordering([...points, better]).rows, ordering(points).rows);
+  });
+
   it('orders the curves at equal SynOps and measures the proxy agreement', () => {
     assert.equal(interpolate([{ synops: 1e5, accuracy: 0.5 }, { synops: 1e7, accuracy: 0.9 }], 1e6), 0.7);
     assert.equal(interpolate([{ synops: 1e5, accuracy: 0.5 }], 1e6), null);
@@ -135,15 +148,15 @@ describe('reproduce report', () => {
     assert.ok(Math.abs(full[0] - 1e4) < 1e-6 && Math.abs(full[9] - 2e6) < 1e-3);
     assert.equal(BUDGETS.full.epochs, 8);
     assert.equal(BUDGETS.full.batchSize, 256);
-    // quick on the synthetic digits (3,504 samples = ceil(3504/32) = 110 steps per epoch): chains start after
-    // 12 epochs (1,000 steps need only 10), links of 4 (400 steps = 3.6 epochs); on N-MNIST's 1,786 samples
-    // (56 steps per epoch): ceil(1000/56) = 18 and ceil(400/56) = 8; the baseline then has 18 + 7 × 8 = 74.
+    // quick on the synthetic digits (3,504 samples = ceil(3504/32) = 110 steps per epoch): baseline 24 epochs
+    // (2,000 steps need only 19), links of 4 (400 steps = 3.6 epochs); on N-MNIST's 1,786 samples (56 steps
+    // per epoch): ceil(2000/56) = 36 and ceil(400/56) = 8; the control adds 7 targets × 8 = 56 epochs.
     const synth = fitBudget(BUDGETS.quick, 3504);
-    assert.deepEqual([synth.epochs, synth.chain?.epochs], [12, 4]);
+    assert.deepEqual([synth.epochs, synth.chain?.epochs], [24, 4]);
     const nmnist = fitBudget(BUDGETS.quick, 1786);
-    assert.deepEqual([nmnist.epochs, nmnist.chain?.epochs], [18, 8]);
+    assert.deepEqual([nmnist.epochs, nmnist.chain?.epochs], [36, 8]);
     assert.equal(epochsOf(BUDGETS.full, 256, 100), 8);
     assert.equal(fitBudget(BUDGETS.full, 100).sweep, 'independent');
-    assert.match(trainingText(nmnist), /baseline 74 epochs at batch 32; each SynOp model fine-tuned from the previous one \(the first from the baseline at epoch 18\) for 8 epochs/);
+    assert.match(trainingText(nmnist), /baseline 36 epochs at batch 32; each SynOp model fine-tuned from the previous one \(the first from the baseline\) for 8 epochs; control: the baseline trained on for 56 epochs/);
   });
 });

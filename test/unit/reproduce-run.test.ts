@@ -46,7 +46,8 @@ describe('synops reproduce, end to end', () => {
     assert.deepEqual(model.input.shape, [1, 34, 34]);
     assert.equal(model.input.chunkEvents, 1500);
     const r = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReproduceReport;
-    assert.deepEqual(r.points.map((p) => p.strategy), ['baseline', 'scale', 'synops', 'synops', 'synops-qrelu', 'synops-qrelu']);
+    assert.deepEqual(r.points.map((p) => p.strategy), ['baseline', 'scale', 'baseline', 'synops', 'synops', 'synops-qrelu', 'synops-qrelu']);
+    assert.deepEqual(r.points.map((p) => p.control ?? false), [false, false, true, false, false, false, false]);
     assert.equal(r.points[1].rho, 0.5);
     for (const p of r.points) {
       assert.ok(p.snn && p.snn.samples === 4, `${p.strategy}: spiking evaluation of 4 samples`);
@@ -54,13 +55,14 @@ describe('synops reproduce, end to end', () => {
       assert.ok(p.ann.totalSynops > 0 && p.energy.annMacJoules > 0);
       assert.ok(existsSync(join(out, p.run, 'evaluation.json')), p.run);
     }
-    // The smoke budget chains: the baseline after 1 epoch (pretrain/) starts both chains, each link starts from
-    // the one before, and the baseline trains on for 2 targets × 1 epoch.
+    // The smoke budget chains: the baseline (1 epoch) starts both chains, each link starts from the one
+    // before, and the control trains the baseline on for 2 targets × 1 epoch.
     const config = (run: string) => JSON.parse(readFileSync(join(out, run, 'run.json'), 'utf8')).config as { warmStart?: string; epochs: number };
-    assert.equal(config('pretrain').warmStart, undefined);
-    assert.deepEqual([config('runs/baseline').warmStart, config('runs/baseline').epochs], [join(out, 'pretrain'), 2]);
+    assert.equal(config('runs/baseline').warmStart, undefined);
+    assert.deepEqual([config('runs/baseline-control').warmStart, config('runs/baseline-control').epochs], [join(out, 'runs', 'baseline'), 2]);
+    assert.equal(r.summary.control?.epochs, 2);
     for (const strategy of ['synops', 'synops-qrelu']) {
-      assert.equal(config(`runs/${strategy}-00`).warmStart, join(out, 'pretrain'));
+      assert.equal(config(`runs/${strategy}-00`).warmStart, join(out, 'runs', 'baseline'));
       assert.equal(config(`runs/${strategy}-01`).warmStart, join(out, 'runs', `${strategy}-00`));
     }
     const targets = r.points.filter((p) => p.strategy === 'synops').map((p) => p.target!);

@@ -10,11 +10,11 @@ import type { Budget } from './types';
  */
 export const BUDGETS: Readonly<Record<'quick' | 'full' | 'smoke', Budget>> = {
   quick: {
-    name: 'quick', epochs: 12, minSteps: 1000, batchSize: 32, learningRate: 1e-3, seed: 1,
+    name: 'quick', epochs: 24, minSteps: 2000, batchSize: 32, learningRate: 1e-3, seed: 1,
     sweep: 'chain', chain: { epochs: 4, minSteps: 400 },
     targets: { kind: 'relative', fractions: [0.6, 0.4, 0.25, 0.15, 0.1, 0.07, 0.05] },
     rhos: [0.2, 0.35, 0.5, 0.7, 0.85],
-    note: 'batch 32; the chains start from the baseline after 12 epochs (at least 1,000 steps), each SynOp model fine-tuned from the previous one for 4 epochs (at least 400 steps), targets 0.6 down to 0.05 × the baseline\'s hidden SynOps (ANN proxy), as the paper does for CIFAR-10; the baseline trains on for as long as the longest chain; spiking evaluation on the whole held-out split',
+    note: 'batch 32; the baseline trains 24 epochs (at least 2,000 steps); each SynOp model is fine-tuned from the previous one, the first from the baseline, for 4 epochs (at least 400 steps), targets 0.6 down to 0.05 × the baseline\'s hidden SynOps (ANN proxy), as the paper does for CIFAR-10; a control trains the baseline on without the SynOp term as long as the chains; spiking evaluation on the whole held-out split',
   },
   full: {
     name: 'full', epochs: 8, batchSize: 256, learningRate: 1e-3, seed: 1, sweep: 'independent',
@@ -49,7 +49,7 @@ export function fitBudget(b: Budget, trainSamples: number): Budget {
 export function trainingText(b: Budget): string {
   if (b.sweep === 'chain' && b.chain) {
     const n = b.targets.kind === 'absolute' ? b.targets.values.length : b.targets.fractions.length;
-    return `baseline ${b.epochs + n * b.chain.epochs} epochs at batch ${b.batchSize}; each SynOp model fine-tuned from the previous one (the first from the baseline at epoch ${b.epochs}) for ${b.chain.epochs} epochs, so none trains longer than the baseline`;
+    return `baseline ${b.epochs} epochs at batch ${b.batchSize}; each SynOp model fine-tuned from the previous one (the first from the baseline) for ${b.chain.epochs} epochs; control: the baseline trained on for ${n * b.chain.epochs} epochs without the SynOp term`;
   }
   return `${b.epochs} epochs at batch ${b.batchSize} per model, each from fresh weights`;
 }

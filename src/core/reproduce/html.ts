@@ -56,7 +56,7 @@ export function tradeoffSvg(points: ReportPoint[], which: 'snn' | 'ann', annMacs
   const order: Strategy[] = ['scale', 'synops', 'synops-qrelu', 'baseline'];
   let legendY = T + 6;
   for (const s of order) {
-    const pts = shown.filter((p) => p.strategy === s || (s === 'scale' && p.strategy === 'baseline' && shown.some((q) => q.strategy === 'scale')));
+    const pts = shown.filter((p) => p.strategy === s || (s === 'scale' && p.strategy === 'baseline' && !p.control && shown.some((q) => q.strategy === 'scale')));
     const own = shown.filter((p) => p.strategy === s);
     if (!own.length) continue;
     const st = STRATEGY_STYLE[s];

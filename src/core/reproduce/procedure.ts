@@ -101,25 +101,15 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   const reportJson = join(r.out, 'report.json');
   const reportHtml = join(r.out, 'report.html');
 
-  // 1. Baseline (the spiking evaluation comes with the weight-scaling sweep below). With a chain, the
-  // baseline's weights after `epochs` (`<out>/pretrain`) start the chains, and the baseline itself trains on
-  // as long as the longest chain link, so no SynOp model has more training than the baseline.
+  // 1. Baseline (the spiking evaluation comes with the weight-scaling sweep below). With a chain, also its
+  // control: the baseline trained on without the SynOp term for as many epochs as the longest chain adds.
   const nTargets = b.targets.kind === 'absolute' ? b.targets.values.length : b.targets.fractions.length;
   const chain = b.sweep === 'chain' && b.chain ? b.chain : undefined;
   const total = 2 + 2 * nTargets + (chain ? 1 : 0);
   let step = 0;
   const stepLog = (msg: string): void => log(`[${++step}/${total}] ${msg}`);
-  let chainStart: string | undefined;
-  let base: Awaited<ReturnType<typeof train>>;
-  if (chain) {
-    stepLog(`baseline, first ${b.epochs} epochs (the start of the chains), batch ${b.batchSize}`);
-    chainStart = (await train({ ...common, strategy: 'baseline', out: join(r.out, 'pretrain'), snnSamples: 0 }, opts)).runDir;
-    stepLog(`baseline, ${nTargets * chain.epochs} more epochs`);
-    base = await train({ ...common, strategy: 'baseline', epochs: nTargets * chain.epochs, warmStart: chainStart, out: join(runs, 'baseline'), snnSamples: 0 }, opts);
-  } else {
-    stepLog(`baseline: ${b.epochs} epochs, batch ${b.batchSize}`);
-    base = await train({ ...common, strategy: 'baseline', out: join(runs, 'baseline'), snnSamples: 0 }, opts);
-  }
+  stepLog(`baseline: ${b.epochs} epochs, batch ${b.batchSize}`);
+  const base = await train({ ...common, strategy: 'baseline', out: join(runs, 'baseline'), snnSamples: 0 }, opts);
   const backend = `${base.backend.name}${base.backend.simd ? ' (SIMD)' : ''}${base.backend.threads ? `, ${base.backend.threads} threads` : ''}`;
   const info = readJson<RunInfo>(join(base.runDir, 'run.json'));
   const write = (): ReproduceReport => {
@@ -134,6 +124,11 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   const scaled: Evaluation = await evaluateRun({ runDir: base.runDir, data: r.data, workspace: r.workspace, maxRecordings: b.maxRecordings, snnSamples, rhos: b.rhos }, opts);
   const baseline = modelPoint('baseline', rel(base.runDir), scaled, energy);
   points.push(baseline, ...scalePoints(rel(base.runDir), scaled, energy));
+  if (chain) {
+    stepLog(`control: the baseline trained on for ${nTargets * chain.epochs} more epochs without the SynOp term`);
+    const res = await train({ ...common, strategy: 'baseline', epochs: nTargets * chain.epochs, warmStart: base.runDir, out: join(runs, 'baseline-control'), snnSamples }, opts);
+    points.push({ ...modelPoint('baseline', rel(res.runDir), res.evaluation, energy), control: true });
+  }
   write();
   log(`    baseline: ANN-Q ${(100 * scaled.annQuantized.accuracy).toFixed(1)} % at ${Math.round(scaled.annQuantized.totalSynops)} SynOps (hidden ${Math.round(scaled.annQuantized.hiddenSynops)}); SNN ${scaled.snn ? `${(100 * scaled.snn.accuracy).toFixed(1)} % at ${Math.round(scaled.snn.totalSynops)}` : '–'}`);
 
@@ -142,7 +137,7 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   const targets = targetsOf(b, scaled.annQuantized.hiddenSynops);
   if (chain) targets.sort((x, y) => y - x);
   for (const strategy of ['synops', 'synops-qrelu'] as Strategy[]) {
-    let previous = chainStart ?? base.runDir;
+    let previous = base.runDir;
     for (const [k, target] of targets.entries()) {
       const epochs = chain?.epochs ?? b.epochs;
       stepLog(`${strategy} S0 = ${target.toExponential(2)}: ${epochs} epochs, batch ${b.batchSize}${chain ? `, from ${rel(previous)}` : ''}`);
@@ -174,10 +169,23 @@ export interface BuildInput {
   createdAt?: string;
 }
 
+/** Epochs the control trains beyond the baseline. */
+function controlEpochs(b: Budget): number {
+  return b.chain ? (b.targets.kind === 'absolute' ? b.targets.values.length : b.targets.fractions.length) * b.chain.epochs : 0;
+}
+
+/** The criterion's text with the accuracy it was measured against, when a control takes part. */
+function withReference(c: Summary['criterion'], baseline: ReportPoint, control: ReportPoint | undefined, measure: (p: ReportPoint) => { accuracy: number } | undefined = (p) => p.snn): Summary['criterion'] {
+  const [b, k] = [measure(baseline), control && measure(control)];
+  if (!b || !k) return c;
+  const pc = (a: number): string => `${(100 * a).toFixed(1)} %`;
+  return { ...c, text: `${c.text} (reference: the ${k.accuracy > b.accuracy ? 'control' : 'baseline'}, the better of the baseline's ${pc(b.accuracy)} and its control's ${pc(k.accuracy)})` };
+}
+
 /** The headline selection repeated on the output-gain simulation. */
 function outputGainSummary(points: ReportPoint[], baseline: ReportPoint): NonNullable<Summary['outputGain']> {
   const best = bestWithin(points, baseline, TOLERANCE_POINTS, (p) => p.snnOutputGain);
-  const criterion = criterionOf(best);
+  const criterion = withReference(criterionOf(best), baseline, points.find((p) => p.control), (p) => p.snnOutputGain);
   return { gain: baseline.snnOutputGain!.outputGain, baselineAccuracy: baseline.snnOutputGain!.accuracy, best, criterion: { ...criterion, text: `with the output layer ×${baseline.snnOutputGain!.outputGain}: ${criterion.text}` } };
 }
 
@@ -186,6 +194,7 @@ export function buildReport(x: BuildInput): ReproduceReport {
   const baseline = x.points.find((p) => p.strategy === 'baseline');
   if (!baseline) throw new Error('the report needs the baseline point');
   const best = bestWithin(x.points, baseline);
+  const control = x.points.find((p) => p.control);
   const ord = ordering(x.points);
   const d = x.info.data;
   const snnSamples = baseline.snn?.samples ?? 0;
@@ -202,7 +211,8 @@ export function buildReport(x: BuildInput): ReproduceReport {
       snnAccuracy: baseline.snn?.accuracy ?? NaN, snnSynops: baseline.snn?.totalSynops ?? NaN, snnHiddenSynops: baseline.snn?.hiddenSynops ?? NaN,
       ...(baseline.snn?.ties !== undefined ? { ties: baseline.snn.ties } : {}), annAccuracy: baseline.ann.accuracy, annSynops: baseline.ann.totalSynops,
     },
-    best, criterion: criterionOf(best), annMacs: x.energy.annMacs,
+    ...(control?.snn ? { control: { snnAccuracy: control.snn.accuracy, snnSynops: control.snn.totalSynops, annAccuracy: control.ann.accuracy, epochs: controlEpochs(x.budget) } } : {}),
+    best, criterion: withReference(criterionOf(best), baseline, control), annMacs: x.energy.annMacs,
     ...(baseline.snnOutputGain ? { outputGain: outputGainSummary(x.points, baseline) } : {}),
     energyProfiles: { snn: x.snnProfile, joulesPerSynOp: x.energy.joulesPerSynOp, ann: x.annProfile, joulesPerMac: x.energy.joulesPerMac },
     proxy: proxyAgreement(x.points), ordering: ord.rows, orderingHolds: ord.holds,

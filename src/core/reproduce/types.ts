@@ -58,6 +58,11 @@ export interface ReportPoint {
   rho?: number;
   /** Run folder, relative to the report folder. */
   run: string;
+  /**
+   * The control of a chain: the baseline trained on, without the SynOp term, for as many epochs as the
+   * longest chain adds; the headline compares with the better of it and the baseline.
+   */
+  control?: true;
   /** ANN proxy: every spiking layer a QReLU, SynOps = Σ activations × fan-out. */
   ann: Measure;
   /** ANN as trained (ReLU or QReLU), accuracy only. */
@@ -99,7 +104,12 @@ export interface Summary {
   dataset: { data: string; root: string; kind: string; model: string; input: number[]; chunkEvents?: number };
   split: { method: string; seed: number; recordings: { train: number; test: number }; samples: { train: number; test: number }; snnSamples: number; text: string };
   baseline: { snnAccuracy: number; snnSynops: number; snnHiddenSynops: number; ties?: number; annAccuracy: number; annSynops: number };
-  /** The SynOp+QReLU point with the fewest SNN SynOps within `criterion.tolerancePoints` of the baseline's SNN accuracy. */
+  /** The chain's control (see `ReportPoint.control`), when there is one. */
+  control?: { snnAccuracy: number; snnSynops: number; annAccuracy: number; epochs: number };
+  /**
+   * The SynOp+QReLU point with the fewest SNN SynOps within `criterion.tolerancePoints` of the baseline's SNN
+   * accuracy (of the control's, when it is higher); its SynOps are compared with the baseline's.
+   */
   best: BestPoint | null;
   /** The same selection and criterion on the output-gain simulation (baseline and models alike). */
   outputGain?: { gain: number; baselineAccuracy: number; best: BestPoint | null; criterion: { tolerancePoints: number; maxFraction: number; met: boolean; text: string } };
