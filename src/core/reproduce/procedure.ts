@@ -179,7 +179,7 @@ function withReference(c: Summary['criterion'], baseline: ReportPoint, control: 
   const [b, k] = [measure(baseline), control && measure(control)];
   if (!b || !k) return c;
   const pc = (a: number): string => `${(100 * a).toFixed(1)} %`;
-  return { ...c, text: `${c.text} (reference: the ${k.accuracy > b.accuracy ? 'control' : 'baseline'}, the better of the baseline's ${pc(b.accuracy)} and its control's ${pc(k.accuracy)})` };
+  return { ...c, text: `${c.text} (reference: the ${k.accuracy > b.accuracy ? 'control' : 'baseline'}, the more accurate of the baseline, ${pc(b.accuracy)}, and its control, ${pc(k.accuracy)})` };
 }
 
 /** The headline selection repeated on the output-gain simulation. */

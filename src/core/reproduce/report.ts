@@ -47,24 +47,29 @@ export function scalePoints(run: string, ev: Evaluation, energy: Energy): Report
 
 /**
  * The SynOp+QReLU point with the fewest simulated SynOps whose SNN accuracy is within `tolerancePoints`
- * of the baseline's, or of the control's where that is higher (null when none is); SynOps fractions are
- * of the baseline's. A tiny epsilon keeps an exact 1.5-point loss inside.
+ * of the reference's (null when none is). The reference is the baseline, or its control where that is
+ * more accurate; accuracy and SynOps are both compared with it. A tiny epsilon keeps an exact 1.5-point
+ * loss inside.
  */
 export function bestWithin(points: ReportPoint[], baseline: ReportPoint, tolerancePoints = TOLERANCE_POINTS,
   measure: (p: ReportPoint) => Measure | undefined = (p) => p.snn): BestPoint | null {
-  const b = measure(baseline);
+  let b = measure(baseline);
   if (!b) return null;
-  const reference = Math.max(b.accuracy, ...points.filter((p) => p.control).map((p) => measure(p)?.accuracy ?? -Infinity));
+  let reference: BestPoint['reference'] = 'baseline';
+  for (const c of points.filter((p) => p.control)) {
+    const m = measure(c);
+    if (m && m.accuracy > b.accuracy) { b = m; reference = 'control'; }
+  }
   let best: BestPoint | null = null;
   points.forEach((p, index) => {
     const m = measure(p);
     if (p.strategy !== 'synops-qrelu' || !m) return;
-    const delta = 100 * (m.accuracy - reference);
+    const delta = 100 * (m.accuracy - b.accuracy);
     if (delta < -tolerancePoints - 1e-9) return;
     if (best && m.totalSynops >= best.snnSynops) return;
     const fraction = b.totalSynops > 0 ? m.totalSynops / b.totalSynops : NaN;
     best = {
-      index, target: p.target, snnAccuracy: m.accuracy, snnSynops: m.totalSynops, snnHiddenSynops: m.hiddenSynops,
+      index, target: p.target, reference, snnAccuracy: m.accuracy, snnSynops: m.totalSynops, snnHiddenSynops: m.hiddenSynops,
       deltaPoints: delta, synopsFraction: fraction, reduction: 1 - fraction,
       hiddenReduction: b.hiddenSynops > 0 ? 1 - m.hiddenSynops / b.hiddenSynops : NaN,
     };
@@ -165,7 +170,7 @@ export function label(p: ReportPoint): string {
 export function criterionOf(best: BestPoint | null, tolerancePoints = TOLERANCE_POINTS, maxFraction = TARGET_FRACTION): Summary['criterion'] {
   const met = !!best && best.synopsFraction <= maxFraction;
   const text = best
-    ? `best SynOp+QReLU model within ${tolerancePoints} points: ${(100 * best.snnAccuracy).toFixed(1)} % (${best.deltaPoints >= 0 ? '+' : ''}${best.deltaPoints.toFixed(1)} points) at ${(100 * best.synopsFraction).toFixed(1)} % of the baseline's SynOps (−${(100 * best.reduction).toFixed(1)} %; hidden layers −${(100 * best.hiddenReduction).toFixed(1)} %); goal ≤ ${(100 * maxFraction).toFixed(0)} %: ${met ? 'met' : 'not met'}`
+    ? `best SynOp+QReLU model within ${tolerancePoints} points: ${(100 * best.snnAccuracy).toFixed(1)} % (${best.deltaPoints >= 0 ? '+' : ''}${best.deltaPoints.toFixed(1)} points) at ${(100 * best.synopsFraction).toFixed(1)} % of the ${best.reference}'s SynOps (−${(100 * best.reduction).toFixed(1)} %; hidden layers −${(100 * best.hiddenReduction).toFixed(1)} %); goal ≤ ${(100 * maxFraction).toFixed(0)} %: ${met ? 'met' : 'not met'}`
     : `no SynOp+QReLU model is within ${tolerancePoints} points of the baseline's SNN accuracy; goal ≤ ${(100 * maxFraction).toFixed(0)} % of its SynOps: not met`;
   return { tolerancePoints, maxFraction, met, text };
 }

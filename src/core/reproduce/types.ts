@@ -87,12 +87,14 @@ export interface BestPoint {
   /** Index in `points`. */
   index: number;
   target?: number;
+  /** What the point is compared with: the baseline, or its control where that is more accurate. */
+  reference: 'baseline' | 'control';
   snnAccuracy: number;
   snnSynops: number;
   snnHiddenSynops: number;
   /** Accuracy change in percentage points (negative: lost). */
   deltaPoints: number;
-  /** SNN total SynOps / the baseline's. */
+  /** SNN total SynOps / the reference's. */
   synopsFraction: number;
   /** 1 − synopsFraction. */
   reduction: number;
@@ -107,8 +109,8 @@ export interface Summary {
   /** The chain's control (see `ReportPoint.control`), when there is one. */
   control?: { snnAccuracy: number; snnSynops: number; annAccuracy: number; epochs: number };
   /**
-   * The SynOp+QReLU point with the fewest SNN SynOps within `criterion.tolerancePoints` of the baseline's SNN
-   * accuracy (of the control's, when it is higher); its SynOps are compared with the baseline's.
+   * The SynOp+QReLU point with the fewest SNN SynOps within `criterion.tolerancePoints` of the reference's SNN
+   * accuracy: the baseline's, or the control's where that is higher (SynOps compared with the same model).
    */
   best: BestPoint | null;
   /** The same selection and criterion on the output-gain simulation (baseline and models alike). */
