@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { BUDGETS, trainingText, type BudgetName } from '../core/reproduce/budget';
-import { reproduce } from '../core/reproduce/procedure';
+import { reproduce, rerender, type ReproduceResult } from '../core/reproduce/procedure';
 import { fmtSynops, tableRows } from '../core/reproduce/report';
 import type { BackendName } from '../core/train/backend';
 import { TrainError, type TrainProgress } from '../core/train/types';
@@ -8,12 +8,13 @@ import { intOption, parseArgs } from './args';
 import { table } from './table';
 
 export const REPRODUCE_USAGE = `  reproduce [--data synth|<N-MNIST dir>|<MNIST-DVS dir>] [--budget quick|full|smoke] [--out <dir>]
-        [--workspace <dir>] [--snn-samples N] [--backend tensorflow|wasm|cpu] [--json]
+        [--workspace <dir>] [--snn-samples N] [--backend tensorflow|wasm|cpu] [--json] [--rerender]
       the paper's experiment headless: baseline, weight-scaling sweep, SynOp-loss sweep, SynOp+QReLU sweep, each
       model simulated as a spiking network on the held-out 20 %; writes report.json and a self-contained
       report.html (default folder <cwd>/.synops/reproduce/<timestamp>) and prints the table.
       quick: minutes on a 2-core CPU (default); full: the paper's 10 targets × 8 epochs at batch 256 (hours);
-      smoke: a seconds-long pipeline check`;
+      smoke: a seconds-long pipeline check. --rerender --out <dir>: rebuild that folder's summary and report.html
+      from its points, training nothing`;
 
 const VALUED = ['data', 'budget', 'out', 'workspace', 'snn-samples', 'backend'];
 
@@ -32,9 +33,27 @@ function progress(p: TrainProgress): void {
   }
 }
 
+/** The table and the summary lines of a report (or the summary as JSON). */
+function printReport(r: ReproduceResult, json: boolean): void {
+  const s = r.report.summary;
+  if (json) { console.log(JSON.stringify(s, null, 1)); return; }
+  const t = tableRows(r.report.points);
+  console.log(table(t.header, t.rows, t.right));
+  console.log('');
+  console.log(`${s.dataset.kind} (${s.dataset.model}); ${s.split.text}`);
+  console.log(`budget ${r.report.budget.name}: ${trainingText(r.report.budget)}`);
+  console.log(`baseline SNN ${(100 * s.baseline.snnAccuracy).toFixed(1)} % at ${fmtSynops(s.baseline.snnSynops)} SynOps/sample; dense ANN ${fmtSynops(s.annMacs)} MACs`);
+  console.log(s.criterion.text);
+  if (s.outputGain) console.log(s.outputGain.criterion.text);
+  console.log(s.proxy.text);
+  if (s.orderingHolds !== null) console.log(`curve order at equal SynOps (SynOp+QReLU ≥ SynOp loss ≥ weight scaling): ${s.orderingHolds ? 'holds' : 'does not hold everywhere'}`);
+  console.log(`wall time ${(s.wallSeconds / 60).toFixed(1)} min on ${s.backend}`);
+  console.log(`report: ${r.reportHtml}\n        ${r.reportJson}`);
+}
+
 /** `synops reproduce`: exit 0 ok, 1 bad input or failed run, 2 usage. */
 export async function runReproduce(args: string[]): Promise<number> {
-  const { positional, opts, error } = parseArgs(args, VALUED, ['json']);
+  const { positional, opts, error } = parseArgs(args, VALUED, ['json', 'rerender']);
   const usage = (msg: string): number => { console.error(`synops reproduce: ${msg}\n${REPRODUCE_USAGE}`); return 2; };
   if (error) return usage(error);
   if (positional.length) return usage(`unexpected argument ${positional[0]}`);
@@ -53,6 +72,16 @@ export async function runReproduce(args: string[]): Promise<number> {
   const workspace = resolve(String(opts.get('workspace') ?? cwd));
   const out = resolve(String(opts.get('out') ?? join(cwd, '.synops', 'reproduce', stamp())));
   const json = opts.has('json');
+  if (opts.has('rerender')) {
+    if (!opts.has('out')) return usage('--rerender needs --out <the reproduction folder>');
+    try {
+      printReport(rerender(out), json);
+      return 0;
+    } catch (e) {
+      if (e instanceof TrainError || (e as { code?: string }).code === 'ENOENT') { console.error(`synops reproduce: ${(e as Error).message}`); return 1; }
+      throw e;
+    }
+  }
 
   const ac = new AbortController();
   const stop = (): void => ac.abort();
@@ -61,20 +90,7 @@ export async function runReproduce(args: string[]): Promise<number> {
     process.stderr.write(`synops reproduce: data ${data}, budget ${budget.name}, report in ${out}\n`);
     const r = await reproduce({ data: data === 'synth' ? data : resolve(data), budget, out, workspace, backend },
       { signal: ac.signal, onProgress: progress, log: (line) => process.stderr.write(`${line}\n`) });
-    const s = r.report.summary;
-    if (json) { console.log(JSON.stringify(r.report.summary, null, 1)); return 0; }
-    const t = tableRows(r.report.points);
-    console.log(table(t.header, t.rows, t.right));
-    console.log('');
-    console.log(`${s.dataset.kind} (${s.dataset.model}); ${s.split.text}`);
-    console.log(`budget ${r.report.budget.name}: ${trainingText(r.report.budget)}`);
-    console.log(`baseline SNN ${(100 * s.baseline.snnAccuracy).toFixed(1)} % at ${fmtSynops(s.baseline.snnSynops)} SynOps/sample; dense ANN ${fmtSynops(s.annMacs)} MACs`);
-    console.log(s.criterion.text);
-    if (s.outputGain) console.log(s.outputGain.criterion.text);
-    console.log(s.proxy.text);
-    if (s.orderingHolds !== null) console.log(`curve order at equal SynOps (SynOp+QReLU ≥ SynOp loss ≥ weight scaling): ${s.orderingHolds ? 'holds' : 'does not hold everywhere'}`);
-    console.log(`wall time ${(s.wallSeconds / 60).toFixed(1)} min on ${s.backend}`);
-    console.log(`report: ${r.reportHtml}\n        ${r.reportJson}`);
+    printReport(r, json);
     return 0;
   } catch (e) {
     if (e instanceof TrainError) { console.error(`synops reproduce: ${e.message}`); return 1; }

@@ -2,7 +2,7 @@
 // (20 recordings on the 34×34 sensor) with the seconds-long `smoke` budget: every strategy's models are
 // trained, simulated, and reported in report.json and report.html.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -77,5 +77,24 @@ describe('synops reproduce, end to end', () => {
     assert.ok(!/http|<script/i.test(html));
     assert.match(stdout, /synops-qrelu/);
     assert.match(stdout, /split 80\/20 by recording/);
+  });
+
+  it('--rerender rebuilds the same summary and figures from the points alone, and refuses a foreign report.json', async () => {
+    const before = { json: readFileSync(join(out, 'report.json'), 'utf8'), html: readFileSync(join(out, 'report.html'), 'utf8') };
+    // Without the runs, nothing but the points can feed it.
+    rmSync(join(out, 'runs'), { recursive: true });
+    const { value: code, stdout } = await quiet(() => runReproduce(['--out', out, '--rerender']));
+    assert.equal(code, 0);
+    assert.equal(readFileSync(join(out, 'report.json'), 'utf8'), before.json);
+    assert.equal(readFileSync(join(out, 'report.html'), 'utf8'), before.html);
+    assert.match(stdout, /synops-qrelu/);
+    const other = join(workspace, 'other');
+    mkdirSync(other);
+    writeFileSync(join(other, 'report.json'), '{"kind":"something-else"}');
+    const err = console.error;
+    let msg = '';
+    console.error = (m: string) => { msg += m; };
+    try { assert.equal(await runReproduce(['--out', other, '--rerender']), 1); } finally { console.error = err; }
+    assert.match(msg, /other\/report\.json is not a reproduction report \("kind" is "something-else"\)/);
   });
 });

@@ -14,7 +14,7 @@ export const BUDGETS: Readonly<Record<'quick' | 'full' | 'smoke', Budget>> = {
     sweep: 'chain', chain: { epochs: 4, minSteps: 400 },
     targets: { kind: 'relative', fractions: [0.6, 0.4, 0.25, 0.15, 0.1, 0.07, 0.05] },
     rhos: [0.2, 0.35, 0.5, 0.7, 0.85],
-    note: 'batch 32; the baseline trains 24 epochs (at least 2,000 steps); each SynOp model is fine-tuned from the previous one, the first from the baseline, for 4 epochs (at least 400 steps), targets 0.6 down to 0.05 × the baseline\'s hidden SynOps (ANN proxy), as the paper does for CIFAR-10; a control trains the baseline on without the SynOp term as long as the chains; spiking evaluation on the whole held-out split',
+    note: 'at least 2,000 steps for the baseline and 400 per chain link on a small dataset; targets 0.6 down to 0.05 × the baseline\'s hidden SynOps (ANN proxy); chains as the paper trains its CIFAR-10 models; spiking evaluation on the whole held-out split',
   },
   full: {
     name: 'full', epochs: 8, batchSize: 256, learningRate: 1e-3, seed: 1, sweep: 'independent',

@@ -62,11 +62,12 @@ export function tradeoffSvg(points: ReportPoint[], which: 'snn' | 'ann', annMacs
     const st = STRATEGY_STYLE[s];
     const line = pts.map((p) => ({ p, v: val(p)! })).sort((a, b) => a.v.totalSynops - b.v.totalSynops);
     out.push(`<g class="series" data-strategy="${s}">`);
-    if (line.length > 1) out.push(`<polyline fill="none" stroke="${st.color}" stroke-width="1.8"${st.dash ? ` stroke-dasharray="${st.dash}"` : ''} points="${line.map(({ v }) => `${n(x(v.totalSynops))},${n(y(v.accuracy))}`).join(' ')}"/>`);
+    if (line.length > 1 && s !== 'baseline') out.push(`<polyline fill="none" stroke="${st.color}" stroke-width="1.8"${st.dash ? ` stroke-dasharray="${st.dash}"` : ''} points="${line.map(({ v }) => `${n(x(v.totalSynops))},${n(y(v.accuracy))}`).join(' ')}"/>`);
     for (const p of own) {
       const v = val(p)!;
       const shape = s === 'baseline'
-        ? `<rect x="${n(x(v.totalSynops) - 5)}" y="${n(y(v.accuracy) - 5)}" width="10" height="10" fill="${st.color}">`
+        // The control is hollow: the baseline trained on, not a point of any curve.
+        ? `<rect x="${n(x(v.totalSynops) - 5)}" y="${n(y(v.accuracy) - 5)}" width="10" height="10" ${p.control ? `fill="none" stroke="${st.color}" stroke-width="1.8"` : `fill="${st.color}"`}>`
         : `<circle cx="${n(x(v.totalSynops))}" cy="${n(y(v.accuracy))}" r="3.5" fill="${st.color}">`;
       out.push(`${shape}<title>${esc(`${label(p)}: ${(100 * v.accuracy).toFixed(1)} % at ${fmtSynops(v.totalSynops)} SynOps`)}</title>${s === 'baseline' ? '</rect>' : '</circle>'}`);
     }

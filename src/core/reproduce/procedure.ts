@@ -19,7 +19,7 @@ import type { ModelFile } from '../model/types';
 import { evaluateRun, loadData, resolveData, train } from '../train/api';
 import type { BackendName } from '../train/backend';
 import { readJson } from '../train/run';
-import type { Evaluation, RunInfo, Strategy, TaskOptions } from '../train/types';
+import { TrainError, type Evaluation, type RunInfo, type Strategy, type TaskOptions } from '../train/types';
 import { fitBudget, targetsOf, trainingText } from './budget';
 import { renderHtml } from './html';
 import { bestWithin, criterionOf, modelPoint, ordering, proxyAgreement, scalePoints, TOLERANCE_POINTS, type Energy } from './report';
@@ -110,7 +110,7 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   const stepLog = (msg: string): void => log(`[${++step}/${total}] ${msg}`);
   stepLog(`baseline: ${b.epochs} epochs, batch ${b.batchSize}`);
   const base = await train({ ...common, strategy: 'baseline', out: join(runs, 'baseline'), snnSamples: 0 }, opts);
-  const backend = `${base.backend.name}${base.backend.simd ? ' (SIMD)' : ''}${base.backend.threads ? `, ${base.backend.threads} threads` : ''}`;
+  const backend = `${base.backend.name}${base.backend.simd ? ' (SIMD)' : ''}${base.backend.threads ? `, ${base.backend.threads} thread${base.backend.threads === 1 ? '' : 's'}` : ''}`;
   const info = readJson<RunInfo>(join(base.runDir, 'run.json'));
   const write = (): ReproduceReport => {
     const report = buildReport({ budget: b, points, data: r.data, root, kind, model, info, energy, snnProfile: snnProfile.name, annProfile: annProfile.name, backend, wallSeconds: (performance.now() - start) / 1000 });
@@ -150,6 +150,28 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
     }
   }
   const report = write();
+  return { report, reportJson, reportHtml };
+}
+
+/**
+ * Rebuilds `report.json`'s summary and `report.html` of a finished reproduction from its points, without
+ * training or simulating anything: for a report written by an older version of the summary or the figures.
+ */
+export function rerender(out: string): ReproduceResult {
+  const reportJson = join(out, 'report.json');
+  const reportHtml = join(out, 'report.html');
+  const old = readJson<ReproduceReport>(reportJson);
+  if (old.kind !== 'synops-reproduce') throw new TrainError('bad-input', `${reportJson} is not a reproduction report ("kind" is ${JSON.stringify(old.kind)})`);
+  const s = old.summary;
+  const report = buildReport({
+    budget: old.budget, points: old.points, data: s.dataset.data, root: s.dataset.root, kind: s.dataset.kind,
+    model: readJson<ModelFile>(join(out, 'model.snn.json')),
+    info: { data: { root: s.dataset.root, kind: s.dataset.kind, trainSamples: s.split.samples.train, testSamples: s.split.samples.test, recordings: s.split.recordings }, config: { seed: s.split.seed } as RunInfo['config'] },
+    energy: { joulesPerSynOp: s.energyProfiles.joulesPerSynOp, joulesPerMac: s.energyProfiles.joulesPerMac, annMacs: s.annMacs },
+    snnProfile: s.energyProfiles.snn, annProfile: s.energyProfiles.ann, backend: s.backend, wallSeconds: s.wallSeconds, createdAt: old.createdAt,
+  });
+  writeAtomic(reportJson, JSON.stringify(report, null, 1) + '\n');
+  writeAtomic(reportHtml, renderHtml(report));
   return { report, reportJson, reportHtml };
 }
 
