@@ -45,11 +45,20 @@ export function fitBudget(b: Budget, trainSamples: number): Budget {
   return { ...b, epochs, minSteps: undefined, ...(chain ? { chain } : {}) };
 }
 
+/** How many SynOp targets (models per SynOp strategy) the budget trains. */
+export function targetCount(b: Budget): number {
+  return b.targets.kind === 'absolute' ? b.targets.values.length : b.targets.fractions.length;
+}
+
+/** Epochs the chain's control trains beyond the baseline: as many as the whole chain adds (0 without a chain). */
+export function controlEpochs(b: Budget): number {
+  return b.sweep === 'chain' && b.chain ? targetCount(b) * b.chain.epochs : 0;
+}
+
 /** How the budget trains, in one sentence. */
 export function trainingText(b: Budget): string {
   if (b.sweep === 'chain' && b.chain) {
-    const n = b.targets.kind === 'absolute' ? b.targets.values.length : b.targets.fractions.length;
-    return `baseline ${b.epochs} epochs at batch ${b.batchSize}; each SynOp model fine-tuned from the previous one (the first from the baseline) for ${b.chain.epochs} epochs; control: the baseline trained on for ${n * b.chain.epochs} epochs without the SynOp term`;
+    return `baseline ${b.epochs} epochs at batch ${b.batchSize}; each SynOp model fine-tuned from the previous one (the first from the baseline) for ${b.chain.epochs} epochs; control: the baseline trained on for ${controlEpochs(b)} epochs without the SynOp term`;
   }
   return `${b.epochs} epochs at batch ${b.batchSize} per model, each from fresh weights`;
 }

@@ -20,7 +20,7 @@ import { evaluateRun, loadData, resolveData, train } from '../train/api';
 import type { BackendName } from '../train/backend';
 import { readJson } from '../train/run';
 import { TrainError, type Evaluation, type RunInfo, type Strategy, type TaskOptions } from '../train/types';
-import { fitBudget, targetsOf, trainingText } from './budget';
+import { controlEpochs, fitBudget, targetCount, targetsOf, trainingText } from './budget';
 import { renderHtml } from './html';
 import { bestWithin, criterionOf, modelPoint, ordering, proxyAgreement, scalePoints, TOLERANCE_POINTS, type Energy } from './report';
 import type { Budget, ReportPoint, ReproduceReport, Summary } from './types';
@@ -103,7 +103,7 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
 
   // 1. Baseline (the spiking evaluation comes with the weight-scaling sweep below). With a chain, also its
   // control: the baseline trained on without the SynOp term for as many epochs as the longest chain adds.
-  const nTargets = b.targets.kind === 'absolute' ? b.targets.values.length : b.targets.fractions.length;
+  const nTargets = targetCount(b);
   const chain = b.sweep === 'chain' && b.chain ? b.chain : undefined;
   const total = 2 + 2 * nTargets + (chain ? 1 : 0);
   let step = 0;
@@ -125,8 +125,8 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   const baseline = modelPoint('baseline', rel(base.runDir), scaled, energy);
   points.push(baseline, ...scalePoints(rel(base.runDir), scaled, energy));
   if (chain) {
-    stepLog(`control: the baseline trained on for ${nTargets * chain.epochs} more epochs without the SynOp term`);
-    const res = await train({ ...common, strategy: 'baseline', epochs: nTargets * chain.epochs, warmStart: base.runDir, out: join(runs, 'baseline-control'), snnSamples }, opts);
+    stepLog(`control: the baseline trained on for ${controlEpochs(b)} more epochs without the SynOp term`);
+    const res = await train({ ...common, strategy: 'baseline', epochs: controlEpochs(b), warmStart: base.runDir, out: join(runs, 'baseline-control'), snnSamples }, opts);
     points.push({ ...modelPoint('baseline', rel(res.runDir), res.evaluation, energy), control: true });
   }
   write();
@@ -189,11 +189,6 @@ export interface BuildInput {
   backend: string;
   wallSeconds: number;
   createdAt?: string;
-}
-
-/** Epochs the control trains beyond the baseline. */
-function controlEpochs(b: Budget): number {
-  return b.chain ? (b.targets.kind === 'absolute' ? b.targets.values.length : b.targets.fractions.length) * b.chain.epochs : 0;
 }
 
 /** The criterion's text with the accuracy it was measured against, when a control takes part. */
