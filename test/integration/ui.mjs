@@ -351,6 +351,27 @@ async function tradeoffView() {
 }
 
 /** The training monitor of the fixture SynOp+QReLU run (its metrics.json: three epochs). */
+/**
+ * A reproduction's trade-off (test/integration/workspace/reproduction/, the small files of a real
+ * `synops reproduce` output): its report.json in the editor, then Show Trade-off draws the baseline and the
+ * three strategies' curves (the screenshot is the one the README and the closing note point to).
+ */
+async function tradeoffReproduction() {
+  const report = JSON.parse(fs.readFileSync(path.join(OUT, 'ws', 'reproduction', 'report.json'), 'utf8'));
+  await openFile('report.json');
+  await runCommand(CMD.tradeoff);
+  const frame = await frameWith('#tradeoff-table tr[data-run="synops-qrelu-00"]');
+  for (const p of report.points.filter((q) => q.strategy === 'synops-qrelu')) {
+    const id = p.run.split('/').pop();
+    const got = norm(await frame.locator(`#tradeoff-table tr[data-run="${id}"] td[data-col="accuracy"]`).innerText());
+    assert(Math.abs(parseFloat(got) - 100 * p.snn.accuracy) < 0.01, `${id}: accuracy ${got}, report ${p.snn.accuracy}`);
+  }
+  await frame.locator('.main-svg').first().waitFor({ timeout: 30000 });
+  const curves = await poll(async () => (await frame.locator('.legend .traces').count()) || null, { what: 'the chart legend' });
+  assert(curves === 4, `legend entries: ${curves} (want baseline, weight scaling, SynOp loss, SynOp+QReLU)`);
+  await screenshot('tradeoff-reproduction.png');
+}
+
 async function trainingMonitorView() {
   await runCommand(CMD.trainingMonitor);
   const pick = quickRows.filter({ hasText: 'fixture-qrelu' }).first();
@@ -454,6 +475,7 @@ const checks = [
   ['new-model-from-template', newModelFromTemplate],
   ['notebook-renderer', notebookRenderer],
   ['tradeoff-view', tradeoffView],
+  ['tradeoff-reproduction', tradeoffReproduction],
   ['training-monitor', trainingMonitorView],
   ['event-file-viewer', eventFileViewer],
 ];

@@ -44,6 +44,9 @@ interface TradeoffSource { runs: RunRow[]; title: string; dataset?: string; annM
 
 async function tradeoffSource(ctx: Ctx, source: vscode.Uri): Promise<TradeoffSource> {
   if (path.basename(source.fsPath) !== 'report.json') {
+    if ((await vscode.workspace.fs.stat(source)).type !== vscode.FileType.Directory) {
+      throw new Error(`${source.fsPath}: the trade-off view draws a workspace's runs or a reproduction's report.json, not this file`);
+    }
     const runs = await ctx.worker.request(ListRuns.type, { workspace: source.fsPath });
     return { runs, title: `Accuracy vs SynOps — ${path.basename(source.fsPath)}` };
   }
@@ -81,11 +84,13 @@ async function fillTradeoff(ctx: Ctx, panel: vscode.WebviewPanel, source: vscode
 }
 
 /**
- * "SynOps: Show Trade-off": accuracy vs SynOps of every run in the workspace, or, given a reproduction's
- * `report.json` (explorer context menu, or as the argument), of that reproduction's runs. A click opens the run.
+ * "SynOps: Show Trade-off": accuracy vs SynOps of every run in the workspace, or of a reproduction's runs
+ * given its `report.json` (explorer context menu, editor title, the argument, or the active editor). A click
+ * on a point opens that run.
  */
 export async function showTradeoff(ctx: Ctx, report?: vscode.Uri): Promise<TradeoffPayload | undefined> {
-  const source = report ?? workspaceFolder()?.uri;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const source = report ?? (active?.scheme === 'file' && path.basename(active.fsPath) === 'report.json' ? active : workspaceFolder()?.uri);
   if (!source) { void vscode.window.showWarningMessage('SynOps: open a folder with runs (.synops/runs) first.'); return undefined; }
   const panel = vscode.window.createWebviewPanel(TRADEOFF_VIEW, 'SynOps Trade-off', vscode.ViewColumn.Active);
   try {

@@ -152,6 +152,31 @@ const tests: Array<[string, () => Promise<void>]> = [
     const titles = await codeLensTitles(runModel);
     assert.ok(titles.some((t) => t.startsWith('Total:') && t.includes('(measured)')), JSON.stringify(titles));
   }],
+  ['Show Trade-off on a reproduction\'s report.json draws every model of its report, strategy by strategy', async () => {
+    // test/integration/workspace/reproduction/ holds the small files of a real `synops reproduce` output.
+    type Point = { strategy: string; rho?: number; target?: number; snn?: { accuracy: number; totalSynops: number } };
+    const uri = workspaceFile('reproduction/report.json');
+    const report = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri))) as { points: Point[]; summary: { annMacs: number } };
+    const strategyOf: Record<string, string> = { baseline: 'baseline', scale: 'weight-scaling', synops: 'synop-loss', 'synops-qrelu': 'synop-loss-qrelu' };
+    const tradeoff = await vscode.commands.executeCommand<{ title: string; annMacs?: number; points: { strategy: string; accuracy: number; synops: number }[] }>('synops.showTradeoff', uri);
+    assert.ok(tradeoff, 'the trade-off opened');
+    assert.match(tradeoff.title, /^Reproduction — /);
+    assert.equal(tradeoff.annMacs, report.summary.annMacs);
+    assert.equal(tradeoff.points.length, report.points.length);
+    for (const p of report.points) {
+      const want = strategyOf[p.strategy];
+      assert.ok(tradeoff.points.some((q) => q.strategy === want && Math.abs(q.accuracy - p.snn!.accuracy) < 1e-12 && Math.abs(q.synops - p.snn!.totalSynops) < 1e-6),
+        `${p.strategy} ${p.rho ?? p.target ?? ''}: ${p.snn?.accuracy} at ${p.snn?.totalSynops} not among ${JSON.stringify(tradeoff.points)}`);
+    }
+    // Any other file is refused with a message, and no panel is left behind.
+    const panels = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === 'SynOps Trade-off').length;
+    await waitFor('the trade-off tab', () => panels() || undefined);
+    await sleep(500);
+    const before = panels();
+    assert.equal(await vscode.commands.executeCommand('synops.showTradeoff', workspaceFile('mnist-dvs.snn.json')), undefined);
+    await sleep(500);
+    assert.equal(panels(), before);
+  }],
   ['a baseline and a SynOp+QReLU model train from VS Code on the synthetic digits and, where present, the real N-MNIST subset', async () => {
     type Trained = { runId: string; backend: string; row: { state: string; strategy?: string; annAccuracy?: number; annSynops?: number; snnAccuracy?: number; snnSynops?: number } };
     const train = async (model: vscode.Uri, data: string, strategy: string, target?: number): Promise<Trained> => {
