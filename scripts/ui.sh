@@ -2,7 +2,8 @@
 # Opens SynOps Studio in a real VS Code on a demo workspace: desktop VS Code when a `code` command exists,
 # otherwise code-server (VS Code in the browser, installed by scripts/install-test-deps.sh) on
 # 127.0.0.1:${SYNOPS_UI_PORT:-8080}, with a printed URL. The demo workspace (demo/, not tracked) holds the
-# two paper model files and, once `npm start` has run, the synthetic DVS digits and its run.
+# two paper model files, the quick reproduction of docs/reproduction.md and, once `npm start` has run, the
+# synthetic DVS digits and its run.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
@@ -10,10 +11,13 @@ cd "$REPO"
 DEMO=$REPO/demo
 mkdir -p "$DEMO/.synops"
 cp -n templates/*.snn.json "$DEMO/" 2>/dev/null || true
-# Reuse what `npm start` made: the synthetic set, its frame cache and the run.
-for sub in data cache runs; do
+# Reuse what `npm start` made: the synthetic set, its frame cache and the run (and any reproductions).
+for sub in data cache runs reproduce; do
   [ -e "$REPO/.synops/$sub" ] && [ ! -e "$DEMO/.synops/$sub" ] && ln -s "$REPO/.synops/$sub" "$DEMO/.synops/$sub"
 done
+# The quick reproduction of docs/reproduction.md (its reports and run records, no weights): open its
+# report.json and run "SynOps: Show Trade-off" to see the curves without waiting for a reproduction.
+[ -e "$DEMO/reproduction-synth" ] || cp -R test/integration/workspace/reproduction "$DEMO/reproduction-synth"
 if command -v code >/dev/null 2>&1; then
   exec code --extensionDevelopmentPath="$REPO" "$DEMO"
 fi
