@@ -8,13 +8,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { createNonce, panelCsp, panelHtml } from '../../src/host/panels/panelHtml';
+import { createNonce, panelCsp, panelHtml, type PanelHtmlOptions } from '../../src/host/panels/panelHtml';
 import { bundle, DARK_THEME, launch, pagePrelude, readRepoFile, REPO, serve, type StaticServer } from './harness';
 
-/** The panel page for `dist/webview/<view>.js`, with an optional saved state. */
-export function panelPage(server: StaticServer, view: string, title: string, state?: unknown, theme = DARK_THEME): string {
+/** The panel page for `dist/webview/<view>.js`, with an optional saved state; `build` is the host's page builder. */
+export function panelPage(server: StaticServer, view: string, title: string, state?: unknown, theme = DARK_THEME,
+  build: (o: PanelHtmlOptions) => string = panelHtml): string {
   const nonce = createNonce();
-  const html = panelHtml({
+  const html = build({
     cspSource: server.origin,
     nonce,
     scriptUri: `${server.origin}/dist/webview/${view}.js`,
@@ -88,14 +89,16 @@ export const text = async (page: Page, selector: string): Promise<string> => (aw
 export const ARTIFACTS = join(REPO, 'test-artifacts', 'webview');
 
 /**
- * For one test file: a loopback server with the view's panel bundle (`webview/<view>/main.ts`) and the
- * stylesheet, and a browser; both closed after the file. Read `server` and `browser` inside tests.
+ * For one test file: a loopback server with the view's panel bundle (`webview/<view>/main.ts`), the
+ * stylesheet and, with `renderer`, the notebook renderer module, and a browser; both closed after the file.
+ * Read `server` and `browser` inside tests.
  */
-export function usePanelView(view: string): { server: StaticServer; browser: Awaited<ReturnType<typeof launch>> } {
+export function usePanelView(view: string, { renderer = false } = {}): { server: StaticServer; browser: Awaited<ReturnType<typeof launch>> } {
   const env = {} as { server: StaticServer; browser: Awaited<ReturnType<typeof launch>> };
   before(async () => {
     env.server = await serve();
     env.server.routes.set(`/dist/webview/${view}.js`, { type: 'text/javascript', body: await bundle(`webview/${view}/main.ts`, 'iife') });
+    if (renderer) env.server.routes.set('/dist/renderer/index.js', { type: 'text/javascript', body: await bundle('webview/renderer/index.ts', 'esm') });
     env.server.routes.set('/media/report.css', { type: 'text/css', body: readRepoFile('media/report.css') });
     env.browser = await launch();
     mkdirSync(ARTIFACTS, { recursive: true });

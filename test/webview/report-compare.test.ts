@@ -4,22 +4,20 @@
  * extension's page and CSP. The fixture is the core's report of templates/mnist-dvs.snn.json as the
  * baseline; the optimized run keeps the input-fed layer's SynOps and has a fifth of the others.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeModelText } from '../../src/core/report';
 import type { ModelReport } from '../../src/protocol/report';
-import { createNonce, reportPanelHtml } from '../../src/host/panels/reportHtml';
-import { bundle, DARK_THEME, launch, pagePrelude, readRepoFile, REPO, serve, type StaticServer } from './harness';
-import { assertClean, openPage, rendererPage, send, text, waitForReady } from './pages';
+import { reportPanelHtml } from '../../src/host/panels/reportHtml';
+import { DARK_THEME, readRepoFile } from './harness';
+import { ARTIFACTS, assertClean, openPage, panelPage, rendererPage, send, text, usePanelView, waitForReady } from './pages';
 import { rasterFixture, TRADEOFF } from './fixtures';
 
-const ARTIFACTS = join(REPO, 'test-artifacts', 'webview');
 const MODEL = 'templates/mnist-dvs.snn.json';
 
-let server: StaticServer;
-let browser: Awaited<ReturnType<typeof launch>>;
+/** The loopback server and browser of this file (set up inside the suite). */
+let env: ReturnType<typeof usePanelView>;
 let baseline: ModelReport;
 let optimized: ModelReport;
 
@@ -39,34 +37,20 @@ function run(r: ModelReport, runId: string, k: number, accuracy: { snn: number; 
   return { ...r, runId, accuracy, layers, emitters, totals: { ...r.totals, energyJ, synops: layers.reduce((a, l) => a + (l.synops ?? 0), 0) } };
 }
 
-function page(): string {
-  const nonce = createNonce();
-  const html = reportPanelHtml({ cspSource: server.origin, nonce, scriptUri: `${server.origin}/dist/webview/report.js`, styleUri: `${server.origin}/media/report.css`, title: 'SynOps Energy Report' });
-  const at = html.indexOf('<script');
-  return `${html.slice(0, at)}<script nonce="${nonce}">${pagePrelude(DARK_THEME)}</script>\n${html.slice(at)}`;
-}
+const page = (): string => panelPage(env.server, 'report', 'SynOps Energy Report', undefined, DARK_THEME, reportPanelHtml);
 
 describe('report with comparison, and the notebook renderer for every MIME type (chromium)', () => {
+  env = usePanelView('report', { renderer: true });
+
   before(async () => {
     const analyzed = analyzeModelText(readRepoFile(MODEL), MODEL);
     assert.ok(analyzed.report);
     baseline = run(analyzed.report, 'baseline', 1, { snn: 0.963, ann: 0.9655 });
     optimized = run(analyzed.report, 'qr-6e5', 0.2, { snn: 0.950, ann: 0.9521 });
-    server = await serve();
-    server.routes.set('/dist/webview/report.js', { type: 'text/javascript', body: await bundle('webview/report/main.ts', 'iife') });
-    server.routes.set('/dist/renderer/index.js', { type: 'text/javascript', body: await bundle('webview/renderer/index.ts', 'esm') });
-    server.routes.set('/media/report.css', { type: 'text/css', body: readRepoFile('media/report.css') });
-    browser = await launch();
-    mkdirSync(ARTIFACTS, { recursive: true });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   test('panel: ANN proxy and baseline bars with a legend, comparison column, accuracies', async () => {
-    const { page: p, problems } = await openPage(browser.context, server, '/compare.html', page());
+    const { page: p, problems } = await openPage(env.browser.context, env.server, '/compare.html', page());
     await waitForReady(p);
     await send(p, { type: 'report', report: optimized, compare: baseline, uri: 'file:///m/mnist-dvs.snn.json' });
     await p.locator('#layer-table').waitFor();
@@ -120,7 +104,7 @@ describe('report with comparison, and the notebook renderer for every MIME type 
       { id: 'raster-bad', mime: 'application/vnd.synops.raster+json', json: { schemaVersion: 1, title: 'x' } },
       { id: 'other', mime: 'application/vnd.synops.unknown+json', json: {} },
     ];
-    const { page: p, problems } = await openPage(browser.context, server, '/notebook-all.html', rendererPage(server, outputs));
+    const { page: p, problems } = await openPage(env.browser.context, env.server, '/notebook-all.html', rendererPage(env.server, outputs));
     await p.waitForFunction(() => (window as unknown as { __done?: boolean }).__done === true);
     assert.equal(await text(p, '#out-report #accuracy-table tr[data-model="report"] td[data-col="snn"]'), '95.00 %');
     assert.equal(await p.locator('#out-tradeoff #tradeoff-table tbody tr').count(), 13);

@@ -3,85 +3,40 @@
  * the extension builds (`reportPanelHtml`). The fixture is the core's report of templates/mnist-dvs.snn.json.
  * Run: node --import tsx --test test/webview/*.test.ts   (screenshots go to test-artifacts/webview/)
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { analyzeModelText } from '../../src/core/report';
 import type { ModelReport } from '../../src/protocol/report';
-import { reportPanelHtml, createNonce } from '../../src/host/panels/reportHtml';
-import { bundle, DARK_THEME, LIGHT_THEME, launch, pagePrelude, readRepoFile, REPO, serve, type StaticServer } from './harness';
-import { rendererPage } from './pages';
+import { reportPanelHtml } from '../../src/host/panels/reportHtml';
+import { bundle, DARK_THEME, LIGHT_THEME, readRepoFile } from './harness';
+import { ARTIFACTS, assertClean, openPage, panelPage, posted, rendererPage, usePanelView } from './pages';
 
-const ARTIFACTS = join(REPO, 'test-artifacts', 'webview');
 const MODEL = 'templates/mnist-dvs.snn.json';
 
-let server: StaticServer;
-let browser: Awaited<ReturnType<typeof launch>>;
+/** The loopback server and browser of this file (set up inside the suite). */
+let env: ReturnType<typeof usePanelView>;
 let report: ModelReport;
 
 /** The panel's page as the host builds it, with the test's stand-in for VS Code run first (by nonce). */
-function panelPage(state?: unknown, theme = DARK_THEME): string {
-  const nonce = createNonce();
-  const html = reportPanelHtml({
-    cspSource: server.origin,
-    nonce,
-    scriptUri: `${server.origin}/dist/webview/report.js`,
-    styleUri: `${server.origin}/media/report.css`,
-    title: `SynOps Energy Report: ${report.modelName}`,
-  });
-  const at = html.indexOf('<script');
-  return `${html.slice(0, at)}<script nonce="${nonce}">${pagePrelude(theme, state)}</script>\n${html.slice(at)}`;
-}
-
-interface Problems { violations: unknown[]; pageErrors: string[]; consoleErrors: string[]; failedRequests: string[] }
-
-async function open(path: string, body: string): Promise<{ page: Page; problems: Problems }> {
-  server.routes.set(path, { type: 'text/html; charset=utf-8', body });
-  const page = await browser.context.newPage();
-  const problems: Problems = { violations: [], pageErrors: [], consoleErrors: [], failedRequests: [] };
-  // Chromium asks for /favicon.ico by itself; any other failed request is the page's.
-  page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.failedRequests.push(`${r.status()} ${r.url()}`); });
-  page.on('requestfailed', (r) => problems.failedRequests.push(`${r.failure()?.errorText} ${r.url()}`));
-  page.on('pageerror', (e) => problems.pageErrors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') problems.consoleErrors.push(m.text()); });
-  await page.goto(server.origin + path);
-  return { page, problems };
-}
-
-async function assertClean(page: Page, problems: Problems): Promise<void> {
-  problems.violations = await page.evaluate(() => (window as unknown as { __violations: unknown[] }).__violations);
-  assert.deepEqual(problems.violations, [], 'CSP violations');
-  assert.deepEqual(problems.pageErrors, [], 'page errors');
-  assert.deepEqual(problems.failedRequests, [], 'failed requests');
-  // A failed request also logs "Failed to load resource"; those were judged above by URL.
-  assert.deepEqual(problems.consoleErrors.filter((t) => !t.startsWith('Failed to load resource')), [], 'console errors');
-}
+const reportPage = (state?: unknown, theme = DARK_THEME): string =>
+  panelPage(env.server, 'report', `SynOps Energy Report: ${report.modelName}`, state, theme, reportPanelHtml);
+const open = (path: string, body: string) => openPage(env.browser.context, env.server, path, body);
 
 const cell = (page: Page, layer: string, col: string) => page.locator(`#layer-table tr[data-layer="${layer}"] td[data-col="${col}"]`);
-const posted = (page: Page) => page.evaluate(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted);
 
 describe('report webview (chromium)', () => {
-  before(async () => {
+  env = usePanelView('report', { renderer: true });
+
+  before(() => {
     const analyzed = analyzeModelText(readRepoFile(MODEL), MODEL);
     assert.ok(analyzed.report, `no report for ${MODEL}`);
     report = analyzed.report;
-    server = await serve();
-    server.routes.set('/dist/webview/report.js', { type: 'text/javascript', body: await bundle('webview/report/main.ts', 'iife') });
-    server.routes.set('/dist/renderer/index.js', { type: 'text/javascript', body: await bundle('webview/renderer/index.ts', 'esm') });
-    server.routes.set('/media/report.css', { type: 'text/css', body: readRepoFile('media/report.css') });
-    browser = await launch();
-    mkdirSync(ARTIFACTS, { recursive: true });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   test('panel: ready handshake, table, totals, chart, profile switch, no CSP violations', async () => {
-    const { page, problems } = await open('/panel.html', panelPage());
+    const { page, problems } = await open('/panel.html', reportPage());
     // The panel asks for data before the host sends any.
     await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
     await page.evaluate((r) => window.postMessage({ type: 'report', report: r, uri: 'file:///models/mnist-dvs.snn.json' }, '*'), report);
@@ -157,7 +112,7 @@ describe('report webview (chromium)', () => {
 
   test('panel: a restored panel redraws from its state before the host answers (light theme)', async () => {
     const state = { report, profileId: 'truenorth', logScale: true };
-    const { page, problems } = await open('/restored.html', panelPage(state, LIGHT_THEME));
+    const { page, problems } = await open('/restored.html', reportPage(state, LIGHT_THEME));
     await page.locator('#layer-table').waitFor();
     assert.equal(await page.locator('#profile-select').inputValue(), 'truenorth');
     assert.equal((await cell(page, 'conv1', 'energy').innerText()).trim(), '5.27 µJ');
@@ -177,7 +132,7 @@ describe('report webview (chromium)', () => {
       { id: 'future', mime, json: { ...report, reportVersion: 2 } },
       { id: 'garbage', mime, text: '{not json' },
     ];
-    const body = rendererPage(server, outputs);
+    const body = rendererPage(env.server, outputs);
     const { page, problems } = await open('/notebook.html', body);
     await page.waitForFunction(() => (window as unknown as { __done?: boolean }).__done === true);
     assert.equal((await page.locator('#out-ok #layer-table tr[data-layer="conv1"] td[data-col="macs"]').innerText()).trim(), '276,768');
