@@ -2,6 +2,8 @@
 // (test/integration/workspace/reproduction/): report.json, model.snn.json and each run's
 // run.json, evaluation.json and model.snn.json. Metrics, checkpoints and saved weights stay behind;
 // absolute paths in the JSON files become relative ones (to the output folder, or to the current folder).
+// The baseline, with its saved weights, also becomes the workspace run `.synops/runs/fixture-trained`, the
+// run the UI checks simulate an event file's chunk with.
 // Usage: node test/integration/make-reproduction-fixture.mjs <reproduce output folder>
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -33,4 +35,8 @@ for (const run of readdirSync(join(src, 'runs'))) {
     if (existsSync(join(src, 'runs', run, f))) copy(join(src, 'runs', run, f), join(dest, 'runs', run, f));
   }
 }
-console.log(`wrote ${dest}`);
+const trained = join(dirname(dest), '.synops', 'runs', 'fixture-trained');
+rmSync(trained, { recursive: true, force: true });
+mkdirSync(join(trained, 'model'), { recursive: true });
+for (const f of ['run.json', 'evaluation.json', 'model.snn.json', 'model/model.json', 'model/weights.bin']) copy(join(src, 'runs', 'baseline', f), join(trained, f));
+console.log(`wrote ${dest} and ${trained}`);

@@ -402,6 +402,29 @@ async function eventFileViewer() {
   await screenshot('event-file-viewer.png');
 }
 
+/**
+ * "Simulate this chunk with a run…" in the event-file viewer: the quick pick offers the workspace's finished
+ * runs; fixture-trained (the baseline of the documented quick reproduction, with its weights) simulates the
+ * chunk, and the viewer adds its spiking layers and the output.
+ */
+async function eventFileSimulate() {
+  await openFile('sweep-bar.aedat', { textEditor: false });
+  const frame = await frameWith('#simulate-with-run');
+  await frame.locator('#simulate-with-run').click();
+  const pick = quickRows.filter({ hasText: 'fixture-trained' }).first();
+  await pick.waitFor({ state: 'visible', timeout: 30000 });
+  await pick.click();
+  const row = frame.locator('#layer-summary tr[data-layer="relu1"]');
+  await row.waitFor({ timeout: 60000 });
+  // conv1's 8 channels of 62×62 neurons (64×64 input, 3×3 kernel, no padding)
+  const neurons = norm(await row.locator('td[data-col="neurons"]').innerText());
+  assert(hasNumber(neurons, '30,752'), `relu1 neurons: ${neurons}`);
+  const spikes = Number(norm(await row.locator('td[data-col="spikes"]').innerText()).replace(/,/g, ''));
+  assert(spikes > 0, `relu1 spikes: ${spikes}`);
+  assert(await frame.locator('#output-chart').count() === 1, 'no output chart');
+  await screenshot('event-file-simulated.png');
+}
+
 async function newModelFromTemplate() {
   await runCommand(CMD.newModel);
   const pick = quickRows.filter({ hasText: CIFAR_TEMPLATE }).first();
@@ -478,6 +501,7 @@ const checks = [
   ['tradeoff-reproduction', tradeoffReproduction],
   ['training-monitor', trainingMonitorView],
   ['event-file-viewer', eventFileViewer],
+  ['event-file-simulate', eventFileSimulate],
 ];
 
 // ------------------------------------------------------------------ run
