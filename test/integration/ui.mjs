@@ -438,6 +438,40 @@ async function newModelFromTemplate() {
   log('new model editor tab:', tabLabel);
 }
 
+/**
+ * SynOps: Delete Run asks first, in a modal dialog: Cancel keeps the run, Delete removes its folder (to the
+ * trash, or, where the server has none, after a second question). The run is a copy of fixture-qrelu made
+ * for this check.
+ */
+async function deleteRunCheck() {
+  const runs = path.join(OUT, 'ws', '.synops', 'runs');
+  const victim = path.join(runs, 'to-delete');
+  fs.cpSync(path.join(runs, 'fixture-qrelu'), victim, { recursive: true });
+  const dialog = page.locator('.monaco-dialog-box');
+  const ask = async () => {
+    await runCommand('SynOps: Delete Run');
+    const pick = quickRows.filter({ hasText: 'to-delete' }).first();
+    await pick.waitFor({ state: 'visible', timeout: 30000 });
+    await pick.click();
+    await dialog.waitFor({ state: 'visible', timeout: 15000 });
+    const question = norm(await dialog.innerText());
+    assert(question.includes('Delete run to-delete'), `dialog: ${question}`);
+  };
+  await ask();
+  await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await dialog.waitFor({ state: 'hidden', timeout: 15000 });
+  assert(fs.existsSync(victim), 'Cancel deleted the run');
+  await ask();
+  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  const permanently = dialog.getByRole('button', { name: 'Delete Permanently', exact: true });
+  if (await permanently.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) {
+    log('no trash on this server: deleting permanently');
+    await permanently.click();
+  }
+  await poll(async () => !fs.existsSync(victim) || null, { timeout: 15000, what: 'the run folder to be gone' });
+  assert(fs.existsSync(path.join(runs, 'fixture-qrelu')), 'the other runs stay');
+}
+
 /** A frame holding `selector` inside a notebook's output webview (not a panel's webview). */
 async function notebookOutputFrameWith(selector, timeout = 60000) {
   const inNotebook = (f) => {
@@ -502,6 +536,7 @@ const checks = [
   ['training-monitor', trainingMonitorView],
   ['event-file-viewer', eventFileViewer],
   ['event-file-simulate', eventFileSimulate],
+  ['delete-run', deleteRunCheck],
 ];
 
 // ------------------------------------------------------------------ run
