@@ -15,6 +15,8 @@ export const PROXY_TOLERANCE = 0.25;
 export function measureOf(e: EvalResult): Measure {
   const m: Measure = { accuracy: e.accuracy, samples: e.samples, totalSynops: e.totalSynops, hiddenSynops: e.hiddenSynops, synopsPerLayer: e.synopsPerLayer.map((l) => ({ ...l })) };
   if (e.ties !== undefined) m.ties = e.ties;
+  if (e.silent !== undefined) m.silent = e.silent;
+  if (e.tiedTrue !== undefined) m.tiedTrue = e.tiedTrue;
   return m;
 }
 
@@ -184,7 +186,7 @@ export function tableRows(points: ReportPoint[]): { header: string[]; rows: stri
   const rows = points.map((p) => [
     p.control ? 'baseline (control)' : p.strategy, p.strategy === 'scale' ? `ρ=${p.rho}` : p.target !== undefined ? p.target.toExponential(2) : '–',
     pct(p.ann.accuracy), fmtSynops(p.ann.totalSynops), pct(p.snn?.accuracy), p.snn ? fmtSynops(p.snn.totalSynops) : '–', p.snn ? fmtSynops(p.snn.hiddenSynops) : '–',
-    p.snn ? `${p.snn.ties ?? 0}/${p.snn.samples}` : '–',
+    p.snn ? `${p.snn.ties ?? 0}/${p.snn.samples}${p.snn.silent !== undefined ? ` (${p.snn.silent} silent)` : ''}` : '–',
     p.snnOutputGain ? `${pct(p.snnOutputGain.accuracy)} (×${p.snnOutputGain.outputGain}, ${p.snnOutputGain.ties ?? 0} ties)` : '–',
     p.proxyRatio !== undefined ? p.proxyRatio.toFixed(2) : '–',
     p.energy.snnJoules !== undefined ? `${(p.energy.snnJoules * 1e6).toFixed(2)} µJ` : '–',

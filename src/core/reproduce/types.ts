@@ -47,6 +47,9 @@ export interface Measure {
   synopsPerLayer: LayerSynops[];
   /** SNN: samples whose output had a tie for the most spikes (silent outputs included), counted wrong. */
   ties?: number;
+  /** Of the ties: silent outputs, and ties that include the true class. */
+  silent?: number;
+  tiedTrue?: number;
 }
 
 /** One evaluated model (or the baseline with its first layer ×ρ). */

@@ -71,6 +71,8 @@ export async function evaluateSnn(model: ModelFile, weights: ModelWeights, set: 
   const n = Math.min(set.n, opts.maxSamples ?? Infinity);
   let correct = 0;
   let ties = 0;
+  let silent = 0;
+  let tiedTrue = 0;
   let steps = 0;
   const names: { emitter: string; receiver: string }[] = [];
   let perConn = new Float64Array(0);
@@ -86,8 +88,11 @@ export async function evaluateSnn(model: ModelFile, weights: ModelWeights, set: 
       hiddenMask = r.synops.map((s) => s.emitter !== INPUT_INDEX);
     }
     r.synops.forEach((s, k) => { perConn[k] += s.synops; });
-    if (r.output.ties.length > 1) ties++;
-    else if (r.output.predicted === set.y[i]) correct++;
+    if (r.output.ties.length > 1) {
+      ties++;
+      if (r.output.values.every((v) => v === 0)) silent++;
+      if (r.output.ties.includes(set.y[i])) tiedTrue++;
+    } else if (r.output.predicted === set.y[i]) correct++;
     steps += r.steps;
     opts.onSample?.(k + 1, n);
     if (k % 4 === 3) await tick();
@@ -97,7 +102,7 @@ export async function evaluateSnn(model: ModelFile, weights: ModelWeights, set: 
     kind: 'snn', samples: n, accuracy: n ? correct / n : 0, synopsPerLayer: perLayer,
     totalSynops: perLayer.reduce((a, b) => a + b.synops, 0),
     hiddenSynops: perLayer.reduce((a, b, k) => a + (hiddenMask[k] ? b.synops : 0), 0),
-    ties, meanSteps: n ? steps / n : 0, seconds: (performance.now() - start) / 1000,
+    ties, silent, tiedTrue, meanSteps: n ? steps / n : 0, seconds: (performance.now() - start) / 1000,
   };
 }
 

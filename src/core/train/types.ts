@@ -74,6 +74,10 @@ export interface EvalResult {
   hiddenSynops: number;
   /** SNN: samples whose output had a tie for the most spikes (a silent output included); counted wrong. */
   ties?: number;
+  /** SNN: of the ties, the samples whose output layer did not spike at all. */
+  silent?: number;
+  /** SNN: of the ties, those with the true class among the tied outputs (what any tie-break could win back, at most). */
+  tiedTrue?: number;
   /** SNN: mean time steps per sample. */
   meanSteps?: number;
   /** First layer ×ρ applied for this evaluation. */
