@@ -17,7 +17,7 @@ import { selectBackend, type BackendInfo } from '../../src/core/train/backend';
 import { readCheckpointIndex } from '../../src/core/train/checkpoint';
 import type { SampleSet, TrainData } from '../../src/core/train/data';
 import { tensorToChwOrder } from '../../src/core/train/layout';
-import { forward } from '../../src/core/train/net';
+import { assignWeights, forward } from '../../src/core/train/net';
 import { closeRun, createRun, finishRun, openRun, readJson, trainRemaining, warmStartRun } from '../../src/core/train/run';
 import { TrainError, type RunInfo, type TrainConfig } from '../../src/core/train/types';
 
@@ -121,6 +121,15 @@ describe('training runs', () => {
     assert.equal(r.info.epochsDone, 0);
     assert.deepEqual([...r.net.vars.values()].map((v) => v.dataSync().slice()), want);
     closeRun(r);
+
+    // With a factor per layer (the chain's first-layer ρ): conv1 ×2 = conv1's values doubled, the rest as they were.
+    const e = createRun(join(tmp, 'ws-scaled'), SMALL, cfg({}), DATA, backend);
+    const src = openRun(join(tmp, 'ws-src'));
+    assignWeights(e.net, src.net, (name) => (name === 'conv1' ? 2 : 1));
+    const names = [...e.net.vars.keys()];
+    names.forEach((name, k) => assert.deepEqual([...e.net.vars.get(name)!.dataSync()], [...want[k]].map((x) => (name === 'conv1' ? Math.fround(2 * x) : x)), name));
+    closeRun(src);
+    closeRun(e);
 
     const unfinished = createRun(join(tmp, 'ws-running'), SMALL, cfg({}), DATA, backend);
     closeRun(unfinished);

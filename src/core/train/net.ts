@@ -100,6 +100,17 @@ export function disposeNet(net: TrainNet): void {
   for (const f of net.fanout) f.dispose();
 }
 
+/** Copies `from`'s weights into `into` (the same model), each layer ×`factor(name)` where that is not 1. */
+export function assignWeights(into: TrainNet, from: TrainNet, factor: (name: string) => number = () => 1): void {
+  for (const [name, v] of into.vars) {
+    const src = from.vars.get(name);
+    if (!src) throw new Error(`no weights for layer ${name} to copy`);
+    const f = factor(name);
+    if (f === 1) v.assign(src);
+    else tf.tidy(() => v.assign(tf.mul(src, f)));
+  }
+}
+
 function dropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
   if (rate <= 0) return x;
   const keep = tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', seed), rate);

@@ -22,7 +22,7 @@ import type { TrainData } from './data';
 import { evaluateAnn, evaluateSnn, scaleLayer } from './evaluate';
 import { trainEpoch } from './loop';
 import type { SynopObjective } from './loss';
-import { buildNet, disposeNet, type TrainNet } from './net';
+import { assignWeights, buildNet, disposeNet, type TrainNet } from './net';
 import { saveTfjsModel } from './save';
 import { TrainError, type EpochMetrics, type EvalResult, type Evaluation, type RunInfo, type TaskOptions, type TrainConfig } from './types';
 
@@ -91,7 +91,7 @@ export function warmStartRun(h: RunHandle, from: string): void {
   try {
     if (src.info.state !== 'done') throw new TrainError('bad-input', `cannot start from ${from}: that run is ${src.info.state}, not done; finish it first`);
     if (modelHash(src.model) !== modelHash(h.model)) throw new TrainError('bad-input', `cannot start from ${from}: it trained another model (${src.model.name}); pick a run of ${h.model.name}`);
-    for (const [name, v] of h.net.vars) v.assign(src.net.vars.get(name)!);
+    assignWeights(h.net, src.net);
   } catch (e) {
     setState(h, 'failed', (e as Error).message);
     throw e;

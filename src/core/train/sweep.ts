@@ -8,10 +8,10 @@
  * Each model is an ordinary run folder under `<out>/`; `<out>/sweep.json` lists the rows.
  */
 import { mkdirSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import { ensureBackend, loadData, loadModel, resolveConfig, type DataRequest } from './api';
 import { writeCheckpoint } from './checkpoint';
+import { assignWeights } from './net';
 import { closeRun, createRun, evaluateRunDir, finishRun, runsDir, newRunId, trainRemaining, writeJson, firstWeightLayer } from './run';
 import type { BackendName } from './backend';
 import type { Evaluation, TaskOptions, TrainConfig } from './types';
@@ -98,11 +98,7 @@ export async function sweep(r: SweepRequest, opts: TaskOptions = {}): Promise<Sw
     for (const [k, target] of targets.entries()) {
       phase(`chain target ${target.toExponential(2)}`, k, targets.length);
       const h = createRun(join(dir, `c${String(k).padStart(2, '0')}`), model, { ...base, target, lrSteps: r.lrSteps }, data, backend);
-      for (const [name, v] of h.net.vars) {
-        const src = prev.net.vars.get(name)!;
-        const f = k === 0 ? (name === first ? rho : name === last ? 1 / rho : 1) : 1;
-        v.assign(f === 1 ? src : tf.mul(src, f));
-      }
+      assignWeights(h.net, prev.net, (name) => (k === 0 ? (name === first ? rho : name === last ? 1 / rho : 1) : 1));
       // A warm start is checkpoint 0, so a cancelled link resumes from the previous model, not from noise.
       writeCheckpoint(h.info.dir, 0, h.net, h.adam);
       await trainRemaining(h, data, opts);
