@@ -15,43 +15,13 @@
  * loops the engine falls back to. `isWasmSimdAvailable()` reports whether the runtime accepts the module
  * (no WebAssembly, no SIMD, or a content security policy that forbids compiling it: plain loops).
  */
-
-const uleb = (n: number): number[] => { const o: number[] = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; o.push(b); } while (n); return o; };
-const sleb = (n: number): number[] => {
-  const o: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && (b & 0x40))) { o.push(b); return o; }
-    o.push(b | 0x80);
-  }
-};
-const str = (s: string): number[] => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
-const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-
-const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const i32c = (v: number) => [0x41, ...sleb(v)];
-const I32_ADD = [0x6a], I32_AND = [0x71], I32_SHL = [0x74], I32_LT_U = [0x49], I32_GE_U = [0x4f];
-const i32load = (off: number) => [0x28, 2, ...uleb(off)];
-const f64load = (off: number) => [0x2b, 3, ...uleb(off)];
-const f64store = (off: number) => [0x39, 3, ...uleb(off)];
-const F64_ADD = [0xa0], F64_MUL = [0xa2];
-const vload = (off: number) => [0xfd, ...uleb(0), 4, ...uleb(off)];
-const vstore = (off: number) => [0xfd, ...uleb(11), 4, ...uleb(off)];
-const F64X2_SPLAT = [0xfd, ...uleb(20)], F64X2_ADD = [0xfd, ...uleb(240)], F64X2_MUL = [0xfd, ...uleb(242)];
-const BLOCK = [0x02, 0x40], LOOP = [0x03, 0x40], IF = [0x04, 0x40], END = [0x0b];
-const brIf = (d: number) => [0x0d, ...uleb(d)];
-const simd = (op: number) => [0xfd, ...uleb(op)];
-const F64X2_SUB = simd(241), F64X2_DIV = simd(243), F64X2_PMAX = simd(247), F64X2_GT = simd(74), F64X2_GE = simd(76);
-const V128_AND = simd(78), V128_ANDNOT = simd(79), V128_OR = simd(80), V128_BITSELECT = simd(82), V128_ANY_TRUE = simd(83);
-const i32x4Lane = (lane: number) => [...simd(27), lane];
-const i32store = (off: number) => [0x36, 2, ...uleb(off)];
-const IF_V128 = [0x04, V128], ELSE = [0x05];
-const I32_MUL = [0x6c], I32_SUB = [0x6b], I32_XOR = [0x73], I32_SHR_S = [0x75], I32_SHR_U = [0x76];
-const tee = (i: number) => [0x22, ...uleb(i)];
+import {
+  uleb, str, section, vec, I32, F64, V128, get, set, i32c, I32_ADD, I32_AND, I32_SHL, I32_LT_U, I32_GE_U,
+  i32load, f64load, f64store, F64_ADD, F64_MUL, vload, vstore, F64X2_SPLAT, F64X2_ADD, F64X2_MUL, BLOCK,
+  LOOP, IF, END, brIf, simd, F64X2_SUB, F64X2_DIV, F64X2_PMAX, F64X2_GT, F64X2_GE, V128_AND, V128_ANDNOT,
+  V128_OR, V128_BITSELECT, V128_ANY_TRUE, i32x4Lane, i32store, IF_V128, ELSE, I32_MUL, I32_SUB, I32_XOR,
+  I32_SHR_S, I32_SHR_U, tee, F64_CONST_1, F64_EQ,
+} from './wasm-encode';
 
 /** Local indices of the row update `rowCode` works with. */
 interface RowLocals { B: number; W: number; E: number; VB: number; ODD: number; A: number; AV: number }
@@ -91,8 +61,6 @@ function rowCode(L: RowLocals, mul: boolean): number[] {
   ];
 }
 
-const F64_CONST_1 = [0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f];
-const F64_EQ = [0x61];
 
 /** `axpy`: see above. */
 function axpyBody(): number[] {
