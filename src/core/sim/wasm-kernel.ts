@@ -61,7 +61,6 @@ function rowCode(L: RowLocals, mul: boolean): number[] {
   ];
 }
 
-
 /** `axpy`: see above. */
 function axpyBody(): number[] {
   // params: 0 list, 1 n, 2 vecBytes, 3 odd; locals: 4 end, 5 b, 6 w, 7 e (i32), 8 a (f64), 9 av (v128)
