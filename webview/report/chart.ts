@@ -9,40 +9,21 @@
  * Plotly injects a global `<style>` element and sets inline styles, so the page's CSP needs
  * `style-src … 'unsafe-inline'`; it needs no `unsafe-eval` and loads nothing from the network.
  */
-import { cssVar } from '../common/theme';
+import { readTheme as readCommonTheme, type ChartTheme as CommonTheme } from '../common/theme';
 import Plotly from 'plotly.js-dist-min';
 import type { LayerRow } from '../../src/protocol/report';
 import { formatCount, formatCountShort } from '../../src/protocol/format';
 
-/** Theme colours of the chart, read from the VS Code CSS variables of the page. */
-interface ChartTheme {
-  foreground: string;
-  muted: string;
-  grid: string;
+/** The page's theme (VS Code's CSS variables, with fallbacks outside VS Code) and the chart's three bar colours. */
+interface ChartTheme extends CommonTheme {
   bar: string;
   inputBar: string;
   compareBar: string;
-  hoverBackground: string;
-  fontFamily: string;
-  fontSize: number;
 }
 
-
-/** VS Code defines `--vscode-*` variables on `<html>`; outside VS Code the fallbacks keep the chart legible. */
 function readTheme(el: Element): ChartTheme {
-  const s = getComputedStyle(el);
-  const foreground = cssVar(s, ['--vscode-editor-foreground', '--vscode-foreground'], '#444444');
-  return {
-    foreground,
-    muted: cssVar(s, ['--vscode-descriptionForeground'], foreground),
-    grid: cssVar(s, ['--vscode-editorWidget-border', '--vscode-panel-border', '--vscode-widget-border'], 'rgba(128,128,128,0.35)'),
-    bar: cssVar(s, ['--vscode-charts-blue'], '#3794ff'),
-    inputBar: cssVar(s, ['--vscode-charts-orange'], '#d18616'),
-    compareBar: cssVar(s, ['--vscode-charts-purple'], '#b180d7'),
-    hoverBackground: cssVar(s, ['--vscode-editorHoverWidget-background', '--vscode-editor-background'], '#ffffff'),
-    fontFamily: cssVar(s, ['--vscode-font-family'], 'system-ui, sans-serif'),
-    fontSize: parseFloat(cssVar(s, ['--vscode-font-size'], '13')) || 13,
-  };
+  const t = readCommonTheme(el);
+  return { ...t, bar: t.blue, inputBar: t.orange, compareBar: t.purple };
 }
 
 export interface SynOpsChart {
