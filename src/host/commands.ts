@@ -19,7 +19,7 @@ export { EventFileEditorProvider };
 
 export const COMMANDS: Record<string, (ctx: Ctx) => (...args: unknown[]) => unknown> = {
   'synops.newModel': (ctx) => async () => {
-    const pick = await vscode.window.showQuickPick(TEMPLATES, { title: 'SynOps: New Model from Template', placeHolder: 'Pick the network to start from' });
+    const pick = await vscode.window.showQuickPick(TEMPLATES, { title: 'SynOps: New Model from Template', placeHolder: 'Pick the network to start from', ignoreFocusOut: true });
     if (!pick) return undefined;
     const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(ctx.extensionUri, 'templates', pick.file));
     const folder = vscode.workspace.workspaceFolders?.[0];

@@ -35,7 +35,7 @@ export function downloadDatasetCommand(ctx: Ctx) {
     let choice = typeof id === 'string' ? id : undefined;
     if (!choice) {
       const items = [...DATASETS.map((d) => ({ ...d, description: d.id })), { id: LOCAL, label: 'Use a local folder…', detail: 'A dataset you already have: MNIST-DVS layout, N-MNIST Train/Test, CIFAR-10 batches, or recordings with labels.txt' }];
-      choice = (await vscode.window.showQuickPick(items, { title: 'SynOps: Download Dataset', placeHolder: 'Which dataset?' }))?.id;
+      choice = (await vscode.window.showQuickPick(items, { title: 'SynOps: Download Dataset', placeHolder: 'Which dataset?', ignoreFocusOut: true }))?.id;
     }
     if (!choice) return undefined;
     try {

@@ -242,7 +242,8 @@ async function pickRun(runs: RunRow[], title: string, placeHolder = 'Pick a run'
     void vscode.window.showInformationMessage(`${title}: there are no runs in this workspace yet; train a model with "SynOps: Train Model".`);
     return undefined;
   }
-  const pick = await vscode.window.showQuickPick(runs.slice().reverse().map((run) => ({ label: run.id, description: describeRun(run), detail: run.modelName, run })), { title, placeHolder });
+  // A webview that had focus takes it back when the palette closes; the pick must not close with it.
+  const pick = await vscode.window.showQuickPick(runs.slice().reverse().map((run) => ({ label: run.id, description: describeRun(run), detail: run.modelName, run })), { title, placeHolder, ignoreFocusOut: true });
   return pick?.run;
 }
 
