@@ -22,7 +22,7 @@ import { readJson } from '../train/run';
 import { TrainError, type Evaluation, type RunInfo, type Strategy, type TaskOptions } from '../train/types';
 import { controlEpochs, fitBudget, targetCount, targetsOf, trainingText } from './budget';
 import { renderHtml } from './html';
-import { bestWithin, criterionOf, modelPoint, ordering, proxyAgreement, scalePoints, TOLERANCE_POINTS, type Energy } from './report';
+import { headline, modelPoint, ordering, proxyAgreement, scalePoints, type Energy } from './report';
 import type { Budget, ReportPoint, ReproduceReport, Summary } from './types';
 
 export interface ReproduceRequest {
@@ -191,18 +191,9 @@ export interface BuildInput {
   createdAt?: string;
 }
 
-/** The criterion's text with the accuracy it was measured against, when a control takes part. */
-function withReference(c: Summary['criterion'], baseline: ReportPoint, control: ReportPoint | undefined, measure: (p: ReportPoint) => { accuracy: number } | undefined = (p) => p.snn): Summary['criterion'] {
-  const [b, k] = [measure(baseline), control && measure(control)];
-  if (!b || !k) return c;
-  const pc = (a: number): string => `${(100 * a).toFixed(1)} %`;
-  return { ...c, text: `${c.text} (reference: the ${k.accuracy > b.accuracy ? 'control' : 'baseline'}, the more accurate of the baseline, ${pc(b.accuracy)}, and its control, ${pc(k.accuracy)})` };
-}
-
 /** The headline selection repeated on the output-gain simulation. */
 function outputGainSummary(points: ReportPoint[], baseline: ReportPoint): NonNullable<Summary['outputGain']> {
-  const best = bestWithin(points, baseline, TOLERANCE_POINTS, (p) => p.snnOutputGain);
-  const criterion = withReference(criterionOf(best), baseline, points.find((p) => p.control), (p) => p.snnOutputGain);
+  const { best, criterion } = headline(points, baseline, (p) => p.snnOutputGain);
   return { gain: baseline.snnOutputGain!.outputGain, baselineAccuracy: baseline.snnOutputGain!.accuracy, best, criterion: { ...criterion, text: `with the output layer ×${baseline.snnOutputGain!.outputGain}: ${criterion.text}` } };
 }
 
@@ -210,7 +201,7 @@ function outputGainSummary(points: ReportPoint[], baseline: ReportPoint): NonNul
 export function buildReport(x: BuildInput): ReproduceReport {
   const baseline = x.points.find((p) => p.strategy === 'baseline');
   if (!baseline) throw new Error('the report needs the baseline point');
-  const best = bestWithin(x.points, baseline);
+  const { best, criterion } = headline(x.points, baseline);
   const control = x.points.find((p) => p.control);
   const ord = ordering(x.points);
   const d = x.info.data;
@@ -229,7 +220,7 @@ export function buildReport(x: BuildInput): ReproduceReport {
       ...(baseline.snn?.ties !== undefined ? { ties: baseline.snn.ties } : {}), annAccuracy: baseline.ann.accuracy, annSynops: baseline.ann.totalSynops,
     },
     ...(control?.snn ? { control: { snnAccuracy: control.snn.accuracy, snnSynops: control.snn.totalSynops, annAccuracy: control.ann.accuracy, epochs: controlEpochs(x.budget) } } : {}),
-    best, criterion: withReference(criterionOf(best), baseline, control), annMacs: x.energy.annMacs,
+    best, criterion, annMacs: x.energy.annMacs,
     ...(baseline.snnOutputGain ? { outputGain: outputGainSummary(x.points, baseline) } : {}),
     energyProfiles: { snn: x.snnProfile, joulesPerSynOp: x.energy.joulesPerSynOp, ann: x.annProfile, joulesPerMac: x.energy.joulesPerMac },
     proxy: proxyAgreement(x.points), ordering: ord.rows, orderingHolds: ord.holds,

@@ -47,21 +47,39 @@ export function scalePoints(run: string, ev: Evaluation, energy: Energy): Report
   return (ev.scaled ?? []).filter((s) => s.rho !== 1).map((s) => point('scale', run, s.annQuantized, s.snn, energy, { rho: s.rho }));
 }
 
+/** What the headline is measured against (by `measure`): the baseline, or its control where that is more accurate. */
+export interface Reference {
+  which: BestPoint['reference'];
+  m: Measure;
+  /** With a control: "(reference: the control, the more accurate of the baseline, 54.5 %, and its control, 66.9 %)". */
+  text?: string;
+}
+
+export function referenceOf(points: ReportPoint[], baseline: ReportPoint,
+  measure: (p: ReportPoint) => Measure | undefined = (p) => p.snn): Reference | null {
+  const b = measure(baseline);
+  if (!b) return null;
+  let ref: Reference = { which: 'baseline', m: b };
+  for (const c of points.filter((p) => p.control)) {
+    const k = measure(c);
+    if (!k) continue;
+    const pc = (a: number): string => `${(100 * a).toFixed(1)} %`;
+    const which = k.accuracy > b.accuracy ? 'control' : 'baseline';
+    ref = { which, m: which === 'control' ? k : b, text: `(reference: the ${which}, the more accurate of the baseline, ${pc(b.accuracy)}, and its control, ${pc(k.accuracy)})` };
+  }
+  return ref;
+}
+
 /**
  * The SynOp+QReLU point with the fewest simulated SynOps whose SNN accuracy is within `tolerancePoints`
- * of the reference's (null when none is). The reference is the baseline, or its control where that is
- * more accurate; accuracy and SynOps are both compared with it. A tiny epsilon keeps an exact 1.5-point
- * loss inside.
+ * of the reference's (null when none is); accuracy and SynOps are both compared with the reference (see
+ * `referenceOf`). A tiny epsilon keeps an exact 1.5-point loss inside.
  */
 export function bestWithin(points: ReportPoint[], baseline: ReportPoint, tolerancePoints = TOLERANCE_POINTS,
   measure: (p: ReportPoint) => Measure | undefined = (p) => p.snn): BestPoint | null {
-  let b = measure(baseline);
-  if (!b) return null;
-  let reference: BestPoint['reference'] = 'baseline';
-  for (const c of points.filter((p) => p.control)) {
-    const m = measure(c);
-    if (m && m.accuracy > b.accuracy) { b = m; reference = 'control'; }
-  }
+  const ref = referenceOf(points, baseline, measure);
+  if (!ref) return null;
+  const { which: reference, m: b } = ref;
   let best: BestPoint | null = null;
   points.forEach((p, index) => {
     const m = measure(p);
@@ -175,6 +193,15 @@ export function criterionOf(best: BestPoint | null, tolerancePoints = TOLERANCE_
     ? `best SynOp+QReLU model within ${tolerancePoints} points: ${(100 * best.snnAccuracy).toFixed(1)} % (${best.deltaPoints >= 0 ? '+' : ''}${best.deltaPoints.toFixed(1)} points) at ${(100 * best.synopsFraction).toFixed(1)} % of the ${best.reference}'s SynOps (−${(100 * best.reduction).toFixed(1)} %; hidden layers −${(100 * best.hiddenReduction).toFixed(1)} %); goal ≤ ${(100 * maxFraction).toFixed(0)} %: ${met ? 'met' : 'not met'}`
     : `no SynOp+QReLU model is within ${tolerancePoints} points of the baseline's SNN accuracy; goal ≤ ${(100 * maxFraction).toFixed(0)} % of its SynOps: not met`;
   return { tolerancePoints, maxFraction, met, text };
+}
+
+/** The headline by `measure`: the best point within the tolerance, and the criterion's verdict naming its reference. */
+export function headline(points: ReportPoint[], baseline: ReportPoint,
+  measure: (p: ReportPoint) => Measure | undefined = (p) => p.snn): { best: BestPoint | null; criterion: Summary['criterion'] } {
+  const best = bestWithin(points, baseline, TOLERANCE_POINTS, measure);
+  const criterion = criterionOf(best);
+  const text = referenceOf(points, baseline, measure)?.text;
+  return { best, criterion: text ? { ...criterion, text: `${criterion.text} ${text}` } : criterion };
 }
 
 export const fmtSynops = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(3)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(1));
