@@ -50,15 +50,22 @@ export function targetCount(b: Budget): number {
   return b.targets.kind === 'absolute' ? b.targets.values.length : b.targets.fractions.length;
 }
 
+/** The chain's links of a `chain` budget; undefined for independent models. */
+export function chainOf(b: Budget): NonNullable<Budget['chain']> | undefined {
+  return b.sweep === 'chain' ? b.chain : undefined;
+}
+
 /** Epochs the chain's control trains beyond the baseline: as many as the whole chain adds (0 without a chain). */
 export function controlEpochs(b: Budget): number {
-  return b.sweep === 'chain' && b.chain ? targetCount(b) * b.chain.epochs : 0;
+  const chain = chainOf(b);
+  return chain ? targetCount(b) * chain.epochs : 0;
 }
 
 /** How the budget trains, in one sentence. */
 export function trainingText(b: Budget): string {
-  if (b.sweep === 'chain' && b.chain) {
-    return `baseline ${b.epochs} epochs at batch ${b.batchSize}; each SynOp model fine-tuned from the previous one (the first from the baseline) for ${b.chain.epochs} epochs; control: the baseline trained on for ${controlEpochs(b)} epochs without the SynOp term`;
+  const chain = chainOf(b);
+  if (chain) {
+    return `baseline ${b.epochs} epochs at batch ${b.batchSize}; each SynOp model fine-tuned from the previous one (the first from the baseline) for ${chain.epochs} epochs; control: the baseline trained on for ${controlEpochs(b)} epochs without the SynOp term`;
   }
   return `${b.epochs} epochs at batch ${b.batchSize} per model, each from fresh weights`;
 }

@@ -20,7 +20,7 @@ import { evaluateRun, loadData, resolveData, train } from '../train/api';
 import type { BackendName } from '../train/backend';
 import { readJson } from '../train/run';
 import { TrainError, type Evaluation, type RunInfo, type Strategy, type TaskOptions } from '../train/types';
-import { controlEpochs, fitBudget, targetCount, targetsOf, trainingText } from './budget';
+import { chainOf, controlEpochs, fitBudget, targetCount, targetsOf, trainingText } from './budget';
 import { renderHtml } from './html';
 import { headline, modelPoint, ordering, proxyAgreement, scalePoints, type Energy } from './report';
 import type { Budget, ReportPoint, ReproduceReport, Summary } from './types';
@@ -104,7 +104,7 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   // 1. Baseline (the spiking evaluation comes with the weight-scaling sweep below). With a chain, also its
   // control: the baseline trained on without the SynOp term for as many epochs as the longest chain adds.
   const nTargets = targetCount(b);
-  const chain = b.sweep === 'chain' && b.chain ? b.chain : undefined;
+  const chain = chainOf(b);
   const total = 2 + 2 * nTargets + (chain ? 1 : 0);
   let step = 0;
   const stepLog = (msg: string): void => log(`[${++step}/${total}] ${msg}`);
