@@ -28,6 +28,8 @@ mkdir -p "$STATE/user-data/User" "$STATE/extensions"
 # The extension is this repository, linked into code-server's extensions folder.
 ln -sfn "$REPO" "$STATE/extensions/synops-studio.synops-studio-0.1.0"
 [ -f "$STATE/user-data/User/settings.json" ] || echo '{"workbench.startupEditor":"none","telemetry.telemetryLevel":"off","security.workspace.trust.enabled":false}' > "$STATE/user-data/User/settings.json"
+# No network at run time: code-server's extension gallery stays off unless EXTENSIONS_GALLERY is set.
+export EXTENSIONS_GALLERY=${EXTENSIONS_GALLERY:-'{}'}
 PORT=${SYNOPS_UI_PORT:-8080}
 echo "SynOps Studio: open http://127.0.0.1:$PORT/?folder=$DEMO   (Ctrl+C stops it)"
 exec node "$CS_ENTRY" --user-data-dir "$STATE/user-data" --extensions-dir "$STATE/extensions" --bind-addr "127.0.0.1:$PORT" \
