@@ -53,6 +53,8 @@ describe('synops reproduce, end to end', () => {
       assert.ok(p.snn && p.snn.samples === 4, `${p.strategy}: spiking evaluation of 4 samples`);
       assert.equal(p.snn.synopsPerLayer.length, 4);
       assert.ok(p.ann.totalSynops > 0 && p.energy.annMacJoules > 0);
+      // A unique largest spike count is also the argmax, so the integer readout never scores more.
+      assert.ok(p.ann.readout && p.ann.readout.accuracy <= p.ann.accuracy && p.ann.readout.silent <= p.ann.readout.ties, JSON.stringify(p.ann.readout));
       assert.ok(existsSync(join(out, p.run, 'evaluation.json')), p.run);
     }
     // The smoke budget chains: the baseline (1 epoch) starts both chains, each link starts from the one
@@ -76,6 +78,7 @@ describe('synops reproduce, end to end', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     assert.ok(!/http|<script/i.test(html));
     assert.match(stdout, /synops-qrelu/);
+    assert.match(stdout, /ANN-Q readout/);
     assert.match(stdout, /split 80\/20 by recording/);
   });
 
@@ -88,6 +91,7 @@ describe('synops reproduce, end to end', () => {
     assert.equal(readFileSync(join(out, 'report.json'), 'utf8'), before.json);
     assert.equal(readFileSync(join(out, 'report.html'), 'utf8'), before.html);
     assert.match(stdout, /synops-qrelu/);
+    assert.match(stdout, /ANN-Q readout/);
     const other = join(workspace, 'other');
     mkdirSync(other);
     writeFileSync(join(other, 'report.json'), '{"kind":"something-else"}');

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type { ModelFile } from '../../src/core/model/types';
 import type { SampleSet } from '../../src/core/train/data';
-import { evaluateSnn } from '../../src/core/train/evaluate';
+import { evaluateSnn, quantizedReadout } from '../../src/core/train/evaluate';
 import { w } from './sim-helpers';
 
 /** Two analog pixels, one step, straight into 3 spiking outputs: class 0 counts pixel a, class 1 pixel b, class 2 nothing. */
@@ -29,5 +29,26 @@ describe('spiking evaluation', () => {
     // SynOps: only the input connection (into fc), each input unit fanning out to 3 outputs: (2 + 0 + 2 + 2) × 3 / 4 = 4.5
     assert.equal(r.totalSynops, 4.5);
     assert.equal(r.hiddenSynops, 0);
+  });
+
+  it('the quantized readout scores ANN outputs as the spiking output layer reads its spikes', async () => {
+    // Outputs → floor(max(x, 0)) → verdict:
+    //   (2.1, 1.9, -3) label 0 → (2, 1, 0): class 0, correct (argmax would agree)
+    //   (1.7, 1.2, -0.5) label 0 → (1, 1, 0): tie of 0 and 1, wrong (argmax would say 0, correct)
+    //   (0.9, 0.4, 0.2) label 0 → (0, 0, 0): silent, wrong (argmax would say 0)
+    //   (-1, 3.5, 3.99) label 2 → (0, 3, 3): tie, wrong (argmax would say 2)
+    //   (0, 0, 1) label 1 → (0, 0, 1): class 2, wrong
+    const out = [2.1, 1.9, -3, 1.7, 1.2, -0.5, 0.9, 0.4, 0.2, -1, 3.5, 3.99, 0, 0, 1];
+    assert.deepEqual(quantizedReadout(out, [0, 0, 0, 2, 1], 3), { correct: 1, ties: 3, silent: 1 });
+    // With one step of analog input and threshold 1, each output neuron of the two-pixel network fires
+    // floor(max(x, 0)) spikes: the spiking evaluation and the readout of the ANN outputs agree sample by sample.
+    const x = [2, 0, 0, 0, 1, 1, 1, 1, 3.5, 0.5, 0.2, 0.7];
+    const y = [0, 1, 1, 2, 0, 1];
+    const set: SampleSet = { shape: [1, 1, 2], n: 6, x: Float32Array.from(x), y: Int32Array.from(y) };
+    const snn = await evaluateSnn(MODEL, WEIGHTS, set, {});
+    const ann = y.flatMap((_, k) => [x[2 * k], x[2 * k + 1], 0]); // fc = [[1, 0], [0, 1], [0, 0]]
+    const r = quantizedReadout(ann, y, 3);
+    assert.equal(r.correct / 6, snn.accuracy);
+    assert.deepEqual([r.ties, r.silent], [snn.ties, snn.silent]);
   });
 });

@@ -17,6 +17,7 @@ export function measureOf(e: EvalResult): Measure {
   if (e.ties !== undefined) m.ties = e.ties;
   if (e.silent !== undefined) m.silent = e.silent;
   if (e.tiedTrue !== undefined) m.tiedTrue = e.tiedTrue;
+  if (e.readout) m.readout = { ...e.readout };
   return m;
 }
 
@@ -209,14 +210,14 @@ const pct = (a: number | undefined): string => (a === undefined ? '–' : `${(10
 
 /** The table rows of the report (header first) as printed and shown in the HTML. */
 export function tableRows(points: ReportPoint[]): { header: string[]; rows: string[][]; right: boolean[] } {
-  const header = ['strategy', 'S0 / ρ', 'ANN-Q acc', 'ANN-Q SynOps', 'SNN acc', 'SNN SynOps', 'SNN hidden', 'ties', 'SNN acc, output gain', 'SNN/ANN', 'SNN energy'];
+  const header = ['strategy', 'S0 / ρ', 'ANN-Q acc', 'ANN-Q readout', 'ANN-Q SynOps', 'SNN acc', 'SNN SynOps', 'SNN hidden', 'ties', 'SNN acc, output gain', 'SNN/ANN', 'SNN energy'];
   const rows = points.map((p) => [
     p.control ? 'baseline (control)' : p.strategy, p.strategy === 'scale' ? `ρ=${p.rho}` : p.target !== undefined ? p.target.toExponential(2) : '–',
-    pct(p.ann.accuracy), fmtSynops(p.ann.totalSynops), pct(p.snn?.accuracy), p.snn ? fmtSynops(p.snn.totalSynops) : '–', p.snn ? fmtSynops(p.snn.hiddenSynops) : '–',
+    pct(p.ann.accuracy), p.ann.readout ? pct(p.ann.readout.accuracy) : '–', fmtSynops(p.ann.totalSynops), pct(p.snn?.accuracy), p.snn ? fmtSynops(p.snn.totalSynops) : '–', p.snn ? fmtSynops(p.snn.hiddenSynops) : '–',
     p.snn ? `${p.snn.ties ?? 0}/${p.snn.samples}${p.snn.silent !== undefined ? ` (${p.snn.silent} silent)` : ''}` : '–',
     p.snnOutputGain ? `${pct(p.snnOutputGain.accuracy)} (×${p.snnOutputGain.outputGain}, ${p.snnOutputGain.ties ?? 0} ties)` : '–',
     p.proxyRatio !== undefined ? p.proxyRatio.toFixed(2) : '–',
     p.energy.snnJoules !== undefined ? `${(p.energy.snnJoules * 1e6).toFixed(2)} µJ` : '–',
   ]);
-  return { header, rows, right: [false, true, true, true, true, true, true, true, true, true, true] };
+  return { header, rows, right: header.map((_, k) => k > 0) };
 }

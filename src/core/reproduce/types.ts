@@ -50,6 +50,8 @@ export interface Measure {
   /** Of the ties: silent outputs, and ties that include the true class. */
   silent?: number;
   tiedTrue?: number;
+  /** ANN: accuracy, ties and silent outputs with the spiking network's integer readout. */
+  readout?: { accuracy: number; ties: number; silent: number };
 }
 
 /** One evaluated model (or the baseline with its first layer ×ρ). */

@@ -33,30 +33,64 @@ function summarize(net: TrainNet, perConn: Float64Array, n: number): { perLayer:
   return { perLayer, total, hidden };
 }
 
-/** ANN accuracy and SynOps proxy on `set` (at most `maxSamples`), no dropout, the output activation applied. */
+/**
+ * The spiking readout applied to ANN outputs: each output quantized as a QReLU would (`floor(max(x, 0))`,
+ * the spike count the output neuron would emit), the class the unique largest count; a tie for it (all
+ * zero = silent included) counts as wrong, as in `evaluateSnn`. `outputs` holds `labels.length` rows of
+ * `classes` values.
+ */
+export function quantizedReadout(outputs: ArrayLike<number>, labels: ArrayLike<number>, classes: number): { correct: number; ties: number; silent: number } {
+  let correct = 0;
+  let ties = 0;
+  let silent = 0;
+  for (let k = 0; k < labels.length; k++) {
+    let best = -1;
+    let at = -1;
+    let count = 0;
+    for (let c = 0; c < classes; c++) {
+      const q = Math.floor(Math.max(outputs[k * classes + c], 0));
+      if (q > best) { best = q; at = c; count = 1; } else if (q === best) count++;
+    }
+    if (count > 1) { ties++; if (best === 0) silent++; } else if (at === labels[k]) correct++;
+  }
+  return { correct, ties, silent };
+}
+
+/**
+ * ANN accuracy and SynOps proxy on `set` (at most `maxSamples`), no dropout, the output activation applied.
+ * `readout` scores the same outputs as the spiking network reads its output layer (`quantizedReadout`), so
+ * the accuracy lost to the integer readout shows apart from what the simulation in time loses.
+ */
 export async function evaluateAnn(net: TrainNet, set: SampleSet, opts: { activation: ActivationMode; batchSize?: number; maxSamples?: number; signal?: AbortSignal }): Promise<EvalResult> {
   const start = performance.now();
   const n = Math.min(set.n, opts.maxSamples ?? Infinity);
   const bs = opts.batchSize ?? 256;
   const perConn = new Float64Array(net.connections.length);
   let correct = 0;
+  const readout = { correct: 0, ties: 0, silent: 0 };
   for (let s = 0; s < n; s += bs) {
     if (opts.signal?.aborted) throw new TrainError('cancelled', 'evaluation cancelled');
     const idx = Array.from({ length: Math.min(bs, n - s) }, (_, k) => s + k);
     const labels = set.y.subarray(s, s + idx.length);
-    const [pc, pred] = tf.tidy(() => {
+    const [pc, pred, out] = tf.tidy(() => {
       const x = batchTensor(set, idx);
       const { logits, emitted } = forward(net, x, { training: false, activation: opts.activation });
-      return [tf.mul(synopsPerConnection(net, emitted), idx.length), tf.argMax(logits, 1)];
+      return [tf.mul(synopsPerConnection(net, emitted), idx.length), tf.argMax(logits, 1), logits];
     });
-    const [a, p] = await Promise.all([pc.data(), pred.data()]);
-    pc.dispose(); pred.dispose();
+    const [a, p, o] = await Promise.all([pc.data(), pred.data(), out.data()]);
+    const classes = out.shape[1];
+    pc.dispose(); pred.dispose(); out.dispose();
     for (let k = 0; k < a.length; k++) perConn[k] += a[k];
     for (let k = 0; k < p.length; k++) if (p[k] === labels[k]) correct++;
+    const r = quantizedReadout(o, labels, classes);
+    readout.correct += r.correct; readout.ties += r.ties; readout.silent += r.silent;
     await tick();
   }
   const sum = summarize(net, perConn, n);
-  return { kind: 'ann', activation: opts.activation, samples: n, accuracy: n ? correct / n : 0, synopsPerLayer: sum.perLayer, totalSynops: sum.total, hiddenSynops: sum.hidden, seconds: (performance.now() - start) / 1000 };
+  return {
+    kind: 'ann', activation: opts.activation, samples: n, accuracy: n ? correct / n : 0, synopsPerLayer: sum.perLayer, totalSynops: sum.total, hiddenSynops: sum.hidden,
+    readout: { accuracy: n ? readout.correct / n : 0, ties: readout.ties, silent: readout.silent }, seconds: (performance.now() - start) / 1000,
+  };
 }
 
 /**

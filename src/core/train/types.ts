@@ -78,6 +78,11 @@ export interface EvalResult {
   silent?: number;
   /** SNN: of the ties, those with the true class among the tied outputs (what any tie-break could win back, at most). */
   tiedTrue?: number;
+  /**
+   * ANN: the outputs read as the spiking network reads its output layer (quantized to spike counts, the
+   * unique largest wins, ties and silent outputs wrong; see `quantizedReadout` in evaluate.ts).
+   */
+  readout?: { accuracy: number; ties: number; silent: number };
   /** SNN: mean time steps per sample. */
   meanSteps?: number;
   /** First layer ×ρ applied for this evaluation. */
