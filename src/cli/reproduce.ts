@@ -46,6 +46,7 @@ function printReport(r: ReproduceResult, json: boolean): void {
   console.log(s.criterion.text);
   if (s.outputGain) console.log(s.outputGain.criterion.text);
   console.log(s.proxy.text);
+  if (s.conversion) console.log(s.conversion.text);
   if (s.orderingHolds !== null) console.log(`curve order at equal SynOps (SynOp+QReLU ≥ SynOp loss ≥ weight scaling): ${s.orderingHolds ? 'holds' : 'does not hold everywhere'}`);
   console.log(`wall time ${(s.wallSeconds / 60).toFixed(1)} min on ${s.backend}`);
   console.log(`report: ${r.reportHtml}\n        ${r.reportJson}`);

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { BUDGETS, epochsOf, fitBudget, targetsOf, trainingText } from '../../src/core/reproduce/budget';
 import { layersSvg, renderHtml, tradeoffSvg } from '../../src/core/reproduce/html';
 import { buildReport, nmnistModel } from '../../src/core/reproduce/procedure';
-import { bestWithin, interpolate, ordering, proxyAgreement, spearman } from '../../src/core/reproduce/report';
+import { bestWithin, conversionLoss, interpolate, ordering, proxyAgreement, spearman } from '../../src/core/reproduce/report';
 import type { ReportPoint } from '../../src/core/reproduce/types';
 import type { ModelFile } from '../../src/core/model/types';
 import type { Strategy } from '../../src/core/train/types';
@@ -86,6 +86,23 @@ describe('reproduce report', () => {
     // pt() gives ANN = SNN / 1.1: the same order, ρ = 1.
     assert.equal(proxyAgreement(points).rankCorrelation, 1);
     assert.match(proxyAgreement(points).text, /Spearman ρ = 1\.000/);
+  });
+
+  it('splits the SynOp+QReLU models\' conversion loss into the integer readout and the simulation in time', () => {
+    const withReadout = (p: ReportPoint, readout: number): ReportPoint => ({ ...p, ann: { ...p.ann, readout: { accuracy: readout, ties: 0, silent: 0 } } });
+    // pt() puts the ANN argmax 10 points above the SNN. Two models, in points:
+    //   1.1e6 hidden SynOps: ANN 90, read out 85, SNN 80 → readout 5, time 5
+    //   2e5 hidden SynOps:   ANN 80, read out 71, SNN 70 → readout 9, time 1
+    //   mean: readout (5 + 9) / 2 = 7, time (5 + 1) / 2 = 3
+    const ps = [baseline, withReadout(pt('synops-qrelu', 0.70, 2e5), 0.71), pt('synops-qrelu', 0.75, 5e5), withReadout(pt('synops-qrelu', 0.80, 1.1e6), 0.85), withReadout(pt('synops', 0.5, 3e5), 0.1)];
+    const c = conversionLoss(ps)!;
+    assert.equal(c.models, 2, 'only SynOp+QReLU points with a readout count');
+    const near = (a: number, b: number) => Math.abs(a - b) < 1e-9;
+    assert.ok(near(c.mean.readout, 7) && near(c.mean.time, 3), JSON.stringify(c.mean));
+    assert.ok(near(c.mostSynops.readout, 5) && near(c.mostSynops.time, 5), JSON.stringify(c.mostSynops));
+    assert.ok(near(c.fewestSynops.readout, 9) && near(c.fewestSynops.time, 1), JSON.stringify(c.fewestSynops));
+    assert.match(c.text, /readout \(ANN argmax → ANN read out as the SNN\) 7\.0 \(5\.0 → 9\.0\), in the simulation in time \(→ SNN\) 3\.0 \(5\.0 → 1\.0\)/);
+    assert.equal(conversionLoss(points), undefined, 'no readout, no split');
   });
 
   it('Spearman\'s rank correlation by hand', () => {

@@ -75,6 +75,7 @@ describe('synops reproduce, end to end', () => {
     assert.equal(s.split.snnSamples, 4);
     assert.ok(Number.isFinite(s.baseline.snnSynops) && s.annMacs > 0);
     assert.equal(typeof s.criterion.met, 'boolean');
+    assert.equal(s.conversion?.models, 2, 'both SynOp+QReLU models split their conversion loss');
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     assert.ok(!/http|<script/i.test(html));
     assert.match(stdout, /synops-qrelu/);

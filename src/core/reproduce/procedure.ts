@@ -22,7 +22,7 @@ import { readJson } from '../train/run';
 import { TrainError, type Evaluation, type RunInfo, type Strategy, type TaskOptions } from '../train/types';
 import { chainOf, controlEpochs, fitBudget, targetCount, targetsOf, trainingText } from './budget';
 import { renderHtml } from './html';
-import { headline, modelPoint, ordering, proxyAgreement, scalePoints, type Energy } from './report';
+import { conversionLoss, headline, modelPoint, ordering, proxyAgreement, scalePoints, type Energy } from './report';
 import type { Budget, ReportPoint, ReproduceReport, Summary } from './types';
 
 export interface ReproduceRequest {
@@ -204,6 +204,7 @@ export function buildReport(x: BuildInput): ReproduceReport {
   const { best, criterion } = headline(x.points, baseline);
   const control = x.points.find((p) => p.control);
   const ord = ordering(x.points);
+  const conversion = conversionLoss(x.points);
   const d = x.info.data;
   const snnSamples = baseline.snn?.samples ?? 0;
   const input = x.model.input;
@@ -223,7 +224,7 @@ export function buildReport(x: BuildInput): ReproduceReport {
     best, criterion, annMacs: x.energy.annMacs,
     ...(baseline.snnOutputGain ? { outputGain: outputGainSummary(x.points, baseline) } : {}),
     energyProfiles: { snn: x.snnProfile, joulesPerSynOp: x.energy.joulesPerSynOp, ann: x.annProfile, joulesPerMac: x.energy.joulesPerMac },
-    proxy: proxyAgreement(x.points), ordering: ord.rows, orderingHolds: ord.holds,
+    proxy: proxyAgreement(x.points), ...(conversion ? { conversion } : {}), ordering: ord.rows, orderingHolds: ord.holds,
     budget: x.budget.name, backend: x.backend, wallSeconds: x.wallSeconds,
   };
   return { kind: 'synops-reproduce', version: 1, createdAt: x.createdAt ?? new Date().toISOString(), budget: x.budget, points: x.points, summary };

@@ -180,6 +180,28 @@ export function proxyAgreement(points: ReportPoint[], tolerance = PROXY_TOLERANC
   return { tolerance, maxDeviation, outside, rankCorrelation, text };
 }
 
+/**
+ * Where the SynOp+QReLU models lose accuracy between the quantized ANN and the spiking network, in
+ * accuracy points (fractions ×100): to the integer readout (ANN argmax → ANN read out as the SNN reads its
+ * output) and in the simulation in time (→ SNN), as the mean over the models and at the models with the
+ * most and the fewest simulated SynOps; undefined without points that carry both the readout and a simulation.
+ */
+export function conversionLoss(points: ReportPoint[]): Summary['conversion'] {
+  const ps = points.filter((p) => p.strategy === 'synops-qrelu' && p.ann.readout && p.snn)
+    .sort((a, b) => b.snn!.totalSynops - a.snn!.totalSynops);
+  if (!ps.length) return undefined;
+  const split = (p: ReportPoint) => ({ readout: 100 * (p.ann.accuracy - p.ann.readout!.accuracy), time: 100 * (p.ann.readout!.accuracy - p.snn!.accuracy) });
+  const all = ps.map(split);
+  const mean = { readout: all.reduce((a, b) => a + b.readout, 0) / all.length, time: all.reduce((a, b) => a + b.time, 0) / all.length };
+  const first = all[0];
+  const last = all[all.length - 1];
+  const f = (x: number): string => x.toFixed(1);
+  const text = `accuracy the ${ps.length} SynOp+QReLU model${ps.length > 1 ? 's' : ''} lose in conversion, in points (mean; most → fewest SynOps): ` +
+    `to the integer readout (ANN argmax → ANN read out as the SNN) ${f(mean.readout)} (${f(first.readout)} → ${f(last.readout)}), ` +
+    `in the simulation in time (→ SNN) ${f(mean.time)} (${f(first.time)} → ${f(last.time)})`;
+  return { models: ps.length, mean, mostSynops: first, fewestSynops: last, text };
+}
+
 /** Short name of a point: `baseline`, `scale ρ=0.5`, `synops-qrelu S0=3.2e5`. */
 export function label(p: ReportPoint): string {
   if (p.strategy === 'scale') return `scale ρ=${p.rho}`;

@@ -131,6 +131,14 @@ export interface Summary {
     rankCorrelation: number | null;
     text: string;
   };
+  /** Accuracy points the SynOp+QReLU models lose to the integer readout and in time (`conversionLoss`). */
+  conversion?: {
+    models: number;
+    mean: { readout: number; time: number };
+    mostSynops: { readout: number; time: number };
+    fewestSynops: { readout: number; time: number };
+    text: string;
+  };
   /** Accuracy of each strategy interpolated at the SynOps of each SynOp+QReLU point (log SynOps, linear). */
   ordering: { synops: number; qrelu: number; synopLoss: number | null; scale: number | null }[];
   orderingHolds: boolean | null;
