@@ -54,7 +54,10 @@ export function tradeoffSvg(points: ReportPoint[], which: 'snn' | 'ann', annMacs
   out.push(`<g class="macs"><line x1="${n(x(annMacs))}" y1="${T}" x2="${n(x(annMacs))}" y2="${H - B}" stroke="#888" stroke-dasharray="2 3"/><text x="${n(x(annMacs) + 3)}" y="${H - B - 6}" class="tick">ANN MACs ${esc(fmtSynops(annMacs))}</text></g>`);
   // One series per strategy.
   const order: Strategy[] = ['scale', 'synops', 'synops-qrelu', 'baseline'];
-  let legendY = T + 6;
+  // The legend sits at the bottom right, above the MACs label: low SynOps go with low accuracy, so that corner
+  // stays empty, where the top right holds the baseline.
+  const present = order.filter((s) => shown.some((p) => p.strategy === s));
+  let legendY = H - B - 20 - 14 * (present.length - 1);
   for (const s of order) {
     const pts = shown.filter((p) => p.strategy === s || (s === 'scale' && p.strategy === 'baseline' && !p.control && shown.some((q) => q.strategy === 'scale')));
     const own = shown.filter((p) => p.strategy === s);
@@ -147,7 +150,7 @@ export function renderHtml(r: ReproduceReport): string {
 Budget <b>${esc(r.budget.name)}</b>: ${esc(trainingText(r.budget))} (${esc(r.budget.note)}). Backend ${esc(s.backend)}; wall time ${(s.wallSeconds / 60).toFixed(1)} min.</p>
 <p>Baseline SNN: ${(100 * s.baseline.snnAccuracy).toFixed(1)} % at ${esc(fmtSynops(s.baseline.snnSynops))} SynOps/sample (ANN-Q ${(100 * s.baseline.annAccuracy).toFixed(1)} % at ${esc(fmtSynops(s.baseline.annSynops))}); dense ANN ${esc(fmtSynops(s.annMacs))} MACs/sample.</p>
 <p class="${s.criterion.met ? 'met' : 'unmet'}">${esc(s.criterion.text)}.</p>${s.outputGain ? `\n<p class="${s.outputGain.criterion.met ? 'met' : 'unmet'}">${esc(s.outputGain.criterion.text)}.</p>` : ''}
-<p class="note">${esc(s.proxy.text)}.${s.conversion ? ` ${esc(s.conversion.text)}.` : ''} Ties (outputs with no single most-spiking class, silent outputs included) count as wrong.
+<p class="note">${esc(s.proxy.text)}.${s.conversion ? ` ${esc(s.conversion.text.charAt(0).toUpperCase() + s.conversion.text.slice(1))}.` : ''} Ties (outputs with no single most-spiking class, silent outputs included) count as wrong.
 Energy: ${esc(s.energyProfiles.snn)} ${s.energyProfiles.joulesPerSynOp.toExponential(2)} J/SynOp; ANN ${esc(s.energyProfiles.ann)} ${s.energyProfiles.joulesPerMac.toExponential(2)} J/MAC.</p>
 <h2>Accuracy vs SynOps (Fig. 2 equivalent)</h2>
 <div class="figs">
