@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelFile } from '../model/types';
 import { simulateEvents } from '../sim/event-engine';
+import { argmaxTies } from '../sim/result';
 import type { ModelWeights } from '../sim/weights';
 import { INPUT_INDEX } from '../synops/fanout';
 import { snnInput, type SampleSet } from './data';
@@ -43,15 +44,11 @@ export function quantizedReadout(outputs: ArrayLike<number>, labels: ArrayLike<n
   let correct = 0;
   let ties = 0;
   let silent = 0;
+  const counts = new Float64Array(classes);
   for (let k = 0; k < labels.length; k++) {
-    let best = -1;
-    let at = -1;
-    let count = 0;
-    for (let c = 0; c < classes; c++) {
-      const q = Math.floor(Math.max(outputs[k * classes + c], 0));
-      if (q > best) { best = q; at = c; count = 1; } else if (q === best) count++;
-    }
-    if (count > 1) { ties++; if (best === 0) silent++; } else if (at === labels[k]) correct++;
+    for (let c = 0; c < classes; c++) counts[c] = Math.floor(Math.max(outputs[k * classes + c], 0));
+    const r = argmaxTies(counts);
+    if (r.ties.length > 1) { ties++; if (counts[r.predicted] === 0) silent++; } else if (r.predicted === labels[k]) correct++;
   }
   return { correct, ties, silent };
 }
