@@ -69,16 +69,18 @@ export async function evaluateAnn(net: TrainNet, set: SampleSet, opts: { activat
     if (opts.signal?.aborted) throw new TrainError('cancelled', 'evaluation cancelled');
     const idx = Array.from({ length: Math.min(bs, n - s) }, (_, k) => s + k);
     const labels = set.y.subarray(s, s + idx.length);
-    const [pc, pred, out] = tf.tidy(() => {
+    const [pc, out] = tf.tidy(() => {
       const x = batchTensor(set, idx);
       const { logits, emitted } = forward(net, x, { training: false, activation: opts.activation });
-      return [tf.mul(synopsPerConnection(net, emitted), idx.length), tf.argMax(logits, 1), logits];
+      return [tf.mul(synopsPerConnection(net, emitted), idx.length), logits];
     });
-    const [a, p, o] = await Promise.all([pc.data(), pred.data(), out.data()]);
+    const [a, o] = await Promise.all([pc.data(), out.data()]);
     const classes = out.shape[1];
-    pc.dispose(); pred.dispose(); out.dispose();
+    pc.dispose(); out.dispose();
     for (let k = 0; k < a.length; k++) perConn[k] += a[k];
-    for (let k = 0; k < p.length; k++) if (p[k] === labels[k]) correct++;
+    // The outputs are read back for the readout anyway: the argmax (lowest index among equal values, as
+    // tf.argMax) comes from them too.
+    for (let k = 0; k < labels.length; k++) if (argmaxTies(o.subarray(k * classes, (k + 1) * classes)).predicted === labels[k]) correct++;
     const r = quantizedReadout(o, labels, classes);
     readout.correct += r.correct; readout.ties += r.ties; readout.silent += r.silent;
     await tick();
