@@ -262,10 +262,8 @@ const tests: Array<[string, () => Promise<void>]> = [
     assert.equal(nb.notebookType, 'synops-notebook');
     // A notebook editor resolves once its webview has loaded. In the web workbench a lost webview resource
     // request stalls it for the service worker's 30 s timeout (seen in a clean-clone CI run and locally: 19 and
-    // 31 s), so this step gets 90 s and says when it was slow.
-    const shown = Date.now();
+    // 31 s), so this step gets 90 s (`within` says when a step was slow).
     await within('showing the notebook', vscode.window.showNotebookDocument(nb), 90000);
-    if (Date.now() - shown > 10000) console.log(`slow: showing the SynOps notebook took ${Date.now() - shown} ms`);
     await within('selecting the SynOps kernel', vscode.commands.executeCommand('notebook.selectKernel', { id: 'synops-studio.kernel', extension: EXTENSION_ID }));
     await within('running the cell', vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: nb.uri }));
     const item = await waitFor('the report output of the cell', () => nb.cellAt(0).outputs.flatMap((o) => o.items).find((i) => i.mime === 'application/vnd.synops.report+json'));
@@ -310,14 +308,19 @@ const tests: Array<[string, () => Promise<void>]> = [
   }],
 ];
 
-/** `promise`, or a failure naming `what` when it takes longer than `ms` (a stuck command must not stall the suite). */
+/**
+ * `promise`, or a failure naming `what` when it takes longer than `ms` (a stuck command must not stall the
+ * suite). A step over 10 s is reported as `slow: …` (echoed by drive.mjs), so near-misses show in CI logs.
+ */
 async function within<T>(what: string, promise: Thenable<T>, ms = 30000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out ${what}`)), ms); });
+  const started = Date.now();
   try {
     return await Promise.race([Promise.resolve(promise), timeout]);
   } finally {
     clearTimeout(timer);
+    if (Date.now() - started > 10000) console.log(`slow: ${what} took ${Date.now() - started} ms`);
   }
 }
 
