@@ -96,6 +96,41 @@ export interface ModelReport {
   /** Set for the report of a trained run: its id and held-out accuracy (0..1) of the SNN and quantized ANN. */
   runId?: string;
   accuracy?: { snn?: number; ann?: number };
+  /** Set for a run whose spiking evaluation recorded one: where the conversion loses accuracy and activity. */
+  conversion?: ConversionDiagnosis;
+}
+
+/** Readout of the output layer: `spikes` counts its spikes (what Speck reads); `membrane` sums its input current. */
+export type Readout = 'spikes' | 'membrane';
+
+/** One spiking layer of an evaluated run: what the quantized ANN emits beside what the spiking network fires. */
+export interface LayerDiagnosis {
+  /** Spiking layer name (`spike_output` for an added spiking output). */
+  layer: string;
+  neurons: number;
+  /** Mean per sample of Σ over the layer's neurons of the quantized ANN's activation (the spikes it stands for). */
+  annSpikes: number;
+  /** Mean per sample of the layer's spikes in the simulation. */
+  snnSpikes: number;
+  /** Mean per sample of the fraction of the layer's neurons with zero activation (ANN-Q) / zero spikes (SNN). */
+  annSilent: number;
+  snnSilent: number;
+}
+
+/**
+ * The conversion of one evaluated run, on the same samples: per spiking layer the ANN-Q activity beside the
+ * spike counts, and where accuracy goes — the quantized ANN's argmax, the same outputs read as the spiking
+ * network reads its output layer, and the simulation in time.
+ */
+export interface ConversionDiagnosis {
+  readout: Readout;
+  samples: number;
+  layers: LayerDiagnosis[];
+  accuracy: { annArgmax: number; annReadout: number; snn: number };
+  /** Samples whose output layer received no input at all (`membrane`) or did not spike (`spikes`). */
+  silentOutputs: number;
+  /** A plain sentence when the network is mostly silent (and what to try), else absent. */
+  warning?: string;
 }
 
 

@@ -13,6 +13,7 @@ import { drawSynOpsChart, type SynOpsChart } from './chart';
 import { registerToolkit } from '../toolkit';
 import { formatChange, h } from '../common/dom';
 import { accuracySection, comparisonLabels, extraColumns } from './compare';
+import { conversionSection } from './conversion';
 import { formatCount, formatEnergy, formatPercent, formatRatio, formatShape } from '../../src/protocol/format';
 
 export interface RenderOptions {
@@ -193,7 +194,7 @@ export function renderReport(root: HTMLElement, report: ModelReport, options: Re
   const view = h('div', { id: 'synops-report', class: 'synops-report' },
     header,
     summaryStrip,
-    ...[accuracySection(report, compare, labels)].filter((x): x is HTMLElement => x !== undefined),
+    ...[accuracySection(report, compare, labels), conversionSection(report)].filter((x): x is HTMLElement => x !== undefined),
     chartSection,
     h('section', { class: 'table-section' }, h('h2', {}, 'Layers'), h('div', { class: 'table-scroll' }, layerTable)),
     h('section', { class: 'table-section' },

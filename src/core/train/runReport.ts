@@ -1,13 +1,17 @@
 /**
  * What a run adds to the energy report of its model file (`<run>/model.snn.json`): the quantized ANN's
- * SynOps proxy per receiving layer and the held-out accuracies, read from the run's `evaluation.json`.
+ * SynOps proxy per receiving layer, the held-out accuracies and, when the spiking evaluation recorded one,
+ * the conversion diagnosis, read from the run's `evaluation.json`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { ModelReport } from '../../protocol/report';
+import type { ConversionDiagnosis, ModelReport } from '../../protocol/report';
 import type { Evaluation } from './types';
 
-/** Adds the run's ANN proxy and accuracies to `report` when `modelPath` is a run's model file; else leaves it. */
+/**
+ * Adds the run's ANN proxy, accuracies and conversion diagnosis (`report.conversion`, absent for runs
+ * evaluated without one) to `report` when `modelPath` is a run's model file; else returns `report` as is.
+ */
 export function withRunFigures(report: ModelReport, modelPath: string): ModelReport {
   const dir = dirname(modelPath);
   const evalFile = join(dir, 'evaluation.json');
@@ -19,10 +23,25 @@ export function withRunFigures(report: ModelReport, modelPath: string): ModelRep
     return report;
   }
   const proxy = new Map(ev.annQuantized.synopsPerLayer.map((l) => [l.receiver, l.synops]));
+  const conversion = diagnosisOf(ev);
   return {
     ...report,
     runId: basename(dir),
     accuracy: { snn: ev.snn?.accuracy, ann: ev.annQuantized.accuracy },
     layers: report.layers.map((l) => (proxy.has(l.name) ? { ...l, synopsAnn: proxy.get(l.name) } : l)),
+    // Runs evaluated before the diagnosis existed have none; the key is then left out, not set to undefined.
+    ...(conversion ? { conversion } : {}),
   };
+}
+
+/**
+ * The spiking evaluation's conversion diagnosis (`evaluation.snn.diagnosis`), or undefined when the run has
+ * none or it does not have the expected shape (a file written by another version is skipped, not drawn).
+ */
+function diagnosisOf(ev: Evaluation): ConversionDiagnosis | undefined {
+  // Read through a cast: the field is written by the evaluation, whose result type may not declare it yet.
+  const d = (ev.snn as { diagnosis?: unknown } | undefined)?.diagnosis as Partial<ConversionDiagnosis> | undefined;
+  if (typeof d !== 'object' || d === null || !Array.isArray(d.layers) || typeof d.accuracy !== 'object' || d.accuracy === null) return undefined;
+  if (d.readout !== 'spikes' && d.readout !== 'membrane') return undefined;
+  return d as ConversionDiagnosis;
 }
