@@ -2,6 +2,7 @@ import { layerStats, type LayerStats } from '../../src/core/model/shapes';
 import type { LayerSpec, ModelFile } from '../../src/core/model/types';
 import { framesInput, type SpikeInput } from '../../src/core/sim/input';
 import { expectedWeightShape, type ModelWeights } from '../../src/core/sim/weights';
+import type { LayerWeights } from '../../src/core/sim/weights';
 
 /** A small event-input model. */
 export function net(layers: LayerSpec[], shape: number[], spikingOutput = false): Pick<ModelFile, 'input' | 'layers' | 'spikingOutput'> {
@@ -48,4 +49,30 @@ export function randomNet(p: RandomNet, weight: (layer: LayerSpec, shape: number
     if (l.type === 'conv2d' || l.type === 'linear') weights[l.name] = weight(l, expectedWeightShape(model, stats, i));
   });
   return { model, weights };
+}
+
+/**
+ * A reference for the summed input current of a linear output layer, in plain loops: the layer `fc` applied
+ * to the previous spiking layer's total spike counts (`counts`, channels-first `shape`), through a 2×2
+ * pooling (floor mode, ÷4 for an average) when one sits between, plus the bias of every step:
+ * `Σ_i W[o,i]·x_i + steps·b_o`. The layer is linear, so this is `Σ_t (W·x_t + b)`.
+ */
+export function linearOfCounts(counts: ArrayLike<number>, shape: number[], pool: 'avg' | 'sum' | null, fc: LayerWeights, steps: number): number[] {
+  let x = Array.from(counts);
+  if (pool !== null) {
+    const [c, h, wd] = shape;
+    x = [];
+    for (let ch = 0; ch < c; ch++) for (let oy = 0; oy < Math.floor(h / 2); oy++) for (let ox = 0; ox < Math.floor(wd / 2); ox++) {
+      let sum = 0;
+      for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) sum += counts[(ch * h + 2 * oy + dy) * wd + 2 * ox + dx];
+      x.push(pool === 'avg' ? sum / 4 : sum);
+    }
+  }
+  const [nOut, nIn] = fc.shape;
+  if (x.length !== nIn) throw new Error(`linearOfCounts: ${x.length} inputs, the layer takes ${nIn}`);
+  return Array.from({ length: nOut }, (_, o) => {
+    let sum = 0;
+    for (let i = 0; i < nIn; i++) sum += fc.weight[o * nIn + i] * x[i];
+    return sum + steps * (fc.bias?.[o] ?? 0);
+  });
 }

@@ -4,7 +4,8 @@ import { numel } from '../model/shapes';
 import type { SimOptions } from './event-engine';
 import { toFrames, type SpikeInput } from './input';
 import { neuronParams, type NeuronParams } from './neuron';
-import { planNetwork, type NetworkPlan } from './network';
+import { initialMembranes } from './membrane';
+import { outputIsLastSpiking, planNetwork, type NetworkPlan } from './network';
 import { finishResult, Recorder, type SimResult, type SpikingLayerResult } from './result';
 import type { ModelWeights } from './weights';
 
@@ -94,12 +95,15 @@ function applyOps(plan: NetworkPlan, ops: number[], x: tf.Tensor, wts: Map<numbe
  * through time with the neuron rule of `neuron.ts` (`iafScan`), as in the event-driven engine. This gives
  * exactly the per-step semantics (each layer sees the previous layer's spikes of the same step). Steps in which a layer gets no
  * spikes are left out of its batch when it has no bias; for an analog image the first layer's current is
- * computed once. Currents are float32 (tfjs); membrane potentials float64.
+ * computed once. Currents are float32 (tfjs); membrane potentials float64, starting at 0 or at
+ * `opts.initialMembrane` (`membrane.ts`). When the output is the last spiking layer, its per-step input
+ * currents are also summed over the steps (`SimResult.output.current`).
  * Uses the current tfjs backend (`tf.setBackend('wasm')` for speed, `cpu` in tests).
  */
 export async function simulateDense(model: Pick<ModelFile, 'input' | 'layers' | 'spikingOutput'>, weights: ModelWeights, input: SpikeInput, opts: SimOptions = {}): Promise<SimResult> {
   const plan = planNetwork(model, weights);
   const p = neuronParams(opts.neuron);
+  const v0 = initialMembranes(plan, opts.initialMembrane, p);
   const T = input.steps;
   const recorder = opts.recordCap ? new Recorder(opts.recordCap) : undefined;
   const wts = weightTensors(plan);
@@ -109,6 +113,7 @@ export async function simulateDense(model: Pick<ModelFile, 'input' | 'layers' | 
     let values = channelsLast(toFrames(input), shape, T);
     let active = stepsWithInput(input);
     const layers: SpikingLayerResult[] = [];
+    let outCurrent: Float64Array | null = null;
     for (const [slot, seg] of plan.segments.entries()) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('simulation cancelled');
       const info = seg.spiking;
@@ -136,7 +141,15 @@ export async function simulateDense(model: Pick<ModelFile, 'input' | 'layers' | 
       const spikes = new Float32Array(T * size);
       const counts = new Float64Array(size);
       const perStep = new Float64Array(T);
-      const maxN = iafScan(current, rowOf, T, size, p, spikes, counts, perStep, recorder ? (t, j, n) => recorder.add(slot, map[j], t, n) : null);
+      const v = new Float64Array(size);
+      const start = v0[slot];
+      if (start) for (let j = 0; j < size; j++) v[j] = start[map[j]];
+      const maxN = iafScan(current, rowOf, T, v, p, spikes, counts, perStep, recorder ? (t, j, n) => recorder.add(slot, map[j], t, n) : null);
+      if (slot === plan.segments.length - 1 && outputIsLastSpiking(plan)) {
+        // Σ_t I(t) per neuron, channels-first; steps without a row had no current.
+        outCurrent = new Float64Array(size);
+        for (let t = 0; t < T; t++) if (rowOf[t] >= 0) for (let j = 0; j < size; j++) outCurrent[map[j]] += current[rowOf[t] * size + j];
+      }
       const res: SpikingLayerResult = { ...info, counts: new Float64Array(size), total: 0, perStep, maxPerNeuronStep: maxN };
       for (let j = 0; j < size; j++) res.counts[map[j]] = counts[j];
       const nextActive: number[] = [];
@@ -158,23 +171,24 @@ export async function simulateDense(model: Pick<ModelFile, 'input' | 'layers' | 
       const map = channelsFirstIndex(outShape);
       active.forEach((t, k) => { for (let j = 0; j < outSize; j++) perStep[t * outSize + map[j]] += out[k * outSize + j]; });
     }
-    return finishResult('dense', plan, input, layers, perStep, recorder?.rec);
+    return finishResult('dense', plan, input, layers, perStep, outCurrent, recorder?.rec);
   } finally {
     for (const { w, b } of wts.values()) { w.dispose(); b?.dispose(); }
   }
 }
 
 /**
- * The integrate-and-fire neurons of one layer through `T` steps: step `t` integrates row `rowOf[t]` of
+ * The integrate-and-fire neurons of one layer, starting from the potentials `v` (channels-last; updated in
+ * place), through `T` steps: step `t` integrates row `rowOf[t]` of
  * `current` (none when −1), fires, resets and bounds every neuron as `stepNeuron` (`neuron.ts`) does,
  * written out inline: whether a neuron fires is `v/θ ≥ 1` for multi-spike (`trunc(v/θ) ≥ 1`; `v ≥ 1` for
  * θ = 1) and `v ≥ θ` for single-spike (`v − θ ≥ 0`); one that does not keeps `v`, or `relu(v − m) + m`
  * with a lower bound. Writes the spikes per step into `spikes`, adds them to `counts` and `perStep`;
  * returns the largest number of spikes of one neuron in one step.
  */
-function iafScan(current: Float32Array, rowOf: Int32Array, T: number, size: number, p: NeuronParams, spikes: Float32Array,
+function iafScan(current: Float32Array, rowOf: Int32Array, T: number, v: Float64Array, p: NeuronParams, spikes: Float32Array,
   counts: Float64Array, perStep: Float64Array, record: ((t: number, j: number, n: number) => void) | null): number {
-  const v = new Float64Array(size);
+  const size = v.length;
   const th = p.threshold;
   const multi = p.spike === 'multi';
   const useDiv = multi && th !== 1;

@@ -2,11 +2,13 @@ import { isSpikingLayer, type ModelFile, type Shape } from '../model/types';
 import { Arena, ConvOp, IdentityOp, LinearOp, PoolOp, sparseOf, touchedToSparse, type EventOp, type Layout, type Signal, type Sparse, type Touched } from './event-ops';
 import type { SpikeInput } from './input';
 import { neuronParams, type NeuronParams } from './neuron';
-import { planNetwork, type NetworkPlan } from './network';
+import { outputIsLastSpiking, planNetwork, type NetworkPlan } from './network';
 import { finishResult, Recorder, type SimResult, type SpikingLayerResult } from './result';
 import { isWasmSimdAvailable } from './wasm-kernel';
 import type { ModelWeights } from './weights';
-import { IafLayer, LIST_RECORDS, Train, layerRecord, type LayerRecord } from './event-iaf';
+import { IafLayer, LIST_RECORDS } from './event-iaf';
+import { Train, layerRecord, type LayerRecord } from './event-train';
+import { initialMembranes } from './membrane';
 
 /** Options of a simulation run (both engines). */
 export interface SimOptions {
@@ -15,6 +17,13 @@ export interface SimOptions {
   recordCap?: number;
   /** Checked every step; an aborted run throws the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Initial membrane potential `v0` by spiking layer name (`SpikingLayerInfo.name`, `spike_output` for the
+   * added output layer), in threshold units: one number for every neuron of the layer, or one value per
+   * channel (`shape[0]` values; per feature of a flat layer). Finite and below the threshold; absent: 0.
+   * See `membrane.ts`.
+   */
+  initialMembrane?: Record<string, number | ArrayLike<number>>;
 }
 
 /** The per-plan part of the event-driven engine: ops, weight layouts, buffers; reused across samples. */
@@ -117,7 +126,8 @@ function programOf(plan: NetworkPlan): Program {
  * previous layer's spikes of the same step) with one layer's weights and buffers in cache at a time.
  * Per step, only the input's non-zero entries go through the ops (conv/linear as scatter or gather,
  * pooling as scatter into pooled units) and only neurons that receive a current (or were left above
- * threshold) are updated. The cost grows with the SynOps, not with the network size. State starts at zero.
+ * threshold) are updated. The cost grows with the SynOps, not with the network size. State starts at zero,
+ * or at `opts.initialMembrane` (`membrane.ts`; below threshold, so a neuron without input still never fires).
  * The multiply-adds and the integration run in WebAssembly SIMD where available (`wasm-kernel.ts`), else
  * in plain loops with the same results; weight layouts, tables and buffers are built once per plan.
  *
@@ -176,6 +186,7 @@ function fingerprint(weights: ModelWeights): string {
  */
 export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOptions = {}): SimResult {
   const p = neuronParams(opts.neuron);
+  const v0 = initialMembranes(plan, opts.initialMembrane, p);
   const prog = programOf(plan);
   const T = input.steps;
   const cap = opts.recordCap ?? 0;
@@ -183,11 +194,14 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
   const inView: Sparse = { kind: 'sparse', idx: input.index, val: input.value, lo: 0, hi: 0 };
   let start = input.stepStart;
   const perSteps: Float64Array[] = [];
+  // The output layer's input current summed over the steps (internal indices), when it is the output.
+  const last = prog.segments.length - 1;
+  const current = outputIsLastSpiking(plan) ? new Float64Array(prog.segments[last].iaf.size) : null;
 
   prog.segments.forEach(({ ops, iaf }, s) => {
     const train = prog.trains[s & 1];
     train.reset(T);
-    iaf.resetState();
+    iaf.resetState(v0[s], p.minVMem);
     const perStep = new Float64Array(T);
     const rec = records[s];
     const constant = s === 0 && input.constant;
@@ -203,6 +217,7 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
         // The same analog current every step: keep the first layer's input current.
         if (constant) sig = keepCurrent(prog, sig);
       }
+      if (current !== null && s === last) iaf.addCurrent(sig, current);
       perStep[t] = iaf.step(sig, p, train, rec, cap, t);
     }
     perSteps.push(perStep);
@@ -228,12 +243,20 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
   }
 
   const layers: SpikingLayerResult[] = prog.segments.map(({ iaf }, s) => {
-    const counts = new Float64Array(iaf.size);
-    if (iaf.perm) { const pm = iaf.perm; for (let i = 0; i < iaf.size; i++) counts[pm[i]] = iaf.counts[i]; } else counts.set(iaf.counts);
+    const counts = toChannelsFirst(iaf.counts, iaf.perm);
     return { ...iaf.info, counts, total: iaf.total, perStep: perSteps[s], maxPerNeuronStep: iaf.maxPerStep };
   });
-  return finishResult('event', plan, input, layers, outPerStep,
+  const outCurrent = current === null ? null : toChannelsFirst(current, prog.segments[last].iaf.perm);
+  return finishResult('event', plan, input, layers, outPerStep, outCurrent,
     cap > 0 ? mergeRecords(records as LayerRecord[], prog.segments.map((s) => s.iaf.perm), T, cap) : undefined);
+}
+
+/** A copy of per-neuron values in internal order (`perm`: internal → channels-first index) in channels-first order. */
+function toChannelsFirst(values: Float64Array, perm: Int32Array | null): Float64Array {
+  if (perm === null) return values.slice();
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[perm[i]] = values[i];
+  return out;
 }
 
 function numelOf(shape: Shape): number {

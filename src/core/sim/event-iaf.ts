@@ -1,66 +1,23 @@
 /**
- * The integrate-and-fire layers of the event-driven engine and their spike trains and records: state,
- * inlined neuron update (bit for bit the rule in `neuron.ts`), and the per-step bookkeeping.
+ * The integrate-and-fire layers of the event-driven engine: state, inlined neuron update (bit for bit the
+ * rule in `neuron.ts`), and the per-step bookkeeping (spike trains and records are in `event-train.ts`).
  */
 import { Arena, clToCf, invert, type Layout, type Signal } from './event-ops';
 import { type NeuronParams } from './neuron';
 import { type SpikingLayerInfo } from './network';
 import { type SimKernel } from './wasm-kernel';
+import { record, type LayerRecord, type Train } from './event-train';
 
 /** Tap records the arena holds before it applies them (16 bytes each). */
 export const LIST_RECORDS = 1 << 15;
-
-/** The spikes of one emitter over all steps of a sample: step `t` holds entries `start[t] .. start[t+1] − 1`. */
-export class Train {
-  start = new Int32Array(1);
-  idx: Int32Array;
-  val: Float64Array;
-  n = 0;
-
-  constructor(capacity: number) {
-    this.idx = new Int32Array(capacity);
-    this.val = new Float64Array(capacity);
-  }
-
-  reset(steps: number): void {
-    if (this.start.length < steps + 1) this.start = new Int32Array(steps + 1);
-    this.start[0] = 0;
-    this.n = 0;
-  }
-
-  /** Makes room for `extra` more entries. */
-  reserve(extra: number): void {
-    if (this.n + extra <= this.idx.length) return;
-    const cap = Math.max(this.n + extra, this.idx.length * 2);
-    const idx = new Int32Array(cap); idx.set(this.idx.subarray(0, this.n));
-    const val = new Float64Array(cap); val.set(this.val.subarray(0, this.n));
-    this.idx = idx; this.val = val;
-  }
-}
-
-/** The spikes one layer would add to the record, up to the cap (merged step by step at the end). */
-export interface LayerRecord { step: Int32Array; neuron: Int32Array; count: Int32Array; n: number; overflowStep: number }
-
-export function layerRecord(cap: number): LayerRecord {
-  const n = Math.min(cap, 1024);
-  return { step: new Int32Array(n), neuron: new Int32Array(n), count: new Int32Array(n), n: 0, overflowStep: -1 };
-}
-
-export function record(rec: LayerRecord, cap: number, t: number, j: number, n: number): void {
-  if (rec.n >= cap) { if (rec.overflowStep < 0) rec.overflowStep = t; return; }
-  if (rec.n === rec.step.length) {
-    const size = Math.min(cap, 2 * rec.n);
-    const grow = (a: Int32Array) => { const b = new Int32Array(size); b.set(a); return b; };
-    rec.step = grow(rec.step); rec.neuron = grow(rec.neuron); rec.count = grow(rec.count);
-  }
-  rec.step[rec.n] = t; rec.neuron[rec.n] = j; rec.count[rec.n] = n; rec.n++;
-}
 
 /**
  * The integrate-and-fire state of one spiking layer. Internally a 3-D layer is channels-last (the layout
  * of the conv output it receives, so the C neurons of a position are contiguous); counts are returned
  * channels-first. Only neurons that receive a current this step, or were left above threshold by the
- * previous step, are updated: with no input `v` does not change (see `neuron.ts`).
+ * previous step, are updated: with no input `v` does not change (see `neuron.ts`). The one exception is
+ * step 0 with an initial potential and a lower bound (`membrane.ts`): neurons whose `v0` is not a fixed
+ * point of the bound are updated at step 0 with or without input.
  */
 export class IafLayer {
   readonly size: number;
@@ -75,6 +32,9 @@ export class IafLayer {
   pending: Int32Array;
   nPending = 0;
   next: Int32Array;
+  /** Neurons to update at step 0 even without input (`resetState`), and how many. */
+  private readonly start: Int32Array;
+  private nStart = 0;
   /** Internal index → channels-first index (null when they agree). */
   readonly perm: Int32Array | null;
   /** Index of the incoming signal → internal index (null when they agree). */
@@ -91,6 +51,7 @@ export class IafLayer {
     this.stamp = new Int32Array(this.size);
     this.pending = new Int32Array(this.size);
     this.next = new Int32Array(this.size);
+    this.start = new Int32Array(this.size);
     this.perm = clToCf(info.shape);
     this.out = { shape: info.shape, perm: this.perm };
     const toInternal = this.perm ? invert(this.perm) : null;
@@ -115,8 +76,18 @@ export class IafLayer {
     this.cand = this.arena.int32s(this.candAt, this.size);
   }
 
-  resetState(): void {
-    this.v.fill(0);
+  /**
+   * The state at the start of a sample: `v = v0` (channels-first, or 0 when null), no spikes. With a lower
+   * bound `m`, the neurons with `relu(v0 − m) + m ≠ v0` are listed for an update at step 0 (see `membrane.ts`;
+   * for `v0 = 0` that is every neuron when `m > 0`, none otherwise).
+   */
+  resetState(v0: Float64Array | null, minVMem: number | null): void {
+    const { v, perm, start } = this;
+    this.nStart = 0;
+    for (let j = 0; j < this.size; j++) {
+      const x = v[j] = v0 === null ? 0 : v0[perm === null ? j : perm[j]];
+      if (minVMem !== null && (x - minVMem > 0 ? x - minVMem : 0) + minVMem !== x) start[this.nStart++] = j;
+    }
     this.counts.fill(0);
     this.nPending = 0;
     this.total = 0;
@@ -136,6 +107,36 @@ export class IafLayer {
   private rec: LayerRecord | null = null;
   private recCap = 0;
   private t = 0;
+
+  /**
+   * Neuron `j`, listed by `resetState`, that got no input at step 0: `v ← relu(v + 0 − m) + m`. It does not
+   * fire (`v0` is below threshold, `membrane.ts`) but may be left above threshold by the bound.
+   */
+  private settle(j: number): void {
+    const m = this.m;
+    let vm = this.v[j] + 0;
+    const d = vm - m; vm = (d > 0 ? d : 0) + m;
+    this.v[j] = vm;
+    if (this.useDiv ? vm > 0 && vm / this.th >= 1 : vm >= this.th) this.next[this.nNext++] = j;
+  }
+
+  /**
+   * Adds the current `sig` carries (weighted input spikes plus bias of this step) to `sum`, by internal
+   * index, without consuming it: the summed input current of an output layer (`SimResult.output.current`).
+   */
+  addCurrent(sig: Signal, sum: Float64Array): void {
+    const map = this.inMap;
+    if (sig.kind === 'touched') {
+      const { buf, C, pos } = sig;
+      for (let k = 0; k < sig.n; k++) {
+        const base = pos[k] * C;
+        for (let i = base; i < base + C; i++) sum[map === null ? i : map[i]] += buf[i];
+      }
+    } else {
+      const { idx, val } = sig;
+      for (let k = sig.lo; k < sig.hi; k++) sum[map === null ? idx[k] : map[idx[k]]] += val[k];
+    }
+  }
 
   /**
    * Neuron `j`, whose potential after integration `vm` has reached the threshold: fires, resets, bounds
@@ -175,7 +176,7 @@ export class IafLayer {
     this.rec = rec; this.recCap = recCap; this.t = t;
     this.sum = 0;
     this.nNext = 0;
-    const stamping = this.nPending > 0;
+    const stamping = this.nPending > 0 || this.nStart > 0;
     const stampNow = ++this.epoch;
     train.reserve(this.size);
     this.train = train;
@@ -212,12 +213,18 @@ export class IafLayer {
         }
       }
       if (stamping) {
-        // Pending neurons at a touched position were updated above.
+        // Pending and start-listed neurons at a touched position were updated above.
         const pending = this.pending;
         for (let k = 0; k < this.nPending; k++) {
           const j = pending[k];
           if (mark[(j / C) | 0] === 0) this.fire(j, v[j] + 0);
         }
+        const start = this.start;
+        for (let k = 0; k < this.nStart; k++) {
+          const j = start[k];
+          if (mark[(j / C) | 0] === 0) this.settle(j);
+        }
+        this.nStart = 0;
       }
       for (let k = 0; k < sig.n; k++) mark[pos[k]] = 0;
       sig.n = 0;
@@ -270,6 +277,12 @@ export class IafLayer {
         const j = pending[k];
         if (stamp[j] !== stampNow) this.fire(j, v[j] + 0);
       }
+      const start = this.start;
+      for (let k = 0; k < this.nStart; k++) {
+        const j = start[k];
+        if (stamp[j] !== stampNow) this.settle(j);
+      }
+      this.nStart = 0;
     }
     return this.finishStep(train, t);
   }

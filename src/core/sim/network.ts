@@ -59,3 +59,11 @@ export function planNetwork(model: Pick<ModelFile, 'input' | 'layers' | 'spiking
   }
   return { model, stats, weights, segments, tail: ops, outputShape, connections: connections(model, stats) };
 }
+
+/**
+ * Whether the network output is the last spiking layer itself (the added `spike_output`, or a model ending
+ * in relu/qrelu with no op after it): then `SimResult.output.current` is that layer's summed input current.
+ */
+export function outputIsLastSpiking(plan: NetworkPlan): boolean {
+  return plan.segments.length > 0 && plan.tail.length === 0;
+}

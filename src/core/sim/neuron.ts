@@ -13,7 +13,10 @@
  *      event-driven engine skip neurons that receive no input.
  *
  * Units: `v`, `I` and `θ` are in threshold units (θ = 1 by default); `n` counts spikes per step.
- * State `v` starts at 0 for every sample.
+ * State `v` starts each sample at `v0`: 0 unless `SimOptions.initialMembrane` sets it (per layer or per
+ * channel, `membrane.ts`), always below θ, so a neuron that gets no input does not fire: `v` stays `v0`, or
+ * with a lower bound becomes `relu(v0 − m) + m` at step 0 and stays there (should that rounding reach θ,
+ * it fires from step 1 on, like any neuron left above threshold).
  */
 export interface NeuronParams {
   /** Spike threshold θ (> 0). */

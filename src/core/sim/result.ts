@@ -55,6 +55,15 @@ export interface SimResult {
     predicted: number;
     /** All indices sharing the largest output; more than one means the class is ambiguous. */
     ties: number[];
+    /**
+     * The input current into the output layer summed over the sample, same order and length as `values`
+     * (for a membrane-potential readout). When the output is a spiking layer (the added `spike_output`, or
+     * a last relu/qrelu with nothing after it), `current_j = Σ_t I_j(t)` with `I_j(t) = Σ_i W_ji·s_i(t) + b_j`
+     * the weighted input spikes of step t plus bias, as integrated by neuron j (not its spikes; the initial
+     * membrane is not part of it). When the output is stateless ops after the last spiking layer, it equals
+     * `values` (the summed analog output).
+     */
+    current: Float64Array;
   };
   record?: SpikeRecord;
 }
@@ -102,10 +111,12 @@ export function synopsFromCounts(plan: NetworkPlan, inputTotals: Float64Array, l
 
 /**
  * The `SimResult` of a finished run, whichever engine ran it: input totals per step, SynOps of every
- * connection from the spike counts, the output summed over the steps and its class.
+ * connection from the spike counts, the output summed over the steps and its class. `current` is the
+ * output layer's summed input current (channels-first), or null when the output is not a spiking layer
+ * (then `output.current` is a copy of `output.values`).
  */
 export function finishResult(engine: SimResult['engine'], plan: NetworkPlan, input: SpikeInput, layers: SpikingLayerResult[],
-  outPerStep: Float64Array, record?: SpikeRecord): SimResult {
+  outPerStep: Float64Array, current: Float64Array | null, record?: SpikeRecord): SimResult {
   const T = input.steps;
   const outSize = T > 0 ? outPerStep.length / T : 0;
   const outValues = new Float64Array(outSize);
@@ -118,7 +129,7 @@ export function finishResult(engine: SimResult['engine'], plan: NetworkPlan, inp
     engine, steps: T, layers, synops,
     totalSynops: synops.reduce((a, s) => a + s.synops, 0),
     input: { total: totals.reduce((a, b) => a + b, 0), perStep: inputPerStep },
-    output: { values: outValues, perStep: outPerStep, ...argmaxTies(outValues) },
+    output: { values: outValues, perStep: outPerStep, ...argmaxTies(outValues), current: current !== null && T > 0 ? current : outValues.slice() },
     record,
   };
 }
