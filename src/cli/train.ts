@@ -1,7 +1,10 @@
-import { train, evaluateRun } from '../core/train/api';
+import { resolve } from 'node:path';
+import { train, evaluateRun, isRunDataRoot } from '../core/train/api';
 import type { BackendName } from '../core/train/backend';
 import { sweep, type SweepRequest } from '../core/train/sweep';
-import { STRATEGIES, TrainError, type Evaluation, type EvalResult, type Strategy, type TrainProgress } from '../core/train/types';
+import { EVAL_SPLITS, type EvalSplit } from '../core/train/data';
+import { readJson } from '../core/train/run';
+import { STRATEGIES, TrainError, type Evaluation, type EvalResult, type RunInfo, type Strategy, type TrainProgress } from '../core/train/types';
 import { intOption, parseArgs } from './args';
 import { table } from './table';
 
@@ -13,8 +16,11 @@ export const TRAIN_USAGE = `  train <model.snn.json> --data <dataset dir | synth
 export const SWEEP_USAGE = `  sweep <model.snn.json> --data <dataset dir | synth> [--kind independent|chain] [--targets a,b,…] [--epochs E]
         [--pretrain-epochs E] [--rho ρ] [--out <dir>] ${COMMON}
       one model per SynOps target (default 10 targets logspace(1e4, 2e6), 8 epochs, batch 256), or a warm-started chain`;
-export const EVAL_USAGE = `  eval <run dir> --data <dataset dir | synth> [--snn] [--snn-samples N] [--rhos a,b,…] [--workspace <dir>] [--json]
-      accuracy and SynOps per layer of a trained run: ANN proxy, and with --snn the spiking simulation`;
+export const EVAL_USAGE = `  eval <run dir> --data <dataset dir | synth> [--split all|test] [--snn] [--snn-samples N] [--rhos a,b,…]
+        [--workspace <dir>] [--json]
+      accuracy and SynOps per layer of a trained run: ANN proxy, and with --snn the spiking simulation.
+      --split all (default): every sample of the folder; test: its held-out 20 % split with the run's seed
+      (on the run's own data folder, the samples the run held out)`;
 
 const VALUED = ['data', 'strategy', 'target', 'lambda', 'epochs', 'batch', 'lr', 'seed', 'out', 'workspace', 'max-recordings', 'snn-samples', 'backend', 'kind', 'targets', 'pretrain-epochs', 'rho', 'rhos'];
 
@@ -153,7 +159,7 @@ export async function runSweep(args: string[]): Promise<number> {
 
 /** `synops eval`: exit 0 ok, 1 bad input, 2 usage. */
 export async function runEval(args: string[]): Promise<number> {
-  const { positional, opts, error } = parseArgs(args, VALUED, ['json', 'snn']);
+  const { positional, opts, error } = parseArgs(args, [...VALUED, 'split'], ['json', 'snn']);
   const usage = (msg: string): number => { console.error(`synops eval: ${msg}\n${EVAL_USAGE}`); return 2; };
   if (error) return usage(error);
   if (positional.length !== 1) return usage('give exactly one run folder');
@@ -163,11 +169,27 @@ export async function runEval(args: string[]): Promise<number> {
   if (typeof c === 'string') return usage(c);
   const rhos = listOpt(opts, 'rhos');
   if (typeof rhos === 'string') return usage(rhos);
+  const split = String(opts.get('split') ?? 'all') as EvalSplit;
+  if (!EVAL_SPLITS.includes(split)) return usage(`--split is ${EVAL_SPLITS.join(' or ')}, not ${split}`);
+  const runDir = positional[0];
+  const request = { runDir, data, workspace: c.workspace, maxRecordings: c.maxRecordings, snnSamples: opts.has('snn') ? c.snnSamples ?? 200 : 0, rhos, split };
+  // Said before the evaluation starts, so a user who meant the held-out part can stop and ask for it.
+  if (split === 'all' && isRunDataRoot(runDir, request)) {
+    process.stderr.write(`note: ${data} is the data this run trained on; 80 % of its samples were seen in training (--split test evaluates the held-out 20 %)\n`);
+  }
   return withCancel('eval', async (signal) => {
-    const ev = await evaluateRun({ runDir: positional[0], data, workspace: c.workspace, maxRecordings: c.maxRecordings, snnSamples: opts.has('snn') ? c.snnSamples ?? 200 : 0, rhos },
-      { signal, onProgress: progress(c.json) });
-    if (c.json) console.log(JSON.stringify(ev, null, 1));
-    else printEvaluation(ev);
+    const ev = await evaluateRun(request, { signal, onProgress: progress(c.json) });
+    if (c.json) { console.log(JSON.stringify(ev, null, 1)); return 0; }
+    printEvaluation(ev);
+    if (ev.data) console.log(evaluatedOn(ev.data, readJson<RunInfo>(resolve(runDir, 'run.json')).config.seed));
     return 0;
   });
+}
+
+/** The line that says which samples an evaluation read. */
+export function evaluatedOn(d: NonNullable<Evaluation['data']>, seed: number): string {
+  const n = d.samples.toLocaleString('en-US');
+  return d.split === 'all'
+    ? `evaluated on all ${n} samples of ${d.root}`
+    : `evaluated on the held-out 20 % split of ${d.root} (seed ${seed}): ${n} samples`;
 }

@@ -150,7 +150,12 @@ export function runSweepCommand(ctx: Ctx) {
   };
 }
 
-/** "SynOps: Evaluate Run": the held-out accuracy and SynOps of a run again, ANN proxy and SNN, optionally with the first layer ×ρ. */
+/**
+ * "SynOps: Evaluate Run": the accuracy and SynOps of a run again, ANN proxy and SNN, optionally with the first
+ * layer ×ρ. On the folder the run trained on it measures the held-out split, as it always has (the worker
+ * decides: every sample of that folder would include the 80 % the run trained on); on another folder, every
+ * sample, since the run saw none of them.
+ */
 export function evaluateRunCommand(ctx: Ctx) {
   return async (arg?: unknown): Promise<RunRow | undefined> => {
     const folder = vscode.workspace.workspaceFolders?.[0];

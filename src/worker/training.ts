@@ -1,4 +1,4 @@
-import { ensureBackend, evaluateRun, loadModel, train } from '../core/train/api';
+import { ensureBackend, evaluateRun, isRunDataRoot, loadModel, train } from '../core/train/api';
 import { sweep } from '../core/train/sweep';
 import { listRuns, listRunsIn } from '../core/train/list';
 import { TrainError, type EpochMetrics as CoreEpoch, type RunInfo, type TrainProgress } from '../core/train/types';
@@ -91,7 +91,11 @@ export async function runSweep(params: RunSweep.Params, ctx: HandlerContext): Pr
 
 export async function evaluateRunCommand(params: EvaluateRun.Params, ctx: HandlerContext): Promise<EvaluateRun.Result> {
   try {
-    await evaluateRun({ runDir: params.runDir, data: params.data, workspace: params.workspace, snnSamples: params.snnSamples, rhos: params.rhos }, { signal: ctx.signal, onProgress: phaseProgress(ctx) });
+    // "Evaluate Run" keeps its meaning for a run's own data: there the held-out split, because the whole folder
+    // would mix in the 80 % the run trained on and flatter it; on any other folder the run saw none of the
+    // samples, so it evaluates every one. (The message has no split field: the choice is made here.)
+    const split = isRunDataRoot(params.runDir, { data: params.data, workspace: params.workspace }) ? 'test' : 'all';
+    await evaluateRun({ runDir: params.runDir, data: params.data, workspace: params.workspace, snnSamples: params.snnSamples, rhos: params.rhos, split }, { signal: ctx.signal, onProgress: phaseProgress(ctx) });
     return listRuns(params.workspace).find((x) => x.dir === params.runDir) ?? { id: params.runDir, dir: params.runDir };
   } catch (e) {
     throw userFacing(e);

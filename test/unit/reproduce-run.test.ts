@@ -36,7 +36,7 @@ describe('synops reproduce, end to end', () => {
     let msg = '';
     console.error = (m: string) => { msg += m; };
     try { assert.equal(await runReproduce(['--budget', 'huge']), 2); } finally { console.error = err; }
-    assert.match(msg, /--budget is quick, full, smoke/);
+    assert.match(msg, /--budget is quick, medium, full, smoke/);
   });
 
   it('runs every strategy on a tiny N-MNIST folder and writes both reports', async () => {

@@ -92,6 +92,14 @@ describe('training through the worker', () => {
     assert.deepEqual(again.scaled?.map((x) => x.rho), [0.5, 2]);
     // Doubling the first layer's weights cannot lower the input-driven activity of the quantized ANN.
     assert.ok(again.scaled![1].annSynops >= again.scaled![0].annSynops);
+    // On the run's own data folder Evaluate Run measures the held-out split (4 of 20 recordings, 8 samples),
+    // on a folder the run never saw every sample (6 recordings, 12 samples).
+    const evaluated = (): { split: string; samples: number } => JSON.parse(readFileSync(join(sweep.rows[0].dir, 'evaluation.json'), 'utf8')).data;
+    assert.deepEqual(evaluated(), { root: dataDir, split: 'test', samples: 8 });
+    const otherDir = join(workspace, 'other');
+    writeHalvesDataset(otherDir, { recordings: 6 });
+    await c.request(EvaluateRun.type, { runDir: sweep.rows[0].dir, data: otherDir, workspace, snnSamples: 0 });
+    assert.deepEqual(evaluated(), { root: otherDir, split: 'all', samples: 12 });
   });
 
   it('runs the warm-started chain: a ReLU pre-training, then each target from the previous model', async () => {

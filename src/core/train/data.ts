@@ -2,7 +2,8 @@
  * Training data in memory: event datasets as accumulated frames (one per chunk of `chunkEvents` events,
  * per-pixel counts, polarity ignored, downsampled to the model input by summing blocks), split 80/20 by
  * recording; CIFAR-10 as images. Frames are NHWC float32 `[N, H, W, C]`; each event sample also remembers
- * its recording and chunk so the spiking evaluation can bin the same events in time.
+ * its recording and chunk so the spiking evaluation can bin the same events in time. An evaluation reads
+ * either that held-out split or every sample of a folder (`loadEvalData`).
  */
 import { join } from 'node:path';
 import { FrameCache, prepareFrames } from '../data/cache';
@@ -91,7 +92,7 @@ async function eventSamples(recs: Recording[], model: ModelFile, cache: FrameCac
 /** Loads an event dataset folder (MNIST-DVS layout, N-MNIST, or flat with labels.txt) for `model`. */
 export async function loadEventData(root: string, model: ModelFile, opts: LoadOptions = {}): Promise<TrainData> {
   const index = scanDataset(root);
-  if (index.kind === 'cifar10') return loadCifarData(root, model, opts);
+  if (index.kind === 'cifar10') return cifarData(root, model, opts, 'split');
   const recs = take(index.recordings, opts.maxRecordings);
   const { train, test } = splitByRecording(recs, { seed: opts.seed ?? 0, testFraction: opts.testFraction ?? 0.2 });
   const cache = opts.cacheDir ? new FrameCache(opts.cacheDir) : undefined;
@@ -106,15 +107,23 @@ export async function loadEventData(root: string, model: ModelFile, opts: LoadOp
 
 /** CIFAR-10 images normalised as the model asks (`symmetric`: [−1, 1], default; `unit`: [0, 1]), NHWC. */
 export async function loadCifarData(root: string, model: ModelFile, opts: LoadOptions = {}): Promise<TrainData> {
+  return cifarData(root, model, opts, 'split');
+}
+
+/**
+ * CIFAR-10 as `split` (training batches / test batch, or the last 20 % of the training batches held out when
+ * there is no test batch) or `all`: the images of both parts in `test`, `train` empty.
+ */
+async function cifarData(root: string, model: ModelFile, opts: LoadOptions, mode: 'split' | 'all'): Promise<TrainData> {
   const index = scanDataset(root);
   const files = index.batches ?? [];
   const norm = model.input.kind === 'image' ? model.input.normalize ?? 'symmetric' : 'symmetric';
-  const toSet = async (list: string[], max?: number): Promise<SampleSet> => {
-    const xs: Float32Array[] = [];
-    const ys: number[] = [];
+  // Appends at most `max` images of `list` to `xs`/`ys`, so `all` builds one set without copying two.
+  const read = async (list: string[], max: number | undefined, xs: Float32Array[], ys: number[]): Promise<void> => {
+    let taken = 0;
     for (const f of list) {
       const b = await readCifar(f, { signal: opts.signal });
-      const count = max ? Math.min(b.count, max - ys.length) : b.count;
+      const count = max ? Math.min(b.count, max - taken) : b.count;
       for (let i = 0; i < count; i++) {
         const img = new Float32Array(3072);
         for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) for (let ch = 0; ch < 3; ch++) {
@@ -124,8 +133,11 @@ export async function loadCifarData(root: string, model: ModelFile, opts: LoadOp
         xs.push(img);
         ys.push(b.labels[i]);
       }
-      if (max && ys.length >= max) break;
+      taken += count;
+      if (max && taken >= max) break;
     }
+  };
+  const toSet = (xs: Float32Array[], ys: number[]): SampleSet => {
     const x = new Float32Array(xs.length * 3072);
     xs.forEach((a, i) => x.set(a, i * 3072));
     return { shape: [3, 32, 32], n: xs.length, x, y: Int32Array.from(ys) };
@@ -133,9 +145,24 @@ export async function loadCifarData(root: string, model: ModelFile, opts: LoadOp
   const trainFiles = files.filter((f) => !/test_batch/.test(f));
   const testFiles = files.filter((f) => /test_batch/.test(f));
   const max = opts.maxRecordings;
+  const testMax = max ? Math.ceil(max / 5) : undefined;
+  if (mode === 'all') {
+    const xs: Float32Array[] = [];
+    const ys: number[] = [];
+    await read(trainFiles, max, xs, ys);
+    if (testFiles.length) await read(testFiles, testMax, xs, ys);
+    const all = toSet(xs, ys);
+    return { kind: 'cifar10', root, train: emptySet(all.shape), test: all, recordings: { train: 0, test: all.n } };
+  }
+  const read1 = async (list: string[], m: number | undefined): Promise<SampleSet> => {
+    const xs: Float32Array[] = [];
+    const ys: number[] = [];
+    await read(list, m, xs, ys);
+    return toSet(xs, ys);
+  };
   if (!testFiles.length) {
     // Only training batches (e.g. one batch of the official set): hold out the last 20 % of its images.
-    const all = await toSet(trainFiles, max);
+    const all = await read1(trainFiles, max);
     const nTest = Math.floor(all.n / 5);
     const nTrain = all.n - nTest;
     const part = (from: number, to: number): SampleSet => ({ shape: all.shape, n: to - from, x: all.x.slice(from * 3072, to * 3072), y: all.y.slice(from, to) });
@@ -143,9 +170,32 @@ export async function loadCifarData(root: string, model: ModelFile, opts: LoadOp
     const test = part(nTrain, all.n);
     return { kind: 'cifar10', root, train, test, recordings: { train: train.n, test: test.n } };
   }
-  const train = await toSet(trainFiles, max);
-  const test = await toSet(testFiles, max ? Math.ceil(max / 5) : undefined);
+  const train = await read1(trainFiles, max);
+  const test = await read1(testFiles, testMax);
   return { kind: 'cifar10', root, train, test, recordings: { train: train.n, test: test.n } };
+}
+
+/** Which samples of a folder an evaluation reads: every one, or the held-out split of a run's seed. */
+export type EvalSplit = 'all' | 'test';
+export const EVAL_SPLITS: readonly EvalSplit[] = ['all', 'test'];
+
+const emptySet = (shape: Shape): SampleSet => ({ shape, n: 0, x: new Float32Array(0), y: new Int32Array(0), refs: [] });
+
+/**
+ * The samples an evaluation reads, in `test` (where `evaluateRunDir` reads them):
+ * - `test`: the held-out split of `loadEventData` with `opts.seed`, the very samples a run of that seed held out;
+ * - `all`: every sample of the folder — every chunk of every recording (at most `maxRecordings` recordings,
+ *   the same ones the split would divide) or every image — with `train` empty. Its samples are those of both
+ *   splits together, in the folder's order rather than train-then-test; `refs` stay aligned with `x` and `y`.
+ */
+export async function loadEvalData(root: string, model: ModelFile, split: EvalSplit, opts: LoadOptions = {}): Promise<TrainData> {
+  if (split === 'test') return loadEventData(root, model, opts);
+  const index = scanDataset(root);
+  if (index.kind === 'cifar10') return cifarData(root, model, opts, 'all');
+  const recs = take(index.recordings, opts.maxRecordings);
+  const cache = opts.cacheDir ? new FrameCache(opts.cacheDir) : undefined;
+  const all = await eventSamples(recs, model, cache, opts, { n: 0, total: recs.length });
+  return { kind: index.kind, root, train: emptySet(all.shape), test: all, recordings: { train: 0, test: recs.length } };
 }
 
 /** The spiking network's input of test sample `i`: its chunk's events binned at `dtMs`, or the image as a constant current. */

@@ -1,0 +1,117 @@
+// The `medium` reproduction budget and the synthetic data folder of each size: the budget's epochs and
+// targets resolve, `synth` lands in `synth-<N>` for any size but the default 100, the reproduction threads
+// the size through every stage, and the command accepts `--budget medium` and `--per-digit`.
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { REPRODUCE_USAGE, runReproduce } from '../../src/cli/reproduce';
+import { BUDGETS, controlEpochs, fitBudget, targetCount, targetsOf, trainingText } from '../../src/core/reproduce/budget';
+import type { ReproduceReport } from '../../src/core/reproduce/types';
+import { dataDir, resolveData, synthDataDir } from '../../src/core/train/api';
+import { TrainError, type RunInfo } from '../../src/core/train/types';
+
+const workspace = mkdtempSync(join(tmpdir(), 'synops-budget-'));
+
+/** Runs `fn` with stdout and stderr collected. */
+async function captured<T>(fn: () => Promise<T>): Promise<{ value: T; stdout: string; stderr: string }> {
+  const log = console.log;
+  const err = console.error;
+  const write = process.stderr.write.bind(process.stderr);
+  let stdout = '';
+  let stderr = '';
+  console.log = (...a: unknown[]) => { stdout += a.join(' ') + '\n'; };
+  console.error = (...a: unknown[]) => { stderr += a.join(' ') + '\n'; };
+  process.stderr.write = ((s: string | Uint8Array) => { stderr += String(s); return true; }) as typeof process.stderr.write;
+  try { return { value: await fn(), stdout, stderr }; } finally { console.log = log; console.error = err; process.stderr.write = write; }
+}
+
+describe('the medium budget', () => {
+  after(() => rmSync(workspace, { recursive: true, force: true }));
+
+  it('trains the quick chain on the paper-size synthetic set with fewer, longer epochs', () => {
+    const m = BUDGETS.medium;
+    assert.equal(m.synthPerDigit, 1000);
+    assert.equal(m.snnSamples, 2000);
+    assert.deepEqual([m.sweep, m.batchSize, m.learningRate, m.seed], ['chain', 32, 1e-3, 1]);
+    // The same 7 targets and ρ as quick.
+    assert.deepEqual(targetsOf(m, 1e6), targetsOf(BUDGETS.quick, 1e6));
+    assert.deepEqual(m.rhos, BUDGETS.quick.rhos);
+    // ≈ 35,600 training samples: 1,113 steps per epoch at batch 32, above both step minimums, so the
+    // baseline keeps 6 epochs and each link 1; the control adds 7 targets × 1 = 7.
+    const big = fitBudget(m, 35600);
+    assert.deepEqual([big.epochs, big.chain?.epochs, controlEpochs(big), targetCount(big)], [6, 1, 7, 7]);
+    assert.match(trainingText(big), /baseline 6 epochs at batch 32; each SynOp model fine-tuned from the previous one \(the first from the baseline\) for 1 epochs; control: the baseline trained on for 7 epochs/);
+    // 27 epochs of 35,600 samples at 650 per s ≈ 24.6 min: the bulk of the ≈ 36 min estimate in its note.
+    const epochs = big.epochs + controlEpochs(big) + 2 * targetCount(big) * big.chain!.epochs;
+    assert.equal(epochs, 27);
+    assert.ok(Math.abs((epochs * 35600) / 650 / 60 - 24.6) < 0.1);
+    assert.match(m.note, /1,000 recordings per digit.*2,000 of the held-out samples.*≈ 36 min/);
+    // On a small folder (N-MNIST's 1,786 training samples) the step minimums make it the quick budget's training.
+    const small = fitBudget(m, 1786);
+    const quick = fitBudget(BUDGETS.quick, 1786);
+    assert.deepEqual([small.epochs, small.chain?.epochs], [quick.epochs, quick.chain?.epochs]);
+    assert.deepEqual(Object.keys(BUDGETS), ['quick', 'medium', 'full', 'smoke']);
+  });
+
+  it('keeps the default synthetic folder for 100 per digit and gives every other size its own', () => {
+    const ws = join(tmpdir(), 'ws');
+    assert.equal(synthDataDir(ws), join(ws, '.synops', 'data', 'synth'));
+    assert.equal(synthDataDir(ws, 100), join(ws, '.synops', 'data', 'synth'));
+    assert.equal(synthDataDir(ws, 1000), join(ws, '.synops', 'data', 'synth-1000'));
+    assert.equal(dataDir({ data: 'synth', workspace: ws, synthPerDigit: 7 }), join(ws, '.synops', 'data', 'synth-7'));
+    assert.equal(dataDir({ data: 'synth', workspace: ws }), join(ws, '.synops', 'data', 'synth'));
+    for (const bad of [0, -3, 1.5, NaN]) assert.throws(() => synthDataDir(ws, bad), (e: unknown) => e instanceof TrainError && e.code === 'bad-input', String(bad));
+  });
+
+  it('generates a small size once into synth-<N>', async () => {
+    const ws = join(workspace, 'gen');
+    const dir = await resolveData({ data: 'synth', workspace: ws, synthPerDigit: 1 });
+    assert.equal(dir, join(ws, '.synops', 'data', 'synth-1'));
+    assert.ok(existsSync(join(dir, '.complete')));
+    const files = readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.aedat'));
+    assert.equal(files.length, 10, 'one recording per digit');
+    assert.ok(!existsSync(join(ws, '.synops', 'data', 'synth')), 'the default folder is untouched');
+    const again = await resolveData({ data: 'synth', workspace: ws, synthPerDigit: 1 });
+    assert.equal(again, dir);
+  });
+
+  it('the command takes --budget medium and --per-digit, and lists medium', async () => {
+    assert.match(REPRODUCE_USAGE, /--budget quick\|medium\|full\|smoke/);
+    assert.match(REPRODUCE_USAGE, /--per-digit N/);
+    const huge = await captured(() => runReproduce(['--budget', 'huge']));
+    assert.equal(huge.value, 2);
+    assert.match(huge.stderr, /--budget is quick, medium, full, smoke/);
+    // Accepted: what stops these two is the option after it.
+    const folder = await captured(() => runReproduce(['--budget', 'medium', '--data', workspace, '--per-digit', '5']));
+    assert.equal(folder.value, 2);
+    assert.match(folder.stderr, /^synops reproduce: --per-digit sets the size of the synthetic digits; it needs --data synth$/m);
+    const zero = await captured(() => runReproduce(['--budget', 'medium', '--per-digit', '0']));
+    assert.equal(zero.value, 2);
+    assert.match(zero.stderr, /--per-digit must be an integer ≥ 1, got 0/);
+    const proto = await captured(() => runReproduce(['--budget', 'toString']));
+    assert.equal(proto.value, 2);
+  });
+
+  it('reproduces on synth-<N> in every stage when --per-digit sets the size (smoke budget)', async () => {
+    const out = join(workspace, 'report');
+    const r = await captured(() => runReproduce(['--data', 'synth', '--budget', 'smoke', '--per-digit', '5', '--snn-samples', '2', '--workspace', workspace, '--out', out]));
+    assert.equal(r.value, 0, r.stderr);
+    const synth5 = join(workspace, '.synops', 'data', 'synth-5');
+    assert.match(r.stderr, /data synth \(5 recordings per digit\), budget smoke/);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReproduceReport;
+    assert.equal(report.summary.dataset.root, synth5);
+    assert.equal(report.budget.synthPerDigit, 5);
+    // 50 recordings, 80/20 by recording within each digit: 40 training, 10 held out.
+    assert.deepEqual(report.summary.split.recordings, { train: 40, test: 10 });
+    for (const p of report.points) {
+      const info = JSON.parse(readFileSync(join(out, p.run, 'run.json'), 'utf8')) as RunInfo;
+      assert.equal(info.data.root, synth5, p.run);
+    }
+    // The baseline's spiking evaluation (with the weight scaling) is on the held-out split, as before.
+    const baseline = JSON.parse(readFileSync(join(out, 'runs', 'baseline', 'evaluation.json'), 'utf8'));
+    assert.deepEqual(baseline.data, { root: synth5, split: 'test', samples: report.summary.split.samples.test });
+    assert.ok(!existsSync(join(workspace, '.synops', 'data', 'synth')), 'nothing read the default folder');
+  });
+});
