@@ -1,22 +1,27 @@
 import { join, resolve } from 'node:path';
+import { DEFAULT_PER_DIGIT } from '../core/data/synth/generate';
 import { BUDGETS, trainingText, type BudgetName } from '../core/reproduce/budget';
 import { reproduce, rerender, type ReproduceResult } from '../core/reproduce/procedure';
 import { fmtSynops, tableRows } from '../core/reproduce/report';
 import type { BackendName } from '../core/train/backend';
+import { loadModel } from '../core/train/api';
 import { TrainError, type TrainProgress } from '../core/train/types';
 import { intOption, parseArgs } from './args';
 import { table } from './table';
 
-export const REPRODUCE_USAGE = `  reproduce [--data synth|<N-MNIST dir>|<MNIST-DVS dir>] [--budget quick|full|smoke] [--out <dir>]
-        [--workspace <dir>] [--snn-samples N] [--backend tensorflow|wasm|cpu] [--json] [--rerender]
+export const REPRODUCE_USAGE = `  reproduce [--data synth|<N-MNIST dir>|<MNIST-DVS dir>] [--budget quick|medium|full|smoke] [--out <dir>]
+        [--workspace <dir>] [--snn-samples N] [--per-digit N] [--model <model.snn.json>] [--backend tensorflow|wasm|cpu] [--json] [--rerender]
       the paper's experiment headless: baseline, weight-scaling sweep, SynOp-loss sweep, SynOp+QReLU sweep, each
       model simulated as a spiking network on the held-out 20 %; writes report.json and a self-contained
       report.html (default folder <cwd>/.synops/reproduce/<timestamp>) and prints the table.
-      quick: minutes on a 2-core CPU (default); full: the paper's 10 targets × 8 epochs at batch 256 (hours);
-      smoke: a seconds-long pipeline check. --rerender --out <dir>: rebuild that folder's summary and report.html
-      from its points, training nothing`;
+      quick: minutes on a 2-core CPU (default; 100 synthetic recordings per digit); medium: the same procedure
+      on the paper-size synthetic set (1,000 per digit), ~36 min; full: the paper's 10 targets × 8 epochs at
+      batch 256 (hours); smoke: a seconds-long pipeline check. --per-digit N: synthetic recordings per digit
+      (--data synth; overrides the budget's; each size is generated once into <workspace>/.synops/data/synth-N).
+      --model: a variant of the MNIST-DVS network to train instead (e.g. other "training" or "conversion" options).
+      --rerender --out <dir>: rebuild that folder's summary and report.html from its points, training nothing`;
 
-const VALUED = ['data', 'budget', 'out', 'workspace', 'snn-samples', 'backend'];
+const VALUED = ['data', 'budget', 'out', 'workspace', 'snn-samples', 'per-digit', 'backend', 'model'];
 
 function stamp(now = new Date()): string {
   const p = (n: number): string => String(n).padStart(2, '0');
@@ -47,6 +52,7 @@ function printReport(r: ReproduceResult, json: boolean): void {
   if (s.outputGain) console.log(s.outputGain.criterion.text);
   console.log(s.proxy.text);
   if (s.conversion) console.log(s.conversion.text);
+  if (s.conversionGap) console.log(s.conversionGap.text);
   if (s.orderingHolds !== null) console.log(`curve order at equal SynOps (SynOp+QReLU ≥ SynOp loss ≥ weight scaling): ${s.orderingHolds ? 'holds' : 'does not hold everywhere'}`);
   console.log(`wall time ${(s.wallSeconds / 60).toFixed(1)} min on ${s.backend}`);
   console.log(`report: ${r.reportHtml}\n        ${r.reportJson}`);
@@ -59,7 +65,7 @@ export async function runReproduce(args: string[]): Promise<number> {
   if (error) return usage(error);
   if (positional.length) return usage(`unexpected argument ${positional[0]}`);
   const budgetName = String(opts.get('budget') ?? 'quick');
-  if (!(budgetName in BUDGETS)) return usage(`--budget is ${Object.keys(BUDGETS).join(', ')}`);
+  if (!Object.prototype.hasOwnProperty.call(BUDGETS, budgetName)) return usage(`--budget is ${Object.keys(BUDGETS).join(', ')}`);
   const budget = { ...BUDGETS[budgetName as BudgetName] };
   if (opts.has('snn-samples')) {
     const v = intOption(opts, 'snn-samples', 0, 1);
@@ -69,6 +75,12 @@ export async function runReproduce(args: string[]): Promise<number> {
   const backend = opts.get('backend') as BackendName | undefined;
   if (backend && !['tensorflow', 'wasm', 'cpu'].includes(backend)) return usage('--backend is tensorflow, wasm or cpu');
   const data = String(opts.get('data') ?? 'synth');
+  if (opts.has('per-digit')) {
+    if (data !== 'synth') return usage('--per-digit sets the size of the synthetic digits; it needs --data synth');
+    const v = intOption(opts, 'per-digit', 0, 1);
+    if (typeof v === 'string') return usage(v);
+    budget.synthPerDigit = v;
+  }
   const cwd = process.cwd();
   const workspace = resolve(String(opts.get('workspace') ?? cwd));
   const out = resolve(String(opts.get('out') ?? join(cwd, '.synops', 'reproduce', stamp())));
@@ -88,8 +100,9 @@ export async function runReproduce(args: string[]): Promise<number> {
   const stop = (): void => ac.abort();
   process.once('SIGINT', stop);
   try {
-    process.stderr.write(`synops reproduce: data ${data}, budget ${budget.name}, report in ${out}\n`);
-    const r = await reproduce({ data: data === 'synth' ? data : resolve(data), budget, out, workspace, backend },
+    process.stderr.write(`synops reproduce: data ${data}${data === 'synth' ? ` (${budget.synthPerDigit ?? DEFAULT_PER_DIGIT} recordings per digit)` : ''}, budget ${budget.name}, report in ${out}\n`);
+    const model = opts.has('model') ? loadModel(resolve(String(opts.get('model')))) : undefined;
+    const r = await reproduce({ data: data === 'synth' ? data : resolve(data), budget, out, workspace, backend, model },
       { signal: ac.signal, onProgress: progress, log: (line) => process.stderr.write(`${line}\n`) });
     printReport(r, json);
     return 0;

@@ -94,6 +94,35 @@ export interface TrainingSpec {
   /** Target SynOps per sample for the SynOp loss. */
   targetSynOps?: number;
   seed: number;
+  /**
+   * The output layer's activation in training. `none` (default): the cross-entropy sees the last weight
+   * layer's raw outputs (the CIFAR rule: the All-ConvNet trains without its output ReLU). `spiking`: what the
+   * spiking output layer computes — ReLU, or QReLU under quantization-aware training — so the cross-entropy
+   * sees the non-negative (integer) outputs the spiking network reads (the authors' MNIST-DVS code).
+   */
+  outputActivation?: 'none' | 'spiking';
+  /**
+   * How a spiking layer's activation is quantized (quantization-aware training and the ANN-Q proxy), and so
+   * where the spiking neurons start: `floor` (the paper: `floor(max(x, 0))`, membrane starts at 0) or `round`
+   * (QCFS, Bu et al. 2022: `floor(max(x, 0) + 1/2)`, membrane starts at θ/2). Never mixed. Default `floor`.
+   */
+  quantizer?: 'floor' | 'round';
+}
+
+/**
+ * How the trained ANN becomes the spiking network (every aid off by default, except where a run says so).
+ * `readout`: the class from the output layer's spike counts (what Speck reads) or from its input current
+ * summed over the sample (its membrane without the threshold; no SynOps, the output has no fan-out).
+ * `normalize`: data-based per-layer weight normalisation (Rueckauer et al. 2017) at this percentile of the
+ * ANN's non-zero activations on training data. `calibrate`: the initial membrane per channel from one batch of
+ * training data (Li et al. 2021). `finetune`: training of the converted network through time on `bins`
+ * coarse time bins per sample with a straight-through surrogate gradient (hybrid conversion, Rathi et al. 2020).
+ */
+export interface ConversionSpec {
+  readout?: 'spikes' | 'membrane';
+  normalize?: { percentile: number } | false;
+  calibrate?: { samples: number } | false;
+  finetune?: { epochs: number; bins: number; learningRate?: number; maxSamples?: number } | false;
 }
 
 export interface EnergySpec {
@@ -113,5 +142,6 @@ export interface ModelFile {
   /** The last layer spikes too (Sinabs' `add_spiking_output`): the class is the output with most spikes. */
   spikingOutput?: boolean;
   training?: TrainingSpec;
+  conversion?: ConversionSpec;
   energy?: EnergySpec;
 }

@@ -116,6 +116,35 @@ function checkTopLevel(v: Record<string, unknown>, report: Report): void {
     if (input.kind === 'image' && !isPositiveInt(input.steps)) report(['input', 'steps'], 'input/steps', '"input.steps" must be a positive integer (the paper uses 10)');
   }
   if (!Array.isArray(v.layers) || v.layers.length === 0) report(['layers'], 'model/layers', '"layers" must be a non-empty array');
+  checkConversionOptions(v, report);
+}
+
+/** The training block's conversion-related options and the `conversion` block (see `ConversionSpec`). */
+function checkConversionOptions(v: Record<string, unknown>, report: Report): void {
+  const t = v.training as Record<string, unknown> | undefined;
+  const oneOf = (path: JsonPath, value: unknown, allowed: string[]): void => {
+    if (value !== undefined && !allowed.includes(value as string)) report(path, `model/${path.join('.')}`, `"${path.join('.')}" must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got ${JSON.stringify(value)}`);
+  };
+  if (t && typeof t === 'object') {
+    oneOf(['training', 'outputActivation'], t.outputActivation, ['none', 'spiking']);
+    oneOf(['training', 'quantizer'], t.quantizer, ['floor', 'round']);
+  }
+  const c = v.conversion as Record<string, unknown> | undefined;
+  if (c === undefined) return;
+  if (!c || typeof c !== 'object' || Array.isArray(c)) { report(['conversion'], 'model/conversion', '"conversion" must be an object: { "readout", "normalize", "calibrate", "finetune" }'); return; }
+  oneOf(['conversion', 'readout'], c.readout, ['spikes', 'membrane']);
+  const block = (key: string, fields: Record<string, (x: number) => boolean>, what: string): void => {
+    const b = c[key];
+    if (b === undefined || b === false) return;
+    if (!b || typeof b !== 'object' || Array.isArray(b)) { report(['conversion', key], `model/conversion.${key}`, `"conversion.${key}" must be false or { ${what} }`); return; }
+    for (const [f, ok] of Object.entries(fields)) {
+      const x = (b as Record<string, unknown>)[f];
+      if (x !== undefined && !(typeof x === 'number' && Number.isFinite(x) && ok(x))) report(['conversion', key, f], `model/conversion.${key}`, `"conversion.${key}.${f}" must be ${what}`);
+    }
+  };
+  block('normalize', { percentile: (x) => x > 0 && x <= 100 }, '"percentile": a number in (0, 100]');
+  block('calibrate', { samples: (x) => Number.isInteger(x) && x > 0 && x <= 100000 }, '"samples": a positive integer');
+  block('finetune', { epochs: (x) => Number.isInteger(x) && x > 0 && x <= 1000, bins: (x) => Number.isInteger(x) && x > 0 && x <= 1000, learningRate: (x) => x > 0 && x < 1, maxSamples: (x) => Number.isInteger(x) && x > 0 }, '"epochs", "bins" (positive integers), "learningRate" in (0, 1), "maxSamples" (a positive integer)');
 }
 
 function checkLayer(l: unknown, i: number, report: Report): void {

@@ -150,7 +150,7 @@ export function renderHtml(r: ReproduceReport): string {
 Budget <b>${esc(r.budget.name)}</b>: ${esc(trainingText(r.budget))} (${esc(r.budget.note)}). Backend ${esc(s.backend)}; wall time ${(s.wallSeconds / 60).toFixed(1)} min.</p>
 <p>Baseline SNN: ${(100 * s.baseline.snnAccuracy).toFixed(1)} % at ${esc(fmtSynops(s.baseline.snnSynops))} SynOps/sample (ANN-Q ${(100 * s.baseline.annAccuracy).toFixed(1)} % at ${esc(fmtSynops(s.baseline.annSynops))}); dense ANN ${esc(fmtSynops(s.annMacs))} MACs/sample.</p>
 <p class="${s.criterion.met ? 'met' : 'unmet'}">${esc(s.criterion.text)}.</p>${s.outputGain ? `\n<p class="${s.outputGain.criterion.met ? 'met' : 'unmet'}">${esc(s.outputGain.criterion.text)}.</p>` : ''}
-<p class="note">${esc(s.proxy.text)}.${s.conversion ? ` ${esc(s.conversion.text.charAt(0).toUpperCase() + s.conversion.text.slice(1))}.` : ''} Ties (outputs with no single most-spiking class, silent outputs included) count as wrong.
+<p class="note">${esc(s.proxy.text)}.${s.conversion ? ` ${esc(s.conversion.text.charAt(0).toUpperCase() + s.conversion.text.slice(1))}.` : ''}${s.conversionGap ? ` ${esc(s.conversionGap.text.charAt(0).toUpperCase() + s.conversionGap.text.slice(1))}.` : ''} Ties (outputs with no single most-spiking class, silent outputs included) count as wrong.
 Energy: ${esc(s.energyProfiles.snn)} ${s.energyProfiles.joulesPerSynOp.toExponential(2)} J/SynOp; ANN ${esc(s.energyProfiles.ann)} ${s.energyProfiles.joulesPerMac.toExponential(2)} J/MAC.</p>
 <h2>Accuracy vs SynOps (Fig. 2 equivalent)</h2>
 <div class="figs">

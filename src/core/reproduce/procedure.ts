@@ -16,13 +16,13 @@ import { BUILTIN_PROFILES, DEFAULT_ANN_PROFILE, DEFAULT_SNN_PROFILE } from '../e
 import { writeAtomic } from '../io';
 import { layerStats } from '../model/shapes';
 import type { ModelFile } from '../model/types';
-import { evaluateRun, loadData, resolveData, train } from '../train/api';
+import { evaluateRun, loadData, resolveData, train, type DataRequest } from '../train/api';
 import type { BackendName } from '../train/backend';
 import { readJson } from '../train/run';
 import { TrainError, type Evaluation, type RunInfo, type Strategy, type TaskOptions } from '../train/types';
 import { chainOf, controlEpochs, fitBudget, targetCount, targetsOf, trainingText } from './budget';
 import { renderHtml } from './html';
-import { conversionLoss, headline, modelPoint, ordering, proxyAgreement, scalePoints, type Energy } from './report';
+import { conversionGap, conversionLoss, headline, modelPoint, ordering, proxyAgreement, scalePoints, type Energy } from './report';
 import type { Budget, ReportPoint, ReproduceReport, Summary } from './types';
 
 export interface ReproduceRequest {
@@ -34,6 +34,8 @@ export interface ReproduceRequest {
   /** Where the synthetic data and the frame cache live (`<workspace>/.synops/…`). */
   workspace: string;
   backend?: BackendName;
+  /** The network to train instead of the MNIST-DVS template (its 34×34 variant is made for N-MNIST alike). */
+  model?: ModelFile;
 }
 
 export interface ReproduceOptions extends TaskOptions {
@@ -53,8 +55,8 @@ export function nmnistModel(template: ModelFile = templateModel as ModelFile): M
 }
 
 /** The model for a dataset: the 34×34 variant when the recordings come from a 34×34 sensor, else the template as is. */
-export async function modelForData(data: string, root: string): Promise<{ model: ModelFile; kind: string }> {
-  const template = structuredClone(templateModel) as ModelFile;
+export async function modelForData(data: string, root: string, base: ModelFile = templateModel as ModelFile): Promise<{ model: ModelFile; kind: string }> {
+  const template = structuredClone(base);
   if (data === 'synth') return { model: template, kind: 'synth' };
   const index = scanDataset(root);
   if (index.kind === 'cifar10') throw new Error(`${root} is CIFAR-10; reproduce runs the event-camera (MNIST-DVS / N-MNIST) procedure`);
@@ -71,12 +73,14 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   const start = performance.now();
   const log = opts.log ?? (() => undefined);
   mkdirSync(r.out, { recursive: true });
-  const root = await resolveData({ data: r.data, workspace: r.workspace }, opts);
-  const { model, kind } = await modelForData(r.data, root);
+  // Every stage reads the same folder: the synthetic digits of the budget's size (`synth-<N>`), or the dataset.
+  const dataReq: DataRequest = { data: r.data, workspace: r.workspace, maxRecordings: r.budget.maxRecordings, ...(r.data === 'synth' && r.budget.synthPerDigit ? { synthPerDigit: r.budget.synthPerDigit } : {}) };
+  const root = await resolveData(dataReq, opts);
+  const { model, kind } = await modelForData(r.data, root, r.model);
   let b = r.budget;
   if (b.minSteps || b.chain?.minSteps) {
     // A small dataset gets more epochs (counted on the training split the runs will use).
-    const d = await loadData(model, { data: r.data, workspace: r.workspace, maxRecordings: b.maxRecordings }, b.seed, opts);
+    const d = await loadData(model, dataReq, b.seed, opts);
     b = fitBudget(b, d.train.n);
     log(`${d.train.n} training samples: ${trainingText(b)}`);
   }
@@ -93,7 +97,7 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   const snnSamples = b.snnSamples ?? ALL_SAMPLES;
   const runs = join(r.out, 'runs');
   const common = {
-    model, data: r.data, workspace: r.workspace, maxRecordings: b.maxRecordings, epochs: b.epochs, batchSize: b.batchSize,
+    model, ...dataReq, epochs: b.epochs, batchSize: b.batchSize,
     learningRate: b.learningRate, seed: b.seed, backend: r.backend,
   };
   const points: ReportPoint[] = [];
@@ -121,7 +125,7 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
 
   // 2. Weight scaling: the baseline's first layer ×ρ, no retraining; also the baseline's own spiking evaluation.
   stepLog(`weight scaling ρ ∈ {${b.rhos.join(', ')}} and spiking evaluation of the baseline`);
-  const scaled: Evaluation = await evaluateRun({ runDir: base.runDir, data: r.data, workspace: r.workspace, maxRecordings: b.maxRecordings, snnSamples, rhos: b.rhos }, opts);
+  const scaled: Evaluation = await evaluateRun({ runDir: base.runDir, ...dataReq, split: 'test', snnSamples, rhos: b.rhos }, opts);
   const baseline = modelPoint('baseline', rel(base.runDir), scaled, energy);
   points.push(baseline, ...scalePoints(rel(base.runDir), scaled, energy));
   if (chain) {
@@ -205,6 +209,7 @@ export function buildReport(x: BuildInput): ReproduceReport {
   const control = x.points.find((p) => p.control);
   const ord = ordering(x.points);
   const conversion = conversionLoss(x.points);
+  const gap = conversionGap(x.points);
   const d = x.info.data;
   const snnSamples = baseline.snn?.samples ?? 0;
   const input = x.model.input;
@@ -224,7 +229,7 @@ export function buildReport(x: BuildInput): ReproduceReport {
     best, criterion, annMacs: x.energy.annMacs,
     ...(baseline.snnOutputGain ? { outputGain: outputGainSummary(x.points, baseline) } : {}),
     energyProfiles: { snn: x.snnProfile, joulesPerSynOp: x.energy.joulesPerSynOp, ann: x.annProfile, joulesPerMac: x.energy.joulesPerMac },
-    proxy: proxyAgreement(x.points), ...(conversion ? { conversion } : {}), ordering: ord.rows, orderingHolds: ord.holds,
+    proxy: proxyAgreement(x.points), ...(conversion ? { conversion } : {}), ...(gap ? { conversionGap: gap } : {}), ordering: ord.rows, orderingHolds: ord.holds,
     budget: x.budget.name, backend: x.backend, wallSeconds: x.wallSeconds,
   };
   return { kind: 'synops-reproduce', version: 1, createdAt: x.createdAt ?? new Date().toISOString(), budget: x.budget, points: x.points, summary };

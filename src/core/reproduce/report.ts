@@ -18,6 +18,7 @@ export function measureOf(e: EvalResult): Measure {
   if (e.silent !== undefined) m.silent = e.silent;
   if (e.tiedTrue !== undefined) m.tiedTrue = e.tiedTrue;
   if (e.readout) m.readout = { ...e.readout };
+  if (e.spikeReadout) m.spikeReadout = { ...e.spikeReadout };
   return m;
 }
 
@@ -38,7 +39,10 @@ function point(strategy: Strategy, run: string, ann: EvalResult, snn: EvalResult
 
 /** The point of a trained model (baseline or a SynOp target). */
 export function modelPoint(strategy: Strategy, run: string, ev: Evaluation, energy: Energy, target?: number): ReportPoint {
-  const p = point(strategy, run, ev.annQuantized, ev.snn, energy, { ...(target !== undefined ? { target } : {}), annAsTrained: { accuracy: ev.ann.accuracy, activation: ev.ann.activation ?? 'model' } });
+  // After fine-tuning through time, the spiking network is compared with the quantized ANN it was trained as.
+  const p = point(strategy, run, ev.annQuantizedTrained ?? ev.annQuantized, ev.snn, energy, { ...(target !== undefined ? { target } : {}), annAsTrained: { accuracy: ev.ann.accuracy, activation: ev.ann.activation ?? 'model' } });
+  if (ev.annQuantizedTrained) p.annFinetuned = measureOf(ev.annQuantized);
+  if (ev.snn?.readoutKind) p.readout = ev.snn.readoutKind;
   if (ev.snnOutputGain) p.snnOutputGain = { ...measureOf(ev.snnOutputGain), outputGain: ev.snnOutputGain.outputGain };
   return p;
 }
@@ -202,6 +206,27 @@ export function conversionLoss(points: ReportPoint[]): Summary['conversion'] {
   return { models: ps.length, mean, mostSynops: first, fewestSynops: last, text };
 }
 
+/** SNN accuracy minus the quantized ANN's (as trained), in points. */
+export function gapPoints(p: ReportPoint): number {
+  return p.snn ? 100 * (p.snn.accuracy - p.ann.accuracy) : NaN;
+}
+
+/**
+ * The conversion criterion: the baseline (and its control) and every SynOp+QReLU model within
+ * `tolerancePoints` of its own quantized ANN as trained (`ann`, before any fine-tuning through time).
+ */
+export function conversionGap(points: ReportPoint[], tolerancePoints = TOLERANCE_POINTS): Summary['conversionGap'] {
+  const ps = points.filter((p) => p.snn && (p.strategy === 'baseline' || p.strategy === 'synops-qrelu'));
+  if (!ps.length) return undefined;
+  const gaps = ps.map(gapPoints);
+  const within = gaps.filter((g) => g >= -tolerancePoints).length;
+  const worst = Math.min(...gaps);
+  const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+  const readout = ps[0].readout ?? 'spikes';
+  const text = `conversion (${readout} readout): ${within} of ${ps.length} baseline and SynOp+QReLU models within ${tolerancePoints} points of their quantized ANN as trained; SNN − ANN-Q mean ${mean.toFixed(1)}, worst ${worst.toFixed(1)} points`;
+  return { models: ps.length, within, meanPoints: mean, worstPoints: worst, readout, text };
+}
+
 /** Short name of a point: `baseline`, `scale ρ=0.5`, `synops-qrelu S0=3.2e5`. */
 export function label(p: ReportPoint): string {
   if (p.strategy === 'scale') return `scale ρ=${p.rho}`;
@@ -232,10 +257,12 @@ const pct = (a: number | undefined): string => (a === undefined ? '–' : `${(10
 
 /** The table rows of the report (header first) as printed and shown in the HTML. */
 export function tableRows(points: ReportPoint[]): { header: string[]; rows: string[][]; right: boolean[] } {
-  const header = ['strategy', 'S0 / ρ', 'ANN-Q acc', 'ANN-Q readout', 'ANN-Q SynOps', 'SNN acc', 'SNN SynOps', 'SNN hidden', 'ties', 'SNN acc, output gain', 'SNN/ANN', 'SNN energy'];
+  const header = ['strategy', 'S0 / ρ', 'ANN-Q acc', 'ANN-Q readout', 'ANN-Q SynOps', 'ANN-Q fine-tuned', 'SNN acc', 'SNN − ANN-Q', 'SNN acc, spike counts', 'SNN SynOps', 'SNN hidden', 'ties', 'SNN acc, output gain', 'SNN/ANN', 'SNN energy'];
   const rows = points.map((p) => [
     p.control ? 'baseline (control)' : p.strategy, p.strategy === 'scale' ? `ρ=${p.rho}` : p.target !== undefined ? p.target.toExponential(2) : '–',
-    pct(p.ann.accuracy), p.ann.readout ? pct(p.ann.readout.accuracy) : '–', fmtSynops(p.ann.totalSynops), pct(p.snn?.accuracy), p.snn ? fmtSynops(p.snn.totalSynops) : '–', p.snn ? fmtSynops(p.snn.hiddenSynops) : '–',
+    pct(p.ann.accuracy), p.ann.readout ? pct(p.ann.readout.accuracy) : '–', fmtSynops(p.ann.totalSynops), pct(p.annFinetuned?.accuracy),
+    pct(p.snn?.accuracy), p.snn ? `${gapPoints(p) >= 0 ? '+' : ''}${gapPoints(p).toFixed(1)}` : '–',
+    p.snn?.spikeReadout ? `${pct(p.snn.spikeReadout.accuracy)} (${p.snn.spikeReadout.ties} ties)` : p.snn && p.readout !== 'membrane' ? pct(p.snn.accuracy) : '–', p.snn ? fmtSynops(p.snn.totalSynops) : '–', p.snn ? fmtSynops(p.snn.hiddenSynops) : '–',
     p.snn ? `${p.snn.ties ?? 0}/${p.snn.samples}${p.snn.silent !== undefined ? ` (${p.snn.silent} silent)` : ''}` : '–',
     p.snnOutputGain ? `${pct(p.snnOutputGain.accuracy)} (×${p.snnOutputGain.outputGain}, ${p.snnOutputGain.ties ?? 0} ties)` : '–',
     p.proxyRatio !== undefined ? p.proxyRatio.toFixed(2) : '–',

@@ -33,6 +33,11 @@ export interface Budget {
   snnSamples?: number;
   /** Use at most this many recordings of the dataset. */
   maxRecordings?: number;
+  /**
+   * `--data synth` only: synthetic recordings per digit (absent: 100, the quick set); each size is generated
+   * once into its own folder, `<workspace>/.synops/data/synth-<N>`, and every stage reads that one.
+   */
+  synthPerDigit?: number;
   /** One line on what the budget is for, printed in the report. */
   note: string;
 }
@@ -52,6 +57,8 @@ export interface Measure {
   tiedTrue?: number;
   /** ANN: accuracy, ties and silent outputs with the spiking network's integer readout. */
   readout?: { accuracy: number; ties: number; silent: number };
+  /** SNN read by its membrane: the same simulation read by output spike counts (what Speck reads). */
+  spikeReadout?: { accuracy: number; ties: number; silent: number };
 }
 
 /** One evaluated model (or the baseline with its first layer ×ρ). */
@@ -70,6 +77,10 @@ export interface ReportPoint {
   control?: true;
   /** ANN proxy: every spiking layer a QReLU, SynOps = Σ activations × fan-out. */
   ann: Measure;
+  /** The quantized ANN after fine-tuning through time (then `ann` is the network as trained, before it). */
+  annFinetuned?: Measure;
+  /** Readout of the spiking output (absent: spike counts). */
+  readout?: 'spikes' | 'membrane';
   /** ANN as trained (ReLU or QReLU), accuracy only. */
   annAsTrained?: { accuracy: number; activation: string };
   /** Spiking simulation on the held-out split. */
@@ -139,6 +150,8 @@ export interface Summary {
     fewestSynops: { readout: number; time: number };
     text: string;
   };
+  /** SNN − ANN-Q (as trained) of the baseline(s) and SynOp+QReLU models (`conversionGap`). */
+  conversionGap?: { models: number; within: number; meanPoints: number; worstPoints: number; readout: 'spikes' | 'membrane'; text: string };
   /** Accuracy of each strategy interpolated at the SynOps of each SynOp+QReLU point (log SynOps, linear). */
   ordering: { synops: number; qrelu: number; synopLoss: number | null; scale: number | null }[];
   orderingHolds: boolean | null;

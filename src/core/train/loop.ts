@@ -8,6 +8,7 @@ import { Rng, subSeed } from '../data/rng';
 import type { Adam } from './adam';
 import type { SampleSet } from './data';
 import { lossParts, type LossOptions } from './loss';
+import type { Readout } from '../../protocol/report';
 import type { ActivationMode, TrainNet } from './net';
 import { TrainError, type EpochMetrics, type TrainConfig, type TrainProgress } from './types';
 
@@ -18,6 +19,8 @@ export interface EpochContext {
   loss: LossOptions;
   signal?: AbortSignal;
   onProgress?: (p: TrainProgress) => void;
+  /** Readout of the spiking output when training through time. */
+  readout?: Readout;
 }
 
 /** Learning rate of epoch `epoch` (1-based) under the step schedule. */
@@ -86,7 +89,7 @@ export async function trainEpoch(net: TrainNet, adam: Adam, set: SampleSet, cfg:
       const x = tf.tensor4d(xb, [idx.length, h, w, c]);
       const y = tf.tensor1d(labels, 'int32');
       return tf.variableGrads(() => {
-        const p = lossParts(net, x, y, { training: true, dropoutSeed: bseed, activation: ctx.activation, skipOutputActivation: true, inputDropout: cfg.augment?.inputDropout }, ctx.loss);
+        const p = lossParts(net, x, y, { training: true, dropoutSeed: bseed, activation: ctx.activation, skipOutputActivation: cfg.outputActivation !== 'spiking', addedOutputActivation: cfg.outputActivation === 'spiking', inputDropout: cfg.augment?.inputDropout }, ctx.loss);
         stats = tf.keep(tf.concat([tf.stack([p.total, p.ce, p.synopTerm, p.synops, p.correct]), p.perConnection]));
         return p.total;
       }, varList);

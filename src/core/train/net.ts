@@ -10,7 +10,7 @@ import { layerStats, type LayerStats } from '../model/shapes';
 import { isSpikingLayer, isWeightLayer, kernelSize, type ModelFile } from '../model/types';
 import { connections, INPUT_INDEX, type Connection } from '../synops/fanout';
 import { chwToTensorOrder, type TensorLayout } from './layout';
-import { qrelu } from './qrelu';
+import { quantize, type Quantizer } from './qrelu';
 
 export interface TrainNet {
   model: ModelFile;
@@ -25,6 +25,8 @@ export interface TrainNet {
   fanout: tf.Tensor2D[];
   /** Index of a spiking layer with no weight layer after it (the CIFAR net's output ReLU), or -1. */
   outputSpiking: number;
+  /** Quantizer of QReLU activations (`training.quantizer` of the model file): `floor(x)` or `floor(x + ½)` of max(x, 0). */
+  quantizer: Quantizer;
 }
 
 /** Activation used by the forward pass: the model's own, or every spiking layer as QReLU / ReLU. */
@@ -37,6 +39,11 @@ export interface ForwardOptions {
   activation?: ActivationMode;
   /** Skip the output spiking layer (the paper trains the All-ConvNet without its output ReLU). */
   skipOutputActivation?: boolean;
+  /**
+   * Apply the activation of the spiking output layer that `spikingOutput: true` adds after the last weight
+   * layer (ReLU, or QReLU in `qrelu` mode): `training.outputActivation: "spiking"`.
+   */
+  addedOutputActivation?: boolean;
   /** Extra dropout on the input (CIFAR: 0.2), training only. */
   inputDropout?: number;
 }
@@ -92,7 +99,7 @@ export function buildNet(model: ModelFile, seed: number): TrainNet {
   const spiking = model.layers.flatMap((l, i) => (isSpikingLayer(l) ? [i] : []));
   const last = spiking[spiking.length - 1];
   const outputSpiking = last !== undefined && !receivers.has(last) ? last : -1;
-  return { model, stats, vars, layouts, connections: conns, fanout, outputSpiking };
+  return { model, stats, vars, layouts, connections: conns, fanout, outputSpiking, quantizer: model.training?.quantizer ?? 'floor' };
 }
 
 export function disposeNet(net: TrainNet): void {
@@ -140,7 +147,7 @@ export function forward(net: TrainNet, x: tf.Tensor4D, opts: ForwardOptions): Fo
       case 'qrelu': {
         if (i === net.outputSpiking && opts.skipOutputActivation) break;
         const q = mode === 'qrelu' || (mode === 'model' && l.type === 'qrelu');
-        h = q ? qrelu(h) : tf.relu(h);
+        h = q ? quantize(h, net.quantizer) : tf.relu(h);
         emitted.set(i, h);
         break;
       }
@@ -157,6 +164,7 @@ export function forward(net: TrainNet, x: tf.Tensor4D, opts: ForwardOptions): Fo
         break;
     }
   });
+  if (opts.addedOutputActivation && net.model.spikingOutput) h = mode === 'qrelu' ? quantize(h, net.quantizer) : tf.relu(h);
   const logits = (h.rank === 2 ? h : tf.reshape(h, [h.shape[0], -1])) as tf.Tensor2D;
   return { logits, emitted };
 }

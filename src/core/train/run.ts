@@ -20,6 +20,9 @@ import { currentBackend, type BackendInfo } from './backend';
 import { loadCheckpoint, writeCheckpoint } from './checkpoint';
 import type { TrainData } from './data';
 import { evaluateAnn, evaluateSnn, scaleLayer } from './evaluate';
+import { convertForSimulation, diagnose } from './convert';
+import { finetuneData, finetuneEpoch } from './finetune';
+import type { BinnedSet } from './time-bins';
 import { trainEpoch } from './loop';
 import type { SynopObjective } from './loss';
 import { assignWeights, buildNet, disposeNet, type TrainNet } from './net';
@@ -115,22 +118,35 @@ export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOp
   const cfg = info.config;
   const metricsPath = join(info.dir, 'metrics.json');
   const metrics = existsSync(metricsPath) ? readJson<EpochMetrics[]>(metricsPath).filter((m) => m.epoch <= info.epochsDone) : [];
-  const ctx = { runId: info.id, epochs: cfg.epochs, activation: info.activation, loss: { objective: objectiveOf(cfg), countInput: cfg.countInputSynops, weightDecay: cfg.weightDecay }, signal: opts.signal, onProgress: opts.onProgress };
+  // Fine-tuning through time, when the run asks for it, adds epochs after the ANN's (same checkpoints).
+  const ft = cfg.conversion?.finetune || undefined;
+  const epochs = cfg.epochs + (ft?.epochs ?? 0);
+  const ctx = { runId: info.id, epochs, activation: info.activation, loss: { objective: objectiveOf(cfg), countInput: cfg.countInputSynops, weightDecay: cfg.weightDecay }, signal: opts.signal, onProgress: opts.onProgress, readout: cfg.conversion?.readout };
+  let binned: BinnedSet | undefined;
   setState(h, 'running');
   try {
-    for (let epoch = info.epochsDone + 1; epoch <= cfg.epochs; epoch++) {
-      const m = await trainEpoch(net, adam, data.train, cfg, epoch, ctx);
+    for (let epoch = info.epochsDone + 1; epoch <= epochs; epoch++) {
+      let m: EpochMetrics;
+      if (ft && epoch > cfg.epochs) {
+        if (!binned) {
+          opts.onProgress?.({ type: 'phase', runId: info.id, phase: 'train', message: `binning ${Math.min(ft.maxSamples, data.train.n)} training samples into ${ft.bins} time bins for fine-tuning through time` });
+          binned = await finetuneData(h.model, data.train, ft, cfg.seed, opts.signal);
+        }
+        m = await finetuneEpoch(net, adam, binned, cfg, ft, epoch, ctx);
+      } else m = await trainEpoch(net, adam, data.train, cfg, epoch, ctx);
       if (cfg.evalEachEpoch && data.test.n) {
         const ev = await evaluateAnn(net, data.test, { activation: info.activation, signal: opts.signal });
         m.testAccuracy = ev.accuracy;
         m.testSynops = ev.hiddenSynops;
       }
+      // The network as trained, before fine-tuning through time changes it: what its SNN is compared with.
+      if (ft && epoch === cfg.epochs && data.test.n) m.annQuantized = await evaluateAnn(net, data.test, { activation: 'qrelu', signal: opts.signal });
       writeCheckpoint(info.dir, epoch, net, adam);
       metrics.push(m);
       writeJson(metricsPath, metrics);
       info.epochsDone = epoch;
       setState(h, 'running');
-      opts.onProgress?.({ type: 'epoch', runId: info.id, epochs: cfg.epochs, metrics: m });
+      opts.onProgress?.({ type: 'epoch', runId: info.id, epochs, metrics: m });
     }
   } catch (e) {
     if (e instanceof TrainError && e.code === 'cancelled') setState(h, 'cancelled', `${e.message}; resume continues from epoch ${info.epochsDone + 1}`);
@@ -180,13 +196,20 @@ export async function evaluateRunDir(h: RunHandle, data: TrainData, o: { snnSamp
   const evaluation: Evaluation = { ann, annQuantized };
   const modelDir = join(info.dir, 'model');
   const weights = await readTfjsWeights(readFileSync(join(modelDir, 'model.json'), 'utf8'), model, async (p) => readFileSync(join(modelDir, p)));
-  const sim = async (w: typeof weights) => evaluateSnn(model, w, data.test, {
-    maxSamples: o.snnSamples, signal: o.signal,
-    onSample: (done, total) => o.onProgress?.({ type: 'phase', runId: info.id, phase: 'simulate', message: 'spiking simulation', done, total }),
-  });
+  const conv = info.config.conversion ?? { readout: 'spikes', normalize: false, calibrate: false, finetune: false };
+  const trained = readMetrics(info.dir).find((m) => m.annQuantized)?.annQuantized;
+  if (trained) evaluation.annQuantizedTrained = trained;
+  const onSample = (done: number, total: number): void => o.onProgress?.({ type: 'phase', runId: info.id, phase: 'simulate', message: 'spiking simulation', done, total });
+  // The run's conversion aids (normalization, calibration, the quantizer's start, the readout), then the
+  // simulation, diagnosed against the quantized ANN it came from.
+  const sim = async (w0: typeof weights, reference: EvalResult): Promise<EvalResult> => {
+    const c = await convertForSimulation(net, w0, data.train, conv, info.config.seed);
+    const r = await evaluateSnn(model, c.weights, data.test, { readout: conv.readout, initialMembrane: c.initialMembrane, maxSamples: o.snnSamples, signal: o.signal, onSample });
+    return { ...r, diagnosis: diagnose(reference, r, conv.readout), conversion: c.applied };
+  };
   if (o.snnSamples > 0) {
-    evaluation.snn = await sim(weights);
-    evaluation.snnOutputGain = { ...(await sim(scaleLayer(weights, lastWeightLayer(model), OUTPUT_GAIN))), outputGain: OUTPUT_GAIN };
+    evaluation.snn = await sim(weights, trained ?? annQuantized);
+    evaluation.snnOutputGain = { ...(await sim(scaleLayer(weights, lastWeightLayer(model), OUTPUT_GAIN), trained ?? annQuantized)), outputGain: OUTPUT_GAIN };
   }
   if (o.rhos?.length) {
     const first = firstWeightLayer(model);
@@ -197,7 +220,7 @@ export async function evaluateRunDir(h: RunHandle, data: TrainData, o: { snnSamp
       const q = await evaluateAnn(net, data.test, { activation: 'qrelu', maxSamples: o.annSamples, signal: o.signal });
       q.rho = rho;
       const entry: NonNullable<Evaluation['scaled']>[number] = { rho, annQuantized: q };
-      if (o.snnSamples > 0) { entry.snn = await sim(scaleLayer(weights, first, rho)); entry.snn.rho = rho; }
+      if (o.snnSamples > 0) { entry.snn = await sim(scaleLayer(weights, first, rho), q); entry.snn.rho = rho; }
       evaluation.scaled.push(entry);
       phase(`ρ = ${rho}: ANN-Q ${(100 * q.accuracy).toFixed(1)} %`);
     }
@@ -208,6 +231,12 @@ export async function evaluateRunDir(h: RunHandle, data: TrainData, o: { snnSamp
   // The run's model file then shows measured SynOps in its lenses and report (src/core/synops/result.ts).
   if (evaluation.snn) writeJson(resultPathFor(join(info.dir, 'model.snn.json')), simulationResultOf(model, evaluation.snn, `spiking simulation of ${evaluation.snn.samples} held-out samples of ${info.data.root} (run ${info.id})`));
   return evaluation;
+}
+
+/** `metrics.json` of a run folder, or none. */
+export function readMetrics(dir: string): EpochMetrics[] {
+  const p = join(dir, 'metrics.json');
+  return existsSync(p) ? readJson<EpochMetrics[]>(p) : [];
 }
 
 export function finishRun(h: RunHandle, message?: string): void { setState(h, 'done', message); }

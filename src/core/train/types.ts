@@ -2,6 +2,7 @@
  * Plain, JSON-able types of training: configuration, progress messages and results. These are what the
  * worker passes across its JSON-RPC boundary.
  */
+import type { ConversionDiagnosis, Readout } from '../../protocol/report';
 
 /** `baseline`: CE only; `scale`: baseline then a sweep of the first layer's weights ×ρ (no retraining);
  * `synops`: CE + SynOp term with the model's activations; `synops-qrelu`: the same with every spiking layer a QReLU. */
@@ -32,6 +33,20 @@ export interface TrainConfig {
   evalEachEpoch: boolean;
   /** The run folder whose final weights initialised this run (a fine-tuning), instead of fresh weights from `seed`. */
   warmStart?: string;
+  /** The output layer's activation in training (`training.outputActivation`; absent in older runs: `none`). */
+  outputActivation?: 'none' | 'spiking';
+  /** QReLU quantizer and the matching initial membrane (`training.quantizer`; absent: `floor`). */
+  quantizer?: 'floor' | 'round';
+  /** The conversion aids this run used (absent in older runs: none, spike-count readout). */
+  conversion?: ConversionConfig;
+}
+
+/** The conversion aids of a run, resolved (see `ConversionSpec` in the model file). */
+export interface ConversionConfig {
+  readout: Readout;
+  normalize: { percentile: number } | false;
+  calibrate: { samples: number } | false;
+  finetune: { epochs: number; bins: number; learningRate: number; maxSamples: number; batchSize: number } | false;
 }
 
 export interface LayerSynops {
@@ -57,6 +72,10 @@ export interface EpochMetrics {
   learningRate: number;
   seconds: number;
   imagesPerSec: number;
+  /** Set for an epoch of fine-tuning through time: its bins per sample and training samples. */
+  throughTime?: { bins: number; samples: number };
+  /** The quantized ANN on the held-out split at the end of the ANN's training, before fine-tuning through time. */
+  annQuantized?: EvalResult;
 }
 
 /** Accuracy and SynOps of one evaluation (ANN proxy or spiking simulation). */
@@ -87,6 +106,16 @@ export interface EvalResult {
   meanSteps?: number;
   /** First layer ×ρ applied for this evaluation. */
   rho?: number;
+  /** Per hidden spiking layer, means per sample: Σ activation (ANN) or spikes (SNN), and the fraction of silent neurons. */
+  layers?: { layer: string; neurons: number; spikes: number; silent: number }[];
+  /** SNN read by membrane: the same simulation read by output spike counts (what Speck reads), ties counted wrong. */
+  spikeReadout?: { accuracy: number; ties: number; silent: number };
+  /** SNN: the readout of the output layer (absent: spike counts). */
+  readoutKind?: Readout;
+  /** SNN: per-layer activity beside the ANN-Q's, and where accuracy goes. */
+  diagnosis?: ConversionDiagnosis;
+  /** SNN: the data-based aids applied: λ per layer (normalization), initial membranes (calibration or the quantizer's ½). */
+  conversion?: { lambdas?: Record<string, number>; initialMembrane?: Record<string, number | number[]> };
   seconds: number;
 }
 
@@ -100,8 +129,18 @@ export interface Evaluation {
    * output neurons cost no SynOps, so only the ties and the class change. Reported beside `snn`, never instead.
    */
   snnOutputGain?: EvalResult & { outputGain: number };
+  /**
+   * The quantized ANN as trained, before fine-tuning through time changed its weights: what the spiking
+   * network is compared with (absent without fine-tuning: then `annQuantized` is that network).
+   */
+  annQuantizedTrained?: EvalResult;
   /** `scale` strategy and CIFAR chain: evaluations with the first layer ×ρ. */
   scaled?: { rho: number; annQuantized: EvalResult; snn?: EvalResult }[];
+  /**
+   * Set by `evaluateRun`: the folder evaluated and which of its samples, `all` of them or the `test` split
+   * (the run's held-out 20 %, its seed); `samples` counts them (the spiking simulation may take an even subset).
+   */
+  data?: { root: string; split: 'all' | 'test'; samples: number };
 }
 
 export type RunState = 'running' | 'cancelled' | 'failed' | 'done';

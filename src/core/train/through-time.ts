@@ -1,0 +1,126 @@
+/**
+ * Training the converted network through time (hybrid conversion, Rathi et al. 2020): the trained ANN's
+ * weights run as the spiking network does — non-leaky integrate-and-fire neurons, threshold 1, several
+ * spikes per step, subtract reset, no lower bound — on `T` coarse time bins per sample (`time-bins.ts`), and
+ * the loss of the spiking readout is backpropagated through the bins with a straight-through surrogate.
+ *
+ * Per spiking layer, per bin t (v starts at v0: 0, or ½ for the `round` quantizer):
+ *   v ← v + I_t;   s_t = floor(max(v, 0))  (= ⌊v/θ⌋ spikes when v > 0, θ = 1);   v ← v − s_t
+ * The spike function's gradient is the ReLU's, `∂s/∂v = [v > 0]` (QReLU's straight-through rule), and the
+ * reset is detached, so `∂v_t/∂I_τ = 1` for every τ ≤ t (the non-leaky membrane sums its input).
+ * The stateless ops (conv, linear, pooling, flatten) run on all bins of a batch at once, `[B·T, …]`
+ * sample-major; dropout is off (the spiking network has none).
+ *
+ * Readout: `membrane` — the output layer's input current summed over the bins (for a linear output layer
+ * this is W·Σ_t s_t, the ANN's logit of the summed spikes); `spikes` — the output layer's spike counts.
+ * SynOps: `Σ_e (Σ_t s_t,e) · fanout_e` per connection, as the ANN proxy counts activations (`net.ts`).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Readout } from '../../protocol/report';
+import { INPUT_INDEX } from '../synops/fanout';
+import { crossEntropy } from './loss';
+import type { LossOptions } from './loss';
+import { synopsPerConnection, type TrainNet } from './net';
+import { qrelu } from './qrelu';
+
+/** Identity forward, zero gradient (tfjs has no stop_gradient). */
+const detach: (x: tf.Tensor) => tf.Tensor = tf.customGrad(((x: tf.Tensor) => ({
+  value: tf.clone(x),
+  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
+})) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
+
+export interface TimeForwardOptions {
+  /** Samples in the batch; the input holds `batch · bins` frames. */
+  batch: number;
+  bins: number;
+  readout: Readout;
+  /** Initial membrane of every spiking neuron (the quantizer's: 0 or ½). */
+  v0: number;
+}
+
+export interface TimeForwardResult {
+  /** `[B, classes]`: summed output current (`membrane`) or output spike counts (`spikes`). */
+  logits: tf.Tensor2D;
+  /** Per emitter, spikes summed over the bins in the layout `forward` uses (`[B, …]`); the input's summed events. */
+  emitted: Map<number, tf.Tensor>;
+}
+
+/** The IAF recurrence over the bins of `current` `[B·T, …]`; returns the spikes `[B·T, …]` (same shape). */
+export function iafThroughTime(current: tf.Tensor, batch: number, bins: number, v0: number): tf.Tensor {
+  const shape = current.shape;
+  const per = current.size / (batch * bins);
+  const steps = tf.unstack(tf.reshape(current, [batch, bins, per]), 1);
+  let v: tf.Tensor = tf.fill([batch, per], v0);
+  const spikes = steps.map((i) => {
+    v = tf.add(v, i);
+    const s = qrelu(v);
+    v = tf.sub(v, detach(s));
+    return s;
+  });
+  return tf.reshape(tf.stack(spikes, 1), shape);
+}
+
+/** Sum over the bins: `[B·T, …]` → `[B, …]`. */
+function sumBins(x: tf.Tensor, batch: number, bins: number): tf.Tensor {
+  const rest = x.shape.slice(1);
+  return tf.sum(tf.reshape(x, [batch, bins, ...rest]), 1);
+}
+
+/** Forward pass of `x` `[B·T, H, W, C]` (sample-major: frame `b·T + t`) through time. */
+export function forwardThroughTime(net: TrainNet, x: tf.Tensor4D, o: TimeForwardOptions): TimeForwardResult {
+  const emitted = new Map<number, tf.Tensor>();
+  emitted.set(INPUT_INDEX, sumBins(x, o.batch, o.bins));
+  let h: tf.Tensor = x;
+  let logits: tf.Tensor | undefined;
+  net.model.layers.forEach((l, i) => {
+    if (logits) return;
+    switch (l.type) {
+      case 'conv2d': {
+        const p = l.padding ?? 0;
+        h = tf.conv2d(h as tf.Tensor4D, net.vars.get(l.name) as tf.Variable<tf.Rank.R4>, l.stride ?? 1, p === 0 ? 'valid' : p);
+        break;
+      }
+      case 'linear': h = tf.matMul(h as tf.Tensor2D, net.vars.get(l.name) as tf.Variable<tf.Rank.R2>); break;
+      case 'relu':
+      case 'qrelu':
+        if (i === net.outputSpiking && o.readout === 'membrane') { logits = sumBins(h, o.batch, o.bins); break; }
+        h = iafThroughTime(h, o.batch, o.bins, o.v0);
+        if (i === net.outputSpiking) { logits = sumBins(h, o.batch, o.bins); break; }
+        emitted.set(i, sumBins(h, o.batch, o.bins));
+        break;
+      case 'avgpool':
+      case 'sumpool': {
+        const s = l.stride ?? l.kernel;
+        h = tf.avgPool(h as tf.Tensor4D, l.kernel, s, 'valid');
+        if (l.type === 'sumpool') h = tf.mul(h, l.kernel * l.kernel);
+        break;
+      }
+      case 'flatten': h = tf.reshape(h, [h.shape[0], -1]); break;
+      case 'dropout': break;
+    }
+  });
+  if (!logits) {
+    const out = h.rank === 2 ? h : tf.reshape(h, [h.shape[0], -1]);
+    // The spiking output layer `spikingOutput: true` adds, or (no spiking output) the summed analog output.
+    logits = net.model.spikingOutput && o.readout === 'spikes' ? sumBins(iafThroughTime(out, o.batch, o.bins, o.v0), o.batch, o.bins) : sumBins(out, o.batch, o.bins);
+  }
+  return { logits: logits as tf.Tensor2D, emitted };
+}
+
+/** Loss parts of one batch through time: CE on the readout plus the run's SynOp term (as `lossParts`). */
+export function timeLossParts(net: TrainNet, x: tf.Tensor4D, labels: tf.Tensor1D, fwd: TimeForwardOptions, opts: LossOptions) {
+  const { logits, emitted } = forwardThroughTime(net, x, fwd);
+  const ce = crossEntropy(logits, labels);
+  const perConnection = synopsPerConnection(net, emitted);
+  const mask = net.connections.map((c) => (c.emitter === INPUT_INDEX && !opts.countInput ? 0 : 1));
+  const synops = tf.sum(tf.mul(perConnection, tf.tensor1d(mask))) as tf.Scalar;
+  const ob = opts.objective;
+  const synopTerm = (ob.kind === 'target' ? tf.square(tf.div(tf.sub(synops, ob.target), ob.target)) : ob.kind === 'penalty' ? tf.mul(synops, ob.lambda) : tf.scalar(0)) as tf.Scalar;
+  const total = tf.add(ce, synopTerm) as tf.Scalar;
+  // A tie for the largest readout (an all-silent output included) counts wrong, as in the spiking evaluation.
+  const max = tf.max(logits, 1, true);
+  const unique = tf.equal(tf.sum(tf.cast(tf.equal(logits, max), 'float32'), 1), 1);
+  const hit = tf.logicalAnd(unique, tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')));
+  const correct = tf.sum(tf.cast(hit, 'float32')) as tf.Scalar;
+  return { total, ce, synopTerm, perConnection, synops, correct };
+}
