@@ -2,11 +2,12 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_PER_DIGIT } from '../core/data/synth/generate';
 import { BUDGETS, trainingText, type BudgetName } from '../core/reproduce/budget';
 import { reproduce, rerender, type ReproduceResult } from '../core/reproduce/procedure';
-import { fmtSynops, tableRows } from '../core/reproduce/report';
+import { fmtSynops, label, tableRows } from '../core/reproduce/report';
 import type { BackendName } from '../core/train/backend';
 import { loadModel } from '../core/train/api';
 import { TrainError, type TrainProgress } from '../core/train/types';
 import { intOption, parseArgs } from './args';
+import { diagnosisLines } from './diagnosis';
 import { table } from './table';
 
 export const REPRODUCE_USAGE = `  reproduce [--data synth|<N-MNIST dir>|<MNIST-DVS dir>] [--budget quick|medium|full|smoke] [--out <dir>]
@@ -53,6 +54,9 @@ function printReport(r: ReproduceResult, json: boolean): void {
   console.log(s.proxy.text);
   if (s.conversion) console.log(s.conversion.text);
   if (s.conversionGap) console.log(s.conversionGap.text);
+  // Where the reference and the headline model lose in conversion, layer by layer.
+  const shown = [r.report.points.find((p) => p.strategy === 'baseline' && !p.control), s.best ? r.report.points[s.best.index] : undefined];
+  for (const p of shown) if (p?.snn?.diagnosis) { console.log(''); console.log(`${label(p)}:`); for (const line of diagnosisLines(p.snn.diagnosis)) console.log(`  ${line}`); }
   if (s.orderingHolds !== null) console.log(`curve order at equal SynOps (SynOp+QReLU ≥ SynOp loss ≥ weight scaling): ${s.orderingHolds ? 'holds' : 'does not hold everywhere'}`);
   console.log(`wall time ${(s.wallSeconds / 60).toFixed(1)} min on ${s.backend}`);
   console.log(`report: ${r.reportHtml}\n        ${r.reportJson}`);

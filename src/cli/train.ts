@@ -6,6 +6,7 @@ import { EVAL_SPLITS, type EvalSplit } from '../core/train/data';
 import { readJson } from '../core/train/run';
 import { STRATEGIES, TrainError, type Evaluation, type EvalResult, type RunInfo, type Strategy, type TrainProgress } from '../core/train/types';
 import { intOption, parseArgs } from './args';
+import { diagnosisLines } from './diagnosis';
 import { table } from './table';
 
 const COMMON = '[--workspace <dir>] [--max-recordings N] [--snn-samples N] [--backend tensorflow|wasm|cpu] [--json]';
@@ -67,6 +68,13 @@ function printEvaluation(ev: Evaluation): void {
     if (s.snn) rows.push(evalRows(`SNN ρ=${s.rho}`, s.snn));
   }
   console.log(table(['evaluation', 'accuracy', 'SynOps/sample', 'w/o input', 'per layer', 'samples'], rows, [false, true, true, true, false, true]));
+  if (ev.snn) {
+    const aids = ev.snn.conversion;
+    console.log(`SNN readout: ${ev.snn.readoutKind ?? 'spikes'}${ev.snn.spikeReadout ? ` (read by output spike counts, as Speck reads: ${(100 * ev.snn.spikeReadout.accuracy).toFixed(2)} %, ${ev.snn.spikeReadout.ties} ties)` : ''}`
+      + `${aids?.lambdas ? '; weights normalized' : ''}${aids?.initialMembrane ? '; initial membranes set (calibrated or the quantizer\'s ½)' : ''}`);
+    if (ev.annQuantizedTrained) console.log(`ANN quantized as trained, before fine-tuning through time: ${(100 * ev.annQuantizedTrained.accuracy).toFixed(2)} %`);
+  }
+  if (ev.snn?.diagnosis) for (const line of diagnosisLines(ev.snn.diagnosis)) console.log(line);
 }
 
 interface Common { workspace: string; maxRecordings?: number; snnSamples?: number; backend?: BackendName; json: boolean }

@@ -19,6 +19,7 @@ export function measureOf(e: EvalResult): Measure {
   if (e.tiedTrue !== undefined) m.tiedTrue = e.tiedTrue;
   if (e.readout) m.readout = { ...e.readout };
   if (e.spikeReadout) m.spikeReadout = { ...e.spikeReadout };
+  if (e.diagnosis) m.diagnosis = e.diagnosis;
   return m;
 }
 

@@ -2,6 +2,7 @@
  * Plain, JSON-able types of the reproduction (`synops reproduce`): the budget it runs with, one point per
  * evaluated model, and the report written as `report.json`.
  */
+import type { ConversionDiagnosis } from '../../protocol/report';
 import type { LayerSynops, Strategy } from '../train/types';
 
 /** How much training the reproduction spends. */
@@ -57,6 +58,8 @@ export interface Measure {
   tiedTrue?: number;
   /** ANN: accuracy, ties and silent outputs with the spiking network's integer readout. */
   readout?: { accuracy: number; ties: number; silent: number };
+  /** SNN: the conversion diagnosis of the evaluation (per layer activity, where accuracy goes). */
+  diagnosis?: ConversionDiagnosis;
   /** SNN read by its membrane: the same simulation read by output spike counts (what Speck reads). */
   spikeReadout?: { accuracy: number; ties: number; silent: number };
 }
