@@ -46,7 +46,8 @@ describe('training through the worker', () => {
     const snapshots = progress.filter((p) => p.training).map((p) => p.training!);
     assert.ok(snapshots.length >= 2, `training snapshots: ${snapshots.length}`);
     const last = snapshots.at(-1)!;
-    assert.deepEqual(last.history.map((h) => h.epoch), [1, 2]);
+    // Two ANN epochs, then the default fine-tuning through time of an event model (2 epochs, 8 bins).
+    assert.deepEqual(last.history.map((h) => h.epoch), [1, 2, 3, 4]);
     assert.equal(last.modelName, 'tiny halves');
     assert.equal(last.runId, r.runId);
     assert.ok(['wasm', 'cpu', 'tensorflow'].includes(r.backend), r.backend);

@@ -56,8 +56,8 @@ export const BUDGETS: Readonly<Record<'quick' | 'medium' | 'full' | 'smoke', Bud
   smoke: {
     name: 'smoke', epochs: 1, batchSize: 8, learningRate: 1e-3, seed: 1, sweep: 'chain', chain: { epochs: 1 },
     targets: { kind: 'relative', fractions: [0.5, 0.25] },
-    rhos: [0.5], snnSamples: 4,
-    note: 'pipeline check: 1 epoch, 2 targets, 4 spiking samples; the numbers mean nothing',
+    rhos: [0.5], snnSamples: 4, conversion: { finetune: { epochs: 1, bins: 4, maxSamples: 16 }, calibrate: { samples: 8 } },
+    note: 'pipeline check: 1 epoch, 2 targets, 4 spiking samples, a token fine-tuning through time; the numbers mean nothing',
   },
 };
 

@@ -98,7 +98,7 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   const runs = join(r.out, 'runs');
   const common = {
     model, ...dataReq, epochs: b.epochs, batchSize: b.batchSize,
-    learningRate: b.learningRate, seed: b.seed, backend: r.backend,
+    learningRate: b.learningRate, seed: b.seed, backend: r.backend, ...(b.conversion ? { conversion: b.conversion } : {}),
   };
   const points: ReportPoint[] = [];
   const rel = (dir: string): string => relative(r.out, dir).split('\\').join('/');

@@ -2,6 +2,7 @@
  * Plain, JSON-able types of the reproduction (`synops reproduce`): the budget it runs with, one point per
  * evaluated model, and the report written as `report.json`.
  */
+import type { ConversionSpec } from '../../protocol/model';
 import type { ConversionDiagnosis } from '../../protocol/report';
 import type { LayerSynops, Strategy } from '../train/types';
 
@@ -31,6 +32,8 @@ export interface Budget {
   /** ρ of the weight-scaling sweep (first layer ×ρ on the baseline, no retraining). */
   rhos: number[];
   /** Held-out samples of each spiking evaluation; absent: the whole held-out split. */
+  /** Conversion aids over the model file's for every run (the smoke budget keeps fine-tuning through time token-sized). */
+  conversion?: ConversionSpec;
   snnSamples?: number;
   /** Use at most this many recordings of the dataset. */
   maxRecordings?: number;

@@ -229,6 +229,12 @@ export async function evaluateRun(r: EvaluateRequest, opts: TaskOptions = {}): P
     const maxRecordings = split === 'test' ? r.maxRecordings ?? h.info.data.maxRecordings : r.maxRecordings;
     const data = await loadEvalData(root, h.model, split, { seed: h.info.config.seed, cacheDir: frameCacheDir(r.workspace), maxRecordings, signal: opts.signal,
       onProgress: (done, total) => opts.onProgress?.({ type: 'phase', phase: 'data', message: 'preparing frames', done, total }) });
+    const conv = h.info.config.conversion;
+    if (data.train.n === 0 && conv && (conv.calibrate || conv.normalize)) {
+      // Calibration and normalization learn from the run's own training samples, never from what is evaluated.
+      if (!existsSync(h.info.data.root)) throw new TrainError('bad-input', `${r.runDir}: the run calibrates its spiking network on its training data (${h.info.data.root}), which is not there; evaluate with --split test on that folder, or put it back`);
+      data.train = (await loadEventData(h.info.data.root, h.model, { seed: h.info.config.seed, cacheDir: frameCacheDir(r.workspace), maxRecordings: h.info.data.maxRecordings, signal: opts.signal })).train;
+    }
     const ev = await evaluateRunDir(h, data, { snnSamples: r.snnSamples ?? 200, rhos: r.rhos, ...opts });
     const evaluation: Evaluation = { ...ev, data: { root, split, samples: data.test.n } };
     // evaluateRunDir wrote both files as for the run's own held-out split: say which samples they are.
