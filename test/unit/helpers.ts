@@ -14,3 +14,16 @@ export function template(file: 'mnist-dvs.snn.json' | 'cifar10-allconv.snn.json'
   if (!parsed.model) throw new Error(`template ${file} does not parse: ${JSON.stringify(parsed.diagnostics)}`);
   return parsed.model;
 }
+
+/** Runs `fn` with stdout and stderr collected (console.log/error and process.stderr.write). */
+export async function captured<T>(fn: () => Promise<T>): Promise<{ value: T; stdout: string; stderr: string }> {
+  const log = console.log;
+  const err = console.error;
+  const write = process.stderr.write.bind(process.stderr);
+  let stdout = '';
+  let stderr = '';
+  console.log = (...a: unknown[]) => { stdout += a.join(' ') + '\n'; };
+  console.error = (...a: unknown[]) => { stderr += a.join(' ') + '\n'; };
+  process.stderr.write = ((s: string | Uint8Array) => { stderr += String(s); return true; }) as typeof process.stderr.write;
+  try { return { value: await fn(), stdout, stderr }; } finally { console.log = log; console.error = err; process.stderr.write = write; }
+}

@@ -11,21 +11,9 @@ import { BUDGETS, controlEpochs, fitBudget, targetCount, targetsOf, trainingText
 import type { ReproduceReport } from '../../src/core/reproduce/types';
 import { dataDir, resolveData, synthDataDir } from '../../src/core/train/api';
 import { TrainError, type RunInfo } from '../../src/core/train/types';
+import { captured } from './helpers';
 
 const workspace = mkdtempSync(join(tmpdir(), 'synops-budget-'));
-
-/** Runs `fn` with stdout and stderr collected. */
-async function captured<T>(fn: () => Promise<T>): Promise<{ value: T; stdout: string; stderr: string }> {
-  const log = console.log;
-  const err = console.error;
-  const write = process.stderr.write.bind(process.stderr);
-  let stdout = '';
-  let stderr = '';
-  console.log = (...a: unknown[]) => { stdout += a.join(' ') + '\n'; };
-  console.error = (...a: unknown[]) => { stderr += a.join(' ') + '\n'; };
-  process.stderr.write = ((s: string | Uint8Array) => { stderr += String(s); return true; }) as typeof process.stderr.write;
-  try { return { value: await fn(), stdout, stderr }; } finally { console.log = log; console.error = err; process.stderr.write = write; }
-}
 
 describe('the medium budget', () => {
   after(() => rmSync(workspace, { recursive: true, force: true }));

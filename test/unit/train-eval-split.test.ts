@@ -12,6 +12,7 @@ import { evaluateRun, isRunDataRoot, train } from '../../src/core/train/api';
 import { loadEvalData, loadEventData } from '../../src/core/train/data';
 import { TrainError, type Evaluation, type RunInfo } from '../../src/core/train/types';
 import { writeHalvesDataset } from './halves-dataset';
+import { captured } from './helpers';
 
 const workspace = mkdtempSync(join(tmpdir(), 'synops-eval-split-'));
 const dataDir = join(workspace, 'data');
@@ -27,19 +28,6 @@ const TINY: ModelFile = {
     { type: 'flatten', name: 'flatten' }, { type: 'linear', name: 'fc', outFeatures: 2 },
   ],
 };
-
-/** Runs `fn` with stdout and stderr collected. */
-async function captured<T>(fn: () => Promise<T>): Promise<{ value: T; stdout: string; stderr: string }> {
-  const log = console.log;
-  const err = console.error;
-  const write = process.stderr.write.bind(process.stderr);
-  let stdout = '';
-  let stderr = '';
-  console.log = (...a: unknown[]) => { stdout += a.join(' ') + '\n'; };
-  console.error = (...a: unknown[]) => { stderr += a.join(' ') + '\n'; };
-  process.stderr.write = ((s: string | Uint8Array) => { stderr += String(s); return true; }) as typeof process.stderr.write;
-  try { return { value: await fn(), stdout, stderr }; } finally { console.log = log; console.error = err; process.stderr.write = write; }
-}
 
 describe('evaluating a run on all samples or on the held-out split', () => {
   before(async () => {

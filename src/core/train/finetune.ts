@@ -9,7 +9,7 @@ import { Rng, subSeed } from '../data/rng';
 import type { ModelFile } from '../model/types';
 import type { Adam } from './adam';
 import type { SampleSet } from './data';
-import { epochOrder, type EpochContext } from './loop';
+import { accumulate, batchDone, epochMetrics, epochOrder, optimizeStep, type EpochContext, type EpochSums } from './loop';
 import type { TrainNet } from './net';
 import { initialMembraneOf } from './qrelu';
 import { binnedSamples, type BinnedSet } from './time-bins';
@@ -36,7 +36,7 @@ export async function finetuneEpoch(net: TrainNet, adam: Adam, data: BinnedSet, 
   const frame = c * h * w;
   const nConn = net.connections.length;
   adam.lr = ft.learningRate;
-  const sums = { loss: 0, ce: 0, term: 0, s: 0, correct: 0, seen: 0 };
+  const sums: EpochSums = { loss: 0, ce: 0, term: 0, s: 0, correct: 0, seen: 0 };
   const perConn = new Float64Array(nConn);
   const varList = [...net.vars.values()];
   const v0 = initialMembraneOf(net.quantizer);
@@ -46,37 +46,13 @@ export async function finetuneEpoch(net: TrainNet, adam: Adam, data: BinnedSet, 
     const xb = new Float32Array(idx.length * T * frame);
     idx.forEach((i, k) => xb.set(data.x.subarray(i * T * frame, (i + 1) * T * frame), k * T * frame));
     const labels = Int32Array.from(idx, (i) => data.y[i]);
-    let stats: tf.Tensor | undefined;
-    const { value, grads } = tf.tidy(() => {
+    const v = await optimizeStep(net, adam, varList, () => {
       const x = tf.tensor4d(xb, [idx.length * T, h, w, c]);
       const y = tf.tensor1d(labels, 'int32');
-      return tf.variableGrads(() => {
-        const p = timeLossParts(net, x, y, { batch: idx.length, bins: T, readout: ctx.readout ?? 'spikes', v0 }, ctx.loss);
-        stats = tf.keep(tf.concat([tf.stack([p.total, p.ce, p.synopTerm, p.synops, p.correct]), p.perConnection]));
-        return p.total;
-      }, varList);
-    });
-    const v = await stats!.data();
-    stats!.dispose();
-    value.dispose();
-    if (!Number.isFinite(v[0])) {
-      tf.dispose(grads);
-      throw new TrainError('non-finite', `the loss became ${v[0]} in epoch ${epoch} (through time), batch ${b + 1}; training stopped and the last good checkpoint is kept. Lower the fine-tuning learning rate`);
-    }
-    adam.apply(net.vars, grads);
-    tf.dispose(grads);
-    const n = idx.length;
-    sums.loss += v[0] * n; sums.ce += v[1] * n; sums.term += v[2] * n; sums.s += v[3] * n; sums.correct += v[4]; sums.seen += n;
-    for (let k = 0; k < nConn; k++) perConn[k] += v[5 + k] * n;
-    const secs = (performance.now() - start) / 1000;
-    ctx.onProgress?.({ type: 'batch', runId: ctx.runId, epoch, epochs: ctx.epochs, batch: b + 1, batches, loss: v[0], ce: v[1], synopTerm: v[2], synops: v[3], imagesPerSec: sums.seen / secs });
-    await new Promise((r) => setImmediate(r));
+      return timeLossParts(net, x, y, { batch: idx.length, bins: T, readout: ctx.readout ?? 'spikes', v0 }, ctx.loss);
+    }, `epoch ${epoch} (through time), batch ${b + 1}`);
+    accumulate(sums, perConn, v, idx.length);
+    await batchDone(ctx, sums, { epoch, batch: b + 1, batches, v, start });
   }
-  const seconds = (performance.now() - start) / 1000;
-  const m = Math.max(1, sums.seen);
-  return {
-    epoch, throughTime: { bins: T, samples: data.n }, loss: sums.loss / m, ce: sums.ce / m, synopTerm: sums.term / m, synops: sums.s / m,
-    synopsPerLayer: net.connections.map((cn, k) => ({ emitter: cn.emitterName, receiver: cn.receiverName, synops: perConn[k] / m })),
-    trainAccuracy: sums.correct / m, learningRate: adam.lr, seconds, imagesPerSec: sums.seen / seconds,
-  };
+  return { ...epochMetrics(net, adam, sums, perConn, epoch, start), throughTime: { bins: T, samples: data.n } };
 }

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng, subSeed } from '../data/rng';
 import type { Adam } from './adam';
 import type { SampleSet } from './data';
-import { lossParts, type LossOptions } from './loss';
+import { lossParts, type LossOptions, type LossParts } from './loss';
 import type { Readout } from '../../protocol/report';
 import type { ActivationMode, TrainNet } from './net';
 import { TrainError, type EpochMetrics, type TrainConfig, type TrainProgress } from './types';
@@ -66,6 +66,58 @@ export function makeBatch(set: SampleSet, idx: number[], cfg: TrainConfig, seed:
   return out;
 }
 
+/** Sums of an epoch's batch statistics, weighted by batch size (`correct` is a count already). */
+export interface EpochSums { loss: number; ce: number; term: number; s: number; correct: number; seen: number }
+
+/** Adds a batch's `[total, ce, synopTerm, S, correct, per connection…]` of `n` samples to the sums. */
+export function accumulate(sums: EpochSums, perConn: Float64Array, v: ArrayLike<number>, n: number): void {
+  sums.loss += v[0] * n; sums.ce += v[1] * n; sums.term += v[2] * n; sums.s += v[3] * n; sums.correct += v[4]; sums.seen += n;
+  for (let k = 0; k < perConn.length; k++) perConn[k] += v[5 + k] * n;
+}
+
+/**
+ * One Adam step on the loss `parts` builds (inside a gradient tape): returns the batch's statistics
+ * `[total, ce, synopTerm, S, correct, per connection…]`. A NaN/Inf loss throws a `non-finite` TrainError
+ * before any weight changes (`where` names the batch in the message).
+ */
+export async function optimizeStep(net: TrainNet, adam: Adam, varList: tf.Variable[], parts: () => Pick<LossParts, 'total' | 'ce' | 'synopTerm' | 'synops' | 'correct' | 'perConnection'>, where: string): Promise<Float32Array> {
+  let stats: tf.Tensor | undefined;
+  const { value, grads } = tf.tidy(() => tf.variableGrads(() => {
+    const p = parts();
+    stats = tf.keep(tf.concat([tf.stack([p.total, p.ce, p.synopTerm, p.synops, p.correct]), p.perConnection]));
+    return p.total;
+  }, varList));
+  const v = (await stats!.data()) as Float32Array;
+  stats!.dispose();
+  value.dispose();
+  if (!Number.isFinite(v[0])) {
+    tf.dispose(grads);
+    throw new TrainError('non-finite', `the loss became ${v[0]} in ${where} (CE ${v[1]}, SynOp term ${v[2]}, S ${v[3]}); training stopped and the last good checkpoint is kept. Lower the learning rate or pick a less extreme SynOps target`);
+  }
+  adam.apply(net.vars, grads);
+  tf.dispose(grads);
+  return v;
+}
+
+/** Reports a finished batch and yields to the event loop (so a cancel is seen between batches). */
+export async function batchDone(ctx: EpochContext, sums: EpochSums, b: { epoch: number; batch: number; batches: number; v: ArrayLike<number>; start: number }): Promise<void> {
+  const secs = (performance.now() - b.start) / 1000;
+  const v = b.v;
+  ctx.onProgress?.({ type: 'batch', runId: ctx.runId, epoch: b.epoch, epochs: ctx.epochs, batch: b.batch, batches: b.batches, loss: v[0], ce: v[1], synopTerm: v[2], synops: v[3], imagesPerSec: sums.seen / secs });
+  await new Promise((r) => setImmediate(r));
+}
+
+/** The epoch's metrics from its sums: means per sample, SynOps per connection. */
+export function epochMetrics(net: TrainNet, adam: Adam, sums: EpochSums, perConn: Float64Array, epoch: number, start: number): EpochMetrics {
+  const seconds = (performance.now() - start) / 1000;
+  const m = Math.max(1, sums.seen);
+  return {
+    epoch, loss: sums.loss / m, ce: sums.ce / m, synopTerm: sums.term / m, synops: sums.s / m,
+    synopsPerLayer: net.connections.map((cn, k) => ({ emitter: cn.emitterName, receiver: cn.receiverName, synops: perConn[k] / m })),
+    trainAccuracy: sums.correct / m, learningRate: adam.lr, seconds, imagesPerSec: sums.seen / seconds,
+  };
+}
+
 /** Trains one epoch (1-based `epoch`) and returns its metrics (no test evaluation). */
 export async function trainEpoch(net: TrainNet, adam: Adam, set: SampleSet, cfg: TrainConfig, epoch: number, ctx: EpochContext): Promise<EpochMetrics> {
   const start = performance.now();
@@ -75,7 +127,7 @@ export async function trainEpoch(net: TrainNet, adam: Adam, set: SampleSet, cfg:
   const [c, h, w] = set.shape;
   const nConn = net.connections.length;
   adam.lr = learningRateAt(cfg, epoch);
-  const sums = { loss: 0, ce: 0, term: 0, s: 0, correct: 0, seen: 0 };
+  const sums: EpochSums = { loss: 0, ce: 0, term: 0, s: 0, correct: 0, seen: 0 };
   const perConn = new Float64Array(nConn);
   const varList = [...net.vars.values()];
   for (let b = 0; b < batches; b++) {
@@ -84,37 +136,13 @@ export async function trainEpoch(net: TrainNet, adam: Adam, set: SampleSet, cfg:
     const bseed = subSeed(cfg.seed, `batch/${epoch}/${b}`);
     const xb = makeBatch(set, idx, cfg, bseed);
     const labels = Int32Array.from(idx, (i) => set.y[i]);
-    let stats: tf.Tensor | undefined;
-    const { value, grads } = tf.tidy(() => {
+    const v = await optimizeStep(net, adam, varList, () => {
       const x = tf.tensor4d(xb, [idx.length, h, w, c]);
       const y = tf.tensor1d(labels, 'int32');
-      return tf.variableGrads(() => {
-        const p = lossParts(net, x, y, { training: true, dropoutSeed: bseed, activation: ctx.activation, skipOutputActivation: cfg.outputActivation !== 'spiking', addedOutputActivation: cfg.outputActivation === 'spiking', inputDropout: cfg.augment?.inputDropout }, ctx.loss);
-        stats = tf.keep(tf.concat([tf.stack([p.total, p.ce, p.synopTerm, p.synops, p.correct]), p.perConnection]));
-        return p.total;
-      }, varList);
-    });
-    const v = await stats!.data();
-    stats!.dispose();
-    value.dispose();
-    if (!Number.isFinite(v[0])) {
-      tf.dispose(grads);
-      throw new TrainError('non-finite', `the loss became ${v[0]} in epoch ${epoch}, batch ${b + 1} (CE ${v[1]}, SynOp term ${v[2]}, S ${v[3]}); training stopped and the last good checkpoint is kept. Lower the learning rate or pick a less extreme SynOps target`);
-    }
-    adam.apply(net.vars, grads);
-    tf.dispose(grads);
-    const n = idx.length;
-    sums.loss += v[0] * n; sums.ce += v[1] * n; sums.term += v[2] * n; sums.s += v[3] * n; sums.correct += v[4]; sums.seen += n;
-    for (let k = 0; k < nConn; k++) perConn[k] += v[5 + k] * n;
-    const secs = (performance.now() - start) / 1000;
-    ctx.onProgress?.({ type: 'batch', runId: ctx.runId, epoch, epochs: ctx.epochs, batch: b + 1, batches, loss: v[0], ce: v[1], synopTerm: v[2], synops: v[3], imagesPerSec: sums.seen / secs });
-    await new Promise((r) => setImmediate(r));
+      return lossParts(net, x, y, { training: true, dropoutSeed: bseed, activation: ctx.activation, skipOutputActivation: cfg.outputActivation !== 'spiking', addedOutputActivation: cfg.outputActivation === 'spiking', inputDropout: cfg.augment?.inputDropout }, ctx.loss);
+    }, `epoch ${epoch}, batch ${b + 1}`);
+    accumulate(sums, perConn, v, idx.length);
+    await batchDone(ctx, sums, { epoch, batch: b + 1, batches, v, start });
   }
-  const seconds = (performance.now() - start) / 1000;
-  const m = Math.max(1, sums.seen);
-  return {
-    epoch, loss: sums.loss / m, ce: sums.ce / m, synopTerm: sums.term / m, synops: sums.s / m,
-    synopsPerLayer: net.connections.map((cn, k) => ({ emitter: cn.emitterName, receiver: cn.receiverName, synops: perConn[k] / m })),
-    trainAccuracy: sums.correct / m, learningRate: adam.lr, seconds, imagesPerSec: sums.seen / seconds,
-  };
+  return epochMetrics(net, adam, sums, perConn, epoch, start);
 }

@@ -46,18 +46,22 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
   return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
 }
 
+/** `S` (the connections the objective counts) and the SynOp term of `opts.objective`, as tensors. */
+export function synopTermOfTensor(net: TrainNet, perConnection: tf.Tensor1D, opts: LossOptions): { synops: tf.Scalar; synopTerm: tf.Scalar } {
+  const mask = net.connections.map((c) => (c.emitter === INPUT_INDEX && !opts.countInput ? 0 : 1));
+  const synops = tf.sum(tf.mul(perConnection, tf.tensor1d(mask))) as tf.Scalar;
+  const o = opts.objective;
+  const synopTerm = (o.kind === 'target' ? tf.square(tf.div(tf.sub(synops, o.target), o.target))
+    : o.kind === 'penalty' ? tf.mul(synops, o.lambda) : tf.scalar(0)) as tf.Scalar;
+  return { synops, synopTerm };
+}
+
 /** Forward pass and every part of the loss for one batch (call inside `tf.tidy` or a gradient function). */
 export function lossParts(net: TrainNet, x: tf.Tensor4D, labels: tf.Tensor1D, fwd: ForwardOptions, opts: LossOptions): LossParts {
   const { logits, emitted } = forward(net, x, fwd);
   const ce = crossEntropy(logits, labels);
   const perConnection = synopsPerConnection(net, emitted);
-  const mask = net.connections.map((c) => (c.emitter === INPUT_INDEX && !opts.countInput ? 0 : 1));
-  const synops = tf.sum(tf.mul(perConnection, tf.tensor1d(mask))) as tf.Scalar;
-  const o = opts.objective;
-  let synopTerm: tf.Scalar;
-  if (o.kind === 'target') synopTerm = tf.square(tf.div(tf.sub(synops, o.target), o.target)) as tf.Scalar;
-  else if (o.kind === 'penalty') synopTerm = tf.mul(synops, o.lambda) as tf.Scalar;
-  else synopTerm = tf.scalar(0);
+  const { synops, synopTerm } = synopTermOfTensor(net, perConnection, opts);
   let total = tf.add(ce, synopTerm) as tf.Scalar;
   if (opts.weightDecay) {
     const sq = [...net.vars.values()].map((v) => tf.sum(tf.square(v)));

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, subSeed } from '../data/rng';
 import { layerStats, type LayerStats } from '../model/shapes';
-import { isSpikingLayer, isWeightLayer, kernelSize, type ModelFile } from '../model/types';
+import { isSpikingLayer, isWeightLayer, kernelSize, type LayerSpec, type ModelFile } from '../model/types';
 import { connections, INPUT_INDEX, type Connection } from '../synops/fanout';
 import { chwToTensorOrder, type TensorLayout } from './layout';
 import { quantize, type Quantizer } from './qrelu';
@@ -124,6 +124,24 @@ function dropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
   return tf.mul(x, tf.mul(tf.cast(keep, 'float32'), 1 / (1 - rate)));
 }
 
+/** A conv2d, linear, pooling or flatten layer applied to `h` (NHWC or `[B, F]`); anything else passes `h` through. */
+export function statelessOp(net: TrainNet, l: LayerSpec, h: tf.Tensor): tf.Tensor {
+  switch (l.type) {
+    case 'conv2d': {
+      const p = l.padding ?? 0;
+      return tf.conv2d(h as tf.Tensor4D, net.vars.get(l.name) as tf.Variable<tf.Rank.R4>, l.stride ?? 1, p === 0 ? 'valid' : p);
+    }
+    case 'linear': return tf.matMul(h as tf.Tensor2D, net.vars.get(l.name) as tf.Variable<tf.Rank.R2>);
+    case 'avgpool':
+    case 'sumpool': {
+      const y = tf.avgPool(h as tf.Tensor4D, l.kernel, l.stride ?? l.kernel, 'valid');
+      return l.type === 'sumpool' ? tf.mul(y, l.kernel * l.kernel) : y;
+    }
+    case 'flatten': return tf.reshape(h, [h.shape[0], -1]);
+    default: return h;
+  }
+}
+
 /**
  * Forward pass of a batch `x` `[B, H, W, C]` (the model input in NHWC). Returns the logits `[B, classes]`
  * (the last layer's output, flattened) and what each emitter emitted, for the SynOp count.
@@ -136,13 +154,6 @@ export function forward(net: TrainNet, x: tf.Tensor4D, opts: ForwardOptions): Fo
   emitted.set(INPUT_INDEX, h);
   net.model.layers.forEach((l, i) => {
     switch (l.type) {
-      case 'conv2d': {
-        const s = l.stride ?? 1;
-        const p = l.padding ?? 0;
-        h = tf.conv2d(h as tf.Tensor4D, net.vars.get(l.name) as tf.Variable<tf.Rank.R4>, s, p === 0 ? 'valid' : p);
-        break;
-      }
-      case 'linear': h = tf.matMul(h as tf.Tensor2D, net.vars.get(l.name) as tf.Variable<tf.Rank.R2>); break;
       case 'relu':
       case 'qrelu': {
         if (i === net.outputSpiking && opts.skipOutputActivation) break;
@@ -151,17 +162,10 @@ export function forward(net: TrainNet, x: tf.Tensor4D, opts: ForwardOptions): Fo
         emitted.set(i, h);
         break;
       }
-      case 'avgpool':
-      case 'sumpool': {
-        const s = l.stride ?? l.kernel;
-        h = tf.avgPool(h as tf.Tensor4D, l.kernel, s, 'valid');
-        if (l.type === 'sumpool') h = tf.mul(h, l.kernel * l.kernel);
-        break;
-      }
-      case 'flatten': h = tf.reshape(h, [h.shape[0], -1]); break;
       case 'dropout':
         if (opts.training) h = dropout(h, l.rate, subSeed(opts.dropoutSeed ?? 0, l.name));
         break;
+      default: h = statelessOp(net, l, h);
     }
   });
   if (opts.addedOutputActivation && net.model.spikingOutput) h = mode === 'qrelu' ? quantize(h, net.quantizer) : tf.relu(h);

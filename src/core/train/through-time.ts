@@ -18,9 +18,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Readout } from '../../protocol/report';
 import { INPUT_INDEX } from '../synops/fanout';
-import { crossEntropy } from './loss';
-import type { LossOptions } from './loss';
-import { synopsPerConnection, type TrainNet } from './net';
+import { crossEntropy, synopTermOfTensor, type LossOptions } from './loss';
+import { statelessOp, synopsPerConnection, type TrainNet } from './net';
 import { qrelu } from './qrelu';
 
 /** Identity forward, zero gradient (tfjs has no stop_gradient). */
@@ -74,30 +73,11 @@ export function forwardThroughTime(net: TrainNet, x: tf.Tensor4D, o: TimeForward
   let logits: tf.Tensor | undefined;
   net.model.layers.forEach((l, i) => {
     if (logits) return;
-    switch (l.type) {
-      case 'conv2d': {
-        const p = l.padding ?? 0;
-        h = tf.conv2d(h as tf.Tensor4D, net.vars.get(l.name) as tf.Variable<tf.Rank.R4>, l.stride ?? 1, p === 0 ? 'valid' : p);
-        break;
-      }
-      case 'linear': h = tf.matMul(h as tf.Tensor2D, net.vars.get(l.name) as tf.Variable<tf.Rank.R2>); break;
-      case 'relu':
-      case 'qrelu':
-        if (i === net.outputSpiking && o.readout === 'membrane') { logits = sumBins(h, o.batch, o.bins); break; }
-        h = iafThroughTime(h, o.batch, o.bins, o.v0);
-        if (i === net.outputSpiking) { logits = sumBins(h, o.batch, o.bins); break; }
-        emitted.set(i, sumBins(h, o.batch, o.bins));
-        break;
-      case 'avgpool':
-      case 'sumpool': {
-        const s = l.stride ?? l.kernel;
-        h = tf.avgPool(h as tf.Tensor4D, l.kernel, s, 'valid');
-        if (l.type === 'sumpool') h = tf.mul(h, l.kernel * l.kernel);
-        break;
-      }
-      case 'flatten': h = tf.reshape(h, [h.shape[0], -1]); break;
-      case 'dropout': break;
-    }
+    if (l.type !== 'relu' && l.type !== 'qrelu') { h = statelessOp(net, l, h); return; } // dropout: off
+    if (i === net.outputSpiking && o.readout === 'membrane') { logits = sumBins(h, o.batch, o.bins); return; }
+    h = iafThroughTime(h, o.batch, o.bins, o.v0);
+    if (i === net.outputSpiking) logits = sumBins(h, o.batch, o.bins);
+    else emitted.set(i, sumBins(h, o.batch, o.bins));
   });
   if (!logits) {
     const out = h.rank === 2 ? h : tf.reshape(h, [h.shape[0], -1]);
@@ -112,10 +92,7 @@ export function timeLossParts(net: TrainNet, x: tf.Tensor4D, labels: tf.Tensor1D
   const { logits, emitted } = forwardThroughTime(net, x, fwd);
   const ce = crossEntropy(logits, labels);
   const perConnection = synopsPerConnection(net, emitted);
-  const mask = net.connections.map((c) => (c.emitter === INPUT_INDEX && !opts.countInput ? 0 : 1));
-  const synops = tf.sum(tf.mul(perConnection, tf.tensor1d(mask))) as tf.Scalar;
-  const ob = opts.objective;
-  const synopTerm = (ob.kind === 'target' ? tf.square(tf.div(tf.sub(synops, ob.target), ob.target)) : ob.kind === 'penalty' ? tf.mul(synops, ob.lambda) : tf.scalar(0)) as tf.Scalar;
+  const { synops, synopTerm } = synopTermOfTensor(net, perConnection, opts);
   const total = tf.add(ce, synopTerm) as tf.Scalar;
   // A tie for the largest readout (an all-silent output included) counts wrong, as in the spiking evaluation.
   const max = tf.max(logits, 1, true);
