@@ -11,9 +11,9 @@ import { table } from './table';
 
 const COMMON = '[--workspace <dir>] [--max-recordings N] [--snn-samples N] [--backend tensorflow|wasm|cpu] [--json]';
 export const TRAIN_USAGE = `  train <model.snn.json> --data <dataset dir | synth> [--strategy ${STRATEGIES.join('|')}] [--target S0] [--lambda λ]
-        [--epochs E] [--batch B] [--lr LR] [--seed S] [--out <run dir>] ${COMMON}
+        [--epochs E] [--batch B] [--lr LR] [--seed S] [--from <finished run dir>] [--out <run dir>] ${COMMON}
       trains with the SynOp loss (or a baseline), saves the run in <workspace>/.synops/runs/<id> (or --out; an
-      unfinished run there is resumed) and evaluates the ANN proxy and the spiking simulation on the held-out 20 %`;
+      unfinished run there is resumed; --from fine-tunes a finished run of the same model) and evaluates the ANN proxy and the spiking simulation on the held-out 20 %`;
 export const SWEEP_USAGE = `  sweep <model.snn.json> --data <dataset dir | synth> [--kind independent|chain] [--targets a,b,…] [--epochs E]
         [--pretrain-epochs E] [--rho ρ] [--out <dir>] ${COMMON}
       one model per SynOps target (default 10 targets logspace(1e4, 2e6), 8 epochs, batch 256), or a warm-started chain`;
@@ -23,7 +23,7 @@ export const EVAL_USAGE = `  eval <run dir> --data <dataset dir | synth> [--spli
       --split all (default): every sample of the folder; test: its held-out 20 % split with the run's seed
       (on the run's own data folder, the samples the run held out)`;
 
-const VALUED = ['data', 'strategy', 'target', 'lambda', 'epochs', 'batch', 'lr', 'seed', 'out', 'workspace', 'max-recordings', 'snn-samples', 'backend', 'kind', 'targets', 'pretrain-epochs', 'rho', 'rhos'];
+const VALUED = ['from', 'data', 'strategy', 'target', 'lambda', 'epochs', 'batch', 'lr', 'seed', 'out', 'workspace', 'max-recordings', 'snn-samples', 'backend', 'kind', 'targets', 'pretrain-epochs', 'rho', 'rhos'];
 
 function numOpt(opts: Map<string, string | true>, name: string): number | undefined | string {
   const v = opts.get(name);
@@ -126,7 +126,7 @@ export async function runTrain(args: string[]): Promise<number> {
   return withCancel('train', async (signal) => {
     const r = await train({ model: positional[0], data, workspace: c.workspace, maxRecordings: c.maxRecordings, snnSamples: c.snnSamples, backend: c.backend,
       strategy, target: nums.target, lambda: nums.lambda, epochs: nums.epochs, batchSize: nums.batch, learningRate: nums.lr, seed: nums.seed,
-      out: opts.get('out') as string | undefined }, { signal, onProgress: progress(c.json) });
+      out: opts.get('out') as string | undefined, ...(opts.has('from') ? { warmStart: resolve(String(opts.get('from'))) } : {}) }, { signal, onProgress: progress(c.json) });
     if (c.json) { console.log(JSON.stringify(r, null, 1)); return 0; }
     console.log(`run ${r.runId} (${r.backend.name}${r.backend.simd ? ', SIMD' : ''}) in ${r.runDir}`);
     printEvaluation(r.evaluation);
@@ -157,7 +157,7 @@ export async function runSweep(args: string[]): Promise<number> {
   return withCancel('sweep', async (signal) => {
     const r = await sweep({ model: positional[0], data, kind, workspace: c.workspace, maxRecordings: c.maxRecordings, snnSamples: c.snnSamples, backend: c.backend,
       targets, epochs: nums.epochs, batchSize: nums.batch, learningRate: nums.lr, seed: nums.seed, pretrainEpochs: nums['pretrain-epochs'], rho: nums.rho,
-      out: opts.get('out') as string | undefined }, { signal, onProgress: progress(c.json) });
+      out: opts.get('out') as string | undefined, ...(opts.has('from') ? { warmStart: resolve(String(opts.get('from'))) } : {}) }, { signal, onProgress: progress(c.json) });
     if (c.json) { console.log(JSON.stringify(r, null, 1)); return 0; }
     console.log(`sweep in ${r.dir} (${r.backend})`);
     console.log(table(['target S0', 'accuracy', 'SynOps/sample', 'ANN-Q accuracy', 'ANN-Q SynOps'], r.rows.map((x) => [fmt(x.target), `${(100 * x.accuracy).toFixed(2)} %`, fmt(x.synops), `${(100 * x.evaluation.annQuantized.accuracy).toFixed(2)} %`, fmt(x.evaluation.annQuantized.totalSynops)]), [true, true, true, true, true]));

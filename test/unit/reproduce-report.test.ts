@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { BUDGETS, epochsOf, fitBudget, targetsOf, trainingText } from '../../src/core/reproduce/budget';
 import { layersSvg, renderHtml, tradeoffSvg } from '../../src/core/reproduce/html';
 import { buildReport, nmnistModel } from '../../src/core/reproduce/procedure';
-import { bestWithin, conversionLoss, interpolate, ordering, proxyAgreement, spearman } from '../../src/core/reproduce/report';
+import { bestWithin, conversionGap, conversionLoss, interpolate, ordering, proxyAgreement, spearman } from '../../src/core/reproduce/report';
 import type { ReportPoint } from '../../src/core/reproduce/types';
 import type { ModelFile } from '../../src/core/model/types';
 import type { Strategy } from '../../src/core/train/types';
@@ -103,6 +103,21 @@ describe('reproduce report', () => {
     assert.ok(near(c.fewestSynops.readout, 9) && near(c.fewestSynops.time, 1), JSON.stringify(c.fewestSynops));
     assert.match(c.text, /readout \(ANN argmax → ANN read out as the SNN\) 7\.0 \(5\.0 → 9\.0\), in the simulation in time \(→ SNN\) 3\.0 \(5\.0 → 1\.0\)/);
     assert.equal(conversionLoss(points), undefined, 'no readout, no split');
+  });
+
+  it('the conversion gap: baseline(s) and SynOp+QReLU models against their own quantized ANN as trained', () => {
+    // pt() puts the ANN-Q 10 points above the SNN; set the gaps by hand (SNN − ANN-Q, points):
+    //   baseline +1.0, control −1.0, qrelu −2.0 (outside 1.5), qrelu +0.5; the synops model (−10) does not count.
+    const at = (p: ReportPoint, gap: number): ReportPoint => ({ ...p, ann: { ...p.ann, accuracy: p.snn!.accuracy - gap / 100 }, readout: 'membrane' });
+    const ps = [at(pt('baseline', 0.8, 1e6), 1), at({ ...pt('baseline', 0.82, 1e6), control: true }, -1), at(pt('synops-qrelu', 0.7, 2e5), -2), at(pt('synops-qrelu', 0.75, 4e5), 0.5), pt('synops', 0.6, 3e5)];
+    const g = conversionGap(ps)!;
+    // mean (1 − 1 − 2 + 0.5) / 4 = −0.375; worst −2; 3 of 4 within 1.5
+    assert.deepEqual([g.models, g.within, Math.round(10 * g.worstPoints) / 10, g.readout], [4, 3, -2, 'membrane']);
+    assert.ok(Math.abs(g.meanPoints + 0.375) < 1e-9, String(g.meanPoints));
+    assert.match(g.text, /3 of 4 baseline and SynOp\+QReLU models within 1\.5 points .* mean -0\.4, worst -2\.0 points/);
+    // With the membrane readout nothing is lost to the readout: ANN argmax → SNN is all in time.
+    const c = conversionLoss([ps[2]].map((p) => ({ ...p, ann: { ...p.ann, readout: { accuracy: 0.1, ties: 0, silent: 0 } } })))!;
+    assert.deepEqual([c.mean.readout, Math.round(10 * c.mean.time) / 10], [0, 2]);
   });
 
   it('Spearman\'s rank correlation by hand', () => {
