@@ -4,6 +4,7 @@ import { formatCount } from '../protocol/format';
 import { EvaluateRun, InstallNative, ListRuns, RunSweep, RunTraining, TrainModel } from '../protocol/messages';
 import { nativeBackendDir } from './ctx';
 import type { RunRow } from '../protocol/runs';
+import type { ConversionSpec } from '../protocol/model';
 import type { Ctx } from './ctx';
 import { knownDatasets } from './datasets';
 import { isModelDocument } from './model/service';
@@ -20,7 +21,7 @@ const STRATEGIES: { id: StrategyId; label: string; detail: string }[] = [
 ];
 
 /** Optional arguments, so scripts and tests can skip the questions. */
-export interface TrainArgs { model?: vscode.Uri; strategy?: StrategyId; target?: number; data?: string; epochs?: number; maxRecordings?: number; snnSamples?: number }
+export interface TrainArgs { model?: vscode.Uri; strategy?: StrategyId; target?: number; data?: string; epochs?: number; maxRecordings?: number; snnSamples?: number; conversion?: ConversionSpec }
 
 /**
  * "SynOps: Train Model": trains the active model file in the worker with a notification (cancellable),
@@ -46,7 +47,7 @@ export function trainModelCommand(ctx: Ctx) {
     }
     const data = args.data ?? (await pickData(ctx));
     if (!data) return undefined;
-    return runTraining(ctx, { modelPath: doc.uri.fsPath, workspace: folder.uri.fsPath, data, strategy, target, epochs: args.epochs ?? fileTraining.epochs, maxRecordings: args.maxRecordings, snnSamples: args.snnSamples });
+    return runTraining(ctx, { modelPath: doc.uri.fsPath, workspace: folder.uri.fsPath, data, strategy, target, epochs: args.epochs ?? fileTraining.epochs, maxRecordings: args.maxRecordings, snnSamples: args.snnSamples, ...(args.conversion ? { conversion: args.conversion } : {}) });
   };
 }
 

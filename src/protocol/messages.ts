@@ -138,6 +138,8 @@ export namespace TrainModel {
     snnSamples?: number;
     /** An unfinished run folder to resume. */
     out?: string;
+    /** Conversion aids over the model file's `conversion` block (e.g. a shorter fine-tuning through time). */
+    conversion?: import('./model').ConversionSpec;
   }
   export interface Result { runId: string; runDir: string; backend: string; row: import('./runs').RunRow }
   export const type = new RequestType<Params, Result, void>(method);

@@ -50,7 +50,7 @@ export async function trainModel(params: TrainModel.Params, ctx: HandlerContext)
   try {
     const r = await train({
       model: params.modelPath, data: params.data, workspace: params.workspace, strategy, target: params.target, epochs,
-      maxRecordings: params.maxRecordings, snnSamples: params.snnSamples, out: params.out,
+      maxRecordings: params.maxRecordings, snnSamples: params.snnSamples, out: params.out, ...(params.conversion ? { conversion: params.conversion } : {}),
     }, { signal: ctx.signal, onProgress });
     const row = listRuns(params.workspace).find((x) => x.id === r.runId) ?? { id: r.runId, dir: r.runDir };
     return { runId: r.runId, runDir: r.runDir, backend: r.backend.name, row };
