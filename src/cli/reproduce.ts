@@ -16,7 +16,7 @@ export const REPRODUCE_USAGE = `  reproduce [--data synth|<N-MNIST dir>|<MNIST-D
       model simulated as a spiking network on the held-out 20 %; writes report.json and a self-contained
       report.html (default folder <cwd>/.synops/reproduce/<timestamp>) and prints the table.
       quick: minutes on a 2-core CPU (default; 100 synthetic recordings per digit); medium: the same procedure
-      on the paper-size synthetic set (1,000 per digit), ~36 min; full: the paper's 10 targets × 8 epochs at
+      on the paper-size synthetic set (1,000 per digit), ~47 min (estimated); full: the paper's 10 targets × 8 epochs at
       batch 256 (hours); smoke: a seconds-long pipeline check. --per-digit N: synthetic recordings per digit
       (--data synth; overrides the budget's; each size is generated once into <workspace>/.synops/data/synth-N).
       --model: a variant of the MNIST-DVS network to train instead (e.g. other "training" or "conversion" options).

@@ -122,7 +122,7 @@ export interface ConversionSpec {
   readout?: 'spikes' | 'membrane';
   normalize?: { percentile: number } | false;
   calibrate?: { samples: number } | false;
-  finetune?: { epochs: number; bins: number; learningRate?: number; maxSamples?: number } | false;
+  finetune?: { epochs?: number; bins?: number; learningRate?: number; maxSamples?: number } | false;
 }
 
 export interface EnergySpec {

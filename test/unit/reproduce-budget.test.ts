@@ -31,11 +31,11 @@ describe('the medium budget', () => {
     const big = fitBudget(m, 35600);
     assert.deepEqual([big.epochs, big.chain?.epochs, controlEpochs(big), targetCount(big)], [6, 1, 7, 7]);
     assert.match(trainingText(big), /baseline 6 epochs at batch 32; each SynOp model fine-tuned from the previous one \(the first from the baseline\) for 1 epochs; control: the baseline trained on for 7 epochs/);
-    // 27 epochs of 35,600 samples at 650 per s ≈ 24.6 min: the bulk of the ≈ 36 min estimate in its note.
+    // 27 epochs of 35,600 samples at 650 per s ≈ 24.6 min: the bulk of the ≈ 47 min estimate in its note.
     const epochs = big.epochs + controlEpochs(big) + 2 * targetCount(big) * big.chain!.epochs;
     assert.equal(epochs, 27);
     assert.ok(Math.abs((epochs * 35600) / 650 / 60 - 24.6) < 0.1);
-    assert.match(m.note, /1,000 recordings per digit.*2,000 of the held-out samples.*≈ 36 min/);
+    assert.match(m.note, /1,000 recordings per digit.*2,000 of the held-out samples.*≈ 47 min/);
     // On a small folder (N-MNIST's 1,786 training samples) the step minimums make it the quick budget's training.
     const small = fitBudget(m, 1786);
     const quick = fitBudget(BUDGETS.quick, 1786);

@@ -45,7 +45,11 @@ export const BUDGETS: Readonly<Record<'quick' | 'medium' | 'full' | 'smoke', Bud
     targets: { kind: 'relative', fractions: [0.6, 0.4, 0.25, 0.15, 0.1, 0.07, 0.05] },
     rhos: [0.2, 0.35, 0.5, 0.7, 0.85],
     snnSamples: 2000, synthPerDigit: 1000,
-    note: 'the quick procedure on the paper-size synthetic set (--data synth: 1,000 recordings per digit, ≈ 44,500 chunks, ≈ 35,600 training samples): baseline 6 epochs, chain links 1 epoch (at least 2,000 / 400 steps on a smaller folder), the same targets; spiking evaluation on an even 2,000 of the held-out samples; estimated ≈ 36 min on a 2-core CPU (≈ 25 of them training, ≈ 5 simulating)',
+    // Fine-tuning through time, 1 epoch on 2,048 samples per model: 16 models × 2,048 × 8 bins at an estimated
+    // ≈ 50 samples/s alone (the 64×64 input; quick runs measured 190–280 s per 3,504-sample epoch with three
+    // other jobs on the 2 cores) ≈ 16 × 41 s ≈ 11 min on top of the ≈ 36 min below: ≈ 47 min, not run here.
+    conversion: { finetune: { epochs: 1, maxSamples: 2048 } },
+    note: 'the quick procedure on the paper-size synthetic set (--data synth: 1,000 recordings per digit, ≈ 44,500 chunks, ≈ 35,600 training samples): baseline 6 epochs, chain links 1 epoch (at least 2,000 / 400 steps on a smaller folder), the same targets; fine-tuning through time 1 epoch on 2,048 samples per model; spiking evaluation on an even 2,000 of the held-out samples; estimated ≈ 47 min on a 2-core CPU (≈ 25 of them training, ≈ 11 fine-tuning, ≈ 5 simulating); not yet run',
   },
   full: {
     name: 'full', epochs: 8, batchSize: 256, learningRate: 1e-3, seed: 1, sweep: 'independent',
