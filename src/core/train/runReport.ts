@@ -27,7 +27,8 @@ export function withRunFigures(report: ModelReport, modelPath: string): ModelRep
   return {
     ...report,
     runId: basename(dir),
-    accuracy: { snn: ev.snn?.accuracy, ann: ev.annQuantized.accuracy },
+    // The quantized ANN as trained (before any fine-tuning through time): what the spiking network is measured against.
+    accuracy: { snn: ev.snn?.accuracy, ann: (ev.annQuantizedTrained ?? ev.annQuantized).accuracy },
     layers: report.layers.map((l) => (proxy.has(l.name) ? { ...l, synopsAnn: proxy.get(l.name) } : l)),
     // Runs evaluated before the diagnosis existed have none; the key is then left out, not set to undefined.
     ...(conversion ? { conversion } : {}),
