@@ -91,6 +91,12 @@ describe('conversion aids', () => {
     assert.deepEqual(d.accuracy, { annArgmax: 0.9, annReadout: 0.8, snn: 0.5 });
     assert.match(d.warning ?? '', /3 of 10 samples \(30 %\) had no output spike/);
     assert.equal(diagnose(ann, { ...snn, silent: 2 }, 'membrane').warning, undefined);
+    // Mostly silent per sample in both (sparse input) is no warning; firing under a quarter of the ANN-Q's is:
+    // r1 ANN-Q 3 spikes per sample, SNN 0.5 → 17 %.
+    const quiet = { ...snn, silent: 0, layers: [{ layer: 'r1', neurons: 4, spikes: 0.5, silent: 0.97 }] } as EvalResult;
+    assert.match(diagnose(ann, quiet, 'membrane').warning ?? '', /r1 fires 17 % of the quantized ANN's activity/);
+    const sparse = { ...snn, silent: 0, layers: [{ layer: 'r1', neurons: 4, spikes: 2.9, silent: 0.97 }] } as EvalResult;
+    assert.equal(diagnose(ann, sparse, 'membrane').warning, undefined);
     assert.equal(diagnose(ann, { ...snn, silent: 2 }, 'membrane').accuracy.annReadout, 0.9);
   });
 });
