@@ -11,8 +11,7 @@ import { parseModel } from '../model/parse';
 import type { ConversionSpec, ModelFile } from '../model/types';
 import { selectBackend, type BackendInfo, type BackendName } from './backend';
 import { EVAL_SPLITS, frameCacheDir, loadEvalData, loadEventData, type EvalSplit, type TrainData } from './data';
-import { resultPathFor } from '../synops/result';
-import { closeRun, createRun, evaluateRunDir, finishRun, newRunId, openRun, readJson, runsDir, simulationResultOf, trainRemaining, warmStartRun, writeJson } from './run';
+import { closeRun, createRun, evaluateRunDir, finishRun, newRunId, openRun, readJson, runsDir, trainRemaining, warmStartRun } from './run';
 import { STRATEGIES, TrainError, type ConversionConfig, type EpochMetrics, type Evaluation, type RunInfo, type Strategy, type TaskOptions, type TrainConfig } from './types';
 
 export interface DataRequest {
@@ -235,15 +234,7 @@ export async function evaluateRun(r: EvaluateRequest, opts: TaskOptions = {}): P
       if (!existsSync(h.info.data.root)) throw new TrainError('bad-input', `${r.runDir}: the run calibrates its spiking network on its training data (${h.info.data.root}), which is not there; evaluate with --split test on that folder, or put it back`);
       data.train = (await loadEventData(h.info.data.root, h.model, { seed: h.info.config.seed, cacheDir: frameCacheDir(r.workspace), maxRecordings: h.info.data.maxRecordings, signal: opts.signal })).train;
     }
-    const ev = await evaluateRunDir(h, data, { snnSamples: r.snnSamples ?? 200, rhos: r.rhos, ...opts });
-    const evaluation: Evaluation = { ...ev, data: { root, split, samples: data.test.n } };
-    // evaluateRunDir wrote both files as for the run's own held-out split: say which samples they are.
-    writeJson(join(h.info.dir, 'evaluation.json'), evaluation);
-    if (evaluation.snn) {
-      const which = split === 'all' ? `${evaluation.snn.samples} of all ${data.test.n} samples` : `${evaluation.snn.samples} held-out samples (seed ${h.info.config.seed})`;
-      writeJson(resultPathFor(join(h.info.dir, 'model.snn.json')), simulationResultOf(h.model, evaluation.snn, `spiking simulation of ${which} of ${root} (run ${h.info.id})`));
-    }
-    return evaluation;
+    return await evaluateRunDir(h, data, { snnSamples: r.snnSamples ?? 200, rhos: r.rhos, samples: { root, split, samples: data.test.n }, ...opts });
   } finally {
     closeRun(h);
   }

@@ -187,7 +187,7 @@ export function firstWeightLayer(model: ModelFile): string {
  * spiking simulation of up to `snnSamples` samples (0: none) with the weights read back through the
  * simulator's TF.js loader; with `rhos`, also the first layer ×ρ. Writes `evaluation.json`.
  */
-export async function evaluateRunDir(h: RunHandle, data: TrainData, o: { snnSamples: number; rhos?: number[]; annSamples?: number } & TaskOptions): Promise<Evaluation> {
+export async function evaluateRunDir(h: RunHandle, data: TrainData, o: { snnSamples: number; rhos?: number[]; annSamples?: number; samples?: NonNullable<Evaluation['data']> } & TaskOptions): Promise<Evaluation> {
   const { info, model, net } = h;
   const phase = (message: string): void => o.onProgress?.({ type: 'phase', runId: info.id, phase: 'evaluate', message });
   phase('ANN evaluation');
@@ -227,9 +227,16 @@ export async function evaluateRunDir(h: RunHandle, data: TrainData, o: { snnSamp
     net.vars.get(first)!.assign(orig);
     orig.dispose();
   }
+  // `samples`: which samples of which folder were evaluated (`evaluateRun`); absent, the run's held-out split.
+  const d = o.samples;
+  if (d) evaluation.data = d;
   writeJson(join(info.dir, 'evaluation.json'), evaluation);
   // The run's model file then shows measured SynOps in its lenses and report (src/core/synops/result.ts).
-  if (evaluation.snn) writeJson(resultPathFor(join(info.dir, 'model.snn.json')), simulationResultOf(model, evaluation.snn, `spiking simulation of ${evaluation.snn.samples} held-out samples of ${info.data.root} (run ${info.id})`));
+  if (evaluation.snn) {
+    const n = evaluation.snn.samples;
+    const which = !d ? `${n} held-out samples of ${info.data.root}` : d.split === 'all' ? `${n} of all ${d.samples} samples of ${d.root}` : `${n} held-out samples (seed ${info.config.seed}) of ${d.root}`;
+    writeJson(resultPathFor(join(info.dir, 'model.snn.json')), simulationResultOf(model, evaluation.snn, `spiking simulation of ${which} (run ${info.id})`));
+  }
   return evaluation;
 }
 
