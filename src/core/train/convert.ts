@@ -18,7 +18,7 @@ import { simulateEvents } from '../sim/event-engine';
 import type { SpikeInput } from '../sim/input';
 import type { ModelWeights } from '../sim/weights';
 import { Rng, subSeed } from '../data/rng';
-import { snnInput, type SampleSet } from './data';
+import { snnInput, type RecordingCache, type SampleSet } from './data';
 import { batchTensor } from './evaluate';
 import { forward, type TrainNet } from './net';
 import { initialMembraneOf, quantize } from './qrelu';
@@ -99,7 +99,9 @@ export async function calibrateMembrane(net: TrainNet, weights: ModelWeights, tr
   const model = net.model;
   const idx = calibrationSamples(train, o.samples, o.seed);
   const ann = await activations(net, train, idx, 'qrelu');
-  const inputs = await Promise.all(idx.map((i) => snnInput(model, train, i)));
+  const recordings: RecordingCache = {};
+  const inputs: SpikeInput[] = [];
+  for (const i of idx) inputs.push(await snnInput(model, train, i, recordings));
   const targets: Record<string, Float64Array> = {};
   for (const c of spikingChain(model)) {
     const a = ann.get(c.index);

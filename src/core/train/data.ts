@@ -198,8 +198,17 @@ export async function loadEvalData(root: string, model: ModelFile, split: EvalSp
   return { kind: index.kind, root, train: emptySet(all.shape), test: all, recordings: { train: 0, test: recs.length } };
 }
 
-/** The spiking network's input of test sample `i`: its chunk's events binned at `dtMs`, or the image as a constant current. */
-export async function snnInput(model: ModelFile, set: SampleSet, i: number): Promise<SpikeInput> {
+/**
+ * The last recording file `snnInput` read, kept so that the chunks of one recording (consecutive in a
+ * sample set) read it once. One per loop over samples; `{}` to start.
+ */
+export interface RecordingCache { file?: string; read?: ReturnType<typeof readAllEvents> }
+
+/**
+ * The spiking network's input of test sample `i`: its chunk's events binned at `dtMs`, or the image as a
+ * constant current. With `cache`, a recording read for the previous sample is not read again.
+ */
+export async function snnInput(model: ModelFile, set: SampleSet, i: number, cache: RecordingCache = {}): Promise<SpikeInput> {
   const input = model.input;
   if (input.kind === 'image') {
     const [c, h, w] = input.shape;
@@ -209,7 +218,8 @@ export async function snnInput(model: ModelFile, set: SampleSet, i: number): Pro
   }
   const ref = set.refs?.[i];
   if (!ref) throw new Error(`sample ${i} has no event source`);
-  const { meta, events } = await readAllEvents(ref.file);
+  if (cache.file !== ref.file || !cache.read) { cache.file = ref.file; cache.read = readAllEvents(ref.file); }
+  const { meta, events } = await cache.read;
   const [s, e] = chunkRanges(events.length, input.chunkEvents)[ref.chunk];
   const sub = { x: events.x.subarray(s, e), y: events.y.subarray(s, e), t: events.t.subarray(s, e) };
   return binEvents(sub, input.shape, { dtMs: input.dtMs, sensor: [meta.width, meta.height] });

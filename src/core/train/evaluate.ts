@@ -13,7 +13,7 @@ import { simulateEvents } from '../sim/event-engine';
 import { argmaxTies, type SimResult } from '../sim/result';
 import type { ModelWeights } from '../sim/weights';
 import { INPUT_INDEX } from '../synops/fanout';
-import { snnInput, type SampleSet } from './data';
+import { snnInput, type RecordingCache, type SampleSet } from './data';
 import { forward, synopsPerConnection, type ActivationMode, type TrainNet } from './net';
 import { quantizeNumber, type Quantizer } from './qrelu';
 import { TrainError, type EvalResult, type LayerSynops } from './types';
@@ -150,10 +150,11 @@ export async function evaluateSnn(model: ModelFile, weights: ModelWeights, set: 
   let act = new Float64Array(0);
   let layerInfo: { layer: string; neurons: number }[] = [];
   const spikeRead = { correct: 0, ties: 0, silent: 0 };
+  const recordings: RecordingCache = {};
   for (let k = 0; k < n; k++) {
     const i = Math.floor((k * set.n) / n);
     if (opts.signal?.aborted) throw new TrainError('cancelled', 'simulation cancelled');
-    const input = await snnInput(model, set, i);
+    const input = await snnInput(model, set, i, recordings);
     const r = simulateEvents(model, weights, input, { signal: opts.signal, initialMembrane: opts.initialMembrane });
     // Hidden layers: every spiking layer but the output (the added one, or a last one nothing receives).
     const hidden = r.layers.filter((l) => r.synops.some((c) => c.emitter === l.index));

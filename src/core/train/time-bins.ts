@@ -4,11 +4,9 @@
  * length, step `t` of `T` into bin `⌊t·bins/T⌋`; an image's constant current `x / steps` repeated over its
  * `steps` steps (then `bins` = steps). Frames are NHWC float32 `[n, bins, H, W, C]`.
  */
-import { readAllEvents } from '../data/detect';
-import { chunkRanges } from '../data/frames';
 import type { ModelFile } from '../model/types';
-import { binEvents, type SpikeInput } from '../sim/input';
-import type { SampleSet } from './data';
+import type { SpikeInput } from '../sim/input';
+import { snnInput, type RecordingCache, type SampleSet } from './data';
 
 export interface BinnedSet {
   /** Bins per sample. */
@@ -42,35 +40,20 @@ export function coarseBins(input: SpikeInput, bins: number): Float32Array {
   return out;
 }
 
-/** Samples `idx` of `set` on `bins` coarse bins (events read once per recording file). */
+/** Samples `idx` of `set` on `bins` coarse bins (an image on its own `steps`), as the simulator would see them. */
 export async function binnedSamples(model: ModelFile, set: SampleSet, idx: number[], bins: number, signal?: AbortSignal): Promise<BinnedSet> {
   const input = model.input;
-  const [c, h, w] = input.shape;
-  const size = c * h * w;
+  const size = input.shape.reduce((a, b) => a * b, 1);
   const T = input.kind === 'image' ? input.steps : bins;
   const x = new Float32Array(idx.length * T * size);
   const y = new Int32Array(idx.length);
-  if (input.kind === 'image') {
-    // A constant current x/steps every step: bin t of sample k holds the image ÷ steps (NHWC as stored).
-    idx.forEach((i, k) => {
-      for (let t = 0; t < T; t++) for (let j = 0; j < size; j++) x[(k * T + t) * size + j] = Math.fround(set.x[i * size + j] / T);
-      y[k] = set.y[i];
-    });
-    return { bins: T, shape: [...input.shape], n: idx.length, x, y };
-  }
-  // Read each recording once: visit the samples grouped by file.
-  const order = idx.map((i, k) => ({ i, k })).sort((a, b) => (set.refs![a.i].file < set.refs![b.i].file ? -1 : set.refs![a.i].file > set.refs![b.i].file ? 1 : a.k - b.k));
-  let file = '';
-  let events: Awaited<ReturnType<typeof readAllEvents>> | undefined;
+  // Visit the samples grouped by recording, so that each file is read once.
+  const file = (i: number): string => set.refs?.[i]?.file ?? '';
+  const order = idx.map((i, k) => ({ i, k })).sort((a, b) => (file(a.i) < file(b.i) ? -1 : file(a.i) > file(b.i) ? 1 : a.k - b.k));
+  const cache: RecordingCache = {};
   for (const { i, k } of order) {
     if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
-    const ref = set.refs?.[i];
-    if (!ref) throw new Error(`sample ${i} has no event source`);
-    if (ref.file !== file) { events = await readAllEvents(ref.file); file = ref.file; }
-    const { meta, events: ev } = events!;
-    const [s, e] = chunkRanges(ev.length, input.chunkEvents)[ref.chunk];
-    const spikes = binEvents({ x: ev.x.subarray(s, e), y: ev.y.subarray(s, e), t: ev.t.subarray(s, e) }, input.shape, { dtMs: input.dtMs, sensor: [meta.width, meta.height] });
-    x.set(coarseBins(spikes, T), k * T * size);
+    x.set(coarseBins(await snnInput(model, set, i, cache), T), k * T * size);
     y[k] = set.y[i];
   }
   return { bins: T, shape: [...input.shape], n: idx.length, x, y };
