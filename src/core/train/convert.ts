@@ -24,10 +24,18 @@ import { forward, type TrainNet } from './net';
 import { initialMembraneOf, quantize } from './qrelu';
 import type { EvalResult } from './types';
 
-/** `count` sample indices of `set`, a seeded subset (all when the set is smaller). */
+/**
+ * `count` of the indices 0..n−1 in ascending order: all when n ≤ count, else a subset drawn by a shuffle
+ * seeded by (seed, `tag`) — the same subset every time for the same run.
+ */
+export function seededSubset(n: number, count: number, seed: number, tag: string): number[] {
+  const all = Array.from({ length: n }, (_, i) => i);
+  return n <= count ? all : new Rng(subSeed(seed, tag)).shuffle(all).slice(0, count).sort((a, b) => a - b);
+}
+
+/** `count` training samples for normalization and calibration (a seeded subset). */
 export function calibrationSamples(set: SampleSet, count: number, seed: number): number[] {
-  const all = Array.from({ length: set.n }, (_, i) => i);
-  return set.n <= count ? all : new Rng(subSeed(seed, 'conversion/samples')).shuffle(all).slice(0, count).sort((a, b) => a - b);
+  return seededSubset(set.n, count, seed, 'conversion/samples');
 }
 
 /** Each spiking layer of the simulated network (the added output too) with the weight layer that feeds it. */

@@ -7,6 +7,7 @@
  *   binned at `dtMs` (or the image as a constant current): accuracy and measured SynOps per layer.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { numel } from '../model/shapes';
 import { isSpikingLayer, type ModelFile } from '../model/types';
 import type { Readout } from '../../protocol/report';
 import { simulateEvents } from '../sim/event-engine';
@@ -98,7 +99,7 @@ export async function evaluateAnn(net: TrainNet, set: SampleSet, opts: { activat
     kind: 'ann', activation: opts.activation, samples: n, accuracy: n ? correct / n : 0, synopsPerLayer: sum.perLayer, totalSynops: sum.total, hiddenSynops: sum.hidden,
     readout: { accuracy: n ? readout.correct / n : 0, ties: readout.ties, silent: readout.silent }, seconds: (performance.now() - start) / 1000,
     layers: spiking.map((i, k) => {
-      const neurons = net.stats[i].outShape.reduce((x, y) => x * y, 1);
+      const neurons = numel(net.stats[i].outShape);
       return { layer: net.model.layers[i].name, neurons, spikes: actSums[2 * k] / Math.max(1, n), silent: actSums[2 * k + 1] / Math.max(1, n * neurons) };
     }),
   };

@@ -5,11 +5,11 @@
  * is checked for NaN/Inf before any weight changes, as in `loop.ts`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, subSeed } from '../data/rng';
 import type { ModelFile } from '../model/types';
 import type { Adam } from './adam';
 import type { SampleSet } from './data';
 import { accumulate, batchDone, epochMetrics, epochOrder, optimizeStep, type EpochContext, type EpochSums } from './loop';
+import { seededSubset } from './convert';
 import type { TrainNet } from './net';
 import { initialMembraneOf } from './qrelu';
 import { binnedSamples, type BinnedSet } from './time-bins';
@@ -20,9 +20,7 @@ export type FinetuneConfig = Exclude<ConversionConfig['finetune'], false>;
 
 /** The training samples fine-tuning uses: all, or a seeded subset of `maxSamples`, binned in time. */
 export async function finetuneData(model: ModelFile, train: SampleSet, ft: FinetuneConfig, seed: number, signal?: AbortSignal): Promise<BinnedSet> {
-  const all = Array.from({ length: train.n }, (_, i) => i);
-  const idx = train.n <= ft.maxSamples ? all : new Rng(subSeed(seed, 'finetune/subset')).shuffle(all).slice(0, ft.maxSamples).sort((a, b) => a - b);
-  return binnedSamples(model, train, idx, ft.bins, signal);
+  return binnedSamples(model, train, seededSubset(train.n, ft.maxSamples, seed, 'finetune/subset'), ft.bins, signal);
 }
 
 /** One epoch through time (`epoch` counts on from the ANN's epochs, 1-based overall). */

@@ -4,6 +4,7 @@
  * length, step `t` of `T` into bin `⌊t·bins/T⌋`; an image's constant current `x / steps` repeated over its
  * `steps` steps (then `bins` = steps). Frames are NHWC float32 `[n, bins, H, W, C]`.
  */
+import { numel } from '../model/shapes';
 import type { ModelFile } from '../model/types';
 import type { SpikeInput } from '../sim/input';
 import { snnInput, type RecordingCache, type SampleSet } from './data';
@@ -43,7 +44,7 @@ export function coarseBins(input: SpikeInput, bins: number): Float32Array {
 /** Samples `idx` of `set` on `bins` coarse bins (an image on its own `steps`), as the simulator would see them. */
 export async function binnedSamples(model: ModelFile, set: SampleSet, idx: number[], bins: number, signal?: AbortSignal): Promise<BinnedSet> {
   const input = model.input;
-  const size = input.shape.reduce((a, b) => a * b, 1);
+  const size = numel(input.shape);
   const T = input.kind === 'image' ? input.steps : bins;
   const x = new Float32Array(idx.length * T * size);
   const y = new Int32Array(idx.length);
