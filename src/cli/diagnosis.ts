@@ -5,33 +5,14 @@
  * the readout, the silent outputs and the warning. The energy report's "Conversion" section shows the same.
  */
 import type { ConversionDiagnosis, Readout } from '../protocol/report';
-import { formatCount, formatRatio } from '../protocol/format';
+import { formatAccuracy as accuracy, formatCount, formatFraction as pct, formatMean as mean, formatPointsChange, formatRatio, formatReadout as readoutName } from '../protocol/format';
 import { table } from './table';
 
-const threeDigits = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
-
-/** A mean per sample: thousands separators from 100 up (`3,950`), else three significant digits (`12.3`). */
-function mean(n: number): string {
-  if (!Number.isFinite(n)) return '';
-  return Math.abs(n) >= 100 ? formatCount(n) : threeDigits.format(n);
-}
-
-/** A fraction 0..1 as `83.0 %`. */
-function pct(f: number): string {
-  return Number.isFinite(f) ? `${(100 * f).toFixed(1)} %` : '';
-}
-
-/** Accuracy 0..1 in tenths of a point: the strip's differences are those of the figures it prints. */
-const tenths = (a: number): number => Math.round(1000 * a);
-const accuracy = (a: number): string => (Number.isFinite(a) ? `${(tenths(a) / 10).toFixed(1)} %` : '—');
-
+/** The points gained or lost from `from` to `to`, in brackets, or nothing when either is absent. */
 function points(from: number, to: number): string {
-  if (!Number.isFinite(from) || !Number.isFinite(to)) return '';
-  const d = tenths(to) - tenths(from);
-  return ` (${d < 0 ? '−' : '+'}${(Math.abs(d) / 10).toFixed(1)} points)`;
+  return Number.isFinite(from) && Number.isFinite(to) ? ` (${formatPointsChange(from, to)})` : '';
 }
 
-const readoutName = (r: Readout): string => (r === 'spikes' ? 'spike counts' : 'membrane');
 const READOUT: Record<Readout, string> = {
   spikes: 'output spike counts (the output that spikes most wins; a tie counts wrong).',
   membrane: 'membrane (the output with the largest summed input current wins).',

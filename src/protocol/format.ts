@@ -53,3 +53,41 @@ export function formatShape(shape: readonly number[]): string {
 export function formatPercent(part: number, total: number): string {
   return total > 0 ? `${(100 * part / total).toFixed(1)} %` : '';
 }
+
+/** A mean per sample: thousands separators from 100 up (`3,950`), else three significant digits (`12.3`, `0.05`); empty when absent. */
+export function formatMean(n: number | undefined): string {
+  if (n === undefined || !Number.isFinite(n)) return '';
+  return Math.abs(n) >= 100 ? formatCount(n) : threeDigits.format(n);
+}
+
+/** A fraction 0..1 as a percentage with one decimal, `83.0 %`; empty when absent. */
+export function formatFraction(f: number | undefined): string {
+  return f === undefined || !Number.isFinite(f) ? '' : `${(100 * f).toFixed(1)} %`;
+}
+
+/** An accuracy 0..1 in tenths of a percentage point. */
+const tenths = (a: number): number => Math.round(1000 * a);
+
+/** An accuracy 0..1 to a tenth of a point, `89.5 %`; `—` when absent. */
+export function formatAccuracy(a: number): string {
+  return Number.isFinite(a) ? `${(tenths(a) / 10).toFixed(1)} %` : '—';
+}
+
+/**
+ * Points gained (> 0) or lost (< 0) from accuracy `from` to `to`, from the figures `formatAccuracy` prints,
+ * so that a strip adds up as the reader checks it: 89.54 % → 85.06 % prints 89.5 → 85.1, −4.4 points.
+ */
+export function pointsChange(from: number, to: number): number {
+  return (tenths(to) - tenths(from)) / 10;
+}
+
+/** `pointsChange` as text: `−4.4 points`, `+0.0 points`. */
+export function formatPointsChange(from: number, to: number): string {
+  const d = pointsChange(from, to);
+  return `${d < 0 ? '−' : '+'}${Math.abs(d).toFixed(1)} points`;
+}
+
+/** A readout as the views name it. */
+export function formatReadout(r: 'spikes' | 'membrane'): string {
+  return r === 'spikes' ? 'spike counts' : 'membrane';
+}

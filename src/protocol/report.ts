@@ -1,6 +1,7 @@
 /**
  * The plain JSON payloads that cross process boundaries: worker → host → webview and notebook outputs.
- * Type definitions only; the core builds these objects, the host forwards them, the webviews draw them.
+ * Type definitions (and one shape check); the core builds these objects, the host forwards them, the
+ * webviews draw them.
  * Adding an optional field is compatible; renaming or removing one needs a new `reportVersion`.
  */
 
@@ -98,6 +99,16 @@ export interface ModelReport {
   accuracy?: { snn?: number; ann?: number };
   /** Set for a run whose spiking evaluation recorded one: where the conversion loses accuracy and activity. */
   conversion?: ConversionDiagnosis;
+}
+
+/**
+ * Whether `c` has the shape of a `ConversionDiagnosis` (layers, accuracy, a known readout): a file or a
+ * notebook output written by another version is skipped, not drawn.
+ */
+export function isConversionDiagnosis(c: unknown): c is ConversionDiagnosis {
+  const d = c as Partial<ConversionDiagnosis> | null;
+  return typeof d === 'object' && d !== null && Array.isArray(d.layers) && typeof d.accuracy === 'object' && d.accuracy !== null
+    && (d.readout === 'spikes' || d.readout === 'membrane');
 }
 
 /** Readout of the output layer: `spikes` counts its spikes (what Speck reads); `membrane` sums its input current. */

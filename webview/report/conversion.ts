@@ -5,55 +5,18 @@
  * readout, the silent outputs and the diagnosis' warning. Text only (`textContent` via `h`), so a report
  * from a notebook output cannot inject markup.
  */
-import type { ConversionDiagnosis, ModelReport, Readout } from '../../src/protocol/report';
-import { formatCount, formatRatio } from '../../src/protocol/format';
+import { isConversionDiagnosis, type ConversionDiagnosis, type ModelReport } from '../../src/protocol/report';
+import { formatAccuracy, formatCount, formatFraction, formatMean, formatPointsChange, formatRatio, formatReadout as readoutName, pointsChange } from '../../src/protocol/format';
 import { h, th } from '../common/dom';
-
-const threeDigits = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
-
-/** A mean per sample: thousands separators from 100 up (`3,950`), else three significant digits (`12.3`, `0.05`). */
-function formatMean(n: number | undefined): string {
-  if (n === undefined || !Number.isFinite(n)) return '';
-  return Math.abs(n) >= 100 ? formatCount(n) : threeDigits.format(n);
-}
-
-/** A fraction 0..1 as a percentage with one decimal, `83.0 %`; empty when absent. */
-function formatFraction(f: number | undefined): string {
-  return f === undefined || !Number.isFinite(f) ? '' : `${(100 * f).toFixed(1)} %`;
-}
-
-/** Accuracy 0..1 in tenths of a percentage point, the precision the strip shows. */
-const tenths = (a: number): number => Math.round(1000 * a);
-
-/**
- * Points gained (+) or lost (−) from `from` to `to`, computed from the rounded figures so that the strip
- * adds up as the reader checks it: 89.5 % → 85.1 % is `−4.4 points`.
- */
-function formatPoints(from: number, to: number): string {
-  const d = tenths(to) - tenths(from);
-  const text = (Math.abs(d) / 10).toFixed(1);
-  return `${d < 0 ? '−' : '+'}${text} points`;
-}
-
-const readoutName = (r: Readout): string => (r === 'spikes' ? 'spike counts' : 'membrane');
 
 /** What the chips read, said whatever the readout, so a membrane figure is never taken for Speck's. */
 const CHIP_READOUT_NOTE = 'Speck/DYNAP-CNN read output spike counts; the membrane readout sums the output layer’s input current and needs a chip that exposes it.';
 
-/** True when `c` has the fields the section reads (a notebook output may come from another version). */
-function drawable(c: unknown): c is ConversionDiagnosis {
-  const d = c as Partial<ConversionDiagnosis> | null;
-  return typeof d === 'object' && d !== null && Array.isArray(d.layers) && typeof d.accuracy === 'object' && d.accuracy !== null
-    && (d.readout === 'spikes' || d.readout === 'membrane');
-}
-
 /** One stage of the accuracy strip: its name, its accuracy and, after the first, the points won or lost. */
 function stage(key: string, label: string, title: string, accuracy: number, previous?: number): HTMLElement {
-  const figure = Number.isFinite(accuracy) ? `${(tenths(accuracy) / 10).toFixed(1)} %` : '—';
-  const parts: Array<Node | string> = [`${label} `, h('strong', { 'data-col': 'accuracy' }, figure)];
+  const parts: Array<Node | string> = [`${label} `, h('strong', { 'data-col': 'accuracy' }, formatAccuracy(accuracy))];
   if (previous !== undefined && Number.isFinite(previous) && Number.isFinite(accuracy)) {
-    const d = tenths(accuracy) - tenths(previous);
-    parts.push(' ', h('span', { 'data-col': 'points', class: d < 0 ? 'loss' : 'gain' }, `(${formatPoints(previous, accuracy)})`));
+    parts.push(' ', h('span', { 'data-col': 'points', class: pointsChange(previous, accuracy) < 0 ? 'loss' : 'gain' }, `(${formatPointsChange(previous, accuracy)})`));
   }
   return h('span', { 'data-stage': key, title }, ...parts);
 }
@@ -98,7 +61,7 @@ function layerTable(d: ConversionDiagnosis): HTMLElement {
 /** `#conversion`: the section, or undefined when the report carries no (readable) conversion diagnosis. */
 export function conversionSection(report: ModelReport): HTMLElement | undefined {
   const d = report.conversion;
-  if (!drawable(d)) return undefined;
+  if (!isConversionDiagnosis(d)) return undefined;
   const silentWhat = d.readout === 'spikes' ? 'the output layer did not spike' : 'the output layer received no input at all';
   const silentShare = d.samples > 0 ? ` (${formatFraction(d.silentOutputs / d.samples)})` : '';
   const readout = d.readout === 'spikes'

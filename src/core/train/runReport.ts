@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { ConversionDiagnosis, ModelReport } from '../../protocol/report';
+import { isConversionDiagnosis, type ConversionDiagnosis, type ModelReport } from '../../protocol/report';
 import type { Evaluation } from './types';
 
 /**
@@ -35,14 +35,8 @@ export function withRunFigures(report: ModelReport, modelPath: string): ModelRep
   };
 }
 
-/**
- * The spiking evaluation's conversion diagnosis (`evaluation.snn.diagnosis`), or undefined when the run has
- * none or it does not have the expected shape (a file written by another version is skipped, not drawn).
- */
+/** The spiking evaluation's conversion diagnosis (`evaluation.snn.diagnosis`), when it has the expected shape. */
 function diagnosisOf(ev: Evaluation): ConversionDiagnosis | undefined {
-  // Read through a cast: the field is written by the evaluation, whose result type may not declare it yet.
-  const d = (ev.snn as { diagnosis?: unknown } | undefined)?.diagnosis as Partial<ConversionDiagnosis> | undefined;
-  if (typeof d !== 'object' || d === null || !Array.isArray(d.layers) || typeof d.accuracy !== 'object' || d.accuracy === null) return undefined;
-  if (d.readout !== 'spikes' && d.readout !== 'membrane') return undefined;
-  return d as ConversionDiagnosis;
+  const d = ev.snn?.diagnosis;
+  return isConversionDiagnosis(d) ? d : undefined;
 }
