@@ -117,7 +117,7 @@ export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOp
   const { info, net, adam } = h;
   const cfg = info.config;
   const metricsPath = join(info.dir, 'metrics.json');
-  const metrics = existsSync(metricsPath) ? readJson<EpochMetrics[]>(metricsPath).filter((m) => m.epoch <= info.epochsDone) : [];
+  const metrics = readMetrics(info.dir).filter((m) => m.epoch <= info.epochsDone);
   // Fine-tuning through time, when the run asks for it, adds epochs after the ANN's (same checkpoints).
   const ft = cfg.conversion?.finetune || undefined;
   const epochs = cfg.epochs + (ft?.epochs ?? 0);
