@@ -72,11 +72,15 @@ async function activations(net: TrainNet, set: SampleSet, idx: number[], activat
   return out;
 }
 
-/** λ per spiking layer and the normalized weights (a copy; `weights` is left as it is). */
-export async function normalizeWeights(net: TrainNet, weights: ModelWeights, train: SampleSet, o: { percentile: number; samples: number; seed: number; readout: Readout }): Promise<{ weights: ModelWeights; lambdas: Record<string, number> }> {
+/**
+ * λ per spiking layer, the factor `λ_{l−1}/λ_l` per weight layer, and the normalized weights (a copy;
+ * `weights` is left as it is).
+ */
+export async function normalizeWeights(net: TrainNet, weights: ModelWeights, train: SampleSet, o: { percentile: number; samples: number; seed: number; readout: Readout }): Promise<{ weights: ModelWeights; lambdas: Record<string, number>; factors: Record<string, number> }> {
   const acts = await activations(net, train, calibrationSamples(train, o.samples, o.seed), 'model');
   const out: ModelWeights = { ...weights };
   const lambdas: Record<string, number> = {};
+  const factors: Record<string, number> = {};
   let prev = 1;
   for (const { spiking, index, weight } of spikingChain(net.model)) {
     const a = acts.get(index);
@@ -84,11 +88,12 @@ export async function normalizeWeights(net: TrainNet, weights: ModelWeights, tra
     const lambda = spiking === ADDED_OUTPUT_NAME && o.readout === 'membrane' ? 1 : a ? positivePercentile(a.values, o.percentile) : 0;
     const l = lambda > 0 ? lambda : prev; // a layer that never fired keeps the previous scale (no division by 0)
     lambdas[spiking] = l;
+    factors[weight] = (factors[weight] ?? 1) * (prev / l); // compounded, as the weights below are
     const w = out[weight];
     if (w) out[weight] = { ...w, weight: w.weight.map((v) => Math.fround((v * prev) / l)) };
     prev = l;
   }
-  return { weights: out, lambdas };
+  return { weights: out, lambdas, factors };
 }
 
 /** Per-channel means of a channels-last activation `[B, …, C]` (or `[B, F]`: per feature). */
@@ -190,13 +195,12 @@ export async function convertForSimulation(net: TrainNet, weights: ModelWeights,
       const n = await normalizeWeights(net, weights, train, { percentile: conv.normalize.percentile, samples: CALIBRATION_SAMPLES, seed, readout: conv.readout });
       w = n.weights;
       applied.lambdas = n.lambdas;
-      // The same factor on the net's kernels, so the calibration's ANN is the normalized one.
-      let prev = 1;
-      for (const c of spikingChain(net.model)) {
-        const l = n.lambdas[c.spiking];
-        const v = net.vars.get(c.weight);
-        if (v) { restore.push([v, v.clone()]); tf.tidy(() => v.assign(tf.mul(v, prev / l))); }
-        prev = l;
+      // The same factors on the net's kernels, so that the calibration's ANN is the normalized one.
+      if (conv.calibrate) {
+        for (const [name, f] of Object.entries(n.factors)) {
+          const v = net.vars.get(name);
+          if (v) { restore.push([v, v.clone()]); tf.tidy(() => v.assign(tf.mul(v, f))); }
+        }
       }
     }
     let v0: Record<string, number | number[]> | undefined;
