@@ -23,7 +23,7 @@ export const EVAL_USAGE = `  eval <run dir> --data <dataset dir | synth> [--spli
       --split all (default): every sample of the folder; test: its held-out 20 % split with the run's seed
       (on the run's own data folder, the samples the run held out)`;
 
-const VALUED = ['from', 'data', 'strategy', 'target', 'lambda', 'epochs', 'batch', 'lr', 'seed', 'out', 'workspace', 'max-recordings', 'snn-samples', 'backend', 'kind', 'targets', 'pretrain-epochs', 'rho', 'rhos'];
+const VALUED = ['data', 'strategy', 'target', 'lambda', 'epochs', 'batch', 'lr', 'seed', 'out', 'workspace', 'max-recordings', 'snn-samples', 'backend', 'kind', 'targets', 'pretrain-epochs', 'rho', 'rhos'];
 
 function numOpt(opts: Map<string, string | true>, name: string): number | undefined | string {
   const v = opts.get(name);
@@ -107,7 +107,7 @@ async function withCancel(name: string, task: (signal: AbortSignal) => Promise<n
 
 /** `synops train`: exit 0 ok, 1 bad input or failed run, 2 usage. */
 export async function runTrain(args: string[]): Promise<number> {
-  const { positional, opts, error } = parseArgs(args, VALUED, ['json']);
+  const { positional, opts, error } = parseArgs(args, [...VALUED, 'from'], ['json']);
   const usage = (msg: string): number => { console.error(`synops train: ${msg}\n${TRAIN_USAGE}`); return 2; };
   if (error) return usage(error);
   if (positional.length !== 1) return usage('give exactly one model file');
@@ -157,7 +157,7 @@ export async function runSweep(args: string[]): Promise<number> {
   return withCancel('sweep', async (signal) => {
     const r = await sweep({ model: positional[0], data, kind, workspace: c.workspace, maxRecordings: c.maxRecordings, snnSamples: c.snnSamples, backend: c.backend,
       targets, epochs: nums.epochs, batchSize: nums.batch, learningRate: nums.lr, seed: nums.seed, pretrainEpochs: nums['pretrain-epochs'], rho: nums.rho,
-      out: opts.get('out') as string | undefined, ...(opts.has('from') ? { warmStart: resolve(String(opts.get('from'))) } : {}) }, { signal, onProgress: progress(c.json) });
+      out: opts.get('out') as string | undefined }, { signal, onProgress: progress(c.json) });
     if (c.json) { console.log(JSON.stringify(r, null, 1)); return 0; }
     console.log(`sweep in ${r.dir} (${r.backend})`);
     console.log(table(['target S0', 'accuracy', 'SynOps/sample', 'ANN-Q accuracy', 'ANN-Q SynOps'], r.rows.map((x) => [fmt(x.target), `${(100 * x.accuracy).toFixed(2)} %`, fmt(x.synops), `${(100 * x.evaluation.annQuantized.accuracy).toFixed(2)} %`, fmt(x.evaluation.annQuantized.totalSynops)]), [true, true, true, true, true]));
