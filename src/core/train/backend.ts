@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { installConvGradients } from './conv-grad';
+import { installPoolGradients } from './pool-grad';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -74,10 +75,11 @@ async function tryBackend(name: BackendName): Promise<boolean> {
 
 /**
  * Sets the training backend. `prefer` forces one backend (an error if it does not load); otherwise the
- * order above. The convolution gradients are installed in every case (they only act on wasm and cpu).
+ * order above. The convolution and pooling gradients are installed in every case (they only act on wasm and cpu).
  */
 export async function selectBackend(prefer?: BackendName): Promise<BackendInfo> {
   installConvGradients();
+  installPoolGradients();
   const notes: string[] = [];
   const order: BackendName[] = prefer ? [prefer] : ['tensorflow', 'wasm', 'cpu'];
   for (const name of order) {
