@@ -9,7 +9,8 @@ import type { Adam } from './adam';
 import type { SampleSet } from './data';
 import { lossParts, type LossOptions, type LossParts } from './loss';
 import type { Readout } from '../../protocol/report';
-import type { ActivationMode, TrainNet } from './net';
+import type { ActivationMode, ForwardOptions, TrainNet } from './net';
+import { gradTensors, type ParallelTrainer } from './parallel';
 import { TrainError, type EpochMetrics, type TrainConfig, type TrainProgress } from './types';
 
 export interface EpochContext {
@@ -21,6 +22,8 @@ export interface EpochContext {
   onProgress?: (p: TrainProgress) => void;
   /** Readout of the spiking output when training through time. */
   readout?: Readout;
+  /** Threads that share each batch (`parallel.ts`); absent: this thread trains alone. */
+  parallel?: ParallelTrainer;
 }
 
 /** Learning rate of epoch `epoch` (1-based) under the step schedule. */
@@ -99,6 +102,16 @@ export async function optimizeStep(net: TrainNet, adam: Adam, varList: tf.Variab
   return v;
 }
 
+/** `optimizeStep` with the batch shared by the threads of `parallel`: the same checks, the same Adam step. */
+export async function optimizeStepParallel(net: TrainNet, adam: Adam, parallel: ParallelTrainer, batch: { x: Float32Array; shape: [number, number, number, number]; labels: Int32Array }, fwd: ForwardOptions, loss: LossOptions, where: string): Promise<Float32Array> {
+  const { grads, stats: v } = await parallel.step(net, batch.x, batch.shape, batch.labels, fwd, loss);
+  if (!Number.isFinite(v[0])) throw new TrainError('non-finite', `the loss became ${v[0]} in ${where} (CE ${v[1]}, SynOp term ${v[2]}, S ${v[3]}); training stopped and the last good checkpoint is kept. Lower the learning rate or pick a less extreme SynOps target`);
+  const g = gradTensors(net, grads);
+  adam.apply(net.vars, g);
+  tf.dispose(Object.values(g));
+  return v;
+}
+
 /** Reports a finished batch and yields to the event loop (so a cancel is seen between batches). */
 export async function batchDone(ctx: EpochContext, sums: EpochSums, b: { epoch: number; batch: number; batches: number; v: ArrayLike<number>; start: number }): Promise<void> {
   const secs = (performance.now() - b.start) / 1000;
@@ -136,11 +149,11 @@ export async function trainEpoch(net: TrainNet, adam: Adam, set: SampleSet, cfg:
     const bseed = subSeed(cfg.seed, `batch/${epoch}/${b}`);
     const xb = makeBatch(set, idx, cfg, bseed);
     const labels = Int32Array.from(idx, (i) => set.y[i]);
-    const v = await optimizeStep(net, adam, varList, () => {
-      const x = tf.tensor4d(xb, [idx.length, h, w, c]);
-      const y = tf.tensor1d(labels, 'int32');
-      return lossParts(net, x, y, { training: true, dropoutSeed: bseed, activation: ctx.activation, skipOutputActivation: cfg.outputActivation !== 'spiking', addedOutputActivation: cfg.outputActivation === 'spiking', inputDropout: cfg.augment?.inputDropout }, ctx.loss);
-    }, `epoch ${epoch}, batch ${b + 1}`);
+    const fwd: ForwardOptions = { training: true, dropoutSeed: bseed, activation: ctx.activation, skipOutputActivation: cfg.outputActivation !== 'spiking', addedOutputActivation: cfg.outputActivation === 'spiking', inputDropout: cfg.augment?.inputDropout };
+    const where = `epoch ${epoch}, batch ${b + 1}`;
+    const v = ctx.parallel && idx.length > 1
+      ? await optimizeStepParallel(net, adam, ctx.parallel, { x: xb, shape: [idx.length, h, w, c], labels }, fwd, ctx.loss, where)
+      : await optimizeStep(net, adam, varList, () => lossParts(net, tf.tensor4d(xb, [idx.length, h, w, c]), tf.tensor1d(labels, 'int32'), fwd, ctx.loss), where);
     accumulate(sums, perConn, v, idx.length);
     await batchDone(ctx, sums, { epoch, batch: b + 1, batches, v, start });
   }

@@ -46,7 +46,11 @@ export interface ForwardOptions {
   addedOutputActivation?: boolean;
   /** Extra dropout on the input (CIFAR: 0.2), training only. */
   inputDropout?: number;
+  /** This batch is rows `offset …` of a batch of `total` split across threads (`shard.ts`). */
+  shard?: Shard;
 }
+
+export interface Shard { offset: number; total: number }
 
 export interface ForwardResult {
   logits: tf.Tensor2D;
@@ -118,9 +122,16 @@ export function assignWeights(into: TrainNet, from: TrainNet, factor: (name: str
   }
 }
 
-function dropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
+/**
+ * Seeded dropout. A shard of a data-parallel step draws the whole batch's mask and keeps its own rows, so a
+ * step's masks do not depend on how many threads share the batch.
+ */
+function dropout(x: tf.Tensor, rate: number, seed: number, shard?: Shard): tf.Tensor {
   if (rate <= 0) return x;
-  const keep = tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', seed), rate);
+  const u = shard
+    ? tf.slice(tf.randomUniform([shard.total, ...x.shape.slice(1)], 0, 1, 'float32', seed), shard.offset, x.shape[0])
+    : tf.randomUniform(x.shape, 0, 1, 'float32', seed);
+  const keep = tf.greaterEqual(u, rate);
   return tf.mul(x, tf.mul(tf.cast(keep, 'float32'), 1 / (1 - rate)));
 }
 
@@ -150,7 +161,7 @@ export function forward(net: TrainNet, x: tf.Tensor4D, opts: ForwardOptions): Fo
   const emitted = new Map<number, tf.Tensor>();
   const mode = opts.activation ?? 'model';
   let h: tf.Tensor = x;
-  if (opts.training && opts.inputDropout) h = dropout(h, opts.inputDropout, subSeed(opts.dropoutSeed ?? 0, 'input'));
+  if (opts.training && opts.inputDropout) h = dropout(h, opts.inputDropout, subSeed(opts.dropoutSeed ?? 0, 'input'), opts.shard);
   emitted.set(INPUT_INDEX, h);
   net.model.layers.forEach((l, i) => {
     switch (l.type) {
@@ -163,7 +174,7 @@ export function forward(net: TrainNet, x: tf.Tensor4D, opts: ForwardOptions): Fo
         break;
       }
       case 'dropout':
-        if (opts.training) h = dropout(h, l.rate, subSeed(opts.dropoutSeed ?? 0, l.name));
+        if (opts.training) h = dropout(h, l.rate, subSeed(opts.dropoutSeed ?? 0, l.name), opts.shard);
         break;
       default: h = statelessOp(net, l, h);
     }

@@ -1,0 +1,89 @@
+// Data-parallel training steps (src/core/train/parallel.ts, shard.ts): the split, the SynOp term's slope,
+// and the summed gradients of real worker threads against one thread's gradient of the same batch.
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import type { ModelFile } from '../../src/core/model/types';
+import { selectBackend } from '../../src/core/train/backend';
+import { lossParts, type LossOptions } from '../../src/core/train/loss';
+import { buildNet, disposeNet, type ForwardOptions } from '../../src/core/train/net';
+import { combineStats, ParallelTrainer, shardRows } from '../../src/core/train/parallel';
+import { synopTermSlope } from '../../src/core/train/shard';
+
+/** 12×12 events → conv 3×3 (4) → relu → pool 2 → flatten → dropout ½ → linear 10: every op the step has. */
+const SMALL: ModelFile = {
+  format: 'synops-model', version: 1, name: 'small', input: { kind: 'events', shape: [1, 12, 12], sensor: [12, 12], chunkEvents: 100, dtMs: 1 },
+  layers: [
+    { type: 'conv2d', name: 'conv', outChannels: 4, kernel: 3 },
+    { type: 'relu', name: 'relu' },
+    { type: 'avgpool', name: 'pool', kernel: 2 },
+    { type: 'flatten', name: 'flat' },
+    { type: 'dropout', name: 'drop', rate: 0.5 },
+    { type: 'linear', name: 'fc', outFeatures: 10 },
+  ],
+  spikingOutput: true,
+};
+
+describe('shard arithmetic', () => {
+  it('splits a batch into shares that differ by at most one row and skips empty ones', () => {
+    assert.deepEqual(shardRows(10, 3), [{ offset: 0, n: 4 }, { offset: 4, n: 3 }, { offset: 7, n: 3 }]);
+    assert.deepEqual(shardRows(1, 2), [{ offset: 0, n: 1 }]);
+  });
+
+  it("T'(S) of the target term at the example of shard.ts: target 100, S = 120 → 2·20/100² = 0.004", () => {
+    // S = (2·90 + 6·130) / 8 = 120.
+    assert.ok(Math.abs(synopTermSlope({ kind: 'target', target: 100 }, (2 * 90 + 6 * 130) / 8) - 0.004) < 1e-12);
+    assert.equal(synopTermSlope({ kind: 'penalty', lambda: 3e-6 }, 5), 3e-6);
+    assert.equal(synopTermSlope({ kind: 'none' }, 5), 0);
+  });
+
+  it("combines shards' statistics into the batch's: weighted means, the term of the mean S", () => {
+    // Shards of 2 and 6: CE 1 and 3 → 0.25·1 + 0.75·3 = 2.5; S 90 and 130 → 120; term ((120−100)/100)² = 0.04.
+    const v = combineStats([{ n: 2, stats: Float32Array.of(1, 90, 1, 0, 90) }, { n: 6, stats: Float32Array.of(3, 130, 4, 0, 130) }], { objective: { kind: 'target', target: 100 } });
+    assert.deepEqual([...v].map((x) => Math.round(x * 1e4) / 1e4), [2.54, 2.5, 0.04, 120, 5, 120]);
+  });
+});
+
+describe('data-parallel step on worker threads (wasm)', () => {
+  let trainer: ParallelTrainer;
+  before(async () => {
+    await selectBackend('wasm');
+    trainer = await ParallelTrainer.start(SMALL, 'wasm', 2, 7);
+  });
+  after(async () => { await trainer.close(); });
+
+  for (const loss of [{ objective: { kind: 'target', target: 50 }, weightDecay: 1e-3 }, { objective: { kind: 'penalty', lambda: 1e-3 } }] as LossOptions[]) {
+    it(`2 threads give one thread's gradient and statistics of the same batch (${loss.objective.kind}; rel. diff < 1e-5)`, async () => {
+      const net = buildNet(SMALL, 3);
+      const B = 9; // odd: shards of 5 and 4 rows
+      const x = Float32Array.from({ length: B * 144 }, (_, i) => ((i * 7919) % 13) / 4);
+      const labels = Int32Array.from({ length: B }, (_, i) => i % 10);
+      const fwd: ForwardOptions = { training: true, dropoutSeed: 11, activation: 'qrelu', skipOutputActivation: true };
+      const vars = [...net.vars.values()];
+      const single = tf.variableGrads(() => lossParts(net, tf.tensor4d(x, [B, 12, 12, 1]), tf.tensor1d(labels, 'int32'), fwd, loss).total, vars);
+      const ref = lossParts(net, tf.tensor4d(x, [B, 12, 12, 1]), tf.tensor1d(labels, 'int32'), fwd, loss);
+      const par = await trainer.step(net, x, [B, 12, 12, 1], labels, fwd, loss);
+      for (const [name, v] of net.vars) {
+        const a = single.grads[v.name].dataSync();
+        const b = par.grads.get(name)!;
+        let scale = 0, d = 0;
+        for (let i = 0; i < a.length; i++) { scale = Math.max(scale, Math.abs(a[i])); d = Math.max(d, Math.abs(a[i] - b[i])); }
+        assert.ok(scale > 0, `${name}: a zero gradient cannot tell the two apart`);
+        assert.ok(d / scale < 1e-5, `${name}: rel. diff ${d / scale}`);
+      }
+      const want = [ref.total, ref.ce, ref.synopTerm, ref.synops, ref.correct].map((t) => t.dataSync()[0]);
+      want.forEach((w, k) => assert.ok(Math.abs(par.stats[k] - w) <= 1e-5 * Math.max(1, Math.abs(w)), `stat ${k}: ${par.stats[k]} vs ${w}`));
+      tf.dispose([single.value, single.grads]);
+      disposeNet(net);
+    });
+  }
+
+  it('a thread that fails rejects the step with its message instead of hanging the others at the barrier', async () => {
+    const t = await ParallelTrainer.start(SMALL, 'wasm', 2, 7);
+    const net = buildNet(SMALL, 3);
+    try {
+      // 4 rows declared, 3 rows of data: the second shard's tensor cannot be made.
+      await assert.rejects(t.step(net, new Float32Array(3 * 144), [4, 12, 12, 1], new Int32Array(4), { training: true }, { objective: { kind: 'target', target: 50 } }), /size|shape|match/i);
+    } finally { await t.close(); disposeNet(net); }
+  });
+});
