@@ -1,3 +1,4 @@
+import type { ThreadsChoice } from '../core/train/backend';
 /** Splits CLI arguments into positionals and `--name value` / `--flag` options; unknown options are reported. */
 export function parseArgs(args: string[], valued: string[], flags: string[]): { positional: string[]; opts: Map<string, string | true>; error?: string } {
   const positional: string[] = [];
@@ -22,4 +23,13 @@ export function intOption(opts: Map<string, string | true>, name: string, dflt: 
   if (v === undefined) return dflt;
   const n = Number(v);
   return Number.isInteger(n) && n >= min ? n : `--${name} must be an integer ≥ ${min}, got ${String(v)}`;
+}
+
+/** `--threads auto|N`: threads per training step (N from 1 to 64). */
+export function threadsOption(opts: Map<string, string | true>): { value: ThreadsChoice } | string | undefined {
+  if (!opts.has('threads')) return undefined;
+  const t = opts.get('threads');
+  if (t === 'auto') return { value: 'auto' };
+  const n = Number(t);
+  return Number.isInteger(n) && n >= 1 && n <= 64 ? { value: n } : `--threads is auto or a whole number from 1 to 64, not "${t}"`;
 }

@@ -6,12 +6,12 @@ import { fmtSynops, label, tableRows } from '../core/reproduce/report';
 import type { BackendName } from '../core/train/backend';
 import { loadModel } from '../core/train/api';
 import { TrainError, type TrainProgress } from '../core/train/types';
-import { intOption, parseArgs } from './args';
+import { intOption, parseArgs, threadsOption } from './args';
 import { diagnosisLines } from './diagnosis';
 import { table } from './table';
 
 export const REPRODUCE_USAGE = `  reproduce [--data synth|<N-MNIST dir>|<MNIST-DVS dir>] [--budget quick|medium|full|smoke] [--out <dir>]
-        [--workspace <dir>] [--snn-samples N] [--per-digit N] [--model <model.snn.json>] [--backend tensorflow|wasm|cpu] [--json] [--rerender]
+        [--workspace <dir>] [--snn-samples N] [--per-digit N] [--model <model.snn.json>] [--backend tensorflow|wasm|cpu] [--threads auto|N] [--json] [--rerender]
       the paper's experiment headless: baseline, weight-scaling sweep, SynOp-loss sweep, SynOp+QReLU sweep, each
       model simulated as a spiking network on the held-out 20 %; writes report.json and a self-contained
       report.html (default folder <cwd>/.synops/reproduce/<timestamp>) and prints the table.
@@ -22,7 +22,7 @@ export const REPRODUCE_USAGE = `  reproduce [--data synth|<N-MNIST dir>|<MNIST-D
       --model: a variant of the MNIST-DVS network to train instead (e.g. other "training" or "conversion" options).
       --rerender --out <dir>: rebuild that folder's summary and report.html from its points, training nothing`;
 
-const VALUED = ['data', 'budget', 'out', 'workspace', 'snn-samples', 'per-digit', 'backend', 'model'];
+const VALUED = ['data', 'budget', 'out', 'workspace', 'snn-samples', 'per-digit', 'backend', 'threads', 'model'];
 
 function stamp(now = new Date()): string {
   const p = (n: number): string => String(n).padStart(2, '0');
@@ -78,6 +78,8 @@ export async function runReproduce(args: string[]): Promise<number> {
   }
   const backend = opts.get('backend') as BackendName | undefined;
   if (backend && !['tensorflow', 'wasm', 'cpu'].includes(backend)) return usage('--backend is tensorflow, wasm or cpu');
+  const threads = threadsOption(opts);
+  if (typeof threads === 'string') return usage(threads);
   const data = String(opts.get('data') ?? 'synth');
   if (opts.has('per-digit')) {
     if (data !== 'synth') return usage('--per-digit sets the size of the synthetic digits; it needs --data synth');
@@ -106,7 +108,7 @@ export async function runReproduce(args: string[]): Promise<number> {
   try {
     process.stderr.write(`synops reproduce: data ${data}${data === 'synth' ? ` (${budget.synthPerDigit ?? DEFAULT_PER_DIGIT} recordings per digit)` : ''}, budget ${budget.name}, report in ${out}\n`);
     const model = opts.has('model') ? loadModel(resolve(String(opts.get('model')))) : undefined;
-    const r = await reproduce({ data: data === 'synth' ? data : resolve(data), budget, out, workspace, backend, model },
+    const r = await reproduce({ data: data === 'synth' ? data : resolve(data), budget, out, workspace, backend, threads: threads?.value, model },
       { signal: ac.signal, onProgress: progress, log: (line) => process.stderr.write(`${line}\n`) });
     printReport(r, json);
     return 0;

@@ -1,15 +1,15 @@
 import { resolve } from 'node:path';
 import { train, evaluateRun, isRunDataRoot } from '../core/train/api';
-import type { BackendName } from '../core/train/backend';
+import type { BackendName, ThreadsChoice } from '../core/train/backend';
 import { sweep, type SweepRequest } from '../core/train/sweep';
 import { EVAL_SPLITS, type EvalSplit } from '../core/train/data';
 import { readJson } from '../core/train/run';
 import { STRATEGIES, TrainError, type Evaluation, type EvalResult, type RunInfo, type Strategy, type TrainProgress } from '../core/train/types';
-import { intOption, parseArgs } from './args';
+import { intOption, parseArgs, threadsOption } from './args';
 import { diagnosisLines } from './diagnosis';
 import { table } from './table';
 
-const COMMON = '[--workspace <dir>] [--max-recordings N] [--snn-samples N] [--backend tensorflow|wasm|cpu] [--json]';
+const COMMON = '[--workspace <dir>] [--max-recordings N] [--snn-samples N] [--backend tensorflow|wasm|cpu] [--threads auto|N] [--json]';
 export const TRAIN_USAGE = `  train <model.snn.json> --data <dataset dir | synth> [--strategy ${STRATEGIES.join('|')}] [--target S0] [--lambda λ]
         [--epochs E] [--batch B] [--lr LR] [--seed S] [--from <finished run dir>] [--out <run dir>] ${COMMON}
       trains with the SynOp loss (or a baseline), saves the run in <workspace>/.synops/runs/<id> (or --out; an
@@ -23,7 +23,7 @@ export const EVAL_USAGE = `  eval <run dir> --data <dataset dir | synth> [--spli
       --split all (default): every sample of the folder; test: its held-out 20 % split with the run's seed
       (on the run's own data folder, the samples the run held out)`;
 
-const VALUED = ['data', 'strategy', 'target', 'lambda', 'epochs', 'batch', 'lr', 'seed', 'out', 'workspace', 'max-recordings', 'snn-samples', 'backend', 'kind', 'targets', 'pretrain-epochs', 'rho', 'rhos'];
+const VALUED = ['data', 'strategy', 'target', 'lambda', 'epochs', 'batch', 'lr', 'seed', 'out', 'workspace', 'max-recordings', 'snn-samples', 'backend', 'threads', 'kind', 'targets', 'pretrain-epochs', 'rho', 'rhos'];
 
 function numOpt(opts: Map<string, string | true>, name: string): number | undefined | string {
   const v = opts.get(name);
@@ -77,7 +77,7 @@ function printEvaluation(ev: Evaluation): void {
   if (ev.snn?.diagnosis) for (const line of diagnosisLines(ev.snn.diagnosis)) console.log(line);
 }
 
-interface Common { workspace: string; maxRecordings?: number; snnSamples?: number; backend?: BackendName; json: boolean }
+interface Common { workspace: string; maxRecordings?: number; snnSamples?: number; backend?: BackendName; threads?: ThreadsChoice; json: boolean }
 
 function common(opts: Map<string, string | true>): Common | string {
   const max = opts.has('max-recordings') ? intOption(opts, 'max-recordings', 0) : undefined;
@@ -86,9 +86,10 @@ function common(opts: Map<string, string | true>): Common | string {
   if (typeof snn === 'string') return snn;
   const backend = opts.get('backend') as BackendName | undefined;
   if (backend && !['tensorflow', 'wasm', 'cpu'].includes(backend)) return '--backend is tensorflow, wasm or cpu';
-  return { workspace: String(opts.get('workspace') ?? process.cwd()), maxRecordings: max, snnSamples: snn, backend, json: opts.has('json') };
+  const threads = threadsOption(opts);
+  if (typeof threads === 'string') return threads;
+  return { workspace: String(opts.get('workspace') ?? process.cwd()), maxRecordings: max, snnSamples: snn, backend, threads: threads?.value, json: opts.has('json') };
 }
-
 /** Runs a task with Ctrl-C as cancel; maps TrainErrors to exit code 1. */
 async function withCancel(name: string, task: (signal: AbortSignal) => Promise<number>): Promise<number> {
   const ac = new AbortController();
@@ -124,7 +125,7 @@ export async function runTrain(args: string[]): Promise<number> {
     nums[k] = v;
   }
   return withCancel('train', async (signal) => {
-    const r = await train({ model: positional[0], data, workspace: c.workspace, maxRecordings: c.maxRecordings, snnSamples: c.snnSamples, backend: c.backend,
+    const r = await train({ model: positional[0], data, workspace: c.workspace, maxRecordings: c.maxRecordings, snnSamples: c.snnSamples, backend: c.backend, threads: c.threads,
       strategy, target: nums.target, lambda: nums.lambda, epochs: nums.epochs, batchSize: nums.batch, learningRate: nums.lr, seed: nums.seed,
       out: opts.get('out') as string | undefined, ...(opts.has('from') ? { warmStart: resolve(String(opts.get('from'))) } : {}) }, { signal, onProgress: progress(c.json) });
     if (c.json) { console.log(JSON.stringify(r, null, 1)); return 0; }
@@ -155,7 +156,7 @@ export async function runSweep(args: string[]): Promise<number> {
     nums[k] = v;
   }
   return withCancel('sweep', async (signal) => {
-    const r = await sweep({ model: positional[0], data, kind, workspace: c.workspace, maxRecordings: c.maxRecordings, snnSamples: c.snnSamples, backend: c.backend,
+    const r = await sweep({ model: positional[0], data, kind, workspace: c.workspace, maxRecordings: c.maxRecordings, snnSamples: c.snnSamples, backend: c.backend, threads: c.threads,
       targets, epochs: nums.epochs, batchSize: nums.batch, learningRate: nums.lr, seed: nums.seed, pretrainEpochs: nums['pretrain-epochs'], rho: nums.rho,
       out: opts.get('out') as string | undefined }, { signal, onProgress: progress(c.json) });
     if (c.json) { console.log(JSON.stringify(r, null, 1)); return 0; }

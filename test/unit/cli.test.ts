@@ -51,4 +51,12 @@ describe('synops summary', () => {
     assert.match(r.err, /unknown profile "nope"; known: paper-generic, loihi/);
     assert.equal(synops('simulate-everything').code, 2);
   });
+
+  it('refuses a --threads that is not auto or 1–64, naming what it takes', () => {
+    for (const bad of ['0', '2.5', 'many']) {
+      const r = synops('train', 'templates/mnist-dvs.snn.json', '--data', 'synth', '--threads', bad);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, new RegExp(`--threads is auto or a whole number from 1 to 64, not "${bad}"`));
+    }
+  });
 });

@@ -17,7 +17,7 @@ import { writeAtomic } from '../io';
 import { layerStats } from '../model/shapes';
 import type { ModelFile } from '../model/types';
 import { evaluateRun, loadData, resolveData, train, type DataRequest } from '../train/api';
-import type { BackendName } from '../train/backend';
+import type { BackendName, ThreadsChoice } from '../train/backend';
 import { readJson } from '../train/run';
 import { TrainError, type Evaluation, type RunInfo, type Strategy, type TaskOptions } from '../train/types';
 import { chainOf, controlEpochs, fitBudget, targetCount, targetsOf, trainingText } from './budget';
@@ -34,6 +34,8 @@ export interface ReproduceRequest {
   /** Where the synthetic data and the frame cache live (`<workspace>/.synops/…`). */
   workspace: string;
   backend?: BackendName;
+  /** Threads per training step (default `auto`). */
+  threads?: ThreadsChoice;
   /** The network to train instead of the MNIST-DVS template (its 34×34 variant is made for N-MNIST alike). */
   model?: ModelFile;
 }
@@ -98,7 +100,7 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   const runs = join(r.out, 'runs');
   const common = {
     model, ...dataReq, epochs: b.epochs, batchSize: b.batchSize,
-    learningRate: b.learningRate, seed: b.seed, backend: r.backend, ...(b.conversion ? { conversion: b.conversion } : {}),
+    learningRate: b.learningRate, seed: b.seed, backend: r.backend, threads: r.threads, ...(b.conversion ? { conversion: b.conversion } : {}),
   };
   const points: ReportPoint[] = [];
   const rel = (dir: string): string => relative(r.out, dir).split('\\').join('/');

@@ -9,7 +9,7 @@ import { writeAtomic } from '../data/cache';
 import { DEFAULT_PER_DIGIT, synthDataset } from '../data/synth/generate';
 import { parseModel } from '../model/parse';
 import type { ConversionSpec, ModelFile } from '../model/types';
-import { selectBackend, type BackendInfo, type BackendName } from './backend';
+import { selectBackend, setTrainThreads, type BackendInfo, type BackendName, type ThreadsChoice } from './backend';
 import { EVAL_SPLITS, frameCacheDir, loadEvalData, loadEventData, type EvalSplit, type TrainData } from './data';
 import { closeRun, createRun, evaluateRunDir, finishRun, newRunId, openRun, readJson, runsDir, trainRemaining, warmStartRun } from './run';
 import { STRATEGIES, TrainError, type ConversionConfig, type EpochMetrics, type Evaluation, type RunInfo, type Strategy, type TaskOptions, type TrainConfig } from './types';
@@ -46,6 +46,8 @@ export interface TrainRequest extends DataRequest {
   /** Test samples the spiking simulation evaluates (default 200; 0 skips it). */
   snnSamples?: number;
   backend?: BackendName;
+  /** Threads per training step (default `auto`: one per core; see `parallel.ts`). */
+  threads?: ThreadsChoice;
   /** Conversion aids over the model file's `conversion` block. */
   conversion?: ConversionSpec;
 }
@@ -62,7 +64,8 @@ export interface TrainResult {
 let backendInfo: BackendInfo | undefined;
 
 /** Selects the backend once per process (or again when `prefer` differs). */
-export async function ensureBackend(prefer?: BackendName): Promise<BackendInfo> {
+export async function ensureBackend(prefer?: BackendName, threads?: ThreadsChoice): Promise<BackendInfo> {
+  setTrainThreads(threads);
   if (!backendInfo || (prefer && backendInfo.name !== prefer)) backendInfo = await selectBackend(prefer);
   return backendInfo;
 }
@@ -167,7 +170,7 @@ export async function loadData(model: ModelFile, r: DataRequest, seed: number, o
  * `TrainError` (`cancelled`, `non-finite`, `bad-input`); the run folder keeps its last checkpoint.
  */
 export async function train(r: TrainRequest, opts: TaskOptions = {}): Promise<TrainResult> {
-  const backend = await ensureBackend(r.backend);
+  const backend = await ensureBackend(r.backend, r.threads);
   const resuming = r.out !== undefined && existsSync(join(r.out, 'run.json'));
   const h = resuming ? openRun(r.out!) : undefined;
   const model = h?.model ?? loadModel(r.model);

@@ -107,3 +107,24 @@ export async function selectBackend(prefer?: BackendName): Promise<BackendInfo> 
 export function currentBackend(): BackendName {
   return tf.getBackend() as BackendName;
 }
+
+/** Threads per training step (`parallel.ts`): a number, or `auto` (one per core, see `defaultThreads`). */
+export type ThreadsChoice = number | 'auto';
+let threadsChoice: ThreadsChoice = 'auto';
+
+/** Sets the threads training steps use in this process (CLI `--threads`, the worker's setting). */
+export function setTrainThreads(choice: ThreadsChoice | undefined): void {
+  if (choice === undefined) return;
+  if (choice !== 'auto' && (!Number.isInteger(choice) || choice < 1 || choice > 64)) throw new Error(`threads must be auto or a whole number from 1 to 64, not ${choice}`);
+  threadsChoice = choice;
+}
+
+/**
+ * The threads one training step of batch `batchSize` uses on backend `name`: 1 on tfjs-node (TensorFlow
+ * threads its own kernels), else the choice, never more than one per 8 samples of the batch.
+ */
+export function trainThreadsFor(name: BackendName, batchSize: number, auto: (batch: number) => number): number {
+  if (name === 'tensorflow') return 1;
+  const n = threadsChoice === 'auto' ? auto(batchSize) : threadsChoice;
+  return Math.max(1, Math.min(n, Math.floor(batchSize / 8) || 1));
+}

@@ -16,7 +16,8 @@ import type { ModelFile } from '../model/types';
 import { readTfjsWeights } from '../sim/tfjs-weights';
 import { modelHash, resultPathFor, type SimulationResultFile } from '../synops/result';
 import { Adam } from './adam';
-import { currentBackend, type BackendInfo } from './backend';
+import { currentBackend, trainThreadsFor, type BackendInfo } from './backend';
+import { defaultThreads, ParallelTrainer } from './parallel';
 import { loadCheckpoint, writeCheckpoint } from './checkpoint';
 import type { TrainData } from './data';
 import { evaluateAnn, evaluateSnn, scaleLayer } from './evaluate';
@@ -124,7 +125,14 @@ export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOp
   const ctx = { runId: info.id, epochs, activation: info.activation, loss: { objective: objectiveOf(cfg), countInput: cfg.countInputSynops, weightDecay: cfg.weightDecay }, signal: opts.signal, onProgress: opts.onProgress, readout: cfg.conversion?.readout };
   let binned: BinnedSet | undefined;
   setState(h, 'running');
+  const backend = currentBackend();
+  const threads = trainThreadsFor(backend, cfg.batchSize, defaultThreads);
+  let parallel: ParallelTrainer | undefined;
   try {
+    if (threads > 1 && info.epochsDone < cfg.epochs) {
+      parallel = await ParallelTrainer.start(h.model, backend, threads, cfg.seed);
+      opts.onProgress?.({ type: 'phase', runId: info.id, phase: 'train', message: `training on ${threads} threads` });
+    }
     for (let epoch = info.epochsDone + 1; epoch <= epochs; epoch++) {
       let m: EpochMetrics;
       if (ft && epoch > cfg.epochs) {
@@ -133,7 +141,11 @@ export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOp
           binned = await finetuneData(h.model, data.train, ft, cfg.seed, opts.signal);
         }
         m = await finetuneEpoch(net, adam, binned, cfg, ft, epoch, ctx);
-      } else m = await trainEpoch(net, adam, data.train, cfg, epoch, ctx);
+      } else {
+        m = await trainEpoch(net, adam, data.train, cfg, epoch, { ...ctx, parallel });
+        m.threads = parallel?.threads ?? 1;
+      }
+      if (parallel && epoch >= cfg.epochs) { await parallel.close(); parallel = undefined; }
       if (cfg.evalEachEpoch && data.test.n) {
         const ev = await evaluateAnn(net, data.test, { activation: info.activation, signal: opts.signal });
         m.testAccuracy = ev.accuracy;
@@ -153,6 +165,8 @@ export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOp
     else if (e instanceof TrainError && e.code === 'non-finite') setState(h, 'failed', e.message);
     else setState(h, 'failed', (e as Error).message);
     throw e;
+  } finally {
+    await parallel?.close();
   }
   saveTfjsModel(join(info.dir, 'model'), net, info.activation, { runId: info.id, backend: currentBackend(), epochs: info.epochsDone });
   return metrics;

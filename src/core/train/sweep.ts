@@ -13,7 +13,7 @@ import { ensureBackend, loadData, loadModel, resolveConfig, type DataRequest } f
 import { writeCheckpoint } from './checkpoint';
 import { assignWeights } from './net';
 import { closeRun, createRun, evaluateRunDir, finishRun, runsDir, newRunId, trainRemaining, writeJson, firstWeightLayer } from './run';
-import type { BackendName } from './backend';
+import type { BackendName, ThreadsChoice } from './backend';
 import type { Evaluation, TaskOptions, TrainConfig } from './types';
 import type { ModelFile } from '../model/types';
 
@@ -43,6 +43,8 @@ export interface SweepRequest extends DataRequest {
   snnSamples?: number;
   out?: string;
   backend?: BackendName;
+  /** Threads per training step (default `auto`). */
+  threads?: ThreadsChoice;
 }
 
 export interface SweepRow {
@@ -60,7 +62,7 @@ const row = (target: number, runDir: string, ev: Evaluation): SweepRow => ({
 });
 
 export async function sweep(r: SweepRequest, opts: TaskOptions = {}): Promise<SweepResult> {
-  const backend = await ensureBackend(r.backend);
+  const backend = await ensureBackend(r.backend, r.threads);
   const model = loadModel(r.model);
   const dir = r.out ?? join(runsDir(r.workspace), newRunId(`sweep-${r.kind}`));
   mkdirSync(dir, { recursive: true });

@@ -72,6 +72,8 @@ export interface EpochMetrics {
   learningRate: number;
   seconds: number;
   imagesPerSec: number;
+  /** Threads that shared each batch (`parallel.ts`); absent in older runs and for fine-tuning through time (1). */
+  threads?: number;
   /** Set for an epoch of fine-tuning through time: its bins per sample and training samples. */
   throughTime?: { bins: number; samples: number };
   /** The quantized ANN on the held-out split at the end of the ANN's training, before fine-tuning through time. */
