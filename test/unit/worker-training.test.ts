@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
 import { bundles } from '../../bundles.mjs';
@@ -34,6 +34,9 @@ describe('training through the worker', () => {
   before(async () => {
     const worker = bundles.find((b) => b.outfile === 'dist/worker/main.js');
     await esbuild.build({ ...worker, outfile: workerPath, sourcemap: false, logLevel: 'error' });
+    // The training threads' script sits beside the worker bundle, as in dist/worker.
+    const thread = bundles.find((b) => b.outfile === 'dist/worker/shard-thread.js');
+    await esbuild.build({ ...thread, outfile: join(dirname(workerPath), 'shard-thread.js'), sourcemap: false, logLevel: 'error' });
     makeDataset();
   });
   after(() => clients.forEach((c) => c.dispose()));

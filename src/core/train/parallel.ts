@@ -36,8 +36,8 @@ export function defaultThreads(batchSize: number): number {
 
 /** The thread entry beside this file: the bundle's `shard-thread.js`, or the TypeScript source under tsx. */
 export function threadScript(dir = __dirname): string {
-  const js = join(dir, 'shard-thread.js');
-  return existsSync(js) ? js : join(dir, 'shard-thread.ts');
+  for (const f of ['shard-thread.js', 'shard-thread.ts']) if (existsSync(join(dir, f))) return join(dir, f);
+  throw new Error(`the training threads' script shard-thread.js is not beside ${join(dir, '')} (rebuild with npm run build, or train with --threads 1)`);
 }
 
 function startThread(script: string, data: unknown): Worker {
