@@ -9,6 +9,7 @@ import { lossParts, type LossOptions } from '../../src/core/train/loss';
 import { buildNet, disposeNet, type ForwardOptions } from '../../src/core/train/net';
 import { combineStats, ParallelTrainer, shardRows } from '../../src/core/train/parallel';
 import { synopTermSlope } from '../../src/core/train/shard';
+import { timeLossParts } from '../../src/core/train/through-time';
 
 /** 12×12 events → conv 3×3 (4) → relu → pool 2 → flatten → dropout ½ → linear 10: every op the step has. */
 const SMALL: ModelFile = {
@@ -62,7 +63,7 @@ describe('data-parallel step on worker threads (wasm)', () => {
       const vars = [...net.vars.values()];
       const single = tf.variableGrads(() => lossParts(net, tf.tensor4d(x, [B, 12, 12, 1]), tf.tensor1d(labels, 'int32'), fwd, loss).total, vars);
       const ref = lossParts(net, tf.tensor4d(x, [B, 12, 12, 1]), tf.tensor1d(labels, 'int32'), fwd, loss);
-      const par = await trainer.step(net, x, [B, 12, 12, 1], labels, fwd, loss);
+      const par = await trainer.step(net, { x, frame: [12, 12, 1], labels }, fwd, loss);
       for (const [name, v] of net.vars) {
         const a = single.grads[v.name].dataSync();
         const b = par.grads.get(name)!;
@@ -78,12 +79,33 @@ describe('data-parallel step on worker threads (wasm)', () => {
     });
   }
 
+  it("through time (4 bins, membrane readout): 2 threads give one thread's gradient (rel. diff < 1e-5)", async () => {
+    const net = buildNet(SMALL, 5);
+    const B = 5, T = 4;
+    const x = Float32Array.from({ length: B * T * 144 }, (_, i) => ((i * 104729) % 7) / 3);
+    const labels = Int32Array.from({ length: B }, (_, i) => (3 * i) % 10);
+    const loss: LossOptions = { objective: { kind: 'target', target: 40 } };
+    const time = { bins: T, readout: 'membrane', v0: 0 } as const;
+    const single = tf.variableGrads(() => timeLossParts(net, tf.tensor4d(x, [B * T, 12, 12, 1]), tf.tensor1d(labels, 'int32'), { ...time, batch: B }, loss).total, [...net.vars.values()]);
+    const par = await trainer.step(net, { x, frame: [12, 12, 1], labels, framesPerSample: T }, { training: true }, loss, time);
+    for (const [name, v] of net.vars) {
+      const a = single.grads[v.name].dataSync();
+      const b = par.grads.get(name)!;
+      let scale = 0, d = 0;
+      for (let i = 0; i < a.length; i++) { scale = Math.max(scale, Math.abs(a[i])); d = Math.max(d, Math.abs(a[i] - b[i])); }
+      assert.ok(scale > 0, `${name}: a zero gradient cannot tell the two apart`);
+      assert.ok(d / scale < 1e-5, `${name}: rel. diff ${d / scale}`);
+    }
+    tf.dispose([single.value, single.grads]);
+    disposeNet(net);
+  });
+
   it('a thread that fails rejects the step with its message instead of hanging the others at the barrier', async () => {
     const t = await ParallelTrainer.start(SMALL, 'wasm', 2, 7);
     const net = buildNet(SMALL, 3);
     try {
       // 4 rows declared, 3 rows of data: the second shard's tensor cannot be made.
-      await assert.rejects(t.step(net, new Float32Array(3 * 144), [4, 12, 12, 1], new Int32Array(4), { training: true }, { objective: { kind: 'target', target: 50 } }), /size|shape|match/i);
+      await assert.rejects(t.step(net, { x: new Float32Array(3 * 144), frame: [12, 12, 1], labels: new Int32Array(4) }, { training: true }, { objective: { kind: 'target', target: 50 } }), /size|shape|match/i);
     } finally { await t.close(); disposeNet(net); }
   });
 });

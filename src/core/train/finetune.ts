@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModelFile } from '../model/types';
 import type { Adam } from './adam';
 import type { SampleSet } from './data';
-import { accumulate, batchDone, epochMetrics, epochOrder, optimizeStep, type EpochContext, type EpochSums } from './loop';
+import { accumulate, batchDone, epochMetrics, epochOrder, optimizeStep, optimizeStepParallel, type EpochContext, type EpochSums } from './loop';
 import { seededSubset } from './convert';
 import type { TrainNet } from './net';
 import { initialMembraneOf } from './qrelu';
@@ -44,11 +44,11 @@ export async function finetuneEpoch(net: TrainNet, adam: Adam, data: BinnedSet, 
     const xb = new Float32Array(idx.length * T * frame);
     idx.forEach((i, k) => xb.set(data.x.subarray(i * T * frame, (i + 1) * T * frame), k * T * frame));
     const labels = Int32Array.from(idx, (i) => data.y[i]);
-    const v = await optimizeStep(net, adam, varList, () => {
-      const x = tf.tensor4d(xb, [idx.length * T, h, w, c]);
-      const y = tf.tensor1d(labels, 'int32');
-      return timeLossParts(net, x, y, { batch: idx.length, bins: T, readout: ctx.readout ?? 'spikes', v0 }, ctx.loss);
-    }, `epoch ${epoch} (through time), batch ${b + 1}`);
+    const time = { bins: T, readout: ctx.readout ?? 'spikes', v0 } as const;
+    const where = `epoch ${epoch} (through time), batch ${b + 1}`;
+    const v = ctx.parallel && idx.length > 1
+      ? await optimizeStepParallel(net, adam, ctx.parallel, { x: xb, frame: [h, w, c], labels, framesPerSample: T }, { training: true }, ctx.loss, where, time)
+      : await optimizeStep(net, adam, varList, () => timeLossParts(net, tf.tensor4d(xb, [idx.length * T, h, w, c]), tf.tensor1d(labels, 'int32'), { ...time, batch: idx.length }, ctx.loss), where);
     accumulate(sums, perConn, v, idx.length);
     await batchDone(ctx, sums, { epoch, batch: b + 1, batches, v, start });
   }

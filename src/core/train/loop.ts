@@ -10,7 +10,8 @@ import type { SampleSet } from './data';
 import { lossParts, type LossOptions, type LossParts } from './loss';
 import type { Readout } from '../../protocol/report';
 import type { ActivationMode, ForwardOptions, TrainNet } from './net';
-import { gradTensors, type ParallelTrainer } from './parallel';
+import { gradTensors, type ParallelTrainer, type StepBatch } from './parallel';
+import type { TimeForwardOptions } from './through-time';
 import { TrainError, type EpochMetrics, type TrainConfig, type TrainProgress } from './types';
 
 export interface EpochContext {
@@ -103,8 +104,8 @@ export async function optimizeStep(net: TrainNet, adam: Adam, varList: tf.Variab
 }
 
 /** `optimizeStep` with the batch shared by the threads of `parallel`: the same checks, the same Adam step. */
-export async function optimizeStepParallel(net: TrainNet, adam: Adam, parallel: ParallelTrainer, batch: { x: Float32Array; shape: [number, number, number, number]; labels: Int32Array }, fwd: ForwardOptions, loss: LossOptions, where: string): Promise<Float32Array> {
-  const { grads, stats: v } = await parallel.step(net, batch.x, batch.shape, batch.labels, fwd, loss);
+export async function optimizeStepParallel(net: TrainNet, adam: Adam, parallel: ParallelTrainer, batch: StepBatch, fwd: ForwardOptions, loss: LossOptions, where: string, time?: Omit<TimeForwardOptions, 'batch'>): Promise<Float32Array> {
+  const { grads, stats: v } = await parallel.step(net, batch, fwd, loss, time);
   if (!Number.isFinite(v[0])) throw new TrainError('non-finite', `the loss became ${v[0]} in ${where} (CE ${v[1]}, SynOp term ${v[2]}, S ${v[3]}); training stopped and the last good checkpoint is kept. Lower the learning rate or pick a less extreme SynOps target`);
   const g = gradTensors(net, grads);
   adam.apply(net.vars, g);
@@ -152,7 +153,7 @@ export async function trainEpoch(net: TrainNet, adam: Adam, set: SampleSet, cfg:
     const fwd: ForwardOptions = { training: true, dropoutSeed: bseed, activation: ctx.activation, skipOutputActivation: cfg.outputActivation !== 'spiking', addedOutputActivation: cfg.outputActivation === 'spiking', inputDropout: cfg.augment?.inputDropout };
     const where = `epoch ${epoch}, batch ${b + 1}`;
     const v = ctx.parallel && idx.length > 1
-      ? await optimizeStepParallel(net, adam, ctx.parallel, { x: xb, shape: [idx.length, h, w, c], labels }, fwd, ctx.loss, where)
+      ? await optimizeStepParallel(net, adam, ctx.parallel, { x: xb, frame: [h, w, c], labels }, fwd, ctx.loss, where)
       : await optimizeStep(net, adam, varList, () => lossParts(net, tf.tensor4d(xb, [idx.length, h, w, c]), tf.tensor1d(labels, 'int32'), fwd, ctx.loss), where);
     accumulate(sums, perConn, v, idx.length);
     await batchDone(ctx, sums, { epoch, batch: b + 1, batches, v, start });

@@ -14,18 +14,27 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModelFile } from '../model/types';
 import type { BackendName } from './backend';
 import type { LossOptions } from './loss';
-import type { ForwardOptions, TrainNet } from './net';
+import type { ForwardOptions, Shard, TrainNet } from './net';
+import type { TimeForwardOptions } from './through-time';
 import { synopTermOf } from './loss';
 
 export interface ShardStepMessage {
   weights: [string, Float32Array][];
+  /** This shard's rows: `shape[0]` frames (`n` samples, or `n · bins` through time). */
   x: Float32Array;
   shape: [number, number, number, number];
   labels: Int32Array;
-  fwd: ForwardOptions & { shard: { offset: number; total: number } };
+  /** The ANN step's forward options (`time` absent). */
+  fwd: ForwardOptions;
+  /** A step through time (`through-time.ts`) instead, with these options but the shard's own batch size. */
+  time?: Omit<TimeForwardOptions, 'batch'>;
+  shard: Shard;
   loss: LossOptions;
   parties: number;
 }
+
+/** A batch for `step`: `x` holds `labels.length · framesPerSample` NHWC frames of `frame` = [h, w, c]. */
+export interface StepBatch { x: Float32Array; frame: [number, number, number]; labels: Int32Array; framesPerSample?: number }
 
 export type ShardReply = { type: 'ready' } | { type: 'error'; message: string; secondary?: boolean } | { type: 'done'; grads: [string, Float32Array][]; stats: Float32Array };
 
@@ -95,13 +104,16 @@ export class ParallelTrainer {
   }
 
   /**
-   * One step's summed gradients (by layer name) for batch `x` (NHWC floats of `shape`) and the batch's
-   * statistics in `optimizeStep`'s order: `[total, ce, synopTerm, S, correct, per connection…]`.
+   * One step's summed gradients (by layer name) for `batch` and the batch's statistics in `optimizeStep`'s
+   * order: `[total, ce, synopTerm, S, correct, per connection…]`. `fwd` is the ANN step's forward options;
+   * `time` makes it a step through time.
    */
-  async step(net: TrainNet, x: Float32Array, shape: [number, number, number, number], labels: Int32Array, fwd: ForwardOptions, loss: LossOptions): Promise<{ grads: Map<string, Float32Array>; stats: Float32Array }> {
+  async step(net: TrainNet, batch: StepBatch, fwd: ForwardOptions, loss: LossOptions, time?: Omit<TimeForwardOptions, 'batch'>): Promise<{ grads: Map<string, Float32Array>; stats: Float32Array }> {
     if (this.failure) throw new Error(this.failure);
-    const [total, h, w, c] = shape;
-    const size = h * w * c;
+    const [h, w, c] = batch.frame;
+    const per = batch.framesPerSample ?? 1;
+    const total = batch.labels.length;
+    const size = per * h * w * c;
     const rows = shardRows(total, this.threads);
     const weights = [...net.vars].map(([name, v]) => [name, v.dataSync() as Float32Array] as [string, Float32Array]);
     Atomics.store(this.control, 0, 0);
@@ -110,8 +122,8 @@ export class ParallelTrainer {
       this.pending.push(entry);
       this.workers[k].once('message', (m: ShardReply) => { this.pending = this.pending.filter((e) => e !== entry); resolve(m); });
       const msg: ShardStepMessage = {
-        weights, x: x.slice(r.offset * size, (r.offset + r.n) * size), shape: [r.n, h, w, c],
-        labels: labels.slice(r.offset, r.offset + r.n), fwd: { ...fwd, shard: { offset: r.offset, total } }, loss, parties: rows.length,
+        weights, x: batch.x.slice(r.offset * size, (r.offset + r.n) * size), shape: [r.n * per, h, w, c],
+        labels: batch.labels.slice(r.offset, r.offset + r.n), fwd, time, shard: { offset: r.offset, total }, loss, parties: rows.length,
       };
       this.workers[k].postMessage(msg, [msg.x.buffer as ArrayBuffer]);
     }));

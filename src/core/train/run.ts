@@ -129,7 +129,7 @@ export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOp
   const threads = trainThreadsFor(backend, cfg.batchSize, defaultThreads);
   let parallel: ParallelTrainer | undefined;
   try {
-    if (threads > 1 && info.epochsDone < cfg.epochs) {
+    if (threads > 1 && info.epochsDone < epochs) {
       parallel = await ParallelTrainer.start(h.model, backend, threads, cfg.seed);
       opts.onProgress?.({ type: 'phase', runId: info.id, phase: 'train', message: `training on ${threads} threads` });
     }
@@ -140,12 +140,9 @@ export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOp
           opts.onProgress?.({ type: 'phase', runId: info.id, phase: 'train', message: `binning ${Math.min(ft.maxSamples, data.train.n)} training samples into ${ft.bins} time bins for fine-tuning through time` });
           binned = await finetuneData(h.model, data.train, ft, cfg.seed, opts.signal);
         }
-        m = await finetuneEpoch(net, adam, binned, cfg, ft, epoch, ctx);
-      } else {
-        m = await trainEpoch(net, adam, data.train, cfg, epoch, { ...ctx, parallel });
-        m.threads = parallel?.threads ?? 1;
-      }
-      if (parallel && epoch >= cfg.epochs) { await parallel.close(); parallel = undefined; }
+        m = await finetuneEpoch(net, adam, binned, cfg, ft, epoch, { ...ctx, parallel });
+      } else m = await trainEpoch(net, adam, data.train, cfg, epoch, { ...ctx, parallel });
+      m.threads = parallel?.threads ?? 1;
       if (cfg.evalEachEpoch && data.test.n) {
         const ev = await evaluateAnn(net, data.test, { activation: info.activation, signal: opts.signal });
         m.testAccuracy = ev.accuracy;

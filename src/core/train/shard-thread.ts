@@ -8,7 +8,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend, type BackendName } from './backend';
 import { buildNet, type TrainNet } from './net';
+import { lossParts } from './loss';
 import { shardGradients } from './shard';
+import { timeLossParts } from './through-time';
 import type { ShardStepMessage, ShardReply } from './parallel';
 import type { ModelFile } from '../model/types';
 
@@ -52,7 +54,11 @@ parentPort!.on('message', (m: ShardStepMessage) => {
     tf.tidy(() => { for (const [name, w] of m.weights) n.vars.get(name)!.assign(tf.tensor(w, n.vars.get(name)!.shape)); });
     const x = tf.tensor4d(m.x, m.shape);
     const y = tf.tensor1d(m.labels, 'int32');
-    const r = shardGradients(n, x, y, m.fwd, m.loss, (w) => exchange(w, m.parties));
+    const rows = { n: m.labels.length, total: m.shard.total };
+    const parts = m.time
+      ? () => timeLossParts(n, x, y, { ...m.time!, batch: rows.n }, m.loss)
+      : () => lossParts(n, x, y, { ...m.fwd, shard: m.shard }, m.loss);
+    const r = shardGradients(n, rows, parts, m.loss, (w) => exchange(w, m.parties));
     tf.dispose([x, y]);
     const grads = [...r.grads].map(([name, g]) => [name, g.slice()] as [string, Float32Array]);
     reply({ type: 'done', grads, stats: r.stats }, grads.map(([, g]) => g.buffer as ArrayBuffer));

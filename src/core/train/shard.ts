@@ -13,8 +13,8 @@
  * T'(S) = 2·20/10⁴ = 0.004, and shard 1's surrogate is (2/8)·CE_1 + 0.004·(2/8)·S_1.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { crossEntropy, synopTermOfTensor, type LossOptions, type SynopObjective } from './loss';
-import { forward, synopsPerConnection, type ForwardOptions, type TrainNet } from './net';
+import type { LossOptions, LossParts, SynopObjective } from './loss';
+import type { TrainNet } from './net';
 
 /** `T'(S)`: the derivative of the SynOp term at `s`. */
 export function synopTermSlope(objective: SynopObjective, s: number): number {
@@ -26,22 +26,22 @@ export function synopTermSlope(objective: SynopObjective, s: number): number {
 /** What a shard reports besides its gradients: `[CE_k, S_k, correct_k, (wd/2)·Σw², per connection…]` (per-sample means of the shard). */
 export type ShardStats = Float32Array;
 
+/** The parts of a batch's loss a shard needs (`lossParts`, or `timeLossParts` through time). */
+export type ShardParts = Pick<LossParts, 'ce' | 'synops' | 'perConnection' | 'correct'>;
+
 /**
- * Gradients (by variable name) of shard `x` (rows `fwd.shard.offset …` of a batch of `fwd.shard.total`) and
- * its statistics. `exchange` is called once, mid-step, with `n_k·S_k` and must return `Σ_k n_k·S_k`.
+ * Gradients (by variable name) of a shard of `rows.n` samples of a batch of `rows.total`, whose loss parts
+ * `parts` builds (inside the gradient tape), and its statistics. `exchange` is called once, mid-step, with
+ * `n_k·S_k` and must return `Σ_k n_k·S_k`.
  */
-export function shardGradients(net: TrainNet, x: tf.Tensor4D, labels: tf.Tensor1D, fwd: ForwardOptions & { shard: { offset: number; total: number } }, opts: LossOptions, exchange: (weightedS: number) => number): { grads: Map<string, Float32Array>; stats: ShardStats } {
-  const nk = x.shape[0];
-  const share = nk / fwd.shard.total;
+export function shardGradients(net: TrainNet, rows: { n: number; total: number }, parts: () => ShardParts, opts: LossOptions, exchange: (weightedS: number) => number): { grads: Map<string, Float32Array>; stats: ShardStats } {
+  const share = rows.n / rows.total;
   let stats: ShardStats | undefined;
   const vars = [...net.vars.values()];
   const { value, grads } = tf.tidy(() => tf.variableGrads(() => {
-    const { logits, emitted } = forward(net, x, fwd);
-    const ce = crossEntropy(logits, labels);
-    const perConnection = synopsPerConnection(net, emitted);
-    const { synops } = synopTermOfTensor(net, perConnection, opts);
+    const { ce, synops, perConnection, correct } = parts();
     const sk = synops.dataSync()[0];
-    const slope = synopTermSlope(opts.objective, exchange(nk * sk) / fwd.shard.total);
+    const slope = synopTermSlope(opts.objective, exchange(rows.n * sk) / rows.total);
     let surrogate = tf.mul(tf.add(ce, tf.mul(synops, slope)), share);
     let wd = 0;
     if (opts.weightDecay) {
@@ -49,7 +49,6 @@ export function shardGradients(net: TrainNet, x: tf.Tensor4D, labels: tf.Tensor1
       wd = sq.dataSync()[0];
       surrogate = tf.add(surrogate, tf.mul(sq, share));
     }
-    const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')), 'float32'));
     const head = Float32Array.of(ce.dataSync()[0], sk, correct.dataSync()[0], wd);
     const per = perConnection.dataSync();
     stats = new Float32Array(head.length + per.length);

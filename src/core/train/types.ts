@@ -72,7 +72,7 @@ export interface EpochMetrics {
   learningRate: number;
   seconds: number;
   imagesPerSec: number;
-  /** Threads that shared each batch (`parallel.ts`); absent in older runs and for fine-tuning through time (1). */
+  /** Threads that shared each batch (`parallel.ts`); absent in older runs (1). */
   threads?: number;
   /** Set for an epoch of fine-tuning through time: its bins per sample and training samples. */
   throughTime?: { bins: number; samples: number };
