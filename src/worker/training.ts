@@ -118,7 +118,7 @@ export async function runTraining(params: RunTraining.Params): Promise<RunTraini
   }
   const status = info.state === 'done' || info.state === 'cancelled' || info.state === 'failed' ? info.state : 'running';
   return {
-    schemaVersion: 1, runId: info.id ?? basename(params.runDir), modelName: info.modelName, strategy: VIEW_STRATEGY[info.config.strategy] ?? 'baseline',
+    schemaVersion: 1, runId: basename(params.runDir), modelName: info.modelName, strategy: VIEW_STRATEGY[info.config.strategy] ?? 'baseline',
     target: info.config.target, backend: info.backend.name, epochs: info.config.epochs, history: metrics.map(toView), status, message: info.message,
   };
 }

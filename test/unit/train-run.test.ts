@@ -2,7 +2,7 @@
 // S0, a cancelled run resumes to the same weights as an uninterrupted one, a NaN stops the run with its
 // checkpoint intact, and a saved model loads into the spiking simulator, which then agrees with the ANN.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -101,6 +101,30 @@ describe('training runs', () => {
     const got = [...r.net.vars.values()].map((v) => v.dataSync().slice());
     closeRun(r);
     assert.deepEqual(got, want);
+  });
+
+  it('a run folder is position-independent: a copy resumes and writes in itself, never in the original', async () => {
+    const c = cfg({ epochs: 2 });
+    const orig = join(tmp, 'orig');
+    const a = createRun(orig, SMALL, c, DATA, backend);
+    const ac = new AbortController();
+    await assert.rejects(trainRemaining(a, DATA, { signal: ac.signal, onProgress: (p) => { if (p.type === 'batch' && p.epoch === 2) ac.abort(); } }));
+    closeRun(a);
+    assert.ok(!readFileSync(join(orig, 'run.json'), 'utf8').includes(tmp), 'run.json holds no absolute path to its own folder');
+    const copy = join(tmp, 'moved', 'copy');
+    cpSync(orig, copy, { recursive: true });
+    const before = ['run.json', 'metrics.json', 'checkpoint.json'].map((f) => readFileSync(join(orig, f), 'utf8'));
+    const r = openRun(copy);
+    assert.equal(r.info.dir, copy);
+    assert.equal(r.info.id, 'copy');
+    await trainRemaining(r, DATA);
+    finishRun(r);
+    closeRun(r);
+    assert.deepEqual(['run.json', 'metrics.json', 'checkpoint.json'].map((f) => readFileSync(join(orig, f), 'utf8')), before, 'the original is untouched');
+    assert.equal(readJson<RunInfo>(join(copy, 'run.json')).state, 'done');
+    assert.equal(readJson<unknown[]>(join(copy, 'metrics.json')).length, 2);
+    assert.ok(existsSync(join(copy, 'model', 'model.json')));
+    assert.ok(!existsSync(join(orig, 'model', 'model.json')), 'the model was saved in the copy only');
   });
 
   it('a warm start copies a finished run\'s final weights and makes them checkpoint 0; refuses unfinished runs and other models', async () => {

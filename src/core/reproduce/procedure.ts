@@ -116,8 +116,9 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   const stepLog = (msg: string): void => log(`[${++step}/${total}] ${msg}`);
   stepLog(`baseline: ${b.epochs} epochs, batch ${b.batchSize}`);
   const base = await train({ ...common, strategy: 'baseline', out: join(runs, 'baseline'), snnSamples: 0 }, opts);
-  const backend = `${base.backend.name}${base.backend.simd ? ' (SIMD)' : ''}${base.backend.threads ? `, ${base.backend.threads} thread${base.backend.threads === 1 ? '' : 's'}` : ''}`;
   const info = readJson<RunInfo>(join(base.runDir, 'run.json'));
+  const threads = info.backend.trainThreads ?? 1;
+  const backend = `${base.backend.name}${base.backend.simd ? ' (SIMD)' : ''}, ${threads} training thread${threads === 1 ? '' : 's'}`;
   const write = (): ReproduceReport => {
     const report = buildReport({ budget: b, points, data: r.data, root, kind, model, info, energy, snnProfile: snnProfile.name, annProfile: annProfile.name, backend, wallSeconds: (performance.now() - start) / 1000 });
     writeAtomic(reportJson, JSON.stringify(report, null, 1) + '\n');

@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { writeAtomic } from '../data/cache';
 import type { ModelFile } from '../model/types';
 import { readTfjsWeights } from '../sim/tfjs-weights';
@@ -34,6 +34,21 @@ const json = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify
 
 export function writeJson(path: string, v: unknown): void { writeAtomic(path, json(v)); }
 export function readJson<T>(path: string): T { return JSON.parse(readFileSync(path, 'utf8')) as T; }
+
+/**
+ * Writes `run.json` without the folder it lives in: a run folder is position-independent, so a copied or
+ * moved run writes into the folder it was opened from, never back into the one it was made in.
+ */
+function writeInfo(info: RunInfo): void {
+  const { dir, ...stored } = info;
+  writeJson(join(dir, 'run.json'), stored);
+}
+
+/** Reads `run.json` of the run folder `dir`: its folder and id are the folder's, whatever an older file stored. */
+export function readRunInfo(dir: string): RunInfo {
+  const stored = readJson<RunInfo>(join(dir, 'run.json'));
+  return { ...stored, id: basename(resolve(dir)), dir: resolve(dir) };
+}
 
 /** A new run id: `<yyyymmdd-hhmmss>-<strategy>-<4 hex>`. */
 export function newRunId(strategy: string, now = new Date()): string {
@@ -63,14 +78,14 @@ export function createRun(dir: string, model: ModelFile, config: TrainConfig, da
   mkdirSync(dir, { recursive: true });
   const now = new Date().toISOString();
   const info: RunInfo = {
-    id: dir.split(/[\\/]/).filter(Boolean).pop()!, dir, modelName: model.name, modelHash: modelHash(model), config,
+    id: basename(resolve(dir)), dir: resolve(dir), modelName: model.name, modelHash: modelHash(model), config,
     activation: config.strategy === 'synops-qrelu' ? 'qrelu' : 'model',
     backend: { name: backend.name, notes: backend.notes, simd: backend.simd, threads: backend.threads },
     data: { root: data.root, kind: data.kind, maxRecordings, trainSamples: data.train.n, testSamples: data.test.n, recordings: data.recordings },
     state: 'running', epochsDone: 0, createdAt: now, updatedAt: now,
   };
   writeJson(join(dir, 'model.snn.json'), model);
-  writeJson(join(dir, 'run.json'), info);
+  writeInfo(info);
   writeJson(join(dir, 'metrics.json'), []);
   return { info, model, net: buildNet(model, config.seed), adam: new Adam(config.learningRate) };
 }
@@ -78,7 +93,7 @@ export function createRun(dir: string, model: ModelFile, config: TrainConfig, da
 /** Reopens a run folder at its last checkpoint (or fresh weights if it has none). */
 export function openRun(dir: string): RunHandle {
   if (!existsSync(join(dir, 'run.json'))) throw new TrainError('no-checkpoint', `${dir} is not a run folder (no run.json)`);
-  const info = readJson<RunInfo>(join(dir, 'run.json'));
+  const info = readRunInfo(dir);
   const model = readJson<ModelFile>(join(dir, 'model.snn.json'));
   const net = buildNet(model, info.config.seed);
   const adam = new Adam(info.config.learningRate);
@@ -107,7 +122,7 @@ function setState(h: RunHandle, state: RunInfo['state'], message?: string): void
   h.info.state = state;
   h.info.message = message;
   h.info.updatedAt = new Date().toISOString();
-  writeJson(join(h.info.dir, 'run.json'), h.info);
+  writeInfo(h.info);
 }
 
 /**
@@ -128,6 +143,7 @@ export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOp
   const backend = currentBackend();
   const threads = trainThreadsFor(backend, cfg.batchSize, defaultThreads);
   let parallel: ParallelTrainer | undefined;
+  info.backend.trainThreads = threads;
   try {
     if (threads > 1 && info.epochsDone < epochs) {
       parallel = await ParallelTrainer.start(h.model, backend, threads, cfg.seed);

@@ -8,7 +8,7 @@
  * Each model is an ordinary run folder under `<out>/`; `<out>/sweep.json` lists the rows.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { ensureBackend, loadData, loadModel, resolveConfig, type DataRequest } from './api';
 import { writeCheckpoint } from './checkpoint';
 import { assignWeights } from './net';
@@ -69,7 +69,8 @@ export async function sweep(r: SweepRequest, opts: TaskOptions = {}): Promise<Sw
   const base: TrainConfig = resolveConfig(model, { ...r, strategy: 'synops-qrelu', epochs: r.epochs ?? 8, batchSize: r.batchSize ?? 256, learningRate: r.learningRate ?? 1e-3 });
   const data = await loadData(model, r, base.seed, opts);
   const rows: SweepRow[] = [];
-  const save = (): void => writeJson(join(dir, 'sweep.json'), { kind: r.kind, backend: backend.name, rows });
+  // Run folders relative to the sweep's: the sweep folder can be moved or copied whole.
+  const save = (): void => writeJson(join(dir, 'sweep.json'), { kind: r.kind, backend: backend.name, rows: rows.map((x) => ({ ...x, runDir: relative(dir, x.runDir) })) });
   const snnSamples = r.snnSamples ?? 200;
   const phase = (message: string, done: number, total: number): void => opts.onProgress?.({ type: 'phase', phase: 'sweep', message, done, total });
   if (r.kind === 'independent') {

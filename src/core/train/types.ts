@@ -149,14 +149,17 @@ export type RunState = 'running' | 'cancelled' | 'failed' | 'done';
 
 /** `run.json` of a run folder. */
 export interface RunInfo {
+  /** The run folder's name. */
   id: string;
+  /** The folder this record was read from (absolute; never stored: `run.json` holds no path to itself). */
   dir: string;
   modelName: string;
   modelHash: string;
   config: TrainConfig;
   /** Activation the network trained with (`synops-qrelu`: qrelu). */
   activation: 'model' | 'qrelu';
-  backend: { name: string; notes: string[]; simd?: boolean; threads?: number };
+  /** `threads`: tfjs' own wasm threads; `trainThreads`: the data-parallel threads of the last training (`parallel.ts`). */
+  backend: { name: string; notes: string[]; simd?: boolean; threads?: number; trainThreads?: number };
   data: { root: string; kind: string; maxRecordings?: number; trainSamples: number; testSamples: number; recordings: { train: number; test: number } };
   state: RunState;
   epochsDone: number;
