@@ -56,7 +56,8 @@ async function download(ctx: Ctx, id: DatasetId): Promise<DatasetSummary> {
   const known = DATASETS.find((d) => d.id === id);
   if (!known) throw new Error(`unknown dataset "${id}"`);
   const targetDir = vscode.Uri.joinPath(ctx.extension.globalStorageUri, 'datasets').fsPath;
-  const mirror = vscode.workspace.getConfiguration('synops').get<string>('datasets.mirror') || undefined;
+  if (!vscode.workspace.isTrusted) throw new Error('downloading a dataset needs a trusted workspace (Workspaces: Manage Workspace Trust)');
+  const mirror = ctx.config.datasetMirror;
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `SynOps: downloading ${known.label}`, cancellable: true },
     async (progress, token) => {
