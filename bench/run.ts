@@ -9,7 +9,12 @@
  * repository root. The dense engine runs on tfjs' wasm backend. `simulateEvents` keeps the plan (weight
  * layouts, tables, buffers) of the same model and weights between calls, as a run over many samples does;
  * the first call, which builds it, is timed apart.
+ * Beside each engine, the PyTorch peer (`bench/peer.ts`) simulates the same sample the way Sinabs does (each
+ * layer's synaptic ops on all steps at once, then integrate-and-fire through time), at 1 and 2 threads, in
+ * this run; its per-layer spike counts must equal ours, else the difference is printed instead of a ratio.
  * Then the event-data table: read speed per format and the time to generate the synthetic digit set.
+ * Then training images/s per backend and thread count, with the peer training the same networks from the
+ * same initial weights in this run (its loss at those weights must equal ours first).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -20,15 +25,21 @@ import type { ModelFile } from '../src/core/model/types';
 import { simulateDense } from '../src/core/sim/dense-engine';
 import { eventEngineUsesWasm, simulateEvents } from '../src/core/sim/event-engine';
 import { binEvents, imageInput, type SpikeInput } from '../src/core/sim/input';
-import type { NeuronParams } from '../src/core/sim/neuron';
+import { neuronParams, type NeuronParams } from '../src/core/sim/neuron';
 import type { SimResult } from '../src/core/sim/result';
 import type { ModelWeights } from '../src/core/sim/weights';
 import { table } from '../src/cli/table';
 import { sharedDataDir } from '../scripts/shared-data';
 import { loadFixture, weightsFor } from '../src/core/sim/sinabs-fixture';
 import { benchData } from './data';
-import { trainBench } from './train';
+import { countDifferences, lossCheckDifference, peerCell, peerLine, speedRatio } from './compare';
+import { runPeer, type PeerRun } from './peer';
+import { specInput, specWeights, type SimJob } from './torch-spec';
+import { trainBench, trainPeerJobs, type TrainBenchRow } from './train';
 import { syntheticCase } from './synthetic';
+
+/** Thread counts the peer runs at; our engines simulate on 1, our trainer takes each (`ourTrainer` in train.ts). */
+const PEER_THREADS = [1, 2];
 
 interface BenchCase { name: string; model: ModelFile; weights: ModelWeights; input: SpikeInput; neuron: Partial<NeuronParams>; events: number; source: string }
 
@@ -71,7 +82,9 @@ function cases(): BenchCase[] {
  * at least 3 calls and 300 ms have passed (the JIT settles), then the median of `reps` calls, in wall-clock
  * time and in CPU time of this process (the machine is shared: CPU time is what load does not inflate).
  */
-async function time(run: () => SimResult | Promise<SimResult>, reps: number): Promise<{ ms: number; cpuMs: number; firstMs: number; result: SimResult }> {
+interface Timed { ms: number; cpuMs: number; firstMs: number; result: SimResult }
+
+async function time(run: () => SimResult | Promise<SimResult>, reps: number): Promise<Timed> {
   let t0 = performance.now();
   let result = await run();
   const firstMs = performance.now() - t0;
@@ -94,37 +107,87 @@ async function main(): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
   const load = loadavg();
-  const rows: string[][] = [];
   const reps = { events: 21, image: 5 };
+  const measured: { c: BenchCase; ev: Timed; de: Timed }[] = [];
   for (const c of cases()) {
     const n = c.events ? reps.events : reps.image;
     const ev = await time(() => simulateEvents(c.model, c.weights, c.input, { neuron: c.neuron }), n);
     const de = await time(() => simulateDense(c.model, c.weights, c.input, { neuron: c.neuron }), n);
     if (ev.result.layers.some((l, i) => l.counts.some((x, j) => x !== de.result.layers[i].counts[j]))) throw new Error(`${c.name}: the engines disagree`);
+    measured.push({ c, ev, de });
+  }
+  // The peer runs after ours, never beside it: the two sides do not share the cores.
+  const simJobs: SimJob[] = measured.map(({ c }) => ({ label: c.name, model: c.model, neuron: neuronParams(c.neuron), weights: specWeights(c.weights), input: specInput(c.input), threads: PEER_THREADS, reps: c.events ? reps.events : reps.image, seconds: 3 }));
+  const simPeer = await runPeer({ sim: simJobs }, { timeoutMs: 240_000 });
+  const rows: string[][] = [];
+  const checks: string[] = [];
+  for (const { c, ev, de } of measured) {
+    const ours = ev.result.layers.map((l) => ({ name: l.name, total: l.total }));
+    const peer = PEER_THREADS.map((t) => peerLine(simPeer, 'sim', c.name, t));
+    const differs = peer.map((p) => (p ? countDifferences(ours, p.layers) : []));
+    peer.forEach((p, k) => {
+      if (!p) return;
+      if (differs[k].length) checks.push(`!!! ${c.name}, PyTorch at ${PEER_THREADS[k]} thread(s): spike counts DIFFER from ours, no speed ratio printed:\n    ${differs[k].join('\n    ')}`);
+      else checks.push(`${c.name}, PyTorch at ${PEER_THREADS[k]} thread(s): spike counts equal ours on all ${ours.length} spiking layers (${ours.reduce((a, l) => a + l.total, 0)} spikes)`);
+    });
     const synops = ev.result.totalSynops;
     for (const [engine, r] of [['event-driven', ev], ['dense (tfjs wasm)', de]] as const) {
-      rows.push([c.name, engine, r.ms.toFixed(1), r.cpuMs.toFixed(1), r.firstMs.toFixed(0), c.events ? fmt(c.events / (r.ms / 1000)) : '—', fmt(synops / (r.ms / 1000)), engine === 'event-driven' ? `${(de.ms / ev.ms).toFixed(2)}× faster than dense` : '', c.source]);
+      const vsPeer = peer.flatMap((p, k) => [peerCell(simPeer, c.name, p?.ms, 1), !p ? '—' : differs[k].length ? 'counts differ' : speedRatio(p.ms, r.ms)]);
+      rows.push([c.name, engine, r.ms.toFixed(1), r.cpuMs.toFixed(1), r.firstMs.toFixed(0), c.events ? fmt(c.events / (r.ms / 1000)) : '—', fmt(synops / (r.ms / 1000)), engine === 'event-driven' ? `${(de.ms / ev.ms).toFixed(2)}× faster than dense` : '', ...vsPeer, c.source]);
     }
   }
   console.log(`load average ${load.map((x) => x.toFixed(2)).join(' ')} (1/5/15 min), ${process.version}; ms/sample: median of ${reps.events} (MNIST-DVS) / ${reps.image} (CIFAR) calls after a warm-up; CPU ms: this process's CPU time per sample; first call: planning, weight layout and JIT included`);
-  console.log(`event-driven multiply-adds: ${eventEngineUsesWasm() ? 'WebAssembly SIMD' : 'plain typed-array loops (no WebAssembly SIMD here)'}`);
-  console.log(table(['sample', 'engine', 'ms/sample', 'CPU ms', 'first call ms', 'events/s', 'SynOps/s', 'event : dense', 'data'], rows, [false, false, true, true, true, true, true, false, false]));
+  console.log(`event-driven multiply-adds: ${eventEngineUsesWasm() ? 'WebAssembly SIMD' : 'plain typed-array loops (no WebAssembly SIMD here)'}; our engines run on 1 thread`);
+  console.log(peerHeader(simPeer, 'PyTorch IAF: Sinabs\' way (each layer\'s ops on all steps at once, then IAF through time), median of up to as many calls as ours (at least 3, about 3 s) after one; vs PyTorch = its ms ÷ ours (> 1: ours faster)'));
+  for (const line of checks) console.log(line);
+  console.log(table(['sample', 'engine', 'ms/sample', 'CPU ms', 'first call ms', 'events/s', 'SynOps/s', 'event : dense', ...PEER_THREADS.flatMap((t) => [`PyTorch ms (${t} thr)`, `vs PyTorch (${t} thr)`]), 'data'], rows,
+    [false, false, true, true, true, true, true, false, ...PEER_THREADS.flatMap(() => [true, true]), false]));
 
   console.log('\nEvent data: read speed per format and synthetic-set generation');
   const data = await benchData();
   console.log(table(['measure', 'value', 'unit', 'detail'], data.map((r) => [r.name, fmt(r.value), r.unit, r.detail]), [false, true, false, false]));
 
-  // Training: one step = forward, SynOp loss + QReLU, backward, Adam. The baseline in this process is the
-  // pure-JS cpu backend; PyTorch's figures on this kind of machine are quoted, not run.
-  console.log('\nTraining: images/s per backend (SynOp loss + QReLU, Adam), ratio to the cpu backend measured here');
-  const train = await trainBench({ full: process.argv.includes('--full') });
-  const pytorch: Record<number, string> = { 256: '800–1,100', 32: '20–36' };
-  const cpuOf = (network: string) => train.find((r) => r.network === network && r.backend === 'cpu')?.imagesPerSec ?? null;
-  console.log(table(['network', 'backend', 'batch', 'images/s', 'vs cpu', 'PyTorch CPU (quoted)', 'note'], train.map((r) => {
-    const cpu = cpuOf(r.network);
-    return [r.network, r.backend, String(r.batch), r.imagesPerSec === null ? '—' : r.imagesPerSec.toFixed(1),
-      r.imagesPerSec !== null && cpu ? `${(r.imagesPerSec / cpu).toFixed(1)}×` : '', pytorch[r.batch] ?? '', r.note];
-  }), [false, false, true, true, true, true, false]));
+  console.log('\nTraining: images/s per backend and thread count (SynOp loss + QReLU, Adam), and PyTorch on the same networks in this run');
+  const train = await trainBench({ full: process.argv.includes('--full'), threads: PEER_THREADS });
+  const jobs = await trainPeerJobs(PEER_THREADS);
+  const trainPeer = await runPeer({ train: jobs.map((j) => j.job) }, { timeoutMs: 600_000 });
+  console.log(peerHeader(trainPeer, `PyTorch: the same model file, from our initial weights, ${jobs[0].job.warmup} warm-up step then at least ${jobs[0].job.minSteps} steps and ${jobs[0].job.seconds} s timed (as ours on wasm); ours ÷ PyTorch > 1: ours faster`));
+  const unlike = new Set<string>();
+  for (const { job, ours, fanoutTotals } of jobs) {
+    const p = peerLine(trainPeer, 'train', job.label, PEER_THREADS[0]);
+    if (!p?.check) continue;
+    const diff = lossCheckDifference(ours, p.check, fanoutTotals, p.fanoutTotals);
+    if (diff) { unlike.add(job.label); console.log(`!!! ${job.label}: PyTorch does NOT compute our loss at our weights, no ratio printed: ${diff}`); }
+    else console.log(`${job.label}: same loss at our initial weights on a batch of ${job.check!.labels.length}, no dropout (QReLU: cross-entropy ${ours.ce.toFixed(5)}, S ${fmt(ours.synops)} SynOps/sample; ReLU: ${ours.reluCe.toFixed(5)}, ${fmt(ours.reluSynops)}; fan-out totals equal)`);
+  }
+  console.log(table(['network', 'backend', 'batch', ...PEER_THREADS.flatMap((t) => [`ours ${t} thr`, `PyTorch ${t} thr`, `ours ÷ PyTorch (${t} thr)`]), 'vs cpu', 'note'],
+    trainRows(train, trainPeer, unlike), [false, false, true, ...PEER_THREADS.flatMap(() => [true, true, true]), true, false]));
+}
+
+/** One table row per network, backend and batch: ours and PyTorch at each thread count, ratios where both ran the same work. */
+function trainRows(train: TrainBenchRow[], peer: PeerRun, unlike: Set<string>): string[][] {
+  const at = (label: string, backend: string, threads: number) => train.find((r) => r.label === label && r.backend === backend && r.threads === threads);
+  const firsts = train.filter((r) => r.threads === PEER_THREADS[0]);
+  return firsts.map((k) => {
+    const cells = PEER_THREADS.flatMap((t) => {
+      const ours = at(k.label, k.backend, t);
+      const theirs = peerLine(peer, 'train', k.label, t)?.imagesPerSec;
+      // The note column says why the first thread count has no figure; a later one's cell says it itself.
+      const oursCell = ours?.imagesPerSec != null ? ours.imagesPerSec.toFixed(1) : t !== PEER_THREADS[0] && ours?.note ? ours.note : '—';
+      const ratio = ours?.imagesPerSec == null || theirs === undefined ? '—' : unlike.has(k.label) ? 'work differs' : `${(ours.imagesPerSec / theirs).toFixed(2)}×`;
+      return [oursCell, peerCell(peer, k.label, theirs, 1), ratio];
+    });
+    const cpu = at(k.label, 'cpu', 1)?.imagesPerSec;
+    return [k.network, k.backend, String(k.batch), ...cells, k.imagesPerSec !== null && cpu ? `${(k.imagesPerSec / cpu).toFixed(1)}×` : '', k.note];
+  });
+}
+
+/** The line above a table with peer columns: which interpreter and torch ran, or why none did. */
+function peerHeader(run: PeerRun, what: string): string {
+  if (!run.ok) return `PyTorch peer: ${run.why}`;
+  const env = run.lines.find((l) => l.kind === 'env');
+  const trouble = run.timedOut ? ' (stopped at its time limit)' : run.exitCode !== 0 ? ` (exited with ${run.exitCode})` : '';
+  return `PyTorch peer: ${run.python}, torch ${run.torch}${env?.kind === 'env' ? `, python ${env.python}, ${env.cpus} CPUs` : ''}${trouble}. ${what}`;
 }
 
 function fmt(x: number): string {
