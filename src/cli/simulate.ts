@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { readCifar } from '../core/data/cifar';
+import { cifarCount, readCifarRecord } from '../core/data/cifar';
 import { readEventChunk } from '../core/data/detect';
 import { BUILTIN_PROFILES, DEFAULT_SNN_PROFILE } from '../core/energy/profiles';
 import { writeAtomic } from '../core/io';
@@ -81,10 +81,12 @@ async function readInput(model: ModelFile, f: Flags): Promise<{ input: SpikeInpu
     return { input, weights: weightsFor(model, fx.weights), neuron: fx.neuron, note: `Sinabs fixture ${file}` };
   }
   if (model.input.kind === 'image') {
-    const batch = await readCifar(file);
-    if (!(f.index >= 0 && f.index < batch.count)) throw new Error(`--index ${f.index} is out of range; ${file} has ${batch.count} images`);
-    const pixels = cifarPixels(batch.images, f.index, model.input.normalize ?? 'symmetric');
-    return { input: imageInput(pixels, shape, f.steps ?? model.input.steps), note: `CIFAR-10 record ${f.index} (label ${batch.labels[f.index]})` };
+    // One record by a positioned read: a batch file of any size is not read whole for one image.
+    const count = await cifarCount(file);
+    if (!(f.index >= 0 && f.index < count)) throw new Error(`--index ${f.index} is out of range; ${file} has ${count} images`);
+    const record = await readCifarRecord(file, f.index);
+    const pixels = cifarPixels(record.image, 0, model.input.normalize ?? 'symmetric');
+    return { input: imageInput(pixels, shape, f.steps ?? model.input.steps), note: `CIFAR-10 record ${f.index} (label ${record.label})` };
   }
   // Any event file the readers know (AEDAT 2.0/4.0, N-MNIST, Prophesee); chunk `index` of `chunk` events, streamed.
   const { meta, events: chunk } = await readEventChunk(file, f.index, f.chunk);

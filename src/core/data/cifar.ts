@@ -2,12 +2,18 @@
  * CIFAR-10 binary batches (`data_batch_1.bin` … `test_batch.bin`): no header, 3,073-byte records:
  * 1 label byte (0..9), then 1,024 red, 1,024 green, 1,024 blue bytes, each plane 32×32 row-major.
  */
-import { DEFAULT_BLOCK_BYTES, openFile, recordBlocks } from './blocks';
+import { DEFAULT_BLOCK_BYTES, openFile, readAt, recordBlocks } from './blocks';
 import { EventDataError, type ReadOptions } from './events';
 
 export const CIFAR_RECORD = 3073;
 export const CIFAR_SIDE = 32;
 export const CIFAR_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+/**
+ * Most records `readCifar` holds in memory from one file: 60,000, the whole of CIFAR-10 (184 MB). An
+ * official batch file has 10,000; a larger file is read in blocks (`cifarBatches`) or a record at a
+ * time (`readCifarRecord`), never whole.
+ */
+export const MAX_CIFAR_RECORDS = 60_000;
 
 /** A block of CIFAR images: `images` is `[count, 3, 32, 32]` bytes (channel-major, RGB), `labels` `[count]`. */
 export interface ImageBatch {
@@ -20,7 +26,7 @@ export interface ImageBatch {
 
 /** Checks the size of a batch file; returns its number of records. */
 export async function cifarCount(file: string): Promise<number> {
-  const { fh, size } = await openFile(file);
+  const { fh, size } = await openFile(file, 'a CIFAR-10 batch file');
   await fh.close();
   if (size === 0 || size % CIFAR_RECORD !== 0) {
     throw new EventDataError('truncated', file, size - (size % CIFAR_RECORD), `the file has ${size} bytes, ${size % CIFAR_RECORD} past the last whole record`, `a multiple of ${CIFAR_RECORD}-byte records (label + 3×32×32)`);
@@ -48,9 +54,12 @@ export async function* cifarBatches(file: string, opts: ReadOptions = {}): Async
   }
 }
 
-/** Reads a whole CIFAR-10 batch file (30 MB for 10,000 images). */
+/** Reads a whole CIFAR-10 batch file (30 MB for 10,000 images); at most `MAX_CIFAR_RECORDS` records. */
 export async function readCifar(file: string, opts: ReadOptions = {}): Promise<ImageBatch> {
   const n = await cifarCount(file);
+  if (n > MAX_CIFAR_RECORDS) {
+    throw new EventDataError('unsupported', file, MAX_CIFAR_RECORDS * CIFAR_RECORD, `the file holds ${n} records, more than the ${MAX_CIFAR_RECORDS} read into memory at once`, `a CIFAR-10 batch file (10,000 records); split larger files`);
+  }
   const images = new Uint8Array(n * 3072);
   const labels = new Uint8Array(n);
   for await (const b of cifarBatches(file, opts)) {
@@ -58,4 +67,24 @@ export async function readCifar(file: string, opts: ReadOptions = {}): Promise<I
     labels.set(b.labels, b.first);
   }
   return { images, labels, count: n, first: 0 };
+}
+
+/**
+ * Reads record `index` of a CIFAR-10 batch file alone, by a positioned read: a file of any size costs
+ * 3,073 bytes. `count` is the file's number of records.
+ */
+export async function readCifarRecord(file: string, index: number): Promise<{ image: Uint8Array; label: number; count: number }> {
+  const n = await cifarCount(file);
+  if (!(Number.isInteger(index) && index >= 0 && index < n)) throw new RangeError(`record ${index} is out of range; ${file} has ${n} images (0..${n - 1})`);
+  const { fh } = await openFile(file, 'a CIFAR-10 batch file');
+  let rec: Uint8Array;
+  try {
+    rec = await readAt(fh, index * CIFAR_RECORD, CIFAR_RECORD);
+  } finally {
+    await fh.close();
+  }
+  if (rec.length < CIFAR_RECORD) throw new EventDataError('truncated', file, index * CIFAR_RECORD + rec.length, `record ${index} has ${rec.length} of ${CIFAR_RECORD} bytes`, 'a complete record');
+  const label = rec[0];
+  if (label > 9) throw new EventDataError('bad-packet', file, index * CIFAR_RECORD, `label ${label} of record ${index}`, 'a CIFAR-10 label 0..9 (CIFAR-100 files are not supported)');
+  return { image: rec.slice(1), label, count: n };
 }
