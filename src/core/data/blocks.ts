@@ -1,4 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { EventDataError, throwIfAborted } from './events';
 
 /** Default bytes per block read from disk: 1 MiB. */
@@ -22,18 +23,56 @@ export async function readAt(fh: FileHandle, position: number, length: number): 
   return got === length ? buf : buf.subarray(0, got);
 }
 
-/** Opens a file for reading, turning a missing or unreadable file into an `EventDataError` (code `io`). */
-export async function openFile(file: string): Promise<{ fh: FileHandle; size: number }> {
+/** What a file that is not a regular file is, in words; `undefined` for a regular file. */
+function notRegular(st: Stats): string | undefined {
+  if (st.isFile()) return undefined;
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isDirectory()) return 'a folder';
+  return 'not a regular file';
+}
+
+const refuse = (file: string, kind: string, expected: string): EventDataError =>
+  new EventDataError('io', file, 0, `the path is ${kind}, which cannot be read as a file (opening a pipe would wait forever for a writer)`, `${expected}; copy the data to a regular file first`);
+
+/**
+ * Checks that `file` is a regular file before anything opens it, and returns its size: opening a named
+ * pipe blocks until a writer appears (forever, for a reader), and a device or a socket has no size to
+ * check a format against. Follows symlinks, as `open` does. `expected` says what the caller wanted.
+ */
+export async function regularFileSize(file: string, expected = 'a regular file'): Promise<number> {
+  let st: Stats;
+  try {
+    st = await stat(file);
+  } catch (e) {
+    throw new EventDataError('io', file, 0, `cannot open the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, expected);
+  }
+  const kind = notRegular(st);
+  if (kind) throw refuse(file, kind, expected);
+  return st.size;
+}
+
+/**
+ * Opens a file for reading, turning a missing, unreadable or non-regular file into an `EventDataError`
+ * (code `io`). The type is checked before opening (see `regularFileSize`), and the open is non-blocking
+ * where the platform has `O_NONBLOCK`, so a file swapped for a pipe in between cannot block either; the
+ * type is checked again on the opened handle.
+ */
+export async function openFile(file: string, expected = 'a file of events'): Promise<{ fh: FileHandle; size: number }> {
+  await regularFileSize(file, expected);
   let fh: FileHandle;
   try {
-    fh = await open(file, 'r');
+    fh = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    throw new EventDataError('io', file, 0, `cannot open the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'a readable file');
+    throw new EventDataError('io', file, 0, `cannot open the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, expected);
   }
   const st = await fh.stat();
-  if (!st.isFile()) {
+  const kind = notRegular(st);
+  if (kind) {
     await fh.close();
-    throw new EventDataError('io', file, 0, 'not a regular file', 'a file of events');
+    throw refuse(file, kind, expected);
   }
   return { fh, size: st.size };
 }

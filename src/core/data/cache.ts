@@ -74,7 +74,8 @@ export class FrameCache {
   async frames(file: string, prep: PrepOptions = {}): Promise<Frames> {
     const path = join(this.dir, `${cacheKey(file, prep)}.frames`);
     let cached: Frames | undefined;
-    try { cached = decodeFrames(readFileSync(path)); } catch { cached = undefined; }
+    // Only a regular file is read: a pipe put in the cache folder would block the read forever.
+    try { cached = statSync(path).isFile() ? decodeFrames(readFileSync(path)) : undefined; } catch { cached = undefined; }
     if (cached) { this.stats.hits++; return cached; }
     this.stats.misses++;
     const f = await prepareFrames(file, prep);

@@ -80,6 +80,8 @@ export function parseLabels(text: string, file: string): Array<{ id: string; lab
 
 function flat(root: string): Recording[] {
   const labelsFile = join(root, 'labels.txt');
+  // A named pipe would block the read below forever: only a regular file is read.
+  if (!statSync(labelsFile).isFile()) throw new EventDataError('io', labelsFile, 0, 'labels.txt is not a regular file (a pipe, device or folder)', 'a regular labels.txt file');
   const entries = parseLabels(readFileSync(labelsFile, 'utf8'), labelsFile);
   const files = new Set(readdirSync(root));
   return entries.map(({ id, label }) => {
