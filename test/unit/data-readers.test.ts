@@ -200,6 +200,21 @@ describe('Prophesee', () => {
     assert.deepEqual(await collect(r.batches()), [{ x: 300, y: 7, t: 1000, p: 1 }, { x: 303, y: 239, t: 1001, p: 0 }]);
   });
 
+  it('reads DAT Event2d (type 0x00, as in N-CARS) like CD events and refuses other types', async () => {
+    // The header of an N-CARS sample: no sensor size, so the Gen1 ATIS 304×240.
+    const head = ascii('% Data file containing Event2D events.\n% Date 2016-11-01 10:24:13\n% Version 2\n');
+    const ev = new Uint8Array(16);
+    const dv = new DataView(ev.buffer);
+    dv.setUint32(0, 52, true); dv.setUint32(4, (1 << 28) | (61 << 14) | 80, true); // t 52, x 80, y 61, ON
+    dv.setUint32(8, 60, true); dv.setUint32(12, (99 << 14) | 2, true); // t 60, x 2, y 99, OFF
+    const f = write(dir, 'ncars.dat', concat(head, new Uint8Array([0x00, 8]), ev));
+    const r = await openProphesee(f);
+    assert.deepEqual([r.meta.width, r.meta.height, r.meta.dataOffset], [304, 240, head.length + 2]);
+    assert.deepEqual(await collect(r.batches()), [{ x: 80, y: 61, t: 52, p: 1 }, { x: 2, y: 99, t: 60, p: 0 }]);
+    const other = write(dir, 'ext.dat', concat(head, new Uint8Array([0x0e, 8]), ev));
+    await rejects(openProphesee(other), 'unsupported', head.length, other, /Event2d \(type 0x00\)/);
+  });
+
   it('reads EVT 2.0 words and refuses EVT 3.0', async () => {
     const w = (v: number): Uint8Array => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, v >>> 0, true); return b; };
     // CD before any TIME_HIGH is skipped; TIME_HIGH 2 → t = 2·64 + low.

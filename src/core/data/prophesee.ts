@@ -1,7 +1,8 @@
 /**
  * Prophesee event files.
  *
- * - `.dat` (DAT): ASCII header lines starting with `%`, then 1 byte event type (0x0C = CD events),
+ * - `.dat` (DAT): ASCII header lines starting with `%`, then 1 byte event type (0x0C = CD events, or
+ *   0x00 = `Event2d`, the type of older ATIS recordings such as N-CARS: the same 8-byte layout),
  *   1 byte event size (8), then 8-byte little-endian events: uint32 t (µs), uint32 data with
  *   x = bits 0–13, y = bits 14–27, polarity = bits 28–31 (1 = ON). Sensor size from `% Width`/`% Height`,
  *   `% geometry WxH` or `% format ...;width=W;height=H`; without any, the Gen1 ATIS size 304×240.
@@ -16,6 +17,8 @@ import { DEFAULT_BLOCK_BYTES, latin1, readHead, recordBlocks } from './blocks';
 import { EventBuilder, EventDataError, type EventBatch, type EventFileMeta, type EventReader, type ReadOptions } from './events';
 
 const MAX_HEADER = 1 << 16;
+/** DAT event types read: 0x00 `Event2d` (N-CARS, older ATIS recordings) and 0x0C CD; both 8-byte x/y/p/t. */
+const DAT_EVENT_TYPES = [0x00, 0x0c];
 
 interface Header { lines: string[]; end: number; width?: number; height?: number; evt?: string }
 
@@ -56,8 +59,8 @@ export async function openProphesee(file: string): Promise<EventReader> {
     if (dataOffset + 2 > size) throw new EventDataError('truncated', file, dataOffset, 'the file ends after the header', 'event type and event size bytes');
     const type = bytes[dataOffset];
     const evSize = bytes[dataOffset + 1];
-    if (type !== 0x0c || evSize !== 8) {
-      throw new EventDataError('unsupported', file, dataOffset, `DAT event type 0x${type.toString(16)} of ${evSize} bytes`, 'CD events (type 0x0c, 8 bytes)');
+    if (!DAT_EVENT_TYPES.includes(type) || evSize !== 8) {
+      throw new EventDataError('unsupported', file, dataOffset, `DAT event type 0x${type.toString(16)} of ${evSize} bytes`, 'CD events (type 0x0c) or Event2d (type 0x00), 8 bytes each');
     }
     dataOffset += 2;
   }
