@@ -5,10 +5,12 @@ import { closeSync, openSync, ftruncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { openAedat4 } from '../../src/core/data/aedat4';
 import { CIFAR_RECORD, MAX_CIFAR_RECORDS, readCifar, readCifarRecord } from '../../src/core/data/cifar';
+import { CodecLimitError, MAX_PACKET_BYTES, ZSTD_MAX_WINDOW, zstdFrame } from '../../src/core/data/codecs';
 import { EventDataError } from '../../src/core/data/events';
 import { MAX_IDX_BYTES, readIdx } from '../../src/core/data/idx';
-import { concat, tempDir, write } from './data-fixtures';
+import { aedat4, collect, concat, tempDir, write, zstdStored } from './data-fixtures';
 
 const dir = tempDir();
 
@@ -78,5 +80,47 @@ describe('gzipped IDX bombs', () => {
     const a = await readIdx(f);
     assert.deepEqual(a.dims, [2, 3, 4]);
     assert.deepEqual([...a.data], [...data]);
+  });
+});
+
+/** A Zstd frame without a declared content size: window descriptor `wd`, then `blocks` block headers. */
+function zstdUnsized(wd: number, blocks: Uint8Array[]): Uint8Array {
+  return concat(new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0x00, wd]), ...blocks);
+}
+/** A Zstd block header (3 bytes, little-endian): last flag, type (0 raw, 1 RLE, 2 compressed), size. */
+const block = (type: number, size: number, last: boolean): Uint8Array => {
+  const h = (size << 3) | (type << 1) | (last ? 1 : 0);
+  return new Uint8Array([h & 0xff, (h >> 8) & 0xff, (h >> 16) & 0xff]);
+};
+/** `n` RLE blocks of 128 KiB of byte 0: 4 bytes each, 32,768 times their size once decoded. */
+const rleBomb = (n: number): Uint8Array[] => Array.from({ length: n }, (_, i) => concat(block(1, 128 << 10, i === n - 1), new Uint8Array([0])));
+
+describe('Zstd packets (AEDAT 4.0)', () => {
+  it('refuses 32 KiB of RLE blocks that would decode to 1 GiB, before decoding', () => {
+    const bomb = zstdUnsized(80, rleBomb(8190)); // window 1 MiB
+    assert.ok(bomb.length < 32 << 10);
+    const t0 = performance.now();
+    assert.throws(() => zstdFrame(bomb), (e: unknown) => e instanceof CodecLimitError && e.message.includes(`more than the ${MAX_PACKET_BYTES}-byte limit`));
+    assert.ok(performance.now() - t0 < 500, 'refused from the block headers, not by decoding');
+  });
+
+  it('refuses a window above 8 MiB when the frame does not declare its size', () => {
+    const frame = zstdUnsized(160, [concat(block(0, 4, true), new Uint8Array(4))]); // a 1 GiB window for 4 bytes
+    assert.throws(() => zstdFrame(frame), (e: unknown) => e instanceof CodecLimitError && e.message.includes(`${2 ** 30}-byte window`) && e.message.includes(String(ZSTD_MAX_WINDOW)));
+  });
+
+  it('still decodes frames within the limits, with and without a declared size', () => {
+    const data = new Uint8Array(300_000).map((_, i) => i % 251);
+    assert.deepEqual(zstdFrame(zstdStored(data)), data);
+    const rle = zstdUnsized(80, [concat(block(1, 1000, false), new Uint8Array([9])), concat(block(0, 3, true), new Uint8Array([1, 2, 3]))]);
+    assert.deepEqual([...zstdFrame(rle)], [...new Array(1000).fill(9), 1, 2, 3]);
+  });
+
+  it('the reader names the file, the packet and the limit', async () => {
+    const f = write(dir, 'bomb.aedat4', aedat4({ compression: 3, packets: [{ stream: 0, events: [{ x: 1, y: 2, t: 3, p: 1 }] }, { stream: 0, payload: zstdUnsized(80, rleBomb(1000)) }] }));
+    const r = await openAedat4(f);
+    const first = r.meta.dataOffset + 8 + zstdStored(new Uint8Array(48)).length; // the first packet: header + 48-byte event packet
+    await assert.rejects(collect(r.batches()), (e: unknown) => e instanceof EventDataError && e.code === 'unsupported' && e.file === f
+      && e.offset === first + 8 && /at most 64 MiB/.test(e.message));
   });
 });

@@ -14,7 +14,7 @@
  * without being decompressed. Orientation: x, y as stored. Polarity: `on` = 1 is ON.
  */
 import { openFile, readAt } from './blocks';
-import { lz4Frame, zstdFrame } from './codecs';
+import { CodecLimitError, lz4Frame, MAX_PACKET_BYTES, zstdFrame } from './codecs';
 import { EventBuilder, EventDataError, throwIfAborted, type EventBatch, type EventFileMeta, type EventReader, type ReadOptions } from './events';
 import { FlatReader } from './flatbuf';
 
@@ -107,6 +107,9 @@ function decompress(meta: Aedat4Meta, payload: Uint8Array, at: number): Uint8Arr
       case 'zstd': case 'zstd-high': return zstdFrame(payload);
     }
   } catch (e) {
+    if (e instanceof CodecLimitError) {
+      throw new EventDataError('unsupported', meta.file, at, `the packet payload is refused (${e.message})`, `packets that decompress to at most ${MAX_PACKET_BYTES >> 20} MiB (4 M events)`);
+    }
     throw new EventDataError('bad-packet', meta.file, at, `the packet payload does not decompress (${(e as Error).message})`, `a ${meta.compression} frame`);
   }
 }
