@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Dvs128Orientation } from '../core/data/aedat2';
 import { openEvents } from '../core/data/detect';
 import { EventDataError } from '../core/data/events';
-import { hotPixelMask } from '../core/data/frames';
+import { checkFramePixels, hotPixelMask } from '../core/data/frames';
 import { intOption, parseArgs } from './args';
 import { encodePngGray } from './png';
 
@@ -93,7 +93,9 @@ export async function runEvents(args: string[]): Promise<number> {
     const size: [number, number] = sizeOpt ? (width === height ? [sizeOpt, sizeOpt] : [sizeOpt, Math.max(1, Math.round((sizeOpt * height) / width))]) : [width, height];
     // Hot pixels need the counts of the whole recording first: one streaming pass to count them.
     let mask: Uint8Array | undefined;
+    checkFramePixels(file, size[0], size[1], 'frame');
     if (opts.get('hot-pixels')) {
+      checkFramePixels(file, width, height, 'sensor');
       const counts = new Uint32Array(width * height);
       for await (const b of reader.batches()) for (let i = 0; i < b.length; i++) counts[b.y[i] * width + b.x[i]]++;
       mask = hotPixelMask(counts);

@@ -1,15 +1,20 @@
 // Inputs built to exhaust memory: each must be refused early with a located EventDataError (file, byte
 // offset, the limit), or read with memory bounded by what is needed, never by what the input claims.
 import { strict as assert } from 'node:assert';
-import { closeSync, openSync, ftruncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, ftruncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { runEvents } from '../../src/cli/events';
 import { openAedat4 } from '../../src/core/data/aedat4';
+import { prepareFrames } from '../../src/core/data/cache';
 import { CIFAR_RECORD, MAX_CIFAR_RECORDS, readCifar, readCifarRecord } from '../../src/core/data/cifar';
 import { CodecLimitError, MAX_PACKET_BYTES, ZSTD_MAX_WINDOW, zstdFrame } from '../../src/core/data/codecs';
 import { EventDataError } from '../../src/core/data/events';
+import { MAX_FRAME_PIXELS } from '../../src/core/data/frames';
 import { MAX_IDX_BYTES, readIdx } from '../../src/core/data/idx';
+import { binEvents, MAX_BIN_STEPS } from '../../src/core/sim/input';
+import { captured } from './helpers';
 import { aedat4, collect, concat, tempDir, write, zstdStored } from './data-fixtures';
 
 const dir = tempDir();
@@ -122,5 +127,47 @@ describe('Zstd packets (AEDAT 4.0)', () => {
     const first = r.meta.dataOffset + 8 + zstdStored(new Uint8Array(48)).length; // the first packet: header + 48-byte event packet
     await assert.rejects(collect(r.batches()), (e: unknown) => e instanceof EventDataError && e.code === 'unsupported' && e.file === f
       && e.offset === first + 8 && /at most 64 MiB/.test(e.message));
+  });
+});
+
+describe('frames of a sensor the header makes huge', () => {
+  const oneEvent = (side: number): Uint8Array => aedat4({ compression: 0, width: side, height: side, packets: [{ stream: 0, events: [{ x: 5, y: 5, t: 10, p: 1 }] }] });
+
+  it('events frames refuses a 32768² sensor before allocating its frame', async () => {
+    const f = write(dir, 'wide.aedat4', oneEvent(32768));
+    const out = join(dir, 'wide-frames');
+    const r = await captured(() => runEvents(['frames', f, '--out', out]));
+    assert.equal(r.value, 1);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.ok(r.stderr.includes(`${f}: byte 0: the frame is 32768×32768`) && r.stderr.includes(String(MAX_FRAME_PIXELS)) && /--size/.test(r.stderr), r.stderr);
+    assert.ok(!existsSync(out));
+    // A small frame of the same file is fine, and so is the hot-pixel filter's count only within the limit.
+    assert.equal((await captured(() => runEvents(['frames', f, '--size', '64', '--out', out]))).value, 0);
+    const hot = await captured(() => runEvents(['frames', f, '--size', '64', '--hot-pixels', '--out', out]));
+    assert.equal(hot.value, 1);
+    assert.match(hot.stderr, /the sensor is 32768×32768/);
+  });
+
+  it('a 65536² AEDAT 4.0 sensor is refused when opened: int16 coordinates cannot address it', async () => {
+    const f = write(dir, 'wider.aedat4', oneEvent(65536));
+    await assert.rejects(openAedat4(f), (e: unknown) => e instanceof EventDataError && e.code === 'bad-header' && /1\.\.32768/.test(e.message));
+  });
+
+  it('events frames refuses a --size whose frame passes the limit', async () => {
+    const f = write(dir, 'small.aedat4', oneEvent(32));
+    const r = await captured(() => runEvents(['frames', f, '--size', '100000', '--out', join(dir, 'big-frames')]));
+    assert.equal(r.value, 1);
+    assert.match(r.stderr, /the frame is 100000×100000/);
+  });
+
+  it('training preparation refuses the same sensor', async () => {
+    const f = write(dir, 'wide2.aedat4', oneEvent(32768));
+    await assert.rejects(prepareFrames(f, { keepPartial: true }), (e: unknown) => e instanceof EventDataError && e.file === f && /the frame is 32768×32768/.test(e.message));
+  });
+
+  it('binning refuses events that span more steps than the limit', () => {
+    const ev = { x: [0, 1], y: [0, 1], t: [0, 2 ** 40] }; // 2^40 µs: 35 years at 1 ms steps
+    assert.throws(() => binEvents(ev, [1, 4, 4]), new RegExp(`more than ${MAX_BIN_STEPS}`));
+    assert.equal(binEvents({ x: [0, 1], y: [0, 1], t: [0, 5000] }, [1, 4, 4]).steps, 6);
   });
 });

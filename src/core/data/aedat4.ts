@@ -88,8 +88,9 @@ export async function openAedat4(file: string, options: { streamId?: number } = 
       throw new EventDataError('unsupported', file, 18, `no polarity event stream${options.streamId !== undefined ? ` with id ${options.streamId}` : ''} (streams: ${streams.map((s) => `${s.id}:${s.type}`).join(', ') || 'none'})`, 'a stream of type EVTS');
     }
     const { width, height } = chosen;
-    if (!(Number.isInteger(width) && Number.isInteger(height) && width! > 0 && height! > 0 && width! <= 65536 && height! <= 65536)) {
-      throw new EventDataError('bad-header', file, 18, `stream ${chosen.id} has no valid sensor size (sizeX ${width}, sizeY ${height})`, 'sizeX and sizeY in 1..65536');
+    // Events store x and y as int16: a sensor wider or taller than 32768 cannot be addressed.
+    if (!(Number.isInteger(width) && Number.isInteger(height) && width! > 0 && height! > 0 && width! <= 32768 && height! <= 32768)) {
+      throw new EventDataError('bad-header', file, 18, `stream ${chosen.id} has no valid sensor size (sizeX ${width}, sizeY ${height})`, 'sizeX and sizeY in 1..32768 (events hold x and y as int16)');
     }
     meta = { file, format: 'aedat4', width: width!, height: height!, dataOffset: 18 + hlen, fileSize: size, compression, dataTablePosition, streams, eventStream: chosen.id };
   } finally {

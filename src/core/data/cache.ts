@@ -14,7 +14,7 @@ import { writeAtomic } from '../io';
 export { writeAtomic };
 import type { Dvs128Orientation } from './aedat2';
 import { readAllEvents } from './detect';
-import { dropPixels, findHotPixels, recordingFrames, type FrameOptions, type Frames } from './frames';
+import { checkFramePixels, dropPixels, findHotPixels, recordingFrames, type FrameOptions, type Frames } from './frames';
 
 export interface PrepOptions extends FrameOptions {
   /** DVS128 (AEDAT 2.0) orientation, see `aedat2.ts` (default raw). */
@@ -61,6 +61,8 @@ export function decodeFrames(b: Uint8Array): Frames | undefined {
 export async function prepareFrames(file: string, prep: PrepOptions = {}): Promise<Frames> {
   const { meta, events } = await readAllEvents(file, { orientation: prep.orientation });
   const sensor: [number, number] = [meta.width, meta.height];
+  if (prep.hotPixelFilter) checkFramePixels(file, meta.width, meta.height, 'sensor');
+  checkFramePixels(file, ...(prep.size ?? sensor), 'frame');
   const ev = prep.hotPixelFilter ? dropPixels(events, meta.width, findHotPixels(events, sensor)) : events;
   return recordingFrames(ev, sensor, prep);
 }

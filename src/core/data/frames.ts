@@ -4,7 +4,22 @@
  * downsampled from the sensor to the model input by summing blocks (MNIST-DVS: 128×128 → 64×64,
  * 2×2 blocks).
  */
-import { sliceBatch, type EventBatch } from './events';
+import { EventDataError, sliceBatch, type EventBatch } from './events';
+
+/**
+ * Most pixels one frame or per-pixel count may have: 2^24 (16.8 M; 64 MiB as 32-bit counts), 4096×4096,
+ * eighteen times a 1280×720 sensor, the largest event sensors sold today. Headers can declare far more
+ * (AEDAT 4.0 up to 32768×32768): checked before a frame is allocated, so such a file is refused with a
+ * message instead of Node aborting on the allocation.
+ */
+export const MAX_FRAME_PIXELS = 1 << 24;
+
+/** Throws an `EventDataError` naming `file` when a `width`×`height` frame would pass `MAX_FRAME_PIXELS`. */
+export function checkFramePixels(file: string, width: number, height: number, what: 'sensor' | 'frame'): void {
+  if (width * height <= MAX_FRAME_PIXELS) return;
+  throw new EventDataError('unsupported', file, 0, `the ${what} is ${width}×${height}, ${width * height} pixels, more than the ${MAX_FRAME_PIXELS} a frame may have`,
+    what === 'sensor' ? `a sensor of at most ${MAX_FRAME_PIXELS} pixels (4096×4096); without the hot-pixel filter, give a smaller frame size` : `a frame size of at most ${MAX_FRAME_PIXELS} pixels (4096×4096): give a smaller --size`);
+}
 
 export interface FrameOptions {
   /** Events per chunk (default 3000). A last chunk with fewer events is dropped unless `keepPartial`. */

@@ -66,8 +66,10 @@ export async function openProphesee(file: string): Promise<EventReader> {
   }
   const width = h.width ?? 304;
   const height = h.height ?? 240;
-  if (!(width > 0 && height > 0 && width <= 16384 && height <= 16384)) {
-    throw new EventDataError('bad-header', file, 0, `sensor size ${width}×${height}`, 'a sensor size in 1..16384');
+  // What the event words can address: DAT x and y have 14 bits, EVT 2.0 x and y 11 bits.
+  const most = raw ? 2048 : 16384;
+  if (!(width > 0 && height > 0 && width <= most && height <= most)) {
+    throw new EventDataError('bad-header', file, 0, `sensor size ${width}×${height}`, `a sensor size in 1..${most} (${raw ? 'EVT 2.0 has 11-bit' : 'DAT has 14-bit'} coordinates)`);
   }
   const meta: EventFileMeta = { file, format: raw ? 'prophesee-evt2' : 'prophesee-dat', width, height, dataOffset, fileSize: size, header: h.lines };
   const outside = (x: number, y: number, at: number): never => {

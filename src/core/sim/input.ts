@@ -35,6 +35,9 @@ export interface BinOptions {
   t0?: number;
 }
 
+/** Most steps binning makes: 1,000,000 (over 16 minutes at 1 ms; a sample lasts seconds at most). */
+export const MAX_BIN_STEPS = 1_000_000;
+
 /**
  * Bins events at `dtMs` into per-step event counts: step `⌊(t − t0) / (1000·dtMs)⌋`, pixel
  * `(⌊x / bx⌋, ⌊y / by⌋)` with block `bx × by` = sensor / input size (128×128 → 64×64 sums 2×2 blocks).
@@ -54,6 +57,8 @@ export function binEvents(events: EventChunk, shape: Shape, opts: BinOptions = {
   let last = 0;
   for (let e = 0; e < n; e++) last = Math.max(last, Math.floor((events.t[e] - t0) / dtUs));
   const steps = opts.steps ?? (n ? last + 1 : 0);
+  // Two events an hour apart would otherwise allocate and simulate millions of empty steps.
+  if (!(steps <= MAX_BIN_STEPS)) throw new Error(`the events span ${steps} steps of ${dtUs / 1000} ms, more than ${MAX_BIN_STEPS}; give fewer events per sample, a larger dtMs or fewer steps`);
   const keys: number[] = [];
   const size = c * h * w;
   for (let e = 0; e < n; e++) {
