@@ -6,6 +6,7 @@ import { closeSync, constants, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openAedat4 } from '../../src/core/data/aedat4';
+import { extractArchive } from '../../src/core/data/archive';
 import { cifarCount, readCifar, readCifarRecord } from '../../src/core/data/cifar';
 import { scanDataset } from '../../src/core/data/datasets';
 import { openEvents } from '../../src/core/data/detect';
@@ -70,6 +71,8 @@ describe('special files', () => {
     ['readCifar', 'h.bin', (f) => readCifar(f)],
     ['readCifarRecord', 'i.bin', (f) => readCifarRecord(f, 0)],
     ['readIdx', 'j-idx3-ubyte', (f) => readIdx(f)],
+    ['extractArchive (zip)', 'k.zip', (f) => extractArchive(f, join(dir, 'k'))],
+    ['extractArchive (tar.gz)', 'l.tar.gz', (f) => extractArchive(f, join(dir, 'l'))],
   ];
   for (const [what, name, read] of readers) {
     it(`${what} refuses a named pipe at once`, { timeout: 5000 }, async () => {
