@@ -1,0 +1,207 @@
+/**
+ * The SIMD convolution kernels of `conv.as` as tfjs kernels of the `wasm` backend, working in place on its
+ * tensors: the module is instantiated over the backend's own `WebAssembly.Memory` (the Emscripten module's
+ * `asm.memory`), and each tensor is the byte offset the backend keeps for it. Outputs and scratch space are
+ * tensors the backend allocates (`makeOutput`); the memory may grow on any allocation, which is why the
+ * offsets are read only after the last one (the module always sees the current memory).
+ *
+ * Kernels (NHWC, filter `[kH, kW, C_in, C_out]`, dilation 1, strides `[sH, sW]`, `pad` as tfjs takes it):
+ * - `SynopsConv2DBackpropFilter` (inputs `x`, `dy`; attrs strides, pad, dimRoundingMode, filterShape) →
+ *   dW `[kH, kW, C_in, C_out]`;
+ * - `SynopsConv2DBackpropInput` (inputs `dy`, `filter`; attrs strides, pad, dimRoundingMode, inputShape) →
+ *   dx `[B, H, W, C_in]`;
+ * - `SynopsConv2D` (inputs `x`, `filter`; attrs strides, pad, dimRoundingMode) → y `[B, OH, OW, C_out]`.
+ * They run single-threaded at 10–20 G multiply-adds/s (the single input channel of the MNIST-DVS net's first
+ * layer is the slow end) where XNNPACK, the backend's own convolution, reaches 4–10 on that net's layers and
+ * ~15 on the All-ConvNet's (96–192 channels), and the gradients as convolutions 0.6–9.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { CONV_WASM_BASE64 } from './conv-wasm';
+
+type Ptr = number;
+type Shape4 = [number, number, number, number];
+/** B, H, W, C, OH, OW, N, kH, kW, sH, sW, pT, pL. */
+type Geometry = [number, number, number, number, number, number, number, number, number, number, number, number, number];
+/** The module's exports (conv.as); pointers are byte offsets into the backend's memory. */
+interface ConvExports {
+  convForwardScratch(kH: number, kW: number, C: number, N: number): number;
+  convForward(x: Ptr, w: Ptr, y: Ptr, scratch: Ptr, ...geometry: Geometry): void;
+  convBackpropInputScratch(kH: number, kW: number, C: number, N: number): number;
+  convBackpropInput(dy: Ptr, w: Ptr, dx: Ptr, scratch: Ptr, ...geometry: Geometry): void;
+  convBackpropFilterScratch(H: number, W: number, C: number, OH: number, OW: number, N: number, kH: number, kW: number,
+    sH: number, sW: number, pT: number, pL: number): number;
+  convBackpropFilter(x: Ptr, dy: Ptr, dw: Ptr, scratch: Ptr, ...geometry: Geometry): void;
+}
+
+/** The parts of tfjs-backend-wasm's `BackendWasm` used here (not in its public types). */
+interface WasmBackend {
+  wasm: { asm?: { memory?: WebAssembly.Memory } };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  disposeData(dataId: object): boolean;
+}
+
+export const FILTER_GRAD = 'SynopsConv2DBackpropFilter';
+export const INPUT_GRAD = 'SynopsConv2DBackpropInput';
+export const FORWARD = 'SynopsConv2D';
+
+let moduleCache: WebAssembly.Module | null | undefined;
+
+/** The compiled module, or null where WebAssembly or its SIMD is missing (or compiling is forbidden). */
+function convModule(): WebAssembly.Module | null {
+  if (moduleCache !== undefined) return moduleCache;
+  try {
+    const bin = atob(CONV_WASM_BASE64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    moduleCache = typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  } catch {
+    moduleCache = null;
+  }
+  return moduleCache;
+}
+
+/** Whether the kernels can run here (WebAssembly with 128-bit SIMD). */
+export function wasmConvAvailable(): boolean {
+  return convModule() !== null;
+}
+
+const instances = new WeakMap<object, ConvExports | null>();
+
+/** The kernels instantiated over `backend`'s memory (once per backend), or null when that memory is not found or does not fit. */
+function kernelsFor(backend: WasmBackend): ConvExports | null {
+  let k = instances.get(backend);
+  if (k !== undefined) return k;
+  const memory = backend.wasm?.asm?.memory;
+  const mod = convModule();
+  try {
+    k = mod && memory instanceof WebAssembly.Memory ? new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as ConvExports : null;
+  } catch {
+    // A shared memory (the multi-threaded build) does not link with the module's plain one.
+    k = null;
+  }
+  instances.set(backend, k);
+  return k;
+}
+
+let enabled = true;
+
+/**
+ * Whether the kernels are used where they run (default on): off gives the gradients as convolutions
+ * (`conv-grad.ts`), for comparisons. Returns the previous setting.
+ */
+export function useWasmConvKernels(on: boolean): boolean {
+  const prev = enabled;
+  enabled = on;
+  return prev;
+}
+
+/** Whether the current backend is wasm and the kernels are on and run on it (what the Conv2D gradient checks). */
+export function wasmConvReady(): boolean {
+  return enabled && tf.getBackend() === 'wasm' && kernelsFor(tf.backend() as unknown as WasmBackend) !== null;
+}
+
+export interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'same' | 'valid' | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/** tfjs' conv info (output shape, padding) for these attributes, dilation 1. */
+function info(xShape: number[], filterShape: number[], a: ConvAttrs): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(xShape as Shape4, filterShape as Shape4, a.strides, 1, a.pad, a.dimRoundingMode);
+}
+
+/** The kernels' geometry arguments after the four pointers: B, H, W, C, OH, OW, N, kH, kW, sH, sW, pT, pL. */
+function geometry(xShape: number[], filterShape: number[], a: ConvAttrs): Geometry {
+  const ci = info(xShape, filterShape, a);
+  const [B, H, W, C] = xShape;
+  return [B, H, W, C, ci.outHeight, ci.outWidth, ci.outChannels, ci.filterHeight, ci.filterWidth, ci.strideHeight, ci.strideWidth,
+    ci.padInfo.top, ci.padInfo.left];
+}
+
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+
+function input(args: KernelArgs, name: string): tf.TensorInfo {
+  const t = args.inputs[name];
+  if (!t) throw new Error(`convolution kernel: input '${name}' missing`);
+  return t;
+}
+
+/**
+ * Runs `call` with the byte offsets of `inputs`, of a new `outShape` output and of `scratchBytes` of scratch
+ * (a temporary tensor, freed after), all read after the allocations.
+ */
+function run(backend: WasmBackend, inputs: tf.TensorInfo[], outShape: number[], scratchBytes: number,
+  call: (k: ConvExports, ptrs: number[], out: number, scratch: number) => void): tf.TensorInfo {
+  const k = kernelsFor(backend);
+  if (!k) throw new Error('the SIMD convolution kernels need the wasm backend with SIMD (call wasmConvReady() first)');
+  const out = backend.makeOutput(outShape, 'float32');
+  const scratch = scratchBytes > 0 ? backend.makeOutput([Math.ceil(scratchBytes / 4)], 'float32') : null;
+  try {
+    const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+    call(k, inputs.map(at), at(out), scratch ? at(scratch) : 0);
+  } finally {
+    if (scratch) backend.disposeData(scratch.dataId);
+  }
+  return out;
+}
+
+function filterGradKernel(args: KernelArgs): tf.TensorInfo {
+  const x = input(args, 'x'), dy = input(args, 'dy');
+  const a = args.attrs as unknown as ConvAttrs & { filterShape: Shape4 };
+  const g = geometry(x.shape, a.filterShape, a);
+  const be = args.backend as WasmBackend;
+  const [, H, W, C, OH, OW, N, kH, kW, sH, sW, pT, pL] = g;
+  const bytes = kernelsFor(be)?.convBackpropFilterScratch(H, W, C, OH, OW, N, kH, kW, sH, sW, pT, pL) ?? 0;
+  return run(be, [x, dy], a.filterShape, bytes, (k, [px, pdy], out, scratch) =>
+    k.convBackpropFilter(px, pdy, out, scratch, ...g));
+}
+
+function inputGradKernel(args: KernelArgs): tf.TensorInfo {
+  const dy = input(args, 'dy'), filter = input(args, 'filter');
+  const a = args.attrs as unknown as ConvAttrs & { inputShape: Shape4 };
+  const g = geometry(a.inputShape, filter.shape, a);
+  const be = args.backend as WasmBackend;
+  const [kH, kW, C, N] = filter.shape;
+  const bytes = kernelsFor(be)?.convBackpropInputScratch(kH, kW, C, N) ?? 0;
+  return run(be, [dy, filter], a.inputShape, bytes, (k, [pdy, pw], out, scratch) =>
+    k.convBackpropInput(pdy, pw, out, scratch, ...g));
+}
+
+function forwardKernel(args: KernelArgs): tf.TensorInfo {
+  const x = input(args, 'x'), filter = input(args, 'filter');
+  const a = args.attrs as unknown as ConvAttrs;
+  const g = geometry(x.shape, filter.shape, a);
+  const be = args.backend as WasmBackend;
+  const [kH, kW, C, N] = filter.shape;
+  const bytes = kernelsFor(be)?.convForwardScratch(kH, kW, C, N) ?? 0;
+  const [B, , , , OH, OW] = g;
+  return run(be, [x, filter], [B, OH, OW, N], bytes, (k, [px, pw], out, scratch) =>
+    k.convForward(px, pw, out, scratch, ...g));
+}
+
+/** Registers the three kernels for the wasm backend (idempotent; harmless where the module cannot run). */
+export function registerWasmConvKernels(): void {
+  for (const [kernelName, kernelFunc] of [[FILTER_GRAD, filterGradKernel], [INPUT_GRAD, inputGradKernel], [FORWARD, forwardKernel]] as const) {
+    if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc });
+  }
+}
+
+/** dW `[kH, kW, C_in, C_out]` of a conv2d of `x` `[B, H, W, C_in]` with output gradient `dy`, on the wasm backend. */
+export function filterGradWasm(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: Shape4, strides: number | [number, number], pad: ConvAttrs['pad'], dimRoundingMode?: ConvAttrs['dimRoundingMode']): tf.Tensor4D {
+  registerWasmConvKernels();
+  return tf.engine().runKernel(FILTER_GRAD, { x, dy }, { strides, pad, dimRoundingMode, filterShape } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+}
+
+/** dx `[B, H, W, C_in]` of a conv2d with filter `filter` and output gradient `dy`, on the wasm backend. */
+export function inputGradWasm(inputShape: Shape4, dy: tf.Tensor4D, filter: tf.Tensor4D, strides: number | [number, number], pad: ConvAttrs['pad'], dimRoundingMode?: ConvAttrs['dimRoundingMode']): tf.Tensor4D {
+  registerWasmConvKernels();
+  return tf.engine().runKernel(INPUT_GRAD, { dy, filter }, { strides, pad, dimRoundingMode, inputShape } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+}
+
+/** conv2d of `x` with `filter` (NHWC, dilation 1), on the wasm backend. */
+export function conv2dWasm(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number | [number, number], pad: ConvAttrs['pad'], dimRoundingMode?: ConvAttrs['dimRoundingMode']): tf.Tensor4D {
+  registerWasmConvKernels();
+  return tf.engine().runKernel(FORWARD, { x, filter }, { strides, pad, dimRoundingMode } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+}
