@@ -62,20 +62,20 @@ after(() => new Promise<void>((r) => { server.closeAllConnections(); server.clos
 describe('download', () => {
   it('downloads, follows a redirect, checks the checksum and reports progress', async () => {
     const seen: number[] = [];
-    const r = await download(`${base}/redirect`, { dest: join(dir, 'a.tar.gz'), checksum: { algorithm: 'md5', hex: md5 }, onProgress: (n) => seen.push(n) });
+    const r = await download(`${base}/redirect`, { dest: join(dir, 'a.tar.gz'), pin: { md5 }, onProgress: (n) => seen.push(n) });
     assert.equal(r.bytes, archive.length);
     assert.equal(seen.at(-1), archive.length);
     assert.ok(!existsSync(join(dir, 'a.tar.gz.part')));
   });
 
   it('resumes after the connection drops, with a Range request', async () => {
-    const r = await download(`${base}/drop.tar.gz`, { dest: join(dir, 'drop.tar.gz'), checksum: { algorithm: 'md5', hex: md5 } });
+    const r = await download(`${base}/drop.tar.gz`, { dest: join(dir, 'drop.tar.gz'), pin: { md5 } });
     assert.ok(readFileSync(r.file).equals(Buffer.from(archive)));
     assert.ok(ranges.some((x) => /^\/drop\.tar\.gz bytes=\d+-$/.test(x)), ranges.join(', '));
   });
 
   it('deletes a corrupted download and says so', async () => {
-    await assert.rejects(download(`${base}/bad.tar.gz`, { dest: join(dir, 'bad.tar.gz'), checksum: { algorithm: 'md5', hex: md5 } }),
+    await assert.rejects(download(`${base}/bad.tar.gz`, { dest: join(dir, 'bad.tar.gz'), pin: { md5 } }),
       (e: DownloadError) => e.code === 'checksum' && /does not match/.test(e.message));
     assert.ok(!existsSync(join(dir, 'bad.tar.gz.part')) && !existsSync(join(dir, 'bad.tar.gz')));
   });
@@ -87,7 +87,7 @@ describe('download', () => {
       (e: DownloadError) => e.code === 'cancelled');
     const partial = statSync(`${dest}.part`).size;
     assert.ok(partial > 0 && partial < archive.length, `partial ${partial}`);
-    await download(`${base}/slow.tar.gz`, { dest, checksum: { algorithm: 'md5', hex: md5 } });
+    await download(`${base}/slow.tar.gz`, { dest, pin: { md5 } });
     assert.ok(ranges.includes(`/slow.tar.gz bytes=${partial}-`), ranges.join(', '));
   });
 
@@ -96,7 +96,7 @@ describe('download', () => {
   });
 
   it('installs a dataset: download, extract, mark complete', async () => {
-    const src = { id: 'cifar10' as const, title: 'test', homepage: '', files: [{ url: 'unused', name: 'ok.tar.gz', checksum: { algorithm: 'md5' as const, hex: md5 } }] };
+    const src = { id: 'cifar10' as const, title: 'test', homepage: '', files: [{ url: 'unused', name: 'ok.tar.gz', pin: { md5 } }] };
     const root = await installDataset(src, join(dir, 'store'), { baseUrl: base });
     assert.ok(readFileSync(join(root, 'cifar-10-batches-bin', 'data_batch_1.bin')).equals(Buffer.from(payload)));
     assert.ok(existsSync(join(root, 'ok.tar.gz.complete')));
