@@ -15,7 +15,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractArchive } from './archive';
-import { download, verifyFile, type Pin } from './download';
+import { download, DownloadError, verifyFile, type Pin } from './download';
 
 export interface DatasetFile {
   url: string;
@@ -77,9 +77,15 @@ export async function installDataset(source: DatasetSource, dir: string, opts: {
     const archive = join(root, f.name);
     if (existsSync(archive) && await verifyFile(archive, f.pin)) rmSync(archive, { force: true });
     if (!existsSync(archive)) {
-      await download(opts.baseUrl ? `${opts.baseUrl}/${f.name}` : f.url, {
-        dest: archive, pin: f.pin, allowHttp: Boolean(f.httpOnly || opts.baseUrl), signal: opts.signal, onProgress: (r, t) => opts.onProgress?.(f.name, r, t),
-      });
+      try {
+        await download(opts.baseUrl ? `${opts.baseUrl}/${f.name}` : f.url, {
+          dest: archive, pin: f.pin, allowHttp: Boolean(f.httpOnly || opts.baseUrl), signal: opts.signal, onProgress: (r, t) => opts.onProgress?.(f.name, r, t),
+        });
+      } catch (e) {
+        // A refused transport has a way out that needs no network from us: say where the file goes.
+        if (e instanceof DownloadError && e.code === 'insecure') throw new DownloadError('insecure', e.url, `${e.message.slice(e.url.length + 2)}; or put a copy of ${f.name} you have checked in ${root}`);
+        throw e;
+      }
     }
     try {
       await extractArchive(archive, root, opts.signal);
