@@ -12,13 +12,14 @@ import '@tensorflow/tfjs-backend-cpu';
 import { selectBackend } from '../../src/core/train/backend';
 import { compileConvKernels } from '../../src/core/train/kernels/compile';
 import { CONV_WASM_BASE64 } from '../../src/core/train/kernels/conv-wasm';
-import { conv2dWasm, filterGradWasm, inputGradWasm, useWasmConvKernels, wasmConvReady } from '../../src/core/train/kernels/wasm-conv';
+import { conv2dWasm, filterGradWasm, inputGradWasm, ownForward, useWasmConvKernels, wasmConvReady } from '../../src/core/train/kernels/wasm-conv';
 import { parseModel } from '../../src/core/model/parse';
 import { buildNet } from '../../src/core/train/net';
 import { lossParts } from '../../src/core/train/loss';
 import { repoRoot } from './helpers';
 
 type Pad = 'valid' | 'same' | number;
+type Shape4 = [number, number, number, number];
 
 /** Runs a kernel on the cpu backend (tfjs' reference implementation) with copies of the inputs. */
 function cpuKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: object): Float32Array {
@@ -140,9 +141,11 @@ describe('SIMD convolution kernels (wasm backend)', () => {
     });
   }
 
-  it('the Conv2D gradient calls both gradient kernels, and the convolutions when they are off', async () => {
+  it('tf.conv2d runs the kernel where ownForward says so, and the Conv2D gradient calls both gradient kernels', async () => {
     const x = tf.randomNormal([2, 9, 9, 8], 0, 1, 'float32', 4) as tf.Tensor4D;
     const w = tf.randomNormal([3, 3, 8, 12], 0, 1, 'float32', 5) as tf.Tensor4D;
+    // Bit-identical to the kernel called by name; XNNPACK sums in another order.
+    assert.deepEqual(tf.conv2d(x, w, 1, 'valid').dataSync(), conv2dWasm(x, w, 1, 'valid').dataSync());
     const kernels = async () => (await tf.profile(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'valid')))([x, w]))).kernelNames;
     const on = await kernels();
     assert.ok(on.includes('SynopsConv2DBackpropFilter') && on.includes('SynopsConv2DBackpropInput'), on.join(' '));
@@ -153,6 +156,10 @@ describe('SIMD convolution kernels (wasm backend)', () => {
     } finally {
       useWasmConvKernels(true);
     }
+    // The 192 → 192 stride-2 layer stays with XNNPACK (measured faster there); the MNIST-DVS layers do not.
+    const info = (xs: Shape4, fs: Shape4, s: number) => tf.backend_util.computeConv2DInfo(xs, fs, [s, s], 1, 1);
+    assert.equal(ownForward(info([32, 16, 16, 192], [3, 3, 192, 192], 2)), false);
+    assert.equal(ownForward(info([32, 64, 64, 1], [3, 3, 1, 8], 1)), true);
     tf.dispose([x, w]);
   });
 

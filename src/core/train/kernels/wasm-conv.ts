@@ -14,6 +14,9 @@
  * They run single-threaded at 10–20 G multiply-adds/s (the single input channel of the MNIST-DVS net's first
  * layer is the slow end) where XNNPACK, the backend's own convolution, reaches 4–10 on that net's layers and
  * ~15 on the All-ConvNet's (96–192 channels), and the gradients as convolutions 0.6–9.
+ *
+ * The backend's `Conv2D` kernel is wrapped, when the wasm backend is set, so that the forward convolution of
+ * a model uses `SynopsConv2D` too, except where XNNPACK measured faster (`ownForward`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CONV_WASM_BASE64 } from './conv-wasm';
@@ -87,8 +90,8 @@ function kernelsFor(backend: WasmBackend): ConvExports | null {
 let enabled = true;
 
 /**
- * Whether the kernels are used where they run (default on): off gives the gradients as convolutions
- * (`conv-grad.ts`), for comparisons. Returns the previous setting.
+ * Whether the kernels are used where they run (default on): off gives the backend's own forward convolution
+ * and the gradients as convolutions (`conv-grad.ts`), for comparisons. Returns the previous setting.
  */
 export function useWasmConvKernels(on: boolean): boolean {
   const prev = enabled;
@@ -181,11 +184,57 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo {
     k.convForward(px, pw, out, scratch, ...g));
 }
 
-/** Registers the three kernels for the wasm backend (idempotent; harmless where the module cannot run). */
+/**
+ * Whether the model's forward convolution runs here rather than in XNNPACK: everywhere but strided layers with
+ * ≥ 1,024 inputs per output (kH·kW·C_in), where XNNPACK was 3–5 % faster (the All-ConvNet's 192 → 192,
+ * stride 2, on 16 × 16: 1,728; on its 96 → 192, stride 2, with 864, XNNPACK was 10 % slower). The results are
+ * the same either way, up to float rounding.
+ */
+export function ownForward(ci: tf.backend_util.Conv2DInfo): boolean {
+  const strided = ci.strideHeight > 1 || ci.strideWidth > 1;
+  return ci.dilationHeight === 1 && ci.dilationWidth === 1 && ci.dataFormat === 'channelsLast'
+    && !(strided && ci.filterHeight * ci.filterWidth * ci.inChannels >= 1024);
+}
+
+let stockConv2D: tf.KernelConfig | undefined;
+
+/** The wasm backend's `Conv2D` with `SynopsConv2D` where `ownForward` says so. */
+function conv2DKernel(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  const x = input(args, 'x'), filter = input(args, 'filter');
+  const a = args.attrs as unknown as ConvAttrs & { dataFormat: 'NHWC' | 'NCHW'; dilations: number | [number, number] };
+  const dil = typeof a.dilations === 'number' ? [a.dilations, a.dilations] : (a.dilations ?? [1, 1]);
+  if (enabled && a.dataFormat !== 'NCHW' && dil[0] === 1 && dil[1] === 1 && kernelsFor(args.backend as WasmBackend)
+    && ownForward(info(x.shape, filter.shape, a))) {
+    return forwardKernel(args);
+  }
+  return stockConv2D!.kernelFunc(args as Parameters<tf.KernelFunc>[0]);
+}
+
+/**
+ * Puts `conv2DKernel` in place of the backend's `Conv2D` (once; it keeps the stock kernel for the cases it
+ * leaves). Runs as the setup of `SynopsConv2D`, which tfjs calls on every `setBackend('wasm')`: by then the
+ * wasm package, which registers `Conv2D`, has been imported (the backend is chosen after the gradients are
+ * installed, and the package may load lazily).
+ */
+function wrapConv2D(): void {
+  const current = tf.getKernel('Conv2D', 'wasm');
+  if (!current || current.kernelFunc === conv2DKernel) return;
+  stockConv2D = current;
+  tf.unregisterKernel('Conv2D', 'wasm');
+  tf.registerKernel({ ...current, kernelFunc: conv2DKernel as tf.KernelFunc });
+}
+
+/**
+ * Registers the three kernels for the wasm backend (idempotent; harmless where the module cannot run), and
+ * has the backend's `Conv2D` wrapped when the wasm backend is set.
+ */
 export function registerWasmConvKernels(): void {
   for (const [kernelName, kernelFunc] of [[FILTER_GRAD, filterGradKernel], [INPUT_GRAD, inputGradKernel], [FORWARD, forwardKernel]] as const) {
-    if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc });
+    if (tf.getKernel(kernelName, 'wasm')) continue;
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc, setupFunc: kernelName === FORWARD ? wrapConv2D : undefined });
   }
+  // The backend may already be set (then no setup call is coming).
+  if (tf.getBackend() === 'wasm') wrapConv2D();
 }
 
 /** dW `[kH, kW, C_in, C_out]` of a conv2d of `x` `[B, H, W, C_in]` with output gradient `dy`, on the wasm backend. */
