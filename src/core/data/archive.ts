@@ -113,6 +113,7 @@ async function extractTar(archive: string, outDir: string, gzip: boolean, w: Wri
   const input = fh.createReadStream({ autoClose: false });
   const source: Readable = gzip ? input.pipe(createGunzip()) : input;
   if (gzip) input.on('error', (e) => source.destroy(e));
+  source.on('error', () => undefined); // read through `feed`, which sees every error; none may go uncaught after it
   const ex = tarExtract();
   let fed = 0; // bytes of the tar stream handed to the parser
   let next = 0; // where the header after the last entry starts in the tar stream
@@ -222,6 +223,9 @@ async function extractZip(archive: string, outDir: string, w: Written, signal?: 
         // size cannot write more than it declared.
         body = raw.pipe(createInflateRaw({ maxOutputLength: e.usize + 1 }));
         raw.on('error', (err) => body.destroy(err));
+        // Data after the end of the deflate stream makes zlib fail after the entry was read: that error
+        // has no reader left and must not become an uncaught exception (the CRC check judges the entry).
+        body.on('error', () => undefined);
       }
       let crc = -1;
       let n: number;
@@ -232,6 +236,7 @@ async function extractZip(archive: string, outDir: string, w: Written, signal?: 
         if (err instanceof EventDataError) throw err;
         throw new EventDataError('bad-packet', archive, start, `entry "${e.name}" does not inflate (${(err as Error).message})`, 'deflated data');
       } finally {
+        body.destroy();
         raw.destroy();
       }
       if (n !== e.usize || ((crc ^ -1) >>> 0) !== e.crc) throw new EventDataError('bad-packet', archive, start, `entry "${e.name}" fails its size or CRC check`, 'the size and CRC-32 of the central directory');
