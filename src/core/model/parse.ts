@@ -1,5 +1,10 @@
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { layerStats, ShapeError, windowOut, type LayerStats } from './shapes';
+import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import {
+  MAX_BATCH_SIZE, MAX_CHANNELS, MAX_CHUNK_EVENTS, MAX_DT_MS, MAX_EPOCHS, MAX_FEATURES, MAX_INPUT_ELEMENTS, MAX_JSON_DEPTH, MAX_LAYERS,
+  MAX_MODEL_FILE_BYTES, MAX_NEURONS, MAX_PARAMETERS, MAX_SEED, MAX_SIDE, MAX_STEPS, MIN_DT_MS,
+} from './limits';
+import { excessiveNesting } from '../jsonFile';
+import { layerStats, numel, ShapeError, windowOut, type LayerStats } from './shapes';
 import type { ModelDiagnostic, Position, Range, Severity } from '../../protocol/report';
 import { LAYER_TYPES, MODEL_FORMAT, MODEL_FORMAT_VERSION, isSpikingLayer, isWeightLayer, type ModelFile } from './types';
 
@@ -37,18 +42,36 @@ type JsonPath = (string | number)[];
 /**
  * Parses and checks a model file's text. Never throws: every problem becomes a diagnostic at the place in
  * the text it concerns (the offending value if it exists, else the object that lacks it).
- * `source` names the file in messages.
+ * `source` names the file in messages. This is the only parse of a model file: the editor's diagnostics
+ * and lenses, the CLI and training all read through it (files through `readModelFile`), so a file one
+ * accepts no other refuses. The text is plain JSON: comments are refused with their place, because
+ * VS Code's JSON mode, the run folder's copy and other tools reading a `.json` file refuse them too.
  */
 export function parseModel(text: string, source = 'model file'): ParsedModel {
-  const lines = new LineIndex(text);
   const diagnostics: ModelDiagnostic[] = [];
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
-  for (const e of errors) {
-    diagnostics.push({ code: 'json/syntax', severity: 'error', range: lines.range(e.offset, Math.max(1, e.length)),
-      message: `${source}: JSON syntax error ${printParseErrorCode(e.error)}` });
-  }
   const layerRanges: Range[] = [];
+  const start: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+  if (text.length > MAX_MODEL_FILE_BYTES) {
+    diagnostics.push({ code: 'limit/file-size', severity: 'error', range: start,
+      message: `${source}: ${text.length.toLocaleString('en-US')} characters; a model file has at most ${MAX_MODEL_FILE_BYTES.toLocaleString('en-US')} (is this the right file?)` });
+    return { diagnostics, layerRanges };
+  }
+  const lines = new LineIndex(text);
+  const deep = excessiveNesting(text, MAX_JSON_DEPTH);
+  if (deep >= 0) {
+    diagnostics.push({ code: 'limit/depth', severity: 'error', range: lines.range(deep, 1),
+      message: `${source}: arrays and objects nested more than ${MAX_JSON_DEPTH} deep; a model file needs 4 levels` });
+    return { diagnostics, layerRanges };
+  }
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+  for (const e of errors) {
+    const code = printParseErrorCode(e.error);
+    diagnostics.push(code === 'InvalidCommentToken'
+      ? { code: 'json/comment', severity: 'error', range: lines.range(e.offset, Math.max(1, e.length)),
+          message: `${source}: comments are not allowed in a model file (it is plain JSON, as the editor and other tools read it); remove the comment or move it into "description"` }
+      : { code: 'json/syntax', severity: 'error', range: lines.range(e.offset, Math.max(1, e.length)), message: `${source}: JSON syntax error ${code}` });
+  }
   if (!root || errors.length) return { diagnostics, layerRanges };
 
   const nodeAt = (path: JsonPath): Node | undefined => findNodeAtLocation(root, path);
@@ -60,22 +83,32 @@ export function parseModel(text: string, source = 'model file'): ParsedModel {
     const target = node ?? root;
     diagnostics.push({ code, severity, message, range: lines.range(target.offset, target.length) });
   };
+  /** Reports at the key of field `key` of the object at `path` (an unknown field has no other place). */
+  const reportKey = (path: JsonPath, key: string, code: string, message: string): void => {
+    const prop = nodeAt([...path, key])?.parent;
+    const keyNode = prop?.children?.[0];
+    if (keyNode) diagnostics.push({ code, severity: 'warning', message, range: lines.range(keyNode.offset, keyNode.length) });
+    else report(path, code, message, 'warning');
+  };
 
-  const value = root.type === 'object' ? (JSON.parse(text.slice(root.offset, root.offset + root.length)) as Record<string, unknown>) : undefined;
+  const value = root.type === 'object' ? (getNodeValue(root) as Record<string, unknown>) : undefined;
   if (!value) {
     report([], 'model/not-object', `${source}: a model file is a JSON object with "format": "${MODEL_FORMAT}"`);
     return { diagnostics, layerRanges };
   }
-  const before = diagnostics.length;
-  checkTopLevel(value, report);
-  const layers = Array.isArray(value.layers) ? (value.layers as unknown[]) : [];
+  const before = diagnostics.filter((d) => d.severity === 'error').length;
+  const errorCount = (): number => diagnostics.filter((d) => d.severity === 'error').length;
+  const check: Checker = { report, reportKey };
+  checkTopLevel(value, check);
+  const tooMany = Array.isArray(value.layers) && value.layers.length > MAX_LAYERS;
+  const layers = Array.isArray(value.layers) && !tooMany ? (value.layers as unknown[]) : [];
   layers.forEach((_, i) => {
     const n = nodeAt(['layers', i]);
     if (n) layerRanges.push(lines.range(n.offset, n.length));
   });
-  layers.forEach((l, i) => checkLayer(l, i, report));
+  layers.forEach((l, i) => checkLayer(l, i, check));
   checkUniqueNames(layers, report);
-  if (diagnostics.length > before) return { diagnostics, layerRanges };
+  if (errorCount() > before) return { diagnostics, layerRanges };
 
   const model = value as unknown as ModelFile;
   let stats: LayerStats[];
@@ -86,97 +119,238 @@ export function parseModel(text: string, source = 'model file'): ParsedModel {
     report(['layers', e.layerIndex, ...(e.field ? [e.field] : [])], `shape/${e.field ?? 'input'}`, e.message);
     return { diagnostics, layerRanges };
   }
+  if (!checkSizes(model, stats, report)) return { diagnostics, layerRanges };
   checkSemantics(model, stats, report);
   return { model, stats, diagnostics, layerRanges };
 }
 
 type Report = (path: JsonPath, code: string, message: string, severity?: Severity) => void;
+interface Checker { report: Report; reportKey: (path: JsonPath, key: string, code: string, message: string) => void }
 
 function isPositiveInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v > 0;
 }
 
-function checkTopLevel(v: Record<string, unknown>, report: Report): void {
+/** A whole number in `[min, max]`. */
+function isIntIn(v: unknown, min: number, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** Warns about fields a block does not have: a misspelt field would otherwise be ignored silently. */
+function unknownFields(v: Record<string, unknown>, path: JsonPath, known: readonly string[], what: string, check: Checker): void {
+  for (const key of Object.keys(v)) {
+    if (!known.includes(key)) check.reportKey(path, key, 'model/unknown-field', `${what}: ${JSON.stringify(key)} is not one of its fields (${known.join(', ')}); it is ignored`);
+  }
+}
+
+const TOP_FIELDS = ['$schema', 'format', 'version', 'name', 'description', 'input', 'layers', 'spikingOutput', 'training', 'conversion', 'energy'] as const;
+
+function checkTopLevel(v: Record<string, unknown>, check: Checker): void {
+  const { report } = check;
   if (v.format !== MODEL_FORMAT) report(['format'], 'model/format', `"format" must be "${MODEL_FORMAT}"`);
   if (v.version !== MODEL_FORMAT_VERSION) report(['version'], 'model/version', `"version" must be ${MODEL_FORMAT_VERSION}; this SynOps Studio reads version ${MODEL_FORMAT_VERSION} model files`);
   if (typeof v.name !== 'string' || !v.name) report(['name'], 'model/name', '"name" must be a non-empty string');
-  const input = v.input as Record<string, unknown> | undefined;
-  if (!input || typeof input !== 'object') {
-    report(['input'], 'input/missing', '"input" is required: { "kind": "events" | "image", "shape": [channels, height, width], … }');
-  } else {
-    if (input.kind !== 'events' && input.kind !== 'image') report(['input', 'kind'], 'input/kind', '"input.kind" must be "events" or "image"');
-    const shape = input.shape;
-    if (!Array.isArray(shape) || shape.length !== 3 || !shape.every(isPositiveInt)) {
-      report(['input', 'shape'], 'input/shape', '"input.shape" must be [channels, height, width] with positive integers');
-    }
-    if (input.kind === 'events') {
-      if (!isPositiveInt(input.chunkEvents)) report(['input', 'chunkEvents'], 'input/chunkEvents', '"input.chunkEvents" must be a positive integer (the paper uses 3000)');
-      if (typeof input.dtMs !== 'number' || !(input.dtMs > 0)) report(['input', 'dtMs'], 'input/dtMs', '"input.dtMs" must be a positive number of milliseconds (the paper uses 1)');
-    }
-    if (input.kind === 'image' && !isPositiveInt(input.steps)) report(['input', 'steps'], 'input/steps', '"input.steps" must be a positive integer (the paper uses 10)');
-  }
+  if (v.description !== undefined && typeof v.description !== 'string') report(['description'], 'model/description', '"description" must be a string');
+  if (v.spikingOutput !== undefined && typeof v.spikingOutput !== 'boolean') report(['spikingOutput'], 'model/spikingOutput', '"spikingOutput" must be true or false');
+  unknownFields(v, [], TOP_FIELDS, 'the model file', check);
+  checkInput(v.input, check);
   if (!Array.isArray(v.layers) || v.layers.length === 0) report(['layers'], 'model/layers', '"layers" must be a non-empty array');
-  checkConversionOptions(v, report);
+  else if (v.layers.length > MAX_LAYERS) report(['layers'], 'limit/layers', `"layers" has ${count(v.layers.length)} layers; a model has at most ${count(MAX_LAYERS)}`);
+  checkTraining(v.training, check);
+  checkConversion(v.conversion, check);
+  checkEnergy(v.energy, check);
 }
 
-/** The training block's conversion-related options and the `conversion` block (see `ConversionSpec`). */
-function checkConversionOptions(v: Record<string, unknown>, report: Report): void {
-  const t = v.training as Record<string, unknown> | undefined;
-  const oneOf = (path: JsonPath, value: unknown, allowed: string[]): void => {
-    if (value !== undefined && !allowed.includes(value as string)) report(path, `model/${path.join('.')}`, `"${path.join('.')}" must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got ${JSON.stringify(value)}`);
-  };
-  if (t && typeof t === 'object') {
-    oneOf(['training', 'outputActivation'], t.outputActivation, ['none', 'spiking']);
-    oneOf(['training', 'quantizer'], t.quantizer, ['floor', 'round']);
+function checkInput(input: unknown, check: Checker): void {
+  const { report } = check;
+  if (!isObject(input)) {
+    report(['input'], 'input/missing', '"input" is required: { "kind": "events" | "image", "shape": [channels, height, width], … }');
+    return;
   }
-  const c = v.conversion as Record<string, unknown> | undefined;
+  if (input.kind !== 'events' && input.kind !== 'image') report(['input', 'kind'], 'input/kind', '"input.kind" must be "events" or "image"');
+  const shape = input.shape;
+  const shapeOk = Array.isArray(shape) && shape.length === 3 && shape.every(isPositiveInt);
+  if (!shapeOk) {
+    report(['input', 'shape'], 'input/shape', '"input.shape" must be [channels, height, width] with positive integers');
+  } else {
+    const [c, h, w] = shape as number[];
+    if (input.kind === 'events' && c !== 1 && c !== 2) report(['input', 'shape', 0], 'input/shape', `"input.shape" of events has 1 channel (polarity ignored) or 2 (OFF, ON), not ${c}`);
+    else if (c > MAX_CHANNELS) report(['input', 'shape', 0], 'limit/channels', `"input.shape" has ${count(c)} channels; at most ${count(MAX_CHANNELS)}`);
+    else if (h > MAX_SIDE || w > MAX_SIDE) report(['input', 'shape'], 'limit/input', `"input.shape" is ${count(h)}×${count(w)}; an input side is at most ${count(MAX_SIDE)}`);
+    else if (c * h * w > MAX_INPUT_ELEMENTS) report(['input', 'shape'], 'limit/input', `"input.shape" [${c}, ${h}, ${w}] has ${count(c * h * w)} elements; an input has at most ${count(MAX_INPUT_ELEMENTS)}`);
+  }
+  if (input.kind === 'events') {
+    unknownFields(input, ['input'], ['kind', 'shape', 'sensor', 'chunkEvents', 'dtMs'], '"input" of events', check);
+    if (!isIntIn(input.chunkEvents, 1, MAX_CHUNK_EVENTS)) report(['input', 'chunkEvents'], 'input/chunkEvents', `"input.chunkEvents" must be a whole number from 1 to ${count(MAX_CHUNK_EVENTS)} (the paper uses 3000)`);
+    if (!(typeof input.dtMs === 'number' && input.dtMs >= MIN_DT_MS && input.dtMs <= MAX_DT_MS)) report(['input', 'dtMs'], 'input/dtMs', `"input.dtMs" must be a number of milliseconds from ${MIN_DT_MS} to ${count(MAX_DT_MS)} (the paper uses 1)`);
+    if (input.sensor !== undefined) checkSensor(input.sensor, shapeOk ? (shape as number[]) : undefined, report);
+  } else if (input.kind === 'image') {
+    unknownFields(input, ['input'], ['kind', 'shape', 'steps', 'normalize'], '"input" of images', check);
+    if (!isIntIn(input.steps, 1, MAX_STEPS)) report(['input', 'steps'], 'input/steps', `"input.steps" must be a whole number from 1 to ${count(MAX_STEPS)} (the paper uses 10)`);
+    if (input.normalize !== undefined && input.normalize !== 'unit' && input.normalize !== 'symmetric') report(['input', 'normalize'], 'input/normalize', `"input.normalize" must be "unit" or "symmetric", got ${JSON.stringify(input.normalize)}`);
+  }
+}
+
+/**
+ * The largest side ≤ `want` that divides `sensor`: an input side the sensor is a whole multiple of (each
+ * input pixel sums a block of sensor pixels).
+ */
+export function fittingSide(sensor: number, want: number): number {
+  for (let s = Math.min(sensor, want); s > 1; s--) if (sensor % s === 0) return s;
+  return 1;
+}
+
+function checkSensor(sensor: unknown, shape: number[] | undefined, report: Report): void {
+  if (!Array.isArray(sensor) || sensor.length !== 2 || !sensor.every((x) => isIntIn(x, 1, MAX_SIDE))) {
+    report(['input', 'sensor'], 'input/sensor', `"input.sensor" must be [width, height] in pixels, each a whole number from 1 to ${count(MAX_SIDE)}`);
+    return;
+  }
+  if (!shape) return;
+  const [sw, sh] = sensor as number[];
+  const [c, h, w] = shape;
+  if (sw % w !== 0 || sh % h !== 0) {
+    report(['input', 'sensor'], 'input/sensor', `the ${sw}×${sh} sensor is not a whole multiple of the ${w}×${h} input (each input pixel sums a block of sensor pixels); an input that fits is [${c}, ${fittingSide(sh, h)}, ${fittingSide(sw, w)}]`);
+  }
+}
+
+const STRATEGY_NAMES = ['baseline', 'weight-scaling', 'synop-loss', 'synop-loss-qrelu'];
+
+/** A field that must be one of `allowed` strings when present. */
+function oneOf(report: Report, path: JsonPath, value: unknown, allowed: readonly string[]): void {
+  if (value !== undefined && !allowed.includes(value as string)) report(path, `model/${path.join('.')}`, `"${path.join('.')}" must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got ${JSON.stringify(value)}`);
+}
+
+/** A number field that must pass `ok` when present (and be finite: JSON has no Infinity, but 1e999 parses to it). */
+function numberField(report: Report, block: Record<string, unknown>, path: JsonPath, ok: (x: number) => boolean, what: string, required = false): void {
+  const x = block[path[path.length - 1] as string];
+  if (x === undefined && !required) return;
+  if (!(typeof x === 'number' && Number.isFinite(x) && ok(x))) report(path, `model/${path.join('.')}`, `"${path.join('.')}" must be ${what}, got ${JSON.stringify(x) ?? 'nothing'}`);
+}
+
+/** The `training` block (see `TrainingSpec`); every field optional, each checked when given. */
+function checkTraining(t: unknown, check: Checker): void {
+  const { report } = check;
+  if (t === undefined) return;
+  if (!isObject(t)) { report(['training'], 'model/training', '"training" must be an object: { "strategy", "epochs", "batchSize", "learningRate", "seed", … }'); return; }
+  unknownFields(t, ['training'], ['strategy', 'epochs', 'batchSize', 'learningRate', 'weightDecay', 'targetSynOps', 'seed', 'outputActivation', 'quantizer'], '"training"', check);
+  oneOf(report, ['training', 'strategy'], t.strategy, STRATEGY_NAMES);
+  const at = (f: string): JsonPath => ['training', f];
+  numberField(report, t, at('epochs'), (x) => isIntIn(x, 1, MAX_EPOCHS), `a whole number from 1 to ${count(MAX_EPOCHS)}`);
+  numberField(report, t, at('batchSize'), (x) => isIntIn(x, 1, MAX_BATCH_SIZE), `a whole number from 1 to ${count(MAX_BATCH_SIZE)}`);
+  numberField(report, t, at('learningRate'), (x) => x > 0 && x <= 1, 'a number in (0, 1] (the paper uses 0.001)');
+  numberField(report, t, at('weightDecay'), (x) => x >= 0 && x <= 1, 'a number in [0, 1]');
+  numberField(report, t, at('targetSynOps'), (x) => x > 0, 'a positive number of SynOps per sample');
+  numberField(report, t, at('seed'), (x) => isIntIn(x, 0, MAX_SEED), `a whole number from 0 to ${count(MAX_SEED)}`);
+  oneOf(report, at('outputActivation'), t.outputActivation, ['none', 'spiking']);
+  oneOf(report, at('quantizer'), t.quantizer, ['floor', 'round']);
+}
+
+/** The `conversion` block (see `ConversionSpec`). */
+function checkConversion(c: unknown, check: Checker): void {
+  const { report } = check;
   if (c === undefined) return;
-  if (!c || typeof c !== 'object' || Array.isArray(c)) { report(['conversion'], 'model/conversion', '"conversion" must be an object: { "readout", "normalize", "calibrate", "finetune" }'); return; }
-  oneOf(['conversion', 'readout'], c.readout, ['spikes', 'membrane']);
-  const block = (key: string, fields: Record<string, (x: number) => boolean>, what: string): void => {
+  if (!isObject(c)) { report(['conversion'], 'model/conversion', '"conversion" must be an object: { "readout", "normalize", "calibrate", "finetune" }'); return; }
+  unknownFields(c, ['conversion'], ['readout', 'normalize', 'calibrate', 'finetune'], '"conversion"', check);
+  oneOf(report, ['conversion', 'readout'], c.readout, ['spikes', 'membrane']);
+  const block = (key: string, fields: Record<string, [(x: number) => boolean, string, boolean?]>): void => {
     const b = c[key];
     if (b === undefined || b === false) return;
-    if (!b || typeof b !== 'object' || Array.isArray(b)) { report(['conversion', key], `model/conversion.${key}`, `"conversion.${key}" must be false or { ${what} }`); return; }
-    for (const [f, ok] of Object.entries(fields)) {
-      const x = (b as Record<string, unknown>)[f];
-      if (x !== undefined && !(typeof x === 'number' && Number.isFinite(x) && ok(x))) report(['conversion', key, f], `model/conversion.${key}`, `"conversion.${key}.${f}" must be ${what}`);
-    }
+    const shape = Object.keys(fields).map((f) => `"${f}"`).join(', ');
+    if (!isObject(b)) { report(['conversion', key], `model/conversion.${key}`, `"conversion.${key}" must be false or { ${shape} }`); return; }
+    unknownFields(b, ['conversion', key], Object.keys(fields), `"conversion.${key}"`, check);
+    for (const [f, [ok, what, required]] of Object.entries(fields)) numberField(report, b, ['conversion', key, f], ok, what, required);
   };
-  block('normalize', { percentile: (x) => x > 0 && x <= 100 }, '"percentile": a number in (0, 100]');
-  block('calibrate', { samples: (x) => Number.isInteger(x) && x > 0 && x <= 100000 }, '"samples": a positive integer');
-  block('finetune', { epochs: (x) => Number.isInteger(x) && x > 0 && x <= 1000, bins: (x) => Number.isInteger(x) && x > 0 && x <= 1000, learningRate: (x) => x > 0 && x < 1, maxSamples: (x) => Number.isInteger(x) && x > 0 }, '"epochs", "bins" (positive integers), "learningRate" in (0, 1), "maxSamples" (a positive integer)');
+  block('normalize', { percentile: [(x) => x > 0 && x <= 100, 'a number in (0, 100]', true] });
+  block('calibrate', { samples: [(x) => isIntIn(x, 1, 100_000), 'a whole number from 1 to 100,000', true] });
+  block('finetune', {
+    epochs: [(x) => isIntIn(x, 1, 1000), 'a whole number from 1 to 1,000'],
+    bins: [(x) => isIntIn(x, 1, 1000), 'a whole number from 1 to 1,000'],
+    learningRate: [(x) => x > 0 && x < 1, 'a number in (0, 1)'],
+    maxSamples: [(x) => isIntIn(x, 1, 10_000_000), 'a whole number from 1 to 10,000,000'],
+  });
 }
 
-function checkLayer(l: unknown, i: number, report: Report): void {
+function checkEnergy(e: unknown, check: Checker): void {
+  if (e === undefined) return;
+  if (!isObject(e)) { check.report(['energy'], 'model/energy', '"energy" must be an object: { "profile", "annProfile" }'); return; }
+  unknownFields(e, ['energy'], ['profile', 'annProfile'], '"energy"', check);
+  for (const f of ['profile', 'annProfile']) {
+    if (e[f] !== undefined && (typeof e[f] !== 'string' || !e[f])) check.report(['energy', f], 'model/energy', `"energy.${f}" must be a profile id (a non-empty string)`);
+  }
+}
+
+/**
+ * The bounds on what the layers add up to (see `limits.ts`): neurons (every layer's output elements,
+ * summed) and parameters, reported at the layer that passes the bound. False when one is passed.
+ */
+function checkSizes(model: ModelFile, stats: LayerStats[], report: Report): boolean {
+  let neurons = numel(model.input.shape);
+  let params = 0;
+  for (const s of stats) {
+    neurons += numel(s.outShape);
+    params += s.params;
+    if (neurons > MAX_NEURONS) {
+      report(['layers', s.index], 'limit/neurons', `layer ${s.index} "${s.name}" (${s.type}): its output [${s.outShape.join(', ')}] brings the network to ${count(neurons)} neurons per sample; a model has at most ${count(MAX_NEURONS)}`);
+      return false;
+    }
+    if (params > MAX_PARAMETERS) {
+      report(['layers', s.index], 'limit/parameters', `layer ${s.index} "${s.name}" (${s.type}): its ${count(s.params)} parameters bring the network to ${count(params)}; a model has at most ${count(MAX_PARAMETERS)}`);
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The fields each layer type has (the schema's `additionalProperties: false`). */
+const LAYER_FIELDS: Record<string, readonly string[]> = {
+  conv2d: ['type', 'name', 'outChannels', 'kernel', 'stride', 'padding', 'bias'],
+  linear: ['type', 'name', 'outFeatures', 'bias'],
+  relu: ['type', 'name'], qrelu: ['type', 'name'], flatten: ['type', 'name'],
+  avgpool: ['type', 'name', 'kernel', 'stride'], sumpool: ['type', 'name', 'kernel', 'stride'],
+  dropout: ['type', 'name', 'rate'],
+};
+
+function checkLayer(l: unknown, i: number, check: Checker): void {
+  const { report } = check;
   const at = (field?: string): JsonPath => (field ? ['layers', i, field] : ['layers', i]);
-  if (!l || typeof l !== 'object') { report(at(), 'layer/not-object', `layer ${i} must be an object with a "type"`); return; }
-  const layer = l as Record<string, unknown>;
+  if (!isObject(l)) { report(at(), 'layer/not-object', `layer ${i} must be an object with a "type"`); return; }
+  const layer = l;
   const label = `layer ${i}${typeof layer.name === 'string' ? ` "${layer.name}"` : ''}`;
   if (typeof layer.name !== 'string' || !layer.name) report(at('name'), 'layer/name', `${label} needs a "name"`);
   if (!LAYER_TYPES.includes(layer.type as never)) {
     report(at('type'), 'layer/unknown-type', `${label}: unknown layer type ${JSON.stringify(layer.type)}; use one of ${LAYER_TYPES.join(', ')}`);
     return;
   }
-  const needInt = (field: string, what: string, optional = false): void => {
+  unknownFields(layer, at(), LAYER_FIELDS[layer.type as string], `${label} (${String(layer.type)})`, check);
+  /** A whole number from `min` to `max`; a value past `max` (a bound of `limits.ts`) is coded `limit/layer`. */
+  const needInt = (field: string, what: string, max: number, { optional = false, min = 1 } = {}): void => {
     if (optional && layer[field] === undefined) return;
-    if (!isPositiveInt(layer[field])) report(at(field), `layer/${field}`, `${label}: "${field}" must be a positive integer (${what})`);
+    const v = layer[field];
+    if (isIntIn(v, min, max)) return;
+    const tooBig = typeof v === 'number' && Number.isInteger(v) && v > max;
+    report(at(field), tooBig ? 'limit/layer' : `layer/${field}`, `${label}: "${field}" must be a whole number from ${min} to ${count(max)} (${what})${tooBig ? `, not ${count(v)}` : ''}`);
+  };
+  const needBias = (): void => {
+    if (layer.bias !== undefined && typeof layer.bias !== 'boolean') report(at('bias'), 'layer/bias', `${label}: "bias" must be true or false`);
   };
   switch (layer.type) {
     case 'conv2d': {
-      needInt('outChannels', 'output channels');
+      needInt('outChannels', 'output channels', MAX_CHANNELS);
       const k = layer.kernel;
-      const ok = isPositiveInt(k) || (Array.isArray(k) && k.length === 2 && k.every(isPositiveInt));
-      if (!ok) report(at('kernel'), 'layer/kernel', `${label}: "kernel" must be a positive integer or [height, width]`);
-      needInt('stride', 'step of the window', true);
-      if (layer.padding !== undefined && !(Number.isInteger(layer.padding) && (layer.padding as number) >= 0)) {
-        report(at('padding'), 'layer/padding', `${label}: "padding" must be a non-negative integer`);
-      }
+      const ok = isIntIn(k, 1, MAX_SIDE) || (Array.isArray(k) && k.length === 2 && k.every((x) => isIntIn(x, 1, MAX_SIDE)));
+      if (!ok) report(at('kernel'), 'layer/kernel', `${label}: "kernel" must be a side or [height, width], whole numbers from 1 to ${count(MAX_SIDE)}`);
+      needInt('stride', 'step of the window', MAX_SIDE, { optional: true });
+      needInt('padding', 'zeros added on each side', MAX_SIDE, { optional: true, min: 0 });
+      needBias();
       break;
     }
-    case 'linear': needInt('outFeatures', 'output features'); break;
-    case 'avgpool': case 'sumpool': needInt('kernel', 'pooling window side'); needInt('stride', 'step of the window', true); break;
+    case 'linear': needInt('outFeatures', 'output features', MAX_FEATURES); needBias(); break;
+    case 'avgpool': case 'sumpool': needInt('kernel', 'pooling window side', MAX_SIDE); needInt('stride', 'step of the window', MAX_SIDE, { optional: true }); break;
     case 'dropout':
-      if (typeof layer.rate !== 'number' || layer.rate < 0 || layer.rate >= 1) report(at('rate'), 'layer/rate', `${label}: "rate" must be in [0, 1)`);
+      if (typeof layer.rate !== 'number' || !(layer.rate >= 0 && layer.rate < 1)) report(at('rate'), 'layer/rate', `${label}: "rate" must be in [0, 1)`);
       break;
     default: break;
   }
