@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename } from 'node:path';
 import { readEventChunk } from '../core/data/detect';
 import { EventDataError } from '../core/data/events';
-import { parseModel } from '../core/model/parse';
-import { readTfjsWeights } from '../core/sim/tfjs-weights';
+import { FileFormatError } from '../core/jsonFile';
+import { readModelFile } from '../core/model/read';
+import { readTfjsWeightsFile } from '../core/sim/tfjs-weights';
 import { chunkRaster } from '../core/views/raster';
 import { describeEventFile } from '../core/views/eventFile';
 import type { ChunkRaster, DescribeEvents } from '../protocol/messages';
@@ -14,7 +14,7 @@ async function userFacing<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof EventDataError) throw new BadInputError(e.message);
+    if (e instanceof EventDataError || e instanceof FileFormatError) throw new BadInputError(e.message);
     throw e;
   }
 }
@@ -23,23 +23,32 @@ export function describeEvents(params: DescribeEvents.Params, ctx: HandlerContex
   return userFacing(() => describeEventFile(params.file, params.chunkEvents ?? 3000, ctx.signal));
 }
 
+/**
+ * The raster of one chunk, simulated through a model when one is given. With a model the chunk is cut as
+ * the model was trained — its `input.chunkEvents` events (1,500 for N-MNIST reproductions) — so the
+ * network sees the samples it learnt from; without one, `chunkEvents` of the request, else 3,000.
+ */
 export function rasterOfChunk(params: ChunkRaster.Params, ctx: HandlerContext): Promise<ChunkRaster.Result> {
   return userFacing(async () => {
-    const chunkEvents = params.chunkEvents ?? 3000;
+    let model;
+    if (params.modelPath) {
+      const parsed = readModelFile(params.modelPath);
+      if (!parsed.model || parsed.diagnostics.some((d) => d.severity === 'error')) throw new BadInputError(`${params.modelPath} has errors; fix them first (see the Problems panel)`);
+      model = parsed.model;
+      if (model.input.kind !== 'events') throw new BadInputError(`${params.modelPath} takes images; the spike raster of an event file needs a model of events`);
+      if (!params.weightsPath) throw new BadInputError(`simulating ${params.modelPath} needs trained weights: pick a run's model.json`);
+    }
+    const chunkEvents = model?.input.kind === 'events' ? model.input.chunkEvents : params.chunkEvents ?? 3000;
     ctx.progress({ message: `reading chunk ${params.index}` });
     const { meta, events } = await readEventChunk(params.file, params.index, chunkEvents, { signal: ctx.signal });
     throwIfAborted(ctx.signal);
-    let model;
     let weights;
-    if (params.modelPath) {
-      const parsed = parseModel(readFileSync(params.modelPath, 'utf8'), params.modelPath);
-      if (!parsed.model) throw new BadInputError(`${params.modelPath} has errors; fix them first (see the Problems panel)`);
-      model = parsed.model;
-      if (!params.weightsPath) throw new BadInputError(`simulating ${params.modelPath} needs trained weights: pick a run's model.json`);
-      const folder = dirname(params.weightsPath);
-      weights = await readTfjsWeights(readFileSync(params.weightsPath, 'utf8'), model, async (rel) => new Uint8Array(readFileSync(join(folder, rel))));
+    if (model && params.weightsPath) {
+      // Weight files are confined to the real folder of model.json; NaN or infinite weights are refused.
+      weights = await readTfjsWeightsFile(params.weightsPath, model);
       ctx.progress({ message: `simulating ${events.length} events through ${model.name}` });
     }
-    return chunkRaster(events, meta, { model, weights, maxEntries: params.maxEntries, signal: ctx.signal, title: `chunk ${params.index + 1} (${events.length.toLocaleString('en-US')} events) of ${basename(params.file)}` });
+    const title = `chunk ${params.index + 1} (${events.length.toLocaleString('en-US')} events${model ? `, chunks of ${chunkEvents.toLocaleString('en-US')} as ${model.name} was trained` : ''}) of ${basename(params.file)}`;
+    return chunkRaster(events, meta, { model, weights, maxEntries: params.maxEntries, signal: ctx.signal, title });
   });
 }
