@@ -6,6 +6,7 @@ import { framesInput, imageInput } from '../../src/core/sim/input';
 import type { NeuronParams } from '../../src/core/sim/neuron';
 import type { SimResult } from '../../src/core/sim/result';
 import { simKernel, isWasmSimdAvailable } from '../../src/core/sim/wasm-kernel';
+import { gatherLoop } from '../../src/core/sim/event-conv';
 import { frames, net, randomNet, w } from './sim-helpers';
 
 function lcg(seed: number): () => number {
@@ -39,6 +40,75 @@ describe('WebAssembly multiply-add kernel', () => {
       k.axpy(listAt, nRec, (C >> 1) * 16, C & 1);
       assert.deepEqual([...f64.subarray(0, rows * C)], [...ref], `C = ${C}`);
     }
+  });
+});
+
+describe('gather kernel and its plain loop', () => {
+  // Layout of one call: weight rows (float32), entries (i32 weight offset, f32 a), segments (i32 first entry,
+  // i32 count, i32 tap offset), groups (i32 row offset, i32 first segment, i32 count), output rows (float64).
+  it('sums each output value in float32, segment by segment, entry by entry, then adds it widened to the float64 row', { skip: !isWasmSimdAvailable() }, () => {
+    const rand = lcg(11);
+    let differsFromFloat64 = 0;
+    for (const C of [1, 3, 4, 6, 31, 32, 34, 96, 97, 192]) {
+      const wRows = 12, rows = 5, nEnt = 40, nSeg = 15;
+      const wAt = 0;
+      const entAt = (wAt + wRows * C * 4 + 15) & ~15;
+      const segAt = entAt + nEnt * 8;
+      const grpAt = segAt + nSeg * 16;
+      const bufAt = grpAt + rows * 16;
+      const k = simKernel(bufAt + rows * C * 8)!;
+      const { buffer } = k.memory;
+      const f32 = new Float32Array(buffer), f64 = new Float64Array(buffer), i32 = new Int32Array(buffer);
+      for (let i = 0; i < wRows * C; i++) f32[(wAt >> 2) + i] = (rand() * 2 - 1) * 2 ** Math.floor(rand() * 8 - 4);
+      for (let e = 0; e < nEnt; e++) {
+        // Weight rows 0..wRows−2 (a tap adds up to one row), a = 1 mostly, else counts and fractions.
+        i32[(entAt >> 2) + 2 * e] = wAt + Math.floor(rand() * (wRows - 1)) * C * 4;
+        f32[(entAt >> 2) + 2 * e + 1] = e % 4 === 0 ? Math.fround(rand() * 3) : e % 4 === 1 ? 2 : 1;
+      }
+      for (let sg = 0; sg < nSeg; sg++) {
+        const first = Math.floor(rand() * nEnt);
+        i32[(segAt >> 2) + 4 * sg] = entAt + 8 * first;
+        i32[(segAt >> 2) + 4 * sg + 1] = Math.floor(rand() * (nEnt - first + 1));
+        i32[(segAt >> 2) + 4 * sg + 2] = rand() < 0.5 ? 0 : C * 4;
+      }
+      // Groups: rows in a shuffled order, each with a run of segments (one with none); rows start non-zero.
+      const ref = new Float64Array(rows * C), wide = new Float64Array(rows * C);
+      for (let g = 0; g < rows; g++) {
+        const row = (g * 3) % rows;
+        const s0 = Math.floor(rand() * nSeg);
+        const ns = g === 2 ? 0 : Math.floor(rand() * (nSeg - s0 + 1));
+        i32[(grpAt >> 2) + 4 * g] = bufAt + row * C * 8;
+        i32[(grpAt >> 2) + 4 * g + 1] = segAt + 16 * s0;
+        i32[(grpAt >> 2) + 4 * g + 2] = ns;
+        for (let o = 0; o < C; o++) {
+          const start = rand() - 0.5;
+          f64[(bufAt >> 3) + row * C + o] = start;
+          let sum = 0, sum64 = 0;
+          for (let sg = s0; sg < s0 + ns; sg++) {
+            const e0 = (i32[(segAt >> 2) + 4 * sg] - entAt) / 8, tap = i32[(segAt >> 2) + 4 * sg + 2];
+            for (let e = e0; e < e0 + i32[(segAt >> 2) + 4 * sg + 1]; e++) {
+              const a = f32[(entAt >> 2) + 2 * e + 1];
+              const wt = f32[(i32[(entAt >> 2) + 2 * e] + tap) / 4 + o];
+              sum = Math.fround(sum + Math.fround(a * wt));
+              sum64 += a * wt;
+            }
+          }
+          ref[row * C + o] = start + sum;
+          wide[row * C + o] = start + sum64;
+        }
+      }
+      // The engine's plain loop, on a copy of the memory, and the kernel.
+      const copy = buffer.slice(0);
+      const plainMem = { i32: new Int32Array(copy), f32: new Float32Array(copy), f64: new Float64Array(copy), groupsAt: grpAt, rowScratch: (n: number) => new Float32Array(n) };
+      gatherLoop(plainMem, rows, C);
+      assert.deepEqual([...plainMem.f64.subarray(bufAt >> 3, (bufAt >> 3) + rows * C)], [...ref], `plain loop, C = ${C}`);
+      k.gather(grpAt, rows, C * 8);
+      const got = [...f64.subarray(bufAt >> 3, (bufAt >> 3) + rows * C)];
+      assert.deepEqual(got, [...ref], `kernel, C = ${C}`);
+      differsFromFloat64 += got.filter((x, i) => x !== wide[i]).length;
+    }
+    // The float32 sums are not float64 ones in disguise: many values differ from a float64 sum.
+    assert.ok(differsFromFloat64 > 100, `only ${differsFromFloat64} values differ from float64 sums`);
   });
 });
 
@@ -86,7 +156,7 @@ function plain(r: SimResult) {
 describe('event-driven engine: WebAssembly and plain loops', () => {
   after(() => setEventEngineWasm(true));
 
-  it('give identical results (currents in float64, same order of additions) on random networks, events and images', { skip: !isWasmSimdAvailable() }, () => {
+  it('give identical results (the same float64 and float32 sums in the same order) on random networks, events and images', { skip: !isWasmSimdAvailable() }, () => {
     let ran = 0;
     fc.assert(fc.property(arbNet, (p) => {
       const built = buildNet(p);

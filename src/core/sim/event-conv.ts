@@ -2,6 +2,7 @@ import { kernelSize, type Conv2dLayer } from '../model/types';
 import { numel, type LayerStats } from '../model/shapes';
 import type { LayerWeights } from './weights';
 import { addBias, clToCf, sparseOf, touchedToSparse, type Arena, type EventOp, type Layout, type Signal, type Sparse, type Touched } from './event-signals';
+
 /** Conv layers with at least this many output channels gather (`ConvOp`); fewer scatter. */
 const GATHER_MIN_CHANNELS = 32;
 
@@ -10,15 +11,14 @@ const GATHER_MIN_CHANNELS = 32;
  * output `(o, oy, ox)` for every tap with `oy·s − p + ky = y` (and alike for x), so the work is
  * `Σ inputs · fan-out` multiply-adds — the SynOps — instead of the dense MACs. Weights are kept in
  * `[c][ky][kx][o]` order so that one tap is a contiguous row of C_out values; the taps of every input and
- * of every output position are tabulated once. Two forms of the same sums:
+ * of every output position are tabulated once. Two forms of the sums:
  * - scatter (a conv fed by the network input, or with few channels): input by input, tap by tap, each
- *   adds its weight row (float64 copies of the weights) to the output row;
- * - gather (a conv after a spiking layer, with at least `GATHER_MIN_CHANNELS` channels, an even number):
- *   see `applyGather`; the weights stay float32 (widened exactly when used).
- * Each output value sums its terms in a fixed order (the two forms' orders differ; with spike counts as
- * input the terms are exact and so, in practice, are the sums — see the precision note in
- * `event-engine.ts`). A bias is added to every output position
- * after the sums (every neuron then gets input). Output: channels-last `Touched`.
+ *   adds its weight row (float64 copies of the weights) to the output row, in float64;
+ * - gather (a conv after a spiking layer, with at least `GATHER_MIN_CHANNELS` channels): see
+ *   `applyGather`; float32 weights, and each output value of a step summed in float32.
+ * Each output value sums its terms in a fixed order (see the precision note in `event-engine.ts`). A bias
+ * is added to every output position after the sums (every neuron then gets input). Output: channels-last
+ * `Touched` (float64).
  */
 export class ConvOp implements EventOp {
   readonly out: Layout;
@@ -48,7 +48,7 @@ export class ConvOp implements EventOp {
     this.ciStride = kh * kw * oc;
     this.out = { shape: st.outShape, perm: clToCf(st.outShape) };
     // Gathering pays when an output row is long; short rows (few channels) scatter.
-    this.gather = gather && (oc & 1) === 0 && oc >= GATHER_MIN_CHANNELS;
+    this.gather = gather && oc >= GATHER_MIN_CHANNELS;
     // Weights [c][ky][kx][o] and the output buffer [q][o] live in the arena; the weights as float64 for the
     // scatter, as the float32 values themselves for the gather (half the memory traffic; widened exactly).
     this.wBase = arena.reserve(this.gather ? (oc * c * kh * kw + 1) >> 1 : oc * c * kh * kw);
@@ -124,16 +124,18 @@ export class ConvOp implements EventOp {
 
   /**
    * Gather form of a conv op's step, used for every conv but the network's first (whose analog input keeps
-   * the scatter's order of additions): the inputs are bucketed by position, and each touched output position
-   * sums, tap by tap in (ky, kx) order and within a tap in input order, `a · W[·, c, ky, kx]` of the inputs
-   * its window holds — the same multiply-adds as the scatter, but each output row is accumulated in
-   * registers (WebAssembly `gather`) instead of read and written once per input.
+   * the scatter's float64 sums in input order): the inputs are bucketed by position, and each touched
+   * output position sums, tap by tap in (ky, kx) order and within a tap in input order, `a · W[·, c, ky, kx]`
+   * of the inputs its window holds — the same multiply-adds as the scatter, but each output row is
+   * accumulated in registers (WebAssembly `gather`) instead of read and written once per input. The sums
+   * are float32 (`f32(s + f32(f32(a) · w))` term by term, as the kernel's four float32 lanes compute them),
+   * then widened exactly into the float64 output row.
    */
   private applyGather(s: Sparse): Signal {
     const { res, arena, cin, hw, oc, tapStart, tapQ, cl, ciStride, cnt, startOf, inList, outStart, outP, outW } = this;
     const { pos, mark } = res;
     const { idx, val } = s;
-    const i32 = arena.i32; const f64 = arena.f64;
+    const { i32, f32 } = arena;
     const wBytes = this.wBase * 8; // float32 weights
     // 1. Inputs per position.
     let nIn = 0;
@@ -144,15 +146,16 @@ export class ConvOp implements EventOp {
     }
     let off = 0;
     for (let u = 0; u < nIn; u++) { const at = inList[u]; startOf[at] = off; off += cnt[at]; cnt[at] = startOf[at]; }
-    // 2. Entries (weight row of the input channel, value), bucketed; afterwards cnt[at] is the bucket's end.
+    // 2. Entries (8 bytes: weight row of the input channel, float32 value), bucketed; afterwards cnt[at]
+    //    is the bucket's end.
     const e0 = arena.entriesAt;
     for (let k = s.lo; k < s.hi; k++) {
       const i = idx[k];
       let ci: number, at: number;
       if (cl) { at = (i / cin) | 0; ci = i - at * cin; } else { ci = (i / hw) | 0; at = i - ci * hw; }
       const e = cnt[at]++;
-      i32[(e0 >> 2) + 4 * e] = wBytes + ci * ciStride * 4;
-      f64[(e0 >> 3) + 2 * e + 1] = val[k];
+      i32[(e0 >> 2) + 2 * e] = wBytes + ci * ciStride * 4;
+      f32[(e0 >> 2) + 2 * e + 1] = val[k];
     }
     // 3. Touched output positions.
     let np = res.n;
@@ -178,7 +181,7 @@ export class ConvOp implements EventOp {
         const end = cnt[at];
         if (end === 0) continue;
         const sr = (s0 >> 2) + 4 * ns;
-        i32[sr] = e0 + 16 * startOf[at];
+        i32[sr] = e0 + 8 * startOf[at];
         i32[sr + 1] = end - startOf[at];
         i32[sr + 2] = outW[j] * 4;
         ns++;
@@ -254,26 +257,31 @@ export class ConvOp implements EventOp {
   }
 }
 
-/** The plain-loop `gather` (same order of additions as the WebAssembly one). */
-function gatherLoop(arena: Arena, nGroups: number, C: number): void {
+/**
+ * The plain-loop `gather`: the same float32 sums, in the same order, as the WebAssembly one (`Math.fround`
+ * after every operation is float32 arithmetic; `acc` rounds on store), widened and added to the row.
+ */
+export function gatherLoop(arena: Pick<Arena, 'i32' | 'f64' | 'f32' | 'groupsAt' | 'rowScratch'>, nGroups: number, C: number): void {
   const { i32, f64, f32 } = arena;
+  const acc = arena.rowScratch(C);
   const g0 = arena.groupsAt >> 2;
   for (let g = 0; g < nGroups; g++) {
     const b = i32[g0 + 4 * g] >> 3;
     const seg0 = i32[g0 + 4 * g + 1] >> 2;
     const nSeg = i32[g0 + 4 * g + 2];
-    // Every output value takes its terms segment by segment, entry by entry, as in the kernel.
+    acc.fill(0);
     for (let sg = 0; sg < nSeg; sg++) {
       const sr = seg0 + 4 * sg;
       const e0 = i32[sr] >> 2;
       const n = i32[sr + 1];
       const tw = i32[sr + 2] >> 2;
       for (let e = 0; e < n; e++) {
-        const a = f64[(e0 >> 1) + 2 * e + 1];
-        const w = (i32[e0 + 4 * e] >> 2) + tw;
-        for (let o = 0; o < C; o++) f64[b + o] += a * f32[w + o];
+        const a = f32[e0 + 2 * e + 1];
+        const w = (i32[e0 + 2 * e] >> 2) + tw;
+        if (a === 1) for (let o = 0; o < C; o++) acc[o] += f32[w + o];
+        else for (let o = 0; o < C; o++) acc[o] += Math.fround(a * f32[w + o]);
       }
     }
+    for (let o = 0; o < C; o++) f64[b + o] += acc[o];
   }
 }
-

@@ -131,13 +131,18 @@ function programOf(plan: NetworkPlan): Program {
  * The multiply-adds and the integration run in WebAssembly SIMD where available (`wasm-kernel.ts`), else
  * in plain loops with the same results; weight layouts, tables and buffers are built once per plan.
  *
- * Precision: currents and membrane potentials are float64, weights are the float32 values. With event
- * counts as input, every current is a sum of float32 weights times small integers (or quarters after an
- * average pooling): every term is exact in float64, and so is the sum unless the weights' magnitudes span
- * more than float64's 53 bits can hold beside float32's 24 (then the last bit may depend on the order of
- * summation, which is fixed per layer). So the result equals an exact-arithmetic run — hence Sinabs'
- * float32 and float64 runs, whose counts agree. For an analog image the input current is the float32
- * value of `x / steps` (see `imageInput`); the first layer sums its products in input order, tap by tap.
+ * Precision: weights are the float32 values, membrane potentials float64. A conv that gathers (one after
+ * a spiking layer with at least 32 channels, `ConvOp`) sums each neuron's input current of a step in
+ * float32, as Sinabs' and tfjs' float32 convolutions do (in a fixed order of its own: tap by tap in
+ * (ky, kx) order, input by input within a tap; float32 runs four lanes per SIMD instruction where float64
+ * runs two), then adds it to the float64 potential. Every other weight layer sums in float64: with event
+ * counts as input every term is exact there, and so is the sum unless the weights' magnitudes span more
+ * than 53 bits can hold. A float32 sum of N terms is within about N·2⁻²⁴ of the exact sum, relative to
+ * the terms' magnitudes, so a spike count can differ from an exact run only where a potential lands that
+ * close to a threshold; Sinabs' own float32 and float64 runs of its reference networks give the same
+ * counts, and so does this engine (`npm run verify:sinabs`). For an analog image the input current is the
+ * float32 value of `x / steps` (see `imageInput`); the first layer sums its products in float64, in input
+ * order, tap by tap.
  */
 export function simulateEvents(model: Pick<ModelFile, 'input' | 'layers' | 'spikingOutput'>, weights: ModelWeights, input: SpikeInput, opts: SimOptions = {}): SimResult {
   return runEventPlan(cachedPlan(model, weights), input, opts);

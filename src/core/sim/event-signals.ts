@@ -104,6 +104,14 @@ export class Arena {
   segsAt = 0;
   private gatherNeed = [0, 0, 0];
 
+  private row = new Float32Array(0);
+
+  /** A float32 row of `n` values for the plain-loop gather's sums (contents undefined). */
+  rowScratch(n: number): Float32Array {
+    if (this.row.length < n) this.row = new Float32Array(n);
+    return this.row.subarray(0, n);
+  }
+
   /** Notes the gather scratch one conv op needs: entries, groups, segments. */
   needGather(entries: number, groups: number, segs: number): void {
     this.gatherNeed = [Math.max(this.gatherNeed[0], entries), Math.max(this.gatherNeed[1], groups), Math.max(this.gatherNeed[2], segs)];

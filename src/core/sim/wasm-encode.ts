@@ -40,3 +40,13 @@ export const I32_MUL = [0x6c], I32_SUB = [0x6b], I32_XOR = [0x73], I32_SHR_S = [
 export const tee = (i: number) => [0x22, ...uleb(i)];
 export const F64_CONST_1 = [0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f];
 export const F64_EQ = [0x61];
+export const F32 = 0x7d;
+export const f32load = (off: number) => [0x2a, 2, ...uleb(off)];
+export const F32_ADD = [0x92], F32_MUL = [0x94], F32_EQ = [0x5b], F64_PROMOTE_F32 = [0xbb];
+export const F32_CONST_0 = [0x43, 0, 0, 0, 0], F32_CONST_1 = [0x43, 0, 0, 0x80, 0x3f];
+export const V128_ZERO = [...simd(12), ...new Array<number>(16).fill(0)];
+export const F32X4_SPLAT = simd(19), F32X4_ADD = simd(228), F32X4_MUL = simd(230);
+/** `f64x2.promote_low_f32x4`: lanes 0 and 1 widened. */
+export const F64X2_PROMOTE_LOW = simd(95);
+/** `i8x16.shuffle` of a vector with itself that moves lanes 2 and 3 (32-bit) to 0 and 1. */
+export const HIGH_TO_LOW = [...simd(13), 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];

@@ -1,24 +1,28 @@
 /**
- * The hot loops of the event-driven engine as a small WebAssembly module with 128-bit SIMD (two float64
- * lanes), assembled here from its opcodes so that no build step or binary file is needed. All offsets are
- * in bytes into one memory (the engine's `Arena`, `event-ops.ts`).
+ * The hot loops of the event-driven engine as a small WebAssembly module with 128-bit SIMD, assembled here
+ * from its opcodes so that no build step or binary file is needed. All offsets are in bytes into one memory
+ * (the engine's `Arena`, `event-signals.ts`).
  *
  * - `axpy(list, n, vecBytes, odd)`: `n` tap records of 16 bytes at `list` (`i32 bufOffset, i32
  *   weightOffset, f64 a`), each doing `buf[o] += a · w[o]` over one row of `C` float64 values
  *   (`vecBytes = ⌊C/2⌋·16`, `odd = C mod 2`).
  * - `scatter(...)`: a conv's scatter that makes those records itself from its inputs and tap tables.
- * - `gather(...)`: a conv's gather, one output row at a time in registers (float32 weights, widened).
+ * - `gather(...)`: a conv's gather, one output row at a time in registers, in float32.
  * - `iaf(...)`: a spiking layer's integration `v += I` over touched rows; returns the neurons that fire.
  *
- * Each lane computes exactly what the scalar code computes (IEEE float64 multiply, then add; `1·w` is `w`;
- * widening float32 to float64 is exact), in the same order, so results are bit-identical to the plain
- * loops the engine falls back to. `isWasmSimdAvailable()` reports whether the runtime accepts the module
- * (no WebAssembly, no SIMD, or a content security policy that forbids compiling it: plain loops).
+ * Precision. `axpy`, `scatter` and `iaf` work on two float64 lanes; `gather` on four float32 lanes: it sums
+ * each output value's terms in float32 (the precision of Sinabs' and tfjs' convolutions, twice the lanes of
+ * float64) and adds the widened sum to the float64 row. Each lane computes exactly what the plain loops the
+ * engine falls back to compute (IEEE multiply, then add, in the same order; `1·w` is `w`; widening is
+ * exact; `Math.fround` after each float32 operation), so kernel and loops give the same bits.
+ * `isWasmSimdAvailable()` reports whether the runtime accepts the module (no WebAssembly, no SIMD, or a
+ * content security policy that forbids compiling it: plain loops).
  */
 import {
   uleb, str, section, vec, I32, F64, V128, get, set, i32c, I32_ADD, I32_AND, I32_SHL, I32_LT_U, I32_GE_U,
-  i32load, f64load, f64store, F64_ADD, F64_MUL, vload, vstore, F64X2_SPLAT, F64X2_ADD, F64X2_MUL, BLOCK,
-  LOOP, IF, END, brIf, simd, F64X2_SUB, F64X2_DIV, F64X2_PMAX, F64X2_GT, F64X2_GE, V128_AND, V128_ANDNOT,
+  i32load, f64load, f64store, F64_ADD, F64_MUL, F32, f32load, F32_ADD, F32_MUL, F32_EQ, F64_PROMOTE_F32, F32_CONST_0,
+  F32_CONST_1, V128_ZERO, F32X4_SPLAT, F32X4_ADD, F32X4_MUL, F64X2_PROMOTE_LOW, HIGH_TO_LOW, vload, vstore, F64X2_SPLAT, F64X2_ADD, F64X2_MUL, BLOCK,
+  LOOP, IF, END, brIf, F64X2_SUB, F64X2_DIV, F64X2_PMAX, F64X2_GT, F64X2_GE, V128_AND, V128_ANDNOT,
   V128_OR, V128_BITSELECT, V128_ANY_TRUE, i32x4Lane, i32store, IF_V128, ELSE, I32_MUL, I32_SUB, I32_XOR,
   I32_SHR_S, I32_SHR_U, tee, F64_CONST_1, F64_EQ,
 } from './wasm-encode';
@@ -169,82 +173,109 @@ function iafBody(): number[] {
   return [...locals, ...code, ...END];
 }
 
+/** Output values a `gather` pass accumulates in registers: this many f32x4 vectors. */
+const GATHER_VECTORS = 8;
+
 /**
  * `gather(groups, nGroups, rowBytes)`: for each group record (16 bytes: i32 buffer row offset, i32 offset of
- * its segments, i32 number of segments) adds to the row of C float64 values (`rowBytes = 8·C`, C even)
- * the float32 weight rows its segments name: a segment (i32 first entry, i32 entry count, i32 tap offset)
- * covers entries (16 bytes: i32 weight offset, f64 a), each adding `a · w[weight + tap + o]` with `w`
- * widened to float64 (exact; `w` itself when a = 1, the same bits). Offsets in bytes. The row is accumulated in registers, 8 values at a time, segment by segment, entry by entry:
- * every output value sums its terms in that order.
+ * its segments, i32 number of segments) adds to the row of C float64 values (`rowBytes = 8·C`) the float32
+ * weight rows its segments name: a segment (i32 first entry, i32 entry count, i32 tap offset) covers
+ * entries (8 bytes: i32 weight offset, f32 a), each adding `a · w[weight + tap + o]`. Offsets in bytes.
+ * The sum is float32: every output value starts at 0 and takes its terms segment by segment, entry by
+ * entry, `s ← f32(s + f32(a · w))` (`s ← f32(s + w)` when a = 1, the same bits), in registers
+ * (`GATHER_VECTORS` vectors of four at a time, then single vectors, then single values); the float32 sum is
+ * then widened (exactly) and added to the float64 row.
  */
 function gatherBody(): number[] {
-  // params: 0 g, 1 nGroups, 2 rowBytes; locals: 3 gEnd, 4 b, 5 c, 6 seg, 7 segEnd, 8 e, 9 eEnd, 10 tw, 11 w, 12 cEnd (i32);
-  //         13 a (f64); 14..17 acc0..3, 18 av (v128)
-  const G = 0, NG = 1, RB = 2, GEND = 3, B = 4, Cc = 5, SEG = 6, SEGEND = 7, E = 8, EEND = 9, TW = 10, W = 11, CEND = 12;
-  const A = 13, ACC = 14, AV = 18;
-  // The entries of all segments into `lanes` accumulators.
-  const entries = (lanes: number) => {
-    // Two float32 weights, widened (exactly) to float64.
-    const w2 = (i: number) => [...get(W), ...simd(93), 3, ...uleb(8 * i), ...simd(95)]; // v128.load64_zero, f64x2.promote_low_f32x4
-    const addAll = (mul: boolean) => Array.from({ length: lanes }, (_, i) => [
-      ...get(ACC + i), ...(mul ? [...get(AV), ...w2(i), ...F64X2_MUL] : w2(i)), ...F64X2_ADD, ...set(ACC + i),
-    ]).flat();
+  // params: 0 g, 1 nGroups, 2 rowBytes; locals: 3 gEnd, 4 b, 5 c, 6 seg, 7 segEnd, 8 e, 9 eEnd, 10 tw, 11 w, 12 cEnd,
+  //         13 r (i32); 14 a, 15 s (f32); 16 av, 17.. acc (v128)
+  const G = 0, NG = 1, RB = 2, GEND = 3, B = 4, Cc = 5, SEG = 6, SEGEND = 7, E = 8, EEND = 9, TW = 10, W = 11, CEND = 12, R = 13;
+  const A = 14, S = 15, AV = 16, ACC = 17;
+  // The entries of all segments of the group, `one` adding w, `mul` adding a · w (AV and A hold a).
+  const entries = (one: number[], mul: number[], splat: boolean) => [
+    ...get(G), ...i32load(4), ...set(SEG),
+    ...get(SEG), ...get(G), ...i32load(8), ...i32c(4), ...I32_SHL, ...I32_ADD, ...set(SEGEND),
+    ...BLOCK,
+    ...get(SEG), ...get(SEGEND), ...I32_GE_U, ...brIf(0),
+    ...LOOP,
+    ...get(SEG), ...i32load(0), ...set(E),
+    ...get(E), ...get(SEG), ...i32load(4), ...i32c(3), ...I32_SHL, ...I32_ADD, ...set(EEND),
+    ...get(SEG), ...i32load(8), ...get(Cc), ...I32_ADD, ...set(TW),
+    ...BLOCK,
+    ...get(E), ...get(EEND), ...I32_GE_U, ...brIf(0),
+    ...LOOP,
+    ...get(E), ...i32load(0), ...get(TW), ...I32_ADD, ...set(W),
+    ...get(E), ...f32load(4), ...set(A),
+    ...get(A), ...F32_CONST_1, ...F32_EQ, ...IF,
+    ...one,
+    ...ELSE,
+    ...(splat ? [...get(A), ...F32X4_SPLAT, ...set(AV)] : []),
+    ...mul,
+    ...END,
+    ...get(E), ...i32c(8), ...I32_ADD, ...tee(E), ...get(EEND), ...I32_LT_U, ...brIf(0),
+    ...END,
+    ...END,
+    ...get(SEG), ...i32c(16), ...I32_ADD, ...tee(SEG), ...get(SEGEND), ...I32_LT_U, ...brIf(0),
+    ...END,
+    ...END,
+  ];
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  // R = the float64 value of the row at float32 offset Cc: B + 2·Cc.
+  const rowAt = [...get(B), ...get(Cc), ...get(Cc), ...I32_ADD, ...I32_ADD, ...set(R)];
+  // Chunks of `lanes` vectors (4·lanes values) while they fit before CEND; Cc counts float32 bytes.
+  const chunks = (lanes: number) => {
+    const addAll = (mul: boolean) => range(lanes).flatMap((i) => [
+      ...get(ACC + i), ...(mul ? [...get(AV), ...get(W), ...vload(16 * i), ...F32X4_MUL] : [...get(W), ...vload(16 * i)]), ...F32X4_ADD, ...set(ACC + i),
+    ]);
+    // The row's float64 values at R + 32·i += the four widened values of accumulator i.
+    const store = (i: number) => [
+      ...get(R), ...get(R), ...vload(32 * i), ...get(ACC + i), ...F64X2_PROMOTE_LOW, ...F64X2_ADD, ...vstore(32 * i),
+      ...get(R), ...get(R), ...vload(32 * i + 16), ...get(ACC + i), ...get(ACC + i), ...HIGH_TO_LOW, ...F64X2_PROMOTE_LOW, ...F64X2_ADD, ...vstore(32 * i + 16),
+    ];
     return [
-      ...get(G), ...i32load(4), ...set(SEG),
-      ...get(SEG), ...get(G), ...i32load(8), ...i32c(4), ...I32_SHL, ...I32_ADD, ...set(SEGEND),
       ...BLOCK,
-      ...get(SEG), ...get(SEGEND), ...I32_GE_U, ...brIf(0),
+      ...get(Cc), ...i32c(16 * lanes), ...I32_ADD, ...get(CEND), 0x4b /* i32.gt_u */, ...brIf(0),
       ...LOOP,
-      ...get(SEG), ...i32load(0), ...set(E),
-      ...get(E), ...get(SEG), ...i32load(4), ...i32c(4), ...I32_SHL, ...I32_ADD, ...set(EEND),
-      ...get(SEG), ...i32load(8), ...get(Cc), ...i32c(1), ...I32_SHR_U, ...I32_ADD, ...set(TW),
-      ...BLOCK,
-      ...get(E), ...get(EEND), ...I32_GE_U, ...brIf(0),
-      ...LOOP,
-      ...get(E), ...i32load(0), ...get(TW), ...I32_ADD, ...set(W),
-      ...get(E), ...f64load(8), ...set(A),
-      ...get(A), ...F64_CONST_1, ...F64_EQ, ...IF,
-      ...addAll(false),
-      ...ELSE,
-      ...get(A), ...F64X2_SPLAT, ...set(AV),
-      ...addAll(true),
-      ...END,
-      ...get(E), ...i32c(16), ...I32_ADD, ...tee(E), ...get(EEND), ...I32_LT_U, ...brIf(0),
-      ...END,
-      ...END,
-      ...get(SEG), ...i32c(16), ...I32_ADD, ...tee(SEG), ...get(SEGEND), ...I32_LT_U, ...brIf(0),
+      ...range(lanes).flatMap((i) => [...V128_ZERO, ...set(ACC + i)]),
+      ...entries(addAll(false), addAll(true), true),
+      ...rowAt, ...range(lanes).flatMap(store),
+      ...get(Cc), ...i32c(16 * lanes), ...I32_ADD, ...tee(Cc),
+      ...i32c(16 * lanes), ...I32_ADD, ...get(CEND), 0x4d /* i32.le_u */, ...brIf(0),
       ...END,
       ...END,
     ];
   };
-  // Chunks of `lanes` vectors while they fit before CEND.
-  const chunks = (lanes: number) => [
+  // The last C mod 4 values, one at a time.
+  const tail = [
     ...BLOCK,
-    ...get(Cc), ...i32c(16 * lanes), ...I32_ADD, ...get(CEND), 0x4b /* i32.gt_u */, ...brIf(0),
+    ...get(Cc), ...get(CEND), ...I32_GE_U, ...brIf(0),
     ...LOOP,
-    ...Array.from({ length: lanes }, (_, i) => [...get(B), ...get(Cc), ...I32_ADD, ...vload(16 * i), ...set(ACC + i)]).flat(),
-    ...entries(lanes),
-    ...Array.from({ length: lanes }, (_, i) => [...get(B), ...get(Cc), ...I32_ADD, ...get(ACC + i), ...vstore(16 * i)]).flat(),
-    ...get(Cc), ...i32c(16 * lanes), ...I32_ADD, ...tee(Cc),
-    ...i32c(16 * lanes), ...I32_ADD, ...get(CEND), 0x4d /* i32.le_u */, ...brIf(0),
+    ...F32_CONST_0, ...set(S),
+    ...entries(
+      [...get(S), ...get(W), ...f32load(0), ...F32_ADD, ...set(S)],
+      [...get(S), ...get(A), ...get(W), ...f32load(0), ...F32_MUL, ...F32_ADD, ...set(S)], false),
+    ...rowAt,
+    ...get(R), ...get(R), ...f64load(0), ...get(S), ...F64_PROMOTE_F32, ...F64_ADD, ...f64store(0),
+    ...get(Cc), ...i32c(4), ...I32_ADD, ...tee(Cc), ...get(CEND), ...I32_LT_U, ...brIf(0),
     ...END,
     ...END,
   ];
   const code = [
     ...get(G), ...get(NG), ...i32c(4), ...I32_SHL, ...I32_ADD, ...set(GEND),
-    ...get(RB), ...set(CEND),
+    ...get(RB), ...i32c(1), ...I32_SHR_U, ...set(CEND),
     ...BLOCK,
     ...get(G), ...get(GEND), ...I32_GE_U, ...brIf(0),
     ...LOOP,
     ...get(G), ...i32load(0), ...set(B),
     ...i32c(0), ...set(Cc),
-    ...chunks(4),
+    ...chunks(GATHER_VECTORS),
     ...chunks(1),
+    ...tail,
     ...get(G), ...i32c(16), ...I32_ADD, ...tee(G), ...get(GEND), ...I32_LT_U, ...brIf(0),
     ...END,
     ...END,
   ];
-  const locals = vec([[...uleb(10), I32], [...uleb(1), F64], [...uleb(5), V128]]);
+  const locals = vec([[...uleb(11), I32], [...uleb(2), F32], [...uleb(1 + GATHER_VECTORS), V128]]);
   return [...locals, ...code, ...END];
 }
 
