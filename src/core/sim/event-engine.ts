@@ -150,39 +150,31 @@ export function simulateEvents(model: Pick<ModelFile, 'input' | 'layers' | 'spik
 
 /**
  * Plans of recent `simulateEvents` calls, by weights object: a call with the same model and weights (same
- * structure, same values — checked by a fingerprint of every weight, so an in-place change is noticed)
- * reuses the plan and with it the weight layouts and buffers. Held weakly: dropped with the weights.
+ * structure, same values — compared bit for bit with a copy taken when the plan was made, so an in-place
+ * change is noticed) reuses the plan and with it the weight layouts and buffers. Held weakly: dropped with
+ * the weights.
  */
-const planCache = new WeakMap<ModelWeights, { key: string; plan: NetworkPlan }>();
+const planCache = new WeakMap<ModelWeights, { key: string; copy: Float32Array[]; plan: NetworkPlan }>();
 
 function cachedPlan(model: Pick<ModelFile, 'input' | 'layers' | 'spikingOutput'>, weights: ModelWeights): NetworkPlan {
-  const key = `${JSON.stringify([model.input.shape, model.layers, model.spikingOutput ?? false])}#${fingerprint(weights)}`;
+  const names = Object.keys(weights).sort();
+  const arrays = names.flatMap((name) => [weights[name].weight, weights[name].bias ?? new Float32Array(0)]);
+  const key = JSON.stringify([model.input.shape, model.layers, model.spikingOutput ?? false, names.map((n) => weights[n].shape)]);
   const hit = planCache.get(weights);
-  if (hit && hit.key === key) return hit.plan;
+  if (hit && hit.key === key && hit.copy.length === arrays.length && arrays.every((a, i) => sameBits(a, hit.copy[i]))) return hit.plan;
   const plan = planNetwork(model, weights);
-  planCache.set(weights, { key, plan });
+  planCache.set(weights, { key, copy: arrays.map((a) => a.slice()), plan });
   return plan;
 }
 
-/** Two independent 32-bit hashes of the names, shapes and bit patterns of all weights and biases. */
-function fingerprint(weights: ModelWeights): string {
-  let h1 = 0x811c9dc5 | 0;
-  let h2 = 0x1234567 | 0;
-  const words: number[] = [];
-  for (const name of Object.keys(weights).sort()) {
-    const lw = weights[name];
-    words.length = 0;
-    for (let c = 0; c < name.length; c++) words.push(name.charCodeAt(c));
-    words.push(...lw.shape, lw.weight.length, lw.bias?.length ?? -1);
-    for (const arr of [Int32Array.from(words), ...[lw.weight, lw.bias].filter((a) => a !== undefined).map((a) => new Int32Array(a.buffer, a.byteOffset, a.length))]) {
-      for (let i = 0; i < arr.length; i++) {
-        const x = arr[i];
-        h1 = Math.imul(h1 ^ x, 0x01000193);
-        h2 = (Math.imul(h2, 31) + (x ^ (x >>> 13))) | 0;
-      }
-    }
-  }
-  return `${(h1 >>> 0).toString(16)}.${(h2 >>> 0).toString(16)}`;
+/** Whether two float32 arrays hold the same bits (so NaN equals NaN, and 0 differs from −0). */
+function sameBits(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  // Node's Buffer compares with memcmp, ~10× faster than the loop (0.15 vs 1.9 ms for the CIFAR net's 1.4 M weights).
+  if (typeof Buffer !== 'undefined') return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  const x = new Int32Array(a.buffer, a.byteOffset, a.length), y = new Int32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 /**

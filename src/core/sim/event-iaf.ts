@@ -84,9 +84,15 @@ export class IafLayer {
   resetState(v0: Float64Array | null, minVMem: number | null): void {
     const { v, perm, start } = this;
     this.nStart = 0;
-    for (let j = 0; j < this.size; j++) {
-      const x = v[j] = v0 === null ? 0 : v0[perm === null ? j : perm[j]];
-      if (minVMem !== null && (x - minVMem > 0 ? x - minVMem : 0) + minVMem !== x) start[this.nStart++] = j;
+    if (v0 === null) {
+      // All at 0: either every neuron is listed (a positive bound) or none.
+      v.fill(0);
+      if (minVMem !== null && (0 - minVMem > 0 ? 0 - minVMem : 0) + minVMem !== 0) for (let j = 0; j < this.size; j++) start[this.nStart++] = j;
+    } else {
+      for (let j = 0; j < this.size; j++) {
+        const x = v[j] = v0[perm === null ? j : perm[j]];
+        if (minVMem !== null && (x - minVMem > 0 ? x - minVMem : 0) + minVMem !== x) start[this.nStart++] = j;
+      }
     }
     this.counts.fill(0);
     this.nPending = 0;
