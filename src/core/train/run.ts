@@ -8,12 +8,16 @@
  * All written atomically. A cancelled run keeps state `cancelled` and its last checkpoint, `resumeRun`
  * continues from there; a NaN/Inf loss sets state `failed` with the message and keeps the checkpoint.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { writeAtomic } from '../data/cache';
+import { FileFormatError, readJsonFile } from '../jsonFile';
+import { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SEED } from '../model/limits';
+import { diagnosticLine, readModelFile } from '../model/read';
 import type { ModelFile } from '../model/types';
-import { readTfjsWeights } from '../sim/tfjs-weights';
+import { readTfjsWeightsFile } from '../sim/tfjs-weights';
 import { modelHash, resultPathFor, type SimulationResultFile } from '../synops/result';
 import { Adam } from './adam';
 import { currentBackend, trainThreadsFor, type BackendInfo } from './backend';
@@ -28,12 +32,52 @@ import { trainEpoch } from './loop';
 import type { SynopObjective } from './loss';
 import { assignWeights, buildNet, disposeNet, type TrainNet } from './net';
 import { saveTfjsModel } from './save';
-import { TrainError, type EpochMetrics, type EvalResult, type Evaluation, type RunInfo, type TaskOptions, type TrainConfig } from './types';
+import { STRATEGIES, TrainError, type EpochMetrics, type EvalResult, type Evaluation, type RunInfo, type TaskOptions, type TrainConfig } from './types';
 
 const json = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v, null, 1));
 
 export function writeJson(path: string, v: unknown): void { writeAtomic(path, json(v)); }
-export function readJson<T>(path: string): T { return JSON.parse(readFileSync(path, 'utf8')) as T; }
+
+/** What to do about a damaged file of a run folder. */
+const DAMAGED_RUN = 'the run folder is damaged: restore the file, or train into another --out';
+
+/**
+ * Reads a JSON file of a run folder. Damage (bad JSON, not a file, absurd size) is a `bad-input`
+ * TrainError with the file, line and column; a missing or unreadable file throws the file system error.
+ */
+export function readJson<T>(path: string, fix = DAMAGED_RUN): T {
+  try {
+    return readJsonFile(path, fix) as T;
+  } catch (e) {
+    if (e instanceof FileFormatError) throw new TrainError('bad-input', e.message);
+    throw e;
+  }
+}
+
+/**
+ * What is wrong with a training configuration, one phrase per field (empty when nothing): every entry
+ * point (CLI, worker, sweep, a `run.json` read back) goes through it, so a batch of 0 or an infinite
+ * learning rate stops here instead of deep in tfjs.
+ */
+export function configProblems(c: Partial<TrainConfig>): string[] {
+  const out: string[] = [];
+  const int = (v: unknown, min: number, max: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+  const num = (v: unknown, ok: (x: number) => boolean): boolean => typeof v === 'number' && Number.isFinite(v) && ok(v);
+  if (!STRATEGIES.includes(c.strategy as never)) out.push(`strategy ${JSON.stringify(c.strategy)} is not one of ${STRATEGIES.join(', ')}`);
+  if (!int(c.epochs, 1, MAX_EPOCHS)) out.push(`epochs must be a whole number from 1 to ${MAX_EPOCHS.toLocaleString('en-US')}, not ${JSON.stringify(c.epochs)}`);
+  if (!int(c.batchSize, 1, MAX_BATCH_SIZE)) out.push(`the batch size must be a whole number from 1 to ${MAX_BATCH_SIZE.toLocaleString('en-US')}, not ${JSON.stringify(c.batchSize)}`);
+  if (!num(c.learningRate, (x) => x > 0 && x <= 1)) out.push(`the learning rate must be in (0, 1], not ${JSON.stringify(c.learningRate) ?? 'missing'}`);
+  if (!num(c.weightDecay ?? 0, (x) => x >= 0 && x <= 1)) out.push(`the weight decay must be in [0, 1], not ${JSON.stringify(c.weightDecay)}`);
+  if (c.target !== undefined && !num(c.target, (x) => x > 0)) out.push(`the SynOps target must be a positive number, not ${JSON.stringify(c.target)}`);
+  if (c.lambda !== undefined && !num(c.lambda, (x) => x >= 0)) out.push(`λ must be a non-negative number, not ${JSON.stringify(c.lambda)}`);
+  if (!int(c.seed, 0, MAX_SEED)) out.push(`the seed must be a whole number from 0 to ${MAX_SEED.toLocaleString('en-US')}, not ${JSON.stringify(c.seed)}`);
+  if (c.scaleRhos !== undefined && !(Array.isArray(c.scaleRhos) && c.scaleRhos.every((x) => num(x, (r) => r > 0)))) out.push('the ρ values must be positive numbers');
+  const ft = c.conversion?.finetune;
+  if (ft && !(int(ft.epochs, 1, 1000) && int(ft.bins, 1, 1000) && num(ft.learningRate, (x) => x > 0 && x < 1) && int(ft.maxSamples, 1, 10_000_000) && int(ft.batchSize, 1, MAX_BATCH_SIZE))) {
+    out.push('fine-tuning through time needs whole epochs and bins from 1 to 1,000, a learning rate in (0, 1) and a positive maxSamples');
+  }
+  return out;
+}
 
 /**
  * Writes `run.json` without the folder it lives in: a run folder is position-independent, so a copied or
@@ -44,10 +88,80 @@ function writeInfo(info: RunInfo): void {
   writeJson(join(dir, 'run.json'), stored);
 }
 
-/** Reads `run.json` of the run folder `dir`: its folder and id are the folder's, whatever an older file stored. */
+/**
+ * Reads `run.json` of the run folder `dir`: its folder and id are the folder's, whatever an older file stored.
+ * A record without its fields, or with settings no run could have had, is refused as damaged.
+ */
 export function readRunInfo(dir: string): RunInfo {
-  const stored = readJson<RunInfo>(join(dir, 'run.json'));
+  const file = join(dir, 'run.json');
+  const stored = readJson<RunInfo>(file);
+  const bad = (what: string): never => { throw new TrainError('bad-input', `${file}: ${what}; ${DAMAGED_RUN}`); };
+  if (!stored || typeof stored !== 'object' || Array.isArray(stored)) bad('not a JSON object');
+  if (!stored.config || typeof stored.config !== 'object') bad('no "config" object');
+  const problems = configProblems(stored.config);
+  if (problems.length) bad(`"config": ${problems.join('; ')}`);
+  if (!(Number.isInteger(stored.epochsDone) && stored.epochsDone >= 0)) bad(`"epochsDone" is ${JSON.stringify(stored.epochsDone)}, not a whole number`);
+  if (typeof stored.modelHash !== 'string') bad('no "modelHash"');
+  if (!['running', 'cancelled', 'failed', 'done'].includes(stored.state)) bad(`"state" is ${JSON.stringify(stored.state)}`);
+  if (!stored.data || typeof stored.data !== 'object' || typeof stored.data.root !== 'string') bad('no "data" record');
   return { ...stored, id: basename(resolve(dir)), dir: resolve(dir) };
+}
+
+/**
+ * A file of a run folder by real path, refused when it (or a symbolic link on the way) leads out of the
+ * folder: a run folder copied from elsewhere cannot make the tool read an arbitrary file.
+ */
+export function runFile(dir: string, rel: string): string {
+  const root = realpathSync(dir);
+  const real = realpathSync(join(dir, rel));
+  if (!real.startsWith(root + sep)) throw new TrainError('bad-input', `${join(dir, rel)} resolves to ${real}, outside the run folder ${root}; a run's files must lie in its folder (a symbolic link may not lead out of it)`);
+  return real;
+}
+
+/** The lock file of a run folder (see `lockRunFolder`). */
+export const LOCK_FILE = '.lock';
+
+/** What a lock file holds: who trains in the folder. */
+interface LockInfo { pid: number; host: string; startedAt: string }
+
+/** Whether process `pid` runs on this machine (signal 0 checks without signalling; EPERM: it runs, as another user). */
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+/**
+ * Takes the run folder `dir` for this process (creating it): an exclusive lock file (`wx`) holding pid,
+ * host and start time, so a second training on the same `--out` is refused instead of both writing the
+ * same checkpoints. A lock left by a process of this host that no longer runs (killed, crashed) is taken
+ * over and `note` says so; a lock of another host cannot be checked and is refused with how to remove
+ * it. Returns the release function (call it in `finally`).
+ */
+export function lockRunFolder(dir: string, note: (message: string) => void = () => undefined): () => void {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, LOCK_FILE);
+  const mine: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+  for (let attempt = 0; ; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(path, 'wx');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
+      let held: Partial<LockInfo> = {};
+      try { held = JSON.parse(readFileSync(path, 'utf8')) as LockInfo; } catch { /* an empty or torn lock: judged below */ }
+      const who = held.pid ? `process ${held.pid} on ${held.host ?? 'an unknown host'} since ${held.startedAt ?? 'an unknown time'}` : 'an unreadable lock';
+      if (held.pid && held.host === mine.host && !alive(held.pid)) {
+        note(`taking over the lock of ${dir}: ${who} no longer runs`);
+        rmSync(path, { force: true });
+        continue;
+      }
+      throw new TrainError('bad-input', `${dir} is in use by ${who} (${path}); wait for that training to end or choose another --out${held.host !== mine.host ? `; if nothing trains there any more, delete ${path}` : ''}`);
+    }
+    try { writeSync(fd, JSON.stringify(mine)); } finally { closeSync(fd); }
+    return () => {
+      // Only our own lock is removed: a lock taken over by another process after a long stall stays.
+      try { if ((JSON.parse(readFileSync(path, 'utf8')) as LockInfo).pid === process.pid) rmSync(path, { force: true }); } catch { /* already gone */ }
+    };
+  }
 }
 
 /** A new run id: `<yyyymmdd-hhmmss>-<strategy>-<4 hex>`. */
@@ -94,11 +208,27 @@ export function createRun(dir: string, model: ModelFile, config: TrainConfig, da
 export function openRun(dir: string): RunHandle {
   if (!existsSync(join(dir, 'run.json'))) throw new TrainError('no-checkpoint', `${dir} is not a run folder (no run.json)`);
   const info = readRunInfo(dir);
-  const model = readJson<ModelFile>(join(dir, 'model.snn.json'));
+  const model = readRunModel(dir);
+  if (modelHash(model) !== info.modelHash) throw new TrainError('bad-input', `${join(dir, 'model.snn.json')} is not the model this run trained (its hash is ${modelHash(model)}, run.json says ${info.modelHash}); ${DAMAGED_RUN}`);
   const net = buildNet(model, info.config.seed);
   const adam = new Adam(info.config.learningRate);
-  info.epochsDone = existsSync(join(dir, 'checkpoint.json')) ? loadCheckpoint(dir, net, adam) : 0;
+  try {
+    info.epochsDone = existsSync(join(dir, 'checkpoint.json')) ? loadCheckpoint(dir, net, adam) : 0;
+  } catch (e) {
+    disposeNet(net);
+    adam.dispose();
+    throw e;
+  }
   return { info, model, net, adam };
+}
+
+/** The model file of a run folder, through the one model parser; its errors are located and refused. */
+function readRunModel(dir: string): ModelFile {
+  const file = join(dir, 'model.snn.json');
+  const parsed = readModelFile(runFile(dir, 'model.snn.json'));
+  const error = parsed.diagnostics.find((d) => d.severity === 'error');
+  if (!parsed.model || error) throw new TrainError('bad-input', `${error ? diagnosticLine(file, error) : file}; ${DAMAGED_RUN}`);
+  return parsed.model;
 }
 
 /**
@@ -174,9 +304,13 @@ export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOp
       opts.onProgress?.({ type: 'epoch', runId: info.id, epochs, metrics: m });
     }
   } catch (e) {
-    if (e instanceof TrainError && e.code === 'cancelled') setState(h, 'cancelled', `${e.message}; resume continues from epoch ${info.epochsDone + 1}`);
-    else if (e instanceof TrainError && e.code === 'non-finite') setState(h, 'failed', e.message);
-    else setState(h, 'failed', (e as Error).message);
+    try {
+      if (e instanceof TrainError && e.code === 'cancelled') setState(h, 'cancelled', `${e.message}; resume continues from epoch ${info.epochsDone + 1}`);
+      else if (e instanceof TrainError && e.code === 'non-finite') setState(h, 'failed', e.message);
+      else setState(h, 'failed', (e as Error).message);
+    } catch {
+      // The run record cannot be written either (a full disk): the first fault is the one to report.
+    }
     throw e;
   } finally {
     await parallel?.close();
@@ -221,8 +355,10 @@ export async function evaluateRunDir(h: RunHandle, data: TrainData, o: { snnSamp
   const ann = await evaluateAnn(net, data.test, { activation: info.activation, maxSamples: o.annSamples, signal: o.signal });
   const annQuantized = await evaluateAnn(net, data.test, { activation: 'qrelu', maxSamples: o.annSamples, signal: o.signal });
   const evaluation: Evaluation = { ann, annQuantized };
-  const modelDir = join(info.dir, 'model');
-  const weights = await readTfjsWeights(readFileSync(join(modelDir, 'model.json'), 'utf8'), model, async (p) => readFileSync(join(modelDir, p)));
+  // Confined to the run folder by real path; NaN or infinite weights are refused with the layer's name.
+  const weights = await readTfjsWeightsFile(runFile(info.dir, join('model', 'model.json')), model).catch((e: unknown) => {
+    throw e instanceof FileFormatError ? new TrainError('bad-input', e.message) : e;
+  });
   const conv = info.config.conversion ?? { readout: 'spikes', normalize: false, calibrate: false, finetune: false };
   const trained = readMetrics(info.dir).find((m) => m.annQuantized)?.annQuantized;
   if (trained) evaluation.annQuantizedTrained = trained;
