@@ -1,4 +1,10 @@
 import type { ThreadsChoice } from '../core/train/backend';
+
+/** A usage problem as one line that points at the command's --help; returns exit code 2. */
+export function usageError(command: string, msg: string): number {
+  console.error(`synops ${command}: ${msg} (synops ${command} --help shows the usage)`);
+  return 2;
+}
 /** Splits CLI arguments into positionals and `--name value` / `--flag` options; unknown options are reported. */
 export function parseArgs(args: string[], valued: string[], flags: string[]): { positional: string[]; opts: Map<string, string | true>; error?: string } {
   const positional: string[] = [];
@@ -17,12 +23,13 @@ export function parseArgs(args: string[], valued: string[], flags: string[]): { 
   return { positional, opts };
 }
 
-/** A positive integer option, or an error message. */
-export function intOption(opts: Map<string, string | true>, name: string, dflt: number, min = 1): number | string {
+/** An integer option from `min` to `max`, or an error message. */
+export function intOption(opts: Map<string, string | true>, name: string, dflt: number, min = 1, max = Number.MAX_SAFE_INTEGER): number | string {
   const v = opts.get(name);
   if (v === undefined) return dflt;
   const n = Number(v);
-  return Number.isInteger(n) && n >= min ? n : `--${name} must be an integer ≥ ${min}, got ${String(v)}`;
+  if (Number.isInteger(n) && n >= min && n <= max) return n;
+  return max === Number.MAX_SAFE_INTEGER ? `--${name} must be an integer ≥ ${min}, got ${String(v)}` : `--${name} must be an integer from ${min} to ${max.toLocaleString('en-US')}, got ${String(v)}`;
 }
 
 /** `--threads auto|N`: threads per training step (N from 1 to 64). */

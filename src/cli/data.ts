@@ -1,8 +1,7 @@
 import { DATASETS, installDataset } from '../core/data/catalog';
-import { DownloadError } from '../core/data/download';
-import { EventDataError } from '../core/data/events';
 import { DEFAULT_PER_DIGIT, synthDataset, type MnistDvsScale } from '../core/data/synth/generate';
-import { intOption, parseArgs } from './args';
+import { intOption, parseArgs, usageError } from './args';
+import { withFaults } from './errors';
 
 export const DATA_USAGE = `  data synth --out <dir> [--per-digit N] [--seed S] [--scales 16|4,8,16]
       writes synthetic DVS digit recordings (AEDAT 2.0, MNIST-DVS layout); default ${DEFAULT_PER_DIGIT} per digit at scale 16
@@ -26,19 +25,20 @@ async function runDownload(id: string | undefined, dir: string | undefined, usag
     if (process.stderr.isTTY) process.stderr.write('\n');
     console.log(`${source.title} is in ${root}`);
     return 0;
-  } catch (e) {
-    if (e instanceof DownloadError || e instanceof EventDataError) { console.error(`synops data download: ${e.message}`); return 1; }
-    throw e;
   } finally {
     process.off('SIGINT', stop);
   }
 }
 
 /** `synops data`: exit 0 ok, 1 bad input, 2 usage. */
-export async function runData(args: string[]): Promise<number> {
+export function runData(args: string[]): Promise<number> {
+  return withFaults('data', () => dataCommand(args));
+}
+
+async function dataCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const { positional, opts, error } = parseArgs(rest, ['out', 'per-digit', 'seed', 'scales', 'dir'], []);
-  const usage = (msg: string): number => { console.error(`synops data: ${msg}\n${DATA_USAGE}`); return 2; };
+  const usage = (msg: string): number => usageError('data', msg);
   if (error) return usage(error);
   if (sub === 'download') return runDownload(positional[0], opts.get('dir') as string | undefined, usage);
   if (sub !== 'synth') return usage(sub ? `unknown subcommand "${sub}"` : 'give a subcommand');

@@ -5,8 +5,9 @@ import { reproduce, rerender, type ReproduceResult } from '../core/reproduce/pro
 import { fmtSynops, label, tableRows } from '../core/reproduce/report';
 import type { BackendName } from '../core/train/backend';
 import { loadModel } from '../core/train/api';
-import { TrainError, type TrainProgress } from '../core/train/types';
-import { intOption, parseArgs, threadsOption } from './args';
+import type { TrainProgress } from '../core/train/types';
+import { intOption, parseArgs, threadsOption, usageError } from './args';
+import { withFaults } from './errors';
 import { diagnosisLines } from './diagnosis';
 import { table } from './table';
 
@@ -63,9 +64,13 @@ function printReport(r: ReproduceResult, json: boolean): void {
 }
 
 /** `synops reproduce`: exit 0 ok, 1 bad input or failed run, 2 usage. */
-export async function runReproduce(args: string[]): Promise<number> {
+export function runReproduce(args: string[]): Promise<number> {
+  return withFaults('reproduce', () => reproduceCommand(args));
+}
+
+async function reproduceCommand(args: string[]): Promise<number> {
   const { positional, opts, error } = parseArgs(args, VALUED, ['json', 'rerender']);
-  const usage = (msg: string): number => { console.error(`synops reproduce: ${msg}\n${REPRODUCE_USAGE}`); return 2; };
+  const usage = (msg: string): number => usageError('reproduce', msg);
   if (error) return usage(error);
   if (positional.length) return usage(`unexpected argument ${positional[0]}`);
   const budgetName = String(opts.get('budget') ?? 'quick');
@@ -93,13 +98,9 @@ export async function runReproduce(args: string[]): Promise<number> {
   const json = opts.has('json');
   if (opts.has('rerender')) {
     if (!opts.has('out')) return usage('--rerender needs --out <the reproduction folder>');
-    try {
-      printReport(rerender(out), json);
-      return 0;
-    } catch (e) {
-      if (e instanceof TrainError || (e as { code?: string }).code === 'ENOENT') { console.error(`synops reproduce: ${(e as Error).message}`); return 1; }
-      throw e;
-    }
+    // Faults (a missing or damaged folder) are worded by main.
+    printReport(rerender(out), json);
+    return 0;
   }
 
   const ac = new AbortController();
@@ -112,10 +113,6 @@ export async function runReproduce(args: string[]): Promise<number> {
       { signal: ac.signal, onProgress: progress, log: (line) => process.stderr.write(`${line}\n`) });
     printReport(r, json);
     return 0;
-  } catch (e) {
-    if (e instanceof TrainError) { console.error(`synops reproduce: ${e.message}`); return 1; }
-    if ((e as { code?: string }).code === 'ENOENT' || /EventDataError/.test((e as Error).constructor?.name ?? '')) { console.error(`synops reproduce: ${(e as Error).message}`); return 1; }
-    throw e;
   } finally {
     process.off('SIGINT', stop);
   }

@@ -1,7 +1,10 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { analyzeModelText, type ModelReport } from '../core/report';
+import { diagnosticLine, readModelFile } from '../core/model/read';
+import { buildReport, type ModelReport } from '../core/report';
 import { parseSimulationResult, resultPathFor } from '../core/synops/result';
 import { formatCount, formatEnergy } from '../protocol/format';
+import { usageError } from './args';
+import { withFaults } from './errors';
 import { table } from './table';
 
 /** Renders a model report as the `synops summary` table. */
@@ -38,7 +41,11 @@ export const SUMMARY_USAGE = `  summary <model.snn.json> [--json] [--profile <id
       per-layer output shape, parameters, MACs, fan-out, SynOps and energy per sample`;
 
 /** `synops summary`: exit 0 ok, 1 bad model file, 2 usage. */
-export function runSummary(rest: string[]): number {
+export function runSummary(rest: string[]): Promise<number> {
+  return withFaults('summary', () => summary(rest));
+}
+
+function summary(rest: string[]): number {
   const flags = new Map<string, string | true>();
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
@@ -46,32 +53,29 @@ export function runSummary(rest: string[]): number {
     if (a === '--json') flags.set('json', true);
     else if (a === '--profile' || a === '--spikes-per-neuron') {
       const v = rest[++i];
-      if (v === undefined) { console.error(`synops summary: ${a} needs a value`); return 2; }
+      if (v === undefined) return usageError('summary', `${a} needs a value`);
       flags.set(a.slice(2), v);
-    } else if (a.startsWith('--')) { console.error(`synops summary: unknown option ${a}\n${SUMMARY_USAGE}`); return 2; }
+    } else if (a.startsWith('--')) return usageError('summary', `unknown option ${a}`);
     else positional.push(a);
   }
-  if (positional.length !== 1) { console.error(`synops summary: give exactly one model file\n${SUMMARY_USAGE}`); return 2; }
+  if (positional.length !== 1) return usageError('summary', 'give exactly one model file');
   const file = positional[0];
-  let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) { console.error(`synops summary: cannot read ${file}: ${(e as Error).message}`); return 1; }
   const spn = flags.get('spikes-per-neuron');
   const spikesPerNeuron = typeof spn === 'string' ? Number(spn) : undefined;
-  if (spikesPerNeuron !== undefined && !(spikesPerNeuron >= 0)) { console.error('synops summary: --spikes-per-neuron must be a non-negative number'); return 2; }
+  if (spikesPerNeuron !== undefined && !(Number.isFinite(spikesPerNeuron) && spikesPerNeuron >= 0)) return usageError('summary', `--spikes-per-neuron must be a non-negative number, got ${String(spn)}`);
+  // File system errors (missing, unreadable) are worded by main.
+  const parsed = readModelFile(file);
   const resultFile = resultPathFor(file);
   let result;
   try { result = existsSync(resultFile) ? parseSimulationResult(readFileSync(resultFile, 'utf8'), resultFile) : undefined; } catch (e) { console.error(`warning: ${(e as Error).message}`); }
   const profile = flags.get('profile');
-  const out = analyzeModelText(text, file, { spikesPerNeuron, profileId: typeof profile === 'string' ? profile : undefined, result });
-  for (const d of out.diagnostics) {
-    (d.severity === 'error' ? console.error : console.warn)(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message} [${d.code}]`);
+  for (const d of parsed.diagnostics) (d.severity === 'error' ? console.error : console.warn)(diagnosticLine(file, d));
+  if (!parsed.model || parsed.diagnostics.some((d) => d.severity === 'error')) return 1;
+  const report = buildReport(parsed, { spikesPerNeuron, profileId: typeof profile === 'string' ? profile : undefined, result });
+  if (typeof profile === 'string' && report.profileId !== profile) {
+    return usageError('summary', `unknown profile "${profile}"; known: ${report.profiles.filter((p) => p.kind === 'snn').map((p) => p.id).join(', ')}`);
   }
-  if (!out.report) return 1;
-  if (typeof profile === 'string' && out.report.profileId !== profile) {
-    console.error(`synops summary: unknown profile "${profile}"; known: ${out.report.profiles.filter((p) => p.kind === 'snn').map((p) => p.id).join(', ')}`);
-    return 2;
-  }
-  console.log(flags.has('json') ? JSON.stringify(out.report, null, 2) : renderSummary(out.report));
+  console.log(flags.has('json') ? JSON.stringify(report, null, 2) : renderSummary(report));
   return 0;
 }
 

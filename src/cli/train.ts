@@ -3,9 +3,11 @@ import { train, evaluateRun, isRunDataRoot } from '../core/train/api';
 import type { BackendName, ThreadsChoice } from '../core/train/backend';
 import { sweep, type SweepRequest } from '../core/train/sweep';
 import { EVAL_SPLITS, type EvalSplit } from '../core/train/data';
-import { readJson } from '../core/train/run';
-import { STRATEGIES, TrainError, type Evaluation, type EvalResult, type RunInfo, type Strategy, type TrainProgress } from '../core/train/types';
-import { intOption, parseArgs, threadsOption } from './args';
+import { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SEED } from '../core/model/limits';
+import { readRunInfo } from '../core/train/run';
+import { STRATEGIES, type Evaluation, type EvalResult, type Strategy, type TrainProgress } from '../core/train/types';
+import { intOption, parseArgs, threadsOption, usageError } from './args';
+import { withFaults } from './errors';
 import { diagnosisLines } from './diagnosis';
 import { table } from './table';
 
@@ -25,10 +27,16 @@ export const EVAL_USAGE = `  eval <run dir> --data <dataset dir | synth> [--spli
 
 const VALUED = ['data', 'strategy', 'target', 'lambda', 'epochs', 'batch', 'lr', 'seed', 'out', 'workspace', 'max-recordings', 'snn-samples', 'backend', 'threads', 'kind', 'targets', 'pretrain-epochs', 'rho', 'rhos'];
 
+/** Integer options and their bounds (`limits.ts`); the others are positive numbers. */
+const INT_OPTIONS: Record<string, [number, number]> = { epochs: [1, MAX_EPOCHS], batch: [1, MAX_BATCH_SIZE], seed: [0, MAX_SEED], 'pretrain-epochs': [1, MAX_EPOCHS] };
+
 function numOpt(opts: Map<string, string | true>, name: string): number | undefined | string {
   const v = opts.get(name);
   if (v === undefined) return undefined;
+  const bounds = INT_OPTIONS[name];
+  if (bounds) return intOption(opts, name, 0, ...bounds);
   const n = Number(v);
+  if (name === 'lr' && !(n > 0 && n <= 1)) return `--lr needs a learning rate in (0, 1], got ${String(v)}`;
   return Number.isFinite(n) && n > 0 ? n : `--${name} needs a positive number, got ${String(v)}`;
 }
 
@@ -90,26 +98,26 @@ function common(opts: Map<string, string | true>): Common | string {
   if (typeof threads === 'string') return threads;
   return { workspace: String(opts.get('workspace') ?? process.cwd()), maxRecordings: max, snnSamples: snn, backend, threads: threads?.value, json: opts.has('json') };
 }
-/** Runs a task with Ctrl-C as cancel; maps TrainErrors to exit code 1. */
-async function withCancel(name: string, task: (signal: AbortSignal) => Promise<number>): Promise<number> {
+/** Runs a task with Ctrl-C as cancel; its faults (a `TrainError`, a file system error) are worded by `main`. */
+async function withCancel(task: (signal: AbortSignal) => Promise<number>): Promise<number> {
   const ac = new AbortController();
   const stop = (): void => ac.abort();
   process.once('SIGINT', stop);
   try {
     return await task(ac.signal);
-  } catch (e) {
-    if (e instanceof TrainError) { console.error(`synops ${name}: ${e.message}`); return 1; }
-    if ((e as { code?: string }).code === 'ENOENT' || /EventDataError/.test((e as Error).constructor?.name ?? '')) { console.error(`synops ${name}: ${(e as Error).message}`); return 1; }
-    throw e;
   } finally {
     process.off('SIGINT', stop);
   }
 }
 
 /** `synops train`: exit 0 ok, 1 bad input or failed run, 2 usage. */
-export async function runTrain(args: string[]): Promise<number> {
+export function runTrain(args: string[]): Promise<number> {
+  return withFaults('train', () => trainCommand(args));
+}
+
+async function trainCommand(args: string[]): Promise<number> {
   const { positional, opts, error } = parseArgs(args, [...VALUED, 'from'], ['json']);
-  const usage = (msg: string): number => { console.error(`synops train: ${msg}\n${TRAIN_USAGE}`); return 2; };
+  const usage = (msg: string): number => usageError('train', msg);
   if (error) return usage(error);
   if (positional.length !== 1) return usage('give exactly one model file');
   const data = opts.get('data');
@@ -124,7 +132,7 @@ export async function runTrain(args: string[]): Promise<number> {
     if (typeof v === 'string') return usage(v);
     nums[k] = v;
   }
-  return withCancel('train', async (signal) => {
+  return withCancel(async (signal) => {
     const r = await train({ model: positional[0], data, workspace: c.workspace, maxRecordings: c.maxRecordings, snnSamples: c.snnSamples, backend: c.backend, threads: c.threads,
       strategy, target: nums.target, lambda: nums.lambda, epochs: nums.epochs, batchSize: nums.batch, learningRate: nums.lr, seed: nums.seed,
       out: opts.get('out') as string | undefined, ...(opts.has('from') ? { warmStart: resolve(String(opts.get('from'))) } : {}) }, { signal, onProgress: progress(c.json) });
@@ -136,9 +144,13 @@ export async function runTrain(args: string[]): Promise<number> {
 }
 
 /** `synops sweep`: exit 0 ok, 1 bad input, 2 usage. */
-export async function runSweep(args: string[]): Promise<number> {
+export function runSweep(args: string[]): Promise<number> {
+  return withFaults('sweep', () => sweepCommand(args));
+}
+
+async function sweepCommand(args: string[]): Promise<number> {
   const { positional, opts, error } = parseArgs(args, VALUED, ['json']);
-  const usage = (msg: string): number => { console.error(`synops sweep: ${msg}\n${SWEEP_USAGE}`); return 2; };
+  const usage = (msg: string): number => usageError('sweep', msg);
   if (error) return usage(error);
   if (positional.length !== 1) return usage('give exactly one model file');
   const data = opts.get('data');
@@ -155,7 +167,7 @@ export async function runSweep(args: string[]): Promise<number> {
     if (typeof v === 'string') return usage(v);
     nums[k] = v;
   }
-  return withCancel('sweep', async (signal) => {
+  return withCancel(async (signal) => {
     const r = await sweep({ model: positional[0], data, kind, workspace: c.workspace, maxRecordings: c.maxRecordings, snnSamples: c.snnSamples, backend: c.backend, threads: c.threads,
       targets, epochs: nums.epochs, batchSize: nums.batch, learningRate: nums.lr, seed: nums.seed, pretrainEpochs: nums['pretrain-epochs'], rho: nums.rho,
       out: opts.get('out') as string | undefined }, { signal, onProgress: progress(c.json) });
@@ -167,9 +179,13 @@ export async function runSweep(args: string[]): Promise<number> {
 }
 
 /** `synops eval`: exit 0 ok, 1 bad input, 2 usage. */
-export async function runEval(args: string[]): Promise<number> {
+export function runEval(args: string[]): Promise<number> {
+  return withFaults('eval', () => evalCommand(args));
+}
+
+async function evalCommand(args: string[]): Promise<number> {
   const { positional, opts, error } = parseArgs(args, [...VALUED, 'split'], ['json', 'snn']);
-  const usage = (msg: string): number => { console.error(`synops eval: ${msg}\n${EVAL_USAGE}`); return 2; };
+  const usage = (msg: string): number => usageError('eval', msg);
   if (error) return usage(error);
   if (positional.length !== 1) return usage('give exactly one run folder');
   const data = opts.get('data');
@@ -186,11 +202,11 @@ export async function runEval(args: string[]): Promise<number> {
   if (split === 'all' && isRunDataRoot(runDir, request)) {
     process.stderr.write(`note: ${data} is the data this run trained on; 80 % of its samples were seen in training (--split test evaluates the held-out 20 %)\n`);
   }
-  return withCancel('eval', async (signal) => {
+  return withCancel(async (signal) => {
     const ev = await evaluateRun(request, { signal, onProgress: progress(c.json) });
     if (c.json) { console.log(JSON.stringify(ev, null, 1)); return 0; }
     printEvaluation(ev);
-    if (ev.data) console.log(evaluatedOn(ev.data, readJson<RunInfo>(resolve(runDir, 'run.json')).config.seed));
+    if (ev.data) console.log(evaluatedOn(ev.data, readRunInfo(runDir).config.seed));
     return 0;
   });
 }

@@ -23,6 +23,9 @@ export function writeAtomic(path: string, data: Uint8Array | string): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
+    // A failed write or fsync (a full disk) carries no path: name the file meant, for the message.
+    const err = e as NodeJS.ErrnoException;
+    if (err && typeof err === 'object' && err.code && !err.path) err.path = path;
     throw e;
   }
   syncFolder(dir);

@@ -74,7 +74,7 @@ describe('the medium budget', () => {
     // Accepted: what stops these two is the option after it.
     const folder = await captured(() => runReproduce(['--budget', 'medium', '--data', workspace, '--per-digit', '5']));
     assert.equal(folder.value, 2);
-    assert.match(folder.stderr, /^synops reproduce: --per-digit sets the size of the synthetic digits; it needs --data synth$/m);
+    assert.match(folder.stderr, /^synops reproduce: --per-digit sets the size of the synthetic digits; it needs --data synth \(synops reproduce --help shows the usage\)$/m);
     const zero = await captured(() => runReproduce(['--budget', 'medium', '--per-digit', '0']));
     assert.equal(zero.value, 2);
     assert.match(zero.stderr, /--per-digit must be an integer ≥ 1, got 0/);
