@@ -45,31 +45,32 @@ describe('WebAssembly multiply-add kernel', () => {
 
 describe('gather kernel and its plain loop', () => {
   // Layout of one call: weight rows (float32), entries (i32 weight offset, f32 a), segments (i32 first entry,
-  // i32 count, i32 tap offset), groups (i32 row offset, i32 first segment, i32 count), output rows (float64).
-  it('sums each output value in float32, segment by segment, entry by entry, then adds it widened to the float64 row', { skip: !isWasmSimdAvailable() }, () => {
+  // i32 n1, i32 tap offset, i32 nX: n1 entries of value 1, then nX others), groups (i32 row offset, i32
+  // first segment, i32 count), output rows (float64).
+  it('sum each output value in float32, segment by segment, entry by entry, then add it widened to the float64 row', { skip: !isWasmSimdAvailable() }, () => {
     const rand = lcg(11);
     let differsFromFloat64 = 0;
     for (const C of [1, 3, 4, 6, 31, 32, 34, 96, 97, 192]) {
-      const wRows = 12, rows = 5, nEnt = 40, nSeg = 15;
+      const wRows = 12, rows = 5, nSeg = 15, maxEnt = nSeg * 8;
       const wAt = 0;
       const entAt = (wAt + wRows * C * 4 + 15) & ~15;
-      const segAt = entAt + nEnt * 8;
+      const segAt = entAt + maxEnt * 8;
       const grpAt = segAt + nSeg * 16;
       const bufAt = grpAt + rows * 16;
       const k = simKernel(bufAt + rows * C * 8)!;
       const { buffer } = k.memory;
       const f32 = new Float32Array(buffer), f64 = new Float64Array(buffer), i32 = new Int32Array(buffer);
       for (let i = 0; i < wRows * C; i++) f32[(wAt >> 2) + i] = (rand() * 2 - 1) * 2 ** Math.floor(rand() * 8 - 4);
-      for (let e = 0; e < nEnt; e++) {
-        // Weight rows 0..wRows−2 (a tap adds up to one row), a = 1 mostly, else counts and fractions.
-        i32[(entAt >> 2) + 2 * e] = wAt + Math.floor(rand() * (wRows - 1)) * C * 4;
-        f32[(entAt >> 2) + 2 * e + 1] = e % 4 === 0 ? Math.fround(rand() * 3) : e % 4 === 1 ? 2 : 1;
-      }
+      // Segments: up to 4 entries of value 1, then up to 3 others (counts and fractions); taps of 0 or 1 row.
+      const segs: { ent: { w: number; a: number }[]; tap: number }[] = [];
+      let nEnt = 0;
       for (let sg = 0; sg < nSeg; sg++) {
-        const first = Math.floor(rand() * nEnt);
-        i32[(segAt >> 2) + 4 * sg] = entAt + 8 * first;
-        i32[(segAt >> 2) + 4 * sg + 1] = Math.floor(rand() * (nEnt - first + 1));
-        i32[(segAt >> 2) + 4 * sg + 2] = rand() < 0.5 ? 0 : C * 4;
+        const n1 = Math.floor(rand() * 5), nX = Math.floor(rand() * 4);
+        const tap = rand() < 0.5 ? 0 : C * 4;
+        const ent = Array.from({ length: n1 + nX }, (_, e) => ({ w: wAt + Math.floor(rand() * (wRows - 1)) * C * 4, a: e < n1 ? 1 : rand() < 0.5 ? 2 : Math.fround(rand() * 3) }));
+        i32.set([entAt + 8 * nEnt, n1, tap, nX], (segAt >> 2) + 4 * sg);
+        for (const { w: wo, a } of ent) { i32[(entAt >> 2) + 2 * nEnt] = wo; f32[(entAt >> 2) + 2 * nEnt + 1] = a; nEnt++; }
+        segs.push({ ent, tap });
       }
       // Groups: rows in a shuffled order, each with a run of segments (one with none); rows start non-zero.
       const ref = new Float64Array(rows * C), wide = new Float64Array(rows * C);
@@ -77,18 +78,14 @@ describe('gather kernel and its plain loop', () => {
         const row = (g * 3) % rows;
         const s0 = Math.floor(rand() * nSeg);
         const ns = g === 2 ? 0 : Math.floor(rand() * (nSeg - s0 + 1));
-        i32[(grpAt >> 2) + 4 * g] = bufAt + row * C * 8;
-        i32[(grpAt >> 2) + 4 * g + 1] = segAt + 16 * s0;
-        i32[(grpAt >> 2) + 4 * g + 2] = ns;
+        i32.set([bufAt + row * C * 8, segAt + 16 * s0, ns], (grpAt >> 2) + 4 * g);
         for (let o = 0; o < C; o++) {
           const start = rand() - 0.5;
           f64[(bufAt >> 3) + row * C + o] = start;
           let sum = 0, sum64 = 0;
-          for (let sg = s0; sg < s0 + ns; sg++) {
-            const e0 = (i32[(segAt >> 2) + 4 * sg] - entAt) / 8, tap = i32[(segAt >> 2) + 4 * sg + 2];
-            for (let e = e0; e < e0 + i32[(segAt >> 2) + 4 * sg + 1]; e++) {
-              const a = f32[(entAt >> 2) + 2 * e + 1];
-              const wt = f32[(i32[(entAt >> 2) + 2 * e] + tap) / 4 + o];
+          for (const { ent, tap } of segs.slice(s0, s0 + ns)) {
+            for (const { w: wo, a } of ent) {
+              const wt = f32[(wo + tap) / 4 + o];
               sum = Math.fround(sum + Math.fround(a * wt));
               sum64 += a * wt;
             }

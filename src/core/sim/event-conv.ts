@@ -32,7 +32,8 @@ export class ConvOp implements EventOp {
   /** Gather mode (see `applyGather`) and its tables: the taps of each output position, per-step counts. */
   private readonly gather: boolean;
   private readonly outStart: Int32Array; private readonly outP: Int32Array; private readonly outW: Int32Array;
-  private readonly cnt: Int32Array; private readonly startOf: Int32Array; private readonly inList: Int32Array;
+  private readonly cnt: Int32Array; private readonly ones: Int32Array; private readonly startOf: Int32Array;
+  private readonly nextOne: Int32Array; private readonly nextX: Int32Array; private readonly inList: Int32Array;
   private readonly tapStart: Int32Array; private readonly tapQ: Int32Array; private readonly tapW: Int32Array;
   private readonly bias?: Float64Array;
   private ready = false;
@@ -89,9 +90,8 @@ export class ConvOp implements EventOp {
       for (const k of order) { this.outW[n] = list[2 * k]; this.outP[n] = list[2 * k + 1]; n++; }
     });
     this.outStart[oh * ow] = n;
-    this.cnt = new Int32Array(this.gather ? h * wd : 0);
-    this.startOf = new Int32Array(this.gather ? h * wd : 0);
-    this.inList = new Int32Array(this.gather ? h * wd : 0);
+    const perPos = () => new Int32Array(this.gather ? h * wd : 0);
+    this.cnt = perPos(); this.ones = perPos(); this.startOf = perPos(); this.nextOne = perPos(); this.nextX = perPos(); this.inList = perPos();
     if (this.gather) arena.needGather(c * h * wd, oh * ow, nTaps);
     else {
       // The WebAssembly scatter reads the inputs and the tap tables from the arena.
@@ -125,37 +125,40 @@ export class ConvOp implements EventOp {
   /**
    * Gather form of a conv op's step, used for every conv but the network's first (whose analog input keeps
    * the scatter's float64 sums in input order): the inputs are bucketed by position, and each touched
-   * output position sums, tap by tap in (ky, kx) order and within a tap in input order, `a · W[·, c, ky, kx]`
+   * output position sums, tap by tap in (ky, kx) order and within a tap the inputs of value 1 first (no
+   * multiply), then the others, each in input order, `a · W[·, c, ky, kx]`
    * of the inputs its window holds — the same multiply-adds as the scatter, but each output row is
    * accumulated in registers (WebAssembly `gather`) instead of read and written once per input. The sums
    * are float32 (`f32(s + f32(f32(a) · w))` term by term, as the kernel's four float32 lanes compute them),
    * then widened exactly into the float64 output row.
    */
   private applyGather(s: Sparse): Signal {
-    const { res, arena, cin, hw, oc, tapStart, tapQ, cl, ciStride, cnt, startOf, inList, outStart, outP, outW } = this;
+    const { res, arena, cin, hw, oc, tapStart, tapQ, cl, ciStride, cnt, ones, startOf, nextOne, nextX, inList, outStart, outP, outW } = this;
     const { pos, mark } = res;
     const { idx, val } = s;
     const { i32, f32 } = arena;
     const wBytes = this.wBase * 8; // float32 weights
-    // 1. Inputs per position.
+    // 1. Inputs per position, and how many of them are 1 (those go first in their bucket).
     let nIn = 0;
     for (let k = s.lo; k < s.hi; k++) {
       const i = idx[k];
       const at = cl ? (i / cin) | 0 : i - ((i / hw) | 0) * hw;
       if (cnt[at]++ === 0) inList[nIn++] = at;
+      if (Math.fround(val[k]) === 1) ones[at]++;
     }
     let off = 0;
-    for (let u = 0; u < nIn; u++) { const at = inList[u]; startOf[at] = off; off += cnt[at]; cnt[at] = startOf[at]; }
-    // 2. Entries (8 bytes: weight row of the input channel, float32 value), bucketed; afterwards cnt[at]
-    //    is the bucket's end.
+    for (let u = 0; u < nIn; u++) { const at = inList[u]; startOf[at] = off; nextOne[at] = off; nextX[at] = off + ones[at]; off += cnt[at]; }
+    // 2. Entries (8 bytes: weight row of the input channel, float32 value), bucketed: a bucket holds its
+    //    inputs of value 1, then the others, each in input order.
     const e0 = arena.entriesAt;
     for (let k = s.lo; k < s.hi; k++) {
       const i = idx[k];
       let ci: number, at: number;
       if (cl) { at = (i / cin) | 0; ci = i - at * cin; } else { ci = (i / hw) | 0; at = i - ci * hw; }
-      const e = cnt[at]++;
+      const a = Math.fround(val[k]);
+      const e = a === 1 ? nextOne[at]++ : nextX[at]++;
       i32[(e0 >> 2) + 2 * e] = wBytes + ci * ciStride * 4;
-      f32[(e0 >> 2) + 2 * e + 1] = val[k];
+      f32[(e0 >> 2) + 2 * e + 1] = a;
     }
     // 3. Touched output positions.
     let np = res.n;
@@ -178,12 +181,13 @@ export class ConvOp implements EventOp {
       const first = ns;
       for (let j = outStart[qi]; j < outStart[qi + 1]; j++) {
         const at = outP[j];
-        const end = cnt[at];
-        if (end === 0) continue;
+        const n = cnt[at];
+        if (n === 0) continue;
         const sr = (s0 >> 2) + 4 * ns;
         i32[sr] = e0 + 8 * startOf[at];
-        i32[sr + 1] = end - startOf[at];
+        i32[sr + 1] = ones[at];
         i32[sr + 2] = outW[j] * 4;
+        i32[sr + 3] = n - ones[at];
         ns++;
       }
       i32[gr + 2] = ns - first;
@@ -191,7 +195,7 @@ export class ConvOp implements EventOp {
     const nGroups = np - res.n;
     if (arena.kernel) arena.kernel.gather(g0, nGroups, oc * 8);
     else gatherLoop(arena, nGroups, oc);
-    for (let u = 0; u < nIn; u++) cnt[inList[u]] = 0;
+    for (let u = 0; u < nIn; u++) { cnt[inList[u]] = 0; ones[inList[u]] = 0; }
     res.n = np;
     if (this.bias) addBias(res, this.bias);
     return res;
@@ -273,13 +277,14 @@ export function gatherLoop(arena: Pick<Arena, 'i32' | 'f64' | 'f32' | 'groupsAt'
     for (let sg = 0; sg < nSeg; sg++) {
       const sr = seg0 + 4 * sg;
       const e0 = i32[sr] >> 2;
-      const n = i32[sr + 1];
+      const n1 = i32[sr + 1];
       const tw = i32[sr + 2] >> 2;
+      const n = n1 + i32[sr + 3];
+      // The first n1 entries are 1 (a · w = w); their value is not read.
       for (let e = 0; e < n; e++) {
-        const a = f32[e0 + 2 * e + 1];
         const w = (i32[e0 + 2 * e] >> 2) + tw;
-        if (a === 1) for (let o = 0; o < C; o++) acc[o] += f32[w + o];
-        else for (let o = 0; o < C; o++) acc[o] += Math.fround(a * f32[w + o]);
+        if (e < n1) for (let o = 0; o < C; o++) acc[o] += f32[w + o];
+        else { const a = f32[e0 + 2 * e + 1]; for (let o = 0; o < C; o++) acc[o] += Math.fround(a * f32[w + o]); }
       }
     }
     for (let o = 0; o < C; o++) f64[b + o] += acc[o];

@@ -20,8 +20,8 @@
  */
 import {
   uleb, str, section, vec, I32, F64, V128, get, set, i32c, I32_ADD, I32_AND, I32_SHL, I32_LT_U, I32_GE_U,
-  i32load, f64load, f64store, F64_ADD, F64_MUL, F32, f32load, F32_ADD, F32_MUL, F32_EQ, F64_PROMOTE_F32, F32_CONST_0,
-  F32_CONST_1, V128_ZERO, F32X4_SPLAT, F32X4_ADD, F32X4_MUL, F64X2_PROMOTE_LOW, HIGH_TO_LOW, vload, vstore, F64X2_SPLAT, F64X2_ADD, F64X2_MUL, BLOCK,
+  i32load, f64load, f64store, F64_ADD, F64_MUL, F32, f32load, F32_ADD, F32_MUL, F64_PROMOTE_F32, F32_CONST_0,
+  V128_ZERO, F32X4_SPLAT, F32X4_ADD, F32X4_MUL, F64X2_PROMOTE_LOW, HIGH_TO_LOW, vload, vstore, F64X2_SPLAT, F64X2_ADD, F64X2_MUL, BLOCK,
   LOOP, IF, END, brIf, F64X2_SUB, F64X2_DIV, F64X2_PMAX, F64X2_GT, F64X2_GE, V128_AND, V128_ANDNOT,
   V128_OR, V128_BITSELECT, V128_ANY_TRUE, i32x4Lane, i32store, IF_V128, ELSE, I32_MUL, I32_SUB, I32_XOR,
   I32_SHR_S, I32_SHR_U, tee, F64_CONST_1, F64_EQ,
@@ -179,10 +179,11 @@ const GATHER_VECTORS = 8;
 /**
  * `gather(groups, nGroups, rowBytes)`: for each group record (16 bytes: i32 buffer row offset, i32 offset of
  * its segments, i32 number of segments) adds to the row of C float64 values (`rowBytes = 8·C`) the float32
- * weight rows its segments name: a segment (i32 first entry, i32 entry count, i32 tap offset) covers
- * entries (8 bytes: i32 weight offset, f32 a), each adding `a · w[weight + tap + o]`. Offsets in bytes.
- * The sum is float32: every output value starts at 0 and takes its terms segment by segment, entry by
- * entry, `s ← f32(s + f32(a · w))` (`s ← f32(s + w)` when a = 1, the same bits), in registers
+ * weight rows its segments name: a segment (16 bytes: i32 first entry, i32 n1, i32 tap offset, i32 nX)
+ * covers n1 + nX consecutive entries (8 bytes: i32 weight offset, f32 a), each adding `a · w[weight + tap
+ * + o]`, where the first n1 have a = 1 (their a is not read). Offsets in bytes. The sum is float32: every
+ * output value starts at 0 and takes its terms segment by segment, entry by entry,
+ * `s ← f32(s + f32(a · w))` (`s ← f32(s + w)` for a = 1, the same bits), in registers
  * (`GATHER_VECTORS` vectors of four at a time, then single vectors, then single values); the float32 sum is
  * then widened (exactly) and added to the float64 row.
  */
@@ -192,6 +193,18 @@ function gatherBody(): number[] {
   const G = 0, NG = 1, RB = 2, GEND = 3, B = 4, Cc = 5, SEG = 6, SEGEND = 7, E = 8, EEND = 9, TW = 10, W = 11, CEND = 12, R = 13;
   const A = 14, S = 15, AV = 16, ACC = 17;
   // The entries of all segments of the group, `one` adding w, `mul` adding a · w (AV and A hold a).
+  // The entries of all segments of the group: the segment's first n1 entries (value 1) with `one` adding
+  // w, then its nX others with `mul` adding a · w (A and, with `splat`, AV hold a). W = entry's row + tap + Cc.
+  const entryLoop = (end: number[], body: number[]) => [
+    ...BLOCK,
+    ...get(E), ...get(EEND), ...I32_GE_U, ...brIf(0),
+    ...LOOP,
+    ...get(E), ...i32load(0), ...get(TW), ...I32_ADD, ...set(W),
+    ...body,
+    ...get(E), ...i32c(8), ...I32_ADD, ...tee(E), ...end, ...I32_LT_U, ...brIf(0),
+    ...END,
+    ...END,
+  ];
   const entries = (one: number[], mul: number[], splat: boolean) => [
     ...get(G), ...i32load(4), ...set(SEG),
     ...get(SEG), ...get(G), ...i32load(8), ...i32c(4), ...I32_SHL, ...I32_ADD, ...set(SEGEND),
@@ -199,22 +212,11 @@ function gatherBody(): number[] {
     ...get(SEG), ...get(SEGEND), ...I32_GE_U, ...brIf(0),
     ...LOOP,
     ...get(SEG), ...i32load(0), ...set(E),
-    ...get(E), ...get(SEG), ...i32load(4), ...i32c(3), ...I32_SHL, ...I32_ADD, ...set(EEND),
     ...get(SEG), ...i32load(8), ...get(Cc), ...I32_ADD, ...set(TW),
-    ...BLOCK,
-    ...get(E), ...get(EEND), ...I32_GE_U, ...brIf(0),
-    ...LOOP,
-    ...get(E), ...i32load(0), ...get(TW), ...I32_ADD, ...set(W),
-    ...get(E), ...f32load(4), ...set(A),
-    ...get(A), ...F32_CONST_1, ...F32_EQ, ...IF,
-    ...one,
-    ...ELSE,
-    ...(splat ? [...get(A), ...F32X4_SPLAT, ...set(AV)] : []),
-    ...mul,
-    ...END,
-    ...get(E), ...i32c(8), ...I32_ADD, ...tee(E), ...get(EEND), ...I32_LT_U, ...brIf(0),
-    ...END,
-    ...END,
+    ...get(E), ...get(SEG), ...i32load(4), ...i32c(3), ...I32_SHL, ...I32_ADD, ...set(EEND),
+    ...entryLoop(get(EEND), one),
+    ...get(E), ...get(SEG), ...i32load(12), ...i32c(3), ...I32_SHL, ...I32_ADD, ...set(EEND),
+    ...entryLoop(get(EEND), [...get(E), ...f32load(4), ...(splat ? [...F32X4_SPLAT, ...set(AV)] : set(A)), ...mul]),
     ...get(SEG), ...i32c(16), ...I32_ADD, ...tee(SEG), ...get(SEGEND), ...I32_LT_U, ...brIf(0),
     ...END,
     ...END,
