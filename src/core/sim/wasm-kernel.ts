@@ -23,7 +23,7 @@ import {
   i32load, f64load, f64store, F64_ADD, F64_MUL, F32, f32load, F32_ADD, F32_MUL, F64_PROMOTE_F32, F32_CONST_0,
   V128_ZERO, F32X4_SPLAT, F32X4_ADD, F32X4_MUL, F64X2_PROMOTE_LOW, HIGH_TO_LOW, vload, vstore, F64X2_SPLAT, F64X2_ADD, F64X2_MUL, BLOCK,
   LOOP, IF, END, brIf, F64X2_SUB, F64X2_DIV, F64X2_PMAX, F64X2_GT, F64X2_GE, V128_AND, V128_ANDNOT,
-  V128_OR, V128_BITSELECT, V128_ANY_TRUE, i32x4Lane, i32store, IF_V128, ELSE, I32_MUL, I32_SUB, I32_XOR,
+  V128_OR, V128_BITSELECT, V128_ANY_TRUE, i32x4Lane, i32store, ELSE, I32_MUL, I32_SUB, I32_XOR,
   I32_SHR_S, I32_SHR_U, tee, F64_CONST_1, F64_EQ,
 } from './wasm-encode';
 
@@ -105,38 +105,29 @@ function axpyBody(): number[] {
  */
 function iafBody(): number[] {
   // params: 0 pos, 1 nPos, 2 C, 3 bufBase, 4 vBase, 5 th (f64), 6 m (f64), 7 mode, 8 cand
-  // locals: 9 end, 10 rowBytes, 11 b, 12 vv, 13 e, 14 cp, 15 useDiv, 16 hasMin, 17 j (i32);
+  // locals: 9 end, 10 rowBytes, 11 b, 12 vv, 13 e, 14 cp, 15 (unused), 16 (unused), 17 j (i32);
   //         18 thv, 19 mv, 20 onev, 21 zero, 22 x, 23 vm, 24 mask, 25 bnd, 26 mask2 (v128)
   const POS = 0, NPOS = 1, C = 2, BUF = 3, VB = 4, TH = 5, M = 6, MODE = 7, CAND = 8;
-  const END_ = 9, ROW = 10, B = 11, VV = 12, E = 13, CP = 14, USEDIV = 15, HASMIN = 16, J = 17;
+  const END_ = 9, ROW = 10, B = 11, VV = 12, E = 13, CP = 14, J = 17;
   const THV = 18, MV = 19, ONEV = 20, ZERO = 21, VM = 23, MASK = 24, BND = 25, MASK2 = 26;
-  const pred = (x: number) => [
-    ...get(USEDIV), ...IF_V128,
-    ...get(x), ...get(ZERO), ...F64X2_GT, ...get(x), ...get(THV), ...F64X2_DIV, ...get(ONEV), ...F64X2_GE, ...V128_AND,
-    ...ELSE,
-    ...get(x), ...get(THV), ...F64X2_GE,
-    ...END,
-  ];
+  // Whether x fires: `x > 0 and x/θ ≥ 1` (useDiv), else `x ≥ θ`.
+  const pred = (x: number, useDiv: boolean) => useDiv
+    ? [...get(x), ...get(ZERO), ...F64X2_GT, ...get(x), ...get(THV), ...F64X2_DIV, ...get(ONEV), ...F64X2_GE, ...V128_AND]
+    : [...get(x), ...get(THV), ...F64X2_GE];
   // Lane `lane` (0 or 1) of the masks: append j + lane, or ~(j + lane).
-  const lane = (l: number) => [
+  const lane = (l: number, hasMin: boolean) => [
     ...get(MASK), ...i32x4Lane(2 * l), ...IF,
     ...get(CP), ...get(J), ...i32c(l), ...I32_ADD, ...i32store(0), ...get(CP), ...i32c(4), ...I32_ADD, ...set(CP),
-    ...ELSE,
-    ...get(MASK2), ...i32x4Lane(2 * l), ...IF,
-    ...get(CP), ...get(J), ...i32c(l), ...I32_ADD, ...i32c(-1), ...I32_XOR, ...i32store(0), ...get(CP), ...i32c(4), ...I32_ADD, ...set(CP),
-    ...END,
+    ...(hasMin ? [
+      ...ELSE,
+      ...get(MASK2), ...i32x4Lane(2 * l), ...IF,
+      ...get(CP), ...get(J), ...i32c(l), ...I32_ADD, ...i32c(-1), ...I32_XOR, ...i32store(0), ...get(CP), ...i32c(4), ...I32_ADD, ...set(CP),
+      ...END,
+    ] : []),
     ...END,
   ];
-  const code = [
-    ...get(TH), ...F64X2_SPLAT, ...set(THV),
-    ...get(M), ...F64X2_SPLAT, ...set(MV),
-    ...F64_CONST_1, ...F64X2_SPLAT, ...set(ONEV),
-    0x44, ...[0, 0, 0, 0, 0, 0, 0, 0], ...F64X2_SPLAT, ...set(ZERO), // f64.const 0
-    ...get(MODE), ...i32c(1), ...I32_AND, ...set(USEDIV),
-    ...get(MODE), ...i32c(2), ...I32_AND, ...set(HASMIN),
-    ...get(C), ...i32c(3), ...I32_SHL, ...set(ROW),
-    ...get(POS), ...get(NPOS), ...i32c(2), ...I32_SHL, ...I32_ADD, ...set(END_),
-    ...get(CAND), ...set(CP),
+  // The loop over positions and their rows, written out for one mode (no mode test inside it).
+  const loop = (useDiv: boolean, hasMin: boolean) => [
     ...BLOCK,
     ...get(POS), ...get(END_), ...I32_GE_U, ...brIf(0),
     ...LOOP,
@@ -146,19 +137,20 @@ function iafBody(): number[] {
     ...LOOP,
     ...get(VV), ...vload(0), ...get(B), ...vload(0), ...F64X2_ADD, ...set(VM),
     ...get(B), ...get(ZERO), ...vstore(0),
-    ...pred(VM), ...set(MASK),
-    ...get(HASMIN), ...IF,
-    ...get(VM), ...get(MV), ...F64X2_SUB, ...set(BND),
-    ...get(ZERO), ...get(BND), ...F64X2_PMAX, ...get(MV), ...F64X2_ADD, ...set(BND),
-    ...pred(BND), ...get(MASK), ...V128_ANDNOT, ...set(MASK2),
-    ...get(VV), ...get(VM), ...get(BND), ...get(MASK), ...V128_BITSELECT, ...vstore(0),
-    ...ELSE,
-    ...get(ZERO), ...set(MASK2),
-    ...get(VV), ...get(VM), ...vstore(0),
-    ...END,
-    ...get(MASK), ...get(MASK2), ...V128_OR, ...V128_ANY_TRUE, ...IF,
+    ...pred(VM, useDiv), ...set(MASK),
+    ...(hasMin ? [
+      ...get(VM), ...get(MV), ...F64X2_SUB, ...set(BND),
+      ...get(ZERO), ...get(BND), ...F64X2_PMAX, ...get(MV), ...F64X2_ADD, ...set(BND),
+      ...pred(BND, useDiv), ...get(MASK), ...V128_ANDNOT, ...set(MASK2),
+      ...get(VV), ...get(VM), ...get(BND), ...get(MASK), ...V128_BITSELECT, ...vstore(0),
+      ...get(MASK), ...get(MASK2), ...V128_OR,
+    ] : [
+      ...get(VV), ...get(VM), ...vstore(0),
+      ...get(MASK),
+    ]),
+    ...V128_ANY_TRUE, ...IF,
     ...get(VV), ...get(VB), ...I32_SUB, ...i32c(3), ...I32_SHR_S, ...set(J),
-    ...lane(0), ...lane(1),
+    ...lane(0, hasMin), ...lane(1, hasMin),
     ...END,
     ...get(B), ...i32c(16), ...I32_ADD, ...set(B),
     ...get(VV), ...i32c(16), ...I32_ADD, ...set(VV),
@@ -166,6 +158,21 @@ function iafBody(): number[] {
     ...END,
     ...get(POS), ...i32c(4), ...I32_ADD, ...tee(POS), ...get(END_), ...I32_LT_U, ...brIf(0),
     ...END,
+    ...END,
+  ];
+  const code = [
+    ...get(TH), ...F64X2_SPLAT, ...set(THV),
+    ...get(M), ...F64X2_SPLAT, ...set(MV),
+    ...F64_CONST_1, ...F64X2_SPLAT, ...set(ONEV),
+    0x44, ...[0, 0, 0, 0, 0, 0, 0, 0], ...F64X2_SPLAT, ...set(ZERO), // f64.const 0
+    ...get(C), ...i32c(3), ...I32_SHL, ...set(ROW),
+    ...get(POS), ...get(NPOS), ...i32c(2), ...I32_SHL, ...I32_ADD, ...set(END_),
+    ...get(CAND), ...set(CP),
+    // mode & 1: useDiv, mode & 2: hasMin.
+    ...get(MODE), ...i32c(2), ...I32_AND, ...IF,
+    ...get(MODE), ...i32c(1), ...I32_AND, ...IF, ...loop(true, true), ...ELSE, ...loop(false, true), ...END,
+    ...ELSE,
+    ...get(MODE), ...i32c(1), ...I32_AND, ...IF, ...loop(true, false), ...ELSE, ...loop(false, false), ...END,
     ...END,
     ...get(CP), ...get(CAND), ...I32_SUB, ...i32c(2), ...I32_SHR_S,
   ];
