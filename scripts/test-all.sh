@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as the README's test command and CI run it:
-# lint and types, build, unit tests (node:test), the report view in a real browser, and the extension in
-# a real VS Code (code-server + Playwright). Installs what the browser and VS Code tests need first.
+# lint and types, build, unit tests (node:test), the robustness corpus through the CLI, the report view in a
+# real browser, and the extension in a real VS Code (code-server + Playwright). Installs what the browser
+# and VS Code tests need first.
 # Ends with one line "tests: N passed, M failed" counting every test of every stage.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,9 @@ npm run --silent build || { echo "tests: $passed passed, $((failed + 1)) failed"
 
 stage "unit tests"
 node_tests test/unit/*.test.ts
+
+stage "robustness: malformed model files, weights, run folders, options and recordings through the CLI (npm run test:robustness)"
+node_tests test/robustness/*.test.ts
 
 stage "real data in ../shared/data (optional: skipped where the folder is absent)"
 SHARED=${SYNOPS_SHARED_DATA:-../shared/data}

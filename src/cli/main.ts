@@ -31,7 +31,8 @@ let current = '';
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h') { console.log(usage()); return command ? 0 : 2; }
+  if (command === '--help' || command === '-h') { console.log(usage()); return 0; }
+  if (!command) { console.error(`synops: give a command: ${Object.keys(COMMANDS).join(', ')} (synops --help shows them)`); return 2; }
   const entry = COMMANDS[command];
   if (!entry) { console.error(`synops: unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')} (synops --help shows them)`); return 2; }
   // Every command answers --help with its usage, whatever else is on the line.

@@ -1,7 +1,7 @@
 // The CLI as `npm run build` bundles it, built once per test process into a temporary folder with the wasm
 // backend's binaries beside it (as esbuild.mjs puts them), and run as a real child process: 0.3 s a run
 // instead of tsx's 2 s, so suites can afford many runs.
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -76,6 +76,30 @@ export function runCli(bundle: string, args: string[], o: CliOptions = {}): CliR
   rmSync(dirname(peakFile), { recursive: true, force: true });
   const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
   return { code: r.status, signal: r.signal, out: String(r.stdout ?? ''), err: String(r.stderr ?? ''), ms, timedOut, peakMb: peak };
+}
+
+/** `runCli` without blocking, so a suite can run a few at once. */
+export function runCliAsync(bundle: string, args: string[], o: CliOptions = {}): Promise<CliRun> {
+  const peakDir = mkdtempSync(join(tmpdir(), 'synops-peak-'));
+  chmodSync(peakDir, 0o777);
+  const peakFile = join(peakDir, 'peak');
+  const node = [...(o.heapMb ? [`--max-old-space-size=${o.heapMb}`] : []), '--require', join(dirname(bundle), 'peak.cjs'), ...(o.preload ?? []).flatMap((p) => ['--require', p])];
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...node, bundle, ...args], { cwd: o.cwd, env: { ...process.env, ...o.env, SYNOPS_PEAK_FILE: peakFile }, ...(o.user ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => { if (out.length < 1 << 20) out += b.toString(); });
+    child.stderr.on('data', (b: Buffer) => { if (err.length < 1 << 20) err += b.toString(); });
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, o.timeoutMs ?? 30_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const peakMb = existsSync(peakFile) ? Number(readFileSync(peakFile, 'utf8')) / 1024 : undefined;
+      rmSync(peakDir, { recursive: true, force: true });
+      resolve({ code, signal, out, err, ms: Date.now() - t0, timedOut, peakMb });
+    });
+  });
 }
 
 /** Lines of a stack trace (`    at f (file:1:2)`): none may reach the user for an ordinary fault. */

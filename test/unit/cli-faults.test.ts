@@ -56,6 +56,7 @@ describe('CLI faults are one line with the fix', () => {
   });
 
   it('a usage error is one line pointing at --help, exit 2', () => {
+    fault(synops([]), /^synops: give a command: summary, simulate, .* \(synops --help shows them\)$/, 2);
     fault(synops(['eval', run, '--bogus']), /^synops eval: unknown option --bogus \(synops eval --help shows the usage\)$/, 2);
     fault(synops(['events', 'frames', join(data, 'rec0.bin'), '--size', '100000']), /^synops events: --size must be an integer from 0 to 4,096, got 100000/, 2);
     fault(synops(['train', model, '--data', data, '--batch', '0']), /^synops train: --batch must be an integer from 1 to 8,192, got 0/, 2);
