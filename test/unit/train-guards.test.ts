@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { evaluateRun, resolveConfig, train, type TrainRequest } from '../../src/core/train/api';
 import { LOCK_FILE } from '../../src/core/train/run';
+import { sweep } from '../../src/core/train/sweep';
 import type { TrainProgress } from '../../src/core/train/types';
 import type { ModelFile } from '../../src/core/model/types';
 import { writeHalvesDataset } from './halves-dataset';
@@ -45,6 +46,8 @@ describe('training refuses what cannot work, before it begins', () => {
     await assert.rejects(train(request({ model: writeModel('m128.snn.json', { shape: [1, 16, 16], sensor: [128, 128] }), out })),
       /come from a 34×34 sensor \(.*rec0\.bin\), but tiny names a 128×128 sensor/);
     await assert.rejects(train(request({ model: writeModel('m2.snn.json', { shape: [2, 34, 34] }), out })), /needs an input of 1 channel, not 2/);
+    // A sweep loads its data through the same check.
+    await assert.rejects(sweep({ model: join(root, 'm64.snn.json'), data, workspace, kind: 'independent', targets: [1000], epochs: 1, out: join(root, 'sweep'), backend: 'wasm', threads: 1 }), /not a whole multiple of the 64×64 input/);
     assert.ok(Date.now() - t0 < 10_000, 'refused before any training');
     assert.equal(existsSync(out), false, 'a refused run leaves no folder behind');
   });

@@ -175,9 +175,10 @@ export async function resolveData(r: DataRequest, opts: TaskOptions = {}): Promi
   return dir;
 }
 
-/** Loads the training data for `model` (frames cached in the workspace). */
+/** Loads the training data for `model` (frames cached in the workspace), after `checkDataFits` accepts it. */
 export async function loadData(model: ModelFile, r: DataRequest, seed: number, opts: TaskOptions = {}): Promise<TrainData> {
   const root = await resolveData(r, opts);
+  await checkDataFits(model, root);
   return loadEventData(root, model, { seed, cacheDir: frameCacheDir(r.workspace), maxRecordings: r.maxRecordings, signal: opts.signal,
     onProgress: (done, total) => opts.onProgress?.({ type: 'phase', phase: 'data', message: 'preparing frames', done, total }) });
 }
@@ -187,7 +188,7 @@ export async function loadData(model: ModelFile, r: DataRequest, seed: number, o
  * `TrainError` (`cancelled`, `non-finite`, `bad-input`); the run folder keeps its last checkpoint.
  * Before anything is trained: the settings are checked, the run folder is locked (`lockRunFolder`), a
  * resume must ask for the run's own settings (`resumeDifferences`), and the data must fit the model
- * (`checkDataFits`), so a mismatch is refused in seconds instead of after the epochs.
+ * (`checkDataFits`, in `loadData`), so a mismatch is refused in seconds instead of after the epochs.
  */
 export async function train(r: TrainRequest, opts: TaskOptions = {}): Promise<TrainResult> {
   const model = loadModel(r.model);
@@ -204,8 +205,6 @@ export async function train(r: TrainRequest, opts: TaskOptions = {}): Promise<Tr
       if (differ.length) throw new TrainError('bad-input', `${dir} holds a run with other settings, which a resume would ignore: ${differ.join(', ')}; resume with the run's settings, or train into another --out`);
     }
     const config = handle?.info.config ?? requested;
-    const root = await resolveData(r, opts);
-    await checkDataFits(handle?.model ?? model, root);
     const data = await loadData(handle?.model ?? model, r, config.seed, opts);
     if (!handle) {
       handle = createRun(dir, model, config, data, backend, r.maxRecordings);
