@@ -13,7 +13,7 @@
  * - `SynopsConv2D` (inputs `x`, `filter`; attrs strides, pad, dimRoundingMode) → y `[B, OH, OW, C_out]`.
  * They run single-threaded at 10–20 G multiply-adds/s (the single input channel of the MNIST-DVS net's first
  * layer is the slow end) where XNNPACK, the backend's own convolution, reaches 4–10 on that net's layers and
- * ~15 on the All-ConvNet's (96–192 channels), and the gradients as convolutions 0.6–9.
+ * ~15 on the All-ConvNet's (96–192 channels), and the gradients as convolutions 1–12.
  *
  * The backend's `Conv2D` kernel is wrapped, when the wasm backend is set, so that the forward convolution of
  * a model uses `SynopsConv2D` too, except where XNNPACK measured faster (`ownForward`).
