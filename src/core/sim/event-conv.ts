@@ -5,6 +5,13 @@ import { addBias, clToCf, sparseOf, touchedToSparse, type Arena, type EventOp, t
 
 /** Conv layers with at least this many output channels gather (`ConvOp`); fewer scatter. */
 const GATHER_MIN_CHANNELS = 32;
+/** A gather step with at least this many multiply-adds is shared with the helper threads (`wasm-threads.ts`). */
+let PARALLEL_MIN_SYNOPS = 131072;
+
+/** For tests: the smallest gather step shared with helper threads (0: every step). */
+export function setParallelMinSynops(n: number): void {
+  PARALLEL_MIN_SYNOPS = n;
+}
 
 /**
  * Convolution, event-driven: each non-zero input `(c, y, x)` with value `a` adds `a · W[o, c, ky, kx]` to
@@ -173,6 +180,7 @@ export class ConvOp implements EventOp {
     const g0 = arena.groupsAt, s0 = arena.segsAt;
     const bufBytes = this.bufBase * 8;
     let ns = 0;
+    let work = 0;
     for (let g = res.n; g < np; g++) {
       const qi = pos[g];
       const gr = (g0 >> 2) + 4 * (g - res.n);
@@ -188,12 +196,16 @@ export class ConvOp implements EventOp {
         i32[sr + 1] = ones[at];
         i32[sr + 2] = outW[j] * 4;
         i32[sr + 3] = n - ones[at];
+        work += n;
         ns++;
       }
       i32[gr + 2] = ns - first;
     }
     const nGroups = np - res.n;
-    if (arena.kernel) arena.kernel.gather(g0, nGroups, oc * 8);
+    const { kernel, pool } = arena;
+    // Helper threads join a step with enough multiply-adds to repay waking them (~10 µs on one thread).
+    if (kernel && pool && work * oc >= PARALLEL_MIN_SYNOPS) pool.gather(kernel, g0, nGroups, oc * 8, Math.max(1, Math.ceil(nGroups / (16 * (pool.helpers + 1)))));
+    else if (kernel) kernel.gather(g0, nGroups, oc * 8);
     else gatherLoop(arena, nGroups, oc);
     for (let u = 0; u < nIn; u++) { cnt[inList[u]] = 0; ones[inList[u]] = 0; }
     res.n = np;

@@ -5,6 +5,7 @@ import { neuronParams, type NeuronParams } from './neuron';
 import { outputIsLastSpiking, planNetwork, type NetworkPlan } from './network';
 import { finishResult, Recorder, type SimResult, type SpikingLayerResult } from './result';
 import { isWasmSimdAvailable } from './wasm-kernel';
+import { defaultSimThreads, gatherPool } from './wasm-threads';
 import type { ModelWeights } from './weights';
 import { IafLayer, LIST_RECORDS } from './event-iaf';
 import { Train, layerRecord, type LayerRecord } from './event-train';
@@ -24,6 +25,12 @@ export interface SimOptions {
    * See `membrane.ts`.
    */
   initialMembrane?: Record<string, number | ArrayLike<number>>;
+  /**
+   * Threads for the event-driven engine's large convolution steps: the calling thread and `threads − 1`
+   * helpers (`wasm-threads.ts`), same results whatever the count. Default: `defaultSimThreads()` (2 on a
+   * machine with two cores or more). The dense engine ignores it.
+   */
+  threads?: number;
 }
 
 /** The per-plan part of the event-driven engine: ops, weight layouts, buffers; reused across samples. */
@@ -184,7 +191,10 @@ function sameBits(a: Float32Array, b: Float32Array): boolean {
 export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOptions = {}): SimResult {
   const p = neuronParams(opts.neuron);
   const v0 = initialMembranes(plan, opts.initialMembrane, p);
+  const threads = opts.threads ?? defaultSimThreads();
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new Error(`threads must be a whole number from 1 to 64, got ${threads}`);
   const prog = programOf(plan);
+  prog.arena.pool = prog.arena.kernel && isShared(prog.arena.kernel.memory) ? gatherPool(threads) : null;
   const T = input.steps;
   const cap = opts.recordCap ?? 0;
   const records: (LayerRecord | null)[] = prog.segments.map(() => (cap > 0 ? layerRecord(cap) : null));
@@ -246,6 +256,10 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
   const outCurrent = current === null ? null : toChannelsFirst(current, prog.segments[last].iaf.perm);
   return finishResult('event', plan, input, layers, outPerStep, outCurrent,
     cap > 0 ? mergeRecords(records as LayerRecord[], prog.segments.map((s) => s.iaf.perm), T, cap) : undefined);
+}
+
+function isShared(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
 }
 
 /** A copy of per-neuron values in internal order (`perm`: internal → channels-first index) in channels-first order. */

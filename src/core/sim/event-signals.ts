@@ -1,5 +1,6 @@
 import type { Shape } from '../model/types';
-import { simKernel, type SimKernel } from './wasm-kernel';
+import { kernelModule, simKernel, type SimKernel } from './wasm-kernel';
+import type { GatherPool } from './wasm-threads';
 
 
 /**
@@ -90,6 +91,8 @@ export class Arena {
   private size = 0;
   /** The WebAssembly kernel over this arena's memory, or null (plain loops). */
   kernel: SimKernel | null = null;
+  /** Helper threads for large gathers in this run (`wasm-threads.ts`; the memory is then shared), or null. */
+  pool: GatherPool | null = null;
   buffer!: ArrayBuffer;
   f64!: Float64Array;
   f32!: Float32Array;
@@ -144,7 +147,8 @@ export class Arena {
     const bytes = this.listBase + listRecords * 16;
     // Offsets are int32 byte offsets: 2 GiB is the limit (the paper's networks need about 20 MB).
     if (bytes > 0x7fffffff) throw new Error(`the network needs ${(bytes / 2 ** 30).toFixed(1)} GiB of simulator memory, more than the event-driven engine's 2 GiB`);
-    this.kernel = useWasm ? simKernel(bytes) : null;
+    // Shared memory where the runtime has it, so that helper threads can join in (same speed otherwise).
+    this.kernel = useWasm ? simKernel(bytes, kernelModule(true) !== null) : null;
     this.buffer = this.kernel ? this.kernel.memory.buffer : new ArrayBuffer(bytes);
     this.f64 = new Float64Array(this.buffer);
     this.f32 = new Float32Array(this.buffer);

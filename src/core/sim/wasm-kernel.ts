@@ -355,9 +355,13 @@ function scatterBody(): number[] {
   return [...locals, ...code, ...END];
 }
 
-/** The module's bytes: imports memory `env.mem`, exports `axpy`, `iaf`, `gather` and `scatter`. */
-function moduleBytes(): Uint8Array<ArrayBuffer> {
+/**
+ * The module's bytes: imports memory `env.mem` (shared, at most 65536 pages, when `shared`: the memory of
+ * `wasm-threads.ts`' helper threads), exports `axpy`, `iaf`, `gather` and `scatter`.
+ */
+function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   const bodies = [axpyBody(), iafBody(), gatherBody(), scatterBody()];
+  const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([
@@ -366,7 +370,7 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
       [0x60, ...vec([[I32], [I32], [I32]]), ...vec([])],
       [0x60, ...vec(Array.from({ length: 15 }, () => [I32])), ...vec([[I32]])],
     ])),
-    ...section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x00, ...uleb(1)]])),
+    ...section(2, vec([[...str('env'), ...str('mem'), 0x02, ...limits]])),
     ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(3)])),
     ...section(7, vec([[...str('axpy'), 0x00, ...uleb(0)], [...str('iaf'), 0x00, ...uleb(1)], [...str('gather'), 0x00, ...uleb(2)], [...str('scatter'), 0x00, ...uleb(3)]])),
     ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
@@ -374,27 +378,38 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(bytes);
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+const compiled: { plain?: WebAssembly.Module | null; shared?: WebAssembly.Module | null } = {};
 
-function compiledModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
+/** The compiled module (over a plain or a shared memory), or null where WebAssembly SIMD (or shared memory) is missing. */
+export function kernelModule(shared = false): WebAssembly.Module | null {
+  const key = shared ? 'shared' : 'plain';
+  const known = compiled[key];
+  if (known !== undefined) return known;
+  let mod: WebAssembly.Module | null = null;
   try {
-    const bytes = moduleBytes();
-    compiled = typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    const bytes = moduleBytes(shared);
+    if (typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes)) {
+      mod = new WebAssembly.Module(bytes);
+      // A shared module is only useful if this runtime can also make the memory (SharedArrayBuffer).
+      if (shared) new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    }
   } catch {
-    compiled = null;
+    mod = null;
   }
-  return compiled;
+  compiled[key] = mod;
+  return mod;
 }
 
 /** Whether the SIMD kernel can run here (WebAssembly with 128-bit SIMD). */
 export function isWasmSimdAvailable(): boolean {
-  return compiledModule() !== null;
+  return kernelModule() !== null;
 }
 
 /** An instance of the kernel over its own memory of `bytes` bytes (rounded up to 64 KiB pages). */
 export interface SimKernel {
   memory: WebAssembly.Memory;
+  /** The compiled module the instance runs (helper threads instantiate it over the same shared memory). */
+  module: WebAssembly.Module;
   axpy: (list: number, n: number, vecBytes: number, odd: number) => void;
   iaf: (pos: number, nPos: number, C: number, bufBase: number, vBase: number, th: number, m: number, mode: number, cand: number) => number;
   gather: (groups: number, nGroups: number, rowBytes: number) => void;
@@ -402,11 +417,13 @@ export interface SimKernel {
     wBase: number, ciStride: number, bufBase: number, rowBytes: number, mark: number, pos: number, np: number) => number;
 }
 
-export function simKernel(bytes: number): SimKernel | null {
-  const mod = compiledModule();
+/** The kernel over a new memory of `bytes` bytes; `shared`: a shared memory of fixed size. Null when unavailable. */
+export function simKernel(bytes: number, shared = false): SimKernel | null {
+  const mod = kernelModule(shared);
   if (!mod) return null;
   const pages = Math.max(1, Math.ceil(bytes / 65536));
-  const memory = new WebAssembly.Memory({ initial: pages });
+  const memory = shared ? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }) : new WebAssembly.Memory({ initial: pages });
   const inst = new WebAssembly.Instance(mod, { env: { mem: memory } });
-  return { memory, axpy: inst.exports.axpy as SimKernel['axpy'], iaf: inst.exports.iaf as SimKernel['iaf'], gather: inst.exports.gather as SimKernel['gather'], scatter: inst.exports.scatter as SimKernel['scatter'] };
+  const ex = inst.exports;
+  return { memory, module: mod, axpy: ex.axpy as SimKernel['axpy'], iaf: ex.iaf as SimKernel['iaf'], gather: ex.gather as SimKernel['gather'], scatter: ex.scatter as SimKernel['scatter'] };
 }
