@@ -86,6 +86,15 @@ describe('training refuses what cannot work, before it begins', () => {
     assert.equal(existsSync(join(out, LOCK_FILE)), false, 'released at the end');
   });
 
+  it('locks a sweep folder too: a second sweep into one --out is refused before anything is trained', async () => {
+    const out = join(root, 'sweep-locked');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, LOCK_FILE), JSON.stringify({ pid: process.pid, host: hostname(), startedAt: '2025-01-01T00:00:00Z' }));
+    await assert.rejects(sweep({ model: join(root, 'missing.snn.json'), data: 'nowhere', workspace: root, kind: 'independent', targets: [1000], epochs: 1, out }),
+      new RegExp(`sweep-locked is in use by process ${process.pid}`));
+    assert.equal(existsSync(join(out, 'sweep.json')), false);
+  });
+
   it('refuses a resume with other settings, naming each', async () => {
     await assert.rejects(train(request({ out: runA, epochs: 2, seed: 5, strategy: 'synops', target: 1000 })),
       /runA holds a run with other settings, which a resume would ignore: strategy "synops" \(the run: "baseline"\), epochs 2 \(the run: 1\), target 1000 \(the run: none\), seed 5 \(the run: 1\); resume with the run's settings/);

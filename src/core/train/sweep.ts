@@ -7,12 +7,11 @@
  *   the previous model; evaluate each also with the first layer ×1.5 and ×2.
  * Each model is an ordinary run folder under `<out>/`; `<out>/sweep.json` lists the rows.
  */
-import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureBackend, loadData, loadModel, resolveConfig, type DataRequest } from './api';
 import { writeCheckpoint } from './checkpoint';
 import { assignWeights } from './net';
-import { closeRun, createRun, evaluateRunDir, finishRun, runsDir, newRunId, trainRemaining, writeJson, firstWeightLayer } from './run';
+import { closeRun, createRun, evaluateRunDir, finishRun, lockRunFolder, runsDir, newRunId, trainRemaining, writeJson, firstWeightLayer } from './run';
 import type { BackendName, ThreadsChoice } from './backend';
 import type { Evaluation, TaskOptions, TrainConfig } from './types';
 import type { ModelFile } from '../model/types';
@@ -61,11 +60,16 @@ const row = (target: number, runDir: string, ev: Evaluation): SweepRow => ({
   target, runDir, accuracy: (ev.snn ?? ev.annQuantized).accuracy, synops: (ev.snn ?? ev.annQuantized).totalSynops, evaluation: ev,
 });
 
+/** Runs a sweep with its folder locked (`lockRunFolder`): two sweeps into one `--out` would overwrite each other's runs. */
 export async function sweep(r: SweepRequest, opts: TaskOptions = {}): Promise<SweepResult> {
+  const dir = r.out ?? join(runsDir(r.workspace), newRunId(`sweep-${r.kind}`));
+  const unlock = lockRunFolder(dir, (message) => opts.onProgress?.({ type: 'phase', phase: 'sweep', message }));
+  try { return await sweepIn(dir, r, opts); } finally { unlock(); }
+}
+
+async function sweepIn(dir: string, r: SweepRequest, opts: TaskOptions): Promise<SweepResult> {
   const backend = await ensureBackend(r.backend, r.threads);
   const model = loadModel(r.model);
-  const dir = r.out ?? join(runsDir(r.workspace), newRunId(`sweep-${r.kind}`));
-  mkdirSync(dir, { recursive: true });
   const base: TrainConfig = resolveConfig(model, { ...r, strategy: 'synops-qrelu', epochs: r.epochs ?? 8, batchSize: r.batchSize ?? 256, learningRate: r.learningRate ?? 1e-3 });
   const data = await loadData(model, r, base.seed, opts);
   const rows: SweepRow[] = [];
