@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { setParallelMinSynops } from '../../src/core/sim/event-conv';
+import { setParallelMinNeurons } from '../../src/core/sim/event-iaf';
 import { simulateEvents } from '../../src/core/sim/event-engine';
 import { framesInput } from '../../src/core/sim/input';
 import type { NeuronParams } from '../../src/core/sim/neuron';
 import type { SimResult } from '../../src/core/sim/result';
 import { kernelModule, simKernel } from '../../src/core/sim/wasm-kernel';
-import { GatherPool } from '../../src/core/sim/wasm-threads';
+import { KernelPool } from '../../src/core/sim/wasm-threads';
 import { net, randomNet } from './sim-helpers';
 
 const sharedKernel = kernelModule(true) !== null;
@@ -44,10 +45,12 @@ function mediumNet(seed: number) {
 }
 
 describe('event-driven engine on helper threads', { skip }, () => {
-  after(() => setParallelMinSynops(131072));
+  after(() => { setParallelMinSynops(131072); setParallelMinNeurons(16384); });
+  /** Every gather and integration step shared, however small. */
+  const shareAll = () => { setParallelMinSynops(0); setParallelMinNeurons(0); };
 
-  it('gives the same spikes, output and current with 1, 2 and 3 threads, every gather step shared', () => {
-    setParallelMinSynops(0);
+  it('gives the same spikes, output and current with 1, 2 and 3 threads, every step shared', () => {
+    shareAll();
     for (const seed of [1, 2, 3]) {
       const { model, weights, input } = mediumNet(seed);
       const one = plain(simulateEvents(model, weights, input, { threads: 1 }));
@@ -56,13 +59,14 @@ describe('event-driven engine on helper threads', { skip }, () => {
     }
   });
 
-  it('agrees with one thread on random networks (gathers of 32 and 34 channels), steps of every size shared', () => {
-    setParallelMinSynops(0);
+  it('agrees with one thread on random networks (gathers of 32 and 34 channels, every neuron mode), steps of every size shared', () => {
+    shareAll();
     fc.assert(fc.property(fc.record({
       c: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 8 }), w: fc.integer({ min: 3, max: 8 }), k: fc.integer({ min: 1, max: 3 }),
       stride: fc.integer({ min: 1, max: 2 }), pad: fc.integer({ min: 0, max: 1 }), oc: fc.integer({ min: 1, max: 5 }), bias: fc.boolean(),
       pool: fc.constantFrom('none' as const, 'avg-after' as const, 'sum-after' as const), oc2: fc.constantFrom(32, 34), classes: fc.integer({ min: 2, max: 4 }),
-      steps: fc.integer({ min: 1, max: 6 }), minVMem: fc.constantFrom(null, -1), seed: fc.integer({ min: 1, max: 2 ** 30 }),
+      steps: fc.integer({ min: 1, max: 6 }), seed: fc.integer({ min: 1, max: 2 ** 30 }),
+      neuron: fc.record({ spike: fc.constantFrom('multi' as const, 'single' as const), minVMem: fc.constantFrom(null, -1), threshold: fc.constantFrom(1, 0.75) }),
     }), (p) => {
       const rand = lcg(p.seed);
       const built = randomNet({ ...p, second: true }, (l, shape) => ({
@@ -72,7 +76,7 @@ describe('event-driven engine on helper threads', { skip }, () => {
       if (!built) return;
       const size = p.c * p.h * p.w;
       const input = framesInput(Array.from({ length: p.steps * size }, () => (rand() < 0.5 ? 1 + Math.floor(rand() * 2) : 0)), [p.c, p.h, p.w], p.steps);
-      const neuron: Partial<NeuronParams> = { minVMem: p.minVMem };
+      const neuron: Partial<NeuronParams> = p.neuron;
       const one = plain(simulateEvents(built.model, built.weights, input, { neuron, threads: 1 }));
       assert.deepEqual(plain(simulateEvents(built.model, built.weights, input, { neuron, threads: 2 })), one);
     }), { numRuns: 40, seed: 777 });
@@ -89,25 +93,27 @@ describe('event-driven engine on helper threads', { skip }, () => {
     // 64 groups whose row offset lies past the end of the 64 KiB memory: the first add traps on any thread.
     for (let g = 0; g < 64; g++) i32.set([1 << 20, 1024, 1], 4 * g);
     i32.set([2048, 1, 0, 0], 256);
-    const pool = new GatherPool(1);
+    const pool = new KernelPool(1);
     try {
       assert.throws(() => pool.gather(k, 0, 64, 8 * 32, 4), /out of bounds|helper thread failed/);
     } finally {
       pool.close();
     }
-    setParallelMinSynops(0);
+    shareAll();
     const { model, weights, input } = mediumNet(2);
     assert.deepEqual(plain(simulateEvents(model, weights, input, { threads: 2 })), plain(simulateEvents(model, weights, input, { threads: 1 })));
   });
 
   it('idle helper threads do not keep the process alive', () => {
     const sim = (f: string) => JSON.stringify(join(__dirname, '..', '..', 'src', 'core', 'sim', f));
-    // conv 1→32 → relu → conv 32→32 (a gather, shared with the helper from the first step) → relu.
+    // conv 1→32 → relu → conv 32→32 (a gather) → relu, every step shared with the helper.
     const code = `
       const { simulateEvents } = require(${sim('event-engine.ts')});
       const { setParallelMinSynops } = require(${sim('event-conv.ts')});
+      const { setParallelMinNeurons } = require(${sim('event-iaf.ts')});
       const { framesInput } = require(${sim('input.ts')});
       setParallelMinSynops(0);
+      setParallelMinNeurons(0);
       const conv = (name, outChannels) => ({ type: 'conv2d', name, outChannels, kernel: 3, padding: 1 });
       const model = { input: { kind: 'events', shape: [1, 4, 4], chunkEvents: 1, dtMs: 1 }, layers: [conv('a', 32), { type: 'relu', name: 'r' }, conv('b', 32), { type: 'relu', name: 's' }] };
       const weights = { a: { shape: [32, 1, 3, 3], weight: new Float32Array(288).fill(0.5) }, b: { shape: [32, 32, 3, 3], weight: new Float32Array(9216).fill(0.125) } };

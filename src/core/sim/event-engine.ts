@@ -5,9 +5,9 @@ import { neuronParams, type NeuronParams } from './neuron';
 import { outputIsLastSpiking, planNetwork, type NetworkPlan } from './network';
 import { finishResult, Recorder, type SimResult, type SpikingLayerResult } from './result';
 import { isWasmSimdAvailable } from './wasm-kernel';
-import { defaultSimThreads, gatherPool } from './wasm-threads';
+import { defaultSimThreads, kernelPool } from './wasm-threads';
 import type { ModelWeights } from './weights';
-import { IafLayer, LIST_RECORDS } from './event-iaf';
+import { CHUNK_COUNTS, IafLayer, LIST_RECORDS } from './event-iaf';
 import { Train, layerRecord, type LayerRecord } from './event-train';
 import { initialMembranes } from './membrane';
 
@@ -108,10 +108,11 @@ function programOf(plan: NetworkPlan): Program {
   const arena = new Arena();
   let layout: Layout = { shape: [...plan.model.input.shape], perm: null };
   const maxSize = Math.max(1, ...plan.segments.map((s) => s.spiking.size));
-  const candAt = arena.reserveI32(maxSize);
+  const candAt = arena.reserveI32(4 * maxSize);
+  const countsAt = arena.reserveI32(CHUNK_COUNTS);
   const segments = plan.segments.map((s) => {
     const ops = s.ops.map((i) => { const op = buildOp(plan, i, layout, arena); layout = op.out; return op; });
-    const iaf = new IafLayer(s.spiking, layout, arena, candAt);
+    const iaf = new IafLayer(s.spiking, layout, arena, candAt, countsAt);
     layout = iaf.out;
     return { ops, iaf };
   });
@@ -194,7 +195,7 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
   const threads = opts.threads ?? defaultSimThreads();
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new Error(`threads must be a whole number from 1 to 64, got ${threads}`);
   const prog = programOf(plan);
-  prog.arena.pool = prog.arena.kernel && isShared(prog.arena.kernel.memory) ? gatherPool(threads) : null;
+  prog.arena.pool = prog.arena.kernel && isShared(prog.arena.kernel.memory) ? kernelPool(threads) : null;
   const T = input.steps;
   const cap = opts.recordCap ?? 0;
   const records: (LayerRecord | null)[] = prog.segments.map(() => (cap > 0 ? layerRecord(cap) : null));

@@ -10,6 +10,16 @@ import { record, type LayerRecord, type Train } from './event-train';
 
 /** Tap records the arena holds before it applies them (16 bytes each). */
 export const LIST_RECORDS = 1 << 15;
+/** A step integrating at least this many neurons is shared with the helper threads (`wasm-threads.ts`). */
+let PARALLEL_MIN_NEURONS = 16384;
+
+/** For tests: the smallest integration step shared with helper threads (0: every step). */
+export function setParallelMinNeurons(n: number): void {
+  PARALLEL_MIN_NEURONS = n;
+}
+
+/** Chunk counts of a shared integration step (`KernelPool.iaf`): int32 words reserved in the arena. */
+export const CHUNK_COUNTS = 4096;
 
 /**
  * The integrate-and-fire state of one spiking layer. Internally a 3-D layer is channels-last (the layout
@@ -25,7 +35,10 @@ export class IafLayer {
   v: Float64Array;
   private readonly vAt: number;
   private kernel: SimKernel | null = null;
+  /** The integration kernel's records (16 bytes per neuron of the largest layer): int32 and float64 views. */
   private cand: Int32Array = new Int32Array(0);
+  private candN: Float64Array = new Float64Array(0);
+  private chunkCounts: Int32Array = new Int32Array(0);
   readonly counts: Float64Array;
   readonly stamp: Int32Array;
   epoch = 0;
@@ -43,7 +56,7 @@ export class IafLayer {
   total = 0;
   maxPerStep = 0;
 
-  constructor(readonly info: SpikingLayerInfo, inLayout: Layout, private readonly arena: Arena, private readonly candAt: number) {
+  constructor(readonly info: SpikingLayerInfo, inLayout: Layout, private readonly arena: Arena, private readonly candAt: number, private readonly countsAt: number) {
     this.size = info.size;
     this.v = new Float64Array(0);
     this.vAt = arena.reserve(this.size);
@@ -73,7 +86,9 @@ export class IafLayer {
   bind(): void {
     this.v = this.arena.f64.subarray(this.vAt, this.vAt + this.size);
     this.kernel = this.arena.kernel;
-    this.cand = this.arena.int32s(this.candAt, this.size);
+    this.cand = this.arena.int32s(this.candAt, 4 * this.size);
+    this.candN = new Float64Array(this.arena.buffer, this.candAt, 2 * this.size);
+    this.chunkCounts = this.arena.int32s(this.countsAt, CHUNK_COUNTS);
   }
 
   /**
@@ -189,34 +204,15 @@ export class IafLayer {
     if (sig.kind === 'touched' && this.kernel !== null && inMap === null && (sig.C & 1) === 0) {
       // Integration in WebAssembly (two neurons per instruction); firing neurons come back as candidates.
       const { C, pos, mark } = sig;
-      const cand = this.cand;
-      const nc = this.kernel.iaf(pos.byteOffset, sig.n, C, sig.buf.byteOffset, v.byteOffset, th, m, (useDiv ? 1 : 0) | (hasMin ? 2 : 0), cand.byteOffset);
-      if (rec === null) {
-        // `fire` written out for the common case (no record).
-        const { counts, next } = this;
-        const multi = this.multi, subtract = this.subtract;
-        const oi = train.idx, ov = train.val;
-        let on = train.n, sum = 0, max = this.maxPerStep, nNext = this.nNext;
-        for (let c = 0; c < nc; c++) {
-          const j = cand[c];
-          if (j < 0) { next[nNext++] = ~j; continue; }
-          let vm = v[j];
-          const n = multi ? Math.trunc(vm / th) : 1;
-          vm = subtract ? vm - n * th : 0;
-          if (hasMin) { const d = vm - m; vm = (d > 0 ? d : 0) + m; }
-          v[j] = vm;
-          oi[on] = j; ov[on] = n; on++;
-          counts[j] += n;
-          sum += n;
-          if (n > max) max = n;
-          if (useDiv ? vm > 0 && vm / th >= 1 : vm >= th) next[nNext++] = j;
-        }
-        train.n = on; this.sum += sum; this.maxPerStep = max; this.nNext = nNext;
+      const mode = (useDiv ? 1 : 0) | (hasMin ? 2 : 0) | (multi ? 0 : 4) | (this.subtract ? 0 : 8);
+      const pool = this.arena.pool;
+      if (pool !== null && sig.n * C >= PARALLEL_MIN_NEURONS) {
+        // Shared with the helper threads by chunks of positions; each chunk's records in chunk order.
+        const chunk = pool.iaf(this.kernel, pos.byteOffset, sig.n, C, sig.buf.byteOffset, v.byteOffset, th, m, mode, this.cand.byteOffset, this.chunkCounts.byteOffset,
+          Math.max(1, Math.ceil(sig.n / (16 * (pool.helpers + 1)))));
+        for (let k = 0; k * chunk < sig.n; k++) this.takeCandidates(k * chunk * C, k * chunk * C + this.chunkCounts[k]);
       } else {
-        for (let c = 0; c < nc; c++) {
-          const e = cand[c];
-          if (e >= 0) this.fire(e, v[e]); else this.next[this.nNext++] = ~e;
-        }
+        this.takeCandidates(0, this.kernel.iaf(pos.byteOffset, sig.n, C, sig.buf.byteOffset, v.byteOffset, th, m, mode, this.cand.byteOffset));
       }
       if (stamping) {
         // Pending and start-listed neurons at a touched position were updated above.
@@ -291,6 +287,30 @@ export class IafLayer {
       this.nStart = 0;
     }
     return this.finishStep(train, t);
+  }
+
+  /**
+   * Records `from … to` of the integration kernel's list (`iaf` in `wasm-kernel.ts`, 16 bytes each): a
+   * neuron that fired (index, whether it is left above threshold, spikes n; the kernel has reset and
+   * bounded it) is counted and emitted, and listed to fire again at the next step if left above threshold;
+   * `~index` is a neuron the bound left above threshold.
+   */
+  private takeCandidates(from: number, to: number): void {
+    const { cand, candN, counts, next, train, rec, recCap, t } = this;
+    const oi = train.idx, ov = train.val;
+    let on = train.n, sum = 0, max = this.maxPerStep, nNext = this.nNext;
+    for (let c = from; c < to; c++) {
+      const j = cand[4 * c];
+      if (j < 0) { next[nNext++] = ~j; continue; }
+      const n = candN[2 * c + 1];
+      oi[on] = j; ov[on] = n; on++;
+      counts[j] += n;
+      sum += n;
+      if (n > max) max = n;
+      if (rec !== null) record(rec, recCap, t, j, n);
+      if (cand[4 * c + 1] !== 0) next[nNext++] = j;
+    }
+    train.n = on; this.sum += sum; this.maxPerStep = max; this.nNext = nNext;
   }
 
   private finishStep(train: Train, t: number): number {

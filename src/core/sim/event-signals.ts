@@ -1,6 +1,6 @@
 import type { Shape } from '../model/types';
 import { kernelModule, simKernel, type SimKernel } from './wasm-kernel';
-import type { GatherPool } from './wasm-threads';
+import type { KernelPool } from './wasm-threads';
 
 
 /**
@@ -91,8 +91,8 @@ export class Arena {
   private size = 0;
   /** The WebAssembly kernel over this arena's memory, or null (plain loops). */
   kernel: SimKernel | null = null;
-  /** Helper threads for large gathers in this run (`wasm-threads.ts`; the memory is then shared), or null. */
-  pool: GatherPool | null = null;
+  /** Helper threads for large kernel calls in this run (`wasm-threads.ts`; the memory is then shared), or null. */
+  pool: KernelPool | null = null;
   buffer!: ArrayBuffer;
   f64!: Float64Array;
   f32!: Float32Array;

@@ -50,3 +50,6 @@ export const F32X4_SPLAT = simd(19), F32X4_ADD = simd(228), F32X4_MUL = simd(230
 export const F64X2_PROMOTE_LOW = simd(95);
 /** `i8x16.shuffle` of a vector with itself that moves lanes 2 and 3 (32-bit) to 0 and 1. */
 export const HIGH_TO_LOW = [...simd(13), 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+/** `f64x2.trunc` and `f64x2.extract_lane`. */
+export const F64X2_TRUNC = simd(122);
+export const f64x2Lane = (lane: number) => [...simd(33), lane];

@@ -1,89 +1,117 @@
 /**
- * Helper threads for the event-driven engine's `gather` kernel (`wasm-kernel.ts`): the output rows of one
- * gathered conv step are split into chunks that the calling thread and the helpers claim from a shared
- * counter, each running the same kernel over the same shared WebAssembly memory. A row is computed by one
- * thread, in the same order of additions as on one thread, so the results are the same bits whatever the
- * number of threads or how the chunks fell. Claiming (rather than a fixed split) keeps a helper that the
- * machine's load holds back from holding up the caller: the caller takes the chunks it has not claimed.
+ * Helper threads for the event-driven engine's big kernel calls (`wasm-kernel.ts`): a gathered conv step
+ * (`gather`, by output rows) and a spiking layer's integration (`iaf`, by positions) are cut into chunks
+ * that the calling thread and the helpers claim from a shared counter, each running the same kernel over
+ * the same shared WebAssembly memory. A row (a position) is computed by one thread, in the same order as
+ * on one thread, and `iaf`'s candidates are kept per chunk and read back in chunk order, so the results
+ * are the same bits whatever the number of threads or how the chunks fell. Claiming (rather than a fixed
+ * split) means a helper that the machine's load holds back never holds up the caller: the caller takes
+ * whatever is left, and only waits for chunks a helper has claimed and is computing.
  *
  * One pool per process (per JS thread that simulates), started on first use; the helpers are unref'd, so
- * they never keep the process alive, and bound to one engine memory at a time (`bind`). The caller waits
- * with `Atomics.wait`, which Node allows on the main thread; the engine is synchronous anyway.
+ * they never keep the process alive. The caller waits with `Atomics.wait`, which Node allows on the main
+ * thread; the engine is synchronous anyway.
  *
- * Protocol over `ctrl` (Int32Array on a SharedArrayBuffer):
- * - the caller closes the previous job (`SEQ` odd), waits until no helper is inside it (`BUSY[w]` = 0),
- *   writes the job, opens it (`SEQ` even) and wakes the helpers;
- * - a helper that sees a new even `SEQ` marks itself busy with it, checks `SEQ` again (so it never reads a
- *   job while it is written), claims `CHUNK` rows at a time from `NEXT` until none are left, adding what it
- *   finished to `FIN`, then marks itself idle;
- * - the caller claims alongside and returns when `FIN` has reached the job's row count.
- * A bind job hands each helper the new memory through its message port (read synchronously). A helper
- * that throws raises `FAILED` and wakes the caller, which throws in turn (and the pool is replaced).
+ * Protocol over `ctrl` (a SharedArrayBuffer; words as Int32, the two float parameters as Float64):
+ * - word `NEXT` = job tag (20 bits) · 4096 + next chunk (12 bits). The caller writes a job into slot
+ *   `tag mod 2`, zeroes `FIN`, stores `NEXT = tag · 4096` and wakes the helpers.
+ * - A helper reads the slot of the tag it sees and checks that the tag is still current afterwards (the
+ *   slot of job t is rewritten only for job t + 2, after `NEXT` has moved on); it claims a chunk with a
+ *   compare-and-swap that also checks the tag, so a stale helper can never claim from a newer job.
+ * - Whoever finishes a chunk adds its items to `FIN`; the caller returns when `FIN` is the job's size.
+ * - The engine memory a job runs on has a generation; a helper whose instance is older takes the new
+ *   module and memory from its message port (read synchronously) before claiming, or skips the job.
+ * A helper that throws raises `FAILED` and wakes the caller, which throws in turn (the pool is replaced).
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { SimKernel } from './wasm-kernel';
 
-const SEQ = 0, NEXT = 1, FIN = 2, CMD = 3, G0 = 4, N = 5, ROW = 6, CHUNK = 7, FAILED = 8, BUSY = 9;
-const GATHER = 1, BIND = 2;
+/** Words of `ctrl`: claim counter, finished items, failure flag; then two job slots of `SLOT_WORDS`. */
+const NEXT = 0, FIN = 1, FAILED = 2, SLOT0 = 4, SLOT_WORDS = 20;
+/** In a slot: kind, memory generation, items, items per chunk, up to 12 int arguments, then θ and m (Float64). */
+const KIND = 0, GEN = 1, ITEMS = 2, CHUNK = 3, ARGS = 4, FLOATS = 16;
+const GATHER = 1, IAF = 2;
+/** Chunks per job at most (12 bits of `NEXT`). */
+const MAX_CHUNKS = 4095;
+
+/** One chunk of a job in the helpers (the caller runs the same as `runChunk`): the kernel call and its result. */
+const CHUNK_CODE = `
+  if (kind === ${GATHER}) ex.gather(a[0] + 16 * first, cnt, a[1]);
+  else mem32[(a[6] >> 2) + k] = ex.iaf(a[0] + 4 * first, cnt, a[1], a[2], a[3], th, m, a[4], a[5] + 16 * first * a[1]);
+`;
 
 /** The helper's code (plain JavaScript: it runs the same under tsx, in bundles and in tests). */
 const HELPER = `
-const { workerData } = require('node:worker_threads');
-const { receiveMessageOnPort } = require('node:worker_threads');
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const ctrl = new Int32Array(workerData.ctrl);
+const f64 = new Float64Array(workerData.ctrl);
 const port = workerData.port;
-const me = ${BUSY} + workerData.index;
-let gather = null;
-let last = 0;
+let ex = null, mem32 = null, gen = -1, lastTag = -1;
 try {
-for (;;) {
-  const s = Atomics.load(ctrl, ${SEQ});
-  if ((s & 1) === 1 || s === last) { Atomics.wait(ctrl, ${SEQ}, s); continue; }
-  Atomics.store(ctrl, me, s);
-  if (Atomics.load(ctrl, ${SEQ}) !== s) { Atomics.store(ctrl, me, 0); Atomics.notify(ctrl, me); continue; }
-  last = s;
-  const n = ctrl[${N}];
-  if (ctrl[${CMD}] === ${BIND}) {
-    let m;
-    while (!(m = receiveMessageOnPort(port))) Atomics.wait(ctrl, ${SEQ}, s, 1);
-    gather = new WebAssembly.Instance(m.message.module, { env: { mem: m.message.memory } }).exports.gather;
-    if (Atomics.add(ctrl, ${FIN}, 1) + 1 === n) Atomics.notify(ctrl, ${FIN});
-  } else {
-    const g0 = ctrl[${G0}], row = ctrl[${ROW}], chunk = ctrl[${CHUNK}];
+  for (;;) {
+    const v = Atomics.load(ctrl, ${NEXT});
+    const tag = v >>> 12;
+    if (tag === lastTag) { Atomics.wait(ctrl, ${NEXT}, v); continue; }
+    const s = ${SLOT0} + (tag & 1) * ${SLOT_WORDS};
+    const kind = ctrl[s + ${KIND}], jobGen = ctrl[s + ${GEN}], n = ctrl[s + ${ITEMS}], ch = ctrl[s + ${CHUNK}];
+    const a = ctrl.slice(s + ${ARGS}, s + ${FLOATS});
+    const th = f64[(s + ${FLOATS}) >> 1], m = f64[(s + ${FLOATS} + 2) >> 1];
+    if (Atomics.load(ctrl, ${NEXT}) >>> 12 !== tag) continue;
+    lastTag = tag;
+    if (jobGen !== gen) {
+      let msg, latest = null;
+      while ((msg = receiveMessageOnPort(port))) latest = msg.message;
+      if (latest) {
+        ex = new WebAssembly.Instance(latest.module, { env: { mem: latest.memory } }).exports;
+        mem32 = new Int32Array(latest.memory.buffer);
+        gen = latest.gen;
+      }
+      if (jobGen !== gen) continue;
+    }
+    const chunks = Math.ceil(n / ch);
     for (;;) {
-      const k = Atomics.add(ctrl, ${NEXT}, chunk);
-      if (k >= n) break;
-      const c = Math.min(chunk, n - k);
-      gather(g0 + 16 * k, c, row);
-      if (Atomics.add(ctrl, ${FIN}, c) + c === n) Atomics.notify(ctrl, ${FIN});
+      const w = Atomics.load(ctrl, ${NEXT});
+      const k = w & 4095;
+      if (w >>> 12 !== tag || k >= chunks) break;
+      if (Atomics.compareExchange(ctrl, ${NEXT}, w, w + 1) !== w) continue;
+      const first = k * ch, cnt = Math.min(ch, n - first);
+      ${CHUNK_CODE}
+      if (Atomics.add(ctrl, ${FIN}, cnt) + cnt === n) Atomics.notify(ctrl, ${FIN});
     }
   }
-  Atomics.store(ctrl, me, 0);
-  Atomics.notify(ctrl, me);
-}
 } catch (e) {
-  // The caller is blocked in Atomics.wait: say why on the port, raise the flag, wake it, and leave.
-  port.postMessage(String(e && e.stack || e));
+  // The caller may be blocked in Atomics.wait: say why on the port, raise the flag and wake it.
+  port.postMessage(String((e && e.stack) || e));
   Atomics.store(ctrl, ${FAILED}, 1);
   Atomics.notify(ctrl, ${FIN});
-  Atomics.store(ctrl, me, 0);
-  Atomics.notify(ctrl, me);
 }
 `;
 
-/** The calling thread and `helpers` threads running `gather` over one shared memory. */
-export class GatherPool {
+/** `CHUNK_CODE` on the calling thread. */
+function runChunk(kind: number, k: number, first: number, cnt: number, a: Int32Array, th: number, m: number, ex: SimKernel, mem32: Int32Array): void {
+  if (kind === GATHER) ex.gather(a[0] + 16 * first, cnt, a[1]);
+  else mem32[(a[6] >> 2) + k] = ex.iaf(a[0] + 4 * first, cnt, a[1], a[2], a[3], th, m, a[4], a[5] + 16 * first * a[1]);
+}
+
+/** The calling thread and `helpers` threads running kernel calls over one shared memory. */
+export class KernelPool {
   private readonly ctrl: Int32Array;
+  private readonly f64: Float64Array;
   private readonly ports: MessagePort[] = [];
   private readonly workers: Worker[] = [];
   private bound: WebAssembly.Memory | null = null;
+  private gen = 0;
+  private tag = 0;
+  private mem32 = new Int32Array(0);
 
   constructor(readonly helpers: number) {
-    this.ctrl = new Int32Array(new SharedArrayBuffer(4 * (BUSY + helpers)));
+    const sab = new SharedArrayBuffer(4 * (SLOT0 + 2 * SLOT_WORDS));
+    this.ctrl = new Int32Array(sab);
+    this.f64 = new Float64Array(sab);
     for (let index = 0; index < helpers; index++) {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(HELPER, { eval: true, workerData: { ctrl: this.ctrl.buffer, port: port2, index }, transferList: [port2] });
+      const worker = new Worker(HELPER, { eval: true, workerData: { ctrl: sab, port: port2 }, transferList: [port2] });
       worker.unref();
       port1.unref();
       this.ports.push(port1);
@@ -91,68 +119,69 @@ export class GatherPool {
     }
   }
 
-  /** Opens a job of `n` items for the helpers (after the previous one is closed and left). */
-  private open(cmd: number, n: number, g0: number, row: number, chunk: number): void {
-    const { ctrl } = this;
-    Atomics.add(ctrl, SEQ, 1);
-    for (let w = 0; w < this.helpers; w++) {
-      let b: number;
-      while ((b = Atomics.load(ctrl, BUSY + w)) !== 0) Atomics.wait(ctrl, BUSY + w, b);
-    }
-    ctrl[CMD] = cmd; ctrl[G0] = g0; ctrl[N] = n; ctrl[ROW] = row; ctrl[CHUNK] = chunk;
-    Atomics.store(ctrl, NEXT, 0);
-    Atomics.store(ctrl, FIN, 0);
-    Atomics.add(ctrl, SEQ, 1);
-    Atomics.notify(ctrl, SEQ);
+  /** Hands the helpers `kernel`'s module and memory (they take it up with their next job). */
+  private bind(kernel: SimKernel): void {
+    if (this.bound === kernel.memory) return;
+    this.gen = (this.gen + 1) | 0;
+    for (const port of this.ports) port.postMessage({ module: kernel.module, memory: kernel.memory, gen: this.gen });
+    this.bound = kernel.memory;
+    this.mem32 = new Int32Array(kernel.memory.buffer);
   }
 
-  /** Waits until `n` items are finished; throws if a helper failed (the pool is then closed). */
-  private finish(n: number): void {
+  /** Runs a job of `n` items, `chunk` at a time, on every thread; returns when all are done. */
+  private run(kernel: SimKernel, kind: number, n: number, chunk: number, args: number[], th = 0, m = 0): void {
+    this.bind(kernel);
     const { ctrl } = this;
-    for (let spin = 0; spin < 2000; spin++) if (Atomics.load(ctrl, FIN) >= n) return;
+    chunk = Math.max(chunk, Math.ceil(n / MAX_CHUNKS));
+    this.tag = (this.tag + 1) & 0xfffff;
+    const s = SLOT0 + (this.tag & 1) * SLOT_WORDS;
+    ctrl[s + KIND] = kind; ctrl[s + GEN] = this.gen; ctrl[s + ITEMS] = n; ctrl[s + CHUNK] = chunk;
+    for (let i = 0; i < args.length; i++) ctrl[s + ARGS + i] = args[i];
+    this.f64[(s + FLOATS) >> 1] = th; this.f64[(s + FLOATS + 2) >> 1] = m;
+    Atomics.store(ctrl, FIN, 0);
+    Atomics.store(ctrl, NEXT, this.tag << 12);
+    Atomics.notify(ctrl, NEXT);
+    const a = ctrl.subarray(s + ARGS, s + FLOATS);
+    const chunks = Math.ceil(n / chunk);
+    try {
+      for (;;) {
+        const w = Atomics.load(ctrl, NEXT);
+        const k = w & 4095;
+        if (k >= chunks) break;
+        if (Atomics.compareExchange(ctrl, NEXT, w, w + 1) !== w) continue;
+        const first = k * chunk, cnt = Math.min(chunk, n - first);
+        runChunk(kind, k, first, cnt, a, th, m, kernel, this.mem32);
+        Atomics.add(ctrl, FIN, cnt);
+      }
+    } catch (e) {
+      // The kernel trapped here: helpers may be left mid-job, so this pool is not used again.
+      this.discard();
+      throw e;
+    }
+    for (let spin = 0; spin < 4000; spin++) if (Atomics.load(ctrl, FIN) >= n) return;
     let f: number;
     while ((f = Atomics.load(ctrl, FIN)) < n && Atomics.load(ctrl, FAILED) === 0) Atomics.wait(ctrl, FIN, f);
     if (Atomics.load(ctrl, FAILED) !== 0) {
-      const why = this.ports.map((p) => receiveMessageOnPort(p)?.message).find((m) => m !== undefined);
+      const why = this.ports.map((p) => receiveMessageOnPort(p)?.message as unknown).find((x) => x !== undefined);
       this.discard();
       throw new Error(`a simulation helper thread failed: ${String(why ?? 'no reason given')}; run with threads: 1 to simulate on the calling thread only`);
     }
   }
 
-  /** Makes the helpers run `kernel`'s module over its (shared) memory. */
-  bind(kernel: SimKernel): void {
-    if (this.bound === kernel.memory) return;
-    for (const port of this.ports) port.postMessage({ module: kernel.module, memory: kernel.memory });
-    this.open(BIND, this.helpers, 0, 0, 0);
-    this.finish(this.helpers);
-    this.bound = kernel.memory;
-  }
-
-  /** `kernel.gather(groups, nGroups, rowBytes)` on all threads, `chunk` groups at a time; returns when all are done. */
+  /** `kernel.gather(groups, nGroups, rowBytes)` on all threads, `chunk` groups at a time. */
   gather(kernel: SimKernel, groups: number, nGroups: number, rowBytes: number, chunk: number): void {
-    this.bind(kernel);
-    this.open(GATHER, nGroups, groups, rowBytes, chunk);
-    const { ctrl } = this;
-    try {
-      for (;;) {
-        const k = Atomics.add(ctrl, NEXT, chunk);
-        if (k >= nGroups) break;
-        const c = Math.min(chunk, nGroups - k);
-        kernel.gather(groups + 16 * k, c, rowBytes);
-        Atomics.add(ctrl, FIN, c);
-      }
-    } catch (e) {
-      // The kernel trapped here: the helpers may be left mid-job, so this pool is not used again.
-      this.discard();
-      throw e;
-    }
-    this.finish(nGroups);
+    this.run(kernel, GATHER, nGroups, chunk, [groups, rowBytes]);
   }
 
-  /** Ends the helpers and forgets this pool (the next `gatherPool` call starts another). */
-  private discard(): void {
-    this.close();
-    if (pool === this) pool = null;
+  /**
+   * `kernel.iaf` over `nPos` positions on all threads, `chunk` positions at a time: chunk k (positions
+   * `k·chunk …`) lists its records from `cand + 16·k·chunk·C` and writes their number to the int32 at
+   * `counts + 4k`. Returns the chunk size used (`chunk`, or more when that would make over 4095 chunks).
+   */
+  iaf(kernel: SimKernel, pos: number, nPos: number, C: number, buf: number, vBase: number, th: number, m: number, mode: number, cand: number, counts: number, chunk: number): number {
+    chunk = Math.max(chunk, Math.ceil(nPos / MAX_CHUNKS));
+    this.run(kernel, IAF, nPos, chunk, [pos, C, buf, vBase, mode, cand, counts], th, m);
+    return chunk;
   }
 
   /** Ends the helpers. */
@@ -160,9 +189,15 @@ export class GatherPool {
     for (const w of this.workers) void w.terminate();
     for (const p of this.ports) p.close();
   }
+
+  /** Ends the helpers and forgets this pool (the next `kernelPool` call starts another). */
+  private discard(): void {
+    this.close();
+    if (pool === this) pool = null;
+  }
 }
 
-let pool: GatherPool | null = null;
+let pool: KernelPool | null = null;
 
 /** Threads a simulation uses when it does not say: two where there are two cores or more, else one. */
 export function defaultSimThreads(): number {
@@ -170,8 +205,8 @@ export function defaultSimThreads(): number {
 }
 
 /** The process's pool with `threads − 1` helpers (replaced when another count is asked for), or null for one thread. */
-export function gatherPool(threads: number): GatherPool | null {
+export function kernelPool(threads: number): KernelPool | null {
   if (threads <= 1) return null;
-  if (pool?.helpers !== threads - 1) { pool?.close(); pool = new GatherPool(threads - 1); }
+  if (pool?.helpers !== threads - 1) { pool?.close(); pool = new KernelPool(threads - 1); }
   return pool;
 }
