@@ -7,7 +7,7 @@ import { simulateDense } from '../../src/core/sim/dense-engine';
 import { simulateEvents } from '../../src/core/sim/event-engine';
 import { framesInput, imageInput } from '../../src/core/sim/input';
 import type { NeuronParams } from '../../src/core/sim/neuron';
-import { randomNet } from './sim-helpers';
+import { net, randomNet } from './sim-helpers';
 
 /**
  * Random small networks (the first conv with or without bias; event frames or an analog image): conv → relu → (pool before or after the relu) → [conv → relu] → flatten →
@@ -73,5 +73,31 @@ describe('event-driven and dense engines agree', () => {
     // Most cases must be valid networks that actually spike, or the property says little.
     assert.ok(ran >= 40, `only ${ran} of 60 random networks were valid`);
     assert.ok(spikes > 100, `only ${spikes} spikes in all runs`);
+  });
+
+  it('a gathered conv whose inputs do not come position by position (after a sum pooling; single-spike neurons firing again)', async () => {
+    // conv 2→32 (scatter) → relu → sum pool 2 → conv 32→32 2×2 (gather) → relu → linear → spiking output. The
+    // pooled spikes come window by window, and single-spike neurons left above threshold fire again after the
+    // others, so a position's inputs are split: the gather's buckets must still hold all of them.
+    let s = 99;
+    const rand = (): number => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 2 ** 32; };
+    const eighths = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => (lo + Math.floor(rand() * (hi - lo + 1))) / 8);
+    const model = net([
+      { type: 'conv2d', name: 'c1', outChannels: 32, kernel: 3, padding: 1 }, { type: 'relu', name: 'r1' }, { type: 'sumpool', name: 'p', kernel: 2 },
+      { type: 'conv2d', name: 'c2', outChannels: 32, kernel: 2, padding: 1 }, { type: 'relu', name: 'r2' },
+      { type: 'flatten', name: 'f' }, { type: 'linear', name: 'fc', outFeatures: 4 },
+    ], [2, 6, 6], true);
+    const weights = {
+      c1: { shape: [32, 2, 3, 3], weight: eighths(32 * 2 * 9, -2, 6) },
+      c2: { shape: [32, 32, 2, 2], weight: eighths(32 * 32 * 4, -3, 4) },
+      fc: { shape: [4, 32 * 4 * 4], weight: eighths(4 * 512, -4, 4) },
+    };
+    const input = framesInput(Array.from({ length: 6 * 72 }, () => (rand() < 0.5 ? 1 + Math.floor(rand() * 3) : 0)), [2, 6, 6], 6);
+    for (const spike of ['multi', 'single'] as const) {
+      const ev = simulateEvents(model, weights, input, { neuron: { spike } });
+      const de = await simulateDense(model, weights, input, { neuron: { spike } });
+      assert.ok(ev.layers[1].total > 50, `${spike}: the gathered layer spikes (${ev.layers[1].total})`);
+      ev.layers.forEach((l, i) => assert.deepEqual([...l.counts], [...de.layers[i].counts], `${spike}: layer ${l.name}`));
+    }
   });
 });

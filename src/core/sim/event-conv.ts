@@ -41,6 +41,9 @@ export class ConvOp implements EventOp {
   private readonly outStart: Int32Array; private readonly outP: Int32Array; private readonly outW: Int32Array;
   private readonly cnt: Int32Array; private readonly ones: Int32Array; private readonly startOf: Int32Array;
   private readonly nextOne: Int32Array; private readonly nextX: Int32Array; private readonly inList: Int32Array;
+  /** `bucketRuns`: the step that last saw a position, and a run's inputs other than 1 (weight row, value). */
+  private readonly seen: Int32Array; private epoch = 0;
+  private readonly xRow: Int32Array; private readonly xVal: Float32Array;
   private readonly tapStart: Int32Array; private readonly tapQ: Int32Array; private readonly tapW: Int32Array;
   private readonly bias?: Float64Array;
   private ready = false;
@@ -99,6 +102,8 @@ export class ConvOp implements EventOp {
     this.outStart[oh * ow] = n;
     const perPos = () => new Int32Array(this.gather ? h * wd : 0);
     this.cnt = perPos(); this.ones = perPos(); this.startOf = perPos(); this.nextOne = perPos(); this.nextX = perPos(); this.inList = perPos();
+    this.seen = perPos();
+    this.xRow = new Int32Array(this.gather ? c : 0); this.xVal = new Float32Array(this.gather ? c : 0);
     if (this.gather) arena.needGather(c * h * wd, oh * ow, nTaps);
     else {
       // The WebAssembly scatter reads the inputs and the tap tables from the arena.
@@ -139,12 +144,54 @@ export class ConvOp implements EventOp {
    * are float32 (`f32(s + f32(f32(a) · w))` term by term, as the kernel's four float32 lanes compute them),
    * then widened exactly into the float64 output row.
    */
-  private applyGather(s: Sparse): Signal {
-    const { res, arena, cin, hw, oc, tapStart, tapQ, cl, ciStride, cnt, ones, startOf, nextOne, nextX, inList, outStart, outP, outW } = this;
-    const { pos, mark } = res;
+  /**
+   * Steps 1–2 of `applyGather` when the inputs come grouped by position (a spiking layer emits its spikes
+   * position by position): one pass, each run of one position written as its bucket — the inputs of
+   * value 1 in input order, then the others in input order. Returns the number of positions, or −1 (with
+   * nothing left behind) when a position comes back after another one, for `bucketSorted` to do it.
+   */
+  private bucketRuns(s: Sparse): number {
+    const { cin, hw, cl, ciStride, cnt, ones, startOf, inList, seen, xRow, xVal } = this;
     const { idx, val } = s;
-    const { i32, f32 } = arena;
-    const wBytes = this.wBase * 8; // float32 weights
+    const { i32, f32 } = this.arena;
+    const e0 = this.arena.entriesAt >> 2;
+    const wBytes = this.wBase * 8;
+    if (this.epoch > 0x3fffffff) { this.epoch = 0; seen.fill(0); }
+    const stamp = ++this.epoch;
+    let nIn = 0, off = 0, k = s.lo;
+    let at = -1, ci = 0;
+    if (k < s.hi) { const i = idx[k]; if (cl) { at = (i / cin) | 0; ci = i - at * cin; } else { ci = (i / hw) | 0; at = i - ci * hw; } }
+    while (k < s.hi) {
+      if (seen[at] === stamp) {
+        for (let u = 0; u < nIn; u++) { cnt[inList[u]] = 0; ones[inList[u]] = 0; }
+        return -1;
+      }
+      seen[at] = stamp;
+      inList[nIn++] = at;
+      const run = at;
+      let n1 = 0, nx = 0;
+      for (;;) {
+        const a = Math.fround(val[k]);
+        const row = wBytes + ci * ciStride * 4;
+        if (a === 1) { i32[e0 + 2 * (off + n1)] = row; f32[e0 + 2 * (off + n1) + 1] = 1; n1++; } else { xRow[nx] = row; xVal[nx] = a; nx++; }
+        if (++k >= s.hi) break;
+        const i = idx[k];
+        if (cl) { at = (i / cin) | 0; ci = i - at * cin; } else { ci = (i / hw) | 0; at = i - ci * hw; }
+        if (at !== run) break;
+      }
+      for (let x = 0; x < nx; x++) { const e = off + n1 + x; i32[e0 + 2 * e] = xRow[x]; f32[e0 + 2 * e + 1] = xVal[x]; }
+      startOf[run] = off; ones[run] = n1; cnt[run] = n1 + nx;
+      off += n1 + nx;
+    }
+    return nIn;
+  }
+
+  /** Steps 1–2 of `applyGather` for inputs in any order: a counting sort into the same buckets as `bucketRuns`. */
+  private bucketSorted(s: Sparse): number {
+    const { cin, hw, cl, ciStride, cnt, ones, startOf, nextOne, nextX, inList } = this;
+    const { idx, val } = s;
+    const { i32, f32 } = this.arena;
+    const wBytes = this.wBase * 8;
     // 1. Inputs per position, and how many of them are 1 (those go first in their bucket).
     let nIn = 0;
     for (let k = s.lo; k < s.hi; k++) {
@@ -155,9 +202,8 @@ export class ConvOp implements EventOp {
     }
     let off = 0;
     for (let u = 0; u < nIn; u++) { const at = inList[u]; startOf[at] = off; nextOne[at] = off; nextX[at] = off + ones[at]; off += cnt[at]; }
-    // 2. Entries (8 bytes: weight row of the input channel, float32 value), bucketed: a bucket holds its
-    //    inputs of value 1, then the others, each in input order.
-    const e0 = arena.entriesAt;
+    // 2. Entries, bucketed.
+    const e0 = this.arena.entriesAt;
     for (let k = s.lo; k < s.hi; k++) {
       const i = idx[k];
       let ci: number, at: number;
@@ -167,6 +213,17 @@ export class ConvOp implements EventOp {
       i32[(e0 >> 2) + 2 * e] = wBytes + ci * ciStride * 4;
       f32[(e0 >> 2) + 2 * e + 1] = a;
     }
+    return nIn;
+  }
+
+  private applyGather(s: Sparse): Signal {
+    const { res, arena, oc, tapStart, tapQ, cnt, ones, startOf, inList, outStart, outP, outW } = this;
+    const { pos, mark } = res;
+    const { i32 } = arena;
+    // 1–2. The inputs bucketed by position (8-byte entries: weight row of the input channel, float32 value).
+    let nIn = this.bucketRuns(s);
+    if (nIn < 0) nIn = this.bucketSorted(s);
+    const e0 = arena.entriesAt;
     // 3. Touched output positions.
     let np = res.n;
     for (let u = 0; u < nIn; u++) {
