@@ -137,7 +137,9 @@ function programOf(plan: NetworkPlan): Program {
  * threshold) are updated. The cost grows with the SynOps, not with the network size. State starts at zero,
  * or at `opts.initialMembrane` (`membrane.ts`; below threshold, so a neuron without input still never fires).
  * The multiply-adds and the integration run in WebAssembly SIMD where available (`wasm-kernel.ts`), else
- * in plain loops with the same results; weight layouts, tables and buffers are built once per plan.
+ * in plain loops with the same results; weight layouts, tables and buffers are built once per plan. Large
+ * gather and integration steps are shared with helper threads (`opts.threads`, `wasm-threads.ts`), each
+ * row computed by one thread in the same order: the same results for any number of threads.
  *
  * Precision: weights are the float32 values, membrane potentials float64. A conv that gathers (one after
  * a spiking layer with at least 32 channels, `ConvOp`) sums each neuron's input current of a step in
