@@ -108,12 +108,15 @@ async function main(): Promise<void> {
   await tf.ready();
   const load = loadavg();
   const reps = { events: 21, image: 5 };
-  const measured: { c: BenchCase; ev: Timed; de: Timed }[] = [];
+  // The event-driven engine at each thread count the peer runs (its helper threads share a step's rows);
+  // the dense engine is tfjs' wasm backend, one thread.
+  const measured: { c: BenchCase; ev: Timed[]; de: Timed }[] = [];
   for (const c of cases()) {
     const n = c.events ? reps.events : reps.image;
-    const ev = await time(() => simulateEvents(c.model, c.weights, c.input, { neuron: c.neuron }), n);
+    const ev: Timed[] = [];
+    for (const threads of PEER_THREADS) ev.push(await time(() => simulateEvents(c.model, c.weights, c.input, { neuron: c.neuron, threads }), n));
     const de = await time(() => simulateDense(c.model, c.weights, c.input, { neuron: c.neuron }), n);
-    if (ev.result.layers.some((l, i) => l.counts.some((x, j) => x !== de.result.layers[i].counts[j]))) throw new Error(`${c.name}: the engines disagree`);
+    for (const e of ev) if (e.result.layers.some((l, i) => l.counts.some((x, j) => x !== de.result.layers[i].counts[j]))) throw new Error(`${c.name}: the engines disagree`);
     measured.push({ c, ev, de });
   }
   // The peer runs after ours, never beside it: the two sides do not share the cores.
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   const checks: string[] = [];
   for (const { c, ev, de } of measured) {
-    const ours = ev.result.layers.map((l) => ({ name: l.name, total: l.total }));
+    const ours = ev[0].result.layers.map((l) => ({ name: l.name, total: l.total }));
     const peer = PEER_THREADS.map((t) => peerLine(simPeer, 'sim', c.name, t));
     const differs = peer.map((p) => (p ? countDifferences(ours, p.layers) : []));
     peer.forEach((p, k) => {
@@ -130,14 +133,15 @@ async function main(): Promise<void> {
       if (differs[k].length) checks.push(`!!! ${c.name}, PyTorch at ${PEER_THREADS[k]} thread(s): spike counts DIFFER from ours, no speed ratio printed:\n    ${differs[k].join('\n    ')}`);
       else checks.push(`${c.name}, PyTorch at ${PEER_THREADS[k]} thread(s): spike counts equal ours on all ${ours.length} spiking layers (${ours.reduce((a, l) => a + l.total, 0)} spikes)`);
     });
-    const synops = ev.result.totalSynops;
-    for (const [engine, r] of [['event-driven', ev], ['dense (tfjs wasm)', de]] as const) {
+    const synops = ev[0].result.totalSynops;
+    const engines: [string, Timed][] = [...ev.map((e, k) => [`event-driven (${PEER_THREADS[k]} thr)`, e] as [string, Timed]), ['dense (tfjs wasm, 1 thr)', de]];
+    for (const [engine, r] of engines) {
       const vsPeer = peer.flatMap((p, k) => [peerCell(simPeer, c.name, p?.ms, 1), !p ? '—' : differs[k].length ? 'counts differ' : speedRatio(p.ms, r.ms)]);
-      rows.push([c.name, engine, r.ms.toFixed(1), r.cpuMs.toFixed(1), r.firstMs.toFixed(0), c.events ? fmt(c.events / (r.ms / 1000)) : '—', fmt(synops / (r.ms / 1000)), engine === 'event-driven' ? `${(de.ms / ev.ms).toFixed(2)}× faster than dense` : '', ...vsPeer, c.source]);
+      rows.push([c.name, engine, r.ms.toFixed(1), r.cpuMs.toFixed(1), r.firstMs.toFixed(0), c.events ? fmt(c.events / (r.ms / 1000)) : '—', fmt(synops / (r.ms / 1000)), engine.startsWith('event') ? `${(de.ms / r.ms).toFixed(2)}× faster than dense` : '', ...vsPeer, c.source]);
     }
   }
   console.log(`load average ${load.map((x) => x.toFixed(2)).join(' ')} (1/5/15 min), ${process.version}; ms/sample: median of ${reps.events} (MNIST-DVS) / ${reps.image} (CIFAR) calls after a warm-up; CPU ms: this process's CPU time per sample; first call: planning, weight layout and JIT included`);
-  console.log(`event-driven multiply-adds: ${eventEngineUsesWasm() ? 'WebAssembly SIMD' : 'plain typed-array loops (no WebAssembly SIMD here)'}; our engines run on 1 thread`);
+  console.log(`event-driven multiply-adds: ${eventEngineUsesWasm() ? 'WebAssembly SIMD' : 'plain typed-array loops (no WebAssembly SIMD here)'}; the event-driven engine at ${PEER_THREADS.join(' and ')} thread(s) (helper threads share a step's rows; CPU ms counts them), the dense engine on 1; compare a row with PyTorch at the same thread count`);
   console.log(peerHeader(simPeer, 'PyTorch IAF: Sinabs\' way (each layer\'s ops on all steps at once, then IAF through time), median of up to as many calls as ours (at least 3, about 3 s) after one; vs PyTorch = its ms ÷ ours (> 1: ours faster)'));
   for (const line of checks) console.log(line);
   console.log(table(['sample', 'engine', 'ms/sample', 'CPU ms', 'first call ms', 'events/s', 'SynOps/s', 'event : dense', ...PEER_THREADS.flatMap((t) => [`PyTorch ms (${t} thr)`, `vs PyTorch (${t} thr)`]), 'data'], rows,
