@@ -180,7 +180,10 @@ if [ "$FROM" = folder ]; then
   DEV="[\"extensionDevelopmentPath\",\"vscode-remote://$AUTH$REPO\"]"
   PAYLOAD="[$DEV]"
 else
-  DEV=
+  # The UI checks see the installed extension as a user does. The in-host suite needs an extension under
+  # development for VS Code to run extensionTestsPath: that is the installed copy's folder (the files of the
+  # .vsix, not this repository), which stands in for the installed extension of the same id.
+  DEV="[\"extensionDevelopmentPath\",\"vscode-remote://$AUTH$EXT_DIR\"]"
   PAYLOAD="[]"
 fi
 WB_URL="http://$AUTH/?folder=$(urlencode "$RUN/ws")&payload=$(urlencode "$PAYLOAD")"
