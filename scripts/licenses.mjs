@@ -16,8 +16,8 @@ function licenceFile(dir) {
 
 /**
  * The notices text for `metafiles` (esbuild results' metafiles) plus `extraPackages` (names in node_modules).
- * Packages without a licence file get their package.json `license` and a note that their headers stay in
- * the bundles.
+ * Packages without a licence file get their package.json `license` and a note that their licence comments
+ * stay in the bundles (esbuild `legalComments: 'eof'`).
  */
 export function thirdPartyNotices(metafiles, extraPackages, root = '.') {
   const dirs = new Set(extraPackages.map((n) => join('node_modules', n)));
@@ -37,7 +37,7 @@ export function thirdPartyNotices(metafiles, extraPackages, root = '.') {
     seen.add(key);
     parts.push('='.repeat(78), `${key} — ${e.license}`, '='.repeat(78));
     const files = existsSync(join(root, e.dir)) ? licenceFile(join(root, e.dir)) : [];
-    if (files.length === 0) parts.push(`The package ships no licence file; its package.json says "${e.license}" and its licence headers are kept in the bundles.`, '');
+    if (files.length === 0) parts.push(`The package ships no licence file; its package.json declares "${e.license}". The licence comments of its files, where it has them, are kept at the end of the bundles.`, '');
     for (const f of files) parts.push(readFileSync(join(root, e.dir, f), 'utf8').trimEnd(), '');
   }
   return { text: parts.join('\n') + '\n', packages: seen.size };
