@@ -1,0 +1,19 @@
+/** A `.nir` file as a model and weights: `readNirFile` then `nirToModel`, every problem one line naming the file. */
+import { basename } from 'node:path';
+import { FileFormatError } from '../jsonFile';
+import { readNirFile } from './hdf5';
+import { NirError, nirToModel, type NirImport } from './to-model';
+
+/** Whether a path names a NIR graph (by its extension), for commands that take a model file or a `.nir`. */
+export const isNirPath = (path: string): boolean => /\.nir$/i.test(path);
+
+/** Reads and translates `file`; a `NirError` becomes a `FileFormatError`, file system errors stay as they are. */
+export async function loadNirModel(file: string): Promise<NirImport> {
+  const graph = await readNirFile(file);
+  try {
+    return nirToModel(graph, file, basename(file).replace(/\.nir$/i, ''));
+  } catch (e) {
+    if (e instanceof NirError) throw new FileFormatError(file, e.message);
+    throw e;
+  }
+}
