@@ -7,7 +7,10 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 // the synthetic data set). TensorFlow.js is bundled; its wasm backend looks for its .wasm files beside
 // the bundle, so esbuild.mjs copies them there (see `wasmBeside`).
 const nodeExternal = ['mnist'];
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], external: nodeExternal };
+// h5wasm (HDF5 for .nir files) ships as an ES module with its wasm binary inlined; it locates itself with
+// `import.meta.url`, which a CommonJS bundle lacks: each Node bundle defines it as its own file URL.
+const importMetaUrl = { define: { 'import.meta.url': '__synopsImportMetaUrl' }, banner: { js: 'var __synopsImportMetaUrl = require("url").pathToFileURL(__filename).href;' } };
+const node = { ...common, ...importMetaUrl, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], external: nodeExternal };
 const browser = { ...common, platform: 'browser', target: 'es2022' };
 
 export const bundles = [

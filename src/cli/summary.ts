@@ -1,5 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { diagnosticLine, readModelFile } from '../core/model/read';
+import { diagnosticLine } from '../core/model/read';
+import { readModelOrNir } from '../core/nir/load';
 import { buildReport, type ModelReport } from '../core/report';
 import { parseSimulationResult, resultPathFor } from '../core/synops/result';
 import { formatCount, formatEnergy } from '../protocol/format';
@@ -37,7 +38,7 @@ export function renderSummary(report: ModelReport): string {
 }
 
 
-export const SUMMARY_USAGE = `  summary <model.snn.json> [--json] [--profile <id>] [--spikes-per-neuron <n>]
+export const SUMMARY_USAGE = `  summary <model.snn.json | graph.nir> [--json] [--profile <id>] [--spikes-per-neuron <n>]
       per-layer output shape, parameters, MACs, fan-out, SynOps and energy per sample`;
 
 /** `synops summary`: exit 0 ok, 1 bad model file, 2 usage. */
@@ -45,7 +46,7 @@ export function runSummary(rest: string[]): Promise<number> {
   return withFaults('summary', () => summary(rest));
 }
 
-function summary(rest: string[]): number {
+async function summary(rest: string[]): Promise<number> {
   const flags = new Map<string, string | true>();
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
@@ -64,7 +65,8 @@ function summary(rest: string[]): number {
   const spikesPerNeuron = typeof spn === 'string' ? Number(spn) : undefined;
   if (spikesPerNeuron !== undefined && !(Number.isFinite(spikesPerNeuron) && spikesPerNeuron >= 0)) return usageError('summary', `--spikes-per-neuron must be a non-negative number, got ${String(spn)}`);
   // File system errors (missing, unreadable) are worded by main.
-  const parsed = readModelFile(file);
+  const { parsed, nir } = await readModelOrNir(file);
+  for (const n of nir?.notes ?? []) console.error(`note: ${n}`);
   const resultFile = resultPathFor(file);
   let result;
   try { result = existsSync(resultFile) ? parseSimulationResult(readFileSync(resultFile, 'utf8'), resultFile) : undefined; } catch (e) { console.error(`warning: ${(e as Error).message}`); }

@@ -1,6 +1,8 @@
 /** A `.nir` file as a model and weights: `readNirFile` then `nirToModel`, every problem one line naming the file. */
 import { basename } from 'node:path';
 import { FileFormatError } from '../jsonFile';
+import { parseModel, type ParsedModel } from '../model/parse';
+import { readModelFile } from '../model/read';
 import { readNirFile } from './hdf5';
 import { NirError, nirToModel, type NirImport } from './to-model';
 
@@ -16,4 +18,14 @@ export async function loadNirModel(file: string): Promise<NirImport> {
     if (e instanceof NirError) throw new FileFormatError(file, e.message);
     throw e;
   }
+}
+
+/**
+ * A model file, or a `.nir` graph as one: the `ParsedModel` the commands check and report on (the
+ * imported model's JSON, parsed), plus the graph's weights and neuron settings when it is a `.nir`.
+ */
+export async function readModelOrNir(path: string): Promise<{ parsed: ParsedModel; nir?: NirImport }> {
+  if (!isNirPath(path)) return { parsed: readModelFile(path) };
+  const nir = await loadNirModel(path);
+  return { parsed: parseModel(JSON.stringify(nir.model, null, 2), path), nir };
 }
