@@ -191,6 +191,13 @@ function walkChain(graph: NirGraph, byName: Map<string, NirNode>, fail: (where: 
   graph.edges.forEach(([a, b], i) => {
     for (const x of [a, b]) if (!byName.has(x)) fail(`/node/edges[${i}]`, `edge ${a} → ${b} names node "${x}", which /node/nodes does not have; add the node or remove the edge`);
     if (a === b) fail(`/node/edges[${i}]`, `edge ${a} → ${b} is a recurrent (self) connection; the simulator runs feed-forward chains only`);
+  });
+  const cycle = closingEdge(graph);
+  if (cycle >= 0) {
+    const [a, b] = graph.edges[cycle];
+    fail(`/node/edges[${cycle}]`, `edge ${a} → ${b} closes a cycle (a recurrent connection); the simulator runs feed-forward chains only`);
+  }
+  graph.edges.forEach(([a, b], i) => {
     if (succ.has(a)) fail(`/node/edges[${i}]`, `node "${a}" feeds both "${succ.get(a)}" and "${b}"; the simulator runs a chain of layers (no branches)`);
     if (pred.has(b)) fail(`/node/edges[${i}]`, `node "${b}" receives both "${pred.get(b)}" and "${a}"; the simulator runs a chain of layers (no merges or recurrent edges)`);
     succ.set(a, b);
@@ -214,6 +221,29 @@ function walkChain(graph: NirGraph, byName: Map<string, NirNode>, fail: (where: 
   const stray = graph.nodes.find((n) => !seen.has(n.name));
   if (stray) fail(nodePath(stray.name), `node "${stray.name}" (${stray.type}) is not on the path from Input to Output (or lies on a cycle); remove it or connect it`);
   return chain;
+}
+
+/** The index of an edge that closes a cycle (a depth-first search's back edge), or -1: iterative, any graph size. */
+function closingEdge(graph: NirGraph): number {
+  const out = new Map<string, number[]>();
+  graph.edges.forEach(([a], i) => { if (!out.has(a)) out.set(a, []); out.get(a)!.push(i); });
+  const state = new Map<string, 1 | 2>(); // 1 on the current path, 2 done
+  for (const start of graph.nodes.map((n) => n.name)) {
+    if (state.has(start)) continue;
+    const stack: { node: string; next: number }[] = [{ node: start, next: 0 }];
+    state.set(start, 1);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const edges = out.get(top.node) ?? [];
+      if (top.next >= edges.length) { state.set(top.node, 2); stack.pop(); continue; }
+      const e = edges[top.next++];
+      const to = graph.edges[e][1];
+      const s = state.get(to);
+      if (s === 1) return e;
+      if (s === undefined) { state.set(to, 1); stack.push({ node: to, next: 0 }); }
+    }
+  }
+  return -1;
 }
 
 function floatField(n: NirNode, f: string, bad: (f: string | undefined, msg: string) => never): NirArray & { kind: 'float' } {
@@ -268,7 +298,7 @@ function restoreFromMetadata(graph: NirGraph, derived: ModelFile, neuron: Partia
     return undefined;
   }
   notes.push('model file restored from the graph\'s metadata (written by synops export)');
-  return parsed.model;
+  return JSON.parse(text) as ModelFile; // plain objects, as a model file read elsewhere
 }
 
 /** A conv layer with bias: true whose exported bias was all zeros reads back as bias: false; the same layer. */
