@@ -5,7 +5,9 @@
  * shape are checked against `limits.ts`, so a huge declared array is refused without allocating it. Every
  * problem is a `FileFormatError` of one line: the file, the HDF5 path, what is wrong and what to do.
  */
-import { closeSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import { writeAtomic } from '../io';
 import { FileFormatError } from '../jsonFile';
@@ -44,7 +46,9 @@ const MAX_FIELDS = 64;
 
 /**
  * Reads the NIR graph of `file`. File system errors (missing, unreadable) are thrown as they are; anything
- * else wrong is a `FileFormatError`.
+ * else wrong is a `FileFormatError`. The file's size and HDF5 signature are checked here; HDF5 itself runs in
+ * a thread of its own (`read-thread.ts`) with a fresh copy of the library: a damaged file can make HDF5 abort,
+ * which leaves that copy unusable, so it is thrown away with the thread instead of breaking later reads.
  */
 export async function readNirFile(file: string): Promise<NirGraph> {
   const fail = (where: string, msg: string): never => { throw new FileFormatError(file, `${file}: ${where}: ${msg}`); };
@@ -55,17 +59,59 @@ export async function readNirFile(file: string): Promise<NirGraph> {
   const fd = openSync(file, 'r');
   try { readSync(fd, head, 0, 8, 0); } finally { closeSync(fd); }
   if (!head.equals(SIGNATURE)) fail('/', 'not an HDF5 file (no HDF5 signature at its start); export the network with nir.write() or `synops export --nir`');
-  const h5 = await loadH5();
-  let f: InstanceType<H5['File']>;
-  try { f = new h5.File(file, 'r'); } catch (e) { return fail('/', `HDF5 cannot open it (${hdf5Reason(e)}); the file is damaged or truncated: write it again`); }
+  const reply = await inThread(file);
+  if ('graph' in reply) return reply.graph;
+  return fail(reply.where, reply.message);
+}
+
+/** What the reading thread answers. */
+export type ThreadReply = { graph: NirGraph } | { where: string; message: string };
+
+/** The thread entry beside this file: the bundle's `nir-thread.js`, or the TypeScript source under tsx. */
+function threadScript(dir = __dirname): string {
+  for (const f of ['nir-thread.js', 'read-thread.ts']) if (existsSync(join(dir, f))) return join(dir, f);
+  throw new Error(`the NIR reader's script nir-thread.js is not beside ${join(dir, '')} (rebuild with npm run build)`);
+}
+
+function inThread(file: string): Promise<ThreadReply> {
+  const script = threadScript();
+  // Sources run under tsx (tests, scripts): the thread registers tsx itself, as it does not inherit the loader.
+  const worker = script.endsWith('.ts')
+    ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script)});`, { eval: true, workerData: { file }, stderr: true })
+    : new Worker(script, { workerData: { file }, stderr: true });
+  worker.stderr.resume(); // HDF5's abort messages: the reply carries them
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (r: ThreadReply): void => { if (!done) { done = true; resolve(r); void worker.terminate(); } };
+    worker.on('message', (r: ThreadReply) => finish(r));
+    worker.on('error', (e) => finish({ where: '/', message: `HDF5 failed reading it (${hdf5Reason(e)}); the file is damaged: write it again` }));
+    worker.on('exit', () => finish({ where: '/', message: 'HDF5 stopped reading it without an answer; the file is damaged: write it again' }));
+  });
+}
+
+/** Reads the graph in this thread (see `read-thread.ts`): answers with the graph or the place and words of the problem. */
+export async function readNirHere(file: string): Promise<ThreadReply> {
+  const fail = (where: string, message: string): never => { throw new ReadProblem(where, message); };
   try {
-    return readGraph(h5, f, fail);
+    const h5 = await loadH5();
+    let f: InstanceType<H5['File']>;
+    try { f = new h5.File(file, 'r'); } catch (e) { return fail('/', `HDF5 cannot open it (${hdf5Reason(e)}); the file is damaged or truncated: write it again`); }
+    try {
+      return { graph: readGraph(h5, f, fail) };
+    } catch (e) {
+      if (e instanceof ReadProblem) throw e;
+      return fail('/', `HDF5 cannot read it (${hdf5Reason(e)}); the file is damaged or truncated: write it again`);
+    } finally {
+      try { f.close(); } catch { /* a file HDF5 gave up on may not close; the thread ends anyway */ }
+    }
   } catch (e) {
-    if (e instanceof FileFormatError) throw e;
-    return fail('/', `HDF5 cannot read it (${hdf5Reason(e)}); the file is damaged or truncated: write it again`);
-  } finally {
-    f.close();
+    if (e instanceof ReadProblem) return { where: e.where, message: e.message };
+    return { where: '/', message: `HDF5 cannot read it (${hdf5Reason(e)}); the file is damaged: write it again` };
   }
+}
+
+class ReadProblem extends Error {
+  constructor(readonly where: string, message: string) { super(message); }
 }
 
 type Fail = (where: string, msg: string) => never;
