@@ -6,7 +6,7 @@ import { writeAtomic } from '../core/io';
 import { MAX_CHUNK_EVENTS, MAX_DT_MS, MAX_STEPS, MIN_DT_MS } from '../core/model/limits';
 import { fittingSide } from '../core/model/parse';
 import { diagnosticLine } from '../core/model/read';
-import { readModelOrNir } from '../core/nir/load';
+import { nirDiagnosticLine, readModelOrNir } from '../core/nir/load';
 import type { ModelFile } from '../core/model/types';
 import { simulateDense } from '../core/sim/dense-engine';
 import { defaultEngine } from '../core/sim/engines';
@@ -136,7 +136,7 @@ async function simulateCommand(args: string[]): Promise<number> {
   const { model: modelPath, flags } = parsed;
   const { parsed: pm, nir } = await readModelOrNir(modelPath);
   const errors = pm.diagnostics.filter((d) => d.severity === 'error');
-  if (!pm.model || errors.length) { for (const d of errors) console.error(diagnosticLine(modelPath, d)); return 1; }
+  if (!pm.model || errors.length) { for (const d of errors) console.error(nir ? nirDiagnosticLine(modelPath, pm, d) : diagnosticLine(modelPath, d)); return 1; }
   const model = pm.model;
   const inp = await readInput(model, flags).catch((e: unknown) => {
     // Whatever goes wrong reading the input is about the input file: one line naming it.

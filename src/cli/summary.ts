@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { diagnosticLine } from '../core/model/read';
-import { readModelOrNir } from '../core/nir/load';
+import { nirDiagnosticLine, readModelOrNir } from '../core/nir/load';
 import { buildReport, type ModelReport } from '../core/report';
 import { parseSimulationResult, resultPathFor } from '../core/synops/result';
 import { formatCount, formatEnergy } from '../protocol/format';
@@ -71,7 +71,7 @@ async function summary(rest: string[]): Promise<number> {
   let result;
   try { result = existsSync(resultFile) ? parseSimulationResult(readFileSync(resultFile, 'utf8'), resultFile) : undefined; } catch (e) { console.error(`warning: ${(e as Error).message}`); }
   const profile = flags.get('profile');
-  for (const d of parsed.diagnostics) (d.severity === 'error' ? console.error : console.warn)(diagnosticLine(file, d));
+  for (const d of parsed.diagnostics) (d.severity === 'error' ? console.error : console.warn)(nir ? nirDiagnosticLine(file, parsed, d) : diagnosticLine(file, d));
   if (!parsed.model || parsed.diagnostics.some((d) => d.severity === 'error')) return 1;
   const report = buildReport(parsed, { spikesPerNeuron, profileId: typeof profile === 'string' ? profile : undefined, result });
   if (typeof profile === 'string' && report.profileId !== profile) {

@@ -2,6 +2,8 @@
 import { basename } from 'node:path';
 import { FileFormatError } from '../jsonFile';
 import { parseModel, type ParsedModel } from '../model/parse';
+import type { ModelDiagnostic } from '../../protocol/report';
+import { nodePath } from './graph';
 import { readModelFile } from '../model/read';
 import { readNirFile } from './hdf5';
 import { NirError, nirToModel, type NirImport } from './to-model';
@@ -28,4 +30,17 @@ export async function readModelOrNir(path: string): Promise<{ parsed: ParsedMode
   if (!isNirPath(path)) return { parsed: readModelFile(path) };
   const nir = await loadNirModel(path);
   return { parsed: parseModel(JSON.stringify(nir.model, null, 2), path), nir };
+}
+
+/**
+ * A diagnostic of a model imported from `file` as one line that names the graph's node instead of a line of
+ * the generated model text: `file: /node/nodes/<layer>: severity: message [code]`.
+ */
+export function nirDiagnosticLine(file: string, parsed: ParsedModel, d: ModelDiagnostic): string {
+  const at = d.range.start;
+  const inside = (r: ParsedModel['layerRanges'][number]): boolean =>
+    (at.line > r.start.line || (at.line === r.start.line && at.character >= r.start.character)) && (at.line < r.end.line || (at.line === r.end.line && at.character <= r.end.character));
+  const index = parsed.layerRanges.findIndex(inside);
+  const name = index >= 0 ? parsed.model?.layers[index]?.name : undefined;
+  return `${file}: ${name ? nodePath(name) : '/node'}: ${d.severity}: ${d.message} [${d.code}]`;
 }
