@@ -2,6 +2,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import { diagnosticLine } from '../core/model/read';
 import { nirDiagnosticLine, readModelOrNir } from '../core/nir/load';
 import { buildReport, type ModelReport } from '../core/report';
+import { checkChipFit, type ChipFit } from '../core/chips/speck';
+import type { ModelFile } from '../core/model/types';
 import { parseSimulationResult, resultPathFor } from '../core/synops/result';
 import { formatCount, formatEnergy } from '../protocol/format';
 import { usageError } from './args';
@@ -38,8 +40,18 @@ export function renderSummary(report: ModelReport): string {
 }
 
 
+/** The chip-fit verdict under the summary table: cores used, or each broken limit on its layer. */
+export function renderChipFit(model: ModelFile, fit: ChipFit): string {
+  const name = (i: number): string => (i < 0 ? 'input' : `layer "${model.layers[i].name}"`);
+  const head = fit.fits
+    ? `${fit.chip.name}: fits, ${fit.layers.length} of ${fit.chip.cores} cores (${fit.layers.map((l) => `${l.name}→core ${l.core}`).join(', ')})`
+    : `${fit.chip.name}: does not fit, ${fit.diagnostics.length} limit(s) broken:`;
+  return [head, ...fit.diagnostics.map((d) => `  ${name(d.layer)}: ${d.message.replace(`${fit.chip.name}: `, '')} [${d.code}]`), `  (${fit.notes.join('; ')})`].join('\n');
+}
+
 export const SUMMARY_USAGE = `  summary <model.snn.json | graph.nir> [--json] [--profile <id>] [--spikes-per-neuron <n>]
-      per-layer output shape, parameters, MACs, fan-out, SynOps and energy per sample`;
+      per-layer output shape, parameters, MACs, fan-out, SynOps and energy per sample, and whether the
+      network fits a Speck / DYNAP-CNN chip (each broken limit on its layer)`;
 
 /** `synops summary`: exit 0 ok, 1 bad model file, 2 usage. */
 export function runSummary(rest: string[]): Promise<number> {
@@ -77,7 +89,8 @@ async function summary(rest: string[]): Promise<number> {
   if (typeof profile === 'string' && report.profileId !== profile) {
     return usageError('summary', `unknown profile "${profile}"; known: ${report.profiles.filter((p) => p.kind === 'snn').map((p) => p.id).join(', ')}`);
   }
-  console.log(flags.has('json') ? JSON.stringify(report, null, 2) : renderSummary(report));
+  const chip = checkChipFit(parsed.model, parsed.stats!);
+  console.log(flags.has('json') ? JSON.stringify({ ...report, chipFit: { chip: chip.chip.id, fits: chip.fits, layers: chip.layers, diagnostics: chip.diagnostics } }, null, 2) : `${renderSummary(report)}\n${renderChipFit(parsed.model, chip)}`);
   return 0;
 }
 

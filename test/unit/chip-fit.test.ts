@@ -57,3 +57,20 @@ describe('Speck / DYNAP-CNN fit', () => {
     assert.deepEqual(assignCores(r.layers.slice(0, 3), SPECK)?.sort(), [0, 1, 2]);
   });
 });
+
+describe('chip fit in the model file', () => {
+  it('analyzeModelText adds each broken limit as an info diagnostic on the layer\'s object, the input\'s on "input"', async () => {
+    const { analyzeModelText } = await import('../../src/core/report');
+    const m = model([1, 256, 256], [{ type: 'conv2d', name: 'c1', outChannels: 4, kernel: 3, stride: 2, bias: true }, { type: 'relu', name: 'r1' }]);
+    const text = JSON.stringify(m, null, 2);
+    const r = analyzeModelText(text, 'm.snn.json');
+    const chip = r.diagnostics.filter((d) => d.code.startsWith('chip/'));
+    assert.deepEqual(chip.map((d) => [d.code, d.severity]), [['chip/input', 'info'], ['chip/feature-map', 'info'], ['chip/bias', 'info']]);
+    const lines = text.split('\n');
+    assert.match(lines[chip[0].range.start.line], /"input"/);
+    assert.equal(chip[2].range.start.line, r.layerRanges[0].start.line);
+    assert.match(lines[chip[2].range.start.line + 2], /"name": "c1"/);
+    // A model that fits has none.
+    assert.equal(analyzeModelText(JSON.stringify(template('mnist-dvs.snn.json'), null, 2), 'ok').diagnostics.filter((d) => d.code.startsWith('chip/')).length, 0);
+  });
+});
