@@ -31,6 +31,11 @@ export function runImport(args: string[]): Promise<number> {
     const out = typeof opts.get('out') === 'string' ? (opts.get('out') as string) : join(dirname(file), `${basename(file).replace(/\.nir$/i, '')}.snn.json`);
     if (!out.endsWith('.snn.json')) return usageError('import', `--out ${out}: a model file is named *.snn.json`);
     const imported = await loadNirModel(file);
+    const th = imported.neuron.threshold ?? 1;
+    if (th !== 1) {
+      // A model file has no threshold: simulating the written files would run θ = 1, another network.
+      throw new CliError(`${file}: /node/nodes: the IF nodes have v_threshold ${th}; a model file runs threshold 1, so the written network would spike differently: simulate the .nir itself (synops simulate ${file} …), or divide the weights before each IF by ${th} and export with v_threshold 1`);
+    }
     const dir = weightsDirFor(out);
     const weightsPath = writeTfjsWeights(dir, imported.model, imported.weights, { importedFrom: basename(file), neuron: imported.neuron });
     writeAtomic(out, `${JSON.stringify(imported.model, null, 2)}\n`);

@@ -24,6 +24,16 @@ describe('NIR import of graphs written by h5wasm', () => {
     assert.deepEqual([...sim.output.values], [1, 0]);
   });
 
+  it('one threshold θ for every IF node is the simulation\'s threshold: θ = 2 leaves 1.5 below it', async () => {
+    const g = tinyGraph();
+    g.nodes.spk.v_threshold = new Float32Array([2, 2]);
+    const r = await loadNirModel(await writeRaw(join(tmp(), 'th.nir'), g));
+    assert.equal(r.neuron.threshold, 2);
+    // The same event as above: output 0 gets 1.5 < 2 → no spike (with θ = 1 it spiked once).
+    const input = binEvents({ x: [1], y: [0], t: [0] }, [1, 2, 2], { dtMs: 1, steps: 2, t0: 0 });
+    assert.deepEqual([...simulateEvents(r.model, r.weights, input, { neuron: r.neuron }).output.values], [0, 0]);
+  });
+
   it('Conv2d with bias, float64 weights, SumPool2d, Affine: exact float32 values, shapes checked', async () => {
     const file = await writeRaw(join(tmp(), 'conv.nir'), convGraph());
     const r = await loadNirModel(file);

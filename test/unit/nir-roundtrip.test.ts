@@ -120,6 +120,13 @@ describe('NIR export and import round trip', () => {
     const summary = runCli(cli, ['summary', join(dir, 'net.nir')], { timeoutMs: 60_000 });
     assert.equal(summary.code, 0, summary.err);
     assert.match(summary.out, /conv1 +conv2d/);
+    // A graph whose IF threshold is not 1 is not written as a model file (which would run threshold 1).
+    const graph = modelToNir(model, weights);
+    for (const n of graph.nodes) if (n.type === 'IF') (n.fields.v_threshold.values as Float32Array).fill(2);
+    await writeNirFile(join(dir, 'th2.nir'), graph);
+    const th = runCli(cli, ['import', join(dir, 'th2.nir'), '--out', join(dir, 'th2.snn.json')], { timeoutMs: 60_000 });
+    assert.equal(th.code, 1, th.err);
+    assert.match(th.err, /^synops import: .*th2\.nir: \/node\/nodes: the IF nodes have v_threshold 2; .*simulate the \.nir itself/);
   });
 
   const h5py = spawnSync('python3', ['-c', 'import h5py'], { encoding: 'utf8' }).status === 0;
