@@ -42,6 +42,9 @@ export function hdf5Reason(e: unknown): string {
 }
 
 const MAX_STRINGS = 4 * MAX_NIR_NODES;
+
+/** Longest a read may take: the largest file `MAX_NIR_FILE_BYTES` allows reads in seconds. */
+const READ_TIMEOUT_MS = 120_000;
 const MAX_FIELDS = 64;
 
 /**
@@ -82,7 +85,9 @@ function inThread(file: string): Promise<ThreadReply> {
   worker.stderr.resume(); // HDF5's abort messages: the reply carries them
   return new Promise((resolve) => {
     let done = false;
-    const finish = (r: ThreadReply): void => { if (!done) { done = true; resolve(r); void worker.terminate(); } };
+    const finish = (r: ThreadReply): void => { if (!done) { done = true; clearTimeout(timer); resolve(r); void worker.terminate(); } };
+    // Damage that sends HDF5 round in circles ends here instead of hanging the command.
+    const timer = setTimeout(() => finish({ where: '/', message: `HDF5 did not finish reading it in ${READ_TIMEOUT_MS / 1000} s; the file is damaged: write it again` }), READ_TIMEOUT_MS);
     worker.on('message', (r: ThreadReply) => finish(r));
     worker.on('error', (e) => finish({ where: '/', message: `HDF5 failed reading it (${hdf5Reason(e)}); the file is damaged: write it again` }));
     worker.on('exit', () => finish({ where: '/', message: 'HDF5 stopped reading it without an answer; the file is damaged: write it again' }));
