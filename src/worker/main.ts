@@ -27,7 +27,7 @@ function log(message: string): void {
 
 /** Wraps a handler: handshake check, AbortSignal from the JSON-RPC token, progress, and error codes. */
 function handle<P extends WorkDoneParams, R>(method: string, fn: (params: P, ctx: HandlerContext) => Promise<R>) {
-  return async (params: P, token: CancellationToken): Promise<R | ResponseError<void>> => {
+  return async (params: P, token: CancellationToken): Promise<R | ResponseError<unknown>> => {
     if (!initialized) return new ResponseError(WorkerErrorCode.NotInitialized, `${method} before initialize`);
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
@@ -44,7 +44,7 @@ function handle<P extends WorkDoneParams, R>(method: string, fn: (params: P, ctx
         log(`${method} cancelled after ${Date.now() - started} ms`);
         return new ResponseError(WorkerErrorCode.Cancelled, `${method} cancelled`);
       }
-      if (e instanceof BadInputError) return new ResponseError(WorkerErrorCode.BadInput, e.message);
+      if (e instanceof BadInputError) return new ResponseError(WorkerErrorCode.BadInput, e.message, e.place);
       log(`${method} failed: ${(e as Error).stack ?? String(e)}`);
       return new ResponseError(WorkerErrorCode.Internal, `${method} failed: ${(e as Error).message}`);
     } finally {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Integration tests in a real VS Code: code-server (VS Code server + web workbench, Node extension host)
-# loads this repository as an Extension Development Host; Playwright drives the workbench in Debian's
-# chromium (test/integration/ui.mjs). Optionally, test/integration/inhost/suite.ts runs inside the
-# extension host (same run() contract as @vscode/test-electron).
+# installs the extension from the .vsix that `npm run package` makes (as a user would) and Playwright drives
+# the workbench in Debian's chromium (test/integration/ui.mjs). Optionally, test/integration/inhost/suite.ts
+# runs inside the extension host (same run() contract as @vscode/test-electron).
 #
 # Usage: bash test/integration/run.sh            (or: npm run test:integration)
 # Environment:
@@ -12,6 +12,8 @@
 #   SYNOPS_IT_INHOST   0 to skip the in-extension-host suite (default: run it when it exists)
 #   SYNOPS_IT_UI       0 to skip the UI checks (default: run them)
 #   SYNOPS_IT_KEEP     number of old run folders to keep (default 5)
+#   SYNOPS_IT_FROM     vsix (default): package the extension and install the .vsix; folder: load this
+#                      repository as an Extension Development Host instead (for debugging, with source maps)
 # The last line printed is always "N passed, M failed".
 set -uo pipefail
 
@@ -38,23 +40,6 @@ CS_ENTRY=$(echo "$INSTALL_OUT" | sed -n 's/^code-server entry: //p' | tail -1)
 log "test dependencies ready in $(secs "$t0" "$(now)") s"
 [ -d "$REPO/node_modules/playwright-core" ] || fail_early "playwright-core missing: run npm ci first"
 
-# ---------------------------------------------------------------- build
-# Build when dist/ is missing, or older than any source file it is built from.
-EXT_MAIN=$REPO/dist/host/extension.js
-need_build=0
-if [ ! -f "$EXT_MAIN" ]; then
-  need_build=1
-elif [ -n "$(cd "$REPO" && find src webview templates media package.json esbuild.mjs -newer "$EXT_MAIN" -type f -print -quit 2>/dev/null)" ]; then
-  need_build=1
-fi
-if [ $need_build = 1 ]; then
-  log "building the extension (npm run build)"
-  t0=$(now)
-  (cd "$REPO" && npm run build) || fail_early "npm run build failed"
-  [ -f "$EXT_MAIN" ] || fail_early "npm run build did not produce dist/host/extension.js"
-  log "build done in $(secs "$t0" "$(now)") s"
-fi
-
 # ---------------------------------------------------------------- run folder
 ROOT=${VSCODE_TEST_ROOT:-$REPO/test-artifacts/integration}
 mkdir -p "$ROOT"
@@ -74,6 +59,39 @@ export TMPDIR=$RUN_TMP DONT_PROMPT_WSL_INSTALL=1
 # No extension gallery: the tests make no network requests, and a gallery query that hangs (instead of failing
 # at once, as here) must not hold up the workbench. An empty gallery configuration turns it off.
 export EXTENSIONS_GALLERY='{}'
+
+# ---------------------------------------------------------------- build or package
+FROM=${SYNOPS_IT_FROM:-vsix}
+export SYNOPS_IT_FROM=$FROM  # the in-host suite checks it runs from the installed copy
+case $FROM in vsix|folder) ;; *) fail_early "SYNOPS_IT_FROM must be vsix or folder, not '$FROM'";; esac
+if [ "$FROM" = folder ]; then
+  # Build when dist/ is missing, or older than any source file it is built from.
+  EXT_MAIN=$REPO/dist/host/extension.js
+  need_build=0
+  if [ ! -f "$EXT_MAIN" ]; then
+    need_build=1
+  elif [ -n "$(cd "$REPO" && find src webview templates media package.json esbuild.mjs -newer "$EXT_MAIN" -type f -print -quit 2>/dev/null)" ]; then
+    need_build=1
+  fi
+  if [ $need_build = 1 ]; then
+    log "building the extension (npm run build)"
+    t0=$(now)
+    (cd "$REPO" && npm run build) || fail_early "npm run build failed"
+    [ -f "$EXT_MAIN" ] || fail_early "npm run build did not produce dist/host/extension.js"
+    log "build done in $(secs "$t0" "$(now)") s"
+  fi
+else
+  # `npm run package` builds for production (vscode:prepublish) and writes the .vsix; code-server installs
+  # it into this run's own extensions folder, and the tests run against that installed copy.
+  t0=$(now)
+  VSIX=$RUN/synops-studio.vsix
+  (cd "$REPO" && npm run --silent package -- --out "$VSIX" > "$RUN/package.log" 2>&1) || { tail -20 "$RUN/package.log" >&2; fail_early "npm run package failed (log: $RUN/package.log)"; }
+  node "$CS_ENTRY" --user-data-dir "$RUN/ud" --extensions-dir "$RUN/ext" --install-extension "$VSIX" > "$RUN/install.log" 2>&1 \
+    || { cat "$RUN/install.log" >&2; fail_early "code-server --install-extension failed"; }
+  EXT_DIR=$(ls -1d "$RUN"/ext/synops-studio.synops-studio-* 2>/dev/null | head -1)
+  [ -f "$EXT_DIR/dist/host/extension.js" ] || fail_early "the installed extension has no dist/host/extension.js (log: $RUN/install.log)"
+  log "packaged and installed $(basename "$VSIX"): $(du -k "$VSIX" | cut -f1) KiB, $(find "$EXT_DIR" -type f | wc -l) files in $(secs "$t0" "$(now)") s"
+fi
 
 cat > "$RUN/ud/User/settings.json" <<'EOF'
 {
@@ -155,10 +173,19 @@ if [ $up != 1 ]; then
 fi
 log "code-server $(node "$CS_ENTRY" --version 2>/dev/null | head -1) up on 127.0.0.1:$PORT in $(secs "$t0" "$(now)") s"
 
-# The extension under development: this repository, as seen by the server (vscode-remote URI).
+# Folder mode: this repository as the extension under development, as seen by the server (vscode-remote URI).
 urlencode() { node -e 'process.stdout.write(encodeURIComponent(process.argv[1]))' "$1"; }
 AUTH=127.0.0.1:$PORT
-PAYLOAD="[[\"extensionDevelopmentPath\",\"vscode-remote://$AUTH$REPO\"]]"
+if [ "$FROM" = folder ]; then
+  DEV="[\"extensionDevelopmentPath\",\"vscode-remote://$AUTH$REPO\"]"
+  PAYLOAD="[$DEV]"
+else
+  # The UI checks see the installed extension as a user does. The in-host suite needs an extension under
+  # development for VS Code to run extensionTestsPath: that is the installed copy's folder (the files of the
+  # .vsix, not this repository), which stands in for the installed extension of the same id.
+  DEV="[\"extensionDevelopmentPath\",\"vscode-remote://$AUTH$EXT_DIR\"]"
+  PAYLOAD="[]"
+fi
 WB_URL="http://$AUTH/?folder=$(urlencode "$RUN/ws")&payload=$(urlencode "$PAYLOAD")"
 
 PASSED=0; FAILED=0
@@ -189,7 +216,7 @@ if [ "${SYNOPS_IT_INHOST:-1}" != 0 ] && [ -f "$HERE/inhost/suite.ts" ] && [ -z "
   mkdir -p "$RUN/inhost"
   if "$REPO/node_modules/.bin/esbuild" "$HERE/inhost/suite.ts" --bundle --platform=node \
        --format=cjs --target=node20 --main-fields=module,main --external:vscode --outfile="$RUN/inhost/suite.js" --log-level=warning; then
-    PAYLOAD_T="[[\"extensionDevelopmentPath\",\"vscode-remote://$AUTH$REPO\"],[\"extensionTestsPath\",\"vscode-remote://$AUTH$RUN/inhost/suite.js\"]]"
+    PAYLOAD_T="[${DEV:+$DEV,}[\"extensionTestsPath\",\"vscode-remote://$AUTH$RUN/inhost/suite.js\"]]"
     node "$HERE/inhost/drive.mjs" --out "$RUN/inhost" --summary "$RUN/inhost-summary.txt" \
       --url "http://$AUTH/?folder=$(urlencode "$RUN/ws")&payload=$(urlencode "$PAYLOAD_T")"
     INHOST_RC=$?

@@ -1,10 +1,12 @@
 // Issue #13's bar for malformed input, held by a generated corpus (corpus.ts) run through the real CLI
 // bundle as child processes under a memory cap and a time limit: every case must end with a non-zero exit
-// and a located one-line error — no stack trace, no hang, no out-of-memory. A table of the outcomes per
-// area is printed at the end.
+// and a located one-line error — no stack trace, no hang, no out-of-memory — and must lose no data: every
+// file that existed before an area's cases ran (the valid run, the damaged copies, the model, the
+// recordings) must have the same bytes afterwards. A table of the outcomes per area is printed at the end.
 import { strict as assert } from 'node:assert';
 import { availableParallelism, tmpdir } from 'node:os';
-import { mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildCli, runCli, runCliAsync, STACK_LINE, unprivileged, type CliRun } from '../unit/cli-bundle';
@@ -58,6 +60,24 @@ async function runAll(bundle: string, f: Fixture, cases: Case[]): Promise<Result
 }
 
 const table: Result[] = [];
+/** Per area, the files that existed before its cases ran and were changed or removed by them. */
+const lost = new Map<Area, string[]>();
+
+/** Every regular file under `dir` (links, pipes and devices are not followed), with the SHA-256 of its bytes. */
+function snapshot(dir: string, into = new Map<string, string>()): Map<string, string> {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = lstatSync(p);
+    if (st.isDirectory()) snapshot(p, into);
+    else if (st.isFile()) into.set(p, createHash('sha256').update(readFileSync(p)).digest('hex'));
+  }
+  return into;
+}
+
+/** The files of `before` whose bytes differ in `after`, or that are gone. */
+function changed(before: Map<string, string>, after: Map<string, string>): string[] {
+  return [...before].filter(([p, h]) => after.get(p) !== h).map(([p]) => p);
+}
 
 /** The summary table: per area, inputs tried and what became of them. */
 function summary(results: Result[]): string {
@@ -65,9 +85,10 @@ function summary(results: Result[]): string {
   const rows = [...areas, 'total'].map((a) => {
     const rs = a === 'total' ? results : results.filter((x) => x.c.area === a);
     const n = (o: Outcome): number => rs.filter((x) => x.outcome === o).length;
-    return [a, String(rs.length), String(n('clear')), String(n('crash')), String(n('hang')), String(n('oom'))];
+    const gone = a === 'total' ? [...lost.values()].flat().length : (lost.get(a as Area)?.length ?? 0);
+    return [a, String(rs.length), String(n('clear')), String(n('crash')), String(n('hang')), String(n('oom')), String(gone)];
   });
-  const head = ['area', 'inputs tried', 'clear errors', 'crashes', 'hangs', 'out-of-memory'];
+  const head = ['area', 'inputs tried', 'clear errors', 'crashes', 'hangs', 'out-of-memory', 'files lost'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ');
   return [line(head), w.map((x) => '-'.repeat(x)).join('  '), ...rows.map(line)].join('\n');
@@ -100,8 +121,11 @@ describe('robustness: malformed input through the CLI', () => {
 
   for (const area of ['model files', 'TF.js manifests', 'run folders', 'CLI options', 'faults', 'readers', 'NIR graphs'] as Area[]) {
     it(`${area}: every case is a located one-line error`, async () => {
+      const before = snapshot(f.root);
       const results = await runAll(bundle, f, cases.get(area) ?? []);
       table.push(...results);
+      lost.set(area, changed(before, snapshot(f.root)));
+      assert.deepEqual(lost.get(area), [], `files changed or removed by failing commands (data lost): ${lost.get(area)!.join(', ')}`);
       const bad = results.filter((x) => x.outcome !== 'clear');
       assert.equal(bad.length, 0, bad.map((x) => `${x.outcome}: ${x.c.name} (synops ${x.c.args.join(' ')})\n  ${x.why}\n  ${x.r.err.split('\n').slice(0, 6).join('\n  ')}`).join('\n'));
     });

@@ -8,7 +8,8 @@ import * as esbuild from 'esbuild';
 // The same bundle settings `npm run build` uses.
 import { bundles } from '../../bundles.mjs';
 import { WorkerClient, WorkerError, type WorkerState } from '../../src/host/workerProcess/client';
-import { AnalyzeModel, Ping, WorkerErrorCode } from '../../src/protocol/messages';
+import { AnalyzeModel, DescribeEvents, Ping, WorkerErrorCode, type BadInputPlace } from '../../src/protocol/messages';
+import { placeOf } from '../../src/worker/handlers';
 
 const outDir = mkdtempSync(join(tmpdir(), 'synops-worker-test-'));
 const workerPath = join(outDir, 'worker.js');
@@ -77,6 +78,27 @@ describe('worker process', () => {
     const broken = await client.request(AnalyzeModel.type, { path: modelPath, text: template, options: {} });
     assert.equal(broken.report?.basis.kind, 'estimate');
     assert.match(broken.resultError ?? '', /net\.sim\.json: not valid JSON/);
+  });
+
+  it('says where bad input is fixed: the damaged file itself', async () => {
+    const client = makeClient();
+    clients.push(client);
+    await client.start();
+    const dir = mkdtempSync(join(tmpdir(), 'synops-bad-events-'));
+    const file = join(dir, 'broken.aedat');
+    writeFileSync(file, '#!AER-DAT2.0\r\n#End Of ASCII Header\r\n\x01\x02\x03'); // 3 bytes: no whole 8-byte event
+    const e = await client.request(DescribeEvents.type, { file }).then(() => undefined, (err: unknown) => err);
+    assert.ok(e instanceof WorkerError, `an error, not ${String(e)}`);
+    assert.equal(e.code, WorkerErrorCode.BadInput, e.message);
+    assert.equal((e.data as BadInputPlace).file, file, e.message);
+  });
+
+  it('reads the place from located messages', () => {
+    assert.deepEqual(placeOf('/w/m.snn.json:12:5: error: "kernel" must be at most 16'), { file: '/w/m.snn.json', line: 12, column: 5 });
+    assert.deepEqual(placeOf('/w/rec.bin: byte 40: event past the sensor; expected x < 34'), { file: '/w/rec.bin' });
+    assert.deepEqual(placeOf('/w/runs/a is not a readable run folder (run.json, metrics.json): gone'), { file: '/w/runs/a' });
+    assert.deepEqual(placeOf('profile "x" in synops.energyProfiles needs joulesPerSynOp'), { setting: 'synops.energyProfiles' });
+    assert.deepEqual(placeOf('unknown dataset "foo"; known: nmnist, cifar10'), {});
   });
 
   it('reports a broken model as diagnostics, not as an error', async () => {

@@ -10,17 +10,26 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as esbuild from 'esbuild';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { plotlyGlobal } from '../../bundles.mjs';
 
 export const REPO = join(import.meta.dirname, '..', '..');
 export const CHROMIUM = process.env.SYNOPS_CHROMIUM ?? '/usr/bin/chromium';
 
-/** Bundles one browser entry point the way esbuild.mjs does, without writing to disk. */
+/**
+ * Bundles one browser entry point the way esbuild.mjs does, without writing to disk: plotly.js stays out of
+ * it, and the page loads `plotlyScript()` as the extension's pages do.
+ */
 export async function bundle(entry: string, format: 'iife' | 'esm'): Promise<string> {
   const out = await esbuild.build({
     entryPoints: [join(REPO, entry)], bundle: true, write: false, platform: 'browser', target: 'es2022',
-    format, logLevel: 'silent', legalComments: 'none', outfile: 'out.js', loader: { '.css': 'text' },
+    format, logLevel: 'silent', legalComments: 'none', outfile: 'out.js', loader: { '.css': 'text' }, plugins: [plotlyGlobal],
   });
   return out.outputFiles[0].text;
+}
+
+/** The one plotly.js file the views share, served at `/dist/webview/plotly.min.js` beside their bundles. */
+export function plotlyScript(): string {
+  return readFileSync(join(REPO, 'node_modules', 'plotly.js-dist-min', 'plotly.min.js'), 'utf8');
 }
 
 export interface StaticServer { origin: string; routes: Map<string, { type: string; body: string }>; close(): Promise<void> }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createNonce, panelCsp, panelHtml, type PanelHtmlOptions } from '../../src/host/panels/panelHtml';
-import { bundle, DARK_THEME, launch, pagePrelude, readRepoFile, REPO, serve, type StaticServer } from './harness';
+import { bundle, DARK_THEME, launch, pagePrelude, plotlyScript, readRepoFile, REPO, serve, type StaticServer } from './harness';
 
 /** The panel page for `dist/webview/<view>.js`, with an optional saved state; `build` is the host's page builder. */
 export function panelPage(server: StaticServer, view: string, title: string, state?: unknown, theme = DARK_THEME,
@@ -98,6 +98,7 @@ export function usePanelView(view: string, { renderer = false } = {}): { server:
   before(async () => {
     env.server = await serve();
     env.server.routes.set(`/dist/webview/${view}.js`, { type: 'text/javascript', body: await bundle(`webview/${view}/main.ts`, 'iife') });
+    env.server.routes.set('/dist/webview/plotly.min.js', { type: 'text/javascript', body: plotlyScript() });
     if (renderer) env.server.routes.set('/dist/renderer/index.js', { type: 'text/javascript', body: await bundle('webview/renderer/index.ts', 'esm') });
     env.server.routes.set('/media/report.css', { type: 'text/css', body: readRepoFile('media/report.css') });
     env.browser = await launch();

@@ -11,6 +11,7 @@ import { rasterProblem, renderRaster } from '../raster/render';
 import type { ModelReport } from '../../src/protocol/report';
 import { MIME_RASTER, MIME_REPORT, MIME_TRADEOFF, type RasterPayload, type TradeoffPayload } from '../../src/protocol/views';
 import type { ActivationFunction, OutputItem } from './api';
+import { loadScript } from '../common/loadScript';
 // Notebook outputs cannot link extension files, so the one stylesheet of the views is bundled in as text.
 import REPORT_CSS from '../../media/report.css';
 
@@ -52,13 +53,16 @@ function parse(item: OutputItem): unknown {
   }
 }
 
+/** plotly.js, shipped once beside the panels' bundles (bundles.mjs `plotlyFile`) and shared with them. */
+const PLOTLY_URL = new URL('../webview/plotly.min.js', import.meta.url).href;
+
 export const activate: ActivationFunction = () => {
   const views = new Map<string, DrawnView>();
   // Theme changes swap the body's classes and the --vscode-* variables; the charts read colours once.
   new MutationObserver(() => views.forEach((v) => v.restyle())).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
   return {
-    renderOutputItem(item, element) {
+    async renderOutputItem(item, element, signal) {
       views.get(item.id)?.dispose();
       views.delete(item.id);
       ensureStyles(element);
@@ -77,6 +81,14 @@ export const activate: ActivationFunction = () => {
         showMessage(element, view.what, `${problem}.`);
         return;
       }
+      try {
+        await loadScript(PLOTLY_URL);
+      } catch (e) {
+        showMessage(element, view.what, `could not draw the output (${e instanceof Error ? e.message : String(e)}).`);
+        return;
+      }
+      if (signal?.aborted) return;
+      views.get(item.id)?.dispose();
       try {
         views.set(item.id, view.render(element, value));
       } catch (e) {

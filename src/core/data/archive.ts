@@ -1,7 +1,7 @@
 /**
  * Archive extraction for downloaded datasets: `.tar`, `.tar.gz` / `.tgz` (parsed by `tar-stream`, which
- * reads ustar, GNU long names and PAX paths, behind node:zlib's gunzip) and `.zip` (stored or deflated
- * entries, read entry by entry through the central directory; ZIP64 is not supported).
+ * reads ustar, GNU long names and PAX paths, behind node:zlib's gunzip) and `.zip` (parsed by `yauzl`:
+ * stored or deflated entries, read entry by entry through the central directory, ZIP64 included).
  *
  * Safety rules, every one checked before a byte of the entry is written:
  * - entry names that are absolute or climb out of the target folder are refused (a backslash counts as
@@ -15,9 +15,10 @@
 import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { createGunzip, createInflateRaw } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
+import { openPromise as openZip, type Entry, type ZipFile } from 'yauzl';
 import { extract as tarExtract, type Header } from 'tar-stream';
-import { openFile, readAt } from './blocks';
+import { openFile } from './blocks';
 import { EventDataError, throwIfAborted } from './events';
 
 /**
@@ -172,87 +173,94 @@ async function extractTar(archive: string, outDir: string, gzip: boolean, w: Wri
   }
 }
 
-/** Extracts a zip file entry by entry; returns the number of files written. */
+/** The EventDataError for a failure yauzl reports while reading `archive`'s structure. */
+function zipError(archive: string, e: unknown, where: number, name?: string): EventDataError {
+  if (e instanceof EventDataError) return e;
+  const msg = (e as Error).message;
+  const entry = name === undefined ? '' : `entry "${name}": `;
+  if (/end of central directory record signature not found/i.test(msg)) return new EventDataError('bad-magic', archive, where, 'no zip end-of-central-directory record', 'a zip file');
+  if (/invalid relative path|absolute path|invalid characters/i.test(msg)) return new EventDataError('bad-layout', archive, where, `archive entry points outside the target folder (${msg})`, 'relative entry names');
+  if (/unsupported compression method|encrypted/i.test(msg)) return new EventDataError('unsupported', archive, where, `${entry}${msg}`, 'stored (0) or deflated (8) entries');
+  if (/too many bytes|too few bytes|invalid (stored|code|block|distance)|unexpected end|incorrect header/i.test(msg)) return new EventDataError('bad-packet', archive, where, `${entry}does not inflate to its declared size (${msg})`, 'the size of the central directory');
+  if (/past|truncated|out of bounds|not enough|end of file/i.test(msg)) return new EventDataError('truncated', archive, where, `${entry}${msg}`, 'a complete zip file');
+  return new EventDataError('bad-header', archive, where, `${entry}${msg}`, 'a valid zip file');
+}
+
+/**
+ * Extracts a zip file entry by entry (parsed by `yauzl`, which checks names for `..`, absolute paths and
+ * backslashes, and holds each entry to its declared uncompressed size); returns the number of files
+ * written. yauzl does not check CRC-32s: that is done here while writing.
+ */
 async function extractZip(archive: string, outDir: string, w: Written, signal?: AbortSignal): Promise<number> {
-  const { fh, size } = await openFile(archive, 'an archive file');
+  await openFile(archive, 'an archive file').then(({ fh }) => fh.close()); // type checks (no pipe, no folder)
+  let zip: ZipFile;
   try {
-    const tailLen = Math.min(size, 65557);
-    const tail = Buffer.from(await readAt(fh, size - tailLen, tailLen));
-    const eocd = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-    if (eocd < 0 || eocd + 22 > tail.length) throw new EventDataError('bad-magic', archive, size - tailLen, 'no zip end-of-central-directory record', 'a zip file');
-    const count = tail.readUInt16LE(eocd + 10);
-    const cdSize = tail.readUInt32LE(eocd + 12);
-    const cdOff = tail.readUInt32LE(eocd + 16);
-    if (cdOff === 0xffffffff || count === 0xffff) throw new EventDataError('unsupported', archive, size - tailLen + eocd, 'a ZIP64 archive', 'a zip file under 4 GB with fewer than 65,535 entries');
-    if (cdOff + cdSize > size) throw new EventDataError('truncated', archive, size - tailLen + eocd + 16, `the central directory (${cdSize} bytes at ${cdOff}) lies past the end of the file`, 'a complete zip file');
-    const cd = Buffer.from(await readAt(fh, cdOff, cdSize));
+    zip = await openZip(archive, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: true });
+  } catch (e) {
+    throw zipError(archive, e, 0);
+  }
+  try {
     // First pass: every entry's header and declared size, so a bomb is refused before anything is written.
-    const entries: Array<{ name: string; method: number; crc: number; csize: number; usize: number; local: number; at: number }> = [];
+    const entries: Entry[] = [];
     let declared = 0;
-    for (let k = 0, p = 0; k < count; k++) {
-      if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw new EventDataError('bad-header', archive, cdOff + p, 'no central directory entry', 'a zip central directory entry');
-      const nlen = cd.readUInt16LE(p + 28);
-      const e = {
-        method: cd.readUInt16LE(p + 10), crc: cd.readUInt32LE(p + 16), csize: cd.readUInt32LE(p + 20), usize: cd.readUInt32LE(p + 24),
-        local: cd.readUInt32LE(p + 42), name: cd.toString('utf8', p + 46, Math.min(cd.length, p + 46 + nlen)), at: cdOff + p,
-      };
-      p += 46 + nlen + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
-      w.entry(e.name, e.at);
-      safeJoin(outDir, e.name, archive, e.at);
-      if (e.method !== 0 && e.method !== 8) throw new EventDataError('unsupported', archive, e.at, `compression method ${e.method} of entry "${e.name}"`, 'stored (0) or deflated (8) entries');
-      if (e.usize > (e.method === 0 ? e.csize : e.csize * DEFLATE_MAX_RATIO + 64)) {
-        throw new EventDataError('bad-header', archive, e.at, `entry "${e.name}" declares ${e.usize} bytes from ${e.csize} compressed, more than ${e.method === 0 ? 'a stored entry' : 'deflate'} can hold`, 'sizes deflate can produce');
-      }
-      declared += e.usize;
-      if (declared > w.limit) w.refuse(e.name, e.at);
-      entries.push(e);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        zip.on('error', reject);
+        zip.on('end', resolve);
+        zip.on('entry', (e: Entry) => {
+          try {
+            const at = e.relativeOffsetOfLocalHeader;
+            w.entry(e.fileName, at);
+            safeJoin(outDir, e.fileName, archive, at);
+            if (e.compressionMethod !== 0 && e.compressionMethod !== 8) throw new EventDataError('unsupported', archive, at, `compression method ${e.compressionMethod} of entry "${e.fileName}"`, 'stored (0) or deflated (8) entries');
+            if (e.uncompressedSize > (e.compressionMethod === 0 ? e.compressedSize : e.compressedSize * DEFLATE_MAX_RATIO + 64)) {
+              throw new EventDataError('bad-header', archive, at, `entry "${e.fileName}" declares ${e.uncompressedSize} bytes from ${e.compressedSize} compressed, more than ${e.compressionMethod === 0 ? 'a stored entry' : 'deflate'} can hold`, 'sizes deflate can produce');
+            }
+            declared += e.uncompressedSize;
+            if (declared > w.limit) w.refuse(e.fileName, at);
+            entries.push(e);
+            zip.readEntry();
+          } catch (err) {
+            reject(err);
+          }
+        });
+        zip.readEntry();
+      });
+    } catch (e) {
+      throw zipError(archive, e, 0);
     }
     let files = 0;
     for (const e of entries) {
       throwIfAborted(signal);
-      const target = safeJoin(outDir, e.name, archive, e.at);
-      if (e.name.endsWith('/')) { await mkdir(target, { recursive: true }); continue; }
-      const lh = Buffer.from(await readAt(fh, e.local, 30));
-      if (lh.length < 30 || lh.readUInt32LE(0) !== 0x04034b50) throw new EventDataError('bad-header', archive, e.local, 'no local file header', 'a zip local file header');
-      const start = e.local + 30 + lh.readUInt16LE(26) + lh.readUInt16LE(28);
-      if (start + e.csize > size) throw new EventDataError('truncated', archive, start, `entry "${e.name}" has ${Math.max(0, size - start)} of ${e.csize} bytes`, 'complete entries');
-      const raw = fileRange(fh, start, e.csize);
-      let body: Readable = raw;
-      if (e.method === 8) {
-        // Inflates as a stream and stops one byte past the declared size: an entry that lies about its
-        // size cannot write more than it declared.
-        body = raw.pipe(createInflateRaw({ maxOutputLength: e.usize + 1 }));
-        raw.on('error', (err) => body.destroy(err));
-        // Data after the end of the deflate stream makes zlib fail after the entry was read: that error
-        // has no reader left and must not become an uncaught exception (the CRC check judges the entry).
-        body.on('error', () => undefined);
+      const at = e.relativeOffsetOfLocalHeader;
+      const target = safeJoin(outDir, e.fileName, archive, at);
+      if (e.fileName.endsWith('/')) { await mkdir(target, { recursive: true }); continue; }
+      let body: Readable;
+      try {
+        body = await zip.openReadStreamPromise(e);
+      } catch (err) {
+        throw zipError(archive, err, at, e.fileName);
       }
+      // A late zlib error (data after the deflate stream's end) must not become an uncaught exception.
+      body.on('error', () => undefined);
       let crc = -1;
       let n: number;
       try {
-        n = await writeEntry(target, bounded(body, e.usize, () => new EventDataError('bad-packet', archive, start, `entry "${e.name}" inflates past its declared ${e.usize} bytes`, 'the size of the central directory')), w, e.name, start,
+        n = await writeEntry(target, bounded(body, e.uncompressedSize, () => new EventDataError('bad-packet', archive, at, `entry "${e.fileName}" inflates past its declared ${e.uncompressedSize} bytes`, 'the size of the central directory')), w, e.fileName, at,
           true, (c) => { crc = crc32Update(crc, c); });
       } catch (err) {
-        if (err instanceof EventDataError) throw err;
-        throw new EventDataError('bad-packet', archive, start, `entry "${e.name}" does not inflate (${(err as Error).message})`, 'deflated data');
+        if (/too many bytes/i.test((err as Error).message)) throw new EventDataError('bad-packet', archive, at, `entry "${e.fileName}" inflates past its declared ${e.uncompressedSize} bytes`, 'the size of the central directory');
+        throw zipError(archive, err, at, e.fileName);
       } finally {
         body.destroy();
-        raw.destroy();
       }
-      if (n !== e.usize || ((crc ^ -1) >>> 0) !== e.crc) throw new EventDataError('bad-packet', archive, start, `entry "${e.name}" fails its size or CRC check`, 'the size and CRC-32 of the central directory');
+      if (n !== e.uncompressedSize || ((crc ^ -1) >>> 0) !== e.crc32) throw new EventDataError('bad-packet', archive, at, `entry "${e.fileName}" fails its size or CRC check`, 'the size and CRC-32 of the central directory');
       files++;
     }
     return files;
   } finally {
-    await fh.close();
+    zip.close();
   }
-}
-
-/** `length` bytes of an open file from `start`, as a stream of 64 KiB chunks (the handle stays open). */
-function fileRange(fh: FileHandle, start: number, length: number): Readable {
-  return Readable.from((async function* () {
-    for (let o = 0; o < length; o += 1 << 16) yield Buffer.from(await readAt(fh, start + o, Math.min(1 << 16, length - o)));
-  })());
 }
 
 /** Resolves when a full writable can take more (or has closed, after an error). */

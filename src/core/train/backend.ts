@@ -46,7 +46,8 @@ export function tryLoadTfjsNode(dir = nativeDir()): { ok: boolean; why?: string 
     // A computed name keeps bundlers from trying to include the optional native package.
     const name = ['@tensorflow', 'tfjs-node'].join('/');
     const where = dir ? require.resolve(name, { paths: [dir] }) : name;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // The optional native package, found at run time (layering allows @tensorflow/* in the core).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports, layering/imports
     require(where);
     result = tf.findBackend('tensorflow') ? { ok: true } : { ok: false, why: 'tfjs-node loaded but registered no "tensorflow" backend (a second copy of tfjs-core?)' };
   } catch (e) {

@@ -16,6 +16,11 @@ export interface PanelHtmlOptions {
   nonce: string;
   /** `webview.asWebviewUri(<extension>/dist/webview/<view>.js)`, as a string. */
   scriptUri: string;
+  /**
+   * The one plotly.js script every view shares (`dist/webview/plotly.min.js`, see bundles.mjs), loaded with
+   * the nonce before the view's script; default: `plotly.min.js` in the folder of `scriptUri`.
+   */
+  plotlyUri?: string;
   /** `webview.asWebviewUri(<extension>/media/report.css)`, as a string: one stylesheet serves every view. */
   styleUri: string;
   /** Document title, e.g. the panel title. */
@@ -56,6 +61,7 @@ export function panelHtml(opts: PanelHtmlOptions): string {
   const id = opts.idPrefix ?? 'panel';
   if (!/^[a-z][a-z0-9-]*$/.test(id)) throw new Error('panelHtml: the id prefix must be lower-case letters, digits and dashes');
   const csp = panelCsp(opts.cspSource, opts.nonce);
+  const plotlyUri = opts.plotlyUri ?? opts.scriptUri.replace(/[^/]*$/, 'plotly.min.js');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -69,6 +75,7 @@ export function panelHtml(opts: PanelHtmlOptions): string {
 <div id="${id}-error" class="report-error" role="alert" hidden></div>
 <p id="${id}-status" class="report-status">${escapeHtml(opts.statusText ?? 'Loading…')}</p>
 <div id="${id}-root"></div>
+<script nonce="${opts.nonce}" src="${escapeHtml(plotlyUri)}"></script>
 <script nonce="${opts.nonce}" src="${escapeHtml(opts.scriptUri)}"></script>
 </body>
 </html>

@@ -34,7 +34,8 @@ export interface WorkerClientOptions {
 
 /** A request failed in the worker or the worker went away; `code` is a `WorkerErrorCode`. */
 export class WorkerError extends Error {
-  constructor(readonly code: number, message: string) {
+  /** The error's `data`: for `BadInput`, the place to fix (`BadInputPlace`). */
+  constructor(readonly code: number, message: string, readonly data?: unknown) {
     super(message);
   }
 }
@@ -95,7 +96,7 @@ export class WorkerClient {
     try {
       return await connection.sendRequest(type, sent, source.token);
     } catch (e) {
-      if (e instanceof ResponseError) throw new WorkerError(e.code, e.message);
+      if (e instanceof ResponseError) throw new WorkerError(e.code, e.message, e.data);
       throw new WorkerError(WorkerErrorCode.Internal, `${type.method}: ${(e as Error).message}`);
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);

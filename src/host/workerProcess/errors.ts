@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
-import { WorkerErrorCode } from '../../protocol/messages';
+import { WorkerErrorCode, type BadInputPlace } from '../../protocol/messages';
 import { WorkerError } from './client';
 
-/** Shows a worker failure the way its code asks for: cancelled is silent, bad input names the fix, the rest offers the log. */
+/**
+ * Shows a worker failure the way its code asks for: cancelled is silent; bad input offers to open what has
+ * to be fixed (the file at its line, or the setting the worker named); the rest offers the log.
+ */
 export async function showWorkerError(e: unknown, what: string, log: vscode.LogOutputChannel): Promise<void> {
   const code = e instanceof WorkerError ? e.code : WorkerErrorCode.Internal;
   const message = e instanceof Error ? e.message : String(e);
@@ -10,8 +13,11 @@ export async function showWorkerError(e: unknown, what: string, log: vscode.LogO
     case WorkerErrorCode.Cancelled:
       return;
     case WorkerErrorCode.BadInput: {
-      const pick = await vscode.window.showErrorMessage(`${what}: ${message}`, 'Open Settings');
-      if (pick) await vscode.commands.executeCommand('workbench.action.openSettings', 'synops');
+      const place = (e instanceof WorkerError ? e.data : undefined) as BadInputPlace | undefined;
+      const action = place?.file ? 'Open File' : place?.setting ? 'Open Setting' : undefined;
+      const pick = await (action ? vscode.window.showErrorMessage(`${what}: ${message}`, action) : vscode.window.showErrorMessage(`${what}: ${message}`));
+      if (pick && place?.file) await openPlace(place);
+      else if (pick && place?.setting) await vscode.commands.executeCommand('workbench.action.openSettings', place.setting);
       return;
     }
     default: {
@@ -20,4 +26,16 @@ export async function showWorkerError(e: unknown, what: string, log: vscode.LogO
       if (pick) log.show();
     }
   }
+}
+
+/** Opens the file of `place`, at its line and column when given; a folder is revealed in the explorer. */
+async function openPlace(place: BadInputPlace): Promise<void> {
+  const uri = vscode.Uri.file(place.file!);
+  const stat = await vscode.workspace.fs.stat(uri).then((s) => s, () => undefined);
+  if (stat?.type === vscode.FileType.Directory) {
+    await vscode.commands.executeCommand('revealInExplorer', uri);
+    return;
+  }
+  const at = new vscode.Position(Math.max(0, (place.line ?? 1) - 1), Math.max(0, (place.column ?? 1) - 1));
+  await vscode.commands.executeCommand('vscode.open', uri, { selection: new vscode.Range(at, at) });
 }

@@ -49,7 +49,7 @@ await page.exposeFunction('codeAutomationLog', (type, args) => {
   const text = (Array.isArray(args) ? args : [args]).map(String).join(' ');
   for (const line of text.split('\n')) {
     consoleLog.write(`[${type}] ${stamp()} ${line}\n`);
-    if (/^(PASS|FAIL|slow:|inhost:) /.test(line)) console.log(`[inhost] ${line}`);
+    if (/^(PASS|FAIL|slow:|timing:|inhost:) /.test(line)) console.log(`[inhost] ${line}`);
     const m = line.match(/^inhost: (\d+) passed, (\d+) failed$/);
     if (m) counts = { passed: Number(m[1]), failed: Number(m[2]) };
   }
