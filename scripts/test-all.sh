@@ -40,6 +40,9 @@ if [ -d "$SHARED" ]; then
   node_tests test/shared-data/*.test.ts
   # Our simulator against Sinabs' own outputs, every fixture and variant; any difference fails.
   if npm run --silent verify:sinabs > "$log" 2>&1; then tail -n 9 "$log"; passed=$((passed + 1)); else cat "$log"; failed=$((failed + 1)); status=1; fi
+  # The same network from the NIR graph the NIR library wrote (imported by us), against the same fixture.
+  if npm run --silent verify:sinabs -- "$SHARED/sinabs-reference/mnist_dvs_seed1.json" --model "$SHARED/nir/paper_mnist_dvs_sinabs_seed1.nir" > "$log" 2>&1; then
+    tail -n 8 "$log"; passed=$((passed + 1)); else cat "$log"; failed=$((failed + 1)); status=1; fi
 else
   echo "no $SHARED: real-data checks skipped"
 fi

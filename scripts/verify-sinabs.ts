@@ -1,9 +1,11 @@
 /**
- * `npm run verify:sinabs -- [fixture.json ...]`: runs our spiking simulator (event-driven and dense
- * engines) on Sinabs reference fixtures, with the fixture's settings and each of its variants, prints a
+ * `npm run verify:sinabs -- [fixture.json ...] [--model <graph.nir>]`: runs our spiking simulator
+ * (event-driven and dense engines) on Sinabs reference fixtures, with the fixture's settings and each of its variants, prints a
  * per-layer comparison (spike counts, SynOps, output, class; ours vs Sinabs) and exits 1 on any
  * difference. Without arguments it checks every fixture in `<shared data>/sinabs-reference/`
- * (`SYNOPS_SHARED_DATA`, default `../shared/data` from the repository root).
+ * (`SYNOPS_SHARED_DATA`, default `../shared/data` from the repository root). With `--model`, the network
+ * and weights come from a NIR graph (imported as `synops import` does) instead of the fixture's own
+ * description, so the comparison checks the import too: `--model ../shared/data/nir/<file>.nir`.
  *
  * What is compared, exactly (integers) unless said otherwise:
  * - per spiking layer: total spikes, spikes per time step, spikes per neuron, max spikes of a neuron in a step;
@@ -29,6 +31,7 @@ import type { ModelFile } from '../src/core/model/types';
 import type { ModelWeights } from '../src/core/sim/weights';
 import { loadFixture, parseModule, type Fixture, type Json } from '../src/core/sim/sinabs-fixture';
 import { sharedDataDir } from './shared-data';
+import { loadNirModel } from '../src/core/nir/load';
 
 /** One configuration to run: the base settings or a variant, with the reference numbers it must give. */
 interface Case {
@@ -160,17 +163,34 @@ function compare(c: Case, r: SimResult): { rows: string[][]; ok: boolean } {
   return { rows, ok };
 }
 
+/**
+ * The fixture with the NIR graph's network and weights in place of its own; the graph's neuron settings
+ * (threshold, reset) must agree with the fixture's conversion settings, which stay in force.
+ */
+function withNetwork(fx: Fixture, nir: Awaited<ReturnType<typeof loadNirModel>> | undefined): Fixture {
+  if (!nir) return fx;
+  for (const k of ['threshold', 'reset', 'spike'] as const) {
+    if (nir.neuron[k] !== undefined && fx.neuron[k] !== undefined && nir.neuron[k] !== fx.neuron[k]) throw new Error(`the NIR graph's ${k} is ${nir.neuron[k]}, the fixture's ${fx.neuron[k]}: not the network of this fixture`);
+  }
+  return { ...fx, model: { ...nir.model, input: fx.model.input }, weights: nir.weights };
+}
+
 function argmax(v: number[]): number { return v.indexOf(Math.max(...v)); }
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
+  const m = args.indexOf('--model');
+  const nirFile = m >= 0 ? args.splice(m, 2)[1] : undefined;
+  if (m >= 0 && !nirFile) throw new Error('--model needs a .nir file');
+  const nir = nirFile ? await loadNirModel(nirFile) : undefined;
+  if (nir) console.log(`network and weights from ${nirFile}: ${nir.model.layers.length} layers${nir.model.spikingOutput ? ' + spiking output' : ''}; ${nir.notes.join('; ')}`);
   const files = args.length ? args : readdirSync(join(sharedDataDir(), 'sinabs-reference')).filter((f) => f.endsWith('.json')).map((f) => join(sharedDataDir(), 'sinabs-reference', f));
   await tf.setBackend('wasm');
   await tf.ready();
   let allOk = true;
   const summary: string[][] = [];
   for (const file of files) {
-    const fx = loadFixture(file);
+    const fx = withNetwork(loadFixture(file), nir);
     const cases = [baseCase(fx), ...Object.entries<Json>(fx.json.variants ?? {}).map(([k, v]) => variantCase(fx, k, v))];
     for (const c of cases) {
       const ev = simulateEvents(c.model, c.weights, fx.input, { neuron: c.neuron });

@@ -32,7 +32,7 @@ const WRITES = new Set(['mkdir', 'rename', 'write', 'fsync', 'unlink', 'rmdir', 
 /** Where a command writes, as the end of "choose a writable …". */
 const WRITES_TO: Record<string, string> = {
   train: '--out (or --workspace)', sweep: '--out (or --workspace)', reproduce: '--out (or --workspace)', eval: 'run folder (copy the run somewhere you can write)',
-  events: '--out', data: '--out or --dir', simulate: 'model folder (--save writes beside the model)',
+  events: '--out', data: '--out or --dir', import: '--out', export: '--nir path', simulate: 'model folder (--save writes beside the model)',
 };
 
 interface ErrnoLike { code: string; syscall?: string; path?: string; dest?: string; message: string }

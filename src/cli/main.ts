@@ -1,6 +1,7 @@
 import { DATA_USAGE, runData } from './data';
 import { describeFault, EXIT_FAULT, EXIT_INTERNAL, withFaults } from './errors';
 import { EVENTS_USAGE, runEvents } from './events';
+import { EXPORT_USAGE, IMPORT_USAGE, runExport, runImport } from './nir';
 import { runSimulate, SIMULATE_USAGE } from './simulate';
 import { REPRODUCE_USAGE, runReproduce } from './reproduce';
 import { runSummary, SUMMARY_USAGE } from './summary';
@@ -20,6 +21,8 @@ const COMMANDS: Record<string, { run: (args: string[]) => number | Promise<numbe
   sweep: { run: runSweep, usage: SWEEP_USAGE },
   eval: { run: runEval, usage: EVAL_USAGE },
   reproduce: { run: runReproduce, usage: REPRODUCE_USAGE },
+  import: { run: runImport, usage: IMPORT_USAGE },
+  export: { run: runExport, usage: EXPORT_USAGE },
 };
 
 function usage(): string {

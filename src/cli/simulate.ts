@@ -5,7 +5,8 @@ import { BUILTIN_PROFILES, DEFAULT_SNN_PROFILE } from '../core/energy/profiles';
 import { writeAtomic } from '../core/io';
 import { MAX_CHUNK_EVENTS, MAX_DT_MS, MAX_STEPS, MIN_DT_MS } from '../core/model/limits';
 import { fittingSide } from '../core/model/parse';
-import { diagnosticLine, readModelFile } from '../core/model/read';
+import { diagnosticLine } from '../core/model/read';
+import { nirDiagnosticLine, readModelOrNir } from '../core/nir/load';
 import type { ModelFile } from '../core/model/types';
 import { simulateDense } from '../core/sim/dense-engine';
 import { defaultEngine } from '../core/sim/engines';
@@ -24,11 +25,12 @@ import { usageError } from './args';
 import { CliError, describeFault, withFaults } from './errors';
 import { table } from './table';
 
-export const SIMULATE_USAGE = `  simulate <model.snn.json> --weights <model.json> --input <file> [--index N] [--chunk 3000] [--dt-ms 1]
+export const SIMULATE_USAGE = `  simulate <model.snn.json | graph.nir> --weights <model.json> --input <file> [--index N] [--chunk 3000] [--dt-ms 1]
            [--steps 10] [--engine event|dense] [--single-spike] [--min-v-mem V] [--save] [--json]
       spiking simulation of one sample: per-layer spikes, SynOps, energy, class. Inputs: an event file
       (AEDAT 2.0/4.0, N-MNIST .bin, Prophesee; chunk N of --chunk events), a CIFAR-10 batch (record N), or a Sinabs reference
-      fixture .json (its events or image; its weights when --weights is not given). --save writes
+      fixture .json (its events or image; its weights when --weights is not given). A .nir graph brings its
+      own weights and neuron settings. --save writes
       .synops/results/<model>.sim.json next to the model`;
 
 /** Pixels of image `index` of a CIFAR-10 batch as float32 `[3, 32, 32]`, normalised as the model asks. */
@@ -132,18 +134,18 @@ async function simulateCommand(args: string[]): Promise<number> {
   const parsed = parseArgs(args);
   if (typeof parsed === 'string') return usageError('simulate', parsed);
   const { model: modelPath, flags } = parsed;
-  const pm = readModelFile(modelPath);
+  const { parsed: pm, nir } = await readModelOrNir(modelPath);
   const errors = pm.diagnostics.filter((d) => d.severity === 'error');
-  if (!pm.model || errors.length) { for (const d of errors) console.error(diagnosticLine(modelPath, d)); return 1; }
+  if (!pm.model || errors.length) { for (const d of errors) console.error(nir ? nirDiagnosticLine(modelPath, pm, d) : diagnosticLine(modelPath, d)); return 1; }
   const model = pm.model;
   const inp = await readInput(model, flags).catch((e: unknown) => {
     // Whatever goes wrong reading the input is about the input file: one line naming it.
     if (describeFault(e, 'simulate') !== undefined) throw e;
     throw new CliError(`cannot use ${flags.input} as input: ${(e as Error).message}`);
   });
-  const weights = flags.weights ? await readTfjsWeightsFile(flags.weights, model) : inp.weights;
+  const weights = flags.weights ? await readTfjsWeightsFile(flags.weights, model) : nir?.weights ?? inp.weights;
   if (!weights) return usageError('simulate', '--weights <model.json> is required for this input');
-  const neuron = { ...inp.neuron, ...flags.neuron };
+  const neuron = { ...nir?.neuron, ...inp.neuron, ...flags.neuron };
   const engine = flags.engine ?? defaultEngine(inp.input);
   const t0 = performance.now();
   let result: SimResult;

@@ -1,6 +1,9 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { diagnosticLine, readModelFile } from '../core/model/read';
+import { diagnosticLine } from '../core/model/read';
+import { nirDiagnosticLine, readModelOrNir } from '../core/nir/load';
 import { buildReport, type ModelReport } from '../core/report';
+import { checkChipFit, type ChipFit } from '../core/chips/speck';
+import type { ModelFile } from '../core/model/types';
 import { parseSimulationResult, resultPathFor } from '../core/synops/result';
 import { formatCount, formatEnergy } from '../protocol/format';
 import { usageError } from './args';
@@ -37,15 +40,25 @@ export function renderSummary(report: ModelReport): string {
 }
 
 
-export const SUMMARY_USAGE = `  summary <model.snn.json> [--json] [--profile <id>] [--spikes-per-neuron <n>]
-      per-layer output shape, parameters, MACs, fan-out, SynOps and energy per sample`;
+/** The chip-fit verdict under the summary table: cores used, or each broken limit on its layer. */
+export function renderChipFit(model: ModelFile, fit: ChipFit): string {
+  const name = (i: number): string => (i < 0 ? 'input' : `layer "${model.layers[i].name}"`);
+  const head = fit.fits
+    ? `${fit.chip.name}: fits, ${fit.layers.length} of ${fit.chip.cores} cores (${fit.layers.map((l) => `${l.name}→core ${l.core}`).join(', ')})`
+    : `${fit.chip.name}: does not fit, ${fit.diagnostics.length} limit(s) broken:`;
+  return [head, ...fit.diagnostics.map((d) => `  ${name(d.layer)}: ${d.message.replace(`${fit.chip.name}: `, '')} [${d.code}]`), `  (${fit.notes.join('; ')})`].join('\n');
+}
+
+export const SUMMARY_USAGE = `  summary <model.snn.json | graph.nir> [--json] [--profile <id>] [--spikes-per-neuron <n>]
+      per-layer output shape, parameters, MACs, fan-out, SynOps and energy per sample, and whether the
+      network fits a Speck / DYNAP-CNN chip (each broken limit on its layer)`;
 
 /** `synops summary`: exit 0 ok, 1 bad model file, 2 usage. */
 export function runSummary(rest: string[]): Promise<number> {
   return withFaults('summary', () => summary(rest));
 }
 
-function summary(rest: string[]): number {
+async function summary(rest: string[]): Promise<number> {
   const flags = new Map<string, string | true>();
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
@@ -64,18 +77,20 @@ function summary(rest: string[]): number {
   const spikesPerNeuron = typeof spn === 'string' ? Number(spn) : undefined;
   if (spikesPerNeuron !== undefined && !(Number.isFinite(spikesPerNeuron) && spikesPerNeuron >= 0)) return usageError('summary', `--spikes-per-neuron must be a non-negative number, got ${String(spn)}`);
   // File system errors (missing, unreadable) are worded by main.
-  const parsed = readModelFile(file);
+  const { parsed, nir } = await readModelOrNir(file);
+  for (const n of nir?.notes ?? []) console.error(`note: ${n}`);
   const resultFile = resultPathFor(file);
   let result;
   try { result = existsSync(resultFile) ? parseSimulationResult(readFileSync(resultFile, 'utf8'), resultFile) : undefined; } catch (e) { console.error(`warning: ${(e as Error).message}`); }
   const profile = flags.get('profile');
-  for (const d of parsed.diagnostics) (d.severity === 'error' ? console.error : console.warn)(diagnosticLine(file, d));
+  for (const d of parsed.diagnostics) (d.severity === 'error' ? console.error : console.warn)(nir ? nirDiagnosticLine(file, parsed, d) : diagnosticLine(file, d));
   if (!parsed.model || parsed.diagnostics.some((d) => d.severity === 'error')) return 1;
   const report = buildReport(parsed, { spikesPerNeuron, profileId: typeof profile === 'string' ? profile : undefined, result });
   if (typeof profile === 'string' && report.profileId !== profile) {
     return usageError('summary', `unknown profile "${profile}"; known: ${report.profiles.filter((p) => p.kind === 'snn').map((p) => p.id).join(', ')}`);
   }
-  console.log(flags.has('json') ? JSON.stringify(report, null, 2) : renderSummary(report));
+  const chip = checkChipFit(parsed.model, parsed.stats!);
+  console.log(flags.has('json') ? JSON.stringify({ ...report, chipFit: { chip: chip.chip.id, fits: chip.fits, layers: chip.layers, diagnostics: chip.diagnostics } }, null, 2) : `${renderSummary(report)}\n${renderChipFit(parsed.model, chip)}`);
   return 0;
 }
 

@@ -1,3 +1,4 @@
+import { chipDiagnostics } from './chips/diagnostics';
 import { mergeProfiles, DEFAULT_ANN_PROFILE, DEFAULT_SNN_PROFILE } from './energy/profiles';
 import { numel } from './model/shapes';
 import { parseModel, type ParsedModel } from './model/parse';
@@ -25,7 +26,9 @@ export interface ReportOptions {
 export function analyzeModelText(text: string, source: string, options: ReportOptions = {}): AnalyzeResult {
   const parsed = parseModel(text, source);
   const errors = parsed.diagnostics.some((d) => d.severity === 'error');
-  return { diagnostics: parsed.diagnostics, layerRanges: parsed.layerRanges, report: errors ? undefined : buildReport(parsed, options) };
+  // The Speck / DYNAP-CNN fit, as info diagnostics on the layers that break a chip limit.
+  const chip = errors ? [] : chipDiagnostics(text, parsed);
+  return { diagnostics: [...parsed.diagnostics, ...chip], layerRanges: parsed.layerRanges, report: errors ? undefined : buildReport(parsed, options) };
 }
 
 /** Spike counts per sample assumed for an emitter when nothing was measured, with the words for it. */

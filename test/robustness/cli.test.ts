@@ -10,7 +10,7 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildCli, runCli, runCliAsync, STACK_LINE, unprivileged, type CliRun } from '../unit/cli-bundle';
-import { faultCases, manifestCases, modelCases, optionCases, readerCases, runCases, writeFixture, type Area, type Case, type Fixture } from './corpus';
+import { faultCases, manifestCases, modelCases, nirCases, optionCases, readerCases, runCases, writeFixture, type Area, type Case, type Fixture } from './corpus';
 
 /** The V8 heap each case gets (`--max-old-space-size`), and the resident memory it may reach in all (heap, wasm, buffers). */
 const HEAP_MB = 512;
@@ -110,6 +110,7 @@ describe('robustness: malformed input through the CLI', () => {
     cases.set('CLI options', optionCases(f));
     cases.set('faults', faultCases(f));
     cases.set('readers', readerCases(f, READER_OPEN));
+    cases.set('NIR graphs', await nirCases(f));
   });
 
   after(() => {
@@ -118,7 +119,7 @@ describe('robustness: malformed input through the CLI', () => {
     console.log(`\n${summary(table)}\nslowest: ${slow.join('; ')}\n(heap ${HEAP_MB} MB, resident cap ${RSS_CAP_MB} MB, ${TIME_LIMIT_MS / 1000} s per case${READER_OPEN.size ? `; ${READER_OPEN.size} reader cases left to the readers' hardening` : ''})`);
   });
 
-  for (const area of ['model files', 'TF.js manifests', 'run folders', 'CLI options', 'faults', 'readers'] as Area[]) {
+  for (const area of ['model files', 'TF.js manifests', 'run folders', 'CLI options', 'faults', 'readers', 'NIR graphs'] as Area[]) {
     it(`${area}: every case is a located one-line error`, async () => {
       const before = snapshot(f.root);
       const results = await runAll(bundle, f, cases.get(area) ?? []);

@@ -11,8 +11,10 @@ import { encodeNmnist } from '../../src/core/data/nmnist';
 import { Rng } from '../../src/core/data/rng';
 import { writeHalvesDataset } from '../unit/halves-dataset';
 import { tinyModel, writeTinyWeights } from '../unit/tiny-model';
+import { loadH5 } from '../../src/core/nir/hdf5';
+import { convGraph, tinyGraph, writeRaw, type RawGraph } from '../unit/nir-files';
 
-export type Area = 'model files' | 'TF.js manifests' | 'run folders' | 'CLI options' | 'readers' | 'faults';
+export type Area = 'model files' | 'TF.js manifests' | 'run folders' | 'CLI options' | 'readers' | 'faults' | 'NIR graphs';
 
 export interface Case {
   area: Area;
@@ -379,5 +381,59 @@ export function readerCases(f: Fixture, open: ReadonlySet<string>): Case[] {
       if (!open.has(c.name)) cases.push(c);
     }
   }
+  return cases;
+}
+
+/**
+ * Damaged and unsupported `.nir` graphs (written with h5wasm, as the NIR library lays them out), through
+ * `summary`, `simulate` and `import`; and `export` to places it cannot write.
+ */
+export async function nirCases(f: Fixture): Promise<Case[]> {
+  const dir = join(f.root, 'nir');
+  mkdirSync(dir);
+  const good = await writeRaw(join(dir, 'good.nir'), convGraph());
+  const edit = (e: (g: RawGraph) => void): RawGraph => { const g = tinyGraph(); e(g); return g; };
+  const graphs: Array<[string, RawGraph]> = [
+    ['a LIF node', edit((g) => { g.nodes.spk = { type: 'LIF', tau: new Float32Array([1, 1]) }; })],
+    ['an edge to nowhere', edit((g) => { g.edges![1] = ['flat', 'nowhere']; })],
+    ['a cycle', edit((g) => { g.edges!.push(['spk', 'fc']); })],
+    ['no edges', edit((g) => { g.edges = null; })],
+    ['weights as strings', edit((g) => { g.nodes.fc.weight = { data: ['a', 'b'], shape: [2] }; })],
+    ['weights of the wrong shape', edit((g) => { g.nodes.fc.weight = { data: new Float32Array(6), shape: [2, 3] }; })],
+    ['a NaN weight', tinyGraph(Float32Array.from([0, Number.NaN, 0, 0, 0, 0, 0, 0]))],
+    ['two thresholds', edit((g) => { g.nodes.spk.v_threshold = new Float32Array([1, 2]); })],
+  ];
+  const files: Array<[string, string]> = [];
+  for (const [i, [name, g]] of graphs.entries()) files.push([name, await writeRaw(join(dir, `g${i}.nir`), g)]);
+  const bytes = readFileSync(good);
+  const text = join(dir, 'text.nir');
+  writeFileSync(text, 'not HDF5');
+  const half = join(dir, 'half.nir');
+  writeFileSync(half, bytes.subarray(0, bytes.length >> 1));
+  const damaged = join(dir, 'damaged.nir');
+  const b = Buffer.from(bytes);
+  for (let i = 600; i < b.length; i += 97) b[i] ^= 0x5a;
+  writeFileSync(damaged, b);
+  const folder = join(dir, 'folder.nir');
+  mkdirSync(folder);
+  // A weight declared as 2.5 G float32 (10 GB) in a file of a few KB.
+  const huge = join(dir, 'huge.nir');
+  const g = tinyGraph();
+  delete g.nodes.fc.weight;
+  await writeRaw(huge, g);
+  const h5 = await loadH5();
+  const hf = new h5.File(huge, 'a');
+  const d = (hf.get('node/nodes/fc') as InstanceType<typeof h5.Group>).create_dataset({ name: 'weight', data: new Float32Array(4), shape: [4], maxshape: [null], chunks: [1024] });
+  d.resize([2_500_000_000]);
+  hf.close();
+  files.push(['not HDF5', text], ['truncated at half', half], ['bytes damaged', damaged], ['a folder named .nir', folder], ['a 10 GB declared weight', huge]);
+  const cases: Case[] = [];
+  for (const [name, file] of files) {
+    cases.push({ area: 'NIR graphs', name: `summary: ${name}`, args: ['summary', file] });
+    cases.push({ area: 'NIR graphs', name: `simulate: ${name}`, args: ['simulate', file, '--input', f.recording, '--chunk', '100'] });
+    cases.push({ area: 'NIR graphs', name: `import: ${name}`, args: ['import', file, '--out', join(dir, 'out', `${name.replace(/\W+/g, '-')}.snn.json`)] });
+  }
+  cases.push({ area: 'NIR graphs', name: 'export: into a missing folder of a file', args: ['export', f.run, '--nir', join(good, 'x.nir')] });
+  cases.push({ area: 'NIR graphs', name: 'export: not a run folder', args: ['export', dir, '--nir', join(dir, 'x.nir')] });
   return cases;
 }

@@ -19,6 +19,9 @@ export function buildCli(): Promise<string> {
     const cli = bundles.find((b) => b.outfile === 'dist/cli/main.js');
     const outfile = join(dir, 'main.js');
     await esbuild.build({ ...cli, outfile, sourcemap: false, logLevel: 'error' });
+    // The .nir reader's thread, which the CLI starts from beside its bundle.
+    const nirThread = bundles.find((b) => b.outfile === 'dist/cli/nir-thread.js');
+    await esbuild.build({ ...nirThread, outfile: join(dir, 'nir-thread.js'), sourcemap: false, logLevel: 'error' });
     const wasm = dirname(createRequire(__filename).resolve('@tensorflow/tfjs-backend-wasm'));
     for (const f of readdirSync(wasm).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(wasm, f), join(dir, f));
     // Reports the process's peak memory at exit, for the suites that hold a run to a memory cap.

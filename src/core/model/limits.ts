@@ -74,3 +74,20 @@ export const MAX_BATCH_SIZE = 8_192;
 
 /** Seeds are 32-bit (`Rng` keeps one 32-bit state word). */
 export const MAX_SEED = 0xffff_ffff;
+
+/**
+ * A `.nir` file (HDF5) is untrusted input too; its datasets are checked by their declared shape and type
+ * before any is read, so a 10 GB dataset (or a tiny compressed one that inflates to 10 GB) is refused
+ * without allocating it. Largest file: the weights of `MAX_PARAMETERS` float64 parameters plus two
+ * float64 values per neuron (NIR's IF stores `r` and `v_threshold` per neuron), rounded up.
+ */
+export const MAX_NIR_FILE_BYTES = 1 << 30;
+
+/** Nodes of a NIR graph: a layer and its IF node per layer of `MAX_LAYERS`, plus Input and Output. */
+export const MAX_NIR_NODES = 2 * MAX_LAYERS + 2;
+
+/** Elements of one NIR dataset: a weight of the largest model, or one value per neuron (`MAX_NEURONS` is smaller). */
+export const MAX_NIR_ARRAY_ELEMENTS = MAX_PARAMETERS;
+
+/** Bytes of all datasets of a NIR file together, as declared (float64 weights and per-neuron IF values). */
+export const MAX_NIR_DATA_BYTES = 8 * (MAX_PARAMETERS + 2 * MAX_NEURONS);

@@ -58,7 +58,7 @@ export function setNetArrays(net: TrainNet, arrays: Map<string, NamedArray>): vo
 }
 
 /** Keras layer configs of the model, channels-last. */
-export function kerasTopology(net: TrainNet, activation: ActivationMode): Record<string, unknown> {
+export function kerasTopology(net: Pick<TrainNet, 'model' | 'stats'>, activation: ActivationMode): Record<string, unknown> {
   const { model, stats } = net;
   const [c, h, w] = model.input.shape;
   const layers: Record<string, unknown>[] = [];

@@ -1,0 +1,24 @@
+/** The chip-fit check's findings as model-file diagnostics (`info`: the file is valid, it just does not fit the chip). */
+import type { ParsedModel } from '../model/parse';
+import type { ModelDiagnostic, Range } from '../../protocol/report';
+import { checkChipFit, SPECK, type ChipLimits } from './speck';
+
+/** One diagnostic per broken limit of `chip`, on the layer's object in `text` (on `"input"` for the input). */
+export function chipDiagnostics(text: string, parsed: ParsedModel, chip: ChipLimits = SPECK): ModelDiagnostic[] {
+  if (!parsed.model || !parsed.stats) return [];
+  const fit = checkChipFit(parsed.model, parsed.stats, chip);
+  const input = rangeOf(text, '"input"');
+  return fit.diagnostics.map((d) => ({
+    code: d.code, severity: 'info' as const, message: d.message,
+    range: d.layer >= 0 ? parsed.layerRanges[d.layer] ?? input : input,
+  }));
+}
+
+/** The range of the first occurrence of `needle` in `text` (line 0 when absent). */
+function rangeOf(text: string, needle: string): Range {
+  const at = Math.max(0, text.indexOf(needle));
+  const before = text.slice(0, at);
+  const line = before.split('\n').length - 1;
+  const character = at - (before.lastIndexOf('\n') + 1);
+  return { start: { line, character }, end: { line, character: character + needle.length } };
+}
