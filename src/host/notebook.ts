@@ -20,7 +20,7 @@ import type { ModelReport } from '../protocol/report';
 import type { RunRow } from '../protocol/runs';
 import { MIME_RASTER, MIME_REPORT, MIME_TRADEOFF, type RasterPayload, type TradeoffPayload } from '../protocol/views';
 import type { Ctx } from './ctx';
-import { tradeoffOf } from './panels/workbench';
+import { tradeoffPayload } from './panels/workbench';
 import { describeRun, listRuns, percent, resolveRun, runReport, workspaceFolder } from './runsView';
 import { showWorkerError } from './workerProcess/errors';
 
@@ -181,7 +181,7 @@ export async function runCellCommand(ctx: Ctx, line: string, notebook?: vscode.N
     case 'tradeoff': {
       const folder = (notebook && vscode.workspace.getWorkspaceFolder(notebook.uri)) ?? workspaceFolder();
       if (!folder) throw new Error('tradeoff: open a folder with runs (.synops/runs) first');
-      const payload = tradeoffOf(await listRuns(ctx), `Accuracy vs SynOps — ${folder.name}`);
+      const { payload } = await tradeoffPayload(ctx, folder.uri);
       return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(payload, MIME_TRADEOFF), vscode.NotebookCellOutputItem.text(tradeoffText(payload))]);
     }
     case 'raster': {
@@ -286,7 +286,7 @@ export function runNotebook(run: RunRow, report: ModelReport, tradeoff: Tradeoff
   const summary = [
     `# SynOps run ${run.id}`,
     '',
-    `${run.modelName ? `Model **${run.modelName}**: ` : ''}${describeRun(run)}; backend ${run.backend ?? '—'}, epochs ${run.epochsDone ?? '?'}/${run.epochs ?? '?'}.`,
+    `${run.modelName ? `Model **${run.modelName}**: ` : ''}${run.title ? `${run.title} · ` : ''}${describeRun(run)}; backend ${run.backend ?? '—'}, epochs ${run.epochsDone ?? '?'}/${run.epochs ?? '?'}.`,
     '',
     'The outputs below are drawn by the SynOps Studio notebook renderer (MIME types `application/vnd.synops.report+json` and',
     '`application/vnd.synops.tradeoff+json`, see its docs); elsewhere they show as text. To recompute them, run the cells with',
@@ -332,9 +332,9 @@ export async function exportRunNotebook(ctx: Ctx, arg?: unknown, options: { open
   if (run.problem) { void vscode.window.showWarningMessage(`${title}: ${run.problem}`); return undefined; }
   const target = vscode.Uri.joinPath(vscode.Uri.file(run.dir), 'report.ipynb');
   try {
-    const [report, runs] = await Promise.all([runReport(ctx, run), listRuns(ctx)]);
     const folder = workspaceFolder();
-    const tradeoff = tradeoffOf(runs, `Accuracy vs SynOps — ${folder?.name ?? 'workspace'}`);
+    if (!folder) throw new Error('open the folder of the run first');
+    const [report, { payload: tradeoff }] = await Promise.all([runReport(ctx, run), tradeoffPayload(ctx, folder.uri)]);
     const version = String((ctx.extension.extension.packageJSON as { version?: string }).version ?? '');
     const nb = runNotebook(run, report, tradeoff, version);
     await writeAtomically(target, new TextEncoder().encode(JSON.stringify(nb, null, 1) + '\n'));

@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatCount } from '../protocol/format';
 import { EvaluateRun, InstallNative, ListRuns, RunSweep, RunTraining, TrainModel } from '../protocol/messages';
 import { nativeBackendDir } from './ctx';
 import type { RunRow } from '../protocol/runs';
@@ -8,8 +7,9 @@ import type { ConversionSpec } from '../protocol/model';
 import type { Ctx } from './ctx';
 import { knownDatasets } from './datasets';
 import { isModelDocument } from './model/service';
-import { TrainingMonitor } from './panels/workbench';
 import { showWorkerError } from './workerProcess/errors';
+import { describeRun, monitorFor, runTraining } from './trainingRun';
+import { withWork } from './work';
 
 type StrategyId = NonNullable<TrainModel.Params['strategy']>;
 
@@ -59,64 +59,6 @@ async function pickData(ctx: Ctx): Promise<string | undefined> {
   if (pick.value) return pick.value;
   const dir = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Train on this dataset' });
   return dir?.[0]?.fsPath;
-}
-
-async function runTraining(ctx: Ctx, params: TrainModel.Params): Promise<TrainModel.Result | undefined> {
-  // The monitor's Stop button cancels like the notification's Cancel does.
-  const stop = new AbortController();
-  let monitor: TrainingMonitor | undefined;
-  const result = await withWork(ctx, `SynOps: training ${path.basename(params.modelPath)}`, (signal, report) =>
-    ctx.worker.request(TrainModel.type, params, {
-      signal: AbortSignal.any([signal, stop.signal]),
-      onProgress: (p) => {
-        report(p.message, p.fraction);
-        if (!p.training) return;
-        monitor ??= new TrainingMonitor(ctx, `Training: ${p.training.modelName}`, () => stop.abort(),
-          () => void vscode.commands.executeCommand('synops.showEnergyReport', vscode.Uri.file(path.join(runDirOf(params, p.training!.runId), 'model.snn.json'))));
-        monitor.update(p.training);
-      },
-    }));
-  if (!result) return undefined;
-  const msg = `SynOps: run ${result.runId} done on ${result.backend} — ${describeRun(result.row)}`;
-  ctx.log.info(msg);
-  void vscode.window.showInformationMessage(msg, 'Show Trade-off').then((pick) => { if (pick) void vscode.commands.executeCommand('synops.showTradeoff'); });
-  return result;
-}
-
-/** "SNN 91.2 % at 1,234 SynOps; quantized ANN 90.1 % at 1,200": a run's held-out figures in words. */
-function describeRun(row: RunRow): string {
-  const acc = (a?: number): string => (a === undefined ? '—' : `${(100 * a).toFixed(1)} %`);
-  return `SNN ${acc(row.snnAccuracy)} at ${formatCount(row.snnSynops ?? NaN)} SynOps; quantized ANN ${acc(row.annAccuracy)} at ${formatCount(row.annSynops ?? NaN)}`;
-}
-
-function runDirOf(params: TrainModel.Params, runId: string): string {
-  return path.join(params.workspace, '.synops', 'runs', runId);
-}
-
-/** A notification with a cancel button around one long worker request; the status bar mirrors it. */
-async function withWork<T>(ctx: Ctx, title: string, work: (signal: AbortSignal, report: (message: string, fraction?: number) => void) => Promise<T>): Promise<T | undefined> {
-  const status = vscode.window.createStatusBarItem('synops.work', vscode.StatusBarAlignment.Left, 9);
-  status.name = 'SynOps work';
-  status.text = `$(sync~spin) ${title}`;
-  status.show();
-  try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      let last = 0;
-      return work(abort.signal, (message, fraction) => {
-        const now = Math.round((fraction ?? last / 100) * 100);
-        progress.report({ message, increment: Math.max(0, now - last) });
-        last = Math.max(last, now);
-        status.text = `$(sync~spin) SynOps: ${message}`;
-      });
-    });
-  } catch (e) {
-    await showWorkerError(e, title, ctx.log);
-    return undefined;
-  } finally {
-    status.dispose();
-  }
 }
 
 /** Optional arguments of "Run Energy Sweep", so scripts and tests can skip the questions. */
@@ -195,9 +137,7 @@ export function showTrainingMonitorCommand(ctx: Ctx) {
       if (!runDir) return undefined;
       const payload = await ctx.worker.request(RunTraining.type, { runDir });
       const dir = runDir;
-      const monitor = new TrainingMonitor(ctx, `Training: ${payload.runId}`, () => undefined,
-        () => void vscode.commands.executeCommand('synops.showEnergyReport', vscode.Uri.file(path.join(dir, 'model.snn.json'))));
-      monitor.update(payload);
+      monitorFor(ctx, dir, `Training: ${payload.runId}`).update(payload);
       return payload.runId;
     } catch (e) {
       await showWorkerError(e, 'SynOps: Show Training Monitor', ctx.log);
