@@ -30,14 +30,19 @@ export function describeRun(row: RunRow): string {
 export function monitorFor(ctx: Ctx, runDir: string, title: string): TrainingMonitor {
   const open = monitors.get(runDir);
   if (open) { open.panel.reveal(undefined, true); return open; }
-  const monitor = new TrainingMonitor(ctx, title, {
-    onCancel: () => running.get(runDir)?.abort(),
-    onOpenRun: () => void vscode.commands.executeCommand('synops.showEnergyReport', vscode.Uri.file(path.join(runDir, 'model.snn.json'))),
-    onResume: () => void vscode.commands.executeCommand('synops.resumeRun', runDir),
-  });
+  const monitor = newMonitor(ctx, title, () => runDir);
   monitors.set(runDir, monitor);
   monitor.panel.onDidDispose(() => { if (monitors.get(runDir) === monitor) monitors.delete(runDir); });
   return monitor;
+}
+
+/** A monitor whose run folder `dirOf` may only be known later (a new run is named by the worker). */
+function newMonitor(ctx: Ctx, title: string, dirOf: () => string | undefined): TrainingMonitor {
+  return new TrainingMonitor(ctx, title, {
+    onCancel: () => { const d = dirOf(); if (d) running.get(d)?.abort(); },
+    onOpenRun: () => { const d = dirOf(); if (d) void vscode.commands.executeCommand('synops.showEnergyReport', vscode.Uri.file(path.join(d, 'model.snn.json'))); },
+    onResume: () => { const d = dirOf(); if (d) void vscode.commands.executeCommand('synops.resumeRun', d); },
+  });
 }
 
 const STATUS_TEXT: Record<TrainingPayload['status'], (p: TrainingPayload) => string> = {
@@ -66,13 +71,24 @@ type Start = (opts: { signal: AbortSignal; onProgress: (p: WorkProgress) => void
  * shows the state the run ended in everywhere. `runDir` is known for a resume; a new run's comes from the
  * first progress message that names it.
  */
-export async function followTraining(ctx: Ctx, title: string, workspace: string, start: Start, runDir?: string): Promise<TrainModel.Result | undefined> {
+export async function followTraining(ctx: Ctx, title: string, workspace: string, start: Start, runDir?: string, modelFile?: string): Promise<TrainModel.Result | undefined> {
   const stop = new AbortController();
   let dir = runDir;
   let last: TrainingPayload | undefined;
+  // A new run's monitor opens at once, before the worker is busy, so its page has loaded when the first epoch
+  // arrives; it is filed under the run's folder once the worker names the run.
+  let pending: TrainingMonitor | undefined = !dir && modelFile ? newMonitor(ctx, `Training: ${modelFile}`, () => dir) : undefined;
   const follow = (payload: TrainingPayload): void => {
     dir ??= path.join(workspace, '.synops', 'runs', payload.runId);
     running.set(dir, stop);
+    if (pending) {
+      pending.panel.title = `Training: ${payload.modelName}`;
+      const adopted = pending;
+      const key = dir;
+      monitors.set(key, adopted);
+      adopted.panel.onDidDispose(() => { if (monitors.get(key) === adopted) monitors.delete(key); });
+      pending = undefined;
+    }
     monitorFor(ctx, dir, `Training: ${payload.modelName}`).update(payload);
     if (last?.status !== payload.status || !last) showRunStatus(payload, dir);
     last = payload;
@@ -82,6 +98,8 @@ export async function followTraining(ctx: Ctx, title: string, workspace: string,
     onProgress: (p) => { report(p.message, p.fraction); if (p.training) follow(p.training); },
   }));
   if (dir && running.get(dir) === stop) running.delete(dir);
+  // Refused before the run began (bad data, a locked folder): the monitor that waited for it closes.
+  pending?.panel.dispose();
   // The run's final state as its run.json records it: finished, cancelled (resumable) or failed.
   const final = result?.training ?? (dir ? await ctx.worker.request(RunTraining.type, { runDir: dir }).catch(() => undefined) : undefined);
   if (final && dir) {
@@ -118,5 +136,5 @@ export function resumeRunCommand(ctx: Ctx) {
 /** Trains a new run from the "Train Model" parameters. */
 export function runTraining(ctx: Ctx, params: TrainModel.Params): Promise<TrainModel.Result | undefined> {
   return followTraining(ctx, `SynOps: training ${path.basename(params.modelPath)}`, params.workspace,
-    ({ signal, onProgress }) => ctx.worker.request(TrainModel.type, params, { signal, onProgress }));
+    ({ signal, onProgress }) => ctx.worker.request(TrainModel.type, params, { signal, onProgress }), undefined, path.basename(params.modelPath));
 }

@@ -134,6 +134,8 @@ export namespace TrainModel {
     strategy?: 'baseline' | 'scale' | 'synops' | 'synops-qrelu';
     target?: number;
     epochs?: number;
+    /** Samples per training step; absent: the model file's `training.batchSize`, else 256. */
+    batchSize?: number;
     maxRecordings?: number;
     snnSamples?: number;
     /** An unfinished run folder to resume. */

@@ -23,7 +23,7 @@ function toView(m: CoreEpoch): EpochMetrics {
 
 export async function trainModel(params: TrainModel.Params, ctx: HandlerContext): Promise<TrainModel.Result> {
   const request: TrainRequest = {
-    model: params.modelPath, data: params.data, workspace: params.workspace, strategy: params.strategy ?? 'baseline', target: params.target, epochs: params.epochs ?? 8,
+    model: params.modelPath, data: params.data, workspace: params.workspace, strategy: params.strategy ?? 'baseline', target: params.target, epochs: params.epochs ?? 8, batchSize: params.batchSize,
     maxRecordings: params.maxRecordings, snnSamples: params.snnSamples, out: params.out, ...(params.conversion ? { conversion: params.conversion } : {}),
   };
   return trainWithMonitor(request, ctx);
@@ -155,7 +155,9 @@ function readRunPayload(runDir: string): TrainingPayload {
   const status = info.state === 'done' || info.state === 'cancelled' || info.state === 'failed' ? info.state : 'running';
   return {
     schemaVersion: 1, runId: basename(runDir), modelName: info.modelName, strategy: VIEW_STRATEGY[info.config.strategy] ?? 'baseline',
-    target: info.config.target, backend: info.backend.name, epochs: info.config.epochs, history: metrics.map(toView), status, message: info.message,
+    // Fine-tuning through time adds its epochs after the ANN's, as the trainer counts them.
+    target: info.config.target, backend: info.backend.name, epochs: info.config.epochs + (info.config.conversion?.finetune ? info.config.conversion.finetune.epochs : 0),
+    history: metrics.map(toView), status, message: info.message,
     ...(canResume(runDir, info) ? { resumable: true } : {}),
   };
 }
