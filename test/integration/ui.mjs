@@ -539,15 +539,21 @@ async function reproductionTradeoffFrame() {
   // From no open editors: the trade-off and the report it opens are then the only webviews.
   await runCommand('View: Close All Editors', { timeout: 15000 });
   await openFile('report.json', { folder: 'reproduction' });
+  const t0 = Date.now();
   await runCommand(CMD.tradeoff);
-  return frameWith('#tradeoff-table tr[data-run="synops-qrelu-03"] th button');
+  const frame = await frameWith('#tradeoff-table tr[data-run="synops-qrelu-03"] th button');
+  log(`paint: Show Trade-off → table in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return frame;
 }
 
 /** Clicks a run in the reproduction's trade-off; returns the report frame that names that run. */
 async function openRunFromTradeoff(runId) {
   const frame = await reproductionTradeoffFrame();
   await frame.locator(`#tradeoff-table tr[data-run="${runId}"] th button`).first().click();
-  return frameWith(`#figures-run strong[data-run="${runId}"]`, patience(60000));
+  const t0 = Date.now();
+  const report = await frameWith(`#figures-run strong[data-run="${runId}"]`, patience(60000));
+  log(`paint: trade-off click → report of ${runId} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return report;
 }
 
 /**
@@ -556,10 +562,8 @@ async function openRunFromTradeoff(runId) {
  * samples — badged Measured and labelled by the run, not the model's estimate (3,872,983).
  */
 async function tradeoffClickMeasured() {
-  const t0 = Date.now();
   const frame = await openRunFromTradeoff('synops-qrelu-03');
   const total = await poll(async () => norm(await frame.locator('#total-synops').innerText()) || null, { what: '#total-synops' });
-  log(`trade-off click → report of synops-qrelu-03 painted in ${((Date.now() - t0) / 1000).toFixed(1)} s (from opening report.json)`);
   assert(hasNumber(total, '637,926'), `#total-synops is "${total}", expected the run's measured 637,926`);
   const basis = norm(await frame.locator('#synops-basis').innerText());
   assert(basis.startsWith('Measured') && basis.includes('synops-qrelu-03'), `#synops-basis: "${basis}"`);
