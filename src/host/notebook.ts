@@ -165,7 +165,11 @@ export async function runCellCommand(ctx: Ctx, line: string, notebook?: vscode.N
       if (args.length !== 1) throw new Error('usage: report <model.snn.json>');
       const uri = await resolvePath(ctx, notebook, args[0], 'model file');
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      const result = await ctx.worker.request(AnalyzeModel.type, { path: uri.scheme === 'file' ? uri.fsPath : undefined, text, options: ctx.config.reportOptions(ctx.models.profileOverride) }, { signal });
+      // The same figures as the file's lenses and report panel: its newest evaluated run, or the run picked for it.
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      const picked = ctx.models.pickedRun(uri);
+      const options = { ...ctx.config.reportOptions(ctx.models.profileOverride), ...(folder?.uri.scheme === 'file' ? { workspace: folder.uri.fsPath } : {}), ...(picked !== undefined ? { runId: picked } : {}) };
+      const result = await ctx.worker.request(AnalyzeModel.type, { path: uri.scheme === 'file' ? uri.fsPath : undefined, text, options }, { signal });
       if (!result.report) {
         const errors = result.diagnostics.filter((d) => d.severity === 'error').map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
         throw new Error(`${args[0]} has errors:\n${errors.join('\n') || 'no report'}`);

@@ -535,9 +535,16 @@ async function notebookRenderer() {
 }
 
 /** The trade-off of the reproduction (test/integration/workspace/reproduction), opened from its report.json. */
+/** Closes every editor, answering "Don't Save" for the ones an earlier check left modified (a notebook). */
+async function closeAllEditors() {
+  await runCommand('View: Close All Editors', { timeout: 15000 });
+  const dontSave = page.locator('.monaco-dialog-box').getByRole('button', { name: "Don't Save", exact: true });
+  if (await dontSave.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false)) await dontSave.click();
+}
+
 async function reproductionTradeoffFrame() {
   // From no open editors: the trade-off and the report it opens are then the only webviews.
-  await runCommand('View: Close All Editors', { timeout: 15000 });
+  await closeAllEditors();
   await openFile('report.json', { folder: 'reproduction' });
   const t0 = Date.now();
   await runCommand(CMD.tradeoff);
@@ -644,7 +651,7 @@ async function trainMonitorResume() {
     `require(${JSON.stringify(path.join(repo, 'test', 'unit', 'halves-dataset.ts'))}).writeHalvesDataset(process.argv[1]);`,
     path.join(ws, '.synops', 'data', 'tiny-halves')], { cwd: repo, stdio: 'inherit' });
   fs.writeFileSync(path.join(ws, 'tiny-ui.snn.json'), JSON.stringify(TINY_MODEL, null, 2));
-  await runCommand('View: Close All Editors', { timeout: 15000 });
+  await closeAllEditors();
 
   await trainTiny(3000);
   const t0 = Date.now();

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { AnalyzeModel } from '../../protocol/messages';
+import { AnalyzeModel, WorkerErrorCode } from '../../protocol/messages';
 import type { AnalyzeResult } from '../../protocol/report';
 import { resultPathFor } from '../../protocol/results';
 import type { Config } from '../config';
-import type { WorkerClient } from '../workerProcess/client';
+import { WorkerError, type WorkerClient } from '../workerProcess/client';
 
 export const MODEL_GLOB = '**/*.snn.json';
 
@@ -31,6 +31,7 @@ export class ModelService implements vscode.Disposable {
   private readonly pickedRuns = new Map<string, string>();
   /** Bumped when a run folder changes: every cached analysis may now follow another run. */
   private runsGeneration = 0;
+  private runsTimer?: NodeJS.Timeout;
 
   readonly onDidChange = this.changed.event;
 
@@ -51,7 +52,11 @@ export class ModelService implements vscode.Disposable {
     this.subscriptions.push(results);
     // A run trained, evaluated or deleted changes which run a model file's lenses and report follow.
     const runs = vscode.workspace.createFileSystemWatcher('**/.synops/runs/**/{run.json,evaluation.json}');
-    const runsChanged = (): void => { this.runsGeneration++; this.refreshAll(); };
+    // A training rewrites run.json every epoch: one refresh a second at most.
+    const runsChanged = (): void => {
+      if (this.runsTimer) return;
+      this.runsTimer = setTimeout(() => { this.runsTimer = undefined; this.runsChanged(); }, 1000);
+    };
     this.subscriptions.push(runs, runs.onDidCreate(runsChanged), runs.onDidChange(runsChanged), runs.onDidDelete(runsChanged));
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
@@ -75,9 +80,16 @@ export class ModelService implements vscode.Disposable {
 
   /** The analysis of a document at its current version, asking the worker if needed. */
   async analysis(doc: vscode.TextDocument): Promise<AnalyzeResult> {
-    const cached = this.analyses.get(doc.uri.toString());
-    if (cached && cached.version === doc.version && cached.resultStamp === await this.stamp(doc)) return cached.result;
-    return this.analyze(doc);
+    for (let attempt = 0; ; attempt++) {
+      const cached = this.analyses.get(doc.uri.toString());
+      if (cached && cached.version === doc.version && cached.resultStamp === await this.stamp(doc)) return cached.result;
+      try {
+        return await this.analyze(doc);
+      } catch (e) {
+        // A newer analysis of the same file (an edit, a run that finished) cancelled this one: wait for that one.
+        if (!(e instanceof WorkerError && e.code === WorkerErrorCode.Cancelled) || doc.isClosed || attempt >= 5) throw e;
+      }
+    }
   }
 
   refreshAll(): void {
@@ -140,6 +152,7 @@ export class ModelService implements vscode.Disposable {
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
+    clearTimeout(this.runsTimer);
     for (const a of this.inflight.values()) a.abort();
     vscode.Disposable.from(...this.subscriptions).dispose();
   }
