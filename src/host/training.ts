@@ -31,7 +31,9 @@ async function refuseBrokenModel(ctx: Ctx, doc: vscode.TextDocument, title: stri
   const analysis = await ctx.models.analysis(doc);
   const first = analysis.diagnostics.find((d) => d.severity === 'error');
   if (!first && analysis.report) return false;
-  const line = first ? `line ${first.range.start.line + 1}: ${first.message}` : 'it is not a valid model';
+  // The diagnostic may start with the file's path, which the sentence already names.
+  const message = first?.message.startsWith(`${doc.uri.fsPath}: `) ? first.message.slice(doc.uri.fsPath.length + 2) : first?.message;
+  const line = first ? `line ${first.range.start.line + 1}: ${message}` : 'it is not a valid model';
   void vscode.window.showErrorMessage(`${title}: ${path.basename(doc.uri.fsPath)} cannot be trained — ${line}. Fix it first (see the Problems panel).`, 'Open File').then((pick) => {
     if (!pick) return;
     const r = first?.range;

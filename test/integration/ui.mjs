@@ -721,6 +721,29 @@ async function runsViewRows() {
   await screenshot('runs-view.png');
 }
 
+/**
+ * #15.6: Train Model on a model file with a JSON syntax error says so in one line, naming the file and the line,
+ * with "Open File" — not a raw JSON.parse error.
+ */
+async function trainBrokenModel() {
+  const ws = path.join(OUT, 'ws');
+  // The MNIST-DVS model with the comma after "version": 1 removed (line 3).
+  const text = fs.readFileSync(path.join(ws, MNIST), 'utf8').replace(/("version":\s*1),/, '$1');
+  fs.writeFileSync(path.join(ws, 'syntax-broken.snn.json'), text);
+  await openFile('syntax-broken.snn.json');
+  await runCommand('SynOps: Train Model');
+  const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'cannot be trained' }).first();
+  await toast.waitFor({ timeout: patience(30000) }).catch(async () => {
+    throw new Error(`no one-line "cannot be trained" error; visible: ${JSON.stringify(await visibleToasts())}`);
+  });
+  const message = norm(await toast.locator('.notification-list-item-message').innerText());
+  assert(/^SynOps: Train Model: syntax-broken\.snn\.json cannot be trained — line \d+: /.test(message), `error: "${message}"`);
+  assert(!/position \d+/.test(message), `the raw JSON.parse message leaks: "${message}"`);
+  assert(!message.includes(ws), `the error repeats the file's machine path: "${message}"`);
+  assert(await toast.getByRole('button', { name: 'Open File' }).count(), 'the error has no "Open File" button');
+  await screenshot('train-broken-model.png');
+}
+
 const checks = [
   ['extension-commands', extensionCommandsRegistered],
   ['codelens-mnist', codeLensesMnist],
@@ -739,6 +762,7 @@ const checks = [
   ['train-monitor-resume', trainMonitorResume],
   ['lenses-follow-run', lensesFollowRun],
   ['runs-view', runsViewRows],
+  ['train-broken-model', trainBrokenModel],
   ['event-file-viewer', eventFileViewer],
   ['event-file-simulate', eventFileSimulate],
   ['delete-run', deleteRunCheck],
