@@ -6,6 +6,8 @@ import { EventFileEditorProvider, showRaster, showTradeoff } from './panels/work
 import { evaluateRunCommand, installNativeCommand, runSweepCommand, showTrainingMonitorCommand, trainModelCommand } from './training';
 import { isModelDocument } from './model/service';
 import { ReportPanel } from './panels/reportPanel';
+import { pickModelRunCommand } from './model/pickRun';
+import { resumeRunCommand } from './trainingRun';
 import { showWorkerError } from './workerProcess/errors';
 
 /** Model templates shipped in `templates/`, as offered by "New Model from Template". */
@@ -73,8 +75,10 @@ export const COMMANDS: Record<string, (ctx: Ctx) => (...args: unknown[]) => unkn
     }
   },
 
+  'synops.pickModelRun': pickModelRunCommand,
   'synops.downloadDataset': downloadDatasetCommand,
   'synops.trainModel': trainModelCommand,
+  'synops.resumeRun': resumeRunCommand,
   'synops.runSweep': runSweepCommand,
   'synops.evaluateRun': evaluateRunCommand,
   'synops.showTrainingMonitor': showTrainingMonitorCommand,

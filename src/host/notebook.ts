@@ -20,7 +20,7 @@ import type { ModelReport } from '../protocol/report';
 import type { RunRow } from '../protocol/runs';
 import { MIME_RASTER, MIME_REPORT, MIME_TRADEOFF, type RasterPayload, type TradeoffPayload } from '../protocol/views';
 import type { Ctx } from './ctx';
-import { tradeoffOf } from './panels/workbench';
+import { tradeoffPayload } from './panels/workbench';
 import { describeRun, listRuns, percent, resolveRun, runReport, workspaceFolder } from './runsView';
 import { showWorkerError } from './workerProcess/errors';
 
@@ -165,7 +165,11 @@ export async function runCellCommand(ctx: Ctx, line: string, notebook?: vscode.N
       if (args.length !== 1) throw new Error('usage: report <model.snn.json>');
       const uri = await resolvePath(ctx, notebook, args[0], 'model file');
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      const result = await ctx.worker.request(AnalyzeModel.type, { path: uri.scheme === 'file' ? uri.fsPath : undefined, text, options: ctx.config.reportOptions(ctx.models.profileOverride) }, { signal });
+      // The same figures as the file's lenses and report panel: its newest evaluated run, or the run picked for it.
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      const picked = ctx.models.pickedRun(uri);
+      const options = { ...ctx.config.reportOptions(ctx.models.profileOverride), ...(folder?.uri.scheme === 'file' ? { workspace: folder.uri.fsPath } : {}), ...(picked !== undefined ? { runId: picked } : {}) };
+      const result = await ctx.worker.request(AnalyzeModel.type, { path: uri.scheme === 'file' ? uri.fsPath : undefined, text, options }, { signal });
       if (!result.report) {
         const errors = result.diagnostics.filter((d) => d.severity === 'error').map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
         throw new Error(`${args[0]} has errors:\n${errors.join('\n') || 'no report'}`);
@@ -181,7 +185,7 @@ export async function runCellCommand(ctx: Ctx, line: string, notebook?: vscode.N
     case 'tradeoff': {
       const folder = (notebook && vscode.workspace.getWorkspaceFolder(notebook.uri)) ?? workspaceFolder();
       if (!folder) throw new Error('tradeoff: open a folder with runs (.synops/runs) first');
-      const payload = tradeoffOf(await listRuns(ctx), `Accuracy vs SynOps — ${folder.name}`);
+      const { payload } = await tradeoffPayload(ctx, folder.uri);
       return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(payload, MIME_TRADEOFF), vscode.NotebookCellOutputItem.text(tradeoffText(payload))]);
     }
     case 'raster': {
@@ -286,7 +290,7 @@ export function runNotebook(run: RunRow, report: ModelReport, tradeoff: Tradeoff
   const summary = [
     `# SynOps run ${run.id}`,
     '',
-    `${run.modelName ? `Model **${run.modelName}**: ` : ''}${describeRun(run)}; backend ${run.backend ?? '—'}, epochs ${run.epochsDone ?? '?'}/${run.epochs ?? '?'}.`,
+    `${run.modelName ? `Model **${run.modelName}**: ` : ''}${run.title ? `${run.title} · ` : ''}${describeRun(run)}; backend ${run.backend ?? '—'}, epochs ${run.epochsDone ?? '?'}/${run.epochs ?? '?'}.`,
     '',
     'The outputs below are drawn by the SynOps Studio notebook renderer (MIME types `application/vnd.synops.report+json` and',
     '`application/vnd.synops.tradeoff+json`, see its docs); elsewhere they show as text. To recompute them, run the cells with',
@@ -332,9 +336,9 @@ export async function exportRunNotebook(ctx: Ctx, arg?: unknown, options: { open
   if (run.problem) { void vscode.window.showWarningMessage(`${title}: ${run.problem}`); return undefined; }
   const target = vscode.Uri.joinPath(vscode.Uri.file(run.dir), 'report.ipynb');
   try {
-    const [report, runs] = await Promise.all([runReport(ctx, run), listRuns(ctx)]);
     const folder = workspaceFolder();
-    const tradeoff = tradeoffOf(runs, `Accuracy vs SynOps — ${folder?.name ?? 'workspace'}`);
+    if (!folder) throw new Error('open the folder of the run first');
+    const [report, { payload: tradeoff }] = await Promise.all([runReport(ctx, run), tradeoffPayload(ctx, folder.uri)]);
     const version = String((ctx.extension.extension.packageJSON as { version?: string }).version ?? '');
     const nb = runNotebook(run, report, tradeoff, version);
     await writeAtomically(target, new TextEncoder().encode(JSON.stringify(nb, null, 1) + '\n'));

@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { formatCount, formatEnergy } from '../protocol/format';
+import { formatCount, formatCountShort, formatEnergy } from '../protocol/format';
 import { AnalyzeModel, ListRuns } from '../protocol/messages';
 import type { ModelReport } from '../protocol/report';
 import type { RunRow } from '../protocol/runs';
@@ -78,27 +78,32 @@ const STATE_ICON: Record<string, vscode.ThemeIcon> = {
 /** One run in the view; `run` is what the context-menu commands receive. */
 export class RunItem extends vscode.TreeItem {
   constructor(readonly run: RunRow) {
-    super(run.id, vscode.TreeItemCollapsibleState.None);
+    super(run.title ?? run.id, vscode.TreeItemCollapsibleState.None);
     this.id = run.dir;
     this.description = describeRun(run);
     this.tooltip = runTooltip(run);
     this.iconPath = run.problem ? new vscode.ThemeIcon('warning') : STATE_ICON[run.state ?? ''] ?? new vscode.ThemeIcon('circle-outline');
-    this.contextValue = run.problem ? 'synopsRun.broken' : `synopsRun.${run.state ?? 'unknown'}`;
+    this.contextValue = run.problem ? 'synopsRun.broken' : `synopsRun.${run.state ?? 'unknown'}${run.resumable ? '.resumable' : ''}`;
     this.resourceUri = vscode.Uri.file(run.dir);
     if (!run.problem) this.command = { command: 'synops.runs.openReport', title: 'Open Report', arguments: [run] };
   }
 }
 
-/** `SynOp loss + QReLU · S0 500,000 · SNN 95.0 % · 123,456 SynOps`. */
+/**
+ * What follows a run's name (its strategy and target, `RunRow.title`) in the view: its state when not
+ * finished, then the spiking network's accuracy and SynOps in a few characters (`82.8 % · 2.37 M SynOps`),
+ * so both stay readable at the default sidebar width; the run id and the exact figures are in the tooltip.
+ */
 export function describeRun(run: RunRow): string {
   if (run.problem) return run.problem;
-  const parts = [strategyLabel(run)];
-  if (run.target !== undefined) parts.push(`S0 ${formatCount(run.target)}`);
-  if (run.state === 'running') parts.push(`epoch ${run.epochsDone ?? 0}/${run.epochs ?? '?'}`);
-  if (run.snnAccuracy !== undefined && run.snnSynops !== undefined) parts.push(`SNN ${percent(run.snnAccuracy)}`, `${formatCount(run.snnSynops)} SynOps`);
-  else if (run.annAccuracy !== undefined && run.annSynops !== undefined) parts.push(`ANN ${percent(run.annAccuracy)}`, `${formatCount(run.annSynops)} SynOps (ANN proxy)`);
-  else if (run.state !== 'running') parts.push('not evaluated');
-  return parts.filter(Boolean).join(' · ');
+  const parts: string[] = [];
+  if (run.state === 'running') parts.push(`training, epoch ${run.epochsDone ?? 0}/${run.epochs ?? '?'}`);
+  else if (run.state === 'cancelled') parts.push(run.resumable ? `cancelled at epoch ${run.epochsDone ?? 0}/${run.epochs ?? '?'}, resumable` : 'cancelled');
+  else if (run.state === 'failed') parts.push(run.resumable ? 'failed, resumable' : 'failed');
+  if (run.snnAccuracy !== undefined && run.snnSynops !== undefined) parts.push(percent(run.snnAccuracy), `${formatCountShort(run.snnSynops)} SynOps`);
+  else if (run.annAccuracy !== undefined && run.annSynops !== undefined) parts.push(`ANN ${percent(run.annAccuracy)}`, `${formatCountShort(run.annSynops)} SynOps (proxy)`);
+  else if (run.state === 'done') parts.push('not evaluated');
+  return parts.join(' · ');
 }
 
 function runTooltip(run: RunRow, extra?: string): vscode.MarkdownString {
@@ -106,7 +111,7 @@ function runTooltip(run: RunRow, extra?: string): vscode.MarkdownString {
   md.appendMarkdown(`**Run ${run.id}**${run.modelName ? ` — ${escapeMd(run.modelName)}` : ''}\n\n`);
   if (run.problem) { md.appendText(run.problem); return md; }
   const lines = [
-    `State: ${run.state ?? 'unknown'}${run.createdAt ? `, started ${new Date(run.createdAt).toLocaleString()}` : ''}`,
+    `State: ${run.state ?? 'unknown'}${run.resumable ? ' (Resume Run continues it)' : ''}${run.createdAt ? `, started ${new Date(run.createdAt).toLocaleString()}` : ''}${run.message ? ` — ${run.message}` : ''}`,
     `Strategy: ${strategyLabel(run) || '—'}${run.target !== undefined ? `, target S0 ${formatCount(run.target)} SynOps per sample` : ''}`,
     `Backend: ${run.backend ?? '—'} · epochs ${run.epochsDone ?? '?'}/${run.epochs ?? '?'}`,
     `Spiking network: ${run.snnAccuracy !== undefined ? `${percent(run.snnAccuracy)} accuracy, ${formatCount(run.snnSynops)} SynOps per sample over ${run.snnSamples ?? '?'} samples` : 'not simulated'}`,
@@ -218,7 +223,7 @@ export function registerRunsView(ctx: Ctx): vscode.Disposable {
 }
 
 /** A run from a command argument (tree item, run row, run id or folder path), or picked by the user. */
-export async function resolveRun(ctx: Ctx, arg: unknown, title: string): Promise<RunRow | undefined> {
+export async function resolveRun(ctx: Ctx, arg: unknown, title: string, offer: (run: RunRow) => boolean = () => true): Promise<RunRow | undefined> {
   if (arg instanceof RunItem) return arg.run;
   if (arg && typeof arg === 'object' && 'dir' in arg && 'id' in arg) return arg as RunRow;
   let runs: RunRow[];
@@ -234,7 +239,7 @@ export async function resolveRun(ctx: Ctx, arg: unknown, title: string): Promise
     if (!found) void vscode.window.showWarningMessage(`${title}: no run ${key} in this workspace.`);
     return found;
   }
-  return pickRun(runs.filter((r) => !r.problem), title);
+  return pickRun(runs.filter((r) => !r.problem && offer(r)), title);
 }
 
 async function pickRun(runs: RunRow[], title: string, placeHolder = 'Pick a run'): Promise<RunRow | undefined> {
@@ -243,7 +248,7 @@ async function pickRun(runs: RunRow[], title: string, placeHolder = 'Pick a run'
     return undefined;
   }
   // A webview that had focus takes it back when the palette closes; the pick must not close with it.
-  const pick = await vscode.window.showQuickPick(runs.slice().reverse().map((run) => ({ label: run.id, description: describeRun(run), detail: run.modelName, run })), { title, placeHolder, ignoreFocusOut: true });
+  const pick = await vscode.window.showQuickPick(runs.slice().reverse().map((run) => ({ label: run.title ?? run.id, description: `${describeRun(run)} · ${run.id}`, detail: run.modelName, run })), { title, placeHolder, ignoreFocusOut: true });
   return pick?.run;
 }
 

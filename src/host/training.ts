@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatCount } from '../protocol/format';
 import { EvaluateRun, InstallNative, ListRuns, RunSweep, RunTraining, TrainModel } from '../protocol/messages';
 import { nativeBackendDir } from './ctx';
 import type { RunRow } from '../protocol/runs';
@@ -8,8 +7,9 @@ import type { ConversionSpec } from '../protocol/model';
 import type { Ctx } from './ctx';
 import { knownDatasets } from './datasets';
 import { isModelDocument } from './model/service';
-import { TrainingMonitor } from './panels/workbench';
 import { showWorkerError } from './workerProcess/errors';
+import { describeRun, monitorFor, runTraining } from './trainingRun';
+import { withWork } from './work';
 
 type StrategyId = NonNullable<TrainModel.Params['strategy']>;
 
@@ -21,102 +21,96 @@ const STRATEGIES: { id: StrategyId; label: string; detail: string }[] = [
 ];
 
 /** Optional arguments, so scripts and tests can skip the questions. */
-export interface TrainArgs { model?: vscode.Uri; strategy?: StrategyId; target?: number; data?: string; epochs?: number; maxRecordings?: number; snnSamples?: number; conversion?: ConversionSpec }
+export interface TrainArgs { model?: vscode.Uri; strategy?: StrategyId; target?: number; data?: string; epochs?: number; batchSize?: number; maxRecordings?: number; snnSamples?: number; conversion?: ConversionSpec }
+
+/**
+ * The model file's first error as one line with an "Open File" action that shows it, or undefined when the
+ * file is a valid model. The errors come from the worker's analysis, the same the Problems panel shows.
+ */
+async function refuseBrokenModel(ctx: Ctx, doc: vscode.TextDocument, title: string): Promise<boolean> {
+  const analysis = await ctx.models.analysis(doc);
+  const first = analysis.diagnostics.find((d) => d.severity === 'error');
+  if (!first && analysis.report) return false;
+  // The diagnostic may start with the file's path, which the sentence already names.
+  const message = first?.message.startsWith(`${doc.uri.fsPath}: `) ? first.message.slice(doc.uri.fsPath.length + 2) : first?.message;
+  const line = first ? `line ${first.range.start.line + 1}: ${message}` : 'it is not a valid model';
+  void vscode.window.showErrorMessage(`${title}: ${path.basename(doc.uri.fsPath)} cannot be trained — ${line}. Fix it first (see the Problems panel).`, 'Open File').then((pick) => {
+    if (!pick) return;
+    const r = first?.range;
+    void vscode.window.showTextDocument(doc, r ? { selection: new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character) } : {});
+  });
+  return true;
+}
+
+/** Asks for a positive whole number (epochs, batch size), offering `value`; undefined when dismissed. */
+async function askCount(title: string, prompt: string, value: number, max: number): Promise<number | undefined> {
+  const text = await vscode.window.showInputBox({ title, prompt, value: String(value), ignoreFocusOut: true,
+    validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= max ? undefined : `a whole number from 1 to ${max}`) });
+  return text === undefined ? undefined : Number(text.trim());
+}
 
 /**
  * "SynOps: Train Model": trains the active model file in the worker with a notification (cancellable),
- * a live training monitor and the numbers in the status bar; the run lands in `.synops/runs/`.
+ * a live training monitor and the numbers in the status bar; the run lands in `.synops/runs/`. Asked for:
+ * strategy, target (SynOp loss), epochs and batch size (the model file's values offered), data.
  */
 export function trainModelCommand(ctx: Ctx) {
   return async (arg?: unknown): Promise<TrainModel.Result | undefined> => {
+    // A script or test passes its settings as an object and is asked nothing it did not leave out of a prompt-free run.
+    const scripted = !!arg && !(arg instanceof vscode.Uri);
     const args: TrainArgs = arg instanceof vscode.Uri ? { model: arg } : (arg as TrainArgs | undefined) ?? {};
+    const title = 'SynOps: Train Model';
     const doc = args.model ? await vscode.workspace.openTextDocument(args.model) : vscode.window.activeTextEditor?.document;
     if (!doc || !isModelDocument(doc)) { void vscode.window.showWarningMessage('SynOps: open a *.snn.json model file to train.'); return undefined; }
     const folder = vscode.workspace.getWorkspaceFolder(doc.uri) ?? vscode.workspace.workspaceFolders?.[0];
     if (!folder) { void vscode.window.showWarningMessage('SynOps: open the folder of the model file; runs are kept in its .synops/runs.'); return undefined; }
     if (doc.isDirty) await doc.save();
-    const fileTraining = (JSON.parse(doc.getText()) as { training?: { targetSynOps?: number; epochs?: number } }).training ?? {};
-    const strategy = args.strategy ?? (await vscode.window.showQuickPick(STRATEGIES, { title: 'SynOps: Train Model — strategy', ignoreFocusOut: true }))?.id;
+    if (await refuseBrokenModel(ctx, doc, title)) return undefined;
+    const fileTraining = (JSON.parse(doc.getText()) as { training?: { targetSynOps?: number; epochs?: number; batchSize?: number } }).training ?? {};
+    const strategy = args.strategy ?? (await vscode.window.showQuickPick(STRATEGIES, { title: `${title} — strategy`, ignoreFocusOut: true }))?.id;
     if (!strategy) return undefined;
     let target = args.target;
     if (target === undefined && (strategy === 'synops' || strategy === 'synops-qrelu')) {
-      const text = await vscode.window.showInputBox({ title: 'Target SynOps per sample (S0)', value: String(fileTraining.targetSynOps ?? 500000),
+      const text = await vscode.window.showInputBox({ title: `${title} — target SynOps per sample (S₀)`, value: String(fileTraining.targetSynOps ?? 500000), ignoreFocusOut: true,
         validateInput: (v) => (Number(v) > 0 ? undefined : 'a positive number of SynOps per sample') });
       if (!text) return undefined;
       target = Number(text);
     }
-    const data = args.data ?? (await pickData(ctx));
+    const epochs = args.epochs ?? (scripted ? fileTraining.epochs : await askCount(`${title} — epochs`, 'Passes over the training split (the model file\'s value is offered)', fileTraining.epochs ?? 8, MAX_EPOCHS_ASKED));
+    if (epochs === undefined && !scripted) return undefined;
+    const batchSize = args.batchSize ?? (scripted ? undefined : await askCount(`${title} — batch size`, 'Samples per training step (the model file\'s value is offered)', fileTraining.batchSize ?? 256, 4096));
+    if (batchSize === undefined && !scripted) return undefined;
+    const data = args.data ?? (await pickData(ctx, folder, `${title} — data`));
     if (!data) return undefined;
-    return runTraining(ctx, { modelPath: doc.uri.fsPath, workspace: folder.uri.fsPath, data, strategy, target, epochs: args.epochs ?? fileTraining.epochs, maxRecordings: args.maxRecordings, snnSamples: args.snnSamples, ...(args.conversion ? { conversion: args.conversion } : {}) });
+    return runTraining(ctx, { modelPath: doc.uri.fsPath, workspace: folder.uri.fsPath, data, strategy, target, epochs, ...(batchSize !== undefined ? { batchSize } : {}), maxRecordings: args.maxRecordings, snnSamples: args.snnSamples, ...(args.conversion ? { conversion: args.conversion } : {}) });
   };
 }
 
-async function pickData(ctx: Ctx): Promise<string | undefined> {
+/** The most epochs the prompt accepts (the trainer's own limit is checked again in the worker). */
+const MAX_EPOCHS_ASKED = 10_000;
+
+/**
+ * The dataset to use: the synthetic digits, the datasets downloaded before, the dataset folders of the
+ * workspace (`.synops/data/<name>`), or any folder.
+ */
+async function pickData(ctx: Ctx, folder: vscode.WorkspaceFolder | undefined, title: string): Promise<string | undefined> {
   const known = Object.entries(knownDatasets(ctx)).map(([kind, dir]) => ({ label: kind, description: dir, value: dir }));
-  const items = [{ label: 'Synthetic DVS digits', description: 'embedded, generated once into .synops/data', value: 'synth' }, ...known, { label: 'Choose a folder…', description: '', value: '' }];
-  const pick = await vscode.window.showQuickPick(items, { title: 'SynOps: Train Model — data', ignoreFocusOut: true });
+  const local: { label: string; description: string; value: string }[] = [];
+  if (folder?.uri.scheme === 'file') {
+    const dataDir = vscode.Uri.joinPath(folder.uri, '.synops', 'data');
+    const entries = await vscode.workspace.fs.readDirectory(dataDir).then((e) => e, () => [] as [string, vscode.FileType][]);
+    for (const [name, type] of entries) {
+      const dir = vscode.Uri.joinPath(dataDir, name).fsPath;
+      // The synthetic digits have their own entry; a downloaded dataset already listed stays listed once.
+      if (type & vscode.FileType.Directory && !name.startsWith('synth') && !known.some((k) => k.value === dir)) local.push({ label: name, description: `.synops/data/${name}`, value: dir });
+    }
+  }
+  const items = [{ label: 'Synthetic DVS digits', description: 'embedded, generated once into .synops/data', value: 'synth' }, ...known, ...local, { label: 'Choose a folder…', description: '', value: '' }];
+  const pick = await vscode.window.showQuickPick(items, { title, ignoreFocusOut: true });
   if (!pick) return undefined;
   if (pick.value) return pick.value;
-  const dir = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Train on this dataset' });
+  const dir = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use this dataset' });
   return dir?.[0]?.fsPath;
-}
-
-async function runTraining(ctx: Ctx, params: TrainModel.Params): Promise<TrainModel.Result | undefined> {
-  // The monitor's Stop button cancels like the notification's Cancel does.
-  const stop = new AbortController();
-  let monitor: TrainingMonitor | undefined;
-  const result = await withWork(ctx, `SynOps: training ${path.basename(params.modelPath)}`, (signal, report) =>
-    ctx.worker.request(TrainModel.type, params, {
-      signal: AbortSignal.any([signal, stop.signal]),
-      onProgress: (p) => {
-        report(p.message, p.fraction);
-        if (!p.training) return;
-        monitor ??= new TrainingMonitor(ctx, `Training: ${p.training.modelName}`, () => stop.abort(),
-          () => void vscode.commands.executeCommand('synops.showEnergyReport', vscode.Uri.file(path.join(runDirOf(params, p.training!.runId), 'model.snn.json'))));
-        monitor.update(p.training);
-      },
-    }));
-  if (!result) return undefined;
-  const msg = `SynOps: run ${result.runId} done on ${result.backend} — ${describeRun(result.row)}`;
-  ctx.log.info(msg);
-  void vscode.window.showInformationMessage(msg, 'Show Trade-off').then((pick) => { if (pick) void vscode.commands.executeCommand('synops.showTradeoff'); });
-  return result;
-}
-
-/** "SNN 91.2 % at 1,234 SynOps; quantized ANN 90.1 % at 1,200": a run's held-out figures in words. */
-function describeRun(row: RunRow): string {
-  const acc = (a?: number): string => (a === undefined ? '—' : `${(100 * a).toFixed(1)} %`);
-  return `SNN ${acc(row.snnAccuracy)} at ${formatCount(row.snnSynops ?? NaN)} SynOps; quantized ANN ${acc(row.annAccuracy)} at ${formatCount(row.annSynops ?? NaN)}`;
-}
-
-function runDirOf(params: TrainModel.Params, runId: string): string {
-  return path.join(params.workspace, '.synops', 'runs', runId);
-}
-
-/** A notification with a cancel button around one long worker request; the status bar mirrors it. */
-async function withWork<T>(ctx: Ctx, title: string, work: (signal: AbortSignal, report: (message: string, fraction?: number) => void) => Promise<T>): Promise<T | undefined> {
-  const status = vscode.window.createStatusBarItem('synops.work', vscode.StatusBarAlignment.Left, 9);
-  status.name = 'SynOps work';
-  status.text = `$(sync~spin) ${title}`;
-  status.show();
-  try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      let last = 0;
-      return work(abort.signal, (message, fraction) => {
-        const now = Math.round((fraction ?? last / 100) * 100);
-        progress.report({ message, increment: Math.max(0, now - last) });
-        last = Math.max(last, now);
-        status.text = `$(sync~spin) SynOps: ${message}`;
-      });
-    });
-  } catch (e) {
-    await showWorkerError(e, title, ctx.log);
-    return undefined;
-  } finally {
-    status.dispose();
-  }
 }
 
 /** Optional arguments of "Run Energy Sweep", so scripts and tests can skip the questions. */
@@ -138,7 +132,7 @@ export function runSweepCommand(ctx: Ctx) {
       { label: 'Warm-started chain', description: 'each target from the previous model (CIFAR procedure)', value: 'chain' as const },
     ], { title: 'SynOps: Run Energy Sweep', ignoreFocusOut: true }))?.value;
     if (!kind) return undefined;
-    const data = args.data ?? (await pickData(ctx));
+    const data = args.data ?? (await pickData(ctx, folder, 'SynOps: Run Energy Sweep — data'));
     if (!data) return undefined;
     const result = await withWork(ctx, `SynOps: sweep of ${path.basename(doc.uri.fsPath)}`, (signal, report) =>
       ctx.worker.request(RunSweep.type, { modelPath: doc.uri.fsPath, data, workspace: folder.uri.fsPath, kind, targets: args.targets, epochs: args.epochs, snnSamples: args.snnSamples },
@@ -169,7 +163,7 @@ export function evaluateRunCommand(ctx: Ctx) {
       runDir = pick?.dir;
     }
     if (!runDir) return undefined;
-    const data = given.data ?? (await pickData(ctx));
+    const data = given.data ?? (await pickData(ctx, folder, 'SynOps: Evaluate Run — data'));
     if (!data) return undefined;
     const row = await withWork(ctx, `SynOps: evaluating ${path.basename(runDir)}`, (signal, report) =>
       ctx.worker.request(EvaluateRun.type, { runDir: runDir!, data, workspace: folder.uri.fsPath, rhos: given.rhos, snnSamples: given.snnSamples }, { signal, onProgress: (p) => report(p.message, p.fraction) }));
@@ -195,9 +189,7 @@ export function showTrainingMonitorCommand(ctx: Ctx) {
       if (!runDir) return undefined;
       const payload = await ctx.worker.request(RunTraining.type, { runDir });
       const dir = runDir;
-      const monitor = new TrainingMonitor(ctx, `Training: ${payload.runId}`, () => undefined,
-        () => void vscode.commands.executeCommand('synops.showEnergyReport', vscode.Uri.file(path.join(dir, 'model.snn.json'))));
-      monitor.update(payload);
+      monitorFor(ctx, dir, `Training: ${payload.runId}`).update(payload);
       return payload.runId;
     } catch (e) {
       await showWorkerError(e, 'SynOps: Show Training Monitor', ctx.log);

@@ -145,6 +145,8 @@ export namespace TrainModel {
     strategy?: 'baseline' | 'scale' | 'synops' | 'synops-qrelu';
     target?: number;
     epochs?: number;
+    /** Samples per training step; absent: the model file's `training.batchSize`, else 256. */
+    batchSize?: number;
     maxRecordings?: number;
     snnSamples?: number;
     /** An unfinished run folder to resume. */
@@ -152,7 +154,20 @@ export namespace TrainModel {
     /** Conversion aids over the model file's `conversion` block (e.g. a shorter fine-tuning through time). */
     conversion?: import('./model').ConversionSpec;
   }
-  export interface Result { runId: string; runDir: string; backend: string; row: import('./runs').RunRow }
+  /** `training`: the run as the monitor draws it once finished (status `done`), every epoch included. */
+  export interface Result { runId: string; runDir: string; backend: string; row: import('./runs').RunRow; training?: import('./views').TrainingPayload }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/**
+ * Host → worker. Cancellable, reports progress like `TrainModel` (its `training` snapshot carries the epochs
+ * done before the stop). Continues a stopped run (`RunRow.resumable`) with its own settings from `run.json`,
+ * from the epoch after its checkpoint, then evaluates it.
+ */
+export namespace ResumeRun {
+  export const method = 'train/resume';
+  export interface Params extends WorkDoneParams { runDir: string; workspace: string; snnSamples?: number }
+  export type Result = TrainModel.Result;
   export const type = new RequestType<Params, Result, void>(method);
 }
 
@@ -165,6 +180,18 @@ export namespace ListRuns {
     runsDir?: string;
   }
   export type Result = import('./runs').RunRow[];
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/**
+ * Host → worker. Not cancellable. The accuracy-vs-SynOps trade-off of a workspace's runs (`source`: the
+ * folder) or of a reproduction (`source`: its `report.json`, beside its `runs/`), with every run's folder by
+ * id so a click can open the run.
+ */
+export namespace Tradeoff {
+  export const method = 'runs/tradeoff';
+  export interface Params extends WorkDoneParams { source: string; /** Title word for a workspace: its folder's name. */ name?: string }
+  export interface Result { payload: import('./views').TradeoffPayload; runDirs: Record<string, string> }
   export const type = new RequestType<Params, Result, void>(method);
 }
 

@@ -97,7 +97,9 @@ export type TrainingToHost =
   /** The user pressed Stop while the run was `running`. */
   | { type: 'cancelTraining'; runId: string }
   /** The user asked for the finished run's energy report. */
-  | { type: 'openRun'; runId: string };
+  | { type: 'openRun'; runId: string }
+  /** The user pressed Resume on a stopped run that can resume. */
+  | { type: 'resumeRun'; runId: string };
 
 export interface TrainingState {
   stateVersion: typeof PANEL_STATE_VERSION;

@@ -99,6 +99,25 @@ export interface ModelReport {
   accuracy?: { snn?: number; ann?: number };
   /** Set for a run whose spiking evaluation recorded one: where the conversion loses accuracy and activity. */
   conversion?: ConversionDiagnosis;
+  /** Set when the figures come from a run's spiking evaluation: its output layer's silent and tied samples. */
+  outputs?: OutputSilence;
+  /**
+   * Set when the measured figures come from a run: which one, and why this one — the model file is that run's
+   * own (`own`), the newest evaluated run of the same model (`latest`), or the one the user picked (`picked`).
+   * `candidates` counts the evaluated runs of this model the user can pick from.
+   */
+  figuresFrom?: { runId: string; how: 'own' | 'latest' | 'picked'; candidates: number };
+}
+
+/** The held-out samples of a spiking evaluation whose output layer was silent, or tied for the most spikes. */
+export interface OutputSilence {
+  samples: number;
+  /** Samples whose output layer did not spike (or received no input, for the membrane readout). */
+  silent: number;
+  /** Samples with a tie for the largest output, the silent ones included; all counted wrong. */
+  ties: number;
+  /** A plain sentence with what to try, when the network is mostly silent. */
+  warning?: string;
 }
 
 /**
@@ -147,6 +166,12 @@ export interface ConversionDiagnosis {
 
 /** Options of a report that cross the wire (the simulation result is read by the worker from disk). */
 export interface ReportOptionsWire {
+  /**
+   * The workspace folder whose runs (`.synops/runs/`) may supply measured figures for a model file outside a
+   * run, and the run picked for them (`runId`; `''`: the estimate, whatever runs exist; absent: the newest).
+   */
+  workspace?: string;
+  runId?: string;
   spikesPerNeuron?: number;
   inputActivity?: number;
   userProfiles?: unknown;

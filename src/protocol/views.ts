@@ -29,6 +29,17 @@ export interface TradeoffPoint {
   accuracyAnn?: number;
   synopsAnn?: number;
   label?: string;
+  /** The point's name in the table and the hover (`baseline, ρ = 0.5`); the run id when absent. */
+  name?: string;
+  /** `control`: the baseline trained on for as long as the SynOp chain (a reproduction's control), drawn apart. */
+  role?: 'control';
+}
+
+/** Whether a reproduction met its goal, and by how much (in words, with the figures it rests on). */
+export interface TradeoffVerdict {
+  met: boolean;
+  /** One sentence: the goal, the model that comes closest, its accuracy change in points and its SynOps share. */
+  text: string;
 }
 
 export interface TradeoffPayload {
@@ -38,6 +49,8 @@ export interface TradeoffPayload {
   /** The dense ANN's MACs per sample: a reference mark on the SynOps axis. */
   annMacs?: number;
   points: TradeoffPoint[];
+  /** A reproduction's verdict on its goal. */
+  verdict?: TradeoffVerdict;
 }
 
 /** Spikes of one spiking layer in sparse form: parallel arrays, one entry per (neuron, step) with spikes. */
@@ -102,6 +115,8 @@ export interface TrainingPayload {
   history: EpochMetrics[];
   status: 'running' | 'done' | 'cancelled' | 'failed';
   message?: string;
+  /** A stopped run whose checkpoint is there: the monitor offers Resume. */
+  resumable?: boolean;
 }
 
 /** What the event-file viewer shows before a chunk is opened. */

@@ -23,7 +23,9 @@ export type PanelToHost =
   /** The user picked another ANN profile for the comparison column. */
   | { type: 'annProfileChanged'; annProfileId: string }
   /** The user clicked a layer name: reveal this range of the model file. */
-  | { type: 'revealLayer'; layer: string; range: Range };
+  | { type: 'revealLayer'; layer: string; range: Range }
+  /** The user asked for another run's figures: the host offers the model's evaluated runs. */
+  | { type: 'pickRun' };
 
 /** What the panel keeps with `vscode.setState`, so a restored panel redraws before the host answers. */
 export interface PanelState {

@@ -66,7 +66,7 @@ export async function analyzeModel(params: AnalyzeModel.Params, ctx: HandlerCont
     if (/synops\.energyProfiles/.test((e as Error).message)) throw new BadInputError((e as Error).message);
     throw e;
   }
-  if (out.report && params.path) out = { ...out, report: withRunFigures(out.report, params.path) };
+  if (out.report && params.path) out = { ...out, report: withRunFigures(out.report, params.path, { workspace: params.options.workspace, runId: params.options.runId }) };
   return error ? { ...out, resultError: error } : out;
 }
 

@@ -4,12 +4,12 @@
  * Logs go to stderr, which the host forwards to its log channel.
  */
 import { CancellationToken, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
-import { AnalyzeModel, ChunkRaster, DescribeEvents, DownloadDataset, EvaluateRun, Initialize, InspectDataset, InstallNative, ListRuns, Ping, RunSweep, RunTraining, TrainModel, PROTOCOL_VERSION, WorkerErrorCode, workProgress, type WorkDoneParams } from '../protocol/messages';
+import { AnalyzeModel, ChunkRaster, DescribeEvents, DownloadDataset, EvaluateRun, Initialize, InspectDataset, InstallNative, ListRuns, Ping, ResumeRun, RunSweep, RunTraining, TrainModel, Tradeoff, PROTOCOL_VERSION, WorkerErrorCode, workProgress, type WorkDoneParams } from '../protocol/messages';
 import { downloadDataset, inspectDataset } from './datasets';
 import { analyzeModel, BadInputError, ping, type HandlerContext } from './handlers';
 import { installNative } from './native';
-import { evaluateRunCommand, listWorkspaceRuns, runSweep, runTraining, trainModel } from './training';
-import { describeEvents, rasterOfChunk } from './views';
+import { evaluateRunCommand, listWorkspaceRuns, resumeRun, runSweep, runTraining, trainModel } from './training';
+import { describeEvents, rasterOfChunk, tradeoff } from './views';
 
 const WORKER_VERSION = '0.1.0';
 
@@ -69,6 +69,8 @@ connection.onRequest(InspectDataset.type, handle(InspectDataset.method, inspectD
 connection.onRequest(DescribeEvents.type, handle(DescribeEvents.method, describeEvents));
 connection.onRequest(ChunkRaster.type, handle(ChunkRaster.method, rasterOfChunk));
 connection.onRequest(TrainModel.type, handle(TrainModel.method, trainModel));
+connection.onRequest(ResumeRun.type, handle(ResumeRun.method, resumeRun));
+connection.onRequest(Tradeoff.type, handle(Tradeoff.method, tradeoff));
 connection.onRequest(ListRuns.type, handle(ListRuns.method, listWorkspaceRuns));
 connection.onRequest(RunSweep.type, handle(RunSweep.method, runSweep));
 connection.onRequest(EvaluateRun.type, handle(EvaluateRun.method, evaluateRunCommand));

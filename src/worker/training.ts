@@ -1,15 +1,18 @@
-import { ensureBackend, evaluateRun, isRunDataRoot, loadModel, train } from '../core/train/api';
+import { ensureBackend, evaluateRun, isRunDataRoot, loadModel, train, type TrainRequest } from '../core/train/api';
 import { sweep } from '../core/train/sweep';
-import { listRuns, listRunsIn } from '../core/train/list';
+import { canResume, listRuns, listRunsIn } from '../core/train/list';
+import { resumeRequest } from '../core/train/resume';
+import { VIEW_STRATEGY } from '../core/views/tradeoff';
+import { runsDir } from '../core/train/run';
 import { TrainError, type EpochMetrics as CoreEpoch, type RunInfo, type TrainProgress } from '../core/train/types';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { EvaluateRun, ListRuns, RunSweep, RunTraining, TrainModel } from '../protocol/messages';
-import type { EpochMetrics, Strategy, TrainingPayload } from '../protocol/views';
+import type { EvaluateRun, ListRuns, ResumeRun, RunSweep, RunTraining, TrainModel } from '../protocol/messages';
+import type { EpochMetrics, TrainingPayload } from '../protocol/views';
 import { BadInputError, type HandlerContext } from './handlers';
 
-/** The trainer's strategy names as the views (and model files) spell them. */
-export const VIEW_STRATEGY: Record<string, Strategy> = { baseline: 'baseline', scale: 'weight-scaling', synops: 'synop-loss', 'synops-qrelu': 'synop-loss-qrelu' };
+// The trainer's strategy names as the views (and model files) spell them: one table, in the core.
+export { VIEW_STRATEGY };
 
 function toView(m: CoreEpoch): EpochMetrics {
   return {
@@ -19,16 +22,44 @@ function toView(m: CoreEpoch): EpochMetrics {
 }
 
 export async function trainModel(params: TrainModel.Params, ctx: HandlerContext): Promise<TrainModel.Result> {
-  const strategy = params.strategy ?? 'baseline';
-  const epochs = params.epochs ?? 8;
+  const request: TrainRequest = {
+    model: params.modelPath, data: params.data, workspace: params.workspace, strategy: params.strategy ?? 'baseline', target: params.target, epochs: params.epochs ?? 8, batchSize: params.batchSize,
+    maxRecordings: params.maxRecordings, snnSamples: params.snnSamples, out: params.out, ...(params.conversion ? { conversion: params.conversion } : {}),
+  };
+  return trainWithMonitor(request, ctx);
+}
+
+/** Continues a stopped run with its own settings (`resumeRequest`), reporting like `trainModel`. */
+export async function resumeRun(params: ResumeRun.Params, ctx: HandlerContext): Promise<ResumeRun.Result> {
+  let request: TrainRequest;
+  try { request = resumeRequest(params.runDir, params.workspace, params.snnSamples); } catch (e) { throw userFacing(e); }
+  return trainWithMonitor(request, ctx);
+}
+
+/**
+ * Trains (or resumes) and reports progress with a `training` snapshot for the monitor: from the first message
+ * that names the run (so the monitor opens before the first epoch ends, with a resumed run's earlier epochs),
+ * then after every epoch; the result carries the finished run's snapshot.
+ */
+async function trainWithMonitor(request: TrainRequest, ctx: HandlerContext): Promise<TrainModel.Result> {
   let model;
-  try { model = loadModel(params.modelPath); } catch (e) { throw new BadInputError((e as Error).message); }
+  try { model = loadModel(typeof request.model === 'string' ? request.model : ''); } catch (e) { throw new BadInputError((e as Error).message); }
   const backend = await ensureBackend();
+  const strategy = request.strategy ?? 'baseline';
   let payload: TrainingPayload | undefined;
   let lastBatchReport = 0;
+  const started = (runId: string, epochs: number): TrainingPayload => {
+    if (payload) return payload;
+    const dir = request.out ?? join(runsDir(request.workspace), runId);
+    // A resumed run starts with the epochs it already has.
+    const before = request.out ? readRunPayload(dir) : undefined;
+    payload = { schemaVersion: 1, runId, modelName: model.name, strategy: VIEW_STRATEGY[strategy], target: request.target, backend: backend.name, epochs, history: before?.history ?? [], status: 'running' };
+    return payload;
+  };
   const onProgress = (p: TrainProgress): void => {
     switch (p.type) {
       case 'phase':
+        if (p.runId) started(p.runId, request.epochs ?? 8);
         ctx.progress({ message: p.total ? `${p.message} ${p.done ?? 0}/${p.total}` : p.message, training: payload });
         break;
       case 'batch': {
@@ -39,21 +70,20 @@ export async function trainModel(params: TrainModel.Params, ctx: HandlerContext)
         ctx.progress({ message: `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${p.loss.toFixed(3)} · ${Math.round(p.imagesPerSec)} img/s`, fraction: (p.epoch - 1 + p.batch / p.batches) / p.epochs });
         break;
       }
-      case 'epoch':
-        payload ??= { schemaVersion: 1, runId: p.runId, modelName: model.name, strategy: VIEW_STRATEGY[strategy], target: params.target, backend: backend.name, epochs: p.epochs, history: [], status: 'running' };
-        payload.history.push(toView(p.metrics));
-        ctx.progress({ message: `epoch ${p.metrics.epoch}/${p.epochs} done`, fraction: p.metrics.epoch / p.epochs, training: payload });
+      case 'epoch': {
+        const snapshot = started(p.runId, p.epochs);
+        snapshot.epochs = p.epochs;
+        snapshot.history = [...snapshot.history.filter((e) => e.epoch !== p.metrics.epoch), toView(p.metrics)];
+        ctx.progress({ message: `epoch ${p.metrics.epoch}/${p.epochs} done`, fraction: p.metrics.epoch / p.epochs, training: snapshot });
         break;
+      }
       default: break;
     }
   };
   try {
-    const r = await train({
-      model: params.modelPath, data: params.data, workspace: params.workspace, strategy, target: params.target, epochs,
-      maxRecordings: params.maxRecordings, snnSamples: params.snnSamples, out: params.out, ...(params.conversion ? { conversion: params.conversion } : {}),
-    }, { signal: ctx.signal, onProgress });
-    const row = listRuns(params.workspace).find((x) => x.id === r.runId) ?? { id: r.runId, dir: r.runDir };
-    return { runId: r.runId, runDir: r.runDir, backend: r.backend.name, row };
+    const r = await train(request, { signal: ctx.signal, onProgress });
+    const row = listRuns(request.workspace).find((x) => x.id === r.runId || x.dir === r.runDir) ?? { id: r.runId, dir: r.runDir };
+    return { runId: r.runId, runDir: r.runDir, backend: r.backend.name, row, training: readRunPayload(r.runDir) };
   } catch (e) {
     throw userFacing(e);
   }
@@ -108,17 +138,26 @@ export async function listWorkspaceRuns(params: ListRuns.Params): Promise<ListRu
 
 /** A run's history (`run.json`, `metrics.json`) as the training monitor draws it. */
 export async function runTraining(params: RunTraining.Params): Promise<RunTraining.Result> {
+  return readRunPayload(params.runDir);
+}
+
+/** The monitor's payload of the run in `runDir`: its epochs, state, message and whether it can resume. */
+function readRunPayload(runDir: string): TrainingPayload {
   let info: RunInfo;
   let metrics: CoreEpoch[];
   try {
-    info = JSON.parse(readFileSync(join(params.runDir, 'run.json'), 'utf8')) as RunInfo;
-    metrics = JSON.parse(readFileSync(join(params.runDir, 'metrics.json'), 'utf8')) as CoreEpoch[];
+    info = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunInfo;
+    // A run stopped before its first epoch has no metrics yet.
+    metrics = existsSync(join(runDir, 'metrics.json')) ? JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8')) as CoreEpoch[] : [];
   } catch (e) {
-    throw new BadInputError(`${params.runDir} is not a readable run folder (run.json, metrics.json): ${(e as Error).message}`);
+    throw new BadInputError(`${runDir} is not a readable run folder (run.json, metrics.json): ${(e as Error).message}`);
   }
   const status = info.state === 'done' || info.state === 'cancelled' || info.state === 'failed' ? info.state : 'running';
   return {
-    schemaVersion: 1, runId: basename(params.runDir), modelName: info.modelName, strategy: VIEW_STRATEGY[info.config.strategy] ?? 'baseline',
-    target: info.config.target, backend: info.backend.name, epochs: info.config.epochs, history: metrics.map(toView), status, message: info.message,
+    schemaVersion: 1, runId: basename(runDir), modelName: info.modelName, strategy: VIEW_STRATEGY[info.config.strategy] ?? 'baseline',
+    // Fine-tuning through time adds its epochs after the ANN's, as the trainer counts them.
+    target: info.config.target, backend: info.backend.name, epochs: info.config.epochs + (info.config.conversion?.finetune ? info.config.conversion.finetune.epochs : 0),
+    history: metrics.map(toView), status, message: info.message,
+    ...(canResume(runDir, info) ? { resumable: true } : {}),
   };
 }

@@ -6,7 +6,8 @@ import { readModelFile } from '../core/model/read';
 import { readTfjsWeightsFile } from '../core/sim/tfjs-weights';
 import { chunkRaster } from '../core/views/raster';
 import { describeEventFile } from '../core/views/eventFile';
-import type { ChunkRaster, DescribeEvents } from '../protocol/messages';
+import { tradeoffOf } from '../core/views/tradeoff';
+import type { ChunkRaster, DescribeEvents, Tradeoff } from '../protocol/messages';
 import { BadInputError, throwIfAborted, type HandlerContext } from './handlers';
 
 /** Runs `fn`, turning a data-file problem into bad input the user can act on. */
@@ -51,4 +52,13 @@ export function rasterOfChunk(params: ChunkRaster.Params, ctx: HandlerContext): 
     const title = `chunk ${params.index + 1} (${events.length.toLocaleString('en-US')} events${model ? `, chunks of ${chunkEvents.toLocaleString('en-US')} as ${model.name} was trained` : ''}) of ${basename(params.file)}`;
     return chunkRaster(events, meta, { model, weights, maxEntries: params.maxEntries, signal: ctx.signal, title });
   });
+}
+
+/** The trade-off of a workspace's runs or a reproduction's report; a wrong file is bad input. */
+export async function tradeoff(params: Tradeoff.Params): Promise<Tradeoff.Result> {
+  try {
+    return tradeoffOf(params.source, params.name);
+  } catch (e) {
+    throw new BadInputError((e as Error).message);
+  }
 }

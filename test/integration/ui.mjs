@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
 
 const { values: opts } = parseArgs({
   options: {
@@ -113,9 +114,11 @@ async function runCommand(title, { timeout = patience(90000) } = {}) {
 }
 
 /** Quick Open (Ctrl+P) a workspace file by name and wait until its editor tab is active. */
-async function openFile(name, { textEditor = true } = {}) {
+async function openFile(name, { textEditor = true, folder } = {}) {
   await closeOverlays();
-  const row = quickRows.filter({ hasText: name }).first();
+  // `folder`: the row must also name this folder (its description), when several files share the name.
+  const named = quickRows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(name)}$`) }) });
+  const row = (folder ? named.filter({ hasText: folder }) : quickRows.filter({ hasText: name })).first();
   for (let attempt = 0; ; attempt++) {
     await page.keyboard.press('Control+P');
     await quickInputBox.waitFor({ state: 'visible', timeout: 15000 });
@@ -175,14 +178,19 @@ async function screenshot(name) {
 async function extensionCommandsRegistered() {
   // The dev-host payload is honoured when the extension's contributed commands are in the palette.
   const titles = Object.values(CMD);
+  // One title at a time: the palette's list is virtual, so with every SynOps command listed some rows are not drawn.
+  const missing = [...titles];
   await poll(async () => {
     await closeOverlays();
     await page.keyboard.press('F1');
     await quickInputBox.waitFor({ state: 'visible', timeout: 15000 });
-    await quickInputBox.fill('>SynOps:');
-    await sleep(500);
-    const labels = (await quickRows.locator('.label-name').allInnerTexts()).map(norm);
-    return titles.every((t) => labels.includes(t));
+    for (const t of [...missing]) {
+      await quickInputBox.fill('>' + t);
+      await sleep(300);
+      const labels = (await quickRows.locator('.label-name').allInnerTexts()).map(norm);
+      if (labels.includes(t)) missing.splice(missing.indexOf(t), 1);
+    }
+    return missing.length === 0;
   }, { timeout: 60000, interval: 1000, what: `commands ${titles.join(', ')} in the palette` });
   await closeOverlays();
 }
@@ -347,6 +355,10 @@ async function tradeoffView() {
   // baseline: 215,000 + 2,700,000 + 950,000 + 7,000 = 3,872,000
   assert(hasNumber(await cell('fixture-baseline', 'synops'), '3,872,000'), `fixture-baseline SynOps: ${await cell('fixture-baseline', 'synops')}`);
   await frame.locator('.main-svg').first().waitFor({ timeout: 30000 });
+  // A legend even for two series, and the dense ANN's MACs of the runs' model as the reference line (#15.5).
+  await poll(async () => (await frame.locator('#tradeoff-chart .legend .traces').count()) >= 2 || null, { timeout: 15000, what: 'the legend of the workspace trade-off' });
+  const annotations = norm((await frame.locator('#tradeoff-chart .annotation').evaluateAll((els) => els.map((e) => e.textContent))).join(' '));
+  assert(annotations.includes('ANN: 1.19 M MACs'), `no ANN reference line on the workspace trade-off: "${annotations}"`);
   await screenshot('tradeoff-view.png');
 }
 
@@ -368,7 +380,7 @@ async function tradeoffReproduction() {
   }
   await frame.locator('.main-svg').first().waitFor({ timeout: 30000 });
   const curves = await poll(async () => (await frame.locator('.legend .traces').count()) || null, { what: 'the chart legend' });
-  assert(curves === 4, `legend entries: ${curves} (want baseline, weight scaling, SynOp loss, SynOp+QReLU)`);
+  assert(curves === 5, `legend entries: ${curves} (want baseline, its control, weight scaling, SynOp loss, SynOp+QReLU)`);
   await screenshot('tradeoff-reproduction.png');
 }
 
@@ -522,6 +534,216 @@ async function notebookRenderer() {
   }
 }
 
+/** The trade-off of the reproduction (test/integration/workspace/reproduction), opened from its report.json. */
+/** Closes every editor, answering "Don't Save" for the ones an earlier check left modified (a notebook). */
+async function closeAllEditors() {
+  await runCommand('View: Close All Editors', { timeout: 15000 });
+  const dontSave = page.locator('.monaco-dialog-box').getByRole('button', { name: "Don't Save", exact: true });
+  if (await dontSave.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false)) await dontSave.click();
+}
+
+async function reproductionTradeoffFrame() {
+  // From no open editors: the trade-off and the report it opens are then the only webviews.
+  await closeAllEditors();
+  await openFile('report.json', { folder: 'reproduction' });
+  const t0 = Date.now();
+  await runCommand(CMD.tradeoff);
+  const frame = await frameWith('#tradeoff-table tr[data-run="synops-qrelu-03"] th button');
+  log(`paint: Show Trade-off → table in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return frame;
+}
+
+/** Clicks a run in the reproduction's trade-off; returns the report frame that names that run. */
+async function openRunFromTradeoff(runId) {
+  const frame = await reproductionTradeoffFrame();
+  await frame.locator(`#tradeoff-table tr[data-run="${runId}"] th button`).first().click();
+  const t0 = Date.now();
+  const report = await frameWith(`#figures-run strong[data-run="${runId}"]`, patience(60000));
+  log(`paint: trade-off click → report of ${runId} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return report;
+}
+
+/**
+ * #15.1: clicking synops-qrelu-03 in the reproduction's trade-off opens that run's measured numbers — its
+ * evaluation.json: conv1 215,788 + conv2 282,083 + conv3 134,702 + fc 5,353 = 637,926 SynOps per sample on 891
+ * samples — badged Measured and labelled by the run, not the model's estimate (3,872,983).
+ */
+async function tradeoffClickMeasured() {
+  const frame = await openRunFromTradeoff('synops-qrelu-03');
+  const total = await poll(async () => norm(await frame.locator('#total-synops').innerText()) || null, { what: '#total-synops' });
+  assert(hasNumber(total, '637,926'), `#total-synops is "${total}", expected the run's measured 637,926`);
+  const basis = norm(await frame.locator('#synops-basis').innerText());
+  assert(basis.startsWith('Measured') && basis.includes('synops-qrelu-03'), `#synops-basis: "${basis}"`);
+  const conv2 = norm(await frame.locator('#layer-table tr[data-layer="conv2"] td[data-col="synops"]').innerText());
+  assert(hasNumber(conv2, '282,083'), `conv2 SynOps "${conv2}", expected 282,083`);
+  const tabs = (await page.locator('.tab').allInnerTexts()).map(norm);
+  assert(tabs.some((t) => t.includes('SynOps Energy Report') && t.includes('run synops-qrelu-03')), `no report tab names the run: ${JSON.stringify(tabs)}`);
+  await screenshot('tradeoff-click-measured.png');
+}
+
+/**
+ * #15.4: a mostly silent run says so in its report: synops-06 of the reproduction (trained to the smallest
+ * SynOps target) had 472 of its 891 held-out samples without an output spike (53 % > 25 %).
+ */
+async function silentWarning() {
+  const frame = await openRunFromTradeoff('synops-06');
+  const warning = await poll(async () => norm(await frame.locator('#silent-warning').innerText({ timeout: 1000 })) || null, { what: '#silent-warning' });
+  assert(warning.includes('mostly silent: 472 of 891 samples (53 %)') && warning.includes('Try training longer'), `#silent-warning: "${warning}"`);
+  const counts = norm(await frame.locator('#output-silence').innerText());
+  assert(hasNumber(counts, '472') && hasNumber(counts, '518'), `#output-silence lacks 472 silent and 518 tied: "${counts}"`);
+  await screenshot('silent-warning.png');
+}
+
+/** #15.5: the reproduction's log SynOps axis has at least three labelled ticks, and the verdict says by how much. */
+async function tradeoffAxisTicks() {
+  const frame = await reproductionTradeoffFrame();
+  const ticks = await poll(async () => {
+    const t = (await frame.locator('#tradeoff-chart .xtick text').evaluateAll((els) => els.map((e) => e.textContent))).map(norm).filter(Boolean);
+    return t.length ? t : null;
+  }, { what: 'x-axis tick labels' });
+  assert(ticks.length >= 3, `the SynOps axis has ${ticks.length} labelled tick(s): ${JSON.stringify(ticks)}`);
+  log('x ticks:', JSON.stringify(ticks));
+  const verdict = norm(await frame.locator('#tradeoff-verdict').innerText());
+  assert(verdict.startsWith('Goal not met') && verdict.includes('1.8 points below'), `#tradeoff-verdict: "${verdict}"`);
+  const rho = norm(await frame.locator('#tradeoff-table tr[data-rho="0.5"] th').innerText());
+  assert(rho === 'baseline, ρ = 0.5', `the ρ = 0.5 row is named "${rho}"`);
+}
+
+const TINY_MODEL = {
+  format: 'synops-model', version: 1, name: 'tiny halves ui', spikingOutput: true,
+  input: { kind: 'events', shape: [1, 17, 17], sensor: [34, 34], chunkEvents: 200, dtMs: 1 },
+  layers: [{ type: 'conv2d', name: 'conv1', outChannels: 4, kernel: 3 }, { type: 'relu', name: 'relu1' }, { type: 'avgpool', name: 'pool1', kernel: 2 },
+    { type: 'flatten', name: 'flatten' }, { type: 'linear', name: 'fc', outFeatures: 2 }],
+};
+
+/** Answers the open input box (whose title contains `titlePart`) with `value`. */
+async function answerInput(titlePart, value) {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: titlePart }).waitFor({ timeout: 15000 });
+  await quickInputBox.fill(value);
+  await page.keyboard.press('Enter');
+}
+
+async function pickRow(text) {
+  const row = quickRows.filter({ hasText: text }).first();
+  await row.waitFor({ state: 'visible', timeout: 30000 });
+  await row.click();
+}
+
+/** Runs "SynOps: Train Model" on tiny-ui.snn.json from the palette: Baseline, `epochs`, batch 16, the tiny dataset. */
+async function trainTiny(epochs) {
+  await openFile('tiny-ui.snn.json');
+  await runCommand('SynOps: Train Model');
+  await pickRow(/^Baseline/);
+  await answerInput('epochs', String(epochs));
+  await answerInput('batch size', '16');
+  await pickRow('tiny-halves');
+}
+
+/**
+ * #15.3: Train Model from the palette on a tiny model and dataset (20 recordings of 34×34 events). A long run:
+ * Stop leaves the monitor "Cancelled — Resume" and the status bar agrees; Resume continues the same run past
+ * the epoch it stopped at (stopped again, not waited for). A short run: the monitor says "Finished".
+ */
+async function trainMonitorResume() {
+  const ws = path.join(OUT, 'ws');
+  const repo = path.resolve(import.meta.dirname, '..', '..');
+  execFileSync(process.execPath, ['--import', 'tsx', '-e',
+    `require(${JSON.stringify(path.join(repo, 'test', 'unit', 'halves-dataset.ts'))}).writeHalvesDataset(process.argv[1]);`,
+    path.join(ws, '.synops', 'data', 'tiny-halves')], { cwd: repo, stdio: 'inherit' });
+  fs.writeFileSync(path.join(ws, 'tiny-ui.snn.json'), JSON.stringify(TINY_MODEL, null, 2));
+  await closeAllEditors();
+
+  await trainTiny(3000);
+  const t0 = Date.now();
+  const frame = await frameWith('#training-status[data-status="running"]', patience(60000));
+  log(`Train Model → monitor painted with the run in ${((Date.now() - t0) / 1000).toFixed(1)} s after the last answer`);
+  const status = () => frame.locator('#training-status').innerText().then(norm);
+  const runTitle = norm(await frame.locator('#training-title').innerText());
+  const stopAndRead = async () => {
+    await frame.locator('#training-stop').click();
+    const text = await poll(async () => { const t = await status(); return t.startsWith('Cancelled') ? t : null; }, { timeout: 60000, what: 'the monitor to say Cancelled' });
+    assert(text.startsWith('Cancelled — Resume continues from epoch'), `monitor after Stop: "${text}"`);
+    const [, at, total] = (text.match(/epoch (\d+) of (\d+)/) ?? []).map(Number);
+    assert(at < total, `stopped at epoch ${at} of ${total}`);
+    return at;
+  };
+  const stopped = await stopAndRead();
+  await page.locator('.statusbar-item', { hasText: /cancelled — Resume/ }).first().waitFor({ timeout: 15000 })
+    .catch(() => { throw new Error('the status bar does not say "cancelled — Resume"'); });
+  await screenshot('training-cancelled.png');
+  await frame.locator('#training-resume').click();
+  // The same run goes on: its title stays, and epochs after the one it stopped at arrive.
+  await poll(async () => (await frame.locator(`#epoch-table tr[data-epoch="${stopped + 2}"]`).count()) > 0 || null,
+    { timeout: 60000, what: `epoch ${stopped + 2} after Resume` });
+  assert(norm(await frame.locator('#training-title').innerText()) === runTitle, 'Resume started another run');
+  const again = await stopAndRead();
+  assert(again > stopped, `the resumed run stopped at epoch ${again}, not after ${stopped}`);
+
+  await trainTiny(20);
+  const finished = await poll(async () => {
+    for (const f of page.frames()) {
+      const el = f.locator('#training-status[data-status="done"]');
+      if (await el.count().catch(() => 0)) return norm(await el.innerText());
+    }
+    return null;
+  }, { timeout: 120000, interval: 500, what: 'a monitor saying Finished' });
+  assert(/^Finished: epoch (\d+) of \1 /.test(finished), `monitor after a short run: "${finished}"`);
+  await page.locator('.statusbar-item', { hasText: /finished/ }).first().waitFor({ timeout: 15000 })
+    .catch(() => { throw new Error('the status bar does not say "finished"'); });
+  await screenshot('training-finished.png');
+}
+
+/** #15.2: after the training above, the model's own lenses show its run's measured SynOps, naming the run. */
+async function lensesFollowRun() {
+  await openFile('tiny-ui.snn.json');
+  const lenses = await poll(async () => {
+    const t = await codeLensTexts();
+    return t.some((l) => l.startsWith('Total:') && l.includes('(measured)')) ? t : null;
+  }, { timeout: patience(60000), what: 'a measured Total lens on tiny-ui.snn.json' }).catch(async (e) => {
+    throw new Error(`${e.message}; rendered lenses: ${JSON.stringify(await codeLensTexts().catch(() => []))}`);
+  });
+  assert(lenses.some((l) => /^run \S+ \(newest\) · choose…$/.test(l)), `no lens naming the run: ${JSON.stringify(lenses)}`);
+  await screenshot('lenses-follow-run.png');
+}
+
+/** #15.7: the Runs view names rows by strategy and target (no "S0" on a baseline) and gives accuracy and SynOps. */
+async function runsViewRows() {
+  await page.locator('.activitybar .action-item a.action-label[aria-label^="SynOps"]').first().click();
+  const rows = () => page.locator('.part.sidebar .monaco-list-row').evaluateAll((els) => els.map((el) => ({
+    label: el.querySelector('.label-name')?.textContent ?? '', description: el.querySelector('.label-description')?.textContent ?? '',
+  })));
+  const list = await poll(async () => { const r = await rows(); return r.some((x) => x.label.startsWith('SynOp loss + QReLU')) ? r : null; },
+    { timeout: 30000, what: 'the Runs view rows' }).catch(async (e) => { throw new Error(`${e.message}; rows: ${JSON.stringify(await rows().catch(() => []))}`); });
+  log('runs view:', JSON.stringify(list));
+  assert(list.some((r) => norm(r.label) === 'SynOp loss + QReLU · S₀ 600 k' && /^87\.0 % · 628 k SynOps$/.test(norm(r.description))), `no fixture-qrelu row "SynOp loss + QReLU · S₀ 600 k" / "87.0 % · 628 k SynOps": ${JSON.stringify(list)}`);
+  const baselines = list.filter((r) => norm(r.label) === 'Baseline');
+  assert(baselines.length && baselines.every((r) => !/S0|S₀/.test(r.description)), `baseline rows: ${JSON.stringify(baselines)}`);
+  await screenshot('runs-view.png');
+}
+
+/**
+ * #15.6: Train Model on a model file with a JSON syntax error says so in one line, naming the file and the line,
+ * with "Open File" — not a raw JSON.parse error.
+ */
+async function trainBrokenModel() {
+  const ws = path.join(OUT, 'ws');
+  // The MNIST-DVS model with the comma after "version": 1 removed (line 3).
+  const text = fs.readFileSync(path.join(ws, MNIST), 'utf8').replace(/("version":\s*1),/, '$1');
+  fs.writeFileSync(path.join(ws, 'syntax-broken.snn.json'), text);
+  await openFile('syntax-broken.snn.json');
+  await runCommand('SynOps: Train Model');
+  const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'cannot be trained' }).first();
+  await toast.waitFor({ timeout: patience(30000) }).catch(async () => {
+    throw new Error(`no one-line "cannot be trained" error; visible: ${JSON.stringify(await visibleToasts())}`);
+  });
+  const message = norm(await toast.locator('.notification-list-item-message').innerText());
+  assert(/^SynOps: Train Model: syntax-broken\.snn\.json cannot be trained — line \d+: /.test(message), `error: "${message}"`);
+  assert(!/position \d+/.test(message), `the raw JSON.parse message leaks: "${message}"`);
+  assert(!message.includes(ws), `the error repeats the file's machine path: "${message}"`);
+  assert(await toast.getByRole('button', { name: 'Open File' }).count(), 'the error has no "Open File" button');
+  await screenshot('train-broken-model.png');
+}
+
 const checks = [
   ['extension-commands', extensionCommandsRegistered],
   ['codelens-mnist', codeLensesMnist],
@@ -534,6 +756,13 @@ const checks = [
   ['tradeoff-view', tradeoffView],
   ['tradeoff-reproduction', tradeoffReproduction],
   ['training-monitor', trainingMonitorView],
+  ['tradeoff-click-measured', tradeoffClickMeasured],
+  ['silent-warning', silentWarning],
+  ['tradeoff-axis-ticks', tradeoffAxisTicks],
+  ['train-monitor-resume', trainMonitorResume],
+  ['lenses-follow-run', lensesFollowRun],
+  ['runs-view', runsViewRows],
+  ['train-broken-model', trainBrokenModel],
   ['event-file-viewer', eventFileViewer],
   ['event-file-simulate', eventFileSimulate],
   ['delete-run', deleteRunCheck],

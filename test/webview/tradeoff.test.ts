@@ -55,9 +55,9 @@ describe('trade-off webview (chromium)', () => {
     // The reference line sits between the 1 M and 2 M ticks' positions: 1.19 M on the log axis.
     const lineX = await page.locator('#tradeoff-chart .shapelayer path').first().boundingBox();
     const ticks = await page.locator('#tradeoff-chart .xtick text').evaluateAll((ts) => ts.map((t) => ({ text: t.textContent, x: t.getBoundingClientRect().x + t.getBoundingClientRect().width / 2 })));
-    const tick1M = ticks.find((t) => t.text === '1M');
+    const tick1M = ticks.find((t) => t.text === '1 M');
     assert.ok(lineX && tick1M, `reference line and 1M tick: ${JSON.stringify(ticks)}`);
-    const tick100k = ticks.find((t) => t.text === '100k');
+    const tick100k = ticks.find((t) => t.text === '100 k');
     assert.ok(tick100k);
     const decade = tick1M.x - tick100k.x;
     assert.ok(Math.abs(lineX.x + lineX.width / 2 - (tick1M.x + decade * Math.log10(1.194336))) < 3, 'the ANN mark is at 1.19 M');

@@ -98,6 +98,18 @@ describe('training webview (chromium)', () => {
     await page.locator('#training-open').click();
     assert.deepEqual((await posted(page)).at(-1), { type: 'openRun', runId: 'qr-6e5' });
 
+    // Stopped with a checkpoint: the state says so and Resume asks the host to continue the run.
+    await send(page, { type: 'training', payload: { ...base, runId: 'qr-stop', status: 'cancelled', resumable: true, history: [1, 2, 3, 4].map(epoch) } });
+    await page.waitForFunction(() => document.querySelector('#training-status')?.textContent?.startsWith('Cancelled'));
+    assert.match(await text(page, '#training-status'), /^Cancelled — Resume continues from epoch 5: epoch 4 of 8/);
+    assert.ok(await page.locator('#training-stop').isHidden());
+    await page.locator('#training-resume').click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'resumeRun', runId: 'qr-stop' });
+    // Stopped without one: no Resume.
+    await send(page, { type: 'training', payload: { ...base, runId: 'qr-stop', status: 'cancelled', history: [1, 2, 3, 4].map(epoch) } });
+    await page.waitForFunction(() => document.querySelector('#training-status')?.textContent === 'Cancelled: epoch 4 of 8 · SynOp loss + QReLU, S₀ = 600 k · backend tensorflow');
+    assert.ok(await page.locator('#training-resume').isHidden());
+
     // Another run starts afresh.
     await send(page, { type: 'training', payload: { ...base, runId: 'qr-3e5', target: 300_000, status: 'running', history: [epoch(1)] } });
     await page.waitForFunction(() => document.querySelectorAll('#epoch-table tbody tr').length === 1);

@@ -71,7 +71,8 @@ export function conversionSection(report: ModelReport): HTMLElement | undefined 
     h('h2', {}, 'Conversion'),
     h('p', { class: 'note', id: 'conversion-samples' },
       `The quantized ANN (ANN-Q) beside the converted spiking network, on the same ${formatCount(d.samples)} held-out sample${d.samples === 1 ? '' : 's'}.`),
-    ...(d.warning ? [h('p', { id: 'conversion-warning', class: 'warn', role: 'note' }, h('strong', {}, 'Warning: '), d.warning)] : []),
+    // The same warning heads the report (`#silent-warning`) when the report carries the run's outputs.
+    ...(d.warning && report.outputs?.warning !== d.warning ? [h('p', { id: 'conversion-warning', class: 'warn', role: 'note' }, h('strong', {}, 'Warning: '), d.warning)] : []),
     accuracyStrip(d),
     h('p', { id: 'conversion-readout' }, `${readout} ${CHIP_READOUT_NOTE}`),
     h('p', { id: 'conversion-silent' },

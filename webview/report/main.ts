@@ -58,6 +58,7 @@ function draw(): void {
       vscode.postMessage({ type: 'annProfileChanged', annProfileId });
     },
     onLogScaleChange: (logScale) => save({ logScale }),
+    onPickRun: () => vscode.postMessage({ type: 'pickRun' }),
     onRevealLayer: (layer) => {
       if (layer.range) vscode.postMessage({ type: 'revealLayer', layer: layer.name, range: layer.range });
     },

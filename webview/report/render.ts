@@ -14,6 +14,7 @@ import { registerToolkit } from '../toolkit';
 import { formatChange, h } from '../common/dom';
 import { accuracySection, comparisonLabels, extraColumns } from './compare';
 import { conversionSection } from './conversion';
+import { figuresRunLine, outputSilence } from './figures';
 import { formatCount, formatEnergy, formatPercent, formatRatio, formatShape } from '../../src/protocol/format';
 
 export interface RenderOptions {
@@ -29,6 +30,8 @@ export interface RenderOptions {
   onRevealLayer?(layer: LayerRow): void;
   /** A second report (e.g. the baseline of an optimized run) drawn beside this one, layers matched by name. */
   compare?: ModelReport;
+  /** When given, a "Choose run…" button asks for another run's figures (or the estimate). */
+  onPickRun?(): void;
 }
 
 export interface ReportView {
@@ -89,6 +92,7 @@ export function renderReport(root: HTMLElement, report: ModelReport, options: Re
     h('h1', { id: 'model-name' }, report.modelName),
     h('p', { id: 'synops-basis', class: `basis ${basis.measured ? 'measured' : 'estimate'}` },
       h('span', { class: 'basis-tag' }, basis.measured ? 'Measured' : 'Estimate'), ' ', basis.text),
+    ...[figuresRunLine(report, options.onPickRun)].filter((x): x is HTMLElement => x !== undefined),
     h('div', { class: 'profiles' },
       h('div', { class: 'profile' }, snnPick.wrap, profileSource),
       h('div', { class: 'profile' }, annPick.wrap, annProfileSource)));
@@ -194,7 +198,7 @@ export function renderReport(root: HTMLElement, report: ModelReport, options: Re
   const view = h('div', { id: 'synops-report', class: 'synops-report' },
     header,
     summaryStrip,
-    ...[accuracySection(report, compare, labels), conversionSection(report)].filter((x): x is HTMLElement => x !== undefined),
+    ...[outputSilence(report), accuracySection(report, compare, labels), conversionSection(report)].filter((x): x is HTMLElement => x !== undefined),
     chartSection,
     h('section', { class: 'table-section' }, h('h2', {}, 'Layers'), h('div', { class: 'table-scroll' }, layerTable)),
     h('section', { class: 'table-section' },

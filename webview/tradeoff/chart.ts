@@ -8,6 +8,7 @@ import type { Strategy, TradeoffPayload } from '../../src/protocol/views';
 import { formatCount, formatCountShort } from '../../src/protocol/format';
 import { formatAccuracy } from '../common/dom';
 import { STRATEGIES, targetText } from '../common/strategy';
+import { logTicks } from './ticks';
 import { axis, baseLayout, PLOT_CONFIG, readTheme, type ChartTheme } from '../common/theme';
 
 function colour(t: ChartTheme, s: Strategy): string {
@@ -30,19 +31,25 @@ export function drawTradeoffChart(el: HTMLElement, payload: TradeoffPayload, onO
   const draw = (): void => {
     if (disposed) return;
     const t = readTheme(el);
-    const data = STRATEGIES.map(({ id, name }) => {
-      const pts = payload.points.filter((p) => p.strategy === id).sort((a, b) => a.synops - b.synops);
-      const c = colour(t, id);
+    // One series per strategy; a reproduction's control (the baseline trained on as long as the chain) is its
+    // own series with a diamond, so it never hides under the baseline's star.
+    const series = [
+      ...STRATEGIES.map(({ id, name }) => ({ id, name, pts: payload.points.filter((p) => p.strategy === id && p.role !== 'control'), symbol: id === 'baseline' ? 'star' : 'circle', control: false })),
+      { id: 'baseline' as Strategy, name: 'Baseline (control)', pts: payload.points.filter((p) => p.role === 'control'), symbol: 'diamond', control: true },
+    ];
+    const data = series.map(({ id, name, pts: unsorted, symbol, control }) => {
+      const pts = [...unsorted].sort((a, b) => a.synops - b.synops);
+      const c = control ? t.purple : colour(t, id);
       return {
         type: 'scatter',
         name,
         mode: id === 'baseline' || pts.length === 1 ? 'markers' : 'lines+markers',
         x: pts.map((p) => p.synops),
         y: pts.map((p) => 100 * p.accuracy),
-        customdata: pts.map((p) => [p.runId, targetText(p) ? `${name}, ${targetText(p)}` : name, formatAccuracy(p.accuracy), formatCount(p.synops), p.label ?? '']),
+        customdata: pts.map((p) => [p.name ?? p.runId, targetText(p) ? `${name}, ${targetText(p)}` : name, formatAccuracy(p.accuracy), formatCount(p.synops), p.label ?? '', p.runId]),
         // The series name goes into the label itself: plotly's side box for it ignores the theme colours.
         hovertemplate: '<b>%{customdata[0]}</b> %{customdata[4]}<br>%{customdata[1]}<br>accuracy %{customdata[2]}<br>%{customdata[3]} SynOps per sample<extra></extra>',
-        marker: { color: c, size: id === 'baseline' ? 14 : 9, symbol: id === 'baseline' ? 'star' : 'circle', line: { color: t.background, width: 1 } },
+        marker: { color: c, size: id === 'baseline' ? 14 : 9, symbol, line: { color: t.background, width: 1 } },
         line: { color: c, width: 2 },
       };
     }).filter((d) => d.x.length > 0);
@@ -65,14 +72,16 @@ export function drawTradeoffChart(el: HTMLElement, payload: TradeoffPayload, onO
       hovermode: 'closest',
       shapes,
       annotations,
-      xaxis: axis(t, 'SynOps per sample (log scale)', { type: 'log', range, autorange: range ? false : true, dtick: 1, tickformat: '~s', exponentformat: 'SI' }),
+      // Always a legend, even for one series: the reader must know what a star or a line stands for.
+      showlegend: true,
+      xaxis: axis(t, 'SynOps per sample (log scale)', { type: 'log', range, autorange: range ? false : true, ...(range ? { tickmode: 'array', ...logTicks(range[0], range[1]) } : { dtick: 1, tickformat: '~s', exponentformat: 'SI' }) }),
       yaxis: axis(t, 'accuracy (%)', { ticksuffix: ' %' }),
     });
     void Plotly.react(el, data, layout, PLOT_CONFIG).then((gd: PlotlyHTMLElement) => {
       if (!onOpenRun || disposed) return;
       gd.removeAllListeners('plotly_click');
       gd.on('plotly_click', (e) => {
-        const runId = (e.points[0]?.customdata as unknown[] | undefined)?.[0];
+        const runId = (e.points[0]?.customdata as unknown[] | undefined)?.[5];
         if (typeof runId === 'string') onOpenRun(runId);
       });
     });

@@ -29,12 +29,12 @@ function runTable(payload: TradeoffPayload, options: TradeoffOptions): HTMLTable
   const macs = payload.annMacs;
   const rows = [...payload.points].sort((a, b) => order(a) - order(b) || a.synops - b.synops).map((p) => {
     const run = options.onOpenRun
-      ? h('button', { type: 'button', class: 'link', title: 'Open this run’s energy report' }, p.runId)
-      : p.runId;
+      ? h('button', { type: 'button', class: 'link', title: `Open the energy report of run ${p.runId}` }, p.name ?? p.runId)
+      : p.name ?? p.runId;
     if (typeof run !== 'string') run.addEventListener('click', () => options.onOpenRun?.(p.runId));
-    return h('tr', { 'data-run': p.runId, 'data-strategy': p.strategy },
+    return h('tr', { 'data-run': p.runId, 'data-strategy': p.strategy, ...(p.rho !== undefined ? { 'data-rho': String(p.rho) } : {}), ...(p.role ? { 'data-role': p.role } : {}) },
       h('th', { scope: 'row', 'data-col': 'run', title: p.label }, run),
-      h('td', { 'data-col': 'strategy' }, strategyName(p.strategy)),
+      h('td', { 'data-col': 'strategy' }, p.role === 'control' ? `${strategyName(p.strategy)} (control)` : strategyName(p.strategy)),
       h('td', { 'data-col': 'target', title: p.target !== undefined ? `${formatCount(p.target)} SynOps per sample` : undefined }, targetText(p)),
       h('td', { 'data-col': 'accuracy', class: 'num' }, formatAccuracy(p.accuracy)),
       h('td', { 'data-col': 'synops', class: 'num' }, formatCount(p.synops)),
@@ -68,12 +68,13 @@ export function renderTradeoff(root: HTMLElement, payload: TradeoffPayload, opti
   const view = h('div', { id: 'synops-tradeoff', class: 'synops-report synops-tradeoff' },
     h('header', { class: 'report-header' },
       h('h1', { id: 'tradeoff-title' }, payload.title),
-      h('p', { id: 'tradeoff-facts', class: 'note' }, facts.join(' · '))),
+      h('p', { id: 'tradeoff-facts', class: 'note' }, facts.join(' · ')),
+      ...(payload.verdict ? [h('p', { id: 'tradeoff-verdict', class: payload.verdict.met ? 'basis measured' : 'warn', 'data-met': String(payload.verdict.met) }, payload.verdict.text)] : [])),
     h('section', { class: 'chart-section' },
       h('div', { class: 'section-head' }, h('h2', {}, 'Accuracy against SynOps')),
       chartEl,
       h('p', { class: 'note' }, [
-        'Each line is one strategy, its runs in order of SynOps; the star is the unoptimized baseline.',
+        'Each line is one strategy, its runs in order of SynOps; the star is the unoptimized baseline, the diamond its control (trained on as long, without the SynOp term).',
         payload.annMacs !== undefined ? 'The dashed line marks the dense ANN’s MACs per sample.' : '',
         options.onOpenRun ? 'Click a point, or a run below, to open its energy report.' : '',
       ].filter(Boolean).join(' '))),

@@ -26,6 +26,7 @@ function draw(): void {
     view = renderTraining(shell.root, payload, {
       onCancel: (runId) => shell.post({ type: 'cancelTraining', runId }),
       onOpenRun: (runId) => shell.post({ type: 'openRun', runId }),
+      onResume: (runId) => shell.post({ type: 'resumeRun', runId }),
     });
     viewRun = payload.runId;
   }

@@ -3,7 +3,8 @@
  * and then `update`d in place with every payload the host sends (new rows are appended, changed rows
  * rewritten, charts redrawn with `Plotly.react`), so a live run never flickers.
  *
- * Element ids: `#training-status`, `#training-progress`, `#training-stop`, `#loss-chart`,
+ * Element ids: `#training-status` (its `data-status` the run's state), `#training-progress`, `#training-stop`,
+ * `#training-resume` (a stopped run that can resume), `#training-open`, `#loss-chart`,
  * `#accuracy-chart`, `#synops-epoch-chart`, `#epoch-table` with rows `tr[data-epoch="N"]`.
  */
 import Plotly from 'plotly.js-dist-min';
@@ -17,6 +18,7 @@ import { drawAccuracy, drawLoss, drawSynOps } from './charts';
 export interface TrainingOptions {
   onCancel?(runId: string): void;
   onOpenRun?(runId: string): void;
+  onResume?(runId: string): void;
 }
 
 export interface TrainingView {
@@ -36,12 +38,21 @@ export function mergeTraining(prev: TrainingPayload | undefined, next: TrainingP
   return { ...next, history: [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch) };
 }
 
-const STATUS: Record<TrainingPayload['status'], string> = { running: 'Training', done: 'Finished', cancelled: 'Stopped', failed: 'Failed' };
+/** The state in words: a cancelled run says whether Resume can continue it, and from which epoch. */
+function stateText(p: TrainingPayload, lastEpoch: number): string {
+  switch (p.status) {
+    case 'running': return 'Training';
+    case 'done': return 'Finished';
+    case 'failed': return 'Failed';
+    case 'cancelled': return p.resumable ? `Cancelled — Resume continues from epoch ${lastEpoch + 1}` : 'Cancelled';
+    default: return String(p.status);
+  }
+}
 
 function statusText(p: TrainingPayload): string {
   const last = p.history.at(-1);
   const parts = [
-    `${STATUS[p.status] ?? p.status}: epoch ${last?.epoch ?? 0} of ${p.epochs}`,
+    `${stateText(p, last?.epoch ?? 0)}: epoch ${last?.epoch ?? 0} of ${p.epochs}`,
     p.target !== undefined ? `${strategyName(p.strategy)}, S₀ = ${formatCountShort(p.target)}` : strategyName(p.strategy),
     `backend ${p.backend}`,
   ];
@@ -69,7 +80,9 @@ export function renderTraining(root: HTMLElement, first: TrainingPayload, option
   const progress = h('progress', { id: 'training-progress' });
   const stop = h('button', { id: 'training-stop', type: 'button', class: 'synops-button secondary' }, 'Stop');
   const open = h('button', { id: 'training-open', type: 'button', class: 'synops-button' }, 'Open report');
+  const resume = h('button', { id: 'training-resume', type: 'button', class: 'synops-button' }, 'Resume');
   stop.addEventListener('click', () => { stop.disabled = true; options.onCancel?.(payload.runId); });
+  resume.addEventListener('click', () => { resume.disabled = true; options.onResume?.(payload.runId); });
   open.addEventListener('click', () => options.onOpenRun?.(payload.runId));
   const charts = {
     loss: h('div', { id: 'loss-chart', class: 'chart' }),
@@ -80,7 +93,7 @@ export function renderTraining(root: HTMLElement, first: TrainingPayload, option
   const rows = new Map<number, { row: HTMLTableRowElement; data: EpochMetrics }>();
   const view = h('div', { id: 'synops-training', class: 'synops-report synops-training' },
     h('header', { class: 'report-header' }, title,
-      h('div', { class: 'training-bar' }, status, progress, ...(options.onCancel ? [stop] : []), ...(options.onOpenRun ? [open] : []))),
+      h('div', { class: 'training-bar' }, status, progress, ...(options.onCancel ? [stop] : []), ...(options.onResume ? [resume] : []), ...(options.onOpenRun ? [open] : []))),
     h('section', { class: 'training-charts' },
       h('figure', {}, h('figcaption', {}, 'Loss: total = cross-entropy + SynOp term'), charts.loss),
       h('figure', {}, h('figcaption', {}, 'Accuracy'), charts.accuracy),
@@ -109,7 +122,9 @@ export function renderTraining(root: HTMLElement, first: TrainingPayload, option
     progress.hidden = p.status !== 'running';
     stop.hidden = p.status !== 'running';
     open.hidden = p.status !== 'done';
+    resume.hidden = !(p.status !== 'running' && p.status !== 'done' && p.resumable);
     if (p.status !== 'running') stop.disabled = false;
+    else resume.disabled = false;
     // Rows are kept by epoch: unchanged ones stay as they are, so the table does not flash.
     for (const e of p.history) {
       const known = rows.get(e.epoch);

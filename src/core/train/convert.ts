@@ -22,6 +22,7 @@ import { snnInput, type RecordingCache, type SampleSet } from './data';
 import { batchTensor } from './evaluate';
 import { forward, type TrainNet } from './net';
 import { initialMembraneOf, quantize } from './qrelu';
+import { silenceWarning } from './silence';
 import type { EvalResult } from './types';
 
 /**
@@ -158,16 +159,10 @@ export function diagnose(annQ: EvalResult, snn: EvalResult, readout: Readout): C
   });
   const annReadout = readout === 'spikes' ? annQ.readout?.accuracy ?? annQ.accuracy : annQ.accuracy;
   const silentOutputs = snn.silent ?? 0;
-  const silentShare = snn.samples ? silentOutputs / snn.samples : 0;
   // A layer gone quiet in conversion: under a quarter of the quantized ANN's activity. (Per-sample silence
   // alone is no sign: most first-layer neurons of a sparse event chunk see no event, in the ANN as well.)
   const deadLayer = layers.find((l) => l.annSpikes > 0 && l.snnSpikes < 0.25 * l.annSpikes);
-  let warning: string | undefined;
-  if (silentShare > 0.25 || deadLayer) {
-    warning = `The spiking network is mostly silent: ${silentOutputs} of ${snn.samples} samples (${(100 * silentShare).toFixed(0)} %) had ${readout === 'spikes' ? 'no output spike' : 'no input at the output layer'}`
-      + `${deadLayer ? `; ${deadLayer.layer} fires ${(100 * deadLayer.snnSpikes / deadLayer.annSpikes).toFixed(0)} % of the quantized ANN's activity` : ''}. `
-      + `Try training longer, a higher SynOps target, the membrane readout, or fine-tuning through time.`;
-  }
+  const warning = silenceWarning(silentOutputs, snn.samples, readout, deadLayer && { layer: deadLayer.layer, ratio: deadLayer.snnSpikes / deadLayer.annSpikes });
   return { readout, samples: snn.samples, layers, accuracy: { annArgmax: annQ.accuracy, annReadout, snn: snn.accuracy }, silentOutputs, ...(warning ? { warning } : {}) };
 }
 

@@ -28,6 +28,33 @@ function runFolders(root: string): { id: string; dir: string }[] {
   return out;
 }
 
+/** The trainer's strategy names as people read them (one vocabulary with the views' `strategyName`). */
+export const STRATEGY_TITLE: Record<string, string> = {
+  baseline: 'Baseline', scale: 'Weight scaling', synops: 'SynOp loss', 'synops-qrelu': 'SynOp loss + QReLU',
+};
+
+/** SynOps in a few characters: 500 k, 1.2 M (targets are round numbers, so three digits are plenty). */
+function short(n: number): string {
+  const abs = Math.abs(n);
+  if (abs >= 1e6) return `${Number((n / 1e6).toPrecision(3))} M`;
+  if (abs >= 1e3) return `${Number((n / 1e3).toPrecision(3))} k`;
+  return String(Number(n.toPrecision(3)));
+}
+
+/** A run's name in lists: its strategy and, for the SynOp loss, its target (`SynOp loss + QReLU · S₀ 500 k`). */
+export function runTitle(strategy: string, target?: number): string {
+  const name = STRATEGY_TITLE[strategy] ?? strategy;
+  return target !== undefined && strategy.startsWith('synops') ? `${name} · S₀ ${short(target)}` : name;
+}
+
+/**
+ * Whether "Resume Run" can continue the run: it stopped (cancelled, or failed: a resume retries from the last
+ * good epoch) and its checkpoint is there to continue from.
+ */
+export function canResume(dir: string, info: Pick<RunInfo, 'state'>): boolean {
+  return (info.state === 'cancelled' || info.state === 'failed') && existsSync(join(dir, 'checkpoint.json'));
+}
+
 /** The runs of a workspace (`<workspace>/.synops/runs/`). */
 export function listRuns(workspace: string): RunRow[] {
   return listRunsIn(runsDir(workspace));
@@ -41,8 +68,11 @@ export function listRunsIn(root: string): RunRow[] {
     try {
       const info = readJson<RunInfo>(join(dir, 'run.json'));
       const row: RunRow = {
-        id, dir, modelName: info.modelName, strategy: info.config.strategy, target: info.config.target, state: info.state,
+        id, dir, modelName: info.modelName, modelHash: info.modelHash, strategy: info.config.strategy, target: info.config.target, state: info.state,
         epochsDone: info.epochsDone, epochs: info.config.epochs, backend: info.backend.name, createdAt: info.createdAt,
+        title: runTitle(info.config.strategy, info.config.target),
+        ...(info.message ? { message: info.message } : {}),
+        ...(canResume(dir, info) ? { resumable: true } : {}),
       };
       if (existsSync(join(dir, 'evaluation.json'))) {
         const ev = readJson<Evaluation>(join(dir, 'evaluation.json'));

@@ -29,6 +29,14 @@ export function layerLensTitle(report: ModelReport, row: LayerRow): string {
   return parts.join(' · ');
 }
 
+/** `run synops-qrelu-03 (newest of 3)`, or `estimate: no evaluated run` — the lens that opens the run picker. */
+export function runLensTitle(report: ModelReport): string {
+  const f = report.figuresFrom;
+  if (!f) return report.basis.kind === 'measured' ? 'measured by simulation · choose run…' : 'estimate · choose run…';
+  if (f.how === 'own') return `run ${f.runId}`;
+  return `run ${f.runId} (${f.how === 'picked' ? 'picked' : 'newest'}${f.candidates > 1 ? ` of ${f.candidates}` : ''}) · choose…`;
+}
+
 export function totalLensTitle(report: ModelReport): string {
   const t = report.totals;
   const snn = report.profiles.find((p) => p.id === report.profileId);
@@ -55,6 +63,11 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider {
     const snn = report.profiles.find((p) => p.id === report.profileId);
     const lenses = [lens(0, totalLensTitle(report))];
     lenses[0].command!.tooltip = `${tooltip}\nEnergy: ${snn?.name} — ${snn?.source}`;
+    // Which run the figures come from, and a way to pick another (or the estimate).
+    // A run's own model file shows that run; any other model file can pick which run it follows.
+    lenses.push(new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), report.figuresFrom?.how === 'own'
+      ? { title: runLensTitle(report), tooltip: 'Show this run\'s training', command: 'synops.showTrainingMonitor', arguments: [vscode.Uri.joinPath(doc.uri, '..').fsPath] }
+      : { title: runLensTitle(report), tooltip: 'Choose the run whose measured figures this file shows', command: 'synops.pickModelRun', arguments: [doc.uri] }));
     for (const row of report.layers) {
       if (row.range) lenses.push(lens(row.range.start.line, layerLensTitle(report, row)));
     }

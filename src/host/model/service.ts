@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { AnalyzeModel } from '../../protocol/messages';
+import { AnalyzeModel, WorkerErrorCode } from '../../protocol/messages';
 import type { AnalyzeResult } from '../../protocol/report';
 import { resultPathFor } from '../../protocol/results';
 import type { Config } from '../config';
-import type { WorkerClient } from '../workerProcess/client';
+import { WorkerError, type WorkerClient } from '../workerProcess/client';
 
 export const MODEL_GLOB = '**/*.snn.json';
 
@@ -27,6 +27,11 @@ export class ModelService implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   /** The energy profile picked in a report panel, applied everywhere until changed. */
   profileOverride?: string;
+  /** The run picked for a model file's figures, by model URI (`''`: the estimate); absent: its newest evaluated run. */
+  private readonly pickedRuns = new Map<string, string>();
+  /** Bumped when a run folder changes: every cached analysis may now follow another run. */
+  private runsGeneration = 0;
+  private runsTimer?: NodeJS.Timeout;
 
   readonly onDidChange = this.changed.event;
 
@@ -45,14 +50,46 @@ export class ModelService implements vscode.Disposable {
     results.onDidChange(() => this.refreshAll());
     results.onDidDelete(() => this.refreshAll());
     this.subscriptions.push(results);
+    // A run trained, evaluated or deleted changes which run a model file's lenses and report follow.
+    const runs = vscode.workspace.createFileSystemWatcher('**/.synops/runs/**/{run.json,evaluation.json}');
+    // A training rewrites run.json every epoch: one refresh a second at most.
+    const runsChanged = (): void => {
+      if (this.runsTimer) return;
+      this.runsTimer = setTimeout(() => { this.runsTimer = undefined; this.runsChanged(); }, 1000);
+    };
+    this.subscriptions.push(runs, runs.onDidCreate(runsChanged), runs.onDidChange(runsChanged), runs.onDidDelete(runsChanged));
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  /** Says that the runs changed (a training or evaluation just ended), without waiting for the file watcher. */
+  runsChanged(): void {
+    this.runsGeneration++;
+    this.refreshAll();
+  }
+
+  /** Which run a model file's figures follow: a run id, `''` for the estimate, undefined for the newest. */
+  pickedRun(uri: vscode.Uri): string | undefined {
+    return this.pickedRuns.get(uri.toString());
+  }
+
+  pickRun(uri: vscode.Uri, runId: string | undefined): void {
+    if (runId === undefined) this.pickedRuns.delete(uri.toString());
+    else this.pickedRuns.set(uri.toString(), runId);
+    this.runsChanged();
   }
 
   /** The analysis of a document at its current version, asking the worker if needed. */
   async analysis(doc: vscode.TextDocument): Promise<AnalyzeResult> {
-    const cached = this.analyses.get(doc.uri.toString());
-    if (cached && cached.version === doc.version && cached.resultStamp === await resultStamp(doc)) return cached.result;
-    return this.analyze(doc);
+    for (let attempt = 0; ; attempt++) {
+      const cached = this.analyses.get(doc.uri.toString());
+      if (cached && cached.version === doc.version && cached.resultStamp === await this.stamp(doc)) return cached.result;
+      try {
+        return await this.analyze(doc);
+      } catch (e) {
+        // A newer analysis of the same file (an edit, a run that finished) cancelled this one: wait for that one.
+        if (!(e instanceof WorkerError && e.code === WorkerErrorCode.Cancelled) || doc.isClosed || attempt >= 5) throw e;
+      }
+    }
   }
 
   refreshAll(): void {
@@ -72,12 +109,18 @@ export class ModelService implements vscode.Disposable {
     const abort = new AbortController();
     this.inflight.set(key, abort);
     const version = doc.version;
-    const stamp = await resultStamp(doc);
+    const stamp = await this.stamp(doc);
+    const folder = vscode.workspace.getWorkspaceFolder(doc.uri) ?? vscode.workspace.workspaceFolders?.[0];
+    const runId = this.pickedRun(doc.uri);
     try {
       const result = await this.worker.request(AnalyzeModel.type, {
         path: doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined,
         text: doc.getText(),
-        options: this.config.reportOptions(this.profileOverride),
+        options: {
+          ...this.config.reportOptions(this.profileOverride),
+          ...(folder?.uri.scheme === 'file' ? { workspace: folder.uri.fsPath } : {}),
+          ...(runId !== undefined ? { runId } : {}),
+        },
       }, { signal: abort.signal });
       if (result.resultError) this.log.warn(result.resultError);
       if (doc.version === version && !doc.isClosed) {
@@ -94,6 +137,11 @@ export class ModelService implements vscode.Disposable {
     }
   }
 
+  /** What makes a cached analysis stale besides an edit: the result file, the runs and the picked run. */
+  private async stamp(doc: vscode.TextDocument): Promise<string> {
+    return `${await resultStamp(doc)}|${this.runsGeneration}|${this.pickedRun(doc.uri) ?? '*'}`;
+  }
+
   private forget(uri: vscode.Uri): void {
     const key = uri.toString();
     this.inflight.get(key)?.abort();
@@ -104,6 +152,7 @@ export class ModelService implements vscode.Disposable {
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
+    clearTimeout(this.runsTimer);
     for (const a of this.inflight.values()) a.abort();
     vscode.Disposable.from(...this.subscriptions).dispose();
   }

@@ -75,6 +75,9 @@ export class ReportPanel implements vscode.Disposable {
         void vscode.window.showTextDocument(this.uri, { viewColumn: vscode.ViewColumn.One, selection: range });
         break;
       }
+      case 'pickRun':
+        void vscode.commands.executeCommand('synops.pickModelRun', this.uri);
+        break;
       default: {
         const never: never = m;
         void never;
@@ -88,7 +91,8 @@ export class ReportPanel implements vscode.Disposable {
       const doc = await vscode.workspace.openTextDocument(this.uri);
       const result = await this.models.analysis(doc);
       if (result.report) {
-        this.panel.title = `SynOps Energy Report: ${result.report.modelName}`;
+        const own = result.report.figuresFrom?.how === 'own' ? ` · run ${result.report.figuresFrom.runId}` : '';
+        this.panel.title = `SynOps Energy Report: ${result.report.modelName}${own}`;
         await this.post({ type: 'report', report: result.report, uri: this.uri.toString() });
       } else {
         const first = result.diagnostics.find((d) => d.severity === 'error');

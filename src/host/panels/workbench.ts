@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ChunkRaster, DescribeEvents, InspectDataset, ListRuns } from '../../protocol/messages';
+import { ChunkRaster, DescribeEvents, InspectDataset, ListRuns, Tradeoff } from '../../protocol/messages';
 import type { HostToRaster, HostToTradeoff, HostToTraining, RasterToHost, TradeoffToHost, TrainingToHost } from '../../protocol/panels';
-import type { RunRow } from '../../protocol/runs';
-import type { EventFileFacts, Strategy, TradeoffPayload, TradeoffPoint, TrainingPayload } from '../../protocol/views';
+import type { EventFileFacts, TradeoffPayload, TrainingPayload } from '../../protocol/views';
 import type { Ctx } from '../ctx';
 import { showWorkerError } from '../workerProcess/errors';
 import { WebView } from './webPanel';
@@ -12,56 +11,14 @@ const TRADEOFF_VIEW = 'synops.tradeoff';
 const RASTER_VIEW = 'synops.raster';
 const TRAINING_VIEW = 'synops.training';
 
-const STRATEGY: Record<string, Strategy> = { baseline: 'baseline', scale: 'weight-scaling', synops: 'synop-loss', 'synops-qrelu': 'synop-loss-qrelu' };
-
-/**
- * The trade-off of a workspace's runs: one point per evaluated run (its spiking network's accuracy and
- * SynOps when simulated, else the quantized ANN's), plus one per ρ of weight-scaling evaluations.
- */
-export function tradeoffOf(runs: RunRow[], title: string): TradeoffPayload {
-  const points: TradeoffPoint[] = [];
-  for (const r of runs) {
-    if (r.annAccuracy === undefined || r.annSynops === undefined) continue;
-    const strategy = STRATEGY[r.strategy ?? 'baseline'] ?? 'baseline';
-    const measured = r.snnAccuracy !== undefined && r.snnSynops !== undefined;
-    points.push({
-      runId: r.id, strategy, target: r.target, accuracy: measured ? r.snnAccuracy! : r.annAccuracy, synops: measured ? r.snnSynops! : r.annSynops,
-      accuracyAnn: r.annAccuracy, synopsAnn: r.annSynops, label: measured ? undefined : 'ANN proxy (not simulated)',
-    });
-    for (const s of r.scaled ?? []) {
-      points.push({ runId: r.id, strategy: 'weight-scaling', rho: s.rho, accuracy: s.snnAccuracy ?? s.annAccuracy, synops: s.snnSynops ?? s.annSynops, accuracyAnn: s.annAccuracy, synopsAnn: s.annSynops });
-    }
-  }
-  return { schemaVersion: 1, title, points };
-}
-
 function workspaceFolder(): vscode.WorkspaceFolder | undefined {
   return vscode.workspace.workspaceFolders?.[0];
 }
 
-/** What a trade-off panel shows: a workspace's runs, or a reproduction folder's (`<out>/report.json` beside `<out>/runs/`). */
-interface TradeoffSource { runs: RunRow[]; title: string; dataset?: string; annMacs?: number }
-
-async function tradeoffSource(ctx: Ctx, source: vscode.Uri): Promise<TradeoffSource> {
-  if (path.basename(source.fsPath) !== 'report.json') {
-    if ((await vscode.workspace.fs.stat(source)).type !== vscode.FileType.Directory) {
-      throw new Error(`${source.fsPath}: the trade-off view draws a workspace's runs or a reproduction's report.json, not this file`);
-    }
-    const runs = await ctx.worker.request(ListRuns.type, { workspace: source.fsPath });
-    return { runs, title: `Accuracy vs SynOps — ${path.basename(source.fsPath)}` };
-  }
-  const out = path.dirname(source.fsPath);
-  let summary: { dataset?: { data?: string; kind?: string }; annMacs?: number; budget?: string } = {};
-  try {
-    const report = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(source))) as { kind?: string; summary?: typeof summary };
-    if (report.kind !== 'synops-reproduce') throw new Error('its "kind" is not "synops-reproduce"');
-    summary = report.summary ?? {};
-  } catch (e) {
-    throw new Error(`${source.fsPath} is not a reproduction report (${(e as Error).message}). Open the report.json that \`synops reproduce\` wrote.`);
-  }
-  const runs = await ctx.worker.request(ListRuns.type, { workspace: out, runsDir: path.join(out, 'runs') });
-  const data = summary.dataset?.data === 'synth' ? 'synthetic DVS digits' : path.basename(summary.dataset?.data ?? out);
-  return { runs, title: `Reproduction — ${data}${summary.budget ? ` (${summary.budget} budget)` : ''}`, dataset: data, annMacs: summary.annMacs };
+/** The trade-off of `source` (a workspace folder, or a reproduction's `report.json`), as the worker computes it. */
+export async function tradeoffPayload(ctx: Ctx, source: vscode.Uri): Promise<Tradeoff.Result> {
+  const folder = vscode.workspace.getWorkspaceFolder(source);
+  return ctx.worker.request(Tradeoff.type, { source: source.fsPath, ...(folder && folder.uri.fsPath === source.fsPath ? { name: folder.name } : {}) });
 }
 
 /**
@@ -69,12 +26,12 @@ async function tradeoffSource(ctx: Ctx, source: vscode.Uri): Promise<TradeoffSou
  * trade-off into `panel`; a click on a point opens that run's report.
  */
 async function fillTradeoff(ctx: Ctx, panel: vscode.WebviewPanel, source: vscode.Uri): Promise<TradeoffPayload> {
-  const { runs, title, dataset, annMacs } = await tradeoffSource(ctx, source);
-  const payload: TradeoffPayload = { ...tradeoffOf(runs, title), ...(dataset ? { dataset } : {}), ...(annMacs ? { annMacs } : {}) };
+  const { payload, runDirs } = await tradeoffPayload(ctx, source);
   const view = new WebView<HostToTradeoff, TradeoffToHost>(panel.webview, ctx.extensionUri, 'tradeoff', 'SynOps Trade-off', (m) => {
     if (m.type === 'openRun') {
-      const run = runs.find((r) => r.id === m.runId);
-      if (run) void vscode.commands.executeCommand('synops.showEnergyReport', vscode.Uri.file(path.join(run.dir, 'model.snn.json')));
+      const dir = runDirs[m.runId];
+      if (dir) void vscode.commands.executeCommand('synops.showEnergyReport', vscode.Uri.file(path.join(dir, 'model.snn.json')));
+      else void vscode.window.showWarningMessage(`SynOps: run ${m.runId} is not in ${source.fsPath} any more; its report cannot be opened.`);
     }
   });
   panel.onDidDispose(() => view.dispose());
@@ -102,16 +59,20 @@ export async function showTradeoff(ctx: Ctx, report?: vscode.Uri): Promise<Trade
   }
 }
 
-/** The live training monitor of one run; `onCancel` stops the training. */
+/** What the training monitor's buttons do: Stop, Open report, Resume. */
+export interface TrainingActions { onCancel(): void; onOpenRun(): void; onResume(): void }
+
+/** The live training monitor of one run. */
 export class TrainingMonitor {
   private readonly view: WebView<HostToTraining, TrainingToHost>;
   readonly panel: vscode.WebviewPanel;
 
-  constructor(ctx: Ctx, title: string, onCancel: () => void, onOpenRun: (runId: string) => void) {
+  constructor(ctx: Ctx, title: string, actions: TrainingActions) {
     this.panel = vscode.window.createWebviewPanel(TRAINING_VIEW, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
     this.view = new WebView(this.panel.webview, ctx.extensionUri, 'training', title, (m) => {
-      if (m.type === 'cancelTraining') onCancel();
-      else if (m.type === 'openRun') onOpenRun(m.runId);
+      if (m.type === 'cancelTraining') actions.onCancel();
+      else if (m.type === 'openRun') actions.onOpenRun();
+      else if (m.type === 'resumeRun') actions.onResume();
     });
     this.panel.onDidDispose(() => this.view.dispose());
   }

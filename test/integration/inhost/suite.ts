@@ -238,9 +238,10 @@ const tests: Array<[string, () => Promise<void>]> = [
       return list?.some((i) => i.id === run.id) ? list : undefined;
     });
     const item = items.find((i) => i.id === run.id)!;
-    assert.equal(item.label, run.id);
+    // Named by strategy (a baseline has no target, so no "S₀"), then accuracy and SynOps in a few characters.
+    assert.equal(item.label, 'Baseline');
     assert.equal(item.state, 'done');
-    assert.match(item.description, /^baseline · SNN \d+\.\d % · [\d,]+ SynOps$/, item.description);
+    assert.match(item.description, /^\d+\.\d % · [\d.]+( [kMG])? SynOps$/, item.description);
     await vscode.commands.executeCommand('workbench.view.extension.synops');
   }],
   ['Export Run as Notebook writes an .ipynb whose outputs carry the SynOps MIME types', async () => {

@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import type { Ctx } from './ctx';
+import { showWorkerError } from './workerProcess/errors';
+
+/** A notification with a cancel button around one long worker request; the status bar mirrors it. */
+export async function withWork<T>(ctx: Ctx, title: string, work: (signal: AbortSignal, report: (message: string, fraction?: number) => void) => Promise<T>): Promise<T | undefined> {
+  const status = vscode.window.createStatusBarItem('synops.work', vscode.StatusBarAlignment.Left, 9);
+  status.name = 'SynOps work';
+  status.text = `$(sync~spin) ${title}`;
+  status.show();
+  try {
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      let last = 0;
+      return work(abort.signal, (message, fraction) => {
+        const now = Math.round((fraction ?? last / 100) * 100);
+        progress.report({ message, increment: Math.max(0, now - last) });
+        last = Math.max(last, now);
+        status.text = `$(sync~spin) SynOps: ${message}`;
+      });
+    });
+  } catch (e) {
+    await showWorkerError(e, title, ctx.log);
+    return undefined;
+  } finally {
+    status.dispose();
+  }
+}
+
