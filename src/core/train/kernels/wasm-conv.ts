@@ -20,6 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CONV_WASM_BASE64 } from './conv-wasm';
+import { shareWasmIdentity } from './wasm-identity';
 
 type Ptr = number;
 type Shape4 = [number, number, number, number];
@@ -214,9 +215,10 @@ function conv2DKernel(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
  * Puts `conv2DKernel` in place of the backend's `Conv2D` (once; it keeps the stock kernel for the cases it
  * leaves). Runs as the setup of `SynopsConv2D`, which tfjs calls on every `setBackend('wasm')`: by then the
  * wasm package, which registers `Conv2D`, has been imported (the backend is chosen after the gradients are
- * installed, and the package may load lazily).
+ * installed, and the package may load lazily). The backend's `Identity` is replaced there too (`wasm-identity.ts`).
  */
 function wrapConv2D(): void {
+  shareWasmIdentity();
   const current = tf.getKernel('Conv2D', 'wasm');
   if (!current || current.kernelFunc === conv2DKernel) return;
   stockConv2D = current;
