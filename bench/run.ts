@@ -15,7 +15,8 @@
  * Then the event-data table: read speed per format and the time to generate the synthetic digit set.
  * Then training images/s per backend and thread count, with the peer training the same networks from the
  * same initial weights in this run (its loss at those weights must equal ours first).
- * `--train-only` runs the training table alone (with its PyTorch peer), for measuring training changes.
+ * `--train-only` runs the training table alone (with its PyTorch peer), for measuring training changes;
+ * `--quick` leaves out the pure-JS cpu backend's training rows (seconds to minutes per step).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -159,7 +160,7 @@ async function main(): Promise<void> {
 /** The training table: ours per backend and thread count, then the PyTorch peer on the same networks. */
 async function trainTable(): Promise<void> {
   console.log(`\nTraining: images/s per backend and thread count (SynOp loss + QReLU, Adam), and PyTorch on the same networks in this run; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (1/5/15 min) before`);
-  const train = await trainBench({ full: process.argv.includes('--full'), threads: PEER_THREADS });
+  const train = await trainBench({ full: process.argv.includes('--full'), quick: process.argv.includes('--quick'), threads: PEER_THREADS });
   const jobs = await trainPeerJobs(PEER_THREADS);
   const trainPeer = await runPeer({ train: jobs.map((j) => j.job) }, { timeoutMs: 600_000 });
   console.log(peerHeader(trainPeer, `PyTorch: the same model file, from our initial weights, ${jobs[0].job.warmup} warm-up step then at least ${jobs[0].job.minSteps} steps and ${jobs[0].job.seconds} s timed (as ours on wasm); ours ÷ PyTorch > 1: ours faster`));
