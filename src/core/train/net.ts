@@ -12,6 +12,7 @@ import { connections, INPUT_INDEX, type Connection } from '../synops/fanout';
 import { chwToTensorOrder, type TensorLayout } from './layout';
 import { quantize, type Quantizer } from './qrelu';
 import { fusedSpikesReady, spikeLayer } from './spike-layer';
+import { fusedDropout, fusedDropoutReady } from './dropout';
 
 export interface TrainNet {
   model: ModelFile;
@@ -127,10 +128,12 @@ export function assignWeights(into: TrainNet, from: TrainNet, factor: (name: str
 
 /**
  * Seeded dropout. A shard of a data-parallel step draws the whole batch's mask and keeps its own rows, so a
- * step's masks do not depend on how many threads share the batch.
+ * step's masks do not depend on how many threads share the batch. On wasm one kernel (`dropout.ts`) draws only
+ * the shard's rows, with another generator.
  */
 function dropout(x: tf.Tensor, rate: number, seed: number, shard?: Shard): tf.Tensor {
   if (rate <= 0) return x;
+  if (x.dtype === 'float32' && fusedDropoutReady()) return fusedDropout(x, rate, seed, (shard?.offset ?? 0) * (x.size / x.shape[0]));
   const u = shard
     ? tf.slice(tf.randomUniform([shard.total, ...x.shape.slice(1)], 0, 1, 'float32', seed), shard.offset, x.shape[0])
     : tf.randomUniform(x.shape, 0, 1, 'float32', seed);

@@ -41,6 +41,8 @@ interface ConvExports {
   /** adam.as (`../adam.ts`). */
   adamStep(w: Ptr, m: Ptr, v: Ptr, g: Ptr, wOut: Ptr, mOut: Ptr, vOut: Ptr, n: number,
     b1: number, nb1: number, b2: number, nb2: number, c1: number, c2: number, eps: number, lr: number): void;
+  /** dropout.as (`../dropout.ts`). */
+  dropoutApply(x: Ptr, out: Ptr, n: number, seed: number, first: number, threshold: number, scale: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` used here (not in its public types). */
