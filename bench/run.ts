@@ -15,6 +15,8 @@
  * Then the event-data table: read speed per format and the time to generate the synthetic digit set.
  * Then training images/s per backend and thread count, with the peer training the same networks from the
  * same initial weights in this run (its loss at those weights must equal ours first).
+ * `--train-only` runs the training table alone (with its PyTorch peer), for measuring training changes;
+ * `--quick` leaves out the pure-JS cpu backend's training rows (seconds to minutes per step).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -106,6 +108,7 @@ async function time(run: () => SimResult | Promise<SimResult>, reps: number): Pr
 async function main(): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
+  if (process.argv.includes('--train-only')) return trainTable();
   const load = loadavg();
   const reps = { events: 21, image: 5 };
   // The event-driven engine at each thread count the peer runs (its helper threads share a step's rows);
@@ -151,8 +154,13 @@ async function main(): Promise<void> {
   const data = await benchData();
   console.log(table(['measure', 'value', 'unit', 'detail'], data.map((r) => [r.name, fmt(r.value), r.unit, r.detail]), [false, true, false, false]));
 
-  console.log('\nTraining: images/s per backend and thread count (SynOp loss + QReLU, Adam), and PyTorch on the same networks in this run');
-  const train = await trainBench({ full: process.argv.includes('--full'), threads: PEER_THREADS });
+  await trainTable();
+}
+
+/** The training table: ours per backend and thread count, then the PyTorch peer on the same networks. */
+async function trainTable(): Promise<void> {
+  console.log(`\nTraining: images/s per backend and thread count (SynOp loss + QReLU, Adam), and PyTorch on the same networks in this run; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (1/5/15 min) before`);
+  const train = await trainBench({ full: process.argv.includes('--full'), quick: process.argv.includes('--quick'), threads: PEER_THREADS });
   const jobs = await trainPeerJobs(PEER_THREADS);
   const trainPeer = await runPeer({ train: jobs.map((j) => j.job) }, { timeoutMs: 600_000 });
   console.log(peerHeader(trainPeer, `PyTorch: the same model file, from our initial weights, ${jobs[0].job.warmup} warm-up step then at least ${jobs[0].job.minSteps} steps and ${jobs[0].job.seconds} s timed (as ours on wasm); ours ÷ PyTorch > 1: ours faster`));
@@ -166,6 +174,7 @@ async function main(): Promise<void> {
   }
   console.log(table(['network', 'backend', 'batch', ...PEER_THREADS.flatMap((t) => [`ours ${t} thr`, `PyTorch ${t} thr`, `ours ÷ PyTorch (${t} thr)`]), 'vs cpu', 'note'],
     trainRows(train, trainPeer, unlike), [false, false, true, ...PEER_THREADS.flatMap(() => [true, true, true]), true, false]));
+  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (1/5/15 min) after`);
 }
 
 /** One table row per network, backend and batch: ours and PyTorch at each thread count, ratios where both ran the same work. */

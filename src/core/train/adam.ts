@@ -2,9 +2,45 @@
  * Adam (Kingma & Ba) with PyTorch's defaults (β1 0.9, β2 0.999, ε 1e-8): per weight
  * `m ← β1·m + (1−β1)·g`, `v ← β2·v + (1−β2)·g²`, `w ← w − lr · (m / (1−β1ᵗ)) / (√(v / (1−β2ᵗ)) + ε)`.
  * Written here rather than taken from tfjs so its whole state (m, v, t) is plain tensors a checkpoint saves
- * and restores bit for bit: a resumed run continues exactly as an uninterrupted one.
+ * and restores bit for bit: a resumed run continues exactly as an uninterrupted one. On the wasm backend with
+ * SIMD each variable's step is one kernel (`kernels/adam.as`, the same float32 operations in the same order,
+ * so the same bits) instead of eleven ops.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { kernelsFor, type WasmBackend } from './kernels/wasm-conv';
+
+export const ADAM_STEP = 'SynopsAdamStep';
+
+/** Scalars of one step, as the ops take them (`1 − β` computed in float64, then each rounded to float32 by the kernel). */
+interface AdamAttrs { b1: number; b2: number; c1: number; c2: number; eps: number; lr: number }
+
+function adamKernel(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
+  const { w, m, v, g } = args.inputs as Record<'w' | 'm' | 'v' | 'g', tf.TensorInfo>;
+  const a = args.attrs as unknown as AdamAttrs;
+  const be = args.backend as unknown as WasmBackend;
+  const k = kernelsFor(be);
+  if (!k) throw new Error('the fused Adam step needs the wasm backend with SIMD');
+  const outs = [w, m, v].map((t) => be.makeOutput(t.shape, 'float32'));
+  const at = (t: tf.TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset;
+  const n = w.shape.reduce((p, c) => p * c, 1);
+  k.adamStep(at(w), at(m), at(v), at(g), at(outs[0]), at(outs[1]), at(outs[2]), n, a.b1, 1 - a.b1, a.b2, 1 - a.b2, a.c1, a.c2, a.eps, a.lr);
+  return outs;
+}
+
+let fused = true;
+
+/** Whether Adam uses its one-kernel step where it runs (default on); off gives the ops. Returns the previous setting. */
+export function useFusedAdam(on: boolean): boolean {
+  const prev = fused;
+  fused = on;
+  return prev;
+}
+
+function fusedAdamReady(): boolean {
+  if (!fused || tf.getBackend() !== 'wasm' || !kernelsFor(tf.backend() as unknown as WasmBackend)) return false;
+  if (!tf.getKernel(ADAM_STEP, 'wasm')) tf.registerKernel({ kernelName: ADAM_STEP, backendName: 'wasm', kernelFunc: adamKernel as unknown as tf.KernelFunc });
+  return true;
+}
 
 export interface AdamState {
   step: number;
@@ -22,12 +58,21 @@ export class Adam {
     const t = this.state.step;
     const c1 = 1 - this.beta1 ** t;
     const c2 = 1 - this.beta2 ** t;
+    const one = fusedAdamReady();
     tf.tidy(() => {
       for (const [name, w] of vars) {
         const g = grads[w.name];
         if (!g) continue;
         const m = this.slot(this.state.m, name, w);
         const v = this.slot(this.state.v, name, w);
+        if (one && g.dtype === 'float32') {
+          const attrs: AdamAttrs = { b1: this.beta1, b2: this.beta2, c1, c2, eps: this.eps, lr: this.lr };
+          const [w1, m1, v1] = tf.engine().runKernel(ADAM_STEP, { w, m, v, g }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+          m.assign(m1);
+          v.assign(v1);
+          w.assign(w1);
+          continue;
+        }
         m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
         v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
         const upd = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), this.eps));

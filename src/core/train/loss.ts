@@ -58,9 +58,9 @@ export function synopTermOfTensor(net: TrainNet, perConnection: tf.Tensor1D, opt
 
 /** Forward pass and every part of the loss for one batch (call inside `tf.tidy` or a gradient function). */
 export function lossParts(net: TrainNet, x: tf.Tensor4D, labels: tf.Tensor1D, fwd: ForwardOptions, opts: LossOptions): LossParts {
-  const { logits, emitted } = forward(net, x, fwd);
+  const { logits, emitted, counted } = forward(net, x, fwd);
   const ce = crossEntropy(logits, labels);
-  const perConnection = synopsPerConnection(net, emitted);
+  const perConnection = synopsPerConnection(net, emitted, counted);
   const { synops, synopTerm } = synopTermOfTensor(net, perConnection, opts);
   let total = tf.add(ce, synopTerm) as tf.Scalar;
   if (opts.weightDecay) {

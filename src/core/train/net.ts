@@ -11,6 +11,8 @@ import { isSpikingLayer, isWeightLayer, kernelSize, type LayerSpec, type ModelFi
 import { connections, INPUT_INDEX, type Connection } from '../synops/fanout';
 import { chwToTensorOrder, type TensorLayout } from './layout';
 import { quantize, type Quantizer } from './qrelu';
+import { fusedSpikesReady, spikeLayer } from './spike-layer';
+import { fusedDropout, fusedDropoutReady } from './dropout';
 
 export interface TrainNet {
   model: ModelFile;
@@ -54,8 +56,10 @@ export interface Shard { offset: number; total: number }
 
 export interface ForwardResult {
   logits: tf.Tensor2D;
-  /** Output of every emitter (input: -1, spiking layers by index), in tensor layout `[B, …]`. */
+  /** Output of every emitter (input: -1, spiking layers by index), in tensor layout `[B, …]`, except those in `counted` that a fused pooling consumed. */
   emitted: Map<number, tf.Tensor>;
+  /** SynOps per sample of the emitters whose activity a training step counted in its fused kernel (`spike-layer.ts`). */
+  counted: Map<number, tf.Scalar>;
 }
 
 /** He/Kaiming-uniform init: U(−b, b), `b = √(6 / fan_in)`, fan_in = C_in·kH·kW (conv) or in (linear). */
@@ -124,10 +128,12 @@ export function assignWeights(into: TrainNet, from: TrainNet, factor: (name: str
 
 /**
  * Seeded dropout. A shard of a data-parallel step draws the whole batch's mask and keeps its own rows, so a
- * step's masks do not depend on how many threads share the batch.
+ * step's masks do not depend on how many threads share the batch. On wasm one kernel (`dropout.ts`) draws only
+ * the shard's rows, with another generator.
  */
 function dropout(x: tf.Tensor, rate: number, seed: number, shard?: Shard): tf.Tensor {
   if (rate <= 0) return x;
+  if (x.dtype === 'float32' && fusedDropoutReady()) return fusedDropout(x, rate, seed, (shard?.offset ?? 0) * (x.size / x.shape[0]));
   const u = shard
     ? tf.slice(tf.randomUniform([shard.total, ...x.shape.slice(1)], 0, 1, 'float32', seed), shard.offset, x.shape[0])
     : tf.randomUniform(x.shape, 0, 1, 'float32', seed);
@@ -159,16 +165,32 @@ export function statelessOp(net: TrainNet, l: LayerSpec, h: tf.Tensor): tf.Tenso
  */
 export function forward(net: TrainNet, x: tf.Tensor4D, opts: ForwardOptions): ForwardResult {
   const emitted = new Map<number, tf.Tensor>();
+  const counted = new Map<number, tf.Scalar>();
   const mode = opts.activation ?? 'model';
+  // A training step on wasm fuses each spiking layer with its SynOp count and the pooling after it.
+  const fuse = opts.training && fusedSpikesReady();
+  let consumed = -1;
   let h: tf.Tensor = x;
   if (opts.training && opts.inputDropout) h = dropout(h, opts.inputDropout, subSeed(opts.dropoutSeed ?? 0, 'input'), opts.shard);
   emitted.set(INPUT_INDEX, h);
   net.model.layers.forEach((l, i) => {
+    if (i === consumed) return;
     switch (l.type) {
       case 'relu':
       case 'qrelu': {
         if (i === net.outputSpiking && opts.skipOutputActivation) break;
         const q = mode === 'qrelu' || (mode === 'model' && l.type === 'qrelu');
+        const conn = fuse ? net.connections.findIndex((c) => c.emitter === i) : -1;
+        if (conn >= 0) {
+          const next = net.model.layers[i + 1];
+          const pool = next?.type === 'avgpool' && (next.stride ?? next.kernel) === next.kernel && h.rank === 4 ? next.kernel : 0;
+          const r = spikeLayer(h, net.fanout[conn], pool, q ? net.quantizer : 'relu');
+          counted.set(i, r.s);
+          h = r.out;
+          if (pool) consumed = i + 1;
+          else emitted.set(i, h);
+          break;
+        }
         h = q ? quantize(h, net.quantizer) : tf.relu(h);
         emitted.set(i, h);
         break;
@@ -181,16 +203,19 @@ export function forward(net: TrainNet, x: tf.Tensor4D, opts: ForwardOptions): Fo
   });
   if (opts.addedOutputActivation && net.model.spikingOutput) h = mode === 'qrelu' ? quantize(h, net.quantizer) : tf.relu(h);
   const logits = (h.rank === 2 ? h : tf.reshape(h, [h.shape[0], -1])) as tf.Tensor2D;
-  return { logits, emitted };
+  return { logits, emitted, counted };
 }
 
 /**
  * SynOps per sample of every connection, batch-averaged: `s_l = (1/B) Σ_b Σ_e a_{b,e} · fanout_e`
  * (eq. 1 with the exact fan-out), as a `[connections]` tensor in `net.connections` order. The input entry is
- * the data's own SynOps; spiking layers skipped by `skipOutputActivation` have no connection anyway.
+ * the data's own SynOps; spiking layers skipped by `skipOutputActivation` have no connection anyway. Emitters
+ * in `counted` (`forward`'s fused training path) take that figure, the same sum.
  */
-export function synopsPerConnection(net: TrainNet, emitted: Map<number, tf.Tensor>): tf.Tensor1D {
+export function synopsPerConnection(net: TrainNet, emitted: Map<number, tf.Tensor>, counted?: Map<number, tf.Scalar>): tf.Tensor1D {
   const per = net.connections.map((c, k) => {
+    const done = counted?.get(c.emitter);
+    if (done) return done;
     const a = emitted.get(c.emitter);
     if (!a) throw new Error(`no activity for emitter ${c.emitterName}`);
     // Σ_b Σ_e a·fanout / B as a broadcast product and one sum: a [B, N] × [N, 1] matMul and its outer-product

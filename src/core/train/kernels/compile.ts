@@ -1,5 +1,5 @@
 /**
- * Compiles the convolution kernels' AssemblyScript source (`conv.as`) to WebAssembly with the pinned
+ * Compiles the convolution kernels' AssemblyScript source (`conv.as`, then `MORE_SOURCE_PATHS`) to WebAssembly with the pinned
  * `assemblyscript` devDependency, and writes the bytes as a TypeScript module (`conv-wasm.ts`, committed),
  * so the extension needs no compiler at run time. `npm run build:kernels` regenerates it; a unit test
  * recompiles the source and fails when the committed bytes differ, so source and binary cannot drift.
@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const SOURCE_PATH = join(__dirname, 'conv.as');
+/** Compiled into the same module after conv.as: the fused spiking layer (`../spike-layer.ts`), Adam step (`../adam.ts`) and dropout (`../dropout.ts`). */
+export const MORE_SOURCE_PATHS = ['spike.as', 'adam.as', 'dropout.as'].map((f) => join(__dirname, f));
 export const MODULE_PATH = join(__dirname, 'conv-wasm.ts');
 
 /**
@@ -38,8 +40,9 @@ export async function compileConvKernels(): Promise<Uint8Array> {
   // A build-time tool (npm run build:kernels), never bundled: the layering rule cannot see a computed name.
   // eslint-disable-next-line layering/imports
   const asc = (await import(name)).default as Asc;
-  const result = await asc.compileString({ 'conv.ts': readFileSync(SOURCE_PATH, 'utf8') }, OPTIONS);
-  if (result.error || !result.binary) throw new Error(`conv.as does not compile: ${result.error?.message ?? ''}\n${result.stderr.toString()}`);
+  const source = [SOURCE_PATH, ...MORE_SOURCE_PATHS].map((p) => readFileSync(p, 'utf8')).join('\n');
+  const result = await asc.compileString({ 'conv.ts': source }, OPTIONS);
+  if (result.error || !result.binary) throw new Error(`conv.as and the kernels after it do not compile: ${result.error?.message ?? ''}\n${result.stderr.toString()}`);
   return result.binary;
 }
 

@@ -20,8 +20,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CONV_WASM_BASE64 } from './conv-wasm';
+import { shareWasmIdentity } from './wasm-identity';
 
-type Ptr = number;
+export type Ptr = number;
 type Shape4 = [number, number, number, number];
 /** B, H, W, C, OH, OW, N, kH, kW, sH, sW, pT, pL. */
 type Geometry = [number, number, number, number, number, number, number, number, number, number, number, number, number];
@@ -34,10 +35,18 @@ interface ConvExports {
   convBackpropFilterScratch(H: number, W: number, C: number, OH: number, OW: number, N: number, kH: number, kW: number,
     sH: number, sW: number, pT: number, pL: number): number;
   convBackpropFilter(x: Ptr, dy: Ptr, dw: Ptr, scratch: Ptr, ...geometry: Geometry): void;
+  /** spike.as (`../spike-layer.ts`). */
+  spikeForward(x: Ptr, fanout: Ptr, out: Ptr, B: number, H: number, W: number, C: number, k: number, mode: number): number;
+  spikeBackward(x: Ptr, dOut: Ptr, g: number, fanout: Ptr, dx: Ptr, B: number, H: number, W: number, C: number, k: number): void;
+  /** adam.as (`../adam.ts`). */
+  adamStep(w: Ptr, m: Ptr, v: Ptr, g: Ptr, wOut: Ptr, mOut: Ptr, vOut: Ptr, n: number,
+    b1: number, nb1: number, b2: number, nb2: number, c1: number, c2: number, eps: number, lr: number): void;
+  /** dropout.as (`../dropout.ts`). */
+  dropoutApply(x: Ptr, out: Ptr, n: number, seed: number, first: number, threshold: number, scale: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` used here (not in its public types). */
-interface WasmBackend {
+export interface WasmBackend {
   wasm: { asm?: { memory?: WebAssembly.Memory } };
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
@@ -72,7 +81,7 @@ export function wasmConvAvailable(): boolean {
 const instances = new WeakMap<object, ConvExports | null>();
 
 /** The kernels instantiated over `backend`'s memory (once per backend), or null when that memory is not found or does not fit. */
-function kernelsFor(backend: WasmBackend): ConvExports | null {
+export function kernelsFor(backend: WasmBackend): ConvExports | null {
   let k = instances.get(backend);
   if (k !== undefined) return k;
   const memory = backend.wasm?.asm?.memory;
@@ -214,9 +223,10 @@ function conv2DKernel(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
  * Puts `conv2DKernel` in place of the backend's `Conv2D` (once; it keeps the stock kernel for the cases it
  * leaves). Runs as the setup of `SynopsConv2D`, which tfjs calls on every `setBackend('wasm')`: by then the
  * wasm package, which registers `Conv2D`, has been imported (the backend is chosen after the gradients are
- * installed, and the package may load lazily).
+ * installed, and the package may load lazily). The backend's `Identity` is replaced there too (`wasm-identity.ts`).
  */
 function wrapConv2D(): void {
+  shareWasmIdentity();
   const current = tf.getKernel('Conv2D', 'wasm');
   if (!current || current.kernelFunc === conv2DKernel) return;
   stockConv2D = current;
