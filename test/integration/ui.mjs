@@ -119,21 +119,23 @@ async function openFile(name, { textEditor = true, folder } = {}) {
   // `folder`: the row must also name this folder (its description), when several files share the name.
   const named = quickRows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(name)}$`) }) });
   const row = (folder ? named.filter({ hasText: folder }) : quickRows.filter({ hasText: name })).first();
+  const activeTab = page.locator('.editor-group-container.active .tab.active', { hasText: name });
   for (let attempt = 0; ; attempt++) {
     await page.keyboard.press('Control+P');
     await quickInputBox.waitFor({ state: 'visible', timeout: 15000 });
-    await quickInputBox.fill(name);
+    // With a folder, the query names it too, so fewer files match and the list settles sooner.
+    await quickInputBox.fill(folder ? `${folder}/${name}` : name);
     try {
       await row.waitFor({ state: 'visible', timeout: 10000 }); // file search index may still be warming up
+      // Results keep arriving while the index warms up and can move the row under the click: check what opened.
+      await row.click();
+      await activeTab.waitFor({ timeout: attempt >= 5 ? 15000 : 5000 });
       break;
-    } catch {
-      if (attempt >= 5) throw new Error(`Quick Open did not find ${name}`);
+    } catch (e) {
+      if (attempt >= 5) throw new Error(`Quick Open did not open ${folder ? `${folder}/` : ''}${name}: ${e.message}`);
       await closeOverlays();
     }
   }
-  await row.click();
-  await page.locator('.editor-group-container.active .tab.active', { hasText: name })
-    .waitFor({ timeout: 15000 });
   if (!textEditor) return; // a notebook draws its cells in an overlay outside the editor group
   await page.locator('.editor-group-container.active .monaco-editor .view-lines')
     .first().waitFor({ timeout: 15000 });
