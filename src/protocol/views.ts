@@ -97,9 +97,17 @@ export interface EpochMetrics {
   /** Training and held-out accuracy, 0..1. */
   accuracy: number;
   valAccuracy?: number;
-  /** ANN-proxy SynOps per sample by receiving layer name, and their sum. */
+  /**
+   * ANN-proxy SynOps per sample by receiving layer name, of the connections the SynOp objective counts, and
+   * their sum S (the total the loss compares with S₀).
+   */
   synopsPerLayer: Record<string, number>;
   synops: number;
+  /**
+   * SynOps of connections S leaves out, by receiving layer: the input's events into the first layer unless
+   * the run counts input SynOps. Not part of `synops`.
+   */
+  uncountedSynops?: Record<string, number>;
   seconds: number;
 }
 
@@ -117,6 +125,10 @@ export interface TrainingPayload {
   message?: string;
   /** A stopped run whose checkpoint is there: the monitor offers Resume. */
   resumable?: boolean;
+  /** While running: the epoch in progress and its training steps (batches) done so far. */
+  current?: { epoch: number; step: number; steps: number };
+  /** While running, before the first step of an epoch: what the run does (loading data, binning, evaluating). */
+  activity?: string;
 }
 
 /** What the event-file viewer shows before a chunk is opened. */

@@ -395,7 +395,22 @@ async function trainingMonitorView() {
   assert((await cell(3, 'loss')) === '0.4544', `epoch 3 loss: ${await cell(3, 'loss')}`);
   assert(hasNumber(await cell(3, 'synops'), '640,000'), `epoch 3 SynOps: ${await cell(3, 'synops')}`);
   assert((await cell(1, 'val-accuracy')).startsWith('60.0'), `epoch 1 held-out accuracy: ${await cell(1, 'val-accuracy')}`);
+  // #15.8: the stacked layers add up to the total line. The fixture is written as the trainer writes it: S leaves
+  // out input → conv1 (215,000 a sample), so conv1 is in neither the stack nor the total.
+  await assertStackIsTotal(frame, 'fixture-qrelu');
   await screenshot('training-monitor.png');
+}
+
+/** The SynOps chart of the monitor in `frame`: per epoch, the stacked layers sum to the total line; conv1 (from the input) is not stacked. */
+async function assertStackIsTotal(frame, what) {
+  await frame.locator('#synops-epoch-chart .main-svg').first().waitFor({ timeout: 30000 });
+  const traces = await frame.evaluate(() => document.querySelector('#synops-epoch-chart').data.map((d) => ({ name: d.name, y: d.y, stacked: !!d.stackgroup })));
+  const total = traces.find((t) => t.name === 'total').y;
+  const stacked = traces.filter((t) => t.stacked);
+  const sums = total.map((_, i) => stacked.reduce((a, t) => a + t.y[i], 0));
+  log(`${what} SynOps chart: total ${total.map(Math.round)}, stacked ${stacked.map((t) => t.name)} summing to ${sums.map(Math.round)}`);
+  assert(sums.every((v, i) => Math.abs(v - total[i]) <= 1e-6 * Math.max(1, total[i])), `${what}: the stacked layers sum to ${sums} but the total line is ${total}`);
+  assert(!stacked.some((t) => t.name === 'conv1'), `${what}: conv1 (fed by the input, not in S) is stacked`);
 }
 
 /** The event-file viewer opens a DVS128 recording: facts, the chunk picker and the first chunk's raster. */
@@ -644,13 +659,19 @@ async function trainTiny(epochs) {
  * Stop leaves the monitor "Cancelled — Resume" and the status bar agrees; Resume continues the same run past
  * the epoch it stopped at (stopped again, not waited for). A short run: the monitor says "Finished".
  */
-async function trainMonitorResume() {
+/** The tiny dataset (`.synops/data/tiny-halves`) and model (`tiny-ui.snn.json`) in the test workspace, once. */
+function writeTinyWorkspace() {
   const ws = path.join(OUT, 'ws');
+  if (fs.existsSync(path.join(ws, 'tiny-ui.snn.json'))) return;
   const repo = path.resolve(import.meta.dirname, '..', '..');
   execFileSync(process.execPath, ['--import', 'tsx', '-e',
     `require(${JSON.stringify(path.join(repo, 'test', 'unit', 'halves-dataset.ts'))}).writeHalvesDataset(process.argv[1]);`,
     path.join(ws, '.synops', 'data', 'tiny-halves')], { cwd: repo, stdio: 'inherit' });
   fs.writeFileSync(path.join(ws, 'tiny-ui.snn.json'), JSON.stringify(TINY_MODEL, null, 2));
+}
+
+async function trainMonitorResume() {
+  writeTinyWorkspace();
   await closeAllEditors();
 
   await trainTiny(3000);
@@ -691,6 +712,26 @@ async function trainMonitorResume() {
   await page.locator('.statusbar-item', { hasText: /finished/ }).first().waitFor({ timeout: 15000 })
     .catch(() => { throw new Error('the status bar does not say "finished"'); });
   await screenshot('training-finished.png');
+}
+
+/**
+ * #15.8 on a real run: a 3-epoch baseline trained from the palette. Its SynOps stack (from the trainer's own
+ * metrics) adds up to the total; its loss chart is cross-entropy alone, with no "+ SynOp term" and no second axis.
+ */
+async function monitorCharts() {
+  writeTinyWorkspace();
+  await closeAllEditors();
+  await trainTiny(3);
+  const frame = await poll(async () => {
+    for (const f of page.frames()) if (await f.locator('#training-status[data-status="done"]').count().catch(() => 0)) return f;
+    return null;
+  }, { timeout: 120000, interval: 500, what: 'a monitor saying Finished' });
+  await assertStackIsTotal(frame, 'tiny baseline');
+  const loss = await frame.evaluate(() => { const el = document.querySelector('#loss-chart'); return { names: el.data.map((d) => d.name), y2: 'yaxis2' in el.layout }; });
+  assert(JSON.stringify(loss) === JSON.stringify({ names: ['cross-entropy'], y2: false }), `baseline loss chart: ${JSON.stringify(loss)}`);
+  const caption = norm(await frame.locator('#loss-caption').innerText());
+  assert(!caption.includes('SynOp term') || caption.includes('no SynOp term'), `baseline loss caption: "${caption}"`);
+  await screenshot('training-monitor-baseline.png');
 }
 
 /** #15.2: after the training above, the model's own lenses show its run's measured SynOps, naming the run. */
@@ -760,6 +801,7 @@ const checks = [
   ['silent-warning', silentWarning],
   ['tradeoff-axis-ticks', tradeoffAxisTicks],
   ['train-monitor-resume', trainMonitorResume],
+  ['monitor-charts', monitorCharts],
   ['lenses-follow-run', lensesFollowRun],
   ['runs-view', runsViewRows],
   ['train-broken-model', trainBrokenModel],

@@ -80,6 +80,11 @@ export class TrainingMonitor {
   update(payload: TrainingPayload): void {
     this.view.post({ type: 'training', payload });
   }
+
+  /** What the run does before it has a payload (loading data), in the worker's words. */
+  activity(message: string): void {
+    this.view.post({ type: 'activity', message });
+  }
 }
 
 /**
