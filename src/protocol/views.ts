@@ -76,6 +76,11 @@ export interface RasterPayload {
   steps: number;
   /** The chunk's input events; `t` in µs from the chunk's first event; `p` 1 = ON. */
   input: { width: number; height: number; x: number[]; y: number[]; t: number[]; p: number[]; total: number; dropped: number };
+  /**
+   * When a model was simulated: the same kept events as the network's input sees them, in the model's pixels
+   * (`⌊x / block[0]⌋, ⌊y / block[1]⌋`, e.g. 64×64 from a 128×128 sensor with 2×2 blocks), as the simulator bins them.
+   */
+  networkInput?: { width: number; height: number; block: [number, number]; x: number[]; y: number[]; t: number[]; p: number[]; total: number; dropped: number };
   /** Spiking layers in network order, the output layer last. */
   layers: RasterLayer[];
   /** Output spike counts per class and the predicted class, when a model was simulated. */

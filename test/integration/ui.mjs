@@ -426,6 +426,11 @@ async function eventFileViewer() {
   // the event rate over the whole recording is drawn, and the chunk can be simulated with a run
   await frame.locator('#event-rate-chart .main-svg').first().waitFor({ timeout: 30000 });
   assert(await frame.locator('#simulate-with-run').isVisible(), 'no "Simulate this chunk with a run…" button');
+  // #15.9: without a run there is no empty layer plot and no "0 spiking layers": the view says to pick a run.
+  assert(!/\b0 spiking layers\b/.test(body), `the viewer says "0 spiking layers": ${body.slice(0, 300)}`);
+  assert(await frame.locator('#layer-raster').count() === 0, 'an empty layer raster is drawn without a run');
+  const hint = norm(await frame.locator('#no-layers').innerText());
+  assert(/Pick a trained run/.test(hint), `no hint to pick a run: "${hint}"`);
   await screenshot('event-file-viewer.png');
 }
 
@@ -449,6 +454,12 @@ async function eventFileSimulate() {
   const spikes = Number(norm(await row.locator('td[data-col="spikes"]').innerText()).replace(/,/g, ''));
   assert(spikes > 0, `relu1 spikes: ${spikes}`);
   assert(await frame.locator('#output-chart').count() === 1, 'no output chart');
+  // #15.9: the frame "as the spiking network sees it" is the model's 64×64 input (2×2 blocks of the 128×128 sensor).
+  const caption = norm(await frame.locator('#step-frame-caption').innerText());
+  assert(caption.includes('as the spiking network sees it: its 64×64 input, 2×2 sensor pixels summed'), `step frame caption: "${caption}"`);
+  await frame.locator('#step-frame .main-svg').first().waitFor({ timeout: 30000 });
+  const dims = await frame.evaluate(() => { const z = document.querySelector('#step-frame').data[0].z; return [z.length, z[0].length]; });
+  assert(dims[0] === 64 && dims[1] === 64, `the network's frame is ${dims[1]}×${dims[0]}, not the model's 64×64 input`);
   await screenshot('event-file-simulated.png');
 }
 

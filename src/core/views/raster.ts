@@ -34,6 +34,17 @@ function keepEvenly(n: number, max: number): number[] {
   return out;
 }
 
+/**
+ * The kept input events in the model's input pixels, as `binEvents` maps them: pixel `(⌊x / bx⌋, ⌊y / by⌋)` with
+ * the block `bx × by` = sensor / input size (128×128 → 64×64: 2×2 sensor pixels make one input pixel).
+ */
+export function networkView(input: RasterPayload['input'], shape: readonly number[], sensor: readonly [number, number] | readonly number[]): NonNullable<RasterPayload['networkInput']> {
+  const [, h, w] = shape;
+  const bx = sensor[0] / w;
+  const by = sensor[1] / h;
+  return { width: w, height: h, block: [bx, by], x: input.x.map((v) => Math.floor(v / bx)), y: input.y.map((v) => Math.floor(v / by)), t: input.t, p: input.p, total: input.total, dropped: input.dropped };
+}
+
 /** Raster payload of one chunk of events (already cut to the chunk). */
 export function chunkRaster(chunk: EventBatch, meta: Pick<EventFileMeta, 'width' | 'height' | 'file'>, opts: RasterOptions = {}): RasterPayload {
   const max = opts.maxEntries ?? 20_000;
@@ -55,6 +66,7 @@ export function chunkRaster(chunk: EventBatch, meta: Pick<EventFileMeta, 'width'
   if (model.input.kind !== 'events') throw new Error(`model "${model.name}" takes images, not events`);
   const sensor = model.input.sensor ?? [meta.width, meta.height];
   const spikes = binEvents(chunk, model.input.shape, { dtMs, sensor, steps, t0 });
+  payload.networkInput = networkView(input, model.input.shape, sensor);
   // Record every spike up to a generous cap; decimation per layer happens below, with the count dropped.
   const result = runEventPlan(planNetwork(model, opts.weights), spikes, { neuron: opts.neuron, recordCap: 2_000_000, signal: opts.signal });
   const rec = result.record;
