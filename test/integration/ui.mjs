@@ -463,6 +463,38 @@ async function eventFileSimulate() {
   await screenshot('event-file-simulated.png');
 }
 
+/**
+ * #15.9: Show Spike Raster offers the workspace's datasets (`.synops/data/tiny-halves`) and recordings
+ * (`sweep-bar.aedat`, and the dataset's own files five folders deep) with Browse…, not a file dialog; the
+ * dataset opens with its recordings in the panel's picker.
+ */
+async function rasterPick() {
+  writeTinyWorkspace();
+  await closeAllEditors();
+  await runCommand('SynOps: Show Spike Raster');
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Show Spike Raster' }).waitFor({ timeout: 15000 });
+  const labels = await poll(async () => {
+    const t = (await quickRows.allInnerTexts()).map(norm);
+    return t.some((x) => x.includes('Browse…')) ? t : null;
+  }, { timeout: 30000, what: 'the raster pick with Browse…' });
+  log('raster pick rows:', JSON.stringify(labels.slice(0, 8)));
+  assert(labels.some((x) => x.includes('tiny-halves') && x.includes('.synops/data/tiny-halves')), `no dataset row for .synops/data/tiny-halves: ${JSON.stringify(labels.slice(0, 8))}`);
+  assert(labels.some((x) => /rec0\.bin.*\.synops\/data\/tiny-halves/.test(x)), `no row for the dataset's recordings: ${JSON.stringify(labels.slice(0, 8))}`);
+  // The list is long (virtual rows): filter it to find the workspace's own recording and no run's weights.
+  await quickInputBox.fill('.bin');
+  const bins = await poll(async () => { const t = (await quickRows.allInnerTexts()).map(norm); return t.length ? t : null; }, { what: 'rows for .bin' });
+  assert(!bins.some((x) => x.includes('weights.bin')), `a run's weights.bin is offered as a recording: ${JSON.stringify(bins)}`);
+  await quickInputBox.fill('sweep');
+  await poll(async () => (await quickRows.allInnerTexts()).map(norm).some((x) => x.includes('sweep-bar.aedat')) || null, { timeout: 10000, what: 'a row for sweep-bar.aedat' });
+  await quickInputBox.fill('');
+  await pickRow(/tiny-halves.*\.synops\/data\/tiny-halves/);
+  const frame = await frameWith('#time-scrubber');
+  await poll(async () => (await frame.locator('#raster-facts').count()) > 0 || null, { what: 'the raster of the dataset\'s first recording' });
+  const facts = norm(await frame.locator('#raster-facts').innerText());
+  assert(/input events on 34×34 pixels/.test(facts), `raster facts: "${facts}"`);
+  await screenshot('raster-pick.png');
+}
+
 async function newModelFromTemplate() {
   await runCommand(CMD.newModel);
   const pick = quickRows.filter({ hasText: CIFAR_TEMPLATE }).first();
@@ -818,6 +850,7 @@ const checks = [
   ['train-broken-model', trainBrokenModel],
   ['event-file-viewer', eventFileViewer],
   ['event-file-simulate', eventFileSimulate],
+  ['raster-pick', rasterPick],
   ['delete-run', deleteRunCheck],
 ];
 

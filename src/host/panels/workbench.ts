@@ -6,6 +6,7 @@ import type { EventFileFacts, TradeoffPayload, TrainingPayload } from '../../pro
 import type { Ctx } from '../ctx';
 import { showWorkerError } from '../workerProcess/errors';
 import { WebView } from './webPanel';
+import { pickRasterSource } from './rasterPick';
 
 const TRADEOFF_VIEW = 'synops.tradeoff';
 const RASTER_VIEW = 'synops.raster';
@@ -186,13 +187,11 @@ export class EventFileEditorProvider implements vscode.CustomReadonlyEditorProvi
   }
 }
 
-/** "SynOps: Show Spike Raster": an event file (the active one, or picked), optionally simulated with a run. */
+/** "SynOps: Show Spike Raster": an event file or dataset (given, or picked from the workspace's), optionally simulated with a run. */
 export async function showRaster(ctx: Ctx, fileArg?: unknown, runDirArg?: unknown): Promise<void> {
   let file = fileArg instanceof vscode.Uri ? fileArg.fsPath : typeof fileArg === 'string' ? fileArg : undefined;
-  if (!file) {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, canSelectFolders: true, openLabel: 'Show raster', filters: { 'Event files': ['aedat', 'aedat4', 'bin', 'dat', 'raw'] } });
-    file = picked?.[0]?.fsPath;
-  }
+  // The workspace's datasets and recordings first; a file dialog only behind "Browse…".
+  file ??= await pickRasterSource(ctx);
   if (!file) return;
   // A dataset folder: its recordings become the sample picker, the first one is shown.
   let samples: { id: string; file: string; label: number }[] | undefined;
