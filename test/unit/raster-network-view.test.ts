@@ -19,3 +19,13 @@ test('128×128 sensor → 64×64 input: 2×2 blocks, and the same pixels the sim
   const mine = new Set(v.x.map((x, i) => `${Math.floor(v.t[i] / 1000)}:${v.y[i] * 64 + x}`));
   assert.deepEqual([...mine].sort(), [...seen].sort());
 });
+
+test('the viewer heading and the chunk\'s place in the recording come from the core', async () => {
+  const { withFileFacts } = await import('../../src/core/views/raster');
+  const facts = { file: 'a.aedat', format: 'aedat2', width: 128, height: 128, events: 6000, firstUs: 0, lastUs: 599_900, onEvents: 3000, rateBinMs: 10, rate: [100, 100], chunkEvents: 3000, chunks: 2 };
+  const payload = { schemaVersion: 1 as const, title: 't', dtMs: 1, steps: 300, input: { width: 128, height: 128, x: [], y: [], t: [], p: [], total: 0, dropped: 0 }, layers: [], chunkStartUs: 300_000 };
+  const v = withFileFacts(payload, facts, 'a.aedat', 1, 2);
+  // 599,900 µs = 0.60 s; 3,000 of 6,000 ON = 50 %; chunk 2 starts 300 ms in and spans 300 steps of 1 ms.
+  assert.equal(v.title, 'a.aedat — chunk 2 of 2 · aedat2 128×128 · 6,000 events over 0.60 s · 50 % ON');
+  assert.deepEqual(v.rate, { binMs: 10, counts: [100, 100], chunkStartMs: 300, chunkEndMs: 600 });
+});

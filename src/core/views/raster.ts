@@ -10,7 +10,7 @@ import { binEvents } from '../sim/input';
 import { planNetwork } from '../sim/network';
 import type { NeuronParams } from '../sim/neuron';
 import type { ModelWeights } from '../sim/weights';
-import type { RasterLayer, RasterPayload } from '../../protocol/views';
+import type { EventFileFacts, RasterLayer, RasterPayload } from '../../protocol/views';
 
 export interface RasterOptions {
   /** Time bin in ms (default: the model's, else 1). */
@@ -83,4 +83,16 @@ export function chunkRaster(chunk: EventBatch, meta: Pick<EventFileMeta, 'width'
   payload.output = { counts: Array.from(result.output.values), predicted: result.output.predicted, ties: result.output.ties, label: opts.label };
   if (rec?.truncated) payload.note = rec.message;
   return payload;
+}
+
+/**
+ * The event viewer's heading for chunk `index` (0-based) of `chunkCount`, from the file's facts: format, sensor,
+ * events, duration and polarity balance; and the recording's event rate with the chunk's place in it
+ * (the raster's `t` is relative to the chunk's first event, `chunkStartUs`).
+ */
+export function withFileFacts(payload: RasterPayload, f: EventFileFacts, name: string, index: number, chunkCount: number): RasterPayload {
+  const title = `${name} — chunk ${index + 1} of ${chunkCount} · ${f.format} ${f.width}×${f.height} · ${f.events.toLocaleString('en-US')} events over ${((f.lastUs - f.firstUs) / 1e6).toFixed(2)} s · ${f.events ? Math.round((100 * f.onEvents) / f.events) : 0} % ON`;
+  const chunkStartMs = payload.chunkStartUs !== undefined ? (payload.chunkStartUs - f.firstUs) / 1000 : undefined;
+  const rate = { binMs: f.rateBinMs, counts: f.rate, chunkStartMs, chunkEndMs: chunkStartMs !== undefined ? chunkStartMs + payload.steps * payload.dtMs : undefined };
+  return { ...payload, title, rate };
 }

@@ -146,15 +146,8 @@ export class RasterView {
 
   private async show(chunk: number): Promise<void> {
     try {
-      const payload = await this.ctx.worker.request(ChunkRaster.type, { file: this.file, index: chunk, ...this.sim });
-      const f = this.facts;
-      // The file's facts head the view: format, sensor, events, duration, polarity balance.
-      if (f) {
-        payload.title = `${path.basename(this.file)} — chunk ${chunk + 1} of ${this.chunks} · ${f.format} ${f.width}×${f.height} · ${f.events.toLocaleString('en-US')} events over ${((f.lastUs - f.firstUs) / 1e6).toFixed(2)} s · ${f.events ? Math.round((100 * f.onEvents) / f.events) : 0} % ON`;
-        // The chunk's place in the recording, from its first event's time (the raster's t is relative to it).
-        const chunkStartMs = payload.chunkStartUs !== undefined ? (payload.chunkStartUs - f.firstUs) / 1000 : undefined;
-        payload.rate = { binMs: f.rateBinMs, counts: f.rate, chunkStartMs, chunkEndMs: chunkStartMs !== undefined ? chunkStartMs + payload.steps * payload.dtMs : undefined };
-      }
+      // The worker titles the chunk with the file's facts and places it in the recording's event rate.
+      const payload = await this.ctx.worker.request(ChunkRaster.type, { file: this.file, index: chunk, ...this.sim, ...(this.facts ? { facts: this.facts, chunkCount: this.chunks } : {}) });
       const current = this.samples?.find((x) => x.file === this.file);
       if (current && payload.output) payload.output.label = current.label;
       this.view.post({
