@@ -719,6 +719,15 @@ async function trainMonitorResume() {
 
   await trainTiny(3000);
   const t0 = Date.now();
+  // The first thing the monitor says (data loading, or the run with its epoch and step), and when.
+  const first = await poll(async () => {
+    for (const f of page.frames()) {
+      const el = f.locator('#training-status[data-status]');
+      if (await el.count().catch(() => 0)) return `${await el.getAttribute('data-status')}: ${norm(await el.innerText())}`;
+    }
+    return null;
+  }, { timeout: patience(60000), interval: 100, what: 'the monitor to say anything' });
+  log(`Train Model → monitor's first status in ${((Date.now() - t0) / 1000).toFixed(1)} s: "${first}"`);
   const frame = await frameWith('#training-status[data-status="running"]', patience(60000));
   log(`Train Model → monitor painted with the run in ${((Date.now() - t0) / 1000).toFixed(1)} s after the last answer`);
   const status = () => frame.locator('#training-status').innerText().then(norm);
