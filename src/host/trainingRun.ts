@@ -95,7 +95,12 @@ export async function followTraining(ctx: Ctx, title: string, workspace: string,
   };
   const result = await withWork(ctx, title, (signal, report) => start({
     signal: AbortSignal.any([signal, stop.signal]),
-    onProgress: (p) => { report(p.message, p.fraction); if (p.training) follow(p.training); },
+    onProgress: (p) => {
+      report(p.message, p.fraction);
+      if (p.training) follow(p.training);
+      // Before the worker names the run (data loading), the waiting monitor says what it does.
+      else (pending ?? (dir ? monitors.get(dir) : undefined))?.activity(p.message);
+    },
   }));
   if (dir && running.get(dir) === stop) running.delete(dir);
   // Refused before the run began (bad data, a locked folder): the monitor that waited for it closes.

@@ -126,7 +126,11 @@ export namespace DescribeEvents {
  */
 export namespace ChunkRaster {
   export const method = 'events/raster';
-  export interface Params extends WorkDoneParams { file: string; index: number; chunkEvents?: number; modelPath?: string; weightsPath?: string; maxEntries?: number }
+  export interface Params extends WorkDoneParams {
+    file: string; index: number; chunkEvents?: number; modelPath?: string; weightsPath?: string; maxEntries?: number;
+    /** The file's facts from `DescribeEvents` and its chunk count: the raster's title then names them, and `rate` places the chunk. */
+    facts?: import('./views').EventFileFacts; chunkCount?: number;
+  }
   export type Result = import('./views').RasterPayload;
   export const type = new RequestType<Params, Result, void>(method);
 }

@@ -89,6 +89,8 @@ export type HostToTraining =
    * starts afresh.
    */
   | { type: 'training'; payload: TrainingPayload }
+  /** Before the worker names the run (data being loaded or generated): what it does, e.g. "preparing frames 40/400". */
+  | { type: 'activity'; message: string }
   | ErrorMessage;
 
 /** Training panel → host. */

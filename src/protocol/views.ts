@@ -76,6 +76,11 @@ export interface RasterPayload {
   steps: number;
   /** The chunk's input events; `t` in µs from the chunk's first event; `p` 1 = ON. */
   input: { width: number; height: number; x: number[]; y: number[]; t: number[]; p: number[]; total: number; dropped: number };
+  /**
+   * When a model was simulated: the same kept events as the network's input sees them, in the model's pixels
+   * (`⌊x / block[0]⌋, ⌊y / block[1]⌋`, e.g. 64×64 from a 128×128 sensor with 2×2 blocks), as the simulator bins them.
+   */
+  networkInput?: { width: number; height: number; block: [number, number]; x: number[]; y: number[]; t: number[]; p: number[]; total: number; dropped: number };
   /** Spiking layers in network order, the output layer last. */
   layers: RasterLayer[];
   /** Output spike counts per class and the predicted class, when a model was simulated. */
@@ -97,9 +102,17 @@ export interface EpochMetrics {
   /** Training and held-out accuracy, 0..1. */
   accuracy: number;
   valAccuracy?: number;
-  /** ANN-proxy SynOps per sample by receiving layer name, and their sum. */
+  /**
+   * ANN-proxy SynOps per sample by receiving layer name, of the connections the SynOp objective counts, and
+   * their sum S (the total the loss compares with S₀).
+   */
   synopsPerLayer: Record<string, number>;
   synops: number;
+  /**
+   * SynOps of connections S leaves out, by receiving layer: the input's events into the first layer unless
+   * the run counts input SynOps. Not part of `synops`.
+   */
+  uncountedSynops?: Record<string, number>;
   seconds: number;
 }
 
@@ -117,6 +130,10 @@ export interface TrainingPayload {
   message?: string;
   /** A stopped run whose checkpoint is there: the monitor offers Resume. */
   resumable?: boolean;
+  /** While running: the epoch in progress and its training steps (batches) done so far. */
+  current?: { epoch: number; step: number; steps: number };
+  /** While running, before the first step of an epoch: what the run does (loading data, binning, evaluating). */
+  activity?: string;
 }
 
 /** What the event-file viewer shows before a chunk is opened. */

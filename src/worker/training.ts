@@ -14,12 +14,23 @@ import { BadInputError, type HandlerContext } from './handlers';
 // The trainer's strategy names as the views (and model files) spell them: one table, in the core.
 export { VIEW_STRATEGY };
 
-function toView(m: CoreEpoch): EpochMetrics {
+/**
+ * An epoch as the monitor draws it. `synopsPerLayer` holds the connections S counts, so the stacked layers add
+ * up to the total; the input's SynOps into the first layer (which S leaves out unless `countInput`) go to
+ * `uncountedSynops`.
+ */
+export function toView(m: CoreEpoch, countInput = false): EpochMetrics {
+  const counted = (l: CoreEpoch['synopsPerLayer'][number]): boolean => countInput || l.emitter !== INPUT_NAME;
+  const uncounted = m.synopsPerLayer.filter((l) => !counted(l));
   return {
     epoch: m.epoch, loss: m.loss, ce: m.ce, synopTerm: m.synopTerm, accuracy: m.trainAccuracy, valAccuracy: m.testAccuracy,
-    synopsPerLayer: Object.fromEntries(m.synopsPerLayer.map((l) => [l.receiver, l.synops])), synops: m.synops, seconds: m.seconds,
+    synopsPerLayer: Object.fromEntries(m.synopsPerLayer.filter(counted).map((l) => [l.receiver, l.synops])), synops: m.synops, seconds: m.seconds,
+    ...(uncounted.length ? { uncountedSynops: Object.fromEntries(uncounted.map((l) => [l.receiver, l.synops])) } : {}),
   };
 }
+
+/** The emitter name of the input's connection (`synops/fanout.ts`). */
+const INPUT_NAME = 'input';
 
 export async function trainModel(params: TrainModel.Params, ctx: HandlerContext): Promise<TrainModel.Result> {
   const request: TrainRequest = {
@@ -54,26 +65,39 @@ async function trainWithMonitor(request: TrainRequest, ctx: HandlerContext): Pro
     // A resumed run starts with the epochs it already has.
     const before = request.out ? readRunPayload(dir) : undefined;
     payload = { schemaVersion: 1, runId, modelName: model.name, strategy: VIEW_STRATEGY[strategy], target: request.target, backend: backend.name, epochs, history: before?.history ?? [], status: 'running' };
+    countInput = readCountInput(dir);
     return payload;
   };
+  let countInput = false;
   const onProgress = (p: TrainProgress): void => {
     switch (p.type) {
-      case 'phase':
+      case 'phase': {
         if (p.runId) started(p.runId, request.epochs ?? 8);
-        ctx.progress({ message: p.total ? `${p.message} ${p.done ?? 0}/${p.total}` : p.message, training: payload });
+        const message = p.total ? `${p.message} ${p.done ?? 0}/${p.total}` : p.message;
+        // The monitor says what the run does until its next step: loading data, binning, evaluating.
+        if (payload) { payload.activity = message; delete payload.current; }
+        ctx.progress({ message, training: payload && { ...payload } });
         break;
+      }
       case 'batch': {
         // Every batch would flood the channel; a few reports a second are plenty for a progress bar.
         const now = Date.now();
         if (now - lastBatchReport < 250) return;
         lastBatchReport = now;
-        ctx.progress({ message: `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${p.loss.toFixed(3)} · ${Math.round(p.imagesPerSec)} img/s`, fraction: (p.epoch - 1 + p.batch / p.batches) / p.epochs });
+        // The epoch in progress goes to the monitor too, so its header says what the status bar says.
+        const snapshot = started(p.runId, p.epochs);
+        snapshot.current = { epoch: p.epoch, step: p.batch, steps: p.batches };
+        delete snapshot.activity;
+        ctx.progress({ message: `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${p.loss.toFixed(3)} · ${Math.round(p.imagesPerSec)} img/s`, fraction: (p.epoch - 1 + p.batch / p.batches) / p.epochs,
+          training: { ...snapshot, history: snapshot.history.slice(-1) } });
         break;
       }
       case 'epoch': {
         const snapshot = started(p.runId, p.epochs);
         snapshot.epochs = p.epochs;
-        snapshot.history = [...snapshot.history.filter((e) => e.epoch !== p.metrics.epoch), toView(p.metrics)];
+        snapshot.history = [...snapshot.history.filter((e) => e.epoch !== p.metrics.epoch), toView(p.metrics, countInput)];
+        delete snapshot.current;
+        delete snapshot.activity;
         ctx.progress({ message: `epoch ${p.metrics.epoch}/${p.epochs} done`, fraction: p.metrics.epoch / p.epochs, training: snapshot });
         break;
       }
@@ -141,6 +165,11 @@ export async function runTraining(params: RunTraining.Params): Promise<RunTraini
   return readRunPayload(params.runDir);
 }
 
+/** Whether the run in `runDir` counts the input's SynOps in S (its `run.json`); false when unreadable, as the trainer's default. */
+function readCountInput(runDir: string): boolean {
+  try { return (JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunInfo).config.countInputSynops === true; } catch { return false; }
+}
+
 /** The monitor's payload of the run in `runDir`: its epochs, state, message and whether it can resume. */
 function readRunPayload(runDir: string): TrainingPayload {
   let info: RunInfo;
@@ -157,7 +186,7 @@ function readRunPayload(runDir: string): TrainingPayload {
     schemaVersion: 1, runId: basename(runDir), modelName: info.modelName, strategy: VIEW_STRATEGY[info.config.strategy] ?? 'baseline',
     // Fine-tuning through time adds its epochs after the ANN's, as the trainer counts them.
     target: info.config.target, backend: info.backend.name, epochs: info.config.epochs + (info.config.conversion?.finetune ? info.config.conversion.finetune.epochs : 0),
-    history: metrics.map(toView), status, message: info.message,
+    history: metrics.map((m) => toView(m, info.config.countInputSynops === true)), status, message: info.message,
     ...(canResume(runDir, info) ? { resumable: true } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { EventDataError } from '../core/data/events';
 import { FileFormatError } from '../core/jsonFile';
 import { readModelFile } from '../core/model/read';
 import { readTfjsWeightsFile } from '../core/sim/tfjs-weights';
-import { chunkRaster } from '../core/views/raster';
+import { chunkRaster, withFileFacts } from '../core/views/raster';
 import { describeEventFile } from '../core/views/eventFile';
 import { tradeoffOf } from '../core/views/tradeoff';
 import type { ChunkRaster, DescribeEvents, Tradeoff } from '../protocol/messages';
@@ -50,7 +50,8 @@ export function rasterOfChunk(params: ChunkRaster.Params, ctx: HandlerContext): 
       ctx.progress({ message: `simulating ${events.length} events through ${model.name}` });
     }
     const title = `chunk ${params.index + 1} (${events.length.toLocaleString('en-US')} events${model ? `, chunks of ${chunkEvents.toLocaleString('en-US')} as ${model.name} was trained` : ''}) of ${basename(params.file)}`;
-    return chunkRaster(events, meta, { model, weights, maxEntries: params.maxEntries, signal: ctx.signal, title });
+    const payload = chunkRaster(events, meta, { model, weights, maxEntries: params.maxEntries, signal: ctx.signal, title });
+    return params.facts ? withFileFacts(payload, params.facts, basename(params.file), params.index, params.chunkCount ?? Math.max(1, params.facts.chunks)) : payload;
   });
 }
 

@@ -397,7 +397,22 @@ async function trainingMonitorView() {
   assert((await cell(3, 'loss')) === '0.4544', `epoch 3 loss: ${await cell(3, 'loss')}`);
   assert(hasNumber(await cell(3, 'synops'), '640,000'), `epoch 3 SynOps: ${await cell(3, 'synops')}`);
   assert((await cell(1, 'val-accuracy')).startsWith('60.0'), `epoch 1 held-out accuracy: ${await cell(1, 'val-accuracy')}`);
+  // #15.8: the stacked layers add up to the total line. The fixture is written as the trainer writes it: S leaves
+  // out input → conv1 (215,000 a sample), so conv1 is in neither the stack nor the total.
+  await assertStackIsTotal(frame, 'fixture-qrelu');
   await screenshot('training-monitor.png');
+}
+
+/** The SynOps chart of the monitor in `frame`: per epoch, the stacked layers sum to the total line; conv1 (from the input) is not stacked. */
+async function assertStackIsTotal(frame, what) {
+  await frame.locator('#synops-epoch-chart .main-svg').first().waitFor({ timeout: 30000 });
+  const traces = await frame.evaluate(() => document.querySelector('#synops-epoch-chart').data.map((d) => ({ name: d.name, y: d.y, stacked: !!d.stackgroup })));
+  const total = traces.find((t) => t.name === 'total').y;
+  const stacked = traces.filter((t) => t.stacked);
+  const sums = total.map((_, i) => stacked.reduce((a, t) => a + t.y[i], 0));
+  log(`${what} SynOps chart: total ${total.map(Math.round)}, stacked ${stacked.map((t) => t.name)} summing to ${sums.map(Math.round)}`);
+  assert(sums.every((v, i) => Math.abs(v - total[i]) <= 1e-6 * Math.max(1, total[i])), `${what}: the stacked layers sum to ${sums} but the total line is ${total}`);
+  assert(!stacked.some((t) => t.name === 'conv1'), `${what}: conv1 (fed by the input, not in S) is stacked`);
 }
 
 /** The event-file viewer opens a DVS128 recording: facts, the chunk picker and the first chunk's raster. */
@@ -413,6 +428,11 @@ async function eventFileViewer() {
   // the event rate over the whole recording is drawn, and the chunk can be simulated with a run
   await frame.locator('#event-rate-chart .main-svg').first().waitFor({ timeout: 30000 });
   assert(await frame.locator('#simulate-with-run').isVisible(), 'no "Simulate this chunk with a run…" button');
+  // #15.9: without a run there is no empty layer plot and no "0 spiking layers": the view says to pick a run.
+  assert(!/\b0 spiking layers\b/.test(body), `the viewer says "0 spiking layers": ${body.slice(0, 300)}`);
+  assert(await frame.locator('#layer-raster').count() === 0, 'an empty layer raster is drawn without a run');
+  const hint = norm(await frame.locator('#no-layers').innerText());
+  assert(/Pick a trained run/.test(hint), `no hint to pick a run: "${hint}"`);
   await screenshot('event-file-viewer.png');
 }
 
@@ -436,7 +456,45 @@ async function eventFileSimulate() {
   const spikes = Number(norm(await row.locator('td[data-col="spikes"]').innerText()).replace(/,/g, ''));
   assert(spikes > 0, `relu1 spikes: ${spikes}`);
   assert(await frame.locator('#output-chart').count() === 1, 'no output chart');
+  // #15.9: the frame "as the spiking network sees it" is the model's 64×64 input (2×2 blocks of the 128×128 sensor).
+  const caption = norm(await frame.locator('#step-frame-caption').innerText());
+  assert(caption.includes('as the spiking network sees it: its 64×64 input, 2×2 sensor pixels summed'), `step frame caption: "${caption}"`);
+  await frame.locator('#step-frame .main-svg').first().waitFor({ timeout: 30000 });
+  const dims = await frame.evaluate(() => { const z = document.querySelector('#step-frame').data[0].z; return [z.length, z[0].length]; });
+  assert(dims[0] === 64 && dims[1] === 64, `the network's frame is ${dims[1]}×${dims[0]}, not the model's 64×64 input`);
   await screenshot('event-file-simulated.png');
+}
+
+/**
+ * #15.9: Show Spike Raster offers the workspace's datasets (`.synops/data/tiny-halves`) and recordings
+ * (`sweep-bar.aedat`, and the dataset's own files five folders deep) with Browse…, not a file dialog; the
+ * dataset opens with its recordings in the panel's picker.
+ */
+async function rasterPick() {
+  writeTinyWorkspace();
+  await closeAllEditors();
+  await runCommand('SynOps: Show Spike Raster');
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Show Spike Raster' }).waitFor({ timeout: 15000 });
+  const labels = await poll(async () => {
+    const t = (await quickRows.allInnerTexts()).map(norm);
+    return t.some((x) => x.includes('Browse…')) ? t : null;
+  }, { timeout: 30000, what: 'the raster pick with Browse…' });
+  log('raster pick rows:', JSON.stringify(labels.slice(0, 8)));
+  assert(labels.some((x) => x.includes('tiny-halves') && x.includes('.synops/data/tiny-halves')), `no dataset row for .synops/data/tiny-halves: ${JSON.stringify(labels.slice(0, 8))}`);
+  assert(labels.some((x) => /rec0\.bin.*\.synops\/data\/tiny-halves/.test(x)), `no row for the dataset's recordings: ${JSON.stringify(labels.slice(0, 8))}`);
+  // The list is long (virtual rows): filter it to find the workspace's own recording and no run's weights.
+  await quickInputBox.fill('.bin');
+  const bins = await poll(async () => { const t = (await quickRows.allInnerTexts()).map(norm); return t.length ? t : null; }, { what: 'rows for .bin' });
+  assert(!bins.some((x) => x.includes('weights.bin')), `a run's weights.bin is offered as a recording: ${JSON.stringify(bins)}`);
+  await quickInputBox.fill('sweep');
+  await poll(async () => (await quickRows.allInnerTexts()).map(norm).some((x) => x.includes('sweep-bar.aedat')) || null, { timeout: 10000, what: 'a row for sweep-bar.aedat' });
+  await quickInputBox.fill('');
+  await pickRow(/tiny-halves.*\.synops\/data\/tiny-halves/);
+  const frame = await frameWith('#time-scrubber');
+  await poll(async () => (await frame.locator('#raster-facts').count()) > 0 || null, { what: 'the raster of the dataset\'s first recording' });
+  const facts = norm(await frame.locator('#raster-facts').innerText());
+  assert(/input events on 34×34 pixels/.test(facts), `raster facts: "${facts}"`);
+  await screenshot('raster-pick.png');
 }
 
 async function newModelFromTemplate() {
@@ -646,17 +704,32 @@ async function trainTiny(epochs) {
  * Stop leaves the monitor "Cancelled — Resume" and the status bar agrees; Resume continues the same run past
  * the epoch it stopped at (stopped again, not waited for). A short run: the monitor says "Finished".
  */
-async function trainMonitorResume() {
+/** The tiny dataset (`.synops/data/tiny-halves`) and model (`tiny-ui.snn.json`) in the test workspace, once. */
+function writeTinyWorkspace() {
   const ws = path.join(OUT, 'ws');
+  if (fs.existsSync(path.join(ws, 'tiny-ui.snn.json'))) return;
   const repo = path.resolve(import.meta.dirname, '..', '..');
   execFileSync(process.execPath, ['--import', 'tsx', '-e',
     `require(${JSON.stringify(path.join(repo, 'test', 'unit', 'halves-dataset.ts'))}).writeHalvesDataset(process.argv[1]);`,
     path.join(ws, '.synops', 'data', 'tiny-halves')], { cwd: repo, stdio: 'inherit' });
   fs.writeFileSync(path.join(ws, 'tiny-ui.snn.json'), JSON.stringify(TINY_MODEL, null, 2));
+}
+
+async function trainMonitorResume() {
+  writeTinyWorkspace();
   await closeAllEditors();
 
   await trainTiny(3000);
   const t0 = Date.now();
+  // The first thing the monitor says (data loading, or the run with its epoch and step), and when.
+  const first = await poll(async () => {
+    for (const f of page.frames()) {
+      const el = f.locator('#training-status[data-status]');
+      if (await el.count().catch(() => 0)) return `${await el.getAttribute('data-status')}: ${norm(await el.innerText())}`;
+    }
+    return null;
+  }, { timeout: patience(60000), interval: 100, what: 'the monitor to say anything' });
+  log(`Train Model → monitor's first status in ${((Date.now() - t0) / 1000).toFixed(1)} s: "${first}"`);
   const frame = await frameWith('#training-status[data-status="running"]', patience(60000));
   log(`Train Model → monitor painted with the run in ${((Date.now() - t0) / 1000).toFixed(1)} s after the last answer`);
   const status = () => frame.locator('#training-status').innerText().then(norm);
@@ -693,6 +766,26 @@ async function trainMonitorResume() {
   await page.locator('.statusbar-item', { hasText: /finished/ }).first().waitFor({ timeout: 15000 })
     .catch(() => { throw new Error('the status bar does not say "finished"'); });
   await screenshot('training-finished.png');
+}
+
+/**
+ * #15.8 on a real run: a 3-epoch baseline trained from the palette. Its SynOps stack (from the trainer's own
+ * metrics) adds up to the total; its loss chart is cross-entropy alone, with no "+ SynOp term" and no second axis.
+ */
+async function monitorCharts() {
+  writeTinyWorkspace();
+  await closeAllEditors();
+  await trainTiny(3);
+  const frame = await poll(async () => {
+    for (const f of page.frames()) if (await f.locator('#training-status[data-status="done"]').count().catch(() => 0)) return f;
+    return null;
+  }, { timeout: 120000, interval: 500, what: 'a monitor saying Finished' });
+  await assertStackIsTotal(frame, 'tiny baseline');
+  const loss = await frame.evaluate(() => { const el = document.querySelector('#loss-chart'); return { names: el.data.map((d) => d.name), y2: 'yaxis2' in el.layout }; });
+  assert(JSON.stringify(loss) === JSON.stringify({ names: ['cross-entropy'], y2: false }), `baseline loss chart: ${JSON.stringify(loss)}`);
+  const caption = norm(await frame.locator('#loss-caption').innerText());
+  assert(!caption.includes('SynOp term') || caption.includes('no SynOp term'), `baseline loss caption: "${caption}"`);
+  await screenshot('training-monitor-baseline.png');
 }
 
 /** #15.2: after the training above, the model's own lenses show its run's measured SynOps, naming the run. */
@@ -762,11 +855,13 @@ const checks = [
   ['silent-warning', silentWarning],
   ['tradeoff-axis-ticks', tradeoffAxisTicks],
   ['train-monitor-resume', trainMonitorResume],
+  ['monitor-charts', monitorCharts],
   ['lenses-follow-run', lensesFollowRun],
   ['runs-view', runsViewRows],
   ['train-broken-model', trainBrokenModel],
   ['event-file-viewer', eventFileViewer],
   ['event-file-simulate', eventFileSimulate],
+  ['raster-pick', rasterPick],
   ['delete-run', deleteRunCheck],
 ];
 

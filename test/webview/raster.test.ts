@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { rasterFixture } from './fixtures';
+import { networkView } from '../../src/core/views/raster';
 import { ARTIFACTS, assertClean, openPage, panelPage, posted, savedState, send, text, usePanelView, waitForReady } from './pages';
 
 
@@ -108,6 +109,41 @@ describe('raster webview (chromium)', () => {
     assert.equal(await text(page, '#frame-time'), '42 ms');
     assert.equal(await page.locator('#time-scrubber').inputValue(), '42');
     assert.equal(await page.locator('#chunk-picker').count(), 0, 'no picker without a selection');
+    await assertClean(page, problems);
+    await page.close();
+  });
+  test('panel without a run: no empty layer plot nor "0 spiking layers"; it says to pick a run', async () => {
+    const payload = { ...rasterFixture(), layers: [], output: undefined, note: 'Input events only: pick a trained model to see the spiking layers.' };
+    const { page, problems } = await openPage(env.browser.context, env.server, '/raster-nolayers.html', panelPage(env.server, 'raster', 'SynOps Spike Raster'));
+    await waitForReady(page);
+    await send(page, { type: 'raster', payload, selection: { chunk: 0, chunkCount: 2, canSimulate: true } });
+    await page.locator('#input-frame .main-svg').first().waitFor();
+    assert.equal(await text(page, '#raster-facts'), '3,000 input events on 64×64 pixels · 300 steps of 1 ms');
+    assert.equal(await page.locator('#layer-raster').count(), 0);
+    assert.match(await text(page, '#no-layers'), /Pick a trained run with “Simulate this chunk with a run…”/);
+    assert.match(await text(page, '#step-frame-caption'), /on the 64×64 sensor$/);
+    assert.doesNotMatch(await page.locator('body').innerText(), /as the spiking network sees it/);
+    await assertClean(page, problems);
+    await page.close();
+  });
+
+  test('panel after simulating: the per-bin frame is at the model\'s input resolution (32×32 from the 64×64 sensor)', async () => {
+    const base = rasterFixture();
+    // The core's mapping, as the simulator bins: 2×2 sensor pixels make one input pixel.
+    const payload = { ...base, networkInput: networkView(base.input, [1, 32, 32], [64, 64]) };
+    const { page, problems } = await openPage(env.browser.context, env.server, '/raster-network.html', panelPage(env.server, 'raster', 'SynOps Spike Raster'));
+    await waitForReady(page);
+    await send(page, { type: 'raster', payload, selection: { chunk: 0, chunkCount: 2, canSimulate: true } });
+    await page.locator('#step-frame .main-svg').first().waitFor();
+    const z = (sel: string) => page.evaluate((s) => ((document.querySelector(s) as unknown as Plot).data[0].z ?? []), sel);
+    const step = await z('#step-frame');
+    assert.deepEqual([step.length, step[0].length], [32, 32]);
+    const all = await z('#input-frame');
+    assert.deepEqual([all.length, all[0].length], [64, 64]);
+    const inBin0 = base.input.t.filter((t) => Math.floor(t / 1000) === 0).length;
+    assert.equal(step.flat().reduce((a, b) => a + b, 0), inBin0);
+    assert.equal(await text(page, '#step-frame-caption'), 'One time bin · as the spiking network sees it: its 32×32 input, 2×2 sensor pixels summed');
+    assert.match(await text(page, '#raster-facts'), /network input 32×32/);
     await assertClean(page, problems);
     await page.close();
   });

@@ -35,7 +35,7 @@ describe('training webview (chromium)', () => {
     await waitForReady(page);
     await send(page, { type: 'training', payload: { ...base, status: 'running', history: [epoch(1)] } });
     await page.locator('#epoch-table tr[data-epoch="1"]').waitFor();
-    assert.equal(await text(page, '#training-status'), 'Training: epoch 1 of 8 · SynOp loss + QReLU, S₀ = 600 k · backend tensorflow');
+    assert.equal(await text(page, '#training-status'), 'Training: epoch 1 of 8 done · SynOp loss + QReLU, S₀ = 600 k · backend tensorflow');
     // The chart elements and the first row stay the same nodes through the next update: no rebuild, no flicker.
     await page.evaluate(() => {
       const w = window as unknown as { __nodes: Element[] };
@@ -46,7 +46,7 @@ describe('training webview (chromium)', () => {
     await send(page, { type: 'training', payload: { ...base, status: 'running', history: [epoch(2)] } });
     await page.locator('#epoch-table tr[data-epoch="2"]').waitFor();
     assert.equal(await page.locator('#epoch-table tbody tr').count(), 2);
-    assert.equal(await text(page, '#training-status'), 'Training: epoch 2 of 8 · SynOp loss + QReLU, S₀ = 600 k · backend tensorflow');
+    assert.equal(await text(page, '#training-status'), 'Training: epoch 2 of 8 done · SynOp loss + QReLU, S₀ = 600 k · backend tensorflow');
     assert.equal(await page.locator('#training-progress').evaluate((p: HTMLProgressElement) => `${p.value}/${p.max}`), '2/8');
     const same = await page.evaluate(() => {
       const w = window as unknown as { __nodes: Element[] };
@@ -114,6 +114,61 @@ describe('training webview (chromium)', () => {
     await send(page, { type: 'training', payload: { ...base, runId: 'qr-3e5', target: 300_000, status: 'running', history: [epoch(1)] } });
     await page.waitForFunction(() => document.querySelectorAll('#epoch-table tbody tr').length === 1);
     assert.match(await text(page, '#training-title'), /qr-3e5/);
+    await assertClean(page, problems);
+    await page.close();
+  });
+
+  test('panel: before epoch 1 ends it says what the run does, and the header names the epoch in progress', async () => {
+    const { page, problems } = await openPage(env.browser.context, env.server, '/training-early.html', panelPage(env.server, 'training', 'SynOps Training'));
+    await waitForReady(page);
+    // Data loading, before the worker names the run.
+    await send(page, { type: 'activity', message: 'preparing frames 40/400' });
+    await page.waitForFunction(() => document.querySelector('#training-status')?.getAttribute('data-status') === 'preparing');
+    assert.equal(await text(page, '#training-status'), 'Preparing the run: preparing frames 40/400');
+    // Epoch 1 running, step 3 of 10: no epoch has ended, the header and the progress bar say where it is.
+    await send(page, { type: 'training', payload: { ...base, status: 'running', history: [], current: { epoch: 1, step: 3, steps: 10 } } });
+    await page.waitForFunction(() => document.querySelector('#training-status')?.getAttribute('data-status') === 'running');
+    assert.equal(await text(page, '#training-status'), 'Training: epoch 1 of 8, step 3 of 10 · SynOp loss + QReLU, S₀ = 600 k · backend tensorflow');
+    assert.equal(await page.locator('#training-progress').evaluate((p: HTMLProgressElement) => p.value.toFixed(2)), '0.30');
+    // Epoch 1 done and epoch 2 under way: the header says epoch 2, as the status bar's notification does.
+    await send(page, { type: 'training', payload: { ...base, status: 'running', history: [epoch(1)], current: { epoch: 2, step: 1, steps: 10 } } });
+    await page.locator('#epoch-table tr[data-epoch="1"]').waitFor();
+    assert.match(await text(page, '#training-status'), /^Training: epoch 2 of 8, step 1 of 10 · /);
+    await assertClean(page, problems);
+    await page.close();
+  });
+
+  test('charts: the total is the sum of the stacked layers; the input\'s SynOps (not in S) are left out of both', async () => {
+    const { page, problems } = await openPage(env.browser.context, env.server, '/training-stack.html', panelPage(env.server, 'training', 'SynOps Training'));
+    await waitForReady(page);
+    // As the worker sends a run that does not count input SynOps: S = conv2 + conv3 + fc; conv1's from the input apart.
+    const e = (n: number): EpochMetrics => { const x = epoch(n); const { conv1, ...rest } = x.synopsPerLayer; return { ...x, synops: x.synops - conv1, synopsPerLayer: rest, uncountedSynops: { conv1 } }; };
+    await send(page, { type: 'training', payload: { ...base, status: 'running', history: [e(1), e(2)] } });
+    await page.locator('#synops-epoch-chart .main-svg').first().waitFor();
+    const traces = await page.evaluate(() => (document.querySelector('#synops-epoch-chart') as unknown as { data: Array<{ name: string; y: number[]; stackgroup?: string }> }).data);
+    const total = traces.find((t) => t.name === 'total')!.y;
+    const stacked = traces.filter((t) => t.stackgroup);
+    assert.deepEqual(stacked.map((t) => t.name), ['conv2', 'conv3', 'fc']);
+    // epoch 1: 900,000 + 300,000 + 6,000 = 1,206,000; epoch 2: 450,000 + 150,000 + 6,000 = 606,000
+    assert.deepEqual(total, [1_206_000, 606_000]);
+    assert.deepEqual(total.map((_, i) => stacked.reduce((s, t) => s + t.y[i], 0)), total);
+    assert.match(await text(page, '#synops-caption'), /stack adds up to the total S \(the input's SynOps into conv1 are not in S, nor drawn\)/);
+    assert.match(await page.locator(cell(1, 'synops')).getAttribute('title') ?? '', /conv1 from the input: 270,000 \(not in S\)/);
+    await assertClean(page, problems);
+    await page.close();
+  });
+
+  test('charts: a baseline\'s loss chart is cross-entropy alone, with no SynOp term nor its axis', async () => {
+    const { page, problems } = await openPage(env.browser.context, env.server, '/training-baseline.html', panelPage(env.server, 'training', 'SynOps Training'));
+    await waitForReady(page);
+    const b = (n: number): EpochMetrics => ({ ...epoch(n), loss: epoch(n).ce, synopTerm: 0 });
+    await send(page, { type: 'training', payload: { ...base, runId: 'bl', strategy: 'baseline', target: undefined, status: 'done', history: [b(1), b(2)] } });
+    await page.locator('#loss-chart .main-svg').first().waitFor();
+    const loss = await page.evaluate(() => { const el = document.querySelector('#loss-chart') as unknown as { data: Array<{ name: string }>; layout: Record<string, unknown> }; return { names: el.data.map((d) => d.name), y2: 'yaxis2' in el.layout }; });
+    assert.deepEqual(loss, { names: ['cross-entropy'], y2: false });
+    const caption = await text(page, '#loss-caption');
+    assert.ok(!caption.includes('+ SynOp term'), `loss caption: ${caption}`);
+    assert.equal(await page.locator('#loss-chart .y2title').count(), 0);
     await assertClean(page, problems);
     await page.close();
   });

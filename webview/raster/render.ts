@@ -42,6 +42,10 @@ const ms = (v: number): string => `${Number(v.toFixed(3))} ms`;
 
 export function renderRaster(root: HTMLElement, p: RasterPayload, options: RasterOptions = {}): RasterView {
   const binned = binInput(p);
+  // The per-bin frame shows what the network's input receives: the model's pixels when a model was simulated.
+  const seen: RasterPayload = p.networkInput ? { ...p, input: p.networkInput } : p;
+  const binnedSeen = p.networkInput ? binInput(seen) : binned;
+  const hasLayers = p.layers.length > 0;
   const raster = layoutRaster(p.layers, MAX_RASTER_POINTS);
   let step = Math.min(Math.max(0, Math.round(options.step ?? 0)), Math.max(0, p.steps - 1));
   let disposed = false;
@@ -76,9 +80,14 @@ export function renderRaster(root: HTMLElement, p: RasterPayload, options: Raste
 
   const facts = [
     `${formatCount(p.input.total)} input events on ${p.input.width}×${p.input.height} pixels`,
+    ...(p.networkInput ? [`network input ${p.networkInput.width}×${p.networkInput.height}`] : []),
     `${formatCount(p.steps)} steps of ${ms(p.dtMs)}`,
-    `${p.layers.length} spiking layer${p.layers.length === 1 ? '' : 's'}`,
+    // Without a run there are no layers to count: the view says what to do instead of "0 spiking layers".
+    ...(hasLayers ? [`${p.layers.length} spiking layer${p.layers.length === 1 ? '' : 's'}`] : []),
   ];
+  const seenCaption = p.networkInput
+    ? ` · as the spiking network sees it: its ${p.networkInput.width}×${p.networkInput.height} input, ${p.networkInput.block.join('×')} sensor pixels summed`
+    : ` · on the ${p.input.width}×${p.input.height} sensor`;
   const layerRows = p.layers.map((l) => {
     const n = neuronCount(l.shape);
     return h('tr', { 'data-layer': l.name },
@@ -100,21 +109,27 @@ export function renderRaster(root: HTMLElement, p: RasterPayload, options: Raste
     ...(p.rate ? [h('section', { class: 'chart-section' }, h('h2', {}, 'Event rate over the recording'), el.rate)] : []),
     h('section', { class: 'frames' },
       h('figure', { class: 'frame-figure' },
-        h('figcaption', {}, h('strong', {}, 'Accumulated frame'), ` · all ${formatCount(binned.order.length)} events, polarity ignored`),
+        h('figcaption', {}, h('strong', {}, 'Accumulated frame'), ` · all ${formatCount(binned.order.length)} events on the ${p.input.width}×${p.input.height} sensor, polarity ignored`),
         el.inputFrame),
       h('figure', { class: 'frame-figure' },
-        h('figcaption', {}, h('strong', {}, 'One time bin'), ' · as the spiking network sees it'),
+        h('figcaption', { id: 'step-frame-caption' }, h('strong', {}, 'One time bin'), seenCaption),
         el.stepFrame,
         h('div', { class: 'scrubber' }, play, scrubber, frameTime, frameEvents))),
     h('section', { class: 'chart-section' }, h('h2', {}, 'Input events over time'), timeCharts[0].wrap),
-    h('section', { class: 'chart-section' },
-      h('h2', {}, 'Spikes by layer'),
-      rasterNote(p, raster, binned.late, inputEvery),
-      timeCharts[1].wrap,
-      scrollTable(h('table', { id: 'layer-summary' },
-        h('thead', {}, h('tr', {}, th('Layer'), th('Shape'), th('Neurons', { num: true }), th('Spikes', { num: true }),
-          th('Per neuron', { num: true }), th('Peak per step', { num: true }))),
-        h('tbody', {}, ...layerRows)))),
+    hasLayers
+      ? h('section', { class: 'chart-section' },
+        h('h2', {}, 'Spikes by layer'),
+        rasterNote(p, raster, binned.late, inputEvery),
+        timeCharts[1].wrap,
+        scrollTable(h('table', { id: 'layer-summary' },
+          h('thead', {}, h('tr', {}, th('Layer'), th('Shape'), th('Neurons', { num: true }), th('Spikes', { num: true }),
+            th('Per neuron', { num: true }), th('Peak per step', { num: true }))),
+          h('tbody', {}, ...layerRows))))
+      : h('section', { id: 'no-layers', class: 'chart-section' },
+        h('h2', {}, 'Spikes by layer'),
+        h('p', { class: 'note' }, options.selection?.canSimulate && options.onSimulate
+          ? 'No network yet: this shows the input events only. Pick a trained run with “Simulate this chunk with a run…” above to see its spiking layers and output.'
+          : 'No network yet: this shows the input events only. Simulate the chunk with a trained run (SynOps: Show Spike Raster from a run in the Runs view) to see its spiking layers.')),
     h('section', { class: 'chart-section' }, h('h2', {}, 'Spikes per time step'), timeCharts[2].wrap),
     ...(p.output ? [h('section', { class: 'chart-section' }, h('h2', {}, 'Output'), outputSummary(p.output), el.output)] : []));
 
@@ -126,10 +141,10 @@ export function renderRaster(root: HTMLElement, p: RasterPayload, options: Raste
     const events = binned.perStep[step] ?? 0;
     frameEvents.textContent = `${formatCount(events)} event${events === 1 ? '' : 's'}`;
     scrubber.setAttribute('aria-valuetext', `${ms(step * p.dtMs)}, ${events} events`);
-    const z = frame(p, binned, step, step);
+    const z = frame(seen, binnedSeen, step, step);
     void (update && el.stepFrame.querySelector('.main-svg')
       ? updateFrame(el.stepFrame, z)
-      : drawFrame(el.stepFrame, t, z, binned.maxPerStepPixel, 'events in this bin'));
+      : drawFrame(el.stepFrame, t, z, binnedSeen.maxPerStepPixel, 'events in this bin'));
   };
   const draw = (): void => {
     if (disposed) return;
@@ -139,10 +154,10 @@ export function renderRaster(root: HTMLElement, p: RasterPayload, options: Raste
     showStep();
     const drawn = [
       drawInputRaster(el.inputRaster, t, p, binned, inputEvery),
-      drawLayerRaster(el.layerRaster, t, p, raster),
+      hasLayers ? drawLayerRaster(el.layerRaster, t, p, raster) : undefined,
       drawPerStep(el.perStep, t, p, binned),
     ];
-    drawn.forEach((plot, i) => void plot.then((gd) => {
+    drawn.forEach((plot, i) => void plot?.then((gd) => {
       const { chart, cursor } = timeCharts[i];
       if (disposed) return;
       moveCursor(chart, cursor, step * p.dtMs, spanMs);

@@ -8,6 +8,11 @@ import Plotly from 'plotly.js-dist-min';
 import type { TrainingPayload } from '../../src/protocol/views';
 import { axis, baseLayout, palette, PLOT_CONFIG, type ChartTheme } from '../common/theme';
 
+/** Whether the run's loss has a SynOp term: the SynOp-loss strategies (a baseline's is cross-entropy alone). */
+export function hasSynopTerm(p: TrainingPayload): boolean {
+  return p.strategy === 'synop-loss' || p.strategy === 'synop-loss-qrelu';
+}
+
 function epochAxis(t: ChartTheme, p: TrainingPayload): Record<string, unknown> {
   const last = Math.max(p.epochs, ...p.history.map((e) => e.epoch), 1);
   return axis(t, 'epoch', { range: [0.7, last + 0.3], dtick: last <= 20 ? 1 : undefined, zeroline: false, fixedrange: true });
@@ -18,21 +23,23 @@ const line = (name: string, x: number[], y: Array<number | null>, color: string,
   line: { color, width: 2 }, marker: { color, size: 6 }, ...extra,
 });
 
+/** The loss: total, cross-entropy and the SynOp term on its own axis; a baseline (no SynOp term) draws its cross-entropy alone. */
 export function drawLoss(el: HTMLElement, t: ChartTheme, p: TrainingPayload): void {
   const x = p.history.map((e) => e.epoch);
-  const data = [
+  const term = hasSynopTerm(p);
+  const data = term ? [
     line('total', x, p.history.map((e) => e.loss), t.foreground, { hovertemplate: 'epoch %{x}: loss %{y:.4f}<extra></extra>' }),
     line('cross-entropy', x, p.history.map((e) => e.ce), t.blue, { hovertemplate: 'epoch %{x}: CE %{y:.4f}<extra></extra>' }),
     // The SynOp term ((S − S₀)/S₀)² has its own scale: right axis, dashed.
     line('SynOp term (right axis)', x, p.history.map((e) => e.synopTerm), t.orange, { yaxis: 'y2', line: { color: t.orange, width: 2, dash: 'dash' }, hovertemplate: 'epoch %{x}: SynOp term %{y:.4g}<extra></extra>' }),
-  ];
+  ] : [line('cross-entropy', x, p.history.map((e) => e.ce), t.blue, { hovertemplate: 'epoch %{x}: CE %{y:.4f}<extra></extra>' })];
   const layout = baseLayout(t, {
     height: 280,
-    margin: { l: 56, r: 56, t: 40, b: 44 },
+    margin: { l: 56, r: term ? 56 : 16, t: 40, b: 44 },
     hovermode: 'closest',
     xaxis: epochAxis(t, p),
-    yaxis: axis(t, 'loss', { rangemode: 'tozero', fixedrange: true }),
-    yaxis2: axis(t, 'SynOp term', { overlaying: 'y', side: 'right', rangemode: 'tozero', showgrid: false, fixedrange: true, tickformat: '.2~g' }),
+    yaxis: axis(t, term ? 'loss' : 'cross-entropy loss', { rangemode: 'tozero', fixedrange: true }),
+    ...(term ? { yaxis2: axis(t, 'SynOp term', { overlaying: 'y', side: 'right', rangemode: 'tozero', showgrid: false, fixedrange: true, tickformat: '.2~g' }) } : {}),
   });
   void Plotly.react(el, data, layout, PLOT_CONFIG);
 }

@@ -4,6 +4,7 @@
  * redraws every epoch so far before the host answers) and updates the view in place.
  */
 import type { HostToTraining, TrainingState, TrainingToHost } from '../../src/protocol/panels';
+import { h } from '../common/dom';
 import { panelShell } from '../common/panel';
 import { mergeTraining, renderTraining, trainingProblem, type TrainingView } from './render';
 
@@ -36,6 +37,14 @@ function draw(): void {
 // A restored panel redraws from its state before the host answers.
 draw();
 shell.start({
+  // Before the run has a name (data loading or generating), the monitor says what happens instead of staying blank.
+  activity(msg) {
+    if (view) return;
+    const status = document.getElementById('training-status') ?? shell.root.appendChild(h('p', { id: 'training-status', role: 'status', 'aria-live': 'polite' }));
+    status.dataset.status = 'preparing';
+    status.textContent = `Preparing the run: ${msg.message}`;
+    shell.drawn();
+  },
   training(msg) {
     const problem = trainingProblem(msg.payload);
     if (problem) {

@@ -13,7 +13,7 @@ import { formatCount, formatCountShort } from '../../src/protocol/format';
 import { formatAccuracy, h, scrollTable, th } from '../common/dom';
 import { readTheme } from '../common/theme';
 import { strategyName } from '../common/strategy';
-import { drawAccuracy, drawLoss, drawSynOps } from './charts';
+import { drawAccuracy, drawLoss, drawSynOps, hasSynopTerm } from './charts';
 
 export interface TrainingOptions {
   onCancel?(runId: string): void;
@@ -49,14 +49,31 @@ function stateText(p: TrainingPayload, lastEpoch: number): string {
   }
 }
 
+/**
+ * Where the run is: while it runs, the epoch in progress (as the status bar and the notification count it)
+ * with its steps, or what it does between epochs; once stopped, the last finished epoch.
+ */
+function whereText(p: TrainingPayload, last: number): string {
+  if (p.status !== 'running') return `epoch ${last} of ${p.epochs}`;
+  if (p.current) return `epoch ${p.current.epoch} of ${p.epochs}, step ${p.current.step} of ${p.current.steps}`;
+  if (p.activity) return `${p.activity} (${last ? `epoch ${last} of ${p.epochs} done` : `epoch 1 of ${p.epochs} next`})`;
+  return last ? `epoch ${last} of ${p.epochs} done` : `epoch 1 of ${p.epochs} starting`;
+}
+
 function statusText(p: TrainingPayload): string {
   const last = p.history.at(-1);
   const parts = [
-    `${stateText(p, last?.epoch ?? 0)}: epoch ${last?.epoch ?? 0} of ${p.epochs}`,
+    `${stateText(p, last?.epoch ?? 0)}: ${whereText(p, last?.epoch ?? 0)}`,
     p.target !== undefined ? `${strategyName(p.strategy)}, S₀ = ${formatCountShort(p.target)}` : strategyName(p.strategy),
     `backend ${p.backend}`,
   ];
   return parts.join(' · ') + (p.message ? `. ${p.message}` : '');
+}
+
+/** The tooltip of an epoch's SynOps: each counted layer, then the input's SynOps S leaves out. */
+function synopsTitle(e: EpochMetrics): string {
+  return [...Object.entries(e.synopsPerLayer).map(([k, v]) => `${k}: ${formatCount(v)}`),
+    ...Object.entries(e.uncountedSynops ?? {}).map(([k, v]) => `${k} from the input: ${formatCount(v)} (not in S)`)].join('\n');
 }
 
 function epochCells(e: EpochMetrics): HTMLElement[] {
@@ -67,7 +84,7 @@ function epochCells(e: EpochMetrics): HTMLElement[] {
     h('td', { 'data-col': 'synop-term', class: 'num' }, e.synopTerm.toPrecision(3)),
     h('td', { 'data-col': 'accuracy', class: 'num' }, formatAccuracy(e.accuracy)),
     h('td', { 'data-col': 'val-accuracy', class: 'num' }, formatAccuracy(e.valAccuracy)),
-    h('td', { 'data-col': 'synops', class: 'num', title: Object.entries(e.synopsPerLayer).map(([k, v]) => `${k}: ${formatCount(v)}`).join('\n') }, formatCount(e.synops)),
+    h('td', { 'data-col': 'synops', class: 'num', title: synopsTitle(e) }, formatCount(e.synops)),
     h('td', { 'data-col': 'seconds', class: 'num' }, e.seconds.toFixed(1)),
   ];
 }
@@ -89,15 +106,17 @@ export function renderTraining(root: HTMLElement, first: TrainingPayload, option
     accuracy: h('div', { id: 'accuracy-chart', class: 'chart' }),
     synops: h('div', { id: 'synops-epoch-chart', class: 'chart' }),
   };
+  const lossCaption = h('figcaption', { id: 'loss-caption' });
+  const synopsCaption = h('figcaption', { id: 'synops-caption' });
   const body = h('tbody');
   const rows = new Map<number, { row: HTMLTableRowElement; data: EpochMetrics }>();
   const view = h('div', { id: 'synops-training', class: 'synops-report synops-training' },
     h('header', { class: 'report-header' }, title,
       h('div', { class: 'training-bar' }, status, progress, ...(options.onCancel ? [stop] : []), ...(options.onResume ? [resume] : []), ...(options.onOpenRun ? [open] : []))),
     h('section', { class: 'training-charts' },
-      h('figure', {}, h('figcaption', {}, 'Loss: total = cross-entropy + SynOp term'), charts.loss),
+      h('figure', {}, lossCaption, charts.loss),
       h('figure', {}, h('figcaption', {}, 'Accuracy'), charts.accuracy),
-      h('figure', {}, h('figcaption', {}, 'SynOps per sample by receiving layer'), charts.synops)),
+      h('figure', {}, synopsCaption, charts.synops)),
     h('section', { class: 'table-section' }, h('h2', {}, 'Epochs'),
       scrollTable(h('table', { id: 'epoch-table' },
         h('thead', {}, h('tr', {}, th('Epoch'), th('Loss', { num: true }), th('CE', { num: true }), th('SynOp term', { num: true, title: '((S − S₀)/S₀)²' }),
@@ -105,8 +124,13 @@ export function renderTraining(root: HTMLElement, first: TrainingPayload, option
         body))));
   root.replaceChildren(view);
 
-  const drawCharts = (): void => {
+  // Charts redraw when their data changes, not with every step report.
+  let drawn = '';
+  const drawCharts = (force = true): void => {
     if (disposed) return;
+    const key = JSON.stringify([payload.history, payload.epochs, payload.strategy, payload.target]);
+    if (!force && key === drawn) return;
+    drawn = key;
     const t = readTheme(view);
     drawLoss(charts.loss, t, payload);
     drawAccuracy(charts.accuracy, t, payload);
@@ -116,9 +140,14 @@ export function renderTraining(root: HTMLElement, first: TrainingPayload, option
     payload = p;
     title.textContent = `Training ${p.modelName} (${p.runId})`;
     status.textContent = statusText(p);
+    lossCaption.textContent = hasSynopTerm(p) ? 'Loss: total = cross-entropy + SynOp term' : 'Loss: cross-entropy (this strategy has no SynOp term)';
+    const uncounted = Object.keys(p.history.at(-1)?.uncountedSynops ?? {});
+    synopsCaption.textContent = 'SynOps per sample by receiving layer: the stack adds up to the total S'
+      + (uncounted.length ? ` (the input's SynOps into ${uncounted.join(', ')} are not in S, nor drawn)` : '');
     status.dataset.status = p.status;
     progress.max = Math.max(1, p.epochs);
-    progress.value = p.history.at(-1)?.epoch ?? 0;
+    const done = p.history.at(-1)?.epoch ?? 0;
+    progress.value = p.current ? p.current.epoch - 1 + p.current.step / Math.max(1, p.current.steps) : done;
     progress.hidden = p.status !== 'running';
     stop.hidden = p.status !== 'running';
     open.hidden = p.status !== 'done';
@@ -138,13 +167,13 @@ export function renderTraining(root: HTMLElement, first: TrainingPayload, option
       rows.set(e.epoch, { row, data: e });
     }
     for (const [n, r] of rows) if (!p.history.some((e) => e.epoch === n)) { r.row.remove(); rows.delete(n); }
-    drawCharts();
+    drawCharts(false);
   };
   update(first);
 
   return {
     update,
-    restyle: drawCharts,
+    restyle: () => drawCharts(),
     dispose() {
       disposed = true;
       for (const c of Object.values(charts)) Plotly.purge(c);

@@ -10,7 +10,7 @@ import { binEvents } from '../sim/input';
 import { planNetwork } from '../sim/network';
 import type { NeuronParams } from '../sim/neuron';
 import type { ModelWeights } from '../sim/weights';
-import type { RasterLayer, RasterPayload } from '../../protocol/views';
+import type { EventFileFacts, RasterLayer, RasterPayload } from '../../protocol/views';
 
 export interface RasterOptions {
   /** Time bin in ms (default: the model's, else 1). */
@@ -34,6 +34,17 @@ function keepEvenly(n: number, max: number): number[] {
   return out;
 }
 
+/**
+ * The kept input events in the model's input pixels, as `binEvents` maps them: pixel `(⌊x / bx⌋, ⌊y / by⌋)` with
+ * the block `bx × by` = sensor / input size (128×128 → 64×64: 2×2 sensor pixels make one input pixel).
+ */
+export function networkView(input: RasterPayload['input'], shape: readonly number[], sensor: readonly [number, number] | readonly number[]): NonNullable<RasterPayload['networkInput']> {
+  const [, h, w] = shape;
+  const bx = sensor[0] / w;
+  const by = sensor[1] / h;
+  return { width: w, height: h, block: [bx, by], x: input.x.map((v) => Math.floor(v / bx)), y: input.y.map((v) => Math.floor(v / by)), t: input.t, p: input.p, total: input.total, dropped: input.dropped };
+}
+
 /** Raster payload of one chunk of events (already cut to the chunk). */
 export function chunkRaster(chunk: EventBatch, meta: Pick<EventFileMeta, 'width' | 'height' | 'file'>, opts: RasterOptions = {}): RasterPayload {
   const max = opts.maxEntries ?? 20_000;
@@ -55,6 +66,7 @@ export function chunkRaster(chunk: EventBatch, meta: Pick<EventFileMeta, 'width'
   if (model.input.kind !== 'events') throw new Error(`model "${model.name}" takes images, not events`);
   const sensor = model.input.sensor ?? [meta.width, meta.height];
   const spikes = binEvents(chunk, model.input.shape, { dtMs, sensor, steps, t0 });
+  payload.networkInput = networkView(input, model.input.shape, sensor);
   // Record every spike up to a generous cap; decimation per layer happens below, with the count dropped.
   const result = runEventPlan(planNetwork(model, opts.weights), spikes, { neuron: opts.neuron, recordCap: 2_000_000, signal: opts.signal });
   const rec = result.record;
@@ -71,4 +83,16 @@ export function chunkRaster(chunk: EventBatch, meta: Pick<EventFileMeta, 'width'
   payload.output = { counts: Array.from(result.output.values), predicted: result.output.predicted, ties: result.output.ties, label: opts.label };
   if (rec?.truncated) payload.note = rec.message;
   return payload;
+}
+
+/**
+ * The event viewer's heading for chunk `index` (0-based) of `chunkCount`, from the file's facts: format, sensor,
+ * events, duration and polarity balance; and the recording's event rate with the chunk's place in it
+ * (the raster's `t` is relative to the chunk's first event, `chunkStartUs`).
+ */
+export function withFileFacts(payload: RasterPayload, f: EventFileFacts, name: string, index: number, chunkCount: number): RasterPayload {
+  const title = `${name} — chunk ${index + 1} of ${chunkCount} · ${f.format} ${f.width}×${f.height} · ${f.events.toLocaleString('en-US')} events over ${((f.lastUs - f.firstUs) / 1e6).toFixed(2)} s · ${f.events ? Math.round((100 * f.onEvents) / f.events) : 0} % ON`;
+  const chunkStartMs = payload.chunkStartUs !== undefined ? (payload.chunkStartUs - f.firstUs) / 1000 : undefined;
+  const rate = { binMs: f.rateBinMs, counts: f.rate, chunkStartMs, chunkEndMs: chunkStartMs !== undefined ? chunkStartMs + payload.steps * payload.dtMs : undefined };
+  return { ...payload, title, rate };
 }

@@ -6,6 +6,7 @@ import type { EventFileFacts, TradeoffPayload, TrainingPayload } from '../../pro
 import type { Ctx } from '../ctx';
 import { showWorkerError } from '../workerProcess/errors';
 import { WebView } from './webPanel';
+import { pickRasterSource } from './rasterPick';
 
 const TRADEOFF_VIEW = 'synops.tradeoff';
 const RASTER_VIEW = 'synops.raster';
@@ -80,6 +81,11 @@ export class TrainingMonitor {
   update(payload: TrainingPayload): void {
     this.view.post({ type: 'training', payload });
   }
+
+  /** What the run does before it has a payload (loading data), in the worker's words. */
+  activity(message: string): void {
+    this.view.post({ type: 'activity', message });
+  }
 }
 
 /**
@@ -140,15 +146,8 @@ export class RasterView {
 
   private async show(chunk: number): Promise<void> {
     try {
-      const payload = await this.ctx.worker.request(ChunkRaster.type, { file: this.file, index: chunk, ...this.sim });
-      const f = this.facts;
-      // The file's facts head the view: format, sensor, events, duration, polarity balance.
-      if (f) {
-        payload.title = `${path.basename(this.file)} — chunk ${chunk + 1} of ${this.chunks} · ${f.format} ${f.width}×${f.height} · ${f.events.toLocaleString('en-US')} events over ${((f.lastUs - f.firstUs) / 1e6).toFixed(2)} s · ${f.events ? Math.round((100 * f.onEvents) / f.events) : 0} % ON`;
-        // The chunk's place in the recording, from its first event's time (the raster's t is relative to it).
-        const chunkStartMs = payload.chunkStartUs !== undefined ? (payload.chunkStartUs - f.firstUs) / 1000 : undefined;
-        payload.rate = { binMs: f.rateBinMs, counts: f.rate, chunkStartMs, chunkEndMs: chunkStartMs !== undefined ? chunkStartMs + payload.steps * payload.dtMs : undefined };
-      }
+      // The worker titles the chunk with the file's facts and places it in the recording's event rate.
+      const payload = await this.ctx.worker.request(ChunkRaster.type, { file: this.file, index: chunk, ...this.sim, ...(this.facts ? { facts: this.facts, chunkCount: this.chunks } : {}) });
       const current = this.samples?.find((x) => x.file === this.file);
       if (current && payload.output) payload.output.label = current.label;
       this.view.post({
@@ -181,13 +180,11 @@ export class EventFileEditorProvider implements vscode.CustomReadonlyEditorProvi
   }
 }
 
-/** "SynOps: Show Spike Raster": an event file (the active one, or picked), optionally simulated with a run. */
+/** "SynOps: Show Spike Raster": an event file or dataset (given, or picked from the workspace's), optionally simulated with a run. */
 export async function showRaster(ctx: Ctx, fileArg?: unknown, runDirArg?: unknown): Promise<void> {
   let file = fileArg instanceof vscode.Uri ? fileArg.fsPath : typeof fileArg === 'string' ? fileArg : undefined;
-  if (!file) {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, canSelectFolders: true, openLabel: 'Show raster', filters: { 'Event files': ['aedat', 'aedat4', 'bin', 'dat', 'raw'] } });
-    file = picked?.[0]?.fsPath;
-  }
+  // The workspace's datasets and recordings first; a file dialog only behind "Browse…".
+  file ??= await pickRasterSource(ctx);
   if (!file) return;
   // A dataset folder: its recordings become the sample picker, the first one is shown.
   let samples: { id: string; file: string; label: number }[] | undefined;
