@@ -27,3 +27,14 @@ export async function captured<T>(fn: () => Promise<T>): Promise<{ value: T; std
   process.stderr.write = ((s: string | Uint8Array) => { stderr += String(s); return true; }) as typeof process.stderr.write;
   try { return { value: await fn(), stdout, stderr }; } finally { console.log = log; console.error = err; process.stderr.write = write; }
 }
+
+/** max |a − b| / max |b|: a kernel's tolerance, relative to the largest magnitude of the reference `b`. */
+export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} and ${b.length}`);
+  let scale = 0, d = 0;
+  for (let i = 0; i < b.length; i++) {
+    scale = Math.max(scale, Math.abs(b[i]));
+    d = Math.max(d, Math.abs(a[i] - b[i]));
+  }
+  return d / (scale || 1);
+}

@@ -12,18 +12,7 @@ import { buildNet, disposeNet } from '../../src/core/train/net';
 import { lossParts } from '../../src/core/train/loss';
 import { qrelu, qround } from '../../src/core/train/qrelu';
 import { fusedSpikesReady, spikeLayer, spikeLayerOps, useFusedSpikes, type SpikeMode } from '../../src/core/train/spike-layer';
-import { template } from './helpers';
-
-/** max |a − b| / max |b|. */
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let scale = 0, d = 0;
-  for (let i = 0; i < b.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]));
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-  }
-  return d / (scale || 1);
-}
+import { relDiff, template } from './helpers';
 
 const ACT: Record<SpikeMode, (t: tf.Tensor) => tf.Tensor> = { floor: qrelu, round: qround, relu: tf.relu };
 

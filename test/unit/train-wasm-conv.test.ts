@@ -16,7 +16,7 @@ import { conv2dWasm, filterGradWasm, inputGradWasm, ownForward, useWasmConvKerne
 import { parseModel } from '../../src/core/model/parse';
 import { buildNet } from '../../src/core/train/net';
 import { lossParts } from '../../src/core/train/loss';
-import { repoRoot } from './helpers';
+import { relDiff, repoRoot } from './helpers';
 
 type Pad = 'valid' | 'same' | number;
 type Shape4 = [number, number, number, number];
@@ -32,17 +32,6 @@ function cpuKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: objec
   tf.dispose([out, ...Object.values(ins)]);
   tf.setBackend(prev);
   return data;
-}
-
-/** max |a − b| / max |b|: the tolerance is on this, relative to the largest magnitude of the reference. */
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let scale = 0, d = 0;
-  for (let i = 0; i < b.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]));
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-  }
-  return d / (scale || 1);
 }
 
 /** Float32 sums in another order than the reference's differ by rounding: ~1e-7 seen, 1e-5 allowed. */
