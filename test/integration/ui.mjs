@@ -295,6 +295,20 @@ async function energyReportChart() {
     .catch(() => { throw new Error('#synops-chart has no plotly .main-svg'); });
 }
 
+/** The Speck chip-fit verdict under the report of the MNIST-DVS template: 4 weight layers, one core each. */
+async function energyReportChipFit() {
+  if (!reportFrame) {
+    await openFile(MNIST);
+    await runCommand(CMD.energyReport);
+  }
+  const frame = reportFrame ?? await frameWith('#chip-verdict', patience(60000));
+  const verdict = await poll(async () => norm(await frame.locator('#chip-verdict').innerText({ timeout: 1000 })),
+    { timeout: 30000, what: '#chip-verdict in the energy report' });
+  assert(/^Fits on Speck \/ DYNAP-CNN: 4 of 9 cores \(conv1 → core \d, conv2 → core \d, conv3 → core \d, fc → core \d\)$/.test(verdict), `#chip-verdict is "${verdict}"`);
+  log(`chip fit: ${verdict}`);
+  await frame.locator('#chip-fit').scrollIntoViewIfNeeded({ timeout: 2000 }).then(() => screenshot('energy-report-chip-fit.png'), () => {});
+}
+
 async function diagnosticsBrokenModel() {
   await openFile(BROKEN);
   const panel = page.locator('.markers-panel');
@@ -749,6 +763,7 @@ const checks = [
   ['codelens-mnist', codeLensesMnist],
   ['energy-report', energyReport],
   ['energy-report-chart', energyReportChart],
+  ['energy-report-chip-fit', energyReportChipFit],
   ['diagnostics-broken-model', diagnosticsBrokenModel],
   ['check-worker', checkWorker],
   ['new-model-from-template', newModelFromTemplate],
