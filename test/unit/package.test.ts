@@ -22,7 +22,7 @@ const ALLOWED = [
   /^(package\.json|README\.md|LICENSE)$/,
   /^dist\/THIRD_PARTY_LICENSES\.txt$/,
   /^dist\/host\/extension\.js$/,
-  /^dist\/worker\/(main|shard-thread)\.js$/,
+  /^dist\/worker\/(main|shard-thread|nir-thread)\.js$/,
   /^dist\/worker\/tfjs-backend-wasm(-simd|-threaded-simd)?\.wasm$/,
   /^dist\/webview\/(plotly\.min|report|tradeoff|raster|training)\.js$/,
   /^dist\/renderer\/index\.js$/,
