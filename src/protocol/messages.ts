@@ -263,3 +263,11 @@ export namespace ExportNir {
   export interface Result { file: string; nodes: number; edges: number; version: string }
   export const type = new RequestType<Params, Result, void>(method);
 }
+
+/** Host → worker. Not cancellable. The energy report of a `.nir` graph (the model it imports to) and the import's notes. */
+export namespace NirReport {
+  export const method = 'nir/report';
+  export interface Params extends WorkDoneParams { file: string; options: ReportOptionsWire }
+  export interface Result { report: import('./report').ModelReport; notes: string[] }
+  export const type = new RequestType<Params, Result, void>(method);
+}

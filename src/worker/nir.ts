@@ -1,7 +1,7 @@
 /** NIR import and export requests: the core's `importNirFile` / `exportRunToNir`, problems as `BadInput`. */
 import { FileFormatError } from '../core/jsonFile';
-import { exportRunToNir, importNirFile } from '../core/nir/files';
-import type { ExportNir, ImportNir } from '../protocol/messages';
+import { exportRunToNir, importNirFile, nirReport } from '../core/nir/files';
+import type { ExportNir, ImportNir, NirReport } from '../protocol/messages';
 import { BadInputError, throwIfAborted, type HandlerContext } from './handlers';
 
 /** A damaged or unsupported file, or a path that cannot be read or written: the user fixes it. */
@@ -22,4 +22,10 @@ export async function exportNir(params: ExportNir.Params, ctx: HandlerContext): 
   throwIfAborted(ctx.signal);
   ctx.progress({ message: 'writing the NIR graph' });
   return exportRunToNir(params.runDir, params.target).catch(badInput);
+}
+
+export async function reportNir(params: NirReport.Params, ctx: HandlerContext): Promise<NirReport.Result> {
+  throwIfAborted(ctx.signal);
+  const { spikesPerNeuron, inputActivity, userProfiles, profileId } = params.options;
+  return nirReport(params.file, { spikesPerNeuron, inputActivity, userProfiles, profileId }).catch(badInput);
 }

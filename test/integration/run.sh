@@ -135,6 +135,9 @@ fs.writeFileSync(dst, text.slice(0, start) + layer.replace(/"kernel"\s*:\s*\d+/,
 EOF
 fi
 
+# A small .nir graph (the unit tests' Conv2d → IF → SumPool2d → Flatten → Affine), written with h5wasm.
+(cd "$REPO" && node --import tsx test/integration/make-nir-fixture.ts "$RUN/ws/tiny-conv.nir") || log "warning: could not write tiny-conv.nir"
+
 # ---------------------------------------------------------------- code-server
 PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 SERVER_PID=

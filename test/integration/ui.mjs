@@ -309,6 +309,24 @@ async function energyReportChipFit() {
   await frame.locator('#chip-fit').scrollIntoViewIfNeeded({ timeout: 2000 }).then(() => screenshot('energy-report-chip-fit.png'), () => {});
 }
 
+/** Opening a .nir shows the energy report of its network: the model, its totals and its chip-fit verdict. */
+async function nirEditorReport() {
+  await openFile('tiny-conv.nir', { textEditor: false });
+  const frame = await frameWith('#chip-verdict', patience(60000));
+  const name = norm(await frame.locator('#model-name').innerText());
+  assert(name.includes('tiny-conv'), `#model-name is "${name}"`);
+  // conv 2×1×3×3 + 2 biases = 20 and Affine 3×2 + 3 = 9 parameters; 72 + 6 MACs.
+  const params = norm(await frame.locator('#total-params').innerText());
+  assert(hasNumber(params, '29'), `#total-params is "${params}", expected 29`);
+  const macs = norm(await frame.locator('#total-macs').innerText());
+  assert(hasNumber(macs, '78'), `#total-macs is "${macs}", expected 78`);
+  const verdict = norm(await frame.locator('#chip-verdict').innerText());
+  assert(/^Does not fit on Speck \/ DYNAP-CNN: \d+ limits? broken$/.test(verdict), `#chip-verdict is "${verdict}"`);
+  assert(await frame.locator('#chip-problems li[data-layer="conv"][data-code="chip/bias"]').count(), 'no chip/bias problem on conv');
+  log(`nir editor: ${name}; ${verdict}`);
+  await screenshot('nir-editor-report.png');
+}
+
 async function diagnosticsBrokenModel() {
   await openFile(BROKEN);
   const panel = page.locator('.markers-panel');
@@ -764,6 +782,7 @@ const checks = [
   ['energy-report', energyReport],
   ['energy-report-chart', energyReportChart],
   ['energy-report-chip-fit', energyReportChipFit],
+  ['nir-editor-report', nirEditorReport],
   ['diagnostics-broken-model', diagnosticsBrokenModel],
   ['check-worker', checkWorker],
   ['new-model-from-template', newModelFromTemplate],

@@ -10,7 +10,9 @@ import { diagnosticLine, readModelFile } from '../model/read';
 import { readTfjsWeightsFile } from '../sim/tfjs-weights';
 import { modelToNir } from './from-model';
 import { writeNirFile } from './hdf5';
-import { loadNirModel } from './load';
+import { loadNirModel, nirDiagnosticLine, readModelOrNir } from './load';
+import { buildReport, type ReportOptions } from '../report';
+import type { ModelReport } from '../../protocol/report';
 import { writeTfjsWeights } from './tfjs-out';
 
 /** Where an import writes the weights of `modelPath`: `<name>.weights/` beside it. */
@@ -59,4 +61,23 @@ export async function exportRunToNir(runDir: string, target: string): Promise<Ni
   const graph = modelToNir(pm.model, weights);
   await writeNirFile(resolve(target), graph);
   return { file: target, nodes: graph.nodes.length, edges: graph.edges.length, version: graph.version };
+}
+
+/**
+ * The energy report of a `.nir` graph as the model it imports to (what `synops summary` shows for a `.nir`),
+ * with the import's notes. Layers carry no ranges: the graph has no text lines to reveal.
+ */
+export async function nirReport(file: string, options: ReportOptions = {}): Promise<{ report: ModelReport; notes: string[] }> {
+  const { parsed, nir } = await readModelOrNir(file);
+  const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length || !parsed.model) throw new FileFormatError(file, errors.map((d) => nirDiagnosticLine(file, parsed, d)).join('\n') || `${file}: not a graph this tool can run`);
+  const report = buildReport(parsed, options);
+  return {
+    report: {
+      ...report,
+      layers: report.layers.map(({ range: _range, ...row }) => row),
+      chipFit: report.chipFit && { ...report.chipFit, problems: report.chipFit.problems.map(({ range: _range, ...p }) => p) },
+    },
+    notes: nir?.notes ?? [],
+  };
 }
