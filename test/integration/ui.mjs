@@ -753,6 +753,21 @@ async function runsViewRows() {
   await screenshot('runs-view.png');
 }
 
+/** A finished run's context menu in the Runs view offers Export to NIR (beside Export Run as Notebook). */
+async function runsViewExportNir() {
+  await page.locator('.activitybar .action-item a.action-label[aria-label^="SynOps"]').first().click();
+  const row = page.locator('.part.sidebar .monaco-list-row', { hasText: 'SynOp loss + QReLU' }).first();
+  await row.waitFor({ timeout: patience(30000) });
+  await row.click({ button: 'right' });
+  const items = page.locator('.context-view .action-label');
+  const labels = await poll(async () => { const t = await items.allInnerTexts(); return t.length ? t.map(norm) : null; },
+    { timeout: 10000, what: 'the context menu of a run' });
+  log('run context menu:', JSON.stringify(labels));
+  await screenshot('runs-view-context-menu.png');
+  await page.keyboard.press('Escape');
+  assert(labels.includes('Export to NIR'), `the run's context menu has no "Export to NIR": ${JSON.stringify(labels)}`);
+}
+
 /**
  * #15.6: Train Model on a model file with a JSON syntax error says so in one line, naming the file and the line,
  * with "Open File" — not a raw JSON.parse error.
@@ -783,6 +798,7 @@ const checks = [
   ['energy-report-chart', energyReportChart],
   ['energy-report-chip-fit', energyReportChipFit],
   ['nir-editor-report', nirEditorReport],
+  ['runs-view-export-nir', runsViewExportNir],
   ['diagnostics-broken-model', diagnosticsBrokenModel],
   ['check-worker', checkWorker],
   ['new-model-from-template', newModelFromTemplate],
