@@ -1,4 +1,4 @@
-import { chipDiagnostics } from './chips/diagnostics';
+import { chipDiagnostics, chipFitReport } from './chips/diagnostics';
 import { mergeProfiles, DEFAULT_ANN_PROFILE, DEFAULT_SNN_PROFILE } from './energy/profiles';
 import { numel } from './model/shapes';
 import { parseModel, type ParsedModel } from './model/parse';
@@ -114,5 +114,6 @@ export function buildReport(parsed: ParsedModel, options: ReportOptions = {}): M
     profiles,
     profileId: snn.some((p) => p.id === wanted) ? wanted : DEFAULT_SNN_PROFILE,
     annProfileId: ann.some((p) => p.id === model.energy?.annProfile) ? (model.energy?.annProfile as string) : DEFAULT_ANN_PROFILE,
+    chipFit: chipFitReport(parsed),
   };
 }

@@ -18,6 +18,8 @@ import { registerWorkbenchSerializers } from './panels/workbench';
 import { registerLayerHover } from './hover';
 import { NOTEBOOK_COMMANDS, registerNotebooks } from './notebook';
 import { RUNS_COMMANDS, registerRunsView } from './runsView';
+import { NIR_COMMANDS } from './nir';
+import { NirEditorProvider } from './panels/nirEditor';
 
 /** What `activate` returns: the context and how long activation took, for the extension's own tests. */
 export interface SynopsApi { ctx: Ctx; activationMs: number }
@@ -26,7 +28,7 @@ export function activate(extension: vscode.ExtensionContext): SynopsApi {
   const started = performance.now();
   const ctx = new Ctx(extension);
   extension.subscriptions.push(ctx);
-  for (const [id, factory] of Object.entries({ ...COMMANDS, ...RUNS_COMMANDS, ...NOTEBOOK_COMMANDS })) {
+  for (const [id, factory] of Object.entries({ ...COMMANDS, ...RUNS_COMMANDS, ...NOTEBOOK_COMMANDS, ...NIR_COMMANDS })) {
     extension.subscriptions.push(vscode.commands.registerCommand(id, factory(ctx)));
   }
   extension.subscriptions.push(
@@ -38,6 +40,7 @@ export function activate(extension: vscode.ExtensionContext): SynopsApi {
     registerLayerHover(ctx),
     vscode.window.registerCustomEditorProvider(EventFileEditorProvider.viewType, new EventFileEditorProvider(ctx)),
     vscode.window.registerCustomEditorProvider(`${EventFileEditorProvider.viewType}.option`, new EventFileEditorProvider(ctx)),
+    vscode.window.registerCustomEditorProvider(NirEditorProvider.viewType, new NirEditorProvider(ctx)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Config.restartKeys.some((k) => e.affectsConfiguration(k))) {
         void vscode.window.showInformationMessage('SynOps: the worker setting changes when the window reloads.', 'Reload Window')

@@ -247,3 +247,31 @@ export namespace InstallNative {
   export interface Result { dir: string; loads: boolean; why?: string }
   export const type = new RequestType<Params, Result, void>(method);
 }
+
+/**
+ * Host → worker. Cancellable (between reading and writing). Imports a NIR graph as a model file and its
+ * TF.js weights (`<model>.weights/model.json`), as `synops import` does; `out` defaults to
+ * `<name>.snn.json` beside the `.nir`.
+ */
+export namespace ImportNir {
+  export const method = 'nir/import';
+  export interface Params extends WorkDoneParams { file: string; out?: string }
+  export interface Result { modelPath: string; weightsPath: string; layers: number; spikingOutput: boolean; notes: string[] }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Host → worker. Not cancellable. Writes a run's trained network as a NIR graph, as `synops export --nir` does. */
+export namespace ExportNir {
+  export const method = 'nir/export';
+  export interface Params extends WorkDoneParams { runDir: string; target: string }
+  export interface Result { file: string; nodes: number; edges: number; version: string }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Host → worker. Not cancellable. The energy report of a `.nir` graph (the model it imports to) and the import's notes. */
+export namespace NirReport {
+  export const method = 'nir/report';
+  export interface Params extends WorkDoneParams { file: string; options: ReportOptionsWire }
+  export interface Result { report: import('./report').ModelReport; notes: string[] }
+  export const type = new RequestType<Params, Result, void>(method);
+}

@@ -107,6 +107,22 @@ export interface ModelReport {
    * `candidates` counts the evaluated runs of this model the user can pick from.
    */
   figuresFrom?: { runId: string; how: 'own' | 'latest' | 'picked'; candidates: number };
+  /** Whether the network fits a Speck / DYNAP-CNN chip: the cores it uses, or each broken limit on its layer. */
+  chipFit?: ChipFitReport;
+}
+
+/** The chip-fit check as the report shows it (computed by the core's `checkChipFit`). */
+export interface ChipFitReport {
+  /** The chip's name, e.g. `Speck / DYNAP-CNN`. */
+  chip: string;
+  cores: number;
+  fits: boolean;
+  /** One per chip layer (a weight layer with what follows it), in model order, with its core when the model fits. */
+  layers: { name: string; core?: number }[];
+  /** Each broken limit: the layer (`input` for the input), its place in the model file, and what to change. */
+  problems: { layer: string; code: string; message: string; range?: Range }[];
+  /** What the check assumes or cannot see from the model file alone. */
+  notes: string[];
 }
 
 /** The held-out samples of a spiking evaluation whose output layer was silent, or tied for the most spikes. */

@@ -135,6 +135,9 @@ fs.writeFileSync(dst, text.slice(0, start) + layer.replace(/"kernel"\s*:\s*\d+/,
 EOF
 fi
 
+# A small .nir graph (the unit tests' Conv2d → IF → SumPool2d → Flatten → Affine), written with h5wasm.
+(cd "$REPO" && node --import tsx test/integration/make-nir-fixture.ts "$RUN/ws/tiny-conv.nir") || log "warning: could not write tiny-conv.nir"
+
 # ---------------------------------------------------------------- code-server
 PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 SERVER_PID=
@@ -214,8 +217,10 @@ INHOST_RC=0
 if [ "${SYNOPS_IT_INHOST:-1}" != 0 ] && [ -f "$HERE/inhost/suite.ts" ] && [ -z "${SYNOPS_IT_ONLY:-}" ]; then
   t0=$(now)
   mkdir -p "$RUN/inhost"
+  # h5wasm (the tests write .nir files with it) finds itself with import.meta.url, as in bundles.mjs.
   if "$REPO/node_modules/.bin/esbuild" "$HERE/inhost/suite.ts" --bundle --platform=node \
-       --format=cjs --target=node20 --main-fields=module,main --external:vscode --outfile="$RUN/inhost/suite.js" --log-level=warning; then
+       --format=cjs --target=node20 --main-fields=module,main --external:vscode --outfile="$RUN/inhost/suite.js" --log-level=warning \
+       --define:import.meta.url=__synopsImportMetaUrl --banner:js='var __synopsImportMetaUrl = require("url").pathToFileURL(__filename).href;'; then
     PAYLOAD_T="[${DEV:+$DEV,}[\"extensionTestsPath\",\"vscode-remote://$AUTH$RUN/inhost/suite.js\"]]"
     node "$HERE/inhost/drive.mjs" --out "$RUN/inhost" --summary "$RUN/inhost-summary.txt" \
       --url "http://$AUTH/?folder=$(urlencode "$RUN/ws")&payload=$(urlencode "$PAYLOAD_T")"

@@ -297,6 +297,38 @@ async function energyReportChart() {
     .catch(() => { throw new Error('#synops-chart has no plotly .main-svg'); });
 }
 
+/** The Speck chip-fit verdict under the report of the MNIST-DVS template: 4 weight layers, one core each. */
+async function energyReportChipFit() {
+  if (!reportFrame) {
+    await openFile(MNIST);
+    await runCommand(CMD.energyReport);
+  }
+  const frame = reportFrame ?? await frameWith('#chip-verdict', patience(60000));
+  const verdict = await poll(async () => norm(await frame.locator('#chip-verdict').innerText({ timeout: 1000 })),
+    { timeout: 30000, what: '#chip-verdict in the energy report' });
+  assert(/^Fits on Speck \/ DYNAP-CNN: 4 of 9 cores \(conv1 → core \d, conv2 → core \d, conv3 → core \d, fc → core \d\)$/.test(verdict), `#chip-verdict is "${verdict}"`);
+  log(`chip fit: ${verdict}`);
+  await frame.locator('#chip-fit').scrollIntoViewIfNeeded({ timeout: 2000 }).then(() => screenshot('energy-report-chip-fit.png'), () => {});
+}
+
+/** Opening a .nir shows the energy report of its network: the model, its totals and its chip-fit verdict. */
+async function nirEditorReport() {
+  await openFile('tiny-conv.nir', { textEditor: false });
+  const frame = await frameWith('#chip-verdict', patience(60000));
+  const name = norm(await frame.locator('#model-name').innerText());
+  assert(name.includes('tiny-conv'), `#model-name is "${name}"`);
+  // conv 2×1×3×3 + 2 biases = 20 and Affine 3×2 + 3 = 9 parameters; 72 + 6 MACs.
+  const params = norm(await frame.locator('#total-params').innerText());
+  assert(hasNumber(params, '29'), `#total-params is "${params}", expected 29`);
+  const macs = norm(await frame.locator('#total-macs').innerText());
+  assert(hasNumber(macs, '78'), `#total-macs is "${macs}", expected 78`);
+  const verdict = norm(await frame.locator('#chip-verdict').innerText());
+  assert(/^Does not fit on Speck \/ DYNAP-CNN: \d+ limits? broken$/.test(verdict), `#chip-verdict is "${verdict}"`);
+  assert(await frame.locator('#chip-problems li[data-layer="conv"][data-code="chip/bias"]').count(), 'no chip/bias problem on conv');
+  log(`nir editor: ${name}; ${verdict}`);
+  await screenshot('nir-editor-report.png');
+}
+
 async function diagnosticsBrokenModel() {
   await openFile(BROKEN);
   const panel = page.locator('.markers-panel');
@@ -816,6 +848,21 @@ async function runsViewRows() {
   await screenshot('runs-view.png');
 }
 
+/** A finished run's context menu in the Runs view offers Export to NIR (beside Export Run as Notebook). */
+async function runsViewExportNir() {
+  await page.locator('.activitybar .action-item a.action-label[aria-label^="SynOps"]').first().click();
+  const row = page.locator('.part.sidebar .monaco-list-row', { hasText: 'SynOp loss + QReLU' }).first();
+  await row.waitFor({ timeout: patience(30000) });
+  await row.click({ button: 'right' });
+  const items = page.locator('.context-view .action-label');
+  const labels = await poll(async () => { const t = await items.allInnerTexts(); return t.length ? t.map(norm) : null; },
+    { timeout: 10000, what: 'the context menu of a run' });
+  log('run context menu:', JSON.stringify(labels));
+  await screenshot('runs-view-context-menu.png');
+  await page.keyboard.press('Escape');
+  assert(labels.includes('Export to NIR'), `the run's context menu has no "Export to NIR": ${JSON.stringify(labels)}`);
+}
+
 /**
  * #15.6: Train Model on a model file with a JSON syntax error says so in one line, naming the file and the line,
  * with "Open File" — not a raw JSON.parse error.
@@ -844,6 +891,9 @@ const checks = [
   ['codelens-mnist', codeLensesMnist],
   ['energy-report', energyReport],
   ['energy-report-chart', energyReportChart],
+  ['energy-report-chip-fit', energyReportChipFit],
+  ['nir-editor-report', nirEditorReport],
+  ['runs-view-export-nir', runsViewExportNir],
   ['diagnostics-broken-model', diagnosticsBrokenModel],
   ['check-worker', checkWorker],
   ['new-model-from-template', newModelFromTemplate],

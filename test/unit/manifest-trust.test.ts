@@ -29,6 +29,15 @@ describe('workspace trust', () => {
     }
   });
 
+  it('the NIR commands, which write model files and graphs, need a trusted workspace', () => {
+    const enablement = new Map<string, string | undefined>(pkg.contributes.commands.map((c: { command: string; enablement?: string }) => [c.command, c.enablement]));
+    for (const id of ['synops.importNir', 'synops.runs.exportNir']) {
+      assert.match(enablement.get(id) ?? '', /isWorkspaceTrusted/, `${id} needs trust`);
+    }
+    // The host checks too: a command run from a script or a keybinding is not held back by `enablement`.
+    assert.match(readFileSync(join(repoRoot, 'src', 'host', 'nir.ts'), 'utf8'), /if \(!requireTrust\(title\)\) return undefined;[\s\S]*if \(!requireTrust\(title\)\) return undefined;/);
+  });
+
   it("the host reads those settings only through the user's own value (inspect().globalValue), never get()", () => {
     const offenders = hostSources().filter((f) => /\.get<[^>]*>\(\s*'(worker\.nodePath|datasets\.mirror)'/.test(readFileSync(f, 'utf8')));
     assert.deepEqual(offenders, []);

@@ -1,6 +1,6 @@
 /** The chip-fit check's findings as model-file diagnostics (`info`: the file is valid, it just does not fit the chip). */
 import type { ParsedModel } from '../model/parse';
-import type { ModelDiagnostic, Range } from '../../protocol/report';
+import type { ChipFitReport, ModelDiagnostic, Range } from '../../protocol/report';
 import { checkChipFit, SPECK, type ChipLimits } from './speck';
 
 /** One diagnostic per broken limit of `chip`, on the layer's object in `text` (on `"input"` for the input). */
@@ -12,6 +12,24 @@ export function chipDiagnostics(text: string, parsed: ParsedModel, chip: ChipLim
     code: d.code, severity: 'info' as const, message: d.message,
     range: d.layer >= 0 ? parsed.layerRanges[d.layer] ?? input : input,
   }));
+}
+
+/** The fit as the energy report shows it: the verdict, the cores used, or each broken limit with its layer's range. */
+export function chipFitReport(parsed: ParsedModel, chip: ChipLimits = SPECK): ChipFitReport | undefined {
+  if (!parsed.model || !parsed.stats) return undefined;
+  const model = parsed.model;
+  const fit = checkChipFit(model, parsed.stats, chip);
+  const prefix = `${chip.name}: `;
+  return {
+    chip: chip.name, cores: chip.cores, fits: fit.fits,
+    layers: fit.layers.map((l) => ({ name: l.name, core: l.core })),
+    problems: fit.diagnostics.map((d) => ({
+      layer: d.layer >= 0 ? model.layers[d.layer].name : 'input', code: d.code,
+      message: d.message.startsWith(prefix) ? d.message.slice(prefix.length) : d.message,
+      range: d.layer >= 0 ? parsed.layerRanges[d.layer] : undefined,
+    })),
+    notes: fit.notes,
+  };
 }
 
 /** The range of the first occurrence of `needle` in `text` (line 0 when absent). */

@@ -37,13 +37,7 @@ export class ReportPanel implements vscode.Disposable {
   constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly models: ModelService, readonly uri: vscode.Uri) {
     ReportPanel.open.set(uri.toString(), this);
     const webview = panel.webview;
-    webview.html = reportPanelHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'report.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'report.css')).toString(),
-      title: 'SynOps Energy Report',
-    });
+    webview.html = reportWebviewHtml(webview, extensionUri);
     this.subscriptions.push(
       webview.onDidReceiveMessage((m: PanelToHost) => this.onMessage(m)),
       models.onDidChange((changed) => { if (changed.toString() === uri.toString()) void this.update(); }),
@@ -107,6 +101,17 @@ export class ReportPanel implements vscode.Disposable {
     ReportPanel.open.delete(this.uri.toString());
     vscode.Disposable.from(...this.subscriptions).dispose();
   }
+}
+
+/** The report page in `webview`: the report bundle and style from the extension, a fresh nonce. */
+export function reportWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title = 'SynOps Energy Report'): string {
+  return reportPanelHtml({
+    cspSource: webview.cspSource,
+    nonce: randomBytes(16).toString('base64'),
+    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'report.js')).toString(),
+    styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'report.css')).toString(),
+    title,
+  });
 }
 
 /** Restores report panels after a reload, from the model URI kept in the webview state. */

@@ -12,6 +12,7 @@ import type { ModelFile } from '../../../src/core/model/types';
 import { modelHash } from '../../../src/core/synops/result';
 import { zip } from '../../unit/data-fixtures';
 import { writeHalvesDataset } from '../../unit/halves-dataset';
+import { NIR_TESTS } from './nir';
 
 const EXTENSION_ID = 'synops-studio.synops-studio';
 const MNIST_MODEL_NAME = 'MNIST-DVS CNN (Sorbaro et al. 2020)';
@@ -329,6 +330,7 @@ const tests: Array<[string, () => Promise<void>]> = [
     assert.deepEqual(result, { runId: run.id, compareId: run.id });
     await waitFor('the comparison tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === `SynOps: ${run.id} vs ${run.id}`));
   }],
+  ...NIR_TESTS,
 ];
 
 /**
@@ -365,7 +367,9 @@ async function trainedRun(): Promise<{ id: string; dir: string }> {
 export async function run(): Promise<void> {
   let passed = 0;
   const failures: string[] = [];
-  for (const [name, fn] of tests) {
+  // SYNOPS_IT_INHOST_ONLY=nir runs only the tests whose name starts with one of the given (comma-separated) prefixes.
+  const only = (process.env.SYNOPS_IT_INHOST_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const [name, fn] of tests.filter(([n]) => !only.length || only.some((o) => n.startsWith(o)))) {
     const started = Date.now();
     console.log(`start ${name}`);
     try {

@@ -1,0 +1,46 @@
+/**
+ * Opening a `.nir` file shows the energy report of the network it holds (a read-only custom editor): the
+ * worker reads the graph and builds the report as `synops summary` does for a `.nir`; the host only passes
+ * it to the report page. Import NIR Graph turns it into an editable model file.
+ */
+import * as vscode from 'vscode';
+import { NirReport } from '../../protocol/messages';
+import type { HostToPanel, PanelToHost } from '../../protocol/webview';
+import type { Ctx } from '../ctx';
+import { ReportPanel, reportWebviewHtml } from './reportPanel';
+
+export class NirEditorProvider implements vscode.CustomReadonlyEditorProvider {
+  static readonly viewType = 'synops.nirGraph';
+  constructor(private readonly ctx: Ctx) {}
+
+  openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
+    return { uri, dispose: () => undefined };
+  }
+
+  resolveCustomEditor(doc: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
+    const webview = panel.webview;
+    webview.options = ReportPanel.webviewOptions(this.ctx.extensionUri);
+    webview.html = reportWebviewHtml(webview, this.ctx.extensionUri, 'SynOps: NIR graph');
+    let profileId = this.ctx.models.profileOverride;
+    const post = (m: HostToPanel): Thenable<boolean> => webview.postMessage(m);
+    const update = async (): Promise<void> => {
+      try {
+        const r = await this.ctx.worker.request(NirReport.type, { file: doc.uri.fsPath, options: this.ctx.config.reportOptions(profileId) });
+        for (const n of r.notes) this.ctx.log.info(`${doc.uri.fsPath}: ${n}`);
+        await post({ type: 'report', report: r.report, uri: doc.uri.toString() });
+      } catch (e) {
+        await post({ type: 'error', message: `Cannot show this NIR graph: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    };
+    const sub = webview.onDidReceiveMessage((m: PanelToHost) => {
+      if (m.type === 'ready') void update();
+      else if (m.type === 'profileChanged') { profileId = m.profileId; void update(); }
+      else if (m.type === 'pickRun') {
+        // A graph file has no runs of its own: its model file does, once imported and trained.
+        void vscode.window.showInformationMessage('SynOps: a .nir graph has no runs; import it (SynOps: Import NIR Graph) to train it or to show measured figures.', 'Import NIR Graph')
+          .then((pick) => { if (pick) void vscode.commands.executeCommand('synops.importNir', doc.uri); });
+      }
+    });
+    panel.onDidDispose(() => sub.dispose());
+  }
+}
