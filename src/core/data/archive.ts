@@ -241,8 +241,14 @@ async function extractZip(archive: string, outDir: string, w: Written, signal?: 
       } catch (err) {
         throw zipError(archive, err, at, e.fileName);
       }
-      // A late zlib error (data after the deflate stream's end) must not become an uncaught exception.
-      body.on('error', () => undefined);
+      // yauzl can emit an inflate error before we start reading, without destroying the stream it handed
+      // out: an iterator started after that would wait forever. Destroying it with the error makes any
+      // reader see it; a late zlib error (data after the deflate stream's end) stays no uncaught exception.
+      let failed: Error | undefined;
+      body.on('error', (err: Error) => {
+        failed ??= err;
+        if (!body.destroyed) body.destroy(err);
+      });
       let crc = -1;
       let n: number;
       try {
@@ -254,6 +260,7 @@ async function extractZip(archive: string, outDir: string, w: Written, signal?: 
       } finally {
         body.destroy();
       }
+      if (failed && n !== e.uncompressedSize) throw zipError(archive, failed, at, e.fileName);
       if (n !== e.uncompressedSize || ((crc ^ -1) >>> 0) !== e.crc32) throw new EventDataError('bad-packet', archive, at, `entry "${e.fileName}" fails its size or CRC check`, 'the size and CRC-32 of the central directory');
       files++;
     }
