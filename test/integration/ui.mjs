@@ -833,9 +833,20 @@ async function lensesFollowRun() {
   await screenshot('lenses-follow-run.png');
 }
 
+
+/**
+ * Shows the SynOps sidebar. Clicking its activity bar item when it is already the shown view container hides
+ * the sidebar instead, so the click happens only when another container (or none) is shown.
+ */
+async function showSynopsSidebar() {
+  const item = page.locator('.activitybar .action-item', { has: page.locator('a.action-label[aria-label^="SynOps"]') }).first();
+  const shown = await item.evaluate((el) => el.classList.contains('checked')) && await page.locator('.part.sidebar').isVisible();
+  if (!shown) await item.locator('a.action-label').click();
+  await page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: 10000 });
+}
 /** #15.7: the Runs view names rows by strategy and target (no "S0" on a baseline) and gives accuracy and SynOps. */
 async function runsViewRows() {
-  await page.locator('.activitybar .action-item a.action-label[aria-label^="SynOps"]').first().click();
+  await showSynopsSidebar();
   const rows = () => page.locator('.part.sidebar .monaco-list-row').evaluateAll((els) => els.map((el) => ({
     label: el.querySelector('.label-name')?.textContent ?? '', description: el.querySelector('.label-description')?.textContent ?? '',
   })));
@@ -850,7 +861,7 @@ async function runsViewRows() {
 
 /** A finished run's context menu in the Runs view offers Export to NIR (beside Export Run as Notebook). */
 async function runsViewExportNir() {
-  await page.locator('.activitybar .action-item a.action-label[aria-label^="SynOps"]').first().click();
+  await showSynopsSidebar();
   const row = page.locator('.part.sidebar .monaco-list-row', { hasText: 'SynOp loss + QReLU' }).first();
   await row.waitFor({ timeout: patience(30000) });
   await row.click({ button: 'right' });
