@@ -7,20 +7,9 @@ import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { convGraph, writeRaw } from '../../unit/nir-files';
+import { waitFor } from './wait';
 
 type Imported = { modelPath: string; weightsPath: string; layers: number; notes: string[] };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 30000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 function workspacePath(...parts: string[]): string {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -13,21 +13,10 @@ import { modelHash } from '../../../src/core/synops/result';
 import { zip } from '../../unit/data-fixtures';
 import { writeHalvesDataset } from '../../unit/halves-dataset';
 import { NIR_TESTS } from './nir';
+import { sleep, waitFor } from './wait';
 
 const EXTENSION_ID = 'synops-studio.synops-studio';
 const MNIST_MODEL_NAME = 'MNIST-DVS CNN (Sorbaro et al. 2020)';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 30000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
