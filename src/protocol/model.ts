@@ -107,6 +107,13 @@ export interface TrainingSpec {
    * (QCFS, Bu et al. 2022: `floor(max(x, 0) + 1/2)`, membrane starts at θ/2). Never mixed. Default `floor`.
    */
   quantizer?: 'floor' | 'round';
+  /**
+   * Training-time augmentation of the input frames: zero-pad by `cropPad` pixels and crop back at a random
+   * offset (a spatial jitter), flip left–right with probability ½ (`flip`), drop input pixels with
+   * probability `inputDropout`. Default: `{ cropPad: 4, flip: true, inputDropout: 0.2 }` for images (CIFAR),
+   * none for events; `false` turns it off.
+   */
+  augment?: { cropPad?: number; flip?: boolean; inputDropout?: number } | false;
 }
 
 /**

@@ -73,6 +73,15 @@ describe('training refuses what cannot work, before it begins', () => {
     assert.throws(() => resolveConfig(m, { learningRate: Infinity }), /the learning rate must be in \(0, 1\], not null/);
   });
 
+  it('augments event frames only when the model file asks (training.augment), images by default unless it says false', () => {
+    const m = tinyModel() as unknown as ModelFile;
+    assert.equal(resolveConfig(m, {}).augment, undefined);
+    const jitter = { ...m, training: { ...m.training!, augment: { cropPad: 2 } } } as ModelFile;
+    assert.deepEqual(resolveConfig(jitter, {}).augment, { cropPad: 2 });
+    const off = { ...m, training: { ...m.training!, augment: false } } as ModelFile;
+    assert.equal(resolveConfig(off, {}).augment, undefined);
+  });
+
   it('locks the run folder: a live training is refused, a dead one\'s lock is taken over, saying so', async () => {
     const out = join(root, 'locked');
     cpSync(runA, out, { recursive: true });

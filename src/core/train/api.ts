@@ -111,7 +111,7 @@ export function resolveConfig(model: ModelFile, r: Partial<TrainRequest>): Train
     lambda: r.lambda,
     countInputSynops: false,
     seed: r.seed ?? t?.seed ?? 1,
-    augment: image ? { cropPad: 4, flip: true, inputDropout: 0.2 } : undefined,
+    augment: t?.augment === false ? undefined : t?.augment ?? (image ? { cropPad: 4, flip: true, inputDropout: 0.2 } : undefined),
     scaleRhos: strategy === 'scale' ? r.scaleRhos ?? [0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3] : undefined,
     evalEachEpoch: true,
     ...(r.warmStart ? { warmStart: r.warmStart } : {}),
@@ -244,6 +244,7 @@ export function resumeDifferences(h: RunHandle, model: ModelFile, c: TrainConfig
   differ('seed', c.seed, was.seed);
   differ('output activation', c.outputActivation, was.outputActivation ?? 'none');
   differ('quantizer', c.quantizer, was.quantizer ?? 'floor');
+  differ('augmentation', c.augment, was.augment);
   if (was.conversion) differ('conversion', c.conversion, was.conversion);
   differ('max recordings', r.maxRecordings, h.info.data.maxRecordings);
   // A moved folder keeps its warm start's name; its weights are in checkpoint 0 anyway.
