@@ -58,6 +58,8 @@ export interface TrainRequest extends DataRequest {
   threads?: ThreadsChoice;
   /** Conversion aids over the model file's `conversion` block. */
   conversion?: ConversionSpec;
+  /** Distil from this finished run of the same model (default weight ½, temperature 4; see `TrainConfig.distill`). */
+  distill?: { teacher: string; weight?: number; temperature?: number };
 }
 
 export interface TrainResult {
@@ -118,11 +120,15 @@ export function resolveConfig(model: ModelFile, r: Partial<TrainRequest>): Train
     outputActivation: t?.outputActivation ?? 'none',
     quantizer: t?.quantizer ?? 'floor',
     conversion: resolveConversion(model.conversion, r.conversion, model.input.kind === 'events'),
+    ...(r.distill ? { distill: { teacher: r.distill.teacher, weight: r.distill.weight ?? DISTILL_DEFAULTS.weight, temperature: r.distill.temperature ?? DISTILL_DEFAULTS.temperature } } : {}),
   };
   const problems = configProblems(config);
   if (problems.length) throw new TrainError('bad-input', `training settings of ${model.name}: ${problems.join('; ')}`);
   return config;
 }
+
+/** Distillation's defaults: Hinton et al.'s usual soft-target weight and temperature, not tuned here. */
+export const DISTILL_DEFAULTS = { weight: 0.5, temperature: 4 };
 
 /** Defaults of the conversion aids (see `ConversionSpec`); the model file's block and the request override them. */
 export const CONVERSION_DEFAULTS: ConversionConfig = { readout: 'membrane', normalize: false, calibrate: { samples: 256 }, finetune: false };
@@ -245,6 +251,9 @@ export function resumeDifferences(h: RunHandle, model: ModelFile, c: TrainConfig
   differ('output activation', c.outputActivation, was.outputActivation ?? 'none');
   differ('quantizer', c.quantizer, was.quantizer ?? 'floor');
   differ('augmentation', c.augment, was.augment);
+  if (!sameFolder(c.distill?.teacher, was.distill?.teacher) || c.distill?.weight !== was.distill?.weight || c.distill?.temperature !== was.distill?.temperature) {
+    out.push(`distillation ${c.distill ? `from ${c.distill.teacher}` : 'none'} (the run: ${was.distill ? `from ${was.distill.teacher}` : 'none'})`);
+  }
   if (was.conversion) differ('conversion', c.conversion, was.conversion);
   differ('max recordings', r.maxRecordings, h.info.data.maxRecordings);
   // A moved folder keeps its warm start's name; its weights are in checkpoint 0 anyway.

@@ -39,6 +39,11 @@ export interface TrainConfig {
   quantizer?: 'floor' | 'round';
   /** The conversion aids this run used (absent in older runs: none, spike-count readout). */
   conversion?: ConversionConfig;
+  /**
+   * Knowledge distillation in the ANN epochs (`teacher.ts`, `loss.ts`): the finished run `teacher` (same
+   * model) gives soft targets; the data term is `(1 − weight)·CE + weight·T²·KL` at temperature T.
+   */
+  distill?: { teacher: string; weight: number; temperature: number };
 }
 
 /** The conversion aids of a run, resolved (see `ConversionSpec` in the model file). */
