@@ -275,3 +275,15 @@ export namespace NirReport {
   export interface Result { report: import('./report').ModelReport; notes: string[] }
   export const type = new RequestType<Params, Result, void>(method);
 }
+
+/**
+ * Host → worker. Cancellable. The energy report of a run's model file (`<runDir>/model.snn.json`) with the
+ * run's measured figures, labelled with the run (`runId`, accuracies): what the Runs view's hover, the
+ * comparison, the notebook export and the layer hover show. A model file with errors is bad input.
+ */
+export namespace RunReport {
+  export const method = 'run/report';
+  export interface Params extends WorkDoneParams { runDir: string; options: ReportOptionsWire }
+  export type Result = import('./report').ModelReport;
+  export const type = new RequestType<Params, Result, void>(method);
+}

@@ -10,7 +10,7 @@ import { rasterOutput, reportOutput, tradeoffOutput, type OutputItem } from '../
 import { AnalyzeModel, ChunkRaster } from '../../protocol/messages';
 import type { Ctx } from '../ctx';
 import { tradeoffPayload } from '../panels/workbench';
-import { listRuns, workspaceFolder } from '../runsView';
+import { listRuns, workspaceFolder } from '../runs/service';
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
   return vscode.workspace.fs.stat(uri).then(() => true, () => false);

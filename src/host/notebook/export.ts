@@ -4,7 +4,7 @@ import { runNotebook } from '../../notebook/ipynb';
 import type { Ctx } from '../ctx';
 import { writeAtomically } from '../files';
 import { tradeoffPayload } from '../panels/workbench';
-import { resolveRun, runReport, workspaceFolder } from '../runsView';
+import { resolveRun, runReport, workspaceFolder } from '../runs/service';
 import { showWorkerError } from '../workerProcess/errors';
 
 /** Writes the notebook of a run (argument, or picked) and opens it; returns its URI. */
