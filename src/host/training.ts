@@ -10,18 +10,13 @@ import { isModelDocument } from './model/service';
 import { showWorkerError } from './workerProcess/errors';
 import { monitorFor, runTraining } from './trainingRun';
 import { runFigures } from '../protocol/runText';
+import { strategyRow, type StrategyId } from '../protocol/strategy';
 import { pickRun } from './runs/picker';
 import { listRuns } from './runs/service';
 import { withWork } from './work';
 
-type StrategyId = NonNullable<TrainModel.Params['strategy']>;
-
-const STRATEGIES: { id: StrategyId; label: string; detail: string }[] = [
-  { id: 'synops-qrelu', label: 'SynOp loss + QReLU', detail: 'CE + ((S − S0)/S0)², quantized ReLU: the paper\'s best trade-off' },
-  { id: 'synops', label: 'SynOp loss', detail: 'CE + ((S − S0)/S0)² with plain ReLU' },
-  { id: 'baseline', label: 'Baseline', detail: 'cross-entropy only' },
-  { id: 'scale', label: 'Weight scaling', detail: 'baseline, then a sweep of the first layer ×ρ (no retraining)' },
-];
+/** The strategies as "Train Model" offers them: the paper's best trade-off first (rows of the protocol's one table). */
+const STRATEGIES = (['synops-qrelu', 'synops', 'baseline', 'scale'] as const).map((id) => strategyRow(id)!);
 
 /** Optional arguments, so scripts and tests can skip the questions. */
 export interface TrainArgs { model?: vscode.Uri; strategy?: StrategyId; target?: number; data?: string; epochs?: number; batchSize?: number; maxRecordings?: number; snnSamples?: number; conversion?: ConversionSpec }
@@ -69,7 +64,8 @@ export function trainModelCommand(ctx: Ctx) {
     if (!folder) { void vscode.window.showWarningMessage('SynOps: open the folder of the model file; runs are kept in its .synops/runs.'); return undefined; }
     if (doc.isDirty) await doc.save();
     if (await refuseBrokenModel(ctx, doc, title)) return undefined;
-    const fileTraining = (JSON.parse(doc.getText()) as { training?: { targetSynOps?: number; epochs?: number; batchSize?: number } }).training ?? {};
+    // The model file's own settings, as the worker read them, are offered as the answers.
+    const fileTraining = (await ctx.models.analysis(doc)).report?.training ?? {};
     const strategy = args.strategy ?? (await vscode.window.showQuickPick(STRATEGIES, { title: `${title} — strategy`, ignoreFocusOut: true }))?.id;
     if (!strategy) return undefined;
     let target = args.target;

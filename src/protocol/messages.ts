@@ -130,6 +130,8 @@ export namespace ChunkRaster {
     file: string; index: number; chunkEvents?: number; modelPath?: string; weightsPath?: string; maxEntries?: number;
     /** The file's facts from `DescribeEvents` and its chunk count: the raster's title then names them, and `rate` places the chunk. */
     facts?: import('./views').EventFileFacts; chunkCount?: number;
+    /** The recording's class label (a dataset's listing): a simulated chunk's output then carries it. */
+    label?: number;
   }
   export type Result = import('./views').RasterPayload;
   export const type = new RequestType<Params, Result, void>(method);
@@ -146,7 +148,7 @@ export namespace TrainModel {
     modelPath: string;
     data: string;
     workspace: string;
-    strategy?: 'baseline' | 'scale' | 'synops' | 'synops-qrelu';
+    strategy?: import('./strategy').StrategyId;
     target?: number;
     epochs?: number;
     /** Samples per training step; absent: the model file's `training.batchSize`, else 256. */

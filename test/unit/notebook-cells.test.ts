@@ -28,6 +28,13 @@ function templateReport() {
   return report;
 }
 
+describe('the report of a model file', () => {
+  it('carries the file\'s training settings, which Train Model offers as its answers', () => {
+    // templates/mnist-dvs.snn.json: "training": { "strategy": "synop-loss-qrelu", "epochs": 8, "batchSize": 256, "targetSynOps": 500000, … }
+    assert.deepEqual(templateReport().training, { strategy: 'synop-loss-qrelu', epochs: 8, batchSize: 256, targetSynOps: 500000 });
+  });
+});
+
 describe('cell commands', () => {
   it('split into words, quotes keeping spaces', () => {
     assert.deepEqual(splitArgs('raster "my data/rec 1.aedat" 2  run-7'), ['raster', 'my data/rec 1.aedat', '2', 'run-7']);

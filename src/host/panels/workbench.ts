@@ -140,9 +140,10 @@ export class RasterView {
   private async show(chunk: number): Promise<void> {
     try {
       // The worker titles the chunk with the file's facts and places it in the recording's event rate.
-      const payload = await this.ctx.worker.request(ChunkRaster.type, { file: this.file, index: chunk, ...this.sim, ...(this.facts ? { facts: this.facts, chunkCount: this.chunks } : {}) });
       const current = this.samples?.find((x) => x.file === this.file);
-      if (current && payload.output) payload.output.label = current.label;
+      const payload = await this.ctx.worker.request(ChunkRaster.type, {
+        file: this.file, index: chunk, ...this.sim, ...(this.facts ? { facts: this.facts, chunkCount: this.chunks } : {}), ...(current ? { label: current.label } : {}),
+      });
       this.view.post({
         type: 'raster', payload, source: vscode.Uri.file(this.file).toString(),
         selection: { chunk, chunkCount: this.chunks, canSimulate: true, sample: current?.id ?? path.basename(this.file), ...(this.samples ? { samples: this.samples.map((x) => x.id) } : {}) },
