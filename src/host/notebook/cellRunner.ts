@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { CellCommand } from '../../notebook/cells';
 import { rasterOutput, reportOutput, tradeoffOutput, type OutputItem } from '../../notebook/outputs';
 import { AnalyzeModel, ChunkRaster } from '../../protocol/messages';
+import { matchRun } from '../../protocol/runs';
 import type { Ctx } from '../ctx';
 import { tradeoffPayload } from '../panels/workbench';
 import { listRuns, workspaceFolder } from '../runs/service';
@@ -38,7 +39,7 @@ async function resolveRunDir(ctx: Ctx, notebook: vscode.NotebookDocument | undef
   try {
     return (await resolvePath(ctx, notebook, arg, 'run folder')).fsPath;
   } catch (e) {
-    const run = (await listRuns(ctx)).find((r) => r.id === arg);
+    const run = matchRun(await listRuns(ctx), arg);
     if (run) return run.dir;
     throw e;
   }
