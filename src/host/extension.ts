@@ -17,7 +17,7 @@ import { registerReportSerializer } from './panels/reportPanel';
 import { registerWorkbenchSerializers } from './panels/workbench';
 import { registerLayerHover } from './hover';
 import { NOTEBOOK_COMMANDS, registerNotebooks } from './notebook';
-import { RUNS_COMMANDS, registerRunsView } from './runsView';
+import { RUNS_COMMANDS, registerRunsView } from './runs';
 import { NIR_COMMANDS } from './nir';
 import { NirEditorProvider } from './panels/nirEditor';
 

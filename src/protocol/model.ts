@@ -86,7 +86,7 @@ export interface ImageInput {
 export type InputSpec = EventInput | ImageInput;
 
 export interface TrainingSpec {
-  strategy: 'baseline' | 'weight-scaling' | 'synop-loss' | 'synop-loss-qrelu';
+  strategy: import('./strategy').Strategy;
   epochs: number;
   batchSize: number;
   learningRate: number;

@@ -94,6 +94,8 @@ export interface ModelReport {
   profiles: EnergyProfile[];
   profileId: string;
   annProfileId: string;
+  /** The model file's training settings the editor offers as defaults when it asks (absent: the file has none). */
+  training?: { strategy?: string; epochs?: number; batchSize?: number; targetSynOps?: number };
   /** Set for the report of a trained run: its id and held-out accuracy (0..1) of the SNN and quantized ANN. */
   runId?: string;
   accuracy?: { snn?: number; ann?: number };

@@ -6,6 +6,7 @@ import {
 import { excessiveNesting } from '../jsonFile';
 import { layerStats, numel, ShapeError, windowOut, type LayerStats } from './shapes';
 import type { ModelDiagnostic, Position, Range, Severity } from '../../protocol/report';
+import { STRATEGY_NAMES } from '../../protocol/strategy';
 import { LAYER_TYPES, MODEL_FORMAT, MODEL_FORMAT_VERSION, isSpikingLayer, isWeightLayer, type ModelFile } from './types';
 
 export interface ParsedModel {
@@ -216,7 +217,6 @@ function checkSensor(sensor: unknown, shape: number[] | undefined, report: Repor
   }
 }
 
-const STRATEGY_NAMES = ['baseline', 'weight-scaling', 'synop-loss', 'synop-loss-qrelu'];
 
 /** A field that must be one of `allowed` strings when present. */
 function oneOf(report: Report, path: JsonPath, value: unknown, allowed: readonly string[]): void {

@@ -20,6 +20,7 @@ import { selectBackend, setTrainThreads, type BackendInfo, type BackendName, typ
 import { EVAL_SPLITS, frameCacheDir, loadEvalData, loadEventData, type EvalSplit, type TrainData } from './data';
 import { closeRun, configProblems, createRun, evaluateRunDir, finishRun, lockRunFolder, newRunId, openRun, readRunInfo, runFile, runsDir, trainRemaining, warmStartRun, type RunHandle } from './run';
 import { setNetArrays, type NamedArray } from './save';
+import { strategyId } from '../../protocol/strategy';
 import { STRATEGIES, TrainError, type ConversionConfig, type EpochMetrics, type Evaluation, type RunInfo, type Strategy, type TaskOptions, type TrainConfig } from './types';
 
 export interface DataRequest {
@@ -95,12 +96,11 @@ export function loadModel(model: string | ModelFile): ModelFile {
   return parsed.model;
 }
 
-const STRATEGY_OF_FILE: Record<string, Strategy> = { baseline: 'baseline', 'weight-scaling': 'scale', 'synop-loss': 'synops', 'synop-loss-qrelu': 'synops-qrelu' };
 
 /** The training configuration: request values over the model file's `training` block over defaults. */
 export function resolveConfig(model: ModelFile, r: Partial<TrainRequest>): TrainConfig {
   const t = model.training;
-  const strategy = r.strategy ?? (t ? STRATEGY_OF_FILE[t.strategy] : undefined) ?? 'baseline';
+  const strategy = r.strategy ?? (t ? strategyId(t.strategy) : undefined) ?? 'baseline';
   if (!STRATEGIES.includes(strategy)) throw new TrainError('bad-input', `unknown strategy "${strategy}"; use ${STRATEGIES.join(', ')}`);
   const image = model.input.kind === 'image';
   const config: TrainConfig = {

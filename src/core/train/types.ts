@@ -4,9 +4,13 @@
  */
 import type { ConversionDiagnosis, Readout } from '../../protocol/report';
 
+import type { StrategyId } from '../../protocol/strategy';
+
 /** `baseline`: CE only; `scale`: baseline then a sweep of the first layer's weights ×ρ (no retraining);
- * `synops`: CE + SynOp term with the model's activations; `synops-qrelu`: the same with every spiking layer a QReLU. */
-export type Strategy = 'baseline' | 'scale' | 'synops' | 'synops-qrelu';
+ * `synops`: CE + SynOp term with the model's activations; `synops-qrelu`: the same with every spiking layer a QReLU.
+ * The trainer's ids of the one strategy table (`src/protocol/strategy.ts`). */
+export type Strategy = StrategyId;
+/** In the order the CLI lists them. */
 export const STRATEGIES: readonly Strategy[] = ['baseline', 'scale', 'synops', 'synops-qrelu'];
 
 export interface TrainConfig {
