@@ -10,6 +10,8 @@ import type { ModelWeights } from './weights';
 import { CHUNK_COUNTS, IafLayer, LIST_RECORDS } from './event-iaf';
 import { Train, layerRecord, type LayerRecord } from './event-train';
 import { initialMembranes } from './membrane';
+import { NbCounter } from './nb-counters';
+import { INPUT_INDEX } from '../synops/fanout';
 
 /** Options of a simulation run (both engines). */
 export interface SimOptions {
@@ -207,6 +209,8 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
   // The output layer's input current summed over the steps (internal indices), when it is the output.
   const last = prog.segments.length - 1;
   const current = outputIsLastSpiking(plan) ? new Float64Array(prog.segments[last].iaf.size) : null;
+  const nb = new NbCounter(plan, T);
+  for (let t = 0; t < T; t++) nb.emit(INPUT_INDEX, input.index, input.value, input.stepStart[t], input.stepStart[t + 1], null);
 
   prog.segments.forEach(({ ops, iaf }, s) => {
     const train = prog.trains[s & 1];
@@ -231,6 +235,7 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
       perStep[t] = iaf.step(sig, p, train, rec, cap, t);
     }
     perSteps.push(perStep);
+    for (let t = 0; t < T; t++) nb.emit(iaf.info.index, train.idx, train.val, train.start[t], train.start[t + 1], iaf.perm);
     inView.idx = train.idx; inView.val = train.val;
     start = train.start;
   });
@@ -257,8 +262,10 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
     return { ...iaf.info, counts, total: iaf.total, perStep: perSteps[s], maxPerNeuronStep: iaf.maxPerStep };
   });
   const outCurrent = current === null ? null : toChannelsFirst(current, prog.segments[last].iaf.info.shape, prog.segments[last].iaf.perm);
-  return finishResult('event', plan, input, layers, outPerStep, outCurrent,
+  const result = finishResult('event', plan, input, layers, outPerStep, outCurrent,
     cap > 0 ? mergeRecords(records as LayerRecord[], prog.segments.map((s) => s.iaf.perm), T, cap) : undefined);
+  result.counts = nb.result();
+  return result;
 }
 
 function isShared(memory: WebAssembly.Memory): boolean {
