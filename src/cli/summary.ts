@@ -9,6 +9,7 @@ import { formatCount, formatEnergy } from '../protocol/format';
 import { usageError } from './args';
 import { withFaults } from './errors';
 import { table } from './table';
+import { renderNeuroBench } from './neurobench';
 
 /** Renders a model report as the `synops summary` table. */
 export function renderSummary(report: ModelReport): string {
@@ -36,6 +37,7 @@ export function renderSummary(report: ModelReport): string {
     `NeuroBench Dense (all connections, per time step): ${formatCount(t.denseConnectionsPerStep)}`,
     `SNN energy: ${snn?.name} — ${snn?.source}`,
     `ANN energy: ${ann?.name} — ${ann?.source}`,
+    ...(report.neurobench ? ['', renderNeuroBench(report.neurobench)] : []),
   ].join('\n');
 }
 

@@ -115,5 +115,6 @@ export function buildReport(parsed: ParsedModel, options: ReportOptions = {}): M
     profileId: snn.some((p) => p.id === wanted) ? wanted : DEFAULT_SNN_PROFILE,
     annProfileId: ann.some((p) => p.id === model.energy?.annProfile) ? (model.energy?.annProfile as string) : DEFAULT_ANN_PROFILE,
     chipFit: chipFitReport(parsed),
+    ...(fresh?.neurobench ? { neurobench: fresh.neurobench } : {}),
   };
 }

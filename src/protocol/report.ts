@@ -42,6 +42,7 @@ export interface AnnProfile {
 export type EnergyProfile = NeuromorphicProfile | AnnProfile;
 
 import type { InputSpec } from './model';
+import type { NeuroBenchReport } from './neurobench';
 
 /** What the SynOps figures of a report rest on. */
 export type SynOpsBasis =
@@ -109,6 +110,8 @@ export interface ModelReport {
   figuresFrom?: { runId: string; how: 'own' | 'latest' | 'picked'; candidates: number };
   /** Whether the network fits a Speck / DYNAP-CNN chip: the cores it uses, or each broken limit on its layer. */
   chipFit?: ChipFitReport;
+  /** NeuroBench's metrics of the measured simulation (a run's spiking evaluation, or a saved `synops simulate`). */
+  neurobench?: NeuroBenchReport;
 }
 
 /** The chip-fit check as the report shows it (computed by the core's `checkChipFit`). */

@@ -3,6 +3,7 @@
  * worker passes across its JSON-RPC boundary.
  */
 import type { ConversionDiagnosis, Readout } from '../../protocol/report';
+import type { NeuroBenchReport } from '../../protocol/neurobench';
 
 /** `baseline`: CE only; `scale`: baseline then a sweep of the first layer's weights ×ρ (no retraining);
  * `synops`: CE + SynOp term with the model's activations; `synops-qrelu`: the same with every spiking layer a QReLU. */
@@ -118,6 +119,8 @@ export interface EvalResult {
   diagnosis?: ConversionDiagnosis;
   /** SNN: the data-based aids applied: λ per layer (normalization), initial membranes (calibration or the quantizer's ½). */
   conversion?: { lambdas?: Record<string, number>; initialMembrane?: Record<string, number | number[]> };
+  /** SNN: NeuroBench's metrics of the same simulation, per sample (`energy/neurobench.ts`). */
+  neurobench?: NeuroBenchReport;
   seconds: number;
 }
 
