@@ -118,6 +118,10 @@ export interface ModelReport {
 export interface ChipFitReport {
   /** The chip's name, e.g. `Speck / DYNAP-CNN`. */
   chip: string;
+  /** The chip's id (`speck`, `xylo`, `loihi2`), what the network takes of it in words, and where its limits come from. */
+  chipId?: string;
+  uses?: string;
+  sources?: string;
   cores: number;
   fits: boolean;
   /** One per chip layer (a weight layer with what follows it), in model order, with its core when the model fits. */
