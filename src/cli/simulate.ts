@@ -155,8 +155,8 @@ async function simulateCommand(args: string[]): Promise<number> {
     await import('@tensorflow/tfjs-backend-wasm');
     await tf.setBackend('wasm');
     await tf.ready();
-    result = await simulateDense(model, weights, inp.input, { neuron });
-  } else result = simulateEvents(model, weights, inp.input, { neuron });
+    result = await simulateDense(model, weights, inp.input, { neuron, counts: true });
+  } else result = simulateEvents(model, weights, inp.input, { neuron, counts: true });
   const ms = performance.now() - t0;
   const profileId = model.energy?.profile ?? DEFAULT_SNN_PROFILE;
   const profile = BUILTIN_PROFILES.find((p) => p.id === profileId) ?? BUILTIN_PROFILES.find((p) => p.id === DEFAULT_SNN_PROFILE)!;

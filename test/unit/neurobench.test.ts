@@ -46,7 +46,7 @@ const handInput = frames([[1, 0, 0, 0, 1, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0, 0, 0, 
 describe('NeuroBench metrics', () => {
   it('count a 2×2 conv on a 3×3 input over 2 steps as computed by hand, in both engines', async () => {
     assert.deepEqual([...nonzeroFanout(handModel, layerStats(handModel), handWeights, 0)], [1, 1, 0, 2, 3, 1, 1, 2, 1]);
-    for (const r of [simulateEvents(handModel, handWeights, handInput), await simulateDense(handModel, handWeights, handInput)]) {
+    for (const r of [simulateEvents(handModel, handWeights, handInput, { counts: true }), await simulateDense(handModel, handWeights, handInput, { counts: true })]) {
       const nb = neuroBenchReport(handModel, handWeights, [r])!;
       const [c1, fcRow] = nb.layers;
       assert.deepEqual([c1.effectiveAcs, c1.effectiveMacs, c1.dense, c1.synops, c1.nonBinarySteps, c1.nonBinaryEntries, c1.maxInput], [4, 2, 32, 9, 1, 1, 2], r.engine);
@@ -58,6 +58,10 @@ describe('NeuroBench metrics', () => {
       assert.deepEqual([nb.totals.effectiveAcs, nb.totals.effectiveMacs, nb.totals.dense, nb.totals.synops], [5, 4, 40, 13]);
       assert.match(nb.notes[0], /c1 \(1 of its steps, inputs up to 2\), fc \(1 of its steps, inputs up to 2\)/);
     }
+    // Without `counts` the engines keep none (they cost a pass over the spikes), and the tally says how to get them.
+    const plain = simulateEvents(handModel, handWeights, handInput);
+    assert.equal(plain.counts, undefined);
+    assert.throws(() => neuroBenchReport(handModel, handWeights, [plain]), /no NeuroBench counters: simulate with \{ counts: true \}/);
   });
 
   /**
@@ -69,7 +73,7 @@ describe('NeuroBench metrics', () => {
     for (const type of ['sumpool', 'avgpool'] as const) {
       const model = net([{ type, name: 'p', kernel: 2 }, { type: 'flatten', name: 'f' }, { type: 'linear', name: 'fc', outFeatures: 1, bias: false }], [1, 2, 2]);
       const weights = w({ fc: { shape: [1, 1], data: [1] } });
-      const r = simulateEvents(model, weights, frames([[1, 1, 1, 0], [1, 0, 0, 0]], [1, 2, 2]));
+      const r = simulateEvents(model, weights, frames([[1, 1, 1, 0], [1, 0, 0, 0]], [1, 2, 2]), { counts: true });
       const row = neuroBenchReport(model, weights, [r])!.layers[0];
       assert.deepEqual([row.effectiveAcs, row.effectiveMacs, row.dense, row.synops], type === 'sumpool' ? [1, 1, 2, 4] : [0, 2, 2, 4], type);
     }
@@ -79,8 +83,8 @@ describe('NeuroBench metrics', () => {
     const model = net([{ type: 'flatten', name: 'f' }, { type: 'linear', name: 'fc', outFeatures: 2, bias: true }], [1, 1, 2], true);
     const weights = w({ fc: { shape: [2, 2], data: [0.5, 0, 0.25, 0.5], bias: [0, 0] } });
     // x = [1, 0.5] over 2 steps: current x/2 = [0.5, 0.25] each step; input 0 meets 2 non-zero weights, input 1 one.
-    const a = simulateEvents(model, weights, imageInput([1, 0.5], [1, 1, 2], 2));
-    const b = simulateEvents(model, weights, imageInput([0, 1], [1, 1, 2], 2));
+    const a = simulateEvents(model, weights, imageInput([1, 0.5], [1, 1, 2], 2), { counts: true });
+    const b = simulateEvents(model, weights, imageInput([0, 1], [1, 1, 2], 2), { counts: true });
     const nb = neuroBenchReport(model, weights, [a, b])!;
     // Sample a: (2 + 1) × 2 steps = 6 MACs; sample b: 1 × 2 = 2 MACs; mean 4. Dense 4 × 2 steps = 8 each.
     assert.deepEqual([nb.layers[0].effectiveMacs, nb.layers[0].effectiveAcs, nb.layers[0].dense], [4, 0, 8]);
@@ -185,8 +189,8 @@ describe('NeuroBench SynapticOperations against NeuroBench\'s own procedure and 
       const b = build(p);
       if (!b) continue;
       const neuron = { spike: p.spike };
-      const ev = simulateEvents(b.model, b.weights, b.input, { neuron, recordCap: 1e6 });
-      const de = await simulateDense(b.model, b.weights, b.input, { neuron });
+      const ev = simulateEvents(b.model, b.weights, b.input, { neuron, recordCap: 1e6, counts: true });
+      const de = await simulateDense(b.model, b.weights, b.input, { neuron, counts: true });
       assert.deepEqual(de.counts, ev.counts, JSON.stringify(p));
       const ref = reference(b.model, b.weights, b.data, ev);
       assert.deepEqual(ev.counts!.connections.map((c) => ({ acs: c.acs, macs: c.macs })), ref, JSON.stringify(p));
@@ -205,7 +209,7 @@ describe('NeuroBench SynapticOperations against NeuroBench\'s own procedure and 
     for (const p of fc.sample(arb, { numRuns: 40, seed: 61 })) {
       const b = build({ ...p, pool: 'none', spike: 'single', zeros: false, counts: false });
       if (!b) continue;
-      const r = simulateEvents(b.model, b.weights, b.input, { neuron: { spike: 'single' } });
+      const r = simulateEvents(b.model, b.weights, b.input, { neuron: { spike: 'single' }, counts: true });
       const nb = neuroBenchReport(b.model, b.weights, [r])!;
       nb.layers.forEach((l, i) => {
         assert.equal(l.effectiveMacs, 0);

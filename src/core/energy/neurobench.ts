@@ -112,7 +112,7 @@ export class NeuroBenchTally {
   /** Adds one simulated sample (its `counts`, from either engine). */
   add(r: SimResult): void {
     const c = r.counts;
-    if (!c) throw new Error('this simulation result has no NeuroBench counters');
+    if (!c) throw new Error('this simulation result has no NeuroBench counters: simulate with { counts: true }');
     if (this.samples === 0) {
       this.conn = c.connections.map((k) => ({ name: k.receiverName, from: k.emitterName, acs: 0, macs: 0, dense: 0, synops: 0, nbSteps: 0, nbEntries: 0, max: 0 }));
       this.act = c.activations.map((a) => ({ name: a.name, neurons: a.neurons, nonzero: 0, total: 0 }));

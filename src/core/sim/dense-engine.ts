@@ -109,8 +109,8 @@ export async function simulateDense(model: Pick<ModelFile, 'input' | 'layers' | 
   const T = input.steps;
   const recorder = opts.recordCap ? new Recorder(opts.recordCap) : undefined;
   const wts = weightTensors(plan);
-  const nb = new NbCounter(plan, T);
-  for (let t = 0; t < T; t++) nb.emit(INPUT_INDEX, input.index, input.value, input.stepStart[t], input.stepStart[t + 1], null);
+  const nb = opts.counts ? new NbCounter(plan, T) : null;
+  nb?.emitSteps(INPUT_INDEX, input.index, input.value, input.stepStart, T, null);
   try {
     // Spikes (or input values) of the current emitter, channels-last, [T, ...shape].
     let shape: Shape = [...plan.model.input.shape];
@@ -159,7 +159,7 @@ export async function simulateDense(model: Pick<ModelFile, 'input' | 'layers' | 
       const nextActive: number[] = [];
       for (let t = 0; t < T; t++) { res.total += perStep[t]; if (perStep[t] > 0) nextActive.push(t); }
       layers.push(res);
-      for (let t = 0; t < T; t++) nb.emitDense(info.index, spikes.subarray(t * size, (t + 1) * size), map);
+      if (nb) for (let t = 0; t < T; t++) nb.emitDense(info.index, spikes.subarray(t * size, (t + 1) * size), map);
       values = spikes;
       active = nextActive;
       shape = info.shape;
@@ -177,7 +177,7 @@ export async function simulateDense(model: Pick<ModelFile, 'input' | 'layers' | 
       active.forEach((t, k) => { for (let j = 0; j < outSize; j++) perStep[t * outSize + map[j]] += out[k * outSize + j]; });
     }
     const result = finishResult('dense', plan, input, layers, perStep, outCurrent, recorder?.rec);
-    result.counts = nb.result();
+    if (nb) result.counts = nb.result();
     return result;
   } finally {
     for (const { w, b } of wts.values()) { w.dispose(); b?.dispose(); }

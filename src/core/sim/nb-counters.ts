@@ -46,7 +46,21 @@ export interface SimCounts {
   activations: ActivationCounts[];
 }
 
-interface Pool { c: number; h: number; w: number; oh: number; ow: number; k: number; s: number; avg: boolean }
+/** A pooling on the way: for input position `y·w + x`, the windows holding it are `q[start[at] .. start[at+1])` (as `oy·ow + ox`). */
+interface Pool { c: number; h: number; w: number; oh: number; ow: number; k: number; avg: boolean; start: Int32Array; q: Int32Array }
+
+function poolTable(h: number, w: number, oh: number, ow: number, k: number, stride: number): { start: Int32Array; q: Int32Array } {
+  const start = new Int32Array(h * w + 1);
+  const q: number[] = [];
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    start[y * w + x] = q.length;
+    const y0 = Math.max(0, Math.ceil((y - k + 1) / stride)), y1 = Math.min(oh - 1, Math.floor(y / stride));
+    const x0 = Math.max(0, Math.ceil((x - k + 1) / stride)), x1 = Math.min(ow - 1, Math.floor(x / stride));
+    for (let oy = y0; oy <= y1; oy++) for (let ox = x0; ox <= x1; ox++) q.push(oy * ow + ox);
+  }
+  start[h * w] = q.length;
+  return { start, q: Int32Array.from(q) };
+}
 
 interface Path {
   conn: ConnectionCounts;
@@ -57,11 +71,16 @@ interface Path {
   acc: Float64Array[];
   touched: Int32Array[];
   mark: Uint8Array[];
+  vals: Float64Array[];
+  /** `nzFanout` in the order of the emitter's internal indices, for the perm it was made for (kept with the plan). */
+  permed: { perm: Int32Array | null; fan: Float64Array | null };
 }
 
-const statics = new WeakMap<NetworkPlan, { pools: Pool[][]; nz: Float64Array[]; dense: number[] }>();
+interface Statics { pools: Pool[][]; nz: Float64Array[]; dense: number[]; permed: { perm: Int32Array | null; fan: Float64Array | null }[] }
 
-function staticsOf(plan: NetworkPlan): { pools: Pool[][]; nz: Float64Array[]; dense: number[] } {
+const statics = new WeakMap<NetworkPlan, Statics>();
+
+function staticsOf(plan: NetworkPlan): Statics {
   const known = statics.get(plan);
   if (known) return known;
   const { model, stats } = plan;
@@ -72,15 +91,35 @@ function staticsOf(plan: NetworkPlan): { pools: Pool[][]; nz: Float64Array[]; de
       if (l.type !== 'avgpool' && l.type !== 'sumpool') continue;
       const [ch, h, w] = stats[j].inShape;
       const [, oh, ow] = stats[j].outShape;
-      out.push({ c: ch, h, w, oh, ow, k: l.kernel, s: l.stride ?? l.kernel, avg: l.type === 'avgpool' });
+      out.push({ c: ch, h, w, oh, ow, k: l.kernel, avg: l.type === 'avgpool', ...poolTable(h, w, oh, ow, l.kernel, l.stride ?? l.kernel) });
     }
     return out;
   });
   const nz = plan.connections.map((c) => nonzeroFanout(model, stats, plan.weights, c.receiver));
   const dense = plan.connections.map((c) => weightLayerFanout(model, stats, c.receiver).reduce((a, b) => a + b, 0));
-  const s = { pools, nz, dense };
+  const s = { pools, nz, dense, permed: plan.connections.map(() => ({ perm: null, fan: null })) };
   statics.set(plan, s);
   return s;
+}
+
+/** Non-zero entries of `val[lo..hi)`. */
+function nonzeros(val: Float64Array, lo: number, hi: number): number {
+  let n = 0;
+  for (let k = lo; k < hi; k++) if (val[k] !== 0) n++;
+  return n;
+}
+
+/** The path's non-zero fan-out indexed by the emitter's own indices (`perm` maps them to channels-first), kept per perm. */
+function fanoutIn(path: Path, perm: Int32Array | null): Float64Array {
+  if (perm === null) return path.nzFanout;
+  const c = path.permed;
+  if (c.perm !== perm || c.fan === null) {
+    const f = new Float64Array(perm.length);
+    for (let i = 0; i < perm.length; i++) f[i] = path.nzFanout[perm[i]];
+    c.perm = perm;
+    c.fan = f;
+  }
+  return c.fan;
 }
 
 /** Collects `SimCounts` for one sample of `plan` over `steps` steps. */
@@ -98,6 +137,8 @@ export class NbCounter {
         acc: st.pools[i].map((q) => new Float64Array(q.c * q.oh * q.ow)),
         touched: st.pools[i].map((q) => new Int32Array(q.c * q.oh * q.ow)),
         mark: st.pools[i].map((q) => new Uint8Array(q.c * q.oh * q.ow)),
+        vals: st.pools[i].map((q) => new Float64Array(q.c * q.oh * q.ow)),
+        permed: st.permed[i],
       };
       this.paths.set(c.emitter, p);
       return p;
@@ -109,78 +150,82 @@ export class NbCounter {
    * The entries emitter `emitter` (`INPUT_INDEX` or a spiking layer's `index`) sent in one step:
    * `idx[lo..hi)` with values `val`, indices mapped to channels-first by `perm` (null: already so).
    */
-  emit(emitter: number, idx: ArrayLike<number>, val: ArrayLike<number>, lo: number, hi: number, perm: ArrayLike<number> | null): void {
+  emit(emitter: number, idx: Int32Array, val: Float64Array, lo: number, hi: number, perm: Int32Array | null): void {
+    if (hi <= lo) return;
     if (emitter !== INPUT_INDEX) {
       const a = this.acts.get(emitter);
-      if (a) for (let k = lo; k < hi; k++) if (val[k] !== 0) a.nonzero++;
+      if (a) a.nonzero += nonzeros(val, lo, hi);
     }
     const path = this.paths.get(emitter);
-    if (!path || hi <= lo) return;
+    if (path) this.step(path, idx, val, lo, hi, perm);
+  }
+
+  /** All `steps` of one emitter at once: step t is `idx[start[t] .. start[t+1])` (a spike train, or the input). */
+  emitSteps(emitter: number, idx: Int32Array, val: Float64Array, start: Int32Array, steps: number, perm: Int32Array | null): void {
+    if (emitter !== INPUT_INDEX) {
+      const a = this.acts.get(emitter);
+      if (a) a.nonzero += nonzeros(val, start[0], start[steps]);
+    }
+    const path = this.paths.get(emitter);
+    if (!path) return;
+    for (let t = 0; t < steps; t++) if (start[t + 1] > start[t]) this.step(path, idx, val, start[t], start[t + 1], perm);
+  }
+
+  private step(path: Path, idx: Int32Array, val: Float64Array, lo: number, hi: number, perm: Int32Array | null): void {
     if (path.pools.length === 0) {
-      const f = path.nzFanout;
-      let ops = 0, nb = 0, max = 0;
-      for (let k = lo; k < hi; k++) {
-        const v = val[k];
-        if (v === 0) continue;
-        ops += f[perm ? perm[idx[k]] : idx[k]];
-        if (v !== 1 && v !== -1) nb++;
-        const m = Math.abs(v);
-        if (m > max) max = m;
-      }
-      this.tally(path, ops, nb, max);
+      this.tally(path, val, idx, lo, hi, fanoutIn(path, perm));
       return;
     }
     // Through the pooling(s): sums per window (floor mode drops what no window holds), ÷ k² for an average.
-    let cur: { idx: ArrayLike<number>; val: ArrayLike<number>; lo: number; hi: number; perm: ArrayLike<number> | null } = { idx, val, lo, hi, perm };
-    let n = 0;
-    path.pools.forEach((q, qi) => {
-      const acc = path.acc[qi];
-      const touched = path.touched[qi];
-      const mark = path.mark[qi];
-      const hw = q.h * q.w;
-      n = 0;
-      for (let k = cur.lo; k < cur.hi; k++) {
-        const v = cur.val[k];
+    let cIdx = idx, cVal = val, cLo = lo, cHi = hi, cPerm = perm;
+    for (let qi = 0; qi < path.pools.length; qi++) {
+      const q = path.pools[qi];
+      const acc = path.acc[qi], touched = path.touched[qi], mark = path.mark[qi], vals = path.vals[qi];
+      const hw = q.h * q.w, ohw = q.oh * q.ow, start = q.start, wins = q.q;
+      let n = 0;
+      for (let k = cLo; k < cHi; k++) {
+        const v = cVal[k];
         if (v === 0) continue;
-        const i = cur.perm ? cur.perm[cur.idx[k]] : cur.idx[k];
-        const ch = Math.floor(i / hw);
-        const y = Math.floor((i - ch * hw) / q.w);
-        const x = i - ch * hw - y * q.w;
-        const y0 = Math.max(0, Math.ceil((y - q.k + 1) / q.s)), y1 = Math.min(q.oh - 1, Math.floor(y / q.s));
-        const x0 = Math.max(0, Math.ceil((x - q.k + 1) / q.s)), x1 = Math.min(q.ow - 1, Math.floor(x / q.s));
-        for (let oy = y0; oy <= y1; oy++) for (let ox = x0; ox <= x1; ox++) {
-          const o = (ch * q.oh + oy) * q.ow + ox;
+        const i = cPerm !== null ? cPerm[cIdx[k]] : cIdx[k];
+        const ch = (i / hw) | 0;
+        const at = i - ch * hw;
+        const base = ch * ohw;
+        for (let j = start[at], j1 = start[at + 1]; j < j1; j++) {
+          const o = base + wins[j];
           if (mark[o] === 0) { mark[o] = 1; touched[n++] = o; }
           acc[o] += v;
         }
       }
-      const vals = new Float64Array(n);
       const div = q.avg ? q.k * q.k : 1;
       for (let e = 0; e < n; e++) { const o = touched[e]; vals[e] = acc[o] / div; acc[o] = 0; mark[o] = 0; }
-      cur = { idx: touched.slice(0, n), val: vals, lo: 0, hi: n, perm: null };
-    });
-    const f = path.nzFanout;
-    let ops = 0, nb = 0, max = 0;
-    for (let k = cur.lo; k < cur.hi; k++) {
-      const v = cur.val[k];
-      if (v === 0) continue;
-      ops += f[cur.idx[k] as number];
-      if (v !== 1 && v !== -1) nb++;
-      const m = Math.abs(v);
-      if (m > max) max = m;
+      cIdx = touched; cVal = vals; cLo = 0; cHi = n; cPerm = null;
     }
-    this.tally(path, ops, nb, max);
+    this.tally(path, cVal, cIdx, cLo, cHi, path.nzFanout);
   }
 
-  /** The emitter's step as a dense channels-last array of `shape` (`map[clIndex]` = channels-first index). */
+  /** The emitter's step as a dense channels-last array (`map[clIndex]` = channels-first index). */
   emitDense(emitter: number, values: Float32Array, map: Int32Array): void {
-    const idx: number[] = [];
-    const val: number[] = [];
-    for (let j = 0; j < values.length; j++) if (values[j] !== 0) { idx.push(j); val.push(values[j]); }
-    this.emit(emitter, idx, val, 0, idx.length, map);
+    let n = 0;
+    for (let j = 0; j < values.length; j++) if (values[j] !== 0) n++;
+    const idx = new Int32Array(n);
+    const val = new Float64Array(n);
+    for (let j = 0, k = 0; j < values.length; j++) if (values[j] !== 0) { idx[k] = j; val[k++] = values[j]; }
+    this.emit(emitter, idx, val, 0, n, map);
   }
 
-  private tally(path: Path, ops: number, nb: number, max: number): void {
+  /** One step's operations: Σ over non-zero entries of their non-zero fan-out (`fan` indexed like `idx`), ACs or MACs. */
+  private tally(path: Path, val: Float64Array, idx: Int32Array, lo: number, hi: number, fan: Float64Array): void {
+    let ops = 0, nb = 0, max = 0;
+    for (let k = lo; k < hi; k++) {
+      const v = val[k];
+      if (v === 0) continue;
+      ops += fan[idx[k]];
+      if (v !== 1 && v !== -1) {
+        nb++;
+        const m = v < 0 ? -v : v;
+        if (m > max) max = m;
+      } else if (max < 1) max = 1;
+    }
     const c = path.conn;
     if (nb > 0) { c.macs += ops; c.nonBinarySteps++; c.nonBinaryEntries += nb; } else c.acs += ops;
     if (max > c.maxAbs) c.maxAbs = max;

@@ -158,7 +158,7 @@ export async function evaluateSnn(model: ModelFile, weights: ModelWeights, set: 
     const i = Math.floor((k * set.n) / n);
     if (opts.signal?.aborted) throw new TrainError('cancelled', 'simulation cancelled');
     const input = await snnInput(model, set, i, recordings);
-    const r = simulateEvents(model, weights, input, { signal: opts.signal, initialMembrane: opts.initialMembrane });
+    const r = simulateEvents(model, weights, input, { signal: opts.signal, initialMembrane: opts.initialMembrane, counts: true });
     // Hidden layers: every spiking layer but the output (the added one, or a last one nothing receives).
     const hidden = r.layers.filter((l) => r.synops.some((c) => c.emitter === l.index));
     if (k === 0) {
