@@ -61,10 +61,16 @@ export interface NeuroBenchActivation {
   sparsity: number;
 }
 
-/** Whether `v` has the shape of a `NeuroBenchReport` (enough to draw it; a report from a notebook output is untrusted). */
+/** Whether `v` has the shape of a `NeuroBenchReport`, entry by entry (a report from a notebook output is untrusted). */
 export function isNeuroBenchReport(v: unknown): v is NeuroBenchReport {
   const r = v as NeuroBenchReport;
-  return !!r && typeof r === 'object' && Array.isArray(r.layers) && Array.isArray(r.activations) && !!r.totals
-    && typeof r.totals === 'object' && typeof r.totals.effectiveMacs === 'number' && typeof r.totals.effectiveAcs === 'number'
-    && Array.isArray(r.notes);
+  const num = (x: unknown): boolean => typeof x === 'number';
+  const obj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object';
+  if (!obj(r) || !Array.isArray(r.layers) || !Array.isArray(r.activations) || !Array.isArray(r.notes) || !obj(r.totals)) return false;
+  const t = r.totals as unknown as Record<string, unknown>;
+  return ['effectiveMacs', 'effectiveAcs', 'dense', 'activationSparsity', 'connectionSparsity', 'footprintBytes', 'synops'].every((k) => num(t[k]))
+    && num(r.samples) && num(r.steps) && typeof r.source === 'string' && r.notes.every((n) => typeof n === 'string')
+    && r.layers.every((l) => obj(l) && typeof l.name === 'string' && typeof l.from === 'string'
+      && ['effectiveMacs', 'effectiveAcs', 'dense', 'synops', 'nonBinarySteps', 'maxInput', 'connectionSparsity', 'footprintBytes'].every((k) => num((l as unknown as Record<string, unknown>)[k])))
+    && r.activations.every((a) => obj(a) && typeof a.name === 'string' && num(a.sparsity));
 }

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import fc from 'fast-check';
 import { neuroBenchReport, nonzeroFanout } from '../../src/core/energy/neurobench';
+import { isNeuroBenchReport } from '../../src/protocol/neurobench';
 import { layerStats } from '../../src/core/model/shapes';
 import { simulateDense } from '../../src/core/sim/dense-engine';
 import { simulateEvents } from '../../src/core/sim/event-engine';
@@ -76,6 +77,15 @@ describe('NeuroBench metrics', () => {
       const r = simulateEvents(model, weights, frames([[1, 1, 1, 0], [1, 0, 0, 0]], [1, 2, 2]), { counts: true });
       const row = neuroBenchReport(model, weights, [r])!.layers[0];
       assert.deepEqual([row.effectiveAcs, row.effectiveMacs, row.dense, row.synops], type === 'sumpool' ? [1, 1, 2, 4] : [0, 2, 2, 4], type);
+    }
+  });
+
+  it('a report read back (a notebook output, a result file) is checked entry by entry before it is drawn', () => {
+    const nb = neuroBenchReport(handModel, handWeights, [simulateEvents(handModel, handWeights, handInput, { counts: true })])!;
+    const back = JSON.parse(JSON.stringify(nb));
+    assert.equal(isNeuroBenchReport(back), true);
+    for (const bad of [{ ...back, layers: [null] }, { ...back, layers: [{ ...back.layers[0], effectiveMacs: '2' }] }, { ...back, totals: { ...back.totals, dense: undefined } }, { ...back, activations: [{}] }, null]) {
+      assert.equal(isNeuroBenchReport(bad), false, JSON.stringify(bad)?.slice(0, 80));
     }
   });
 
