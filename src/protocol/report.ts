@@ -114,7 +114,7 @@ export interface ModelReport {
   neurobench?: NeuroBenchReport;
 }
 
-/** The chip-fit check as the report shows it (computed by the core's `checkChipFit`). */
+/** The chip-fit check as the report shows it (computed by the core's `checkChip`: Speck / DYNAP-CNN, Xylo or Loihi 2). */
 export interface ChipFitReport {
   /** The chip's name, e.g. `Speck / DYNAP-CNN`. */
   chip: string;
