@@ -10,6 +10,7 @@ import { intOption, parseArgs, threadsOption, usageError } from './args';
 import { withFaults } from './errors';
 import { diagnosisLines } from './diagnosis';
 import { table } from './table';
+import { renderNeuroBench } from './neurobench';
 
 const COMMON = '[--workspace <dir>] [--max-recordings N] [--snn-samples N] [--backend tensorflow|wasm|cpu] [--threads auto|N] [--json]';
 export const TRAIN_USAGE = `  train <model.snn.json> --data <dataset dir | synth> [--strategy ${STRATEGIES.join('|')}] [--target S0] [--lambda λ]
@@ -84,6 +85,7 @@ function printEvaluation(ev: Evaluation): void {
     if (ev.annQuantizedTrained) console.log(`ANN quantized as trained, before fine-tuning through time: ${(100 * ev.annQuantizedTrained.accuracy).toFixed(2)} %`);
   }
   if (ev.snn?.diagnosis) for (const line of diagnosisLines(ev.snn.diagnosis)) console.log(line);
+  if (ev.snn?.neurobench) console.log(`\n${renderNeuroBench(ev.snn.neurobench)}`);
 }
 
 interface Common { workspace: string; maxRecordings?: number; snnSamples?: number; backend?: BackendName; threads?: ThreadsChoice; json: boolean }

@@ -116,5 +116,6 @@ export function buildReport(parsed: ParsedModel, options: ReportOptions = {}): M
     annProfileId: ann.some((p) => p.id === model.energy?.annProfile) ? (model.energy?.annProfile as string) : DEFAULT_ANN_PROFILE,
     chipFit: chipFitReport(parsed),
     ...(model.training ? { training: { strategy: model.training.strategy, epochs: model.training.epochs, batchSize: model.training.batchSize, targetSynOps: model.training.targetSynOps } } : {}),
+    ...(fresh?.neurobench ? { neurobench: fresh.neurobench } : {}),
   };
 }

@@ -137,6 +137,8 @@ export interface EnergySpec {
   profile: string;
   /** Id of the ANN profile the MAC energy is compared with. */
   annProfile: string;
+  /** The chip the fits-on-chip check uses (`speck`, the default; `xylo`; `loihi2`). */
+  chip?: 'speck' | 'xylo' | 'loihi2';
 }
 
 export interface ModelFile {

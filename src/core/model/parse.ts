@@ -8,6 +8,7 @@ import { layerStats, numel, ShapeError, windowOut, type LayerStats } from './sha
 import type { ModelDiagnostic, Position, Range, Severity } from '../../protocol/report';
 import { STRATEGY_NAMES } from '../../protocol/strategy';
 import { LAYER_TYPES, MODEL_FORMAT, MODEL_FORMAT_VERSION, isSpikingLayer, isWeightLayer, type ModelFile } from './types';
+import { CHIP_IDS, isChipId } from '../chips/chip';
 
 export interface ParsedModel {
   /** Set when the file is structurally valid, even if it has warnings. */
@@ -283,7 +284,8 @@ function checkConversion(c: unknown, check: Checker): void {
 function checkEnergy(e: unknown, check: Checker): void {
   if (e === undefined) return;
   if (!isObject(e)) { check.report(['energy'], 'model/energy', '"energy" must be an object: { "profile", "annProfile" }'); return; }
-  unknownFields(e, ['energy'], ['profile', 'annProfile'], '"energy"', check);
+  unknownFields(e, ['energy'], ['profile', 'annProfile', 'chip'], '"energy"', check);
+  if (e.chip !== undefined && !isChipId(e.chip)) check.report(['energy', 'chip'], 'model/energy', `"energy.chip" must be one of ${CHIP_IDS.map((c) => `"${c}"`).join(', ')}`);
   for (const f of ['profile', 'annProfile']) {
     if (e[f] !== undefined && (typeof e[f] !== 'string' || !e[f])) check.report(['energy', f], 'model/energy', `"energy.${f}" must be a profile id (a non-empty string)`);
   }

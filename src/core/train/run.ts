@@ -430,5 +430,6 @@ export function simulationResultOf(model: ModelFile, snn: EvalResult, source: st
     kind: 'synops-simulation', version: 1, modelHash: modelHash(model), modelName: model.name, samples: snn.samples, source,
     createdAt: new Date().toISOString(), accuracy: snn.accuracy,
     layers: snn.synopsPerLayer.map((l) => ({ name: l.receiver, synopsPerSample: l.synops })),
+    ...(snn.neurobench ? { neurobench: snn.neurobench } : {}),
   };
 }

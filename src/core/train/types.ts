@@ -3,6 +3,7 @@
  * worker passes across its JSON-RPC boundary.
  */
 import type { ConversionDiagnosis, Readout } from '../../protocol/report';
+import type { NeuroBenchReport } from '../../protocol/neurobench';
 
 import type { StrategyId } from '../../protocol/strategy';
 
@@ -127,6 +128,8 @@ export interface EvalResult {
   diagnosis?: ConversionDiagnosis;
   /** SNN: the data-based aids applied: λ per layer (normalization), initial membranes (calibration or the quantizer's ½). */
   conversion?: { lambdas?: Record<string, number>; initialMembrane?: Record<string, number | number[]> };
+  /** SNN: NeuroBench's metrics of the same simulation, per sample (`energy/neurobench.ts`). */
+  neurobench?: NeuroBenchReport;
   seconds: number;
 }
 
