@@ -17,8 +17,10 @@ export interface PanelHtmlOptions {
   /** `webview.asWebviewUri(<extension>/dist/webview/<view>.js)`, as a string. */
   scriptUri: string;
   /**
-   * The one plotly.js script every view shares (`dist/webview/plotly.min.js`, see bundles.mjs), loaded with
-   * the nonce before the view's script; default: `plotly.min.js` in the folder of `scriptUri`.
+   * The one plotly.js script every view shares (`dist/webview/plotly.min.js`, see bundles.mjs), named in
+   * `<body data-plotly>` and loaded by the view with the nonce after its first frame (its 4.8 MB took
+   * ~1 s to load and parse before the view could even say `ready`); default: `plotly.min.js` in the folder
+   * of `scriptUri`.
    */
   plotlyUri?: string;
   /** `webview.asWebviewUri(<extension>/media/report.css)`, as a string: one stylesheet serves every view. */
@@ -55,7 +57,10 @@ export function createNonce(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** The full document of a panel; its script posts `ready` when it has loaded. */
+/**
+ * The full document of a panel; its script posts `ready` when it has loaded. Until the view draws, the page
+ * shows its title and `statusText` (the `<prefix>-status` element, which the view hides).
+ */
 export function panelHtml(opts: PanelHtmlOptions): string {
   if (!/^[A-Za-z0-9+/=_-]+$/.test(opts.nonce)) throw new Error('panelHtml: the nonce must be base64 or hex');
   const id = opts.idPrefix ?? 'panel';
@@ -71,11 +76,10 @@ export function panelHtml(opts: PanelHtmlOptions): string {
 <link rel="stylesheet" href="${escapeHtml(opts.styleUri)}">
 <title>${escapeHtml(opts.title)}</title>
 </head>
-<body>
+<body data-plotly="${escapeHtml(plotlyUri)}">
 <div id="${id}-error" class="report-error" role="alert" hidden></div>
-<p id="${id}-status" class="report-status">${escapeHtml(opts.statusText ?? 'Loading…')}</p>
+<div id="${id}-status" class="report-status panel-skeleton" role="status"><h2>${escapeHtml(opts.title)}</h2><p>${escapeHtml(opts.statusText ?? 'Loading…')}</p></div>
 <div id="${id}-root"></div>
-<script nonce="${opts.nonce}" src="${escapeHtml(plotlyUri)}"></script>
 <script nonce="${opts.nonce}" src="${escapeHtml(opts.scriptUri)}"></script>
 </body>
 </html>
