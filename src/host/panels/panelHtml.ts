@@ -57,9 +57,21 @@ export function createNonce(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** The first frame's styles, inline: the title and what the panel waits for, with a spinner. */
+const SKELETON_CSS = [
+  '.panel-skeleton h2 { font-size: 1.1em; font-weight: 600; margin: 0.6em 0 0.3em; }',
+  '.panel-skeleton p { margin: 0; color: var(--vscode-descriptionForeground); }',
+  ".panel-skeleton p::after { content: ''; display: inline-block; width: 0.9em; height: 0.9em; margin-left: 0.5em; vertical-align: -0.1em;"
+    + ' border: 2px solid currentColor; border-right-color: transparent; border-radius: 50%; animation: panel-spin 0.9s linear infinite; }',
+  '@keyframes panel-spin { to { transform: rotate(360deg); } }',
+  '@media (prefers-reduced-motion: reduce) { .panel-skeleton p::after { animation: none; } }',
+].join('\n');
+
 /**
  * The full document of a panel; its script posts `ready` when it has loaded. Until the view draws, the page
- * shows its title and `statusText` (the `<prefix>-status` element, which the view hides).
+ * shows its title and `statusText` (the `<prefix>-status` element, which the view hides), in VS Code's own
+ * webview styles: the stylesheet is linked after it, so it blocks only what follows (the view and its
+ * script), not that first frame, while it arrives through the webview's resource loader.
  */
 export function panelHtml(opts: PanelHtmlOptions): string {
   if (!/^[A-Za-z0-9+/=_-]+$/.test(opts.nonce)) throw new Error('panelHtml: the nonce must be base64 or hex');
@@ -73,12 +85,13 @@ export function panelHtml(opts: PanelHtmlOptions): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(opts.styleUri)}">
 <title>${escapeHtml(opts.title)}</title>
+<style>${SKELETON_CSS}</style>
 </head>
 <body data-plotly="${escapeHtml(plotlyUri)}">
 <div id="${id}-error" class="report-error" role="alert" hidden></div>
 <div id="${id}-status" class="report-status panel-skeleton" role="status"><h2>${escapeHtml(opts.title)}</h2><p>${escapeHtml(opts.statusText ?? 'Loading…')}</p></div>
+<link rel="stylesheet" href="${escapeHtml(opts.styleUri)}">
 <div id="${id}-root"></div>
 <script nonce="${opts.nonce}" src="${escapeHtml(opts.scriptUri)}"></script>
 </body>
