@@ -70,8 +70,11 @@ function prepareWorkspace() {
 }
 
 // ------------------------------------------------------------------ theme, crop, shoot
-let theme = 'dark'; // VS Code 1.100's default theme is Default Dark Modern
+// The workbench's theme as its classes say (the web workbench may start light or dark, following the browser).
+const currentTheme = async () => ((await page.locator('.monaco-workbench.vs-dark').count()) ? 'dark' : 'light');
+let theme;
 async function setTheme(want) {
+  theme = await currentTheme();
   if (theme === want) return;
   await runCommand('Preferences: Color Theme', { timeout: 15000 });
   await quickInputBox.fill(want === 'light' ? 'Default Light Modern' : 'Default Dark Modern');
@@ -105,7 +108,7 @@ const shots = [];
 async function shoot(name, where) {
   await closeOverlays();
   await runCommand('Notifications: Clear All Notifications', { timeout: 15000 }).catch(() => {});
-  for (const t of theme === 'dark' ? ['dark', 'light'] : ['light', 'dark']) {
+  for (const t of (await currentTheme()) === 'dark' ? ['dark', 'light'] : ['light', 'dark']) {
     await setTheme(t);
     // A view whose point is further down (the report's chart, the simulated layers) is scrolled to it.
     if (where.scrollTo) {

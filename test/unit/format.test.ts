@@ -38,6 +38,7 @@ describe('reportPanelHtml', () => {
     assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${csp.replaceAll("'", '&#39;')}">`), html);
     assert.deepEqual(html.match(/<script[^>]*>/g), ['<script nonce="abc123" src="https://x/dist/webview/report.js">']);
     assert.match(html, /<body data-plotly="https:\/\/x\/dist\/webview\/plotly\.min\.js">/);
+    assert.match(html, /<link rel="preload" as="script" nonce="abc123" href="https:\/\/x\/dist\/webview\/plotly\.min\.js">/);
     assert.match(html, /<link rel="stylesheet" href="https:\/\/x\/media\/report\.css">/);
     assert.match(html, /<title>Report: &lt;a &amp; &quot;b&quot;&gt;<\/title>/);
   });

@@ -18,9 +18,9 @@ export interface PanelHtmlOptions {
   scriptUri: string;
   /**
    * The one plotly.js script every view shares (`dist/webview/plotly.min.js`, see bundles.mjs), named in
-   * `<body data-plotly>` and loaded by the view with the nonce after its first frame (its 4.8 MB took
-   * ~1 s to load and parse before the view could even say `ready`); default: `plotly.min.js` in the folder
-   * of `scriptUri`.
+   * `<body data-plotly>` and run by the view with the nonce after its first frame (its 4.8 MB took
+   * ~1 s to load and parse before the view could even say `ready`); a preload link fetches it meanwhile,
+   * without blocking anything; default: `plotly.min.js` in the folder of `scriptUri`.
    */
   plotlyUri?: string;
   /** `webview.asWebviewUri(<extension>/media/report.css)`, as a string: one stylesheet serves every view. */
@@ -87,6 +87,7 @@ export function panelHtml(opts: PanelHtmlOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${escapeHtml(opts.title)}</title>
 <style>${SKELETON_CSS}</style>
+<link rel="preload" as="script" nonce="${opts.nonce}" href="${escapeHtml(plotlyUri)}">
 </head>
 <body data-plotly="${escapeHtml(plotlyUri)}">
 <div id="${id}-error" class="report-error" role="alert" hidden></div>
