@@ -15,13 +15,20 @@ const nodeExternal = ['mnist'];
 const importMetaUrl = { define: { 'import.meta.url': '__synopsImportMetaUrl' }, banner: { js: 'var __synopsImportMetaUrl = require("url").pathToFileURL(__filename).href;' } };
 const node = { ...common, ...importMetaUrl, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], external: nodeExternal };
 
-/** The one plotly.js file every view loads (with the page's nonce) before its own script; see `plotlyGlobal`. */
+/** The one plotly.js file every view loads (with the page's nonce) after its first frame; see `plotlyGlobal`. */
 export const plotlyFile = 'dist/webview/plotly.min.js';
 
 /**
  * plotly.js (4.8 MB minified) is shipped once, as `plotlyFile`, instead of inside each view's bundle: an
  * import of `plotly.js-dist-min` in a browser bundle becomes a module whose `default` is read from
  * `globalThis.Plotly` at each use, which the plotly script sets when it loads.
+ *
+ * A panel's page does not load plotly before its view (see src/host/panels/panelHtml.ts): it names the file
+ * in `<body data-plotly="…">`, the view paints its frame and tables at once, and the file is loaded after the
+ * first frame (or at the first chart, if sooner). Until then `default` is a stand-in whose `react`,
+ * `newPlot`, `restyle`, `relayout` and `purge` wait for the file and then call plotly's, in the order they
+ * were called, each returning plotly's promise. A page without `data-plotly` (the notebook renderer, which
+ * loads the file itself first) gets plotly or the error below.
  */
 export const plotlyGlobal = {
   name: 'plotly-global',
@@ -30,10 +37,33 @@ export const plotlyGlobal = {
     build.onLoad({ filter: /.*/, namespace: 'plotly-global' }, () => ({
       loader: 'js',
       contents: `Object.defineProperty(exports, '__esModule', { value: true });
+const notLoaded = () => new Error('plotly.js is not loaded: the page must load ${plotlyFile.split('/').pop()} before the view');
+const pageFile = () => (typeof document !== 'undefined' && document.body && document.body.dataset.plotly) || '';
+let loading;
+function load() {
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      if (globalThis.Plotly) { resolve(globalThis.Plotly); return; }
+      const script = document.createElement('script');
+      const nonce = document.querySelector('script[nonce]');
+      if (nonce) script.nonce = nonce.nonce;
+      script.src = pageFile();
+      script.onload = () => (globalThis.Plotly ? resolve(globalThis.Plotly) : reject(notLoaded()));
+      script.onerror = () => reject(new Error('cannot load ${plotlyFile.split('/').pop()}'));
+      document.head.append(script);
+    });
+  }
+  return loading;
+}
+// After the first frame is painted: rAF runs before that paint, the timeout after it.
+if (pageFile()) requestAnimationFrame(() => setTimeout(() => { void load().catch(() => {}); }, 0));
+const later = (name) => (...args) => load().then((plotly) => plotly[name](...args));
+const standIn = { react: later('react'), newPlot: later('newPlot'), restyle: later('restyle'), relayout: later('relayout'), purge: later('purge') };
 Object.defineProperty(exports, 'default', { enumerable: true, get() {
   const plotly = globalThis.Plotly;
-  if (!plotly) throw new Error('plotly.js is not loaded: the page must load ${plotlyFile.split('/').pop()} before the view');
-  return plotly;
+  if (plotly) return plotly;
+  if (pageFile()) return standIn;
+  throw notLoaded();
 } });`,
     }));
   },

@@ -12,6 +12,8 @@
 #   SYNOPS_IT_INHOST   0 to skip the in-extension-host suite (default: run it when it exists)
 #   SYNOPS_IT_UI       0 to skip the UI checks (default: run them)
 #   SYNOPS_IT_KEEP     number of old run folders to keep (default 5)
+#   SYNOPS_IT_SCRIPT   the Playwright script to run instead of ui.mjs, with the same arguments (screenshots.mjs:
+#                      the documentation's screenshots, `npm run screenshots`)
 #   SYNOPS_IT_FROM     vsix (default): package the extension and install the .vsix; folder: load this
 #                      repository as an Extension Development Host instead (for debugging, with source maps)
 # The last line printed is always "N passed, M failed".
@@ -206,7 +208,7 @@ t0=$(now)
 UI_RC=0
 cd "$REPO"
 if [ "${SYNOPS_IT_UI:-1}" != 0 ]; then
-  node "$HERE/ui.mjs" --url "$WB_URL" --out "$RUN" --summary "$RUN/ui-summary.txt"
+  node "$HERE/${SYNOPS_IT_SCRIPT:-ui.mjs}" --url "$WB_URL" --out "$RUN" --summary "$RUN/ui-summary.txt"
   UI_RC=$?
   add_counts "$RUN/ui-summary.txt"
   log "UI checks: exit $UI_RC in $(secs "$t0" "$(now)") s"

@@ -5,11 +5,15 @@
 // Usage: node test/integration/ui.mjs --url <workbench url> --out <run folder> [--summary <file>] [--only a,b]
 // Each check is a named async function; a failing check is reported, screenshotted as <check>-error.png in
 // the run folder, and the next check runs. The last line printed is "N passed, M failed".
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
+import {
+  activeEditorText, assert, closeOverlays, codeLensTexts, frameWith, hasNumber, launch, log, markExtensionMissing, norm,
+  openFile, openWorkbench, page, showSynopsSidebar, parseNumber, patience, poll, quickInputBox, quickRows, runCommand, screenshot, sleep,
+  visibleToasts,
+} from './workbench.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -25,11 +29,7 @@ if (!opts.url || !opts.out) {
 }
 const OUT = path.resolve(opts.out);
 fs.mkdirSync(OUT, { recursive: true });
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-
 const t0 = Date.now();
-const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s]`, ...a);
-const consoleLog = fs.createWriteStream(path.join(OUT, 'browser-console.log'));
 
 // ------------------------------------------------------------------ expectations (the extension's contract)
 const MNIST = 'mnist-dvs.snn.json';
@@ -44,137 +44,6 @@ const CMD = {
   trainingMonitor: 'SynOps: Show Training Monitor',
 };
 const EXPECTED_MACS = { conv1: '276,768', conv2: '726,624', conv3: '186,624', fc: '4,320' };
-
-let page; // set once the browser is up (see "run" below)
-
-// ------------------------------------------------------------------ helpers
-const sleep = (ms) => page.waitForTimeout(ms);
-const norm = (s) => String(s ?? '').replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' ').trim();
-const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** `num` appears in `text` as a whole number (not part of a longer one). */
-const hasNumber = (text, num) => new RegExp(`(^|[^\\d,.])${escapeRe(num)}($|[^\\d,])`).test(norm(text));
-const parseNumber = (s) => {
-  const m = norm(s).replace(/,/g, '').match(/-?\d+(\.\d+)?(e[-+]?\d+)?/i);
-  return m ? Number(m[0]) : NaN;
-};
-function assert(cond, message) { if (!cond) throw new Error(message); }
-
-async function poll(fn, { timeout = 30000, interval = 250, what = 'condition' } = {}) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) { last = e; }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeout} ms waiting for ${what}` +
-        (last instanceof Error ? ` (last error: ${last.message})` : ''));
-    }
-    await sleep(interval);
-  }
-}
-
-// Quick input (command palette, Quick Open, quick picks); locators are created once the page exists.
-let quickInput, quickInputBox, quickRows;
-
-async function closeOverlays() {
-  for (let i = 0; i < 3; i++) {
-    if (!(await quickInput.isVisible().catch(() => false))) break;
-    await page.keyboard.press('Escape');
-    await sleep(100);
-  }
-}
-
-// Once the extension's commands are known to be missing, every later check fails fast instead of
-// waiting out its full timeout.
-let extensionMissing = false;
-const patience = (ms) => (extensionMissing ? Math.min(ms, 5000) : ms);
-
-/** Run a command by its palette title. The palette snapshots the command list when it opens, so while the
- *  extension's contributions are not registered yet, close it and try again. */
-async function runCommand(title, { timeout = patience(90000) } = {}) {
-  const deadline = Date.now() + timeout;
-  const label = new RegExp(`^${escapeRe(title)}$`);
-  for (;;) {
-    await closeOverlays();
-    await page.keyboard.press('F1');
-    await quickInputBox.waitFor({ state: 'visible', timeout: 15000 });
-    await quickInputBox.fill('>' + title);
-    const row = quickRows.filter({ has: page.locator('.label-name', { hasText: label }) }).first();
-    try {
-      await row.waitFor({ state: 'visible', timeout: 3000 });
-      await row.click();
-      await quickInput.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`command "${title}" not found in the command palette`);
-    }
-  }
-}
-
-/** Quick Open (Ctrl+P) a workspace file by name and wait until its editor tab is active. */
-async function openFile(name, { textEditor = true, folder } = {}) {
-  await closeOverlays();
-  // `folder`: the row must also name this folder (its description), when several files share the name.
-  const named = quickRows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(name)}$`) }) });
-  const row = (folder ? named.filter({ hasText: folder }) : quickRows.filter({ hasText: name })).first();
-  const activeTab = page.locator('.editor-group-container.active .tab.active', { hasText: name });
-  for (let attempt = 0; ; attempt++) {
-    await page.keyboard.press('Control+P');
-    await quickInputBox.waitFor({ state: 'visible', timeout: 15000 });
-    // With a folder, the query names it too, so fewer files match and the list settles sooner.
-    await quickInputBox.fill(folder ? `${folder}/${name}` : name);
-    try {
-      await row.waitFor({ state: 'visible', timeout: 10000 }); // file search index may still be warming up
-      // Results keep arriving while the index warms up and can move the row under the click: check what opened.
-      await row.click();
-      await activeTab.waitFor({ timeout: attempt >= 5 ? 15000 : 5000 });
-      break;
-    } catch (e) {
-      if (attempt >= 5) throw new Error(`Quick Open did not open ${folder ? `${folder}/` : ''}${name}: ${e.message}`);
-      await closeOverlays();
-    }
-  }
-  if (!textEditor) return; // a notebook draws its cells in an overlay outside the editor group
-  await page.locator('.editor-group-container.active .monaco-editor .view-lines')
-    .first().waitFor({ timeout: 15000 });
-}
-
-/** Texts of the code lenses currently rendered in the active editor, one entry per lens.
- *  Monaco (VS Code 1.100) renders the lenses of one line as a content widget
- *  <span class="codelens-decoration"><a>lens with command</a><span>&nbsp;|&nbsp;</span><span>lens without</span></span>
- *  inside .contentWidgets, and only for lines in (or near) the viewport. */
-async function codeLensTexts() {
-  const perLine = await page.locator('.editor-group-container.active .monaco-editor .codelens-decoration')
-    .evaluateAll((els) => els.map((el) => [...el.children].map((c) => c.textContent)));
-  return perLine.flat().map(norm).filter((t) => t && t !== '|');
-}
-
-/** Text of the visible lines of the active editor. */
-async function activeEditorText() {
-  const lines = await page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line')
-    .allInnerTexts();
-  return lines.map((l) => l.replace(/\u00a0/g, ' ')).join('\n');
-}
-
-/** A webview's content lives in iframe.webview -> iframe#active-frame; search every frame for the selector. */
-async function frameWith(selector, timeout = 60000) {
-  return poll(async () => {
-    for (const f of page.frames()) {
-      if (await f.locator(selector).count().catch(() => 0)) return f;
-    }
-    return null;
-  }, { timeout, what: `a frame containing ${selector}` });
-}
-
-async function visibleToasts() {
-  return (await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).map(norm);
-}
-
-async function screenshot(name) {
-  await page.screenshot({ path: path.join(OUT, name) }).catch((e) => log('screenshot failed:', e.message));
-}
 
 // ------------------------------------------------------------------ checks
 async function extensionCommandsRegistered() {
@@ -878,16 +747,6 @@ async function energyReportNeurobench() {
   await frame.locator('#neurobench').scrollIntoViewIfNeeded({ timeout: 2000 }).then(() => screenshot('energy-report-neurobench.png'), () => {});
 }
 
-/**
- * Shows the SynOps sidebar. Clicking its activity bar item when it is already the shown view container hides
- * the sidebar instead, so the click happens only when another container (or none) is shown.
- */
-async function showSynopsSidebar() {
-  const item = page.locator('.activitybar .action-item', { has: page.locator('a.action-label[aria-label^="SynOps"]') }).first();
-  const shown = await item.evaluate((el) => el.classList.contains('checked')) && await page.locator('.part.sidebar').isVisible();
-  if (!shown) await item.locator('a.action-label').click();
-  await page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: 10000 });
-}
 /** #15.7: the Runs view names rows by strategy and target (no "S0" on a baseline) and gives accuracy and SynOps. */
 async function runsViewRows() {
   await showSynopsSidebar();
@@ -972,13 +831,6 @@ const checks = [
 ];
 
 // ------------------------------------------------------------------ run
-// Fresh chromium profile per run.
-const profileDir = path.join(OUT, 'chromium-profile');
-fs.rmSync(profileDir, { recursive: true, force: true });
-fs.mkdirSync(path.join(profileDir, 'Default'), { recursive: true });
-// Allow third-party storage so webview service workers are never refused (webview iframes are another origin).
-fs.writeFileSync(path.join(profileDir, 'Default', 'Preferences'),
-  JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
 const results = [];
 const only = opts.only ? new Set(opts.only.split(',').map((s) => s.trim()).filter(Boolean)) : null;
 const selected = () => checks.filter(([name]) => !only || only.has(name));
@@ -999,37 +851,15 @@ function finish(setupError) {
   process.exit(failed || !results.length ? 1 : 0);
 }
 
-let context;
-try {
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    // Debian's chromium writes "Crash Reports" under $XDG_CONFIG_HOME even with a profile dir: keep it inside.
-    env: { ...process.env, XDG_CONFIG_HOME: path.join(profileDir, 'xdg-config') },
-    headless: !process.env.HEADED,
-    viewport: { width: 1400, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-dev-shm-usage'],
-  });
-} catch (e) {
-  // Playwright's launch error carries the whole browser log; the first lines say what went wrong.
-  const message = String(e?.message || e);
-  console.error(message.split('\n').slice(0, 8).join('\n'));
-  finish(`chromium did not start: ${message.split('\n')[0]}`);
-}
-page = context.pages()[0] ?? await context.newPage();
-page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
-page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${String(e?.stack || e)}\n`));
-quickInput = page.locator('.quick-input-widget');
-quickInputBox = page.locator('.quick-input-widget .quick-input-box input');
-quickRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-
+let browser;
 let setupError = null;
 try {
-  await page.goto(opts.url, { waitUntil: 'domcontentloaded', timeout: 60000 });
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
-  await page.locator('.statusbar').waitFor({ timeout: 60000 });
-  log('workbench loaded');
+  browser = await launch(OUT);
+} catch (e) {
+  finish(e.message);
+}
+try {
+  await openWorkbench(opts.url);
 } catch (e) {
   setupError = e;
   log('workbench did not load:', e.message);
@@ -1055,15 +885,13 @@ for (const [name, fn] of selected()) {
   if (error) {
     log(`FAIL ${name} (${secs.toFixed(1)} s): ${results.at(-1).error}`);
     if (!setupError) await screenshot(`${name}-error.png`);
-    if (name === 'extension-commands') extensionMissing = true; // later checks fail fast
+    if (name === 'extension-commands') markExtensionMissing(); // later checks fail fast
   } else {
     log(`PASS ${name} (${secs.toFixed(1)} s)`);
   }
 }
 
 if (!setupError) await screenshot('final.png');
-await context.close().catch(() => {});
-consoleLog.end();
-fs.rmSync(profileDir, { recursive: true, force: true });
+await browser.close();
 
 finish(null);

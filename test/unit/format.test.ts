@@ -33,12 +33,18 @@ describe('report formatting', () => {
 describe('reportPanelHtml', () => {
   const html = reportPanelHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: 'abc123', scriptUri: 'https://x/dist/webview/report.js', styleUri: 'https://x/media/report.css', title: 'Report: <a & "b">' });
 
-  test('has a strict CSP with the nonce on its two scripts (the shared plotly, then the view)', () => {
+  test('has a strict CSP with the nonce on its one script; the shared plotly is named for the view to load after its first frame', () => {
     const csp = "default-src 'none'; img-src https://x.vscode-cdn.net data:; style-src https://x.vscode-cdn.net 'unsafe-inline'; script-src 'nonce-abc123'; font-src https://x.vscode-cdn.net";
     assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${csp.replaceAll("'", '&#39;')}">`), html);
-    assert.deepEqual(html.match(/<script[^>]*>/g), ['<script nonce="abc123" src="https://x/dist/webview/plotly.min.js">', '<script nonce="abc123" src="https://x/dist/webview/report.js">']);
+    assert.deepEqual(html.match(/<script[^>]*>/g), ['<script nonce="abc123" src="https://x/dist/webview/report.js">']);
+    assert.match(html, /<body data-plotly="https:\/\/x\/dist\/webview\/plotly\.min\.js">/);
+    assert.match(html, /<link rel="preload" as="script" nonce="abc123" href="https:\/\/x\/dist\/webview\/plotly\.min\.js">/);
     assert.match(html, /<link rel="stylesheet" href="https:\/\/x\/media\/report\.css">/);
     assert.match(html, /<title>Report: &lt;a &amp; &quot;b&quot;&gt;<\/title>/);
+  });
+
+  test('paints its title and what it waits for before the view has drawn', () => {
+    assert.match(html, /<div id="report-status" class="report-status panel-skeleton" role="status"><h2>Report: &lt;a &amp; &quot;b&quot;&gt;<\/h2><p>Computing the report…<\/p><\/div>/);
   });
 
   test('rejects a nonce that could break out of the attribute', () => {

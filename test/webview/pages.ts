@@ -49,7 +49,9 @@ window.__done = true;
 
 export interface Problems { violations: unknown[]; pageErrors: string[]; consoleErrors: string[]; failedRequests: string[] }
 
-export async function openPage(context: BrowserContext, server: StaticServer, path: string, body: string): Promise<{ page: Page; problems: Problems }> {
+/** `waitUntil`: what `goto` waits for; 'commit' for a page whose load is held back on purpose. */
+export async function openPage(context: BrowserContext, server: StaticServer, path: string, body: string,
+  { waitUntil = 'load' }: { waitUntil?: 'load' | 'commit' } = {}): Promise<{ page: Page; problems: Problems }> {
   server.routes.set(path, { type: 'text/html; charset=utf-8', body });
   const page = await context.newPage();
   const problems: Problems = { violations: [], pageErrors: [], consoleErrors: [], failedRequests: [] };
@@ -58,7 +60,7 @@ export async function openPage(context: BrowserContext, server: StaticServer, pa
   page.on('requestfailed', (r) => problems.failedRequests.push(`${r.failure()?.errorText} ${r.url()}`));
   page.on('pageerror', (e) => problems.pageErrors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') problems.consoleErrors.push(m.text()); });
-  await page.goto(server.origin + path);
+  await page.goto(server.origin + path, { waitUntil });
   return { page, problems };
 }
 

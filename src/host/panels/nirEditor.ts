@@ -22,7 +22,11 @@ export class NirEditorProvider implements vscode.CustomReadonlyEditorProvider {
     webview.options = ReportPanel.webviewOptions(this.ctx.extensionUri);
     webview.html = reportWebviewHtml(webview, this.ctx.extensionUri, 'SynOps: NIR graph');
     let profileId = this.ctx.models.profileOverride;
-    const post = (m: HostToPanel): Thenable<boolean> => webview.postMessage(m);
+    // The worker reads the graph while the page paints its frame; the report is posted once the page is
+    // ready, and again when a hidden page comes back (it is re-created and says `ready` again).
+    let ready = false;
+    let last: HostToPanel | undefined;
+    const post = async (m: HostToPanel): Promise<void> => { last = m; if (ready) await webview.postMessage(m); };
     const update = async (): Promise<void> => {
       try {
         const r = await this.ctx.worker.request(NirReport.type, { file: doc.uri.fsPath, options: this.ctx.config.reportOptions(profileId) });
@@ -33,7 +37,7 @@ export class NirEditorProvider implements vscode.CustomReadonlyEditorProvider {
       }
     };
     const sub = webview.onDidReceiveMessage((m: PanelToHost) => {
-      if (m.type === 'ready') void update();
+      if (m.type === 'ready') { ready = true; if (last) void webview.postMessage(last); }
       else if (m.type === 'profileChanged') { profileId = m.profileId; void update(); }
       else if (m.type === 'pickRun') {
         // A graph file has no runs of its own: its model file does, once imported and trained.
@@ -42,5 +46,6 @@ export class NirEditorProvider implements vscode.CustomReadonlyEditorProvider {
       }
     });
     panel.onDidDispose(() => sub.dispose());
+    void update();
   }
 }

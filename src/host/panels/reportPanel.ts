@@ -7,8 +7,8 @@ import { reportPanelHtml } from './reportHtml';
 export const REPORT_VIEW_TYPE = 'synops.energyReport';
 
 /**
- * The energy report of one model file: waits for the webview's `ready`, then sends the report and
- * re-sends it whenever the model's analysis changes. One panel per model file.
+ * The energy report of one model file: computes the report at once, sends it when the webview says
+ * `ready`, and re-sends it whenever the model's analysis changes. One panel per model file.
  */
 export class ReportPanel implements vscode.Disposable {
   private static readonly open = new Map<string, ReportPanel>();
@@ -43,17 +43,24 @@ export class ReportPanel implements vscode.Disposable {
       models.onDidChange((changed) => { if (changed.toString() === uri.toString()) void this.update(); }),
       panel.onDidDispose(() => this.dispose()),
     );
+    // The report is computed while the page paints its frame, and posted once it is ready.
+    void this.update();
   }
 
-  private post(message: HostToPanel): Thenable<boolean> {
-    return this.panel.webview.postMessage(message);
+  /** The latest report (or error) for the page: sent now if it listens, else when it says `ready`. */
+  private last?: HostToPanel;
+
+  private async post(message: HostToPanel): Promise<void> {
+    this.last = message;
+    if (this.ready) await this.panel.webview.postMessage(message);
   }
 
   private onMessage(m: PanelToHost): void {
     switch (m.type) {
       case 'ready':
+        // Also after a hidden page is shown again (it is re-created): it gets the latest report at once.
         this.ready = true;
-        void this.update();
+        if (this.last) void this.panel.webview.postMessage(this.last);
         break;
       case 'profileChanged':
         // Lenses and other panels follow the profile picked here.
@@ -80,7 +87,6 @@ export class ReportPanel implements vscode.Disposable {
   }
 
   private async update(): Promise<void> {
-    if (!this.ready) return;
     try {
       const doc = await vscode.workspace.openTextDocument(this.uri);
       const result = await this.models.analysis(doc);

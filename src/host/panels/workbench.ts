@@ -25,7 +25,8 @@ export async function tradeoffPayload(ctx: Ctx, source: vscode.Uri): Promise<Tra
  * trade-off into `panel`; a click on a point opens that run's report.
  */
 async function fillTradeoff(ctx: Ctx, panel: vscode.WebviewPanel, source: vscode.Uri): Promise<TradeoffPayload> {
-  const { payload, runDirs } = await tradeoffPayload(ctx, source);
+  // The page first, so the panel paints its frame while the worker lists the runs.
+  let runDirs: Record<string, string> = {};
   const view = new WebView<HostToTradeoff, TradeoffToHost>(panel.webview, ctx.extensionUri, 'tradeoff', 'SynOps Trade-off', (m) => {
     if (m.type === 'openRun') {
       const dir = runDirs[m.runId];
@@ -34,6 +35,9 @@ async function fillTradeoff(ctx: Ctx, panel: vscode.WebviewPanel, source: vscode
     }
   });
   panel.onDidDispose(() => view.dispose());
+  const result = await tradeoffPayload(ctx, source);
+  const payload = result.payload;
+  runDirs = result.runDirs;
   view.post({ type: 'tradeoff', payload, source: source.toString() });
   if (!payload.points.length) view.post({ type: 'error', message: 'No evaluated runs yet: train a model (SynOps: Train Model) to see points here.' });
   return payload;
