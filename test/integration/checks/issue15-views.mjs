@@ -1,0 +1,181 @@
+// UI checks of #15.10 (energy meaning and layout), the trade-off's sorting, the sweep's estimate and the
+// report's native checkbox. Each check takes `t`, the helpers of ui.mjs (page, poll, openFile, …).
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The editor's lens elements whose text starts with `prefix`, with the screen box of `part` of their text. */
+async function lensGeometry(page, prefix, partRe) {
+  return page.evaluate(([prefix, src]) => {
+    const editor = document.querySelector('.editor-group-container.active .monaco-editor');
+    const guard = editor?.querySelector('.overflow-guard')?.getBoundingClientRect();
+    const lines = editor?.querySelector('.view-lines')?.getBoundingClientRect();
+    const re = new RegExp(src);
+    for (const el of editor?.querySelectorAll('.codelens-decoration > *') ?? []) {
+      const text = (el.textContent ?? '').replace(/\u00a0/g, ' ');
+      if (!text.startsWith(prefix)) continue;
+      const m = re.exec(text);
+      const node = el.firstChild?.nodeType === 3 ? el.firstChild : el.querySelector('*')?.firstChild ?? el.firstChild;
+      if (!m || !node) return { text, found: false };
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const r = range.getBoundingClientRect();
+      return { text, found: true, part: m[0], left: r.left, right: r.right, visibleLeft: lines.left, visibleRight: guard.right };
+    }
+    return null;
+  }, [prefix, partRe.source]);
+}
+
+/**
+ * #15.10: the lenses put SynOps and energy first, so at half the window's width (700 px) they are still
+ * on screen: the conv1 and Total lenses' "… SynOps … µJ" lie inside the editor's text area.
+ */
+export async function lensesEnergyFirst(t) {
+  const { page, poll, openFile, assert, log, screenshot, runCommand } = t;
+  await t.closeAllEditors();
+  await runCommand('View: Close Primary Side Bar', { timeout: 15000 }).catch(() => {});
+  const size = page.viewportSize();
+  try {
+    await page.setViewportSize({ width: 700, height: 900 });
+    await openFile(t.MNIST);
+    const part = /~?[\d,]+ SynOps \((est\.|measured)\) · ~?[\d.]+ [mµnp]?J/;
+    for (const prefix of ['conv1 ', 'Total']) {
+      const g = await poll(async () => { const x = await lensGeometry(page, prefix, part); return x?.found ? x : null; },
+        { timeout: 60000, what: `the ${prefix.trim()} lens with SynOps and energy` }).catch(async (e) => {
+        throw new Error(`${e.message}: ${JSON.stringify(await lensGeometry(page, prefix, part))}`);
+      });
+      log(`${prefix.trim()} lens at 700 px:`, JSON.stringify(g));
+      assert(g.left >= g.visibleLeft - 1 && g.right <= g.visibleRight + 1,
+        `the ${prefix.trim()} lens's "${g.part}" is cut off at half width: x ${Math.round(g.left)}–${Math.round(g.right)}, editor text ${Math.round(g.visibleLeft)}–${Math.round(g.visibleRight)}`);
+    }
+    await screenshot('lenses-half-width.png');
+  } finally {
+    await page.setViewportSize(size);
+  }
+}
+
+/** Problems rows of one file (every source), as text. */
+async function problemRows(t, file) {
+  const { page } = t;
+  const panel = page.locator('.markers-panel');
+  if (!(await panel.first().isVisible().catch(() => false))) await page.keyboard.press('Control+Shift+M');
+  await panel.first().waitFor({ state: 'visible', timeout: 10000 });
+  return page.locator('.markers-panel .monaco-list-row').evaluateAll((rows, f) => {
+    const out = [];
+    let inFile = false;
+    for (const r of rows) {
+      const msg = r.querySelector('.marker-message')?.textContent;
+      if (!msg) { inFile = (r.getAttribute('aria-label') ?? r.textContent ?? '').includes(f); continue; }
+      if (inFile) out.push({ message: msg, where: r.querySelector('.marker-line')?.textContent ?? '', error: !!r.querySelector('.marker-icon.error') });
+    }
+    return out;
+  }, file);
+}
+
+/**
+ * #15.10: one typo (the comma after "version": 1 deleted) gives one error in the Problems panel, keeps the
+ * last good lenses marked stale, and its quick fix (Ctrl+.) puts the comma back.
+ */
+export async function modelTypo(t) {
+  const { page, poll, openFile, codeLensTexts, assert, log, screenshot, OUT } = t;
+  const ws = path.join(OUT, 'ws');
+  fs.writeFileSync(path.join(ws, 'typo.snn.json'), fs.readFileSync(path.join(ws, t.MNIST), 'utf8'));
+  await t.closeAllEditors();
+  await openFile('typo.snn.json');
+  await poll(async () => (await codeLensTexts()).some((l) => l.startsWith('Total:')) || null, { timeout: 60000, what: 'lenses on typo.snn.json' });
+  const line = page.locator('.editor-group-container.active .view-line', { hasText: '"version"' }).first();
+  await line.click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Backspace'); // the comma
+  // Both VS Code's JSON validation and the worker see the error; wait until they have had their say.
+  const rows = await poll(async () => { const r = await problemRows(t, 'typo.snn.json'); return r.length ? r : null; },
+    { timeout: 30000, what: 'a problem in typo.snn.json' });
+  await page.waitForTimeout(2000);
+  const settled = await problemRows(t, 'typo.snn.json');
+  log('typo problems:', JSON.stringify(settled));
+  assert(settled.length === 1 && settled[0].error && /Ln 4, Col 3/.test(settled[0].where),
+    `one typo, ${settled.length} problem(s) (want one error at Ln 4, Col 3): ${JSON.stringify(settled)} (first seen: ${JSON.stringify(rows)})`);
+  const stale = await poll(async () => { const l = await codeLensTexts(); return l.some((x) => x.startsWith('Total (stale):')) ? l : null; },
+    { timeout: 15000, what: 'the last good lenses, marked stale' }).catch(async (e) => {
+    throw new Error(`${e.message}; lenses: ${JSON.stringify(await codeLensTexts())}`);
+  });
+  assert(stale.some((x) => x.startsWith('conv1 (stale) · ')), `no stale conv1 lens: ${JSON.stringify(stale)}`);
+  await screenshot('model-typo.png');
+  // The quick fix on the error's line.
+  await page.locator('.editor-group-container.active .view-line', { hasText: '"name"' }).first().click();
+  await page.keyboard.press('Control+.');
+  const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Insert the missing comma' }).first();
+  await fix.waitFor({ timeout: 15000 }).catch(async () => {
+    throw new Error(`no "Insert the missing comma" quick fix: ${JSON.stringify(await page.locator('.action-widget').allInnerTexts())}`);
+  });
+  await page.keyboard.press('Enter'); // the fix is the focused row
+  await poll(async () => (await problemRows(t, 'typo.snn.json')).length === 0 || null, { timeout: 15000, what: 'no problem after the quick fix' });
+  await poll(async () => (await codeLensTexts()).some((x) => x.startsWith('Total:')) || null, { timeout: 15000, what: 'fresh lenses after the quick fix' });
+  const text = await page.locator('.editor-group-container.active .view-line', { hasText: '"version"' }).first().innerText();
+  assert(/"version":\s*1,/.test(text.replace(/\u00a0/g, ' ')), `after the quick fix: ${text}`);
+  await page.keyboard.press('Control+S'); // nothing unsaved for the next check's Close All Editors
+}
+
+/**
+ * #15.10: the energy report reads the ratio in words and says that Loihi's neuron-update cost is not in the
+ * energy; the Total lens's tooltip says so too.
+ */
+export async function energyWords(t) {
+  const { page, poll, assert, log, screenshot, norm, openFile, runCommand, frameWith } = t;
+  await t.closeAllEditors();
+  await openFile(t.MNIST);
+  await runCommand(t.CMD.energyReport);
+  const frame = await frameWith('#profile-select', 60000);
+  const before = await frame.locator('#profile-select').evaluate((el) => el.selectedOptions[0]?.textContent ?? '');
+  await t.selectProfile(frame, /^Loihi$/);
+  const note = await poll(async () => norm(await frame.locator('#neuron-update-note').innerText({ timeout: 1000 })) || null, { what: '#neuron-update-note' });
+  assert(note === 'Loihi also quotes 81 pJ per neuron update; this energy counts SynOps only (23.6 pJ each), not neuron updates.', `#neuron-update-note: "${note}"`);
+  const ratio = norm(await frame.locator('#energy-ratio').innerText());
+  const words = norm(await frame.locator('#energy-ratio-words').innerText());
+  log(`ratio ${ratio}: ${words}`);
+  const n = ratio.replace('×', '');
+  assert(words.startsWith(`The spiking network would use ${n} times the ANN's energy`) && words.includes('Loihi vs the ANN on'), `#energy-ratio-words: "${words}" (ratio ${ratio})`);
+  await screenshot('energy-words.png');
+  // The lens follows the profile picked in the report; its tooltip says what the energy leaves out.
+  await page.locator('.tab', { hasText: t.MNIST }).first().click();
+  const title = await poll(async () => {
+    const a = page.locator('.editor-group-container.active .codelens-decoration > a', { hasText: /^Total/ }).first();
+    const tip = await a.getAttribute('title', { timeout: 1000 }).catch(() => null);
+    return tip && tip.includes('Loihi also quotes') ? tip : null;
+  }, { timeout: 30000, what: 'the Total lens tooltip naming Loihi\'s neuron-update cost' });
+  assert(title.includes('not neuron updates') && title.includes('The spiking network would use'), `Total lens tooltip: ${title}`);
+  await t.selectProfile(frame, /^TrueNorth$/);
+  await frame.locator('#neuron-update-note').waitFor({ state: 'hidden', timeout: 10000 })
+    .catch(() => { throw new Error('#neuron-update-note still shown for TrueNorth, which quotes no neuron-update cost'); });
+  // The picked profile applies everywhere: give later checks the one they started with.
+  await t.selectProfile(frame, new RegExp(`^${before.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+}
+
+/** #15.10: in a ~350 px wide panel the report's chart keeps its plot and its legend stays clear of it. */
+export async function reportNarrow(t) {
+  const { page, poll, assert, log, screenshot, runCommand } = t;
+  const frame = await t.openRunFromTradeoff('synops-qrelu-03');
+  await runCommand('View: Close Editors in Other Groups', { timeout: 15000 }).catch(() => {});
+  await runCommand('View: Close Primary Side Bar', { timeout: 15000 }).catch(() => {});
+  const size = page.viewportSize();
+  try {
+    await page.setViewportSize({ width: 400, height: 900 });
+    const dims = () => frame.evaluate(() => {
+      const chart = document.querySelector('#synops-chart');
+      const r = (el) => el ? (({ left, right, top, bottom, width, height }) => ({ left, right, top, bottom, width, height }))(el.getBoundingClientRect()) : null;
+      return { body: document.body.clientWidth, chart: r(chart), plot: r(chart?.querySelector('.nsewdrag')), legend: r(chart?.querySelector('.legend')) };
+    });
+    const d = await poll(async () => { const x = await dims(); return x.body < 380 && x.plot && x.legend ? x : null; }, { timeout: 20000, what: 'the report at ~350 px' });
+    await page.waitForTimeout(1500); // the chart re-lays itself out after the resize
+    const g = await dims();
+    log('narrow chart:', JSON.stringify(g), 'first:', JSON.stringify(d));
+    await frame.locator('#synops-chart').scrollIntoViewIfNeeded();
+    await screenshot('report-narrow.png');
+    assert(g.plot.width >= 0.6 * g.chart.width && g.plot.width >= 150 && g.plot.height >= 150,
+      `the plot collapsed: ${Math.round(g.plot.width)}×${Math.round(g.plot.height)} px in a ${Math.round(g.chart.width)} px chart`);
+    assert(g.legend.right <= g.chart.right + 1 && g.legend.left >= g.chart.left - 1, `the legend (${Math.round(g.legend.left)}–${Math.round(g.legend.right)}) sticks out of the chart (${Math.round(g.chart.left)}–${Math.round(g.chart.right)})`);
+    assert(g.legend.bottom <= g.plot.top || g.legend.top >= g.plot.bottom, `the legend overlaps the plot: ${JSON.stringify(g)}`);
+  } finally {
+    await page.setViewportSize(size);
+  }
+}
