@@ -932,6 +932,7 @@ const checks = [
     ['energy-words', views.energyWords],
     ['model-typo', views.modelTypo],
     ['report-narrow', views.reportNarrow],
+    ['tradeoff-sort', views.tradeoffSort],
   ].map(([name, fn]) => [name, () => fn(viewHelpers())]),
 ];
 

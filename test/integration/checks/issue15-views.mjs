@@ -179,3 +179,44 @@ export async function reportNarrow(t) {
     await page.setViewportSize(size);
   }
 }
+
+/**
+ * The trade-off's run table sorts by a clicked header (▲ ascending, then ▼ descending), from the keyboard too,
+ * and keeps the sort when the panel's webview is reloaded.
+ */
+export async function tradeoffSort(t) {
+  const { page, poll, assert, log, screenshot, norm, parseNumber, runCommand } = t;
+  let frame = await t.reproductionTradeoffFrame();
+  const column = (f, col) => f.locator(`#tradeoff-table tbody td[data-col="${col}"]`).allInnerTexts().then((xs) => xs.map((x) => parseNumber(x)));
+  const head = (f, col) => f.locator(`#tradeoff-table thead th[data-col="${col}"]`);
+  const sorted = (xs, dir) => xs.every((x, i) => i === 0 || (dir === 'asc' ? xs[i - 1] <= x : xs[i - 1] >= x));
+  await head(frame, 'synops').locator('button').click();
+  const synops = await column(frame, 'synops');
+  assert(synops.length >= 10 && sorted(synops, 'asc'), `SynOps after one click: ${JSON.stringify(synops)}`);
+  assert(await head(frame, 'synops').getAttribute('aria-sort') === 'ascending', 'the SynOps header has no aria-sort="ascending"');
+  assert(norm(await head(frame, 'synops').innerText()).endsWith('▲'), `SynOps header: "${norm(await head(frame, 'synops').innerText())}"`);
+  // From the keyboard: Enter sorts by accuracy ascending, Space (a second press) descending.
+  await head(frame, 'accuracy').locator('button').press('Enter');
+  assert(sorted(await column(frame, 'accuracy'), 'asc'), 'accuracy not ascending after Enter');
+  await head(frame, 'accuracy').locator('button').press('Space');
+  const acc = await column(frame, 'accuracy');
+  assert(sorted(acc, 'desc') && acc[0] > acc.at(-1), `accuracy after a second press: ${JSON.stringify(acc)}`);
+  assert(await head(frame, 'synops').getAttribute('aria-sort') === null, 'the SynOps header still says it sorts');
+  await screenshot('tradeoff-sorted.png');
+  // Reloading the webview redraws it from its saved state.
+  await runCommand('Developer: Reload Webviews', { timeout: 15000 });
+  await page.waitForTimeout(1500);
+  frame = await poll(async () => {
+    for (const f of page.frames()) {
+      if (f === frame || f.isDetached()) continue;
+      if (await f.locator('#tradeoff-table th[data-col="accuracy"][aria-sort]').count().catch(() => 0)) return f;
+    }
+    return null;
+  }, { timeout: 30000, what: 'the reloaded trade-off with a sorted header' }).catch(async (e) => {
+    throw new Error(`${e.message} (the sort was not kept across the reload)`);
+  });
+  const after = await column(frame, 'accuracy');
+  log('accuracy after reload:', JSON.stringify(after));
+  assert(await head(frame, 'accuracy').getAttribute('aria-sort') === 'descending' && sorted(after, 'desc') && after[0] > after.at(-1),
+    `after reloading: aria-sort ${await head(frame, 'accuracy').getAttribute('aria-sort')}, accuracy ${JSON.stringify(after)}`);
+}
