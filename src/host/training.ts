@@ -10,6 +10,7 @@ import { isModelDocument } from './model/service';
 import { showWorkerError } from './workerProcess/errors';
 import { describeRun, monitorFor, runTraining } from './trainingRun';
 import { withWork } from './work';
+import { confirmSweep } from './sweepConfirm';
 
 type StrategyId = NonNullable<TrainModel.Params['strategy']>;
 
@@ -118,7 +119,8 @@ export interface SweepArgs { model?: vscode.Uri; kind?: 'independent' | 'chain';
 
 /**
  * "SynOps: Run Energy Sweep": one model per SynOps target (MNIST-DVS procedure: 10 targets, logspace
- * 1e4…2e6) or a warm-started chain (CIFAR procedure); then the trade-off of the workspace opens.
+ * 1e4…2e6) or a warm-started chain (CIFAR procedure), after saying how long it will take and asking;
+ * then the trade-off of the workspace opens.
  */
 export function runSweepCommand(ctx: Ctx) {
   return async (arg?: unknown): Promise<RunSweep.Result | undefined> => {
@@ -134,6 +136,8 @@ export function runSweepCommand(ctx: Ctx) {
     if (!kind) return undefined;
     const data = args.data ?? (await pickData(ctx, folder, 'SynOps: Run Energy Sweep — data'));
     if (!data) return undefined;
+    // Asked every time, also when a script gave the settings: a sweep trains many models for a long time.
+    if (!(await confirmSweep(ctx, path.basename(doc.uri.fsPath), { modelPath: doc.uri.fsPath, data, workspace: folder.uri.fsPath, kind, targets: args.targets, epochs: args.epochs }))) return undefined;
     const result = await withWork(ctx, `SynOps: sweep of ${path.basename(doc.uri.fsPath)}`, (signal, report) =>
       ctx.worker.request(RunSweep.type, { modelPath: doc.uri.fsPath, data, workspace: folder.uri.fsPath, kind, targets: args.targets, epochs: args.epochs, snnSamples: args.snnSamples },
         { signal, onProgress: (p) => report(p.message, p.fraction) }));
