@@ -933,13 +933,14 @@ const checks = [
     ['model-typo', views.modelTypo],
     ['report-narrow', views.reportNarrow],
     ['tradeoff-sort', views.tradeoffSort],
+    ['sweep-estimate', views.sweepEstimate],
   ].map(([name, fn]) => [name, () => fn(viewHelpers())]),
 ];
 
 /** What the checks in checks/*.mjs use of this file. */
 function viewHelpers() {
   return { page, poll, openFile, runCommand, frameWith, codeLensTexts, closeAllEditors, closeOverlays, assert, log, screenshot, norm,
-    hasNumber, parseNumber, sleep, OUT, MNIST, CMD, quickInput, quickInputBox, quickRows, pickRow, answerInput, patience, writeTinyWorkspace, openRunFromTradeoff, reproductionTradeoffFrame, selectProfile };
+    hasNumber, parseNumber, sleep, OUT, MNIST, CMD, quickInput, quickInputBox, quickRows, pickRow, answerInput, patience, writeTinyWorkspace, openRunFromTradeoff, reproductionTradeoffFrame, selectProfile, trainTiny };
 }
 
 // ------------------------------------------------------------------ run

@@ -220,3 +220,63 @@ export async function tradeoffSort(t) {
   assert(await head(frame, 'accuracy').getAttribute('aria-sort') === 'descending' && sorted(after, 'desc') && after[0] > after.at(-1),
     `after reloading: aria-sort ${await head(frame, 'accuracy').getAttribute('aria-sort')}, accuracy ${JSON.stringify(after)}`);
 }
+
+/** The open modal dialog's message and detail, and a locator of its buttons. */
+async function modalDialog(t) {
+  const box = t.page.locator('.monaco-dialog-box').first();
+  await box.waitFor({ state: 'visible', timeout: 30000 });
+  const text = async (sel) => t.norm(await box.locator(sel).first().innerText().catch(() => ''));
+  return { box, message: await text('.dialog-message-text'), detail: await text('.dialog-message-detail') };
+}
+
+/** Sweep folders under the test workspace's runs. */
+function sweepFolders(t) {
+  const runs = path.join(t.OUT, 'ws', '.synops', 'runs');
+  return fs.existsSync(runs) ? fs.readdirSync(runs).filter((n) => n.startsWith('sweep-')) : [];
+}
+
+/**
+ * #15.6: Run Energy Sweep says how long its models will take before it starts any, and asks. On the tiny
+ * dataset a run has trained on (trained here first if none has), an estimate from that run's speed; Cancel
+ * starts nothing.
+ */
+export async function sweepEstimate(t) {
+  const { page, poll, assert, log, screenshot, runCommand, openFile, pickRow, OUT } = t;
+  t.writeTinyWorkspace();
+  await t.closeAllEditors();
+  const runsDir = path.join(OUT, 'ws', '.synops', 'runs');
+  const tinyRuns = () => (fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : []).filter((n) => {
+    try { return JSON.parse(fs.readFileSync(path.join(runsDir, n, 'run.json'), 'utf8')).data.root.includes('tiny-halves') && fs.readFileSync(path.join(runsDir, n, 'metrics.json'), 'utf8').length > 2; } catch { return false; }
+  });
+  if (!tinyRuns().length) {
+    await t.trainTiny(2);
+    await poll(async () => { for (const f of page.frames()) if (await f.locator('#training-status[data-status="done"]').count().catch(() => 0)) return true; return null; },
+      { timeout: 120000, interval: 500, what: 'the tiny run to finish' });
+    await t.closeAllEditors();
+  }
+  const before = sweepFolders(t);
+  const ask = async (dataRow) => {
+    await openFile('tiny-ui.snn.json');
+    await runCommand('SynOps: Run Energy Sweep');
+    await pickRow(/^Independent models/);
+    await pickRow(dataRow);
+    return modalDialog(t);
+  };
+  let d = await ask('tiny-halves');
+  log('sweep question:', d.message, '|', d.detail);
+  await screenshot('sweep-estimate.png');
+  assert(/^Sweep of tiny-ui\.snn\.json: train 10 models, about \d+ (s|min|h)( \d+ min)?\. Start it\?$/.test(d.message), `sweep question: "${d.message}"`);
+  assert(/^Estimate: 8 epochs × \d+ samples × [\d,]+ MACs per model, at the speed run \S+ measured \([\d,]+ images\/s on [\d,]+ MACs/.test(d.detail), `estimate detail: "${d.detail}"`);
+  assert(await d.box.getByRole('button', { name: 'Start Sweep' }).count(), 'no "Start Sweep" button');
+  await d.box.getByRole('button', { name: 'Cancel' }).click();
+  await d.box.waitFor({ state: 'hidden', timeout: 10000 });
+  // Data no run has trained on: the same question, without a time.
+  d = await ask('Synthetic DVS digits');
+  log('sweep question (synth):', d.message, '|', d.detail);
+  assert(/^Sweep of tiny-ui\.snn\.json: train 10 models, (no estimate of the time|about .+)\. Start it\?$/.test(d.message), `sweep question on synth: "${d.message}"`);
+  await page.keyboard.press('Escape');
+  await d.box.waitFor({ state: 'hidden', timeout: 10000 });
+  await page.waitForTimeout(2000);
+  const toasts = await t.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+  assert(!toasts.some((x) => /sweep of/i.test(x)) && sweepFolders(t).length === before.length, `a cancelled sweep started: ${JSON.stringify(toasts)}, ${JSON.stringify(sweepFolders(t))}`);
+}
