@@ -934,6 +934,7 @@ const checks = [
     ['report-narrow', views.reportNarrow],
     ['tradeoff-sort', views.tradeoffSort],
     ['sweep-estimate', views.sweepEstimate],
+    ['report-log-scale', views.reportLogScale],
   ].map(([name, fn]) => [name, () => fn(viewHelpers())]),
 ];
 

@@ -280,3 +280,30 @@ export async function sweepEstimate(t) {
   const toasts = await t.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
   assert(!toasts.some((x) => /sweep of/i.test(x)) && sweepFolders(t).length === before.length, `a cancelled sweep started: ${JSON.stringify(toasts)}, ${JSON.stringify(sweepFolders(t))}`);
 }
+
+/**
+ * The report's log-scale switch is a native checkbox (the deprecated webview UI toolkit is gone): clicking
+ * its label turns the chart's axis to log, in the packaged extension.
+ */
+export async function reportLogScale(t) {
+  const { poll, assert, openFile, runCommand, frameWith } = t;
+  await t.closeAllEditors();
+  await openFile(t.MNIST);
+  await runCommand(t.CMD.energyReport);
+  const frame = await frameWith('#synops-chart .main-svg', 60000);
+  const box = frame.locator('#log-scale');
+  const what = await box.evaluate((el) => `${el.tagName.toLowerCase()}${el.getAttribute('type') ? `[type=${el.getAttribute('type')}]` : ''}`);
+  assert(what === 'input[type=checkbox]', `#log-scale is <${what}>, not a native checkbox`);
+  const axis = () => frame.evaluate(() => document.querySelector('#synops-chart').layout?.yaxis?.type);
+  const start = await axis();
+  await frame.locator('label', { has: box }).click(); // the label toggles it, as a user clicks the words
+  await poll(async () => (await axis()) !== start || null, { timeout: 10000, what: `the y axis to leave "${start}"` });
+  assert(await box.isChecked() === (await axis() === 'log'), `checkbox ${await box.isChecked()}, axis ${await axis()}`);
+  await box.press('Space'); // and the keyboard
+  await poll(async () => (await axis()) === start || null, { timeout: 10000, what: `the y axis back to "${start}" after Space` });
+  const installed = fs.readdirSync(path.join(t.OUT, 'ext')).find((n) => n.startsWith('synops-studio.'));
+  if (installed) {
+    const licences = fs.readFileSync(path.join(t.OUT, 'ext', installed, 'dist', 'THIRD_PARTY_LICENSES.txt'), 'utf8');
+    assert(!licences.includes('webview-ui-toolkit'), 'the packaged THIRD_PARTY_LICENSES.txt still lists @vscode/webview-ui-toolkit');
+  }
+}
