@@ -27,8 +27,9 @@ async function lensGeometry(page, prefix, partRe) {
 }
 
 /**
- * #15.10: the lenses put SynOps and energy first, so at half the window's width (700 px) they are still
- * on screen: the conv1 and Total lenses' "… SynOps … µJ" lie inside the editor's text area.
+ * #15.10: the lenses put SynOps and energy first, so at half an editor's width they are still on screen: in
+ * a 560 px window without side bar (about 440 px of text, half the editor beside the default side bar in the
+ * suite's 1400 px window) the conv1 and Total lenses' "… SynOps … µJ" lie inside the editor's text area.
  */
 export async function lensesEnergyFirst(t) {
   const { page, poll, openFile, assert, log, screenshot, runCommand } = t;
@@ -36,7 +37,7 @@ export async function lensesEnergyFirst(t) {
   await runCommand('View: Close Primary Side Bar', { timeout: 15000 }).catch(() => {});
   const size = page.viewportSize();
   try {
-    await page.setViewportSize({ width: 700, height: 900 });
+    await page.setViewportSize({ width: 560, height: 900 });
     await openFile(t.MNIST);
     const part = /~?[\d,]+ SynOps \((est\.|measured)\) · ~?[\d.]+ [mµnp]?J/;
     for (const prefix of ['conv1 ', 'Total']) {
@@ -44,7 +45,7 @@ export async function lensesEnergyFirst(t) {
         { timeout: 60000, what: `the ${prefix.trim()} lens with SynOps and energy` }).catch(async (e) => {
         throw new Error(`${e.message}: ${JSON.stringify(await lensGeometry(page, prefix, part))}`);
       });
-      log(`${prefix.trim()} lens at 700 px:`, JSON.stringify(g));
+      log(`${prefix.trim()} lens at 560 px:`, JSON.stringify(g));
       assert(g.left >= g.visibleLeft - 1 && g.right <= g.visibleRight + 1,
         `the ${prefix.trim()} lens's "${g.part}" is cut off at half width: x ${Math.round(g.left)}–${Math.round(g.right)}, editor text ${Math.round(g.visibleLeft)}–${Math.round(g.visibleRight)}`);
     }
@@ -109,7 +110,7 @@ export async function modelTypo(t) {
     throw new Error(`no "Insert the missing comma" quick fix: ${JSON.stringify(await page.locator('.action-widget').allInnerTexts())}`);
   });
   await page.keyboard.press('Enter'); // the fix is the focused row
-  await poll(async () => (await problemRows(t, 'typo.snn.json')).length === 0 || null, { timeout: 15000, what: 'no problem after the quick fix' });
+  await poll(async () => !(await problemRows(t, 'typo.snn.json')).some((r) => r.error) || null, { timeout: 15000, what: 'no error after the quick fix' });
   await poll(async () => (await codeLensTexts()).some((x) => x.startsWith('Total:')) || null, { timeout: 15000, what: 'fresh lenses after the quick fix' });
   const text = await page.locator('.editor-group-container.active .view-line', { hasText: '"version"' }).first().innerText();
   assert(/"version":\s*1,/.test(text.replace(/\u00a0/g, ' ')), `after the quick fix: ${text}`);
@@ -151,33 +152,44 @@ export async function energyWords(t) {
   await t.selectProfile(frame, new RegExp(`^${before.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
 }
 
-/** #15.10: in a ~350 px wide panel the report's chart keeps its plot and its legend stays clear of it. */
+/**
+ * #15.10: in a ~350 px wide panel the report's chart keeps its plot and its legend stays clear of it: the
+ * comparison of two fixture runs (four series: each run's SNN and ANN proxy, the widest legend).
+ */
 export async function reportNarrow(t) {
-  const { page, poll, assert, log, screenshot, runCommand } = t;
-  const frame = await t.openRunFromTradeoff('synops-qrelu-03');
-  await runCommand('View: Close Editors in Other Groups', { timeout: 15000 }).catch(() => {});
+  const { page, poll, assert, log, screenshot, runCommand, pickRow } = t;
+  await t.closeAllEditors();
+  await runCommand('SynOps: Compare Run With…');
+  await pickRow('SynOp loss + QReLU');
+  await pickRow(/^Baseline/);
+  const frame = await t.frameWith('#synops-chart .legend', 60000);
   await runCommand('View: Close Primary Side Bar', { timeout: 15000 }).catch(() => {});
   const size = page.viewportSize();
-  try {
-    await page.setViewportSize({ width: 400, height: 900 });
-    const dims = () => frame.evaluate(() => {
+  const dims = () => frame.evaluate(() => {
       const chart = document.querySelector('#synops-chart');
       const r = (el) => el ? (({ left, right, top, bottom, width, height }) => ({ left, right, top, bottom, width, height }))(el.getBoundingClientRect()) : null;
       return { body: document.body.clientWidth, chart: r(chart), plot: r(chart?.querySelector('.nsewdrag')), legend: r(chart?.querySelector('.legend')) };
-    });
+  });
+  try {
+    await page.setViewportSize({ width: 400, height: 900 });
     const d = await poll(async () => { const x = await dims(); return x.body < 380 && x.plot && x.legend ? x : null; }, { timeout: 20000, what: 'the report at ~350 px' });
     await page.waitForTimeout(1500); // the chart re-lays itself out after the resize
     const g = await dims();
     log('narrow chart:', JSON.stringify(g), 'first:', JSON.stringify(d));
     await frame.locator('#synops-chart').scrollIntoViewIfNeeded();
     await screenshot('report-narrow.png');
-    assert(g.plot.width >= 0.6 * g.chart.width && g.plot.width >= 150 && g.plot.height >= 150,
+    // A wide panel gives the plot 228 px of height; a legend wrapped into rows above it squeezed it to 139–174 px.
+    assert(g.plot.width >= 0.6 * g.chart.width && g.plot.width >= 150 && g.plot.height >= 200,
       `the plot collapsed: ${Math.round(g.plot.width)}×${Math.round(g.plot.height)} px in a ${Math.round(g.chart.width)} px chart`);
     assert(g.legend.right <= g.chart.right + 1 && g.legend.left >= g.chart.left - 1, `the legend (${Math.round(g.legend.left)}–${Math.round(g.legend.right)}) sticks out of the chart (${Math.round(g.chart.left)}–${Math.round(g.chart.right)})`);
     assert(g.legend.bottom <= g.plot.top || g.legend.top >= g.plot.bottom, `the legend overlaps the plot: ${JSON.stringify(g)}`);
   } finally {
     await page.setViewportSize(size);
   }
+  // Wide again: the chart grows back with the panel.
+  const wide = await poll(async () => { const x = await dims(); return x.chart.width > 600 && x.plot.width >= 0.6 * x.chart.width ? x : null; }, { timeout: 15000, what: 'the chart to grow back with the panel' })
+    .catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await dims())}`); });
+  log('wide again:', JSON.stringify(wide.plot));
 }
 
 /**
