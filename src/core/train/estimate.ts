@@ -8,9 +8,9 @@ import { join, resolve } from 'node:path';
 import { readModelFile } from '../model/read';
 import { modelHash } from '../synops/result';
 import { listRuns } from './list';
-import { readJson, readMetrics, readRunInfo } from './run';
+import { readMetrics, readRunInfo } from './run';
 import { dataDir } from './api';
-import type { Evaluation, RunInfo } from './types';
+import type { RunInfo } from './types';
 
 export interface SweepPlan {
   /** MACs per sample of the model to sweep. */
@@ -25,24 +25,27 @@ export interface SweepPlan {
 /** A previous run's measured speed. */
 export interface MeasuredSpeed {
   runId: string;
-  /** Training images per second over the run's epochs (Σ images ÷ Σ seconds), on a model of `macs` MACs. */
+  /**
+   * Training samples per second over the run's epochs: its epochs × training samples ÷ the seconds of all its
+   * epochs (fine-tuning through time included, so a run that fine-tunes counts that time too), on `macs` MACs.
+   */
   imagesPerSec: number;
   macs: number;
-  /** Seconds its evaluation took (ANN, quantized ANN, spiking simulation), when it has one. */
-  evalSeconds?: number;
+  /** Seconds of the finished run outside its epochs (evaluation, conversion, checkpoints): its wall time less its epochs. */
+  overheadSeconds?: number;
 }
 
 /**
- * Seconds the sweep takes at `speed`: per model, `epochs × trainSamples` images at
- * `imagesPerSec × speed.macs ÷ plan.macs` images per second, plus one evaluation scaled the same way
- * (a chain's links also evaluate ×1.5 and ×2: three evaluations); a chain trains a pre-training model first.
+ * Seconds the sweep takes at `speed`: per model, `epochs × trainSamples` samples at
+ * `imagesPerSec × speed.macs ÷ plan.macs` per second, plus the run's overhead scaled the same way; a chain
+ * trains a pre-training model first.
  */
-export function sweepSeconds(plan: SweepPlan, speed: MeasuredSpeed): { seconds: number; trainPerModel: number; evalPerModel: number } {
+export function sweepSeconds(plan: SweepPlan, speed: MeasuredSpeed): { seconds: number; trainPerModel: number; overheadPerModel: number } {
   const scale = plan.macs / speed.macs;
   const trainPerModel = (plan.epochs * plan.trainSamples * scale) / speed.imagesPerSec;
-  const evalPerModel = (speed.evalSeconds ?? 0) * scale * (plan.kind === 'chain' ? 3 : 1);
+  const overheadPerModel = (speed.overheadSeconds ?? 0) * scale;
   const trainings = plan.kind === 'chain' ? plan.models + 1 : plan.models;
-  return { seconds: trainings * trainPerModel + plan.models * evalPerModel, trainPerModel, evalPerModel };
+  return { seconds: trainings * (trainPerModel + overheadPerModel), trainPerModel, overheadPerModel };
 }
 
 /** Total MACs per sample of a model file, or undefined when it is not a valid model. */
@@ -65,17 +68,16 @@ export function newestSpeed(workspace: string, modelHash?: string): MeasuredSpee
   const runs = listRuns(workspace).filter((r) => !r.problem)
     .sort((a, b) => Number(b.modelHash === modelHash && !!modelHash) - Number(a.modelHash === modelHash && !!modelHash) || (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
   for (const run of runs) {
-    const epochs = (() => { try { return readMetrics(run.dir).filter((m) => !m.throughTime && m.seconds > 0 && m.imagesPerSec > 0); } catch { return []; } })();
+    let info: RunInfo;
+    let metrics: ReturnType<typeof readMetrics>;
+    try { info = readRunInfo(run.dir); metrics = readMetrics(run.dir); } catch { continue; }
+    const seconds = metrics.reduce((s, m) => s + (m.seconds > 0 ? m.seconds : 0), 0);
+    const epochs = metrics.filter((m) => !m.throughTime).length;
     const macs = modelMacs(join(run.dir, 'model.snn.json'));
-    if (!epochs.length || !macs) continue;
-    const seconds = epochs.reduce((s, m) => s + m.seconds, 0);
-    const images = epochs.reduce((s, m) => s + m.imagesPerSec * m.seconds, 0);
-    let evalSeconds: number | undefined;
-    try {
-      const ev = readJson<Evaluation>(join(run.dir, 'evaluation.json'));
-      evalSeconds = [ev.ann, ev.annQuantized, ev.snn].reduce((s, e) => s + (e?.seconds ?? 0), 0);
-    } catch { /* not evaluated */ }
-    return { runId: run.id, imagesPerSec: images / seconds, macs, evalSeconds };
+    if (!epochs || !(seconds > 0) || !macs || !(info.data.trainSamples > 0)) continue;
+    const wall = (Date.parse(info.updatedAt) - Date.parse(info.createdAt)) / 1000;
+    const overheadSeconds = info.state === 'done' && wall > seconds ? wall - seconds : undefined;
+    return { runId: run.id, imagesPerSec: (epochs * info.data.trainSamples) / seconds, macs, overheadSeconds };
   }
   return undefined;
 }
@@ -117,6 +119,6 @@ export function estimateSweep(r: { model: string; data: string; workspace: strin
   return {
     models,
     seconds: t.seconds,
-    basis: `${r.epochs} epochs × ${k(trainSamples)} samples × ${k(macs)} MACs per model, at the speed run ${speed.runId} measured (${k(speed.imagesPerSec)} images/s on ${k(speed.macs)} MACs${speed.evalSeconds !== undefined ? `, evaluation ${speed.evalSeconds.toFixed(1)} s` : ''})`,
+    basis: `${r.epochs} epochs × ${k(trainSamples)} samples × ${k(macs)} MACs per model, at the speed run ${speed.runId} measured (${k(speed.imagesPerSec)} images/s on ${k(speed.macs)} MACs${speed.overheadSeconds !== undefined ? ` and ${speed.overheadSeconds.toFixed(1)} s besides its epochs` : ''})`,
   };
 }
