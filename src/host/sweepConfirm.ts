@@ -14,7 +14,7 @@ export const START_SWEEP = 'Start Sweep';
 export function sweepQuestion(model: string, e: EstimateSweep.Result): { message: string; detail: string } {
   const time = e.seconds !== undefined ? `about ${formatDuration(e.seconds)}` : 'no estimate of the time';
   return {
-    message: `Sweep of ${model}: train ${e.models} models, ${time}. Start it?`,
+    message: `Sweep of ${model}: train ${e.models > 0 ? `${e.models} models` : 'its models'}, ${time}. Start it?`,
     detail: e.seconds !== undefined ? `Estimate: ${e.basis}. Its notification can cancel it once started.` : `${e.basis[0].toUpperCase()}${e.basis.slice(1)}.`,
   };
 }
