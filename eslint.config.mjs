@@ -35,9 +35,14 @@ export const layers = {
     packages: ['@tensorflow/*'],
     builtins: true,
   },
+  'src/notebook': {
+    why: 'src/notebook is the notebook kernel\'s cell logic (commands, outputs, file formats) as plain data: no VS Code, no Node, no code but the protocol\'s.',
+    layers: ['src/protocol'],
+    builtins: false,
+  },
   'src/host': {
     why: 'The host is glue: it asks the worker (started by path, never imported) and draws nothing itself.',
-    layers: ['src/protocol'],
+    layers: ['src/protocol', 'src/notebook'],
     // Files of src/core the host may import: none. A projection the host needs is a worker request.
     files: [],
     packages: ['vscode', 'vscode-jsonrpc', 'vscode-jsonrpc/node', 'jsonc-parser'],

@@ -4,7 +4,7 @@ import { BUDGETS, trainingText, type BudgetName } from '../core/reproduce/budget
 import { reproduce, rerender, type ReproduceResult } from '../core/reproduce/procedure';
 import { fmtSynops, label, tableRows } from '../core/reproduce/report';
 import type { BackendName } from '../core/train/backend';
-import { loadModel } from '../core/train/api';
+import { DISTILL_DEFAULTS, loadModel } from '../core/train/api';
 import type { TrainProgress } from '../core/train/types';
 import { intOption, parseArgs, threadsOption, usageError } from './args';
 import { withFaults } from './errors';
@@ -12,7 +12,7 @@ import { diagnosisLines } from './diagnosis';
 import { table } from './table';
 
 export const REPRODUCE_USAGE = `  reproduce [--data synth|<N-MNIST dir>|<MNIST-DVS dir>] [--budget quick|medium|full|smoke] [--out <dir>]
-        [--workspace <dir>] [--snn-samples N] [--per-digit N] [--model <model.snn.json>] [--backend tensorflow|wasm|cpu] [--threads auto|N] [--json] [--rerender]
+        [--workspace <dir>] [--snn-samples N] [--per-digit N] [--model <model.snn.json>] [--backend tensorflow|wasm|cpu] [--threads auto|N] [--distill] [--json] [--rerender]
       the paper's experiment headless: baseline, weight-scaling sweep, SynOp-loss sweep, SynOp+QReLU sweep, each
       model simulated as a spiking network on the held-out 20 %; writes report.json and a self-contained
       report.html (default folder <cwd>/.synops/reproduce/<timestamp>) and prints the table.
@@ -21,6 +21,8 @@ export const REPRODUCE_USAGE = `  reproduce [--data synth|<N-MNIST dir>|<MNIST-D
       batch 256 (hours); smoke: a seconds-long pipeline check. --per-digit N: synthetic recordings per digit
       (--data synth; overrides the budget's; each size is generated once into <workspace>/.synops/data/synth-N).
       --model: a variant of the MNIST-DVS network to train instead (e.g. other "training" or "conversion" options).
+      --distill: every SynOp model also learns the reference's soft outputs (knowledge distillation from the
+      control, weight 0.5, temperature 4), beside the paper's objective; the report says so.
       --rerender --out <dir>: rebuild that folder's summary and report.html from its points, training nothing`;
 
 const VALUED = ['data', 'budget', 'out', 'workspace', 'snn-samples', 'per-digit', 'backend', 'threads', 'model'];
@@ -69,7 +71,7 @@ export function runReproduce(args: string[]): Promise<number> {
 }
 
 async function reproduceCommand(args: string[]): Promise<number> {
-  const { positional, opts, error } = parseArgs(args, VALUED, ['json', 'rerender']);
+  const { positional, opts, error } = parseArgs(args, VALUED, ['json', 'rerender', 'distill']);
   const usage = (msg: string): number => usageError('reproduce', msg);
   if (error) return usage(error);
   if (positional.length) return usage(`unexpected argument ${positional[0]}`);
@@ -109,7 +111,7 @@ async function reproduceCommand(args: string[]): Promise<number> {
   try {
     process.stderr.write(`synops reproduce: data ${data}${data === 'synth' ? ` (${budget.synthPerDigit ?? DEFAULT_PER_DIGIT} recordings per digit)` : ''}, budget ${budget.name}, report in ${out}\n`);
     const model = opts.has('model') ? loadModel(resolve(String(opts.get('model')))) : undefined;
-    const r = await reproduce({ data: data === 'synth' ? data : resolve(data), budget, out, workspace, backend, threads: threads?.value, model },
+    const r = await reproduce({ data: data === 'synth' ? data : resolve(data), budget, out, workspace, backend, threads: threads?.value, model, ...(opts.has('distill') ? { distill: DISTILL_DEFAULTS } : {}) },
       { signal: ac.signal, onProgress: progress, log: (line) => process.stderr.write(`${line}\n`) });
     printReport(r, json);
     return 0;

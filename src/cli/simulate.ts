@@ -24,6 +24,8 @@ import { formatCount, formatEnergy } from '../protocol/format';
 import { usageError } from './args';
 import { CliError, describeFault, withFaults } from './errors';
 import { table } from './table';
+import { neuroBenchReport } from '../core/energy/neurobench';
+import { renderNeuroBench } from './neurobench';
 
 export const SIMULATE_USAGE = `  simulate <model.snn.json | graph.nir> --weights <model.json> --input <file> [--index N] [--chunk 3000] [--dt-ms 1]
            [--steps 10] [--engine event|dense] [--single-spike] [--min-v-mem V] [--save] [--json]
@@ -153,14 +155,15 @@ async function simulateCommand(args: string[]): Promise<number> {
     await import('@tensorflow/tfjs-backend-wasm');
     await tf.setBackend('wasm');
     await tf.ready();
-    result = await simulateDense(model, weights, inp.input, { neuron });
-  } else result = simulateEvents(model, weights, inp.input, { neuron });
+    result = await simulateDense(model, weights, inp.input, { neuron, counts: true });
+  } else result = simulateEvents(model, weights, inp.input, { neuron, counts: true });
   const ms = performance.now() - t0;
   const profileId = model.energy?.profile ?? DEFAULT_SNN_PROFILE;
   const profile = BUILTIN_PROFILES.find((p) => p.id === profileId) ?? BUILTIN_PROFILES.find((p) => p.id === DEFAULT_SNN_PROFILE)!;
   const jPerSynOp = (profile as { joulesPerSynOp?: number }).joulesPerSynOp ?? 0;
+  const neurobench = neuroBenchReport(model, weights, [result]);
   if (flags.save) {
-    writeAtomic(resultPathFor(modelPath), JSON.stringify(toResultFile(model, result, `${inp.note}, ${engine} engine, ${JSON.stringify(neuron)}`), null, 2));
+    writeAtomic(resultPathFor(modelPath), JSON.stringify({ ...toResultFile(model, result, `${inp.note}, ${engine} engine, ${JSON.stringify(neuron)}`), neurobench }, null, 2));
   }
   if (flags.json) {
     console.log(JSON.stringify({
@@ -168,6 +171,7 @@ async function simulateCommand(args: string[]): Promise<number> {
       layers: result.layers.map((l) => ({ index: l.index, name: l.name, shape: l.shape, spikes: l.total, perStep: [...l.perStep] })),
       synops: result.synops, totalSynops: result.totalSynops, energyJ: result.totalSynops * jPerSynOp,
       output: { values: [...result.output.values], predicted: result.output.predicted, ties: result.output.ties },
+      neurobench,
     }, null, 2));
     return 0;
   }
@@ -182,6 +186,7 @@ async function simulateCommand(args: string[]): Promise<number> {
   const ties = result.output.ties.length > 1 ? ` (tie between ${result.output.ties.join(', ')})` : '';
   console.log(`\noutput [${[...result.output.values].join(', ')}] → class ${result.output.predicted}${ties}`);
   console.log(`energy: ${profile.name} (${jPerSynOp} J per SynOp)`);
+  if (neurobench) console.log(`\n${renderNeuroBench(neurobench)}`);
   return 0;
 }
 

@@ -2,13 +2,15 @@ import { readFileSync, existsSync } from 'node:fs';
 import { diagnosticLine } from '../core/model/read';
 import { nirDiagnosticLine, readModelOrNir } from '../core/nir/load';
 import { buildReport, type ModelReport } from '../core/report';
-import { checkChipFit, type ChipFit } from '../core/chips/speck';
+import { checkChip, CHIP_IDS, isChipId, type ChipCheck } from '../core/chips/chip';
+import { chipOf } from '../core/chips/diagnostics';
 import type { ModelFile } from '../core/model/types';
 import { parseSimulationResult, resultPathFor } from '../core/synops/result';
 import { formatCount, formatEnergy } from '../protocol/format';
 import { usageError } from './args';
 import { withFaults } from './errors';
 import { table } from './table';
+import { renderNeuroBench } from './neurobench';
 
 /** Renders a model report as the `synops summary` table. */
 export function renderSummary(report: ModelReport): string {
@@ -36,22 +38,25 @@ export function renderSummary(report: ModelReport): string {
     `NeuroBench Dense (all connections, per time step): ${formatCount(t.denseConnectionsPerStep)}`,
     `SNN energy: ${snn?.name} — ${snn?.source}`,
     `ANN energy: ${ann?.name} — ${ann?.source}`,
+    ...(report.neurobench ? ['', renderNeuroBench(report.neurobench)] : []),
   ].join('\n');
 }
 
 
-/** The chip-fit verdict under the summary table: cores used, or each broken limit on its layer. */
-export function renderChipFit(model: ModelFile, fit: ChipFit): string {
+/** The chip-fit verdict under the summary table: what the network takes of the chip, or each broken limit on its layer. */
+export function renderChipFit(model: ModelFile, fit: ChipCheck): string {
   const name = (i: number): string => (i < 0 ? 'input' : `layer "${model.layers[i].name}"`);
+  const placed = fit.layers.some((l) => l.core !== undefined) ? ` (${fit.layers.map((l) => `${l.name}→core ${l.core}`).join(', ')})` : '';
   const head = fit.fits
-    ? `${fit.chip.name}: fits, ${fit.layers.length} of ${fit.chip.cores} cores (${fit.layers.map((l) => `${l.name}→core ${l.core}`).join(', ')})`
-    : `${fit.chip.name}: does not fit, ${fit.diagnostics.length} limit(s) broken:`;
-  return [head, ...fit.diagnostics.map((d) => `  ${name(d.layer)}: ${d.message.replace(`${fit.chip.name}: `, '')} [${d.code}]`), `  (${fit.notes.join('; ')})`].join('\n');
+    ? `${fit.name}: fits, ${fit.uses}${placed}`
+    : `${fit.name}: does not fit, ${fit.diagnostics.length} limit(s) broken (the network takes ${fit.uses}):`;
+  return [head, ...fit.diagnostics.map((d) => `  ${name(d.layer)}: ${d.message.replace(`${fit.name}: `, '')} [${d.code}]`), `  (${fit.notes.join('; ')})`, `  limits: ${fit.sources}`].join('\n');
 }
 
-export const SUMMARY_USAGE = `  summary <model.snn.json | graph.nir> [--json] [--profile <id>] [--spikes-per-neuron <n>]
+export const SUMMARY_USAGE = `  summary <model.snn.json | graph.nir> [--json] [--profile <id>] [--spikes-per-neuron <n>] [--chip speck|xylo|loihi2]
       per-layer output shape, parameters, MACs, fan-out, SynOps and energy per sample, and whether the
-      network fits a Speck / DYNAP-CNN chip (each broken limit on its layer)`;
+      network fits a chip (each broken limit on its layer): the model's "energy.chip", else Speck / DYNAP-CNN;
+      with a saved simulation (simulate --save), NeuroBench's metrics of it`;
 
 /** `synops summary`: exit 0 ok, 1 bad model file, 2 usage. */
 export function runSummary(rest: string[]): Promise<number> {
@@ -64,7 +69,7 @@ async function summary(rest: string[]): Promise<number> {
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--json') flags.set('json', true);
-    else if (a === '--profile' || a === '--spikes-per-neuron') {
+    else if (a === '--profile' || a === '--spikes-per-neuron' || a === '--chip') {
       const v = rest[++i];
       if (v === undefined) return usageError('summary', `${a} needs a value`);
       flags.set(a.slice(2), v);
@@ -89,8 +94,10 @@ async function summary(rest: string[]): Promise<number> {
   if (typeof profile === 'string' && report.profileId !== profile) {
     return usageError('summary', `unknown profile "${profile}"; known: ${report.profiles.filter((p) => p.kind === 'snn').map((p) => p.id).join(', ')}`);
   }
-  const chip = checkChipFit(parsed.model, parsed.stats!);
-  console.log(flags.has('json') ? JSON.stringify({ ...report, chipFit: { chip: chip.chip.id, fits: chip.fits, layers: chip.layers, diagnostics: chip.diagnostics } }, null, 2) : `${renderSummary(report)}\n${renderChipFit(parsed.model, chip)}`);
+  const chipFlag = flags.get('chip');
+  if (chipFlag !== undefined && !isChipId(chipFlag)) return usageError('summary', `unknown chip "${String(chipFlag)}"; known: ${CHIP_IDS.join(', ')}`);
+  const chip = checkChip(parsed.model, parsed.stats!, isChipId(chipFlag) ? chipFlag : chipOf(parsed));
+  console.log(flags.has('json') ? JSON.stringify({ ...report, chipFit: { chip: chip.id, fits: chip.fits, uses: chip.uses, layers: chip.layers, diagnostics: chip.diagnostics } }, null, 2) : `${renderSummary(report)}\n${renderChipFit(parsed.model, chip)}`);
   return 0;
 }
 

@@ -10,12 +10,14 @@ import { intOption, parseArgs, threadsOption, usageError } from './args';
 import { withFaults } from './errors';
 import { diagnosisLines } from './diagnosis';
 import { table } from './table';
+import { renderNeuroBench } from './neurobench';
 
 const COMMON = '[--workspace <dir>] [--max-recordings N] [--snn-samples N] [--backend tensorflow|wasm|cpu] [--threads auto|N] [--json]';
 export const TRAIN_USAGE = `  train <model.snn.json> --data <dataset dir | synth> [--strategy ${STRATEGIES.join('|')}] [--target S0] [--lambda λ]
-        [--epochs E] [--batch B] [--lr LR] [--seed S] [--from <finished run dir>] [--out <run dir>] ${COMMON}
+        [--epochs E] [--batch B] [--lr LR] [--seed S] [--from <finished run dir>] [--distill <teacher run dir>] [--out <run dir>] ${COMMON}
       trains with the SynOp loss (or a baseline), saves the run in <workspace>/.synops/runs/<id> (or --out; an
-      unfinished run there is resumed; --from fine-tunes a finished run of the same model) and evaluates the ANN proxy and the spiking simulation on the held-out 20 %`;
+      unfinished run there is resumed; --from fine-tunes a finished run of the same model; --distill also learns the soft outputs of a finished run of
+      the same model: (1 − 0.5)·CE + 0.5·T²·KL at T = 4) and evaluates the ANN proxy and the spiking simulation on the held-out 20 %`;
 export const SWEEP_USAGE = `  sweep <model.snn.json> --data <dataset dir | synth> [--kind independent|chain] [--targets a,b,…] [--epochs E]
         [--pretrain-epochs E] [--rho ρ] [--out <dir>] ${COMMON}
       one model per SynOps target (default 10 targets logspace(1e4, 2e6), 8 epochs, batch 256), or a warm-started chain`;
@@ -83,6 +85,7 @@ function printEvaluation(ev: Evaluation): void {
     if (ev.annQuantizedTrained) console.log(`ANN quantized as trained, before fine-tuning through time: ${(100 * ev.annQuantizedTrained.accuracy).toFixed(2)} %`);
   }
   if (ev.snn?.diagnosis) for (const line of diagnosisLines(ev.snn.diagnosis)) console.log(line);
+  if (ev.snn?.neurobench) console.log(`\n${renderNeuroBench(ev.snn.neurobench)}`);
 }
 
 interface Common { workspace: string; maxRecordings?: number; snnSamples?: number; backend?: BackendName; threads?: ThreadsChoice; json: boolean }
@@ -116,7 +119,7 @@ export function runTrain(args: string[]): Promise<number> {
 }
 
 async function trainCommand(args: string[]): Promise<number> {
-  const { positional, opts, error } = parseArgs(args, [...VALUED, 'from'], ['json']);
+  const { positional, opts, error } = parseArgs(args, [...VALUED, 'from', 'distill'], ['json']);
   const usage = (msg: string): number => usageError('train', msg);
   if (error) return usage(error);
   if (positional.length !== 1) return usage('give exactly one model file');
@@ -135,7 +138,8 @@ async function trainCommand(args: string[]): Promise<number> {
   return withCancel(async (signal) => {
     const r = await train({ model: positional[0], data, workspace: c.workspace, maxRecordings: c.maxRecordings, snnSamples: c.snnSamples, backend: c.backend, threads: c.threads,
       strategy, target: nums.target, lambda: nums.lambda, epochs: nums.epochs, batchSize: nums.batch, learningRate: nums.lr, seed: nums.seed,
-      out: opts.get('out') as string | undefined, ...(opts.has('from') ? { warmStart: resolve(String(opts.get('from'))) } : {}) }, { signal, onProgress: progress(c.json) });
+      out: opts.get('out') as string | undefined, ...(opts.has('from') ? { warmStart: resolve(String(opts.get('from'))) } : {}),
+      ...(opts.has('distill') ? { distill: { teacher: resolve(String(opts.get('distill'))) } } : {}) }, { signal, onProgress: progress(c.json) });
     if (c.json) { console.log(JSON.stringify(r, null, 1)); return 0; }
     console.log(`run ${r.runId} (${r.backend.name}${r.backend.simd ? ', SIMD' : ''}) in ${r.runDir}`);
     printEvaluation(r.evaluation);

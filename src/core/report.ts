@@ -115,5 +115,7 @@ export function buildReport(parsed: ParsedModel, options: ReportOptions = {}): M
     profileId: snn.some((p) => p.id === wanted) ? wanted : DEFAULT_SNN_PROFILE,
     annProfileId: ann.some((p) => p.id === model.energy?.annProfile) ? (model.energy?.annProfile as string) : DEFAULT_ANN_PROFILE,
     chipFit: chipFitReport(parsed),
+    ...(model.training ? { training: { strategy: model.training.strategy, epochs: model.training.epochs, batchSize: model.training.batchSize, targetSynOps: model.training.targetSynOps } } : {}),
+    ...(fresh?.neurobench ? { neurobench: fresh.neurobench } : {}),
   };
 }

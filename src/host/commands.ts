@@ -9,6 +9,7 @@ import { ReportPanel } from './panels/reportPanel';
 import { pickModelRunCommand } from './model/pickRun';
 import { resumeRunCommand } from './trainingRun';
 import { showWorkerError } from './workerProcess/errors';
+import { writeAtomically } from './files';
 
 /** Model templates shipped in `templates/`, as offered by "New Model from Template". */
 const TEMPLATES = [
@@ -100,11 +101,4 @@ async function freeName(folder: vscode.Uri, file: string): Promise<vscode.Uri> {
       return candidate;
     }
   }
-}
-
-/** Writes next to the target and renames over it, so a crash never leaves half a file. */
-export async function writeAtomically(target: vscode.Uri, bytes: Uint8Array): Promise<void> {
-  const tmp = target.with({ path: `${target.path}.${process.pid}.tmp` });
-  await vscode.workspace.fs.writeFile(tmp, bytes);
-  await vscode.workspace.fs.rename(tmp, target, { overwrite: true });
 }

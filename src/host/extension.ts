@@ -18,7 +18,7 @@ import { registerWorkbenchSerializers } from './panels/workbench';
 import { registerLayerHover } from './hover';
 import { registerModelQuickFixes } from './model/quickFix';
 import { NOTEBOOK_COMMANDS, registerNotebooks } from './notebook';
-import { RUNS_COMMANDS, registerRunsView } from './runsView';
+import { RUNS_COMMANDS, registerRunsView } from './runs';
 import { NIR_COMMANDS } from './nir';
 import { NirEditorProvider } from './panels/nirEditor';
 

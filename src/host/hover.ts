@@ -12,7 +12,9 @@ import type { LayerRow, ModelReport } from '../protocol/report';
 import type { RunRow } from '../protocol/runs';
 import type { Ctx } from './ctx';
 import { MODEL_GLOB } from './model/service';
-import { escapeMd, listRuns, percent, runReport, strategyLabel } from './runsView';
+import { escapeMd, percent } from '../protocol/runText';
+import { strategyLabel } from '../protocol/strategy';
+import { listRuns, runReport } from './runs/service';
 
 export const HOVER_RUNS = 5;
 
@@ -52,7 +54,7 @@ export class LayerHoverProvider implements vscode.HoverProvider {
     for (const { run, row } of rows) {
       const open = `command:synops.runs.openReport?${encodeURIComponent(JSON.stringify([run.id]))}`;
       const snn = row?.synops === undefined ? '—' : `${row.measured ? '' : '~'}${formatCount(row.synops)}`;
-      md.appendMarkdown(`| [${escapeMd(run.id)}](${open} "Open the run's energy report") | ${escapeMd(strategyLabel(run) || '—')} | ${snn} | ${row?.synopsAnn === undefined ? '—' : formatCount(row.synopsAnn)} | ${percent(run.snnAccuracy)} |\n`);
+      md.appendMarkdown(`| [${escapeMd(run.id)}](${open} "Open the run's energy report") | ${escapeMd(strategyLabel(run.strategy) || '—')} | ${snn} | ${row?.synopsAnn === undefined ? '—' : formatCount(row.synopsAnn)} | ${percent(run.snnAccuracy)} |\n`);
     }
     if (rows.some(({ row }) => row && !row.measured)) md.appendMarkdown('\n~ estimated: the run has no simulation result.\n');
     return new vscode.Hover(md, toRange(layer.range!));

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExportNir, ImportNir } from '../protocol/messages';
 import type { Ctx } from './ctx';
-import { resolveRun, workspaceFolder } from './runsView';
+import { resolveRun, workspaceFolder } from './runs/service';
 import { withWork } from './work';
 
 const asPath = (x: unknown): string | undefined => (x instanceof vscode.Uri ? x.fsPath : typeof x === 'string' ? x : undefined);

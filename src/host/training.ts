@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EvaluateRun, InstallNative, ListRuns, RunSweep, RunTraining, TrainModel } from '../protocol/messages';
+import { EvaluateRun, InstallNative, RunSweep, RunTraining, TrainModel } from '../protocol/messages';
 import { nativeBackendDir } from './ctx';
 import type { RunRow } from '../protocol/runs';
 import type { ConversionSpec } from '../protocol/model';
@@ -8,18 +8,16 @@ import type { Ctx } from './ctx';
 import { knownDatasets } from './datasets';
 import { isModelDocument } from './model/service';
 import { showWorkerError } from './workerProcess/errors';
-import { describeRun, monitorFor, runTraining } from './trainingRun';
+import { monitorFor, runTraining } from './trainingRun';
+import { runFigures } from '../protocol/runText';
+import { strategyRow, type StrategyId } from '../protocol/strategy';
+import { pickRun } from './runs/picker';
+import { listRuns } from './runs/service';
 import { withWork } from './work';
 import { confirmSweep } from './sweepConfirm';
 
-type StrategyId = NonNullable<TrainModel.Params['strategy']>;
-
-const STRATEGIES: { id: StrategyId; label: string; detail: string }[] = [
-  { id: 'synops-qrelu', label: 'SynOp loss + QReLU', detail: 'CE + ((S − S0)/S0)², quantized ReLU: the paper\'s best trade-off' },
-  { id: 'synops', label: 'SynOp loss', detail: 'CE + ((S − S0)/S0)² with plain ReLU' },
-  { id: 'baseline', label: 'Baseline', detail: 'cross-entropy only' },
-  { id: 'scale', label: 'Weight scaling', detail: 'baseline, then a sweep of the first layer ×ρ (no retraining)' },
-];
+/** The strategies as "Train Model" offers them: the paper's best trade-off first (rows of the protocol's one table). */
+const STRATEGIES = (['synops-qrelu', 'synops', 'baseline', 'scale'] as const).map((id) => strategyRow(id)!);
 
 /** Optional arguments, so scripts and tests can skip the questions. */
 export interface TrainArgs { model?: vscode.Uri; strategy?: StrategyId; target?: number; data?: string; epochs?: number; batchSize?: number; maxRecordings?: number; snnSamples?: number; conversion?: ConversionSpec }
@@ -67,7 +65,8 @@ export function trainModelCommand(ctx: Ctx) {
     if (!folder) { void vscode.window.showWarningMessage('SynOps: open the folder of the model file; runs are kept in its .synops/runs.'); return undefined; }
     if (doc.isDirty) await doc.save();
     if (await refuseBrokenModel(ctx, doc, title)) return undefined;
-    const fileTraining = (JSON.parse(doc.getText()) as { training?: { targetSynOps?: number; epochs?: number; batchSize?: number } }).training ?? {};
+    // The model file's own settings, as the worker read them, are offered as the answers.
+    const fileTraining = (await ctx.models.analysis(doc)).report?.training ?? {};
     const strategy = args.strategy ?? (await vscode.window.showQuickPick(STRATEGIES, { title: `${title} — strategy`, ignoreFocusOut: true }))?.id;
     if (!strategy) return undefined;
     let target = args.target;
@@ -162,16 +161,15 @@ export function evaluateRunCommand(ctx: Ctx) {
     const given = (arg as { runDir?: string; data?: string; rhos?: number[]; snnSamples?: number } | undefined) ?? {};
     let runDir = given.runDir;
     if (!runDir) {
-      const runs = await ctx.worker.request(ListRuns.type, { workspace: folder.uri.fsPath });
-      const pick = await vscode.window.showQuickPick(runs.filter((r) => !r.problem).map((r) => ({ label: r.id, description: `${r.strategy ?? ''} ${r.state ?? ''}`, dir: r.dir })), { title: 'SynOps: Evaluate Run', ignoreFocusOut: true });
-      runDir = pick?.dir;
+      const pick = await pickRun((await listRuns(ctx)).filter((r) => !r.problem), { title: 'SynOps: Evaluate Run', placeHolder: 'Which run?' });
+      runDir = pick && 'run' in pick ? pick.run.dir : undefined;
     }
     if (!runDir) return undefined;
     const data = given.data ?? (await pickData(ctx, folder, 'SynOps: Evaluate Run — data'));
     if (!data) return undefined;
     const row = await withWork(ctx, `SynOps: evaluating ${path.basename(runDir)}`, (signal, report) =>
       ctx.worker.request(EvaluateRun.type, { runDir: runDir!, data, workspace: folder.uri.fsPath, rhos: given.rhos, snnSamples: given.snnSamples }, { signal, onProgress: (p) => report(p.message, p.fraction) }));
-    if (row) void vscode.window.showInformationMessage(`SynOps: ${row.id} — ${describeRun(row)}`);
+    if (row) void vscode.window.showInformationMessage(`SynOps: ${row.id} — ${runFigures(row)}`);
     return row;
   };
 }
@@ -184,11 +182,8 @@ export function showTrainingMonitorCommand(ctx: Ctx) {
     let runDir = typeof arg === 'string' ? arg : (arg as { runDir?: string; dir?: string } | undefined)?.runDir ?? (arg as { dir?: string } | undefined)?.dir;
     try {
       if (!runDir) {
-        const runs = await ctx.worker.request(ListRuns.type, { workspace: folder.uri.fsPath });
-        const pick = await vscode.window.showQuickPick(runs.filter((r) => !r.problem).map((r) => ({ label: r.id, description: `${r.strategy ?? ''} · ${r.epochsDone ?? 0}/${r.epochs ?? '?'} epochs · ${r.state ?? ''}`, dir: r.dir })),
-          // A webview that had focus takes it back when the palette closes; the pick must not close with it.
-          { title: 'SynOps: Show Training Monitor', placeHolder: 'Which run?', ignoreFocusOut: true });
-        runDir = pick?.dir;
+        const pick = await pickRun((await listRuns(ctx)).filter((r) => !r.problem), { title: 'SynOps: Show Training Monitor', placeHolder: 'Which run?' });
+        runDir = pick && 'run' in pick ? pick.run.dir : undefined;
       }
       if (!runDir) return undefined;
       const payload = await ctx.worker.request(RunTraining.type, { runDir });

@@ -6,25 +6,19 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatCount } from '../protocol/format';
 import { ResumeRun, RunTraining, TrainModel, type WorkProgress } from '../protocol/messages';
-import type { RunRow } from '../protocol/runs';
+import { runFigures } from '../protocol/runText';
 import type { TrainingPayload } from '../protocol/views';
 import type { Ctx } from './ctx';
 import { TrainingMonitor } from './panels/workbench';
-import { resolveRun, runsProvider } from './runsView';
+import { resolveRun } from './runs/service';
+import { runsProvider } from './runs/view';
 import { withWork } from './work';
 
 /** Open monitors and running trainings, by run folder. */
 const monitors = new Map<string, TrainingMonitor>();
 const running = new Map<string, AbortController>();
 let runStatus: vscode.StatusBarItem | undefined;
-
-/** "SNN 91.2 % at 1,234 SynOps; quantized ANN 90.1 % at 1,200": a run's held-out figures in words. */
-export function describeRun(row: RunRow): string {
-  const acc = (a?: number): string => (a === undefined ? '—' : `${(100 * a).toFixed(1)} %`);
-  return `SNN ${acc(row.snnAccuracy)} at ${formatCount(row.snnSynops ?? NaN)} SynOps; quantized ANN ${acc(row.annAccuracy)} at ${formatCount(row.annSynops ?? NaN)}`;
-}
 
 /** The monitor of the run in `runDir`: the open one (revealed), or a new one. */
 export function monitorFor(ctx: Ctx, runDir: string, title: string): TrainingMonitor {
@@ -114,7 +108,7 @@ export async function followTraining(ctx: Ctx, title: string, workspace: string,
   runsProvider(ctx).refresh();
   ctx.models.runsChanged();
   if (result) {
-    const msg = `SynOps: run ${result.runId} done on ${result.backend} — ${describeRun(result.row)}`;
+    const msg = `SynOps: run ${result.runId} done on ${result.backend} — ${runFigures(result.row)}`;
     ctx.log.info(msg);
     void vscode.window.showInformationMessage(msg, 'Show Trade-off').then((pick) => { if (pick) void vscode.commands.executeCommand('synops.showTradeoff'); });
   }

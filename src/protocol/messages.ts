@@ -130,6 +130,8 @@ export namespace ChunkRaster {
     file: string; index: number; chunkEvents?: number; modelPath?: string; weightsPath?: string; maxEntries?: number;
     /** The file's facts from `DescribeEvents` and its chunk count: the raster's title then names them, and `rate` places the chunk. */
     facts?: import('./views').EventFileFacts; chunkCount?: number;
+    /** The recording's class label (a dataset's listing): a simulated chunk's output then carries it. */
+    label?: number;
   }
   export type Result = import('./views').RasterPayload;
   export const type = new RequestType<Params, Result, void>(method);
@@ -146,7 +148,7 @@ export namespace TrainModel {
     modelPath: string;
     data: string;
     workspace: string;
-    strategy?: 'baseline' | 'scale' | 'synops' | 'synops-qrelu';
+    strategy?: import('./strategy').StrategyId;
     target?: number;
     epochs?: number;
     /** Samples per training step; absent: the model file's `training.batchSize`, else 256. */
@@ -284,5 +286,17 @@ export namespace NirReport {
   export const method = 'nir/report';
   export interface Params extends WorkDoneParams { file: string; options: ReportOptionsWire }
   export interface Result { report: import('./report').ModelReport; notes: string[] }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/**
+ * Host → worker. Cancellable. The energy report of a run's model file (`<runDir>/model.snn.json`) with the
+ * run's measured figures, labelled with the run (`runId`, accuracies): what the Runs view's hover, the
+ * comparison, the notebook export and the layer hover show. A model file with errors is bad input.
+ */
+export namespace RunReport {
+  export const method = 'run/report';
+  export interface Params extends WorkDoneParams { runDir: string; options: ReportOptionsWire }
+  export type Result = import('./report').ModelReport;
   export const type = new RequestType<Params, Result, void>(method);
 }

@@ -86,7 +86,7 @@ export interface ImageInput {
 export type InputSpec = EventInput | ImageInput;
 
 export interface TrainingSpec {
-  strategy: 'baseline' | 'weight-scaling' | 'synop-loss' | 'synop-loss-qrelu';
+  strategy: import('./strategy').Strategy;
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -107,6 +107,13 @@ export interface TrainingSpec {
    * (QCFS, Bu et al. 2022: `floor(max(x, 0) + 1/2)`, membrane starts at θ/2). Never mixed. Default `floor`.
    */
   quantizer?: 'floor' | 'round';
+  /**
+   * Training-time augmentation of the input frames: zero-pad by `cropPad` pixels and crop back at a random
+   * offset (a spatial jitter), flip left–right with probability ½ (`flip`), drop input pixels with
+   * probability `inputDropout`. Default: `{ cropPad: 4, flip: true, inputDropout: 0.2 }` for images (CIFAR),
+   * none for events; `false` turns it off.
+   */
+  augment?: { cropPad?: number; flip?: boolean; inputDropout?: number } | false;
 }
 
 /**
@@ -130,6 +137,8 @@ export interface EnergySpec {
   profile: string;
   /** Id of the ANN profile the MAC energy is compared with. */
   annProfile: string;
+  /** The chip the fits-on-chip check uses (`speck`, the default; `xylo`; `loihi2`). */
+  chip?: 'speck' | 'xylo' | 'loihi2';
 }
 
 export interface ModelFile {

@@ -44,6 +44,7 @@ export interface AnnProfile {
 export type EnergyProfile = NeuromorphicProfile | AnnProfile;
 
 import type { InputSpec } from './model';
+import type { NeuroBenchReport } from './neurobench';
 
 /** What the SynOps figures of a report rest on. */
 export type SynOpsBasis =
@@ -96,6 +97,8 @@ export interface ModelReport {
   profiles: EnergyProfile[];
   profileId: string;
   annProfileId: string;
+  /** The model file's training settings the editor offers as defaults when it asks (absent: the file has none). */
+  training?: { strategy?: string; epochs?: number; batchSize?: number; targetSynOps?: number };
   /** Set for the report of a trained run: its id and held-out accuracy (0..1) of the SNN and quantized ANN. */
   runId?: string;
   accuracy?: { snn?: number; ann?: number };
@@ -111,12 +114,18 @@ export interface ModelReport {
   figuresFrom?: { runId: string; how: 'own' | 'latest' | 'picked'; candidates: number };
   /** Whether the network fits a Speck / DYNAP-CNN chip: the cores it uses, or each broken limit on its layer. */
   chipFit?: ChipFitReport;
+  /** NeuroBench's metrics of the measured simulation (a run's spiking evaluation, or a saved `synops simulate`). */
+  neurobench?: NeuroBenchReport;
 }
 
-/** The chip-fit check as the report shows it (computed by the core's `checkChipFit`). */
+/** The chip-fit check as the report shows it (computed by the core's `checkChip`: Speck / DYNAP-CNN, Xylo or Loihi 2). */
 export interface ChipFitReport {
   /** The chip's name, e.g. `Speck / DYNAP-CNN`. */
   chip: string;
+  /** The chip's id (`speck`, `xylo`, `loihi2`), what the network takes of it in words, and where its limits come from. */
+  chipId?: string;
+  uses?: string;
+  sources?: string;
   cores: number;
   fits: boolean;
   /** One per chip layer (a weight layer with what follows it), in model order, with its core when the model fits. */

@@ -28,3 +28,18 @@ export interface RunRow {
   /** The row's name in lists: the strategy and target (`SynOp loss + QReLU · S₀ 500 k`), never a timestamp. */
   title?: string;
 }
+
+/** `a\b/c/` → `a/b/c`: a path compared as text (separators unified, no trailing one). */
+function normalPath(p: string): string {
+  return p.replace(/\\/g, '/').replace(/\/+$/, '');
+}
+
+/**
+ * The run `key` names: its id, its folder, or a file directly in its folder (`<run>/model.snn.json`), given
+ * as absolute paths as the worker lists them; undefined when none does. Pure string work (no file system).
+ */
+export function matchRun<R extends Pick<RunRow, 'id' | 'dir'>>(runs: R[], key: string): R | undefined {
+  const k = normalPath(key);
+  const parent = k.slice(0, Math.max(0, k.lastIndexOf('/')));
+  return runs.find((r) => r.id === key) ?? runs.find((r) => normalPath(r.dir) === k) ?? runs.find((r) => normalPath(r.dir) === parent);
+}

@@ -10,7 +10,10 @@ export const MIME_REPORT = 'application/vnd.synops.report+json';
 export const MIME_TRADEOFF = 'application/vnd.synops.tradeoff+json';
 export const MIME_RASTER = 'application/vnd.synops.raster+json';
 
-export type Strategy = 'baseline' | 'weight-scaling' | 'synop-loss' | 'synop-loss-qrelu';
+import type { Strategy } from './strategy';
+
+/** The strategy as view payloads spell it (`src/protocol/strategy.ts` holds the one table). */
+export type { Strategy };
 
 /** One trained (or weight-scaled) model: where it lands on the accuracy-vs-SynOps plane. */
 export interface TradeoffPoint {

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { analyzeModelText } from '../core/report';
 import { withRunFigures } from '../core/train/runReport';
 import { parseSimulationResult, resultPathFor, type SimulationResultFile } from '../core/synops/result';
-import type { AnalyzeModel, BadInputPlace, Ping, WorkProgress } from '../protocol/messages';
+import type { AnalyzeModel, BadInputPlace, Ping, RunReport, WorkProgress } from '../protocol/messages';
 
 /** Thrown for anything the user has to fix (bad settings, unreadable file): mapped to `BadInput`. */
 export class BadInputError extends Error {
@@ -68,6 +69,27 @@ export async function analyzeModel(params: AnalyzeModel.Params, ctx: HandlerCont
   }
   if (out.report && params.path) out = { ...out, report: withRunFigures(out.report, params.path, { workspace: params.options.workspace, runId: params.options.runId }) };
   return error ? { ...out, resultError: error } : out;
+}
+
+/**
+ * The report of a run's model file with the run's figures (`withRunFigures` finds the run from the path) and
+ * its id even when it was never evaluated; an unreadable or broken model file is bad input at its place.
+ */
+export async function runReport(params: RunReport.Params, ctx: HandlerContext): Promise<RunReport.Result> {
+  const path = join(params.runDir, 'model.snn.json');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new BadInputError(`${path}: the run's model file cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); was the run folder moved or deleted?`, { file: params.runDir });
+  }
+  const { report, diagnostics } = await analyzeModel({ path, text, options: params.options }, ctx);
+  if (!report) {
+    const first = diagnostics.find((d) => d.severity === 'error');
+    const at = first ? { line: first.range.start.line + 1, column: first.range.start.character + 1 } : {};
+    throw new BadInputError(`the model of run ${basename(params.runDir)} has errors: ${first?.message ?? 'no report'}`, { file: path, ...at });
+  }
+  return report.runId ? report : { ...report, runId: basename(params.runDir) };
 }
 
 const started = Date.now();

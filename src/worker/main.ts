@@ -4,9 +4,9 @@
  * Logs go to stderr, which the host forwards to its log channel.
  */
 import { CancellationToken, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
-import { AnalyzeModel, ChunkRaster, DescribeEvents, DownloadDataset, EstimateSweep, EvaluateRun, ExportNir, ImportNir, NirReport, Initialize, InspectDataset, InstallNative, ListRuns, Ping, ResumeRun, RunSweep, RunTraining, TrainModel, Tradeoff, PROTOCOL_VERSION, WorkerErrorCode, workProgress, type WorkDoneParams } from '../protocol/messages';
+import { AnalyzeModel, ChunkRaster, DescribeEvents, DownloadDataset, EstimateSweep, EvaluateRun, ExportNir, ImportNir, NirReport, Initialize, InspectDataset, InstallNative, ListRuns, Ping, ResumeRun, RunReport, RunSweep, RunTraining, TrainModel, Tradeoff, PROTOCOL_VERSION, WorkerErrorCode, workProgress, type WorkDoneParams } from '../protocol/messages';
 import { downloadDataset, inspectDataset } from './datasets';
-import { analyzeModel, BadInputError, ping, type HandlerContext } from './handlers';
+import { analyzeModel, BadInputError, ping, runReport, type HandlerContext } from './handlers';
 import { installNative } from './native';
 import { exportNir, importNir, reportNir } from './nir';
 import { evaluateRunCommand, listWorkspaceRuns, resumeRun, estimateSweepTime, runSweep, runTraining, trainModel } from './training';
@@ -77,6 +77,7 @@ connection.onRequest(RunSweep.type, handle(RunSweep.method, runSweep));
 connection.onRequest(EstimateSweep.type, handle(EstimateSweep.method, estimateSweepTime));
 connection.onRequest(EvaluateRun.type, handle(EvaluateRun.method, evaluateRunCommand));
 connection.onRequest(RunTraining.type, handle(RunTraining.method, runTraining));
+connection.onRequest(RunReport.type, handle(RunReport.method, runReport));
 connection.onRequest(InstallNative.type, handle(InstallNative.method, installNative));
 connection.onRequest(ImportNir.type, handle(ImportNir.method, importNir));
 connection.onRequest(ExportNir.type, handle(ExportNir.method, exportNir));

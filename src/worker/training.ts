@@ -3,7 +3,7 @@ import { DEFAULT_SWEEP_EPOCHS, DEFAULT_SWEEP_TARGETS, sweep } from '../core/trai
 import { estimateSweep } from '../core/train/estimate';
 import { canResume, listRuns, listRunsIn } from '../core/train/list';
 import { resumeRequest } from '../core/train/resume';
-import { VIEW_STRATEGY } from '../core/views/tradeoff';
+import { viewStrategy } from '../core/views/tradeoff';
 import { runsDir } from '../core/train/run';
 import { TrainError, type EpochMetrics as CoreEpoch, type RunInfo, type TrainProgress } from '../core/train/types';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,8 +12,6 @@ import type { EstimateSweep, EvaluateRun, ListRuns, ResumeRun, RunSweep, RunTrai
 import type { EpochMetrics, TrainingPayload } from '../protocol/views';
 import { BadInputError, type HandlerContext } from './handlers';
 
-// The trainer's strategy names as the views (and model files) spell them: one table, in the core.
-export { VIEW_STRATEGY };
 
 /**
  * An epoch as the monitor draws it. `synopsPerLayer` holds the connections S counts, so the stacked layers add
@@ -65,7 +63,7 @@ async function trainWithMonitor(request: TrainRequest, ctx: HandlerContext): Pro
     const dir = request.out ?? join(runsDir(request.workspace), runId);
     // A resumed run starts with the epochs it already has.
     const before = request.out ? readRunPayload(dir) : undefined;
-    payload = { schemaVersion: 1, runId, modelName: model.name, strategy: VIEW_STRATEGY[strategy], target: request.target, backend: backend.name, epochs, history: before?.history ?? [], status: 'running' };
+    payload = { schemaVersion: 1, runId, modelName: model.name, strategy: viewStrategy(strategy), target: request.target, backend: backend.name, epochs, history: before?.history ?? [], status: 'running' };
     countInput = readCountInput(dir);
     return payload;
   };
@@ -189,7 +187,7 @@ function readRunPayload(runDir: string): TrainingPayload {
   }
   const status = info.state === 'done' || info.state === 'cancelled' || info.state === 'failed' ? info.state : 'running';
   return {
-    schemaVersion: 1, runId: basename(runDir), modelName: info.modelName, strategy: VIEW_STRATEGY[info.config.strategy] ?? 'baseline',
+    schemaVersion: 1, runId: basename(runDir), modelName: info.modelName, strategy: viewStrategy(info.config.strategy),
     // Fine-tuning through time adds its epochs after the ANN's, as the trainer counts them.
     target: info.config.target, backend: info.backend.name, epochs: info.config.epochs + (info.config.conversion?.finetune ? info.config.conversion.finetune.epochs : 0),
     history: metrics.map((m) => toView(m, info.config.countInputSynops === true)), status, message: info.message,

@@ -50,7 +50,8 @@ export function rasterOfChunk(params: ChunkRaster.Params, ctx: HandlerContext): 
       ctx.progress({ message: `simulating ${events.length} events through ${model.name}` });
     }
     const title = `chunk ${params.index + 1} (${events.length.toLocaleString('en-US')} events${model ? `, chunks of ${chunkEvents.toLocaleString('en-US')} as ${model.name} was trained` : ''}) of ${basename(params.file)}`;
-    const payload = chunkRaster(events, meta, { model, weights, maxEntries: params.maxEntries, signal: ctx.signal, title });
+    const simulated = chunkRaster(events, meta, { model, weights, maxEntries: params.maxEntries, signal: ctx.signal, title });
+    const payload = simulated.output && params.label !== undefined ? { ...simulated, output: { ...simulated.output, label: params.label } } : simulated;
     return params.facts ? withFileFacts(payload, params.facts, basename(params.file), params.index, params.chunkCount ?? Math.max(1, params.facts.chunks)) : payload;
   });
 }

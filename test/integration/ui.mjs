@@ -837,6 +837,49 @@ async function lensesFollowRun() {
 
 
 /**
+ * #16: the energy report of tiny-ui.snn.json (its run trained here, by monitor-charts or by this check when it
+ * runs alone) has the NeuroBench section, read from the run's evaluation.json: a row per weight layer, the
+ * totals the sum of the rows, Effective ACs + MACs ≤ Dense, fc's input an average pooling of spikes (values
+ * 1/4…) so all MACs, marked, and the Footprint 4 bytes per parameter of the report's own #total-params.
+ */
+async function energyReportNeurobench() {
+  const runs = path.join(OUT, 'ws', '.synops', 'runs');
+  const evaluated = () => fs.existsSync(runs) && fs.readdirSync(runs).some((d) => {
+    try { return JSON.parse(fs.readFileSync(path.join(runs, d, 'evaluation.json'), 'utf8')).snn?.neurobench && fs.readFileSync(path.join(runs, d, 'model.snn.json'), 'utf8').includes('tiny halves ui'); } catch { return false; }
+  });
+  if (!evaluated()) {
+    writeTinyWorkspace();
+    await closeAllEditors();
+    await trainTiny(3);
+    await poll(async () => evaluated() || null, { timeout: patience(180000), interval: 1000, what: 'a tiny-ui run with NeuroBench metrics in evaluation.json' });
+  }
+  await closeAllEditors();
+  await openFile('tiny-ui.snn.json');
+  await runCommand(CMD.energyReport);
+  const frame = await frameWith('#neurobench-table', patience(60000));
+  const num = async (sel) => parseNumber(norm(await frame.locator(sel).innerText()));
+  const cols = ['effective-acs', 'effective-macs', 'dense', 'synops', 'footprint'];
+  const rowOf = async (sel) => Object.fromEntries(await Promise.all(cols.map(async (c) => [c, await num(`${sel} td[data-col="${c}"]`)])));
+  const conv1 = await rowOf('#neurobench-table tr[data-layer="conv1"]');
+  const fcRow = await rowOf('#neurobench-table tr[data-layer="fc"]');
+  const total = await rowOf('#neurobench-total');
+  log('neurobench:', JSON.stringify({ conv1, fc: fcRow, total }), norm(await frame.locator('#neurobench-totals').innerText()));
+  for (const c of ['effective-acs', 'effective-macs', 'dense', 'footprint']) {
+    assert(Math.abs(conv1[c] + fcRow[c] - total[c]) <= 1, `total ${c} ${total[c]} is not conv1 ${conv1[c]} + fc ${fcRow[c]}`);
+  }
+  assert(total['effective-acs'] + total['effective-macs'] > 0, 'no effective operations');
+  for (const r of [conv1, fcRow]) assert(r['effective-acs'] + r['effective-macs'] <= r.dense, `effective ops above Dense: ${JSON.stringify(r)}`);
+  assert(fcRow['effective-acs'] === 0 && fcRow['effective-macs'] > 0, `fc after an average pooling should be all MACs: ${JSON.stringify(fcRow)}`);
+  assert(norm(await frame.locator('#neurobench-table tr[data-layer="fc"] td[data-col="effective-macs"]').innerText()).endsWith('*'), 'fc MACs are not marked');
+  assert(norm(await frame.locator('#neurobench-macs').innerText()).includes('{−1, 0, 1}'), 'no note on what makes MACs');
+  const params = await num('#total-params');
+  assert(total.footprint === 4 * params, `Footprint ${total.footprint} B is not 4 × ${params} parameters`);
+  const sparsity = Number(norm(await frame.locator('#neurobench-totals [data-col="activation-sparsity"]').innerText()));
+  assert(sparsity > 0 && sparsity < 1, `ActivationSparsity ${sparsity}`);
+  await frame.locator('#neurobench').scrollIntoViewIfNeeded({ timeout: 2000 }).then(() => screenshot('energy-report-neurobench.png'), () => {});
+}
+
+/**
  * Shows the SynOps sidebar. Clicking its activity bar item when it is already the shown view container hides
  * the sidebar instead, so the click happens only when another container (or none) is shown.
  */
@@ -920,6 +963,7 @@ const checks = [
   ['train-monitor-resume', trainMonitorResume],
   ['monitor-charts', monitorCharts],
   ['lenses-follow-run', lensesFollowRun],
+  ['energy-report-neurobench', energyReportNeurobench],
   ['runs-view', runsViewRows],
   ['train-broken-model', trainBrokenModel],
   ['event-file-viewer', eventFileViewer],

@@ -78,4 +78,13 @@ describe('parseModel diagnostics', () => {
     const codes = parseModel(text).diagnostics.map((d) => d.code).sort();
     assert.deepEqual(codes, ['input/chunkEvents', 'model/version']);
   });
+
+  it('checks training.augment: an event model may ask for a jitter; a bad field is named with its fix', () => {
+    const withAug = (aug: string): string => mnist.replace('"training": {', `"training": { "augment": ${aug},`);
+    assert.deepEqual(parseModel(withAug('{ "cropPad": 2 }')).diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.deepEqual(parseModel(withAug('false')).diagnostics.filter((d) => d.severity === 'error'), []);
+    const codes = parseModel(withAug('{ "cropPad": -1, "flip": "yes", "inputDropout": 1 }')).diagnostics.map((d) => d.code).sort();
+    assert.deepEqual(codes, ['model/training.augment.cropPad', 'model/training.augment.flip', 'model/training.augment.inputDropout']);
+    assert.match(parseModel(withAug('7')).diagnostics[0]!.message, /"training.augment" must be false or \{ "cropPad", "flip", "inputDropout" \}/);
+  });
 });

@@ -67,10 +67,32 @@ describe('training refuses what cannot work, before it begins', () => {
     await assert.rejects(train(request({ data: cifar, out: join(root, 'c') })), /cifar is a CIFAR-10 folder \(images\), but tiny takes events/);
   });
 
+  it('distils from a finished run of the same model and records it; another model\'s run is refused before training', async () => {
+    const out = join(root, 'kd');
+    await train(request({ out, strategy: 'synops-qrelu', target: 1000, distill: { teacher: runA } }));
+    const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { config: { distill?: unknown } };
+    assert.deepEqual(info.config.distill, { teacher: runA, weight: 0.5, temperature: 4 });
+    // A resume that asks for another teacher would silently change the objective: refused.
+    await assert.rejects(train(request({ out, strategy: 'synops-qrelu', target: 1000, epochs: 2 })), /distillation none \(the run: from .*runA\)/);
+    const three = join(root, 'three');
+    await train(request({ model: writeModel('three.snn.json', { outputs: 3, name: 'three' }), out: three }));
+    await assert.rejects(train(request({ out: join(root, 'kd2'), distill: { teacher: three } })), /cannot distil from .*three: it trained another model \(three\); pick a run of the same model/);
+    await assert.rejects(train(request({ out: join(root, 'kd3'), distill: { teacher: runA, weight: 2 } })), /distillation needs a teacher run, a weight in \[0, 1\]/);
+  });
+
   it('refuses a batch size of 0 or an infinite learning rate from any caller', () => {
     const m = tinyModel() as unknown as ModelFile;
     assert.throws(() => resolveConfig(m, { batchSize: 0 }), /the batch size must be a whole number from 1 to 8,192, not 0/);
     assert.throws(() => resolveConfig(m, { learningRate: Infinity }), /the learning rate must be in \(0, 1\], not null/);
+  });
+
+  it('augments event frames only when the model file asks (training.augment), images by default unless it says false', () => {
+    const m = tinyModel() as unknown as ModelFile;
+    assert.equal(resolveConfig(m, {}).augment, undefined);
+    const jitter = { ...m, training: { ...m.training!, augment: { cropPad: 2 } } } as ModelFile;
+    assert.deepEqual(resolveConfig(jitter, {}).augment, { cropPad: 2 });
+    const off = { ...m, training: { ...m.training!, augment: false } } as ModelFile;
+    assert.equal(resolveConfig(off, {}).augment, undefined);
   });
 
   it('locks the run folder: a live training is refused, a dead one\'s lock is taken over, saying so', async () => {

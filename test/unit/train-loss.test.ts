@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModelFile } from '../../src/core/model/types';
 import { synopsOf } from '../../src/core/synops/fanout';
 import { selectBackend } from '../../src/core/train/backend';
-import { lossParts, synopTermOf } from '../../src/core/train/loss';
+import { distillTerm, lossParts, synopTermOf } from '../../src/core/train/loss';
 import { buildNet, disposeNet, forward, kaimingUniform } from '../../src/core/train/net';
 import { qrelu } from '../../src/core/train/qrelu';
 
@@ -88,5 +88,19 @@ describe('SynOp loss', () => {
     assert.ok([...a].every((v) => v === 0 || v === 2)); // kept elements scaled by 1/(1 − 0.5)
     assert.deepEqual([...forward(net, x, { training: false }).logits.dataSync()], new Array(9).fill(1));
     disposeNet(net);
+  });
+});
+
+describe('distillation term', () => {
+  it('α·T²·KL(softmax(z_t/T) ‖ softmax(z/T)) by hand: 0 for equal logits, 0.1308·α·T² for p = (¾, ¼) against q = (½, ½)', () => {
+    // Teacher logits (ln 3, 0) at T = 1 give p = (3/4, 1/4); student (0, 0) gives q = (1/2, 1/2).
+    // KL = ¾·ln(¾ / ½) + ¼·ln(¼ / ½) = 0.75·0.405465 − 0.25·0.693147 = 0.130812; ×α = 0.5 → 0.065406.
+    const z = tf.tensor2d([[0, 0]]);
+    assert.ok(Math.abs(distillTerm(z, tf.tensor2d([[Math.log(3), 0]]), 0.5, 1).dataSync()[0] - 0.065406) < 1e-5);
+    // At T = 2 the teacher (2·ln 3, 0) softens to the same p: the same KL ×α·T² = 0.130812·0.5·4 = 0.261624.
+    assert.ok(Math.abs(distillTerm(z, tf.tensor2d([[2 * Math.log(3), 0]]), 0.5, 2).dataSync()[0] - 0.261624) < 1e-5);
+    // Equal distributions (logits differing by a constant) cost nothing; the batch mean of (0.130812, 0) is 0.065406.
+    assert.ok(Math.abs(distillTerm(tf.tensor2d([[1, 1]]), tf.tensor2d([[5, 5]]), 1, 3).dataSync()[0]) < 1e-6);
+    assert.ok(Math.abs(distillTerm(tf.tensor2d([[0, 0], [2, 1]]), tf.tensor2d([[Math.log(3), 0], [7, 6]]), 1, 1).dataSync()[0] - 0.065406) < 1e-5);
   });
 });

@@ -82,6 +82,26 @@ describe('data-parallel step on worker threads (wasm)', () => {
     });
   }
 
+  it("with distillation (teacher logits per row): 2 threads give one thread's gradient and blended data term (rel. diff < 1e-5)", async () => {
+    const net = buildNet(SMALL, 4);
+    const B = 7; // shards of 4 and 3 rows: each must get its own rows of the teacher's logits
+    const x = Float32Array.from({ length: B * 144 }, (_, i) => ((i * 7919) % 11) / 3);
+    const labels = Int32Array.from({ length: B }, (_, i) => (2 * i) % 10);
+    const teacher = Float32Array.from({ length: B * 10 }, (_, i) => ((i * 31) % 17) / 4 - 2);
+    const loss: LossOptions = { objective: { kind: 'target', target: 50 }, distill: { weight: 0.5, temperature: 4 } };
+    const fwd: ForwardOptions = { training: true, dropoutSeed: 5, activation: 'qrelu', skipOutputActivation: true };
+    const t = (): tf.Tensor2D => tf.tensor2d(teacher, [B, 10]);
+    const single = tf.variableGrads(() => lossParts(net, tf.tensor4d(x, [B, 12, 12, 1]), tf.tensor1d(labels, 'int32'), fwd, loss, t()).total, [...net.vars.values()]);
+    const ref = lossParts(net, tf.tensor4d(x, [B, 12, 12, 1]), tf.tensor1d(labels, 'int32'), fwd, loss, t());
+    const plain = lossParts(net, tf.tensor4d(x, [B, 12, 12, 1]), tf.tensor1d(labels, 'int32'), fwd, { objective: loss.objective });
+    assert.ok(Math.abs(ref.ce.dataSync()[0] - plain.ce.dataSync()[0]) > 1e-3, 'the teacher changes the data term');
+    const par = await trainer.step(net, { x, frame: [12, 12, 1], labels, teacher }, fwd, loss);
+    for (const [name, v] of net.vars) assertSameGradient(name, single.grads[v.name].dataSync(), par.grads.get(name)!);
+    assert.ok(Math.abs(par.stats[1] - ref.ce.dataSync()[0]) <= 1e-5 * Math.max(1, Math.abs(ref.ce.dataSync()[0])), `data term ${par.stats[1]} vs ${ref.ce.dataSync()[0]}`);
+    tf.dispose([single.value, single.grads]);
+    disposeNet(net);
+  });
+
   it("through time (4 bins, membrane readout): 2 threads give one thread's gradient (rel. diff < 1e-5)", async () => {
     const net = buildNet(SMALL, 5);
     const B = 5, T = 4;

@@ -70,5 +70,11 @@ describe('spike raster of an event file', () => {
     assert.match(r.title, /chunk 2 \(150 events, chunks of 150 as tiny was trained\)/);
     const plain = await rasterOfChunk({ file: join(data, 'rec0.bin'), index: 0 }, ctx);
     assert.equal(plain.input.total, 400, 'without a model: 3,000-event chunks');
+    // A dataset's recording: the simulated output carries the class label the listing gave (the host no longer sets it).
+    assert.equal(r.output?.label, undefined);
+    const labelled = await rasterOfChunk({ file: join(data, 'rec0.bin'), index: 1, modelPath, weightsPath, label: 1 }, ctx);
+    assert.equal(labelled.output?.label, 1);
+    assert.deepEqual({ ...labelled.output, label: undefined }, { ...r.output, label: undefined }, 'the same simulation');
+    assert.equal((await rasterOfChunk({ file: join(data, 'rec0.bin'), index: 0, label: 1 }, ctx)).output, undefined, 'no output without a model');
   });
 });

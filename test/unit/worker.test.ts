@@ -2,14 +2,15 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
 // The same bundle settings `npm run build` uses.
 import { bundles } from '../../bundles.mjs';
 import { WorkerClient, WorkerError, type WorkerState } from '../../src/host/workerProcess/client';
-import { AnalyzeModel, DescribeEvents, Ping, WorkerErrorCode, type BadInputPlace } from '../../src/protocol/messages';
+import { AnalyzeModel, DescribeEvents, Ping, RunReport, WorkerErrorCode, type BadInputPlace } from '../../src/protocol/messages';
 import { placeOf } from '../../src/worker/handlers';
+import { repoRoot } from './helpers';
 
 const outDir = mkdtempSync(join(tmpdir(), 'synops-worker-test-'));
 const workerPath = join(outDir, 'worker.js');
@@ -99,6 +100,30 @@ describe('worker process', () => {
     assert.deepEqual(placeOf('/w/runs/a is not a readable run folder (run.json, metrics.json): gone'), { file: '/w/runs/a' });
     assert.deepEqual(placeOf('profile "x" in synops.energyProfiles needs joulesPerSynOp'), { setting: 'synops.energyProfiles' });
     assert.deepEqual(placeOf('unknown dataset "foo"; known: nmnist, cifar10'), {});
+  });
+
+  it('reports on a run: its model file with the run\'s measured figures and id, a broken one as bad input at its line', async () => {
+    const client = makeClient();
+    clients.push(client);
+    const runDir = join(repoRoot, 'test/integration/workspace/.synops/runs/fixture-trained');
+    const report = await client.request(RunReport.type, { runDir, options: {} });
+    assert.equal(report.runId, 'fixture-trained');
+    assert.equal(report.basis.kind, 'measured');
+    assert.equal(report.figuresFrom?.how, 'own');
+    assert.ok(report.accuracy?.snn !== undefined, 'the run\'s accuracies');
+    // A run that was never evaluated is still labelled with its id.
+    const bare = mkdtempSync(join(tmpdir(), 'synops-run-'));
+    writeFileSync(join(bare, 'model.snn.json'), template);
+    assert.equal((await client.request(RunReport.type, { runDir: bare, options: {} })).runId, basename(bare));
+    writeFileSync(join(bare, 'model.snn.json'), template.replace('"name": "conv2", "outChannels": 12, "kernel": 3', '"name": "conv2", "outChannels": 12, "kernel": 40'));
+    const e = await client.request(RunReport.type, { runDir: bare, options: {} }).then(() => undefined, (err: unknown) => err);
+    assert.ok(e instanceof WorkerError && e.code === WorkerErrorCode.BadInput, String(e));
+    assert.match(e.message, new RegExp(`^the model of run ${basename(bare)} has errors: .*kernel 40×40`));
+    const place = e.data as BadInputPlace;
+    assert.equal(place.file, join(bare, 'model.snn.json'));
+    assert.ok((place.line ?? 0) > 1, `a line: ${JSON.stringify(place)}`);
+    const gone = await client.request(RunReport.type, { runDir: join(bare, 'nope'), options: {} }).then(() => undefined, (err: unknown) => err);
+    assert.ok(gone instanceof WorkerError && gone.code === WorkerErrorCode.BadInput && /model file cannot be read \(ENOENT\)/.test(gone.message), String(gone));
   });
 
   it('reports a broken model as diagnostics, not as an error', async () => {

@@ -11,10 +11,12 @@ import { h } from '../common/dom';
 export function chipFitSection(report: ModelReport, onRevealLayer?: (layer: LayerRow) => void): HTMLElement | undefined {
   const fit = report.chipFit;
   if (!fit || !Array.isArray(fit.layers) || !Array.isArray(fit.problems)) return undefined;
+  // Speck places each layer on a core; the other chips (Xylo, Loihi 2) say what the network takes of them.
+  const cores = !fit.chipId || fit.chipId === 'speck';
   const verdict = fit.fits
     ? h('p', { id: 'chip-verdict', class: 'chip-verdict fits' },
-      h('strong', {}, `Fits on ${fit.chip}: ${fit.layers.length} of ${fit.cores} cores`),
-      ` (${fit.layers.map((l) => `${l.name} → core ${l.core ?? '?'}`).join(', ')})`)
+      h('strong', {}, `Fits on ${fit.chip}: ${cores ? `${fit.layers.length} of ${fit.cores} cores` : fit.uses ?? ''}`),
+      cores ? ` (${fit.layers.map((l) => `${l.name} → core ${l.core ?? '?'}`).join(', ')})` : '')
     : h('p', { id: 'chip-verdict', class: 'chip-verdict warn' },
       h('strong', {}, `Does not fit on ${fit.chip}: ${fit.problems.length} limit${fit.problems.length === 1 ? '' : 's'} broken`));
   const layerName = (name: string): Node | string => {
@@ -32,5 +34,7 @@ export function chipFitSection(report: ModelReport, onRevealLayer?: (layer: Laye
     h('h2', {}, 'Chip fit'),
     verdict,
     ...problems,
-    h('p', { class: 'note' }, `Assumed: ${fit.notes.join('; ')}.`));
+    ...(!cores && !fit.fits && fit.uses ? [h('p', { class: 'note', id: 'chip-uses' }, `The network takes ${fit.uses}.`)] : []),
+    h('p', { class: 'note' }, `Assumed: ${fit.notes.join('; ')}.`),
+    ...(fit.sources ? [h('p', { class: 'note', id: 'chip-sources' }, `Limits: ${fit.sources}.`)] : []));
 }

@@ -14,6 +14,7 @@ import { formatChange, h } from '../common/dom';
 import { accuracySection, comparisonLabels, extraColumns } from './compare';
 import { conversionSection } from './conversion';
 import { chipFitSection } from './chipFit';
+import { neuroBenchSection } from './neurobench';
 import { figuresRunLine, outputSilence } from './figures';
 import { formatCount, formatEnergy, formatPercent, formatRatio, formatShape } from '../../src/protocol/format';
 import { energyRatioWords, neuronUpdateNote } from '../../src/protocol/energyWords';
@@ -200,7 +201,7 @@ export function renderReport(root: HTMLElement, report: ModelReport, options: Re
     summaryStrip,
     summary.ratioWords,
     summary.neuronUpdates,
-    ...[outputSilence(report), accuracySection(report, compare, labels), conversionSection(report), chipFitSection(report, options.onRevealLayer)].filter((x): x is HTMLElement => x !== undefined),
+    ...[outputSilence(report), accuracySection(report, compare, labels), conversionSection(report), chipFitSection(report, options.onRevealLayer), neuroBenchSection(report)].filter((x): x is HTMLElement => x !== undefined),
     chartSection,
     h('section', { class: 'table-section' }, h('h2', {}, 'Layers'), h('div', { class: 'table-scroll' }, layerTable)),
     h('section', { class: 'table-section' },

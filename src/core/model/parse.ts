@@ -7,7 +7,9 @@ import { excessiveNesting } from '../jsonFile';
 import { syntaxDiagnostic } from './syntax';
 import { layerStats, numel, ShapeError, windowOut, type LayerStats } from './shapes';
 import type { ModelDiagnostic, Position, Range, Severity } from '../../protocol/report';
+import { STRATEGY_NAMES } from '../../protocol/strategy';
 import { LAYER_TYPES, MODEL_FORMAT, MODEL_FORMAT_VERSION, isSpikingLayer, isWeightLayer, type ModelFile } from './types';
+import { CHIP_IDS, isChipId } from '../chips/chip';
 
 export interface ParsedModel {
   /** Set when the file is structurally valid, even if it has warnings. */
@@ -217,7 +219,6 @@ function checkSensor(sensor: unknown, shape: number[] | undefined, report: Repor
   }
 }
 
-const STRATEGY_NAMES = ['baseline', 'weight-scaling', 'synop-loss', 'synop-loss-qrelu'];
 
 /** A field that must be one of `allowed` strings when present. */
 function oneOf(report: Report, path: JsonPath, value: unknown, allowed: readonly string[]): void {
@@ -236,7 +237,7 @@ function checkTraining(t: unknown, check: Checker): void {
   const { report } = check;
   if (t === undefined) return;
   if (!isObject(t)) { report(['training'], 'model/training', '"training" must be an object: { "strategy", "epochs", "batchSize", "learningRate", "seed", … }'); return; }
-  unknownFields(t, ['training'], ['strategy', 'epochs', 'batchSize', 'learningRate', 'weightDecay', 'targetSynOps', 'seed', 'outputActivation', 'quantizer'], '"training"', check);
+  unknownFields(t, ['training'], ['strategy', 'epochs', 'batchSize', 'learningRate', 'weightDecay', 'targetSynOps', 'seed', 'outputActivation', 'quantizer', 'augment'], '"training"', check);
   oneOf(report, ['training', 'strategy'], t.strategy, STRATEGY_NAMES);
   const at = (f: string): JsonPath => ['training', f];
   numberField(report, t, at('epochs'), (x) => isIntIn(x, 1, MAX_EPOCHS), `a whole number from 1 to ${count(MAX_EPOCHS)}`);
@@ -247,6 +248,13 @@ function checkTraining(t: unknown, check: Checker): void {
   numberField(report, t, at('seed'), (x) => isIntIn(x, 0, MAX_SEED), `a whole number from 0 to ${count(MAX_SEED)}`);
   oneOf(report, at('outputActivation'), t.outputActivation, ['none', 'spiking']);
   oneOf(report, at('quantizer'), t.quantizer, ['floor', 'round']);
+  const a = t.augment;
+  if (a === undefined || a === false) return;
+  if (!isObject(a)) { report(at('augment'), 'model/training.augment', '"training.augment" must be false or { "cropPad", "flip", "inputDropout" }'); return; }
+  unknownFields(a, at('augment'), ['cropPad', 'flip', 'inputDropout'], '"training.augment"', check);
+  numberField(report, a, ['training', 'augment', 'cropPad'], (x) => isIntIn(x, 0, 64), 'a whole number of pixels from 0 to 64');
+  numberField(report, a, ['training', 'augment', 'inputDropout'], (x) => x >= 0 && x < 1, 'a probability in [0, 1)');
+  if (a.flip !== undefined && typeof a.flip !== 'boolean') report(['training', 'augment', 'flip'], 'model/training.augment.flip', `"training.augment.flip" must be true or false, got ${JSON.stringify(a.flip)}`);
 }
 
 /** The `conversion` block (see `ConversionSpec`). */
@@ -277,7 +285,8 @@ function checkConversion(c: unknown, check: Checker): void {
 function checkEnergy(e: unknown, check: Checker): void {
   if (e === undefined) return;
   if (!isObject(e)) { check.report(['energy'], 'model/energy', '"energy" must be an object: { "profile", "annProfile" }'); return; }
-  unknownFields(e, ['energy'], ['profile', 'annProfile'], '"energy"', check);
+  unknownFields(e, ['energy'], ['profile', 'annProfile', 'chip'], '"energy"', check);
+  if (e.chip !== undefined && !isChipId(e.chip)) check.report(['energy', 'chip'], 'model/energy', `"energy.chip" must be one of ${CHIP_IDS.map((c) => `"${c}"`).join(', ')}`);
   for (const f of ['profile', 'annProfile']) {
     if (e[f] !== undefined && (typeof e[f] !== 'string' || !e[f])) check.report(['energy', f], 'model/energy', `"energy.${f}" must be a profile id (a non-empty string)`);
   }

@@ -99,10 +99,11 @@ export function controlEpochs(b: Budget): number {
 /** How the budget trains, in one sentence. */
 export function trainingText(b: Budget): string {
   const chain = chainOf(b);
+  const kd = b.distill ? `; every SynOp model distilled from the ${chain ? 'control' : 'baseline'} (weight ${b.distill.weight}, temperature ${b.distill.temperature})` : '';
   if (chain) {
-    return `baseline ${b.epochs} epochs at batch ${b.batchSize}; each SynOp model fine-tuned from the previous one (the first from the baseline) for ${chain.epochs} epochs; control: the baseline trained on for ${controlEpochs(b)} epochs without the SynOp term`;
+    return `baseline ${b.epochs} epochs at batch ${b.batchSize}; each SynOp model fine-tuned from the previous one (the first from the baseline) for ${chain.epochs} epochs; control: the baseline trained on for ${controlEpochs(b)} epochs without the SynOp term${kd}`;
   }
-  return `${b.epochs} epochs at batch ${b.batchSize} per model, each from fresh weights`;
+  return `${b.epochs} epochs at batch ${b.batchSize} per model, each from fresh weights${kd}`;
 }
 
 /** The SynOp targets of a budget, given the baseline's hidden SynOps per sample (ANN proxy). */

@@ -7,12 +7,14 @@ import { trainingText } from './budget';
 import { fmtSynops, label, tableRows } from './report';
 import type { ReportPoint, ReproduceReport } from './types';
 import type { Strategy } from '../train/types';
+import { strategyLabel } from '../../protocol/strategy';
 
+/** How the report draws each strategy; the names are the protocol's one table's (`src/protocol/strategy.ts`). */
 export const STRATEGY_STYLE: Record<Strategy, { name: string; color: string; dash?: string }> = {
-  baseline: { name: 'Baseline', color: '#222222' },
-  scale: { name: 'Weight scaling (first layer ×ρ)', color: '#d9822b', dash: '6 4' },
-  synops: { name: 'SynOp loss', color: '#2b6cd9' },
-  'synops-qrelu': { name: 'SynOp loss + QReLU', color: '#1f9d55' },
+  baseline: { name: strategyLabel('baseline'), color: '#222222' },
+  scale: { name: `${strategyLabel('scale')} (first layer ×ρ)`, color: '#d9822b', dash: '6 4' },
+  synops: { name: strategyLabel('synops'), color: '#2b6cd9' },
+  'synops-qrelu': { name: strategyLabel('synops-qrelu'), color: '#1f9d55' },
 };
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -38,6 +38,8 @@ export interface ReproduceRequest {
   threads?: ThreadsChoice;
   /** The network to train instead of the MNIST-DVS template (its 34×34 variant is made for N-MNIST alike). */
   model?: ModelFile;
+  /** Distil every SynOp model from the reference (`Budget.distill`); recorded in the report's budget. */
+  distill?: { weight: number; temperature: number };
 }
 
 export interface ReproduceOptions extends TaskOptions {
@@ -79,7 +81,7 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   const dataReq: DataRequest = { data: r.data, workspace: r.workspace, maxRecordings: r.budget.maxRecordings, ...(r.data === 'synth' && r.budget.synthPerDigit ? { synthPerDigit: r.budget.synthPerDigit } : {}) };
   const root = await resolveData(dataReq, opts);
   const { model, kind } = await modelForData(r.data, root, r.model);
-  let b = r.budget;
+  let b = r.distill ? { ...r.budget, distill: r.distill } : r.budget;
   if (b.minSteps || b.chain?.minSteps) {
     // A small dataset gets more epochs (counted on the training split the runs will use).
     const d = await loadData(model, dataReq, b.seed, opts);
@@ -131,10 +133,13 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   const scaled: Evaluation = await evaluateRun({ runDir: base.runDir, ...dataReq, split: 'test', snnSamples, rhos: b.rhos }, opts);
   const baseline = modelPoint('baseline', rel(base.runDir), scaled, energy);
   points.push(baseline, ...scalePoints(rel(base.runDir), scaled, energy));
+  // The teacher of a distillation: the reference, i.e. the control when there is one.
+  let teacher = base.runDir;
   if (chain) {
     stepLog(`control: the baseline trained on for ${controlEpochs(b)} more epochs without the SynOp term`);
     const res = await train({ ...common, strategy: 'baseline', epochs: controlEpochs(b), warmStart: base.runDir, out: join(runs, 'baseline-control'), snnSamples }, opts);
     points.push({ ...modelPoint('baseline', rel(res.runDir), res.evaluation, energy), control: true });
+    teacher = res.runDir;
   }
   write();
   log(`    baseline: ANN-Q ${(100 * scaled.annQuantized.accuracy).toFixed(1)} % at ${Math.round(scaled.annQuantized.totalSynops)} SynOps (hidden ${Math.round(scaled.annQuantized.hiddenSynops)}); SNN ${scaled.snn ? `${(100 * scaled.snn.accuracy).toFixed(1)} % at ${Math.round(scaled.snn.totalSynops)}` : '–'}`);
@@ -148,7 +153,7 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
     for (const [k, target] of targets.entries()) {
       const epochs = chain?.epochs ?? b.epochs;
       stepLog(`${strategy} S0 = ${target.toExponential(2)}: ${epochs} epochs, batch ${b.batchSize}${chain ? `, from ${rel(previous)}` : ''}`);
-      const res = await train({ ...common, strategy, target, epochs, ...(chain ? { warmStart: previous } : {}), out: join(runs, `${strategy}-${String(k).padStart(2, '0')}`), snnSamples }, opts);
+      const res = await train({ ...common, strategy, target, epochs, ...(chain ? { warmStart: previous } : {}), ...(b.distill ? { distill: { teacher, ...b.distill } } : {}), out: join(runs, `${strategy}-${String(k).padStart(2, '0')}`), snnSamples }, opts);
       previous = res.runDir;
       const p = modelPoint(strategy, rel(res.runDir), res.evaluation, energy, target);
       points.push(p);

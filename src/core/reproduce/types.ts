@@ -31,9 +31,14 @@ export interface Budget {
   targets: { kind: 'absolute'; values: number[] } | { kind: 'relative'; fractions: number[] };
   /** ρ of the weight-scaling sweep (first layer ×ρ on the baseline, no retraining). */
   rhos: number[];
-  /** Held-out samples of each spiking evaluation; absent: the whole held-out split. */
   /** Conversion aids over the model file's for every run (the smoke budget keeps fine-tuning through time token-sized). */
   conversion?: ConversionSpec;
+  /**
+   * Knowledge distillation of every SynOp model from the reference (the control with a chain, else the
+   * baseline): weight and temperature of `TrainConfig.distill`. Absent: the paper's objective alone.
+   */
+  distill?: { weight: number; temperature: number };
+  /** Held-out samples of each spiking evaluation; absent: the whole held-out split. */
   snnSamples?: number;
   /** Use at most this many recordings of the dataset. */
   maxRecordings?: number;

@@ -8,6 +8,8 @@ import { initialMembranes } from './membrane';
 import { outputIsLastSpiking, planNetwork, type NetworkPlan } from './network';
 import { finishResult, Recorder, type SimResult, type SpikingLayerResult } from './result';
 import type { ModelWeights } from './weights';
+import { NbCounter } from './nb-counters';
+import { INPUT_INDEX } from '../synops/fanout';
 
 /**
  * For a channels-last layout of `shape` (`[H, W, C]` for a `[C, H, W]` shape), the channels-first index of
@@ -107,6 +109,8 @@ export async function simulateDense(model: Pick<ModelFile, 'input' | 'layers' | 
   const T = input.steps;
   const recorder = opts.recordCap ? new Recorder(opts.recordCap) : undefined;
   const wts = weightTensors(plan);
+  const nb = opts.counts ? new NbCounter(plan, T) : null;
+  nb?.emitSteps(INPUT_INDEX, input.index, input.value, input.stepStart, T, null);
   try {
     // Spikes (or input values) of the current emitter, channels-last, [T, ...shape].
     let shape: Shape = [...plan.model.input.shape];
@@ -155,6 +159,7 @@ export async function simulateDense(model: Pick<ModelFile, 'input' | 'layers' | 
       const nextActive: number[] = [];
       for (let t = 0; t < T; t++) { res.total += perStep[t]; if (perStep[t] > 0) nextActive.push(t); }
       layers.push(res);
+      if (nb) for (let t = 0; t < T; t++) nb.emitDense(info.index, spikes.subarray(t * size, (t + 1) * size), map);
       values = spikes;
       active = nextActive;
       shape = info.shape;
@@ -171,7 +176,9 @@ export async function simulateDense(model: Pick<ModelFile, 'input' | 'layers' | 
       const map = channelsFirstIndex(outShape);
       active.forEach((t, k) => { for (let j = 0; j < outSize; j++) perStep[t * outSize + map[j]] += out[k * outSize + j]; });
     }
-    return finishResult('dense', plan, input, layers, perStep, outCurrent, recorder?.rec);
+    const result = finishResult('dense', plan, input, layers, perStep, outCurrent, recorder?.rec);
+    if (nb) result.counts = nb.result();
+    return result;
   } finally {
     for (const { w, b } of wts.values()) { w.dispose(); b?.dispose(); }
   }

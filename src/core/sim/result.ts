@@ -1,6 +1,7 @@
 import { synopsOf, INPUT_INDEX } from '../synops/fanout';
 import type { NetworkPlan, SpikingLayerInfo } from './network';
 import { inputTotals, type SpikeInput } from './input';
+import type { SimCounts } from './nb-counters';
 
 /** Spike counts of one spiking layer over one sample. */
 export interface SpikingLayerResult extends SpikingLayerInfo {
@@ -66,6 +67,8 @@ export interface SimResult {
     current: Float64Array;
   };
   record?: SpikeRecord;
+  /** Counters for NeuroBench's metrics (`nb-counters.ts`, `energy/neurobench.ts`); both engines set them. */
+  counts?: SimCounts;
 }
 
 /** Collects spikes up to a cap. */

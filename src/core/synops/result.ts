@@ -1,5 +1,6 @@
 import type { ModelFile } from '../model/types';
 import { resultPathFor } from '../../protocol/results';
+import { isNeuroBenchReport, type NeuroBenchReport } from '../../protocol/neurobench';
 
 export { resultPathFor };
 
@@ -20,6 +21,8 @@ export interface SimulationResultFile {
   createdAt: string;
   layers: { name: string; spikesPerSample?: number; synopsPerSample?: number }[];
   accuracy?: number;
+  /** NeuroBench's metrics of the same simulation (`energy/neurobench.ts`). */
+  neurobench?: NeuroBenchReport;
 }
 
 /**
@@ -64,5 +67,6 @@ export function parseSimulationResult(text: string, file: string): SimulationRes
       }
     }
   });
+  if (v.neurobench !== undefined && !isNeuroBenchReport(v.neurobench)) bad('neurobench', 'must be NeuroBench metrics as `synops simulate --save` writes them');
   return v as unknown as SimulationResultFile;
 }

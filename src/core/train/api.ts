@@ -20,6 +20,7 @@ import { selectBackend, setTrainThreads, type BackendInfo, type BackendName, typ
 import { EVAL_SPLITS, frameCacheDir, loadEvalData, loadEventData, type EvalSplit, type TrainData } from './data';
 import { closeRun, configProblems, createRun, evaluateRunDir, finishRun, lockRunFolder, newRunId, openRun, readRunInfo, runFile, runsDir, trainRemaining, warmStartRun, type RunHandle } from './run';
 import { setNetArrays, type NamedArray } from './save';
+import { strategyId } from '../../protocol/strategy';
 import { STRATEGIES, TrainError, type ConversionConfig, type EpochMetrics, type Evaluation, type RunInfo, type Strategy, type TaskOptions, type TrainConfig } from './types';
 
 export interface DataRequest {
@@ -58,6 +59,8 @@ export interface TrainRequest extends DataRequest {
   threads?: ThreadsChoice;
   /** Conversion aids over the model file's `conversion` block. */
   conversion?: ConversionSpec;
+  /** Distil from this finished run of the same model (default weight ½, temperature 4; see `TrainConfig.distill`). */
+  distill?: { teacher: string; weight?: number; temperature?: number };
 }
 
 export interface TrainResult {
@@ -93,12 +96,11 @@ export function loadModel(model: string | ModelFile): ModelFile {
   return parsed.model;
 }
 
-const STRATEGY_OF_FILE: Record<string, Strategy> = { baseline: 'baseline', 'weight-scaling': 'scale', 'synop-loss': 'synops', 'synop-loss-qrelu': 'synops-qrelu' };
 
 /** The training configuration: request values over the model file's `training` block over defaults. */
 export function resolveConfig(model: ModelFile, r: Partial<TrainRequest>): TrainConfig {
   const t = model.training;
-  const strategy = r.strategy ?? (t ? STRATEGY_OF_FILE[t.strategy] : undefined) ?? 'baseline';
+  const strategy = r.strategy ?? (t ? strategyId(t.strategy) : undefined) ?? 'baseline';
   if (!STRATEGIES.includes(strategy)) throw new TrainError('bad-input', `unknown strategy "${strategy}"; use ${STRATEGIES.join(', ')}`);
   const image = model.input.kind === 'image';
   const config: TrainConfig = {
@@ -111,18 +113,22 @@ export function resolveConfig(model: ModelFile, r: Partial<TrainRequest>): Train
     lambda: r.lambda,
     countInputSynops: false,
     seed: r.seed ?? t?.seed ?? 1,
-    augment: image ? { cropPad: 4, flip: true, inputDropout: 0.2 } : undefined,
+    augment: t?.augment === false ? undefined : t?.augment ?? (image ? { cropPad: 4, flip: true, inputDropout: 0.2 } : undefined),
     scaleRhos: strategy === 'scale' ? r.scaleRhos ?? [0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3] : undefined,
     evalEachEpoch: true,
     ...(r.warmStart ? { warmStart: r.warmStart } : {}),
     outputActivation: t?.outputActivation ?? 'none',
     quantizer: t?.quantizer ?? 'floor',
     conversion: resolveConversion(model.conversion, r.conversion, model.input.kind === 'events'),
+    ...(r.distill ? { distill: { teacher: r.distill.teacher, weight: r.distill.weight ?? DISTILL_DEFAULTS.weight, temperature: r.distill.temperature ?? DISTILL_DEFAULTS.temperature } } : {}),
   };
   const problems = configProblems(config);
   if (problems.length) throw new TrainError('bad-input', `training settings of ${model.name}: ${problems.join('; ')}`);
   return config;
 }
+
+/** Distillation's defaults: Hinton et al.'s usual soft-target weight and temperature, not tuned here. */
+export const DISTILL_DEFAULTS = { weight: 0.5, temperature: 4 };
 
 /** Defaults of the conversion aids (see `ConversionSpec`); the model file's block and the request override them. */
 export const CONVERSION_DEFAULTS: ConversionConfig = { readout: 'membrane', normalize: false, calibrate: { samples: 256 }, finetune: false };
@@ -244,6 +250,10 @@ export function resumeDifferences(h: RunHandle, model: ModelFile, c: TrainConfig
   differ('seed', c.seed, was.seed);
   differ('output activation', c.outputActivation, was.outputActivation ?? 'none');
   differ('quantizer', c.quantizer, was.quantizer ?? 'floor');
+  differ('augmentation', c.augment, was.augment);
+  if (!sameFolder(c.distill?.teacher, was.distill?.teacher) || c.distill?.weight !== was.distill?.weight || c.distill?.temperature !== was.distill?.temperature) {
+    out.push(`distillation ${c.distill ? `from ${c.distill.teacher}` : 'none'} (the run: ${was.distill ? `from ${was.distill.teacher}` : 'none'})`);
+  }
   if (was.conversion) differ('conversion', c.conversion, was.conversion);
   differ('max recordings', r.maxRecordings, h.info.data.maxRecordings);
   // A moved folder keeps its warm start's name; its weights are in checkpoint 0 anyway.

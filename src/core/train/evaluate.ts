@@ -11,6 +11,7 @@ import { numel } from '../model/shapes';
 import { isSpikingLayer, type ModelFile } from '../model/types';
 import type { Readout } from '../../protocol/report';
 import { simulateEvents } from '../sim/event-engine';
+import { NeuroBenchTally } from '../energy/neurobench';
 import { argmaxTies, type SimResult } from '../sim/result';
 import type { ModelWeights } from '../sim/weights';
 import { INPUT_INDEX } from '../synops/fanout';
@@ -152,11 +153,12 @@ export async function evaluateSnn(model: ModelFile, weights: ModelWeights, set: 
   let layerInfo: { layer: string; neurons: number }[] = [];
   const spikeRead = { correct: 0, ties: 0, silent: 0 };
   const recordings: RecordingCache = {};
+  const neurobench = new NeuroBenchTally(model, weights);
   for (let k = 0; k < n; k++) {
     const i = Math.floor((k * set.n) / n);
     if (opts.signal?.aborted) throw new TrainError('cancelled', 'simulation cancelled');
     const input = await snnInput(model, set, i, recordings);
-    const r = simulateEvents(model, weights, input, { signal: opts.signal, initialMembrane: opts.initialMembrane });
+    const r = simulateEvents(model, weights, input, { signal: opts.signal, initialMembrane: opts.initialMembrane, counts: true });
     // Hidden layers: every spiking layer but the output (the added one, or a last one nothing receives).
     const hidden = r.layers.filter((l) => r.synops.some((c) => c.emitter === l.index));
     if (k === 0) {
@@ -167,6 +169,7 @@ export async function evaluateSnn(model: ModelFile, weights: ModelWeights, set: 
       act = new Float64Array(2 * hidden.length);
     }
     r.synops.forEach((s, k) => { perConn[k] += s.synops; });
+    neurobench.add(r);
     hidden.forEach((l, j) => {
       act[2 * j] += l.total;
       let zeros = 0;
@@ -196,6 +199,7 @@ export async function evaluateSnn(model: ModelFile, weights: ModelWeights, set: 
     ties, silent, tiedTrue, meanSteps: n ? steps / n : 0, readoutKind: readout,
     ...(readout === 'membrane' ? { spikeReadout: { accuracy: n ? spikeRead.correct / n : 0, ties: spikeRead.ties, silent: spikeRead.silent } } : {}),
     layers: layerInfo.map((l, j) => ({ ...l, spikes: act[2 * j] / Math.max(1, n), silent: act[2 * j + 1] / Math.max(1, n * l.neurons) })),
+    ...(n ? { neurobench: neurobench.report() } : {}),
     seconds: (performance.now() - start) / 1000,
   };
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { runsDir } from './run';
 import type { Evaluation, RunInfo } from './types';
 import type { RunRow } from '../../protocol/runs';
+import { strategyLabel } from '../../protocol/strategy';
 
 export type { RunRow };
 
@@ -28,10 +29,6 @@ function runFolders(root: string): { id: string; dir: string }[] {
   return out;
 }
 
-/** The trainer's strategy names as people read them (one vocabulary with the views' `strategyName`). */
-export const STRATEGY_TITLE: Record<string, string> = {
-  baseline: 'Baseline', scale: 'Weight scaling', synops: 'SynOp loss', 'synops-qrelu': 'SynOp loss + QReLU',
-};
 
 /** SynOps in a few characters: 500 k, 1.2 M (targets are round numbers, so three digits are plenty). */
 function short(n: number): string {
@@ -43,7 +40,7 @@ function short(n: number): string {
 
 /** A run's name in lists: its strategy and, for the SynOp loss, its target (`SynOp loss + QReLU · S₀ 500 k`). */
 export function runTitle(strategy: string, target?: number): string {
-  const name = STRATEGY_TITLE[strategy] ?? strategy;
+  const name = strategyLabel(strategy);
   return target !== undefined && strategy.startsWith('synops') ? `${name} · S₀ ${short(target)}` : name;
 }
 

@@ -25,6 +25,8 @@ export interface EpochContext {
   readout?: Readout;
   /** Threads that share each batch (`parallel.ts`); absent: this thread trains alone. */
   parallel?: ParallelTrainer;
+  /** The teacher's logits of every training sample, `[n, classes]` row-major (distillation, `teacher.ts`). */
+  teacher?: { logits: Float32Array; classes: number };
 }
 
 /** Learning rate of epoch `epoch` (1-based) under the step schedule. */
@@ -67,6 +69,13 @@ export function makeBatch(set: SampleSet, idx: number[], cfg: TrainConfig, seed:
       }
     }
   });
+  return out;
+}
+
+/** The teacher's logits of samples `idx`, `[idx.length, classes]` row-major. */
+export function teacherRows(t: { logits: Float32Array; classes: number }, idx: number[]): Float32Array {
+  const out = new Float32Array(idx.length * t.classes);
+  idx.forEach((i, k) => out.set(t.logits.subarray(i * t.classes, (i + 1) * t.classes), k * t.classes));
   return out;
 }
 
@@ -150,11 +159,12 @@ export async function trainEpoch(net: TrainNet, adam: Adam, set: SampleSet, cfg:
     const bseed = subSeed(cfg.seed, `batch/${epoch}/${b}`);
     const xb = makeBatch(set, idx, cfg, bseed);
     const labels = Int32Array.from(idx, (i) => set.y[i]);
+    const soft = ctx.teacher ? teacherRows(ctx.teacher, idx) : undefined;
     const fwd: ForwardOptions = { training: true, dropoutSeed: bseed, activation: ctx.activation, skipOutputActivation: cfg.outputActivation !== 'spiking', addedOutputActivation: cfg.outputActivation === 'spiking', inputDropout: cfg.augment?.inputDropout };
     const where = `epoch ${epoch}, batch ${b + 1}`;
     const v = ctx.parallel && idx.length > 1
-      ? await optimizeStepParallel(net, adam, ctx.parallel, { x: xb, frame: [h, w, c], labels }, fwd, ctx.loss, where)
-      : await optimizeStep(net, adam, varList, () => lossParts(net, tf.tensor4d(xb, [idx.length, h, w, c]), tf.tensor1d(labels, 'int32'), fwd, ctx.loss), where);
+      ? await optimizeStepParallel(net, adam, ctx.parallel, { x: xb, frame: [h, w, c], labels, ...(soft ? { teacher: soft } : {}) }, fwd, ctx.loss, where)
+      : await optimizeStep(net, adam, varList, () => lossParts(net, tf.tensor4d(xb, [idx.length, h, w, c]), tf.tensor1d(labels, 'int32'), fwd, ctx.loss, soft && tf.tensor2d(soft, [idx.length, ctx.teacher!.classes])), where);
     accumulate(sums, perConn, v, idx.length);
     await batchDone(ctx, sums, { epoch, batch: b + 1, batches, v, start });
   }

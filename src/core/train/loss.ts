@@ -7,6 +7,10 @@
  * By default `S` leaves out the input's SynOps: they depend only on the data (the paper's Fig. 2), carry no
  * gradient, and targets such as 1e4 lie below the input's own ~2e5 on MNIST-DVS. `countInput` adds them.
  * Weight decay, when set, adds `(wd/2)·Σ w²` (the gradient `wd·w` of PyTorch's Adam `weight_decay`).
+ *
+ * Distillation (Hinton et al. 2015), when `distill` is set and the batch carries a teacher's logits `z_t`:
+ * the data term becomes `(1 − α)·CE + α·T²·KL(softmax(z_t/T) ‖ softmax(z/T))`, and `ce` reports this
+ * blended term (the SynOp term is unchanged). The T² keeps the soft term's gradient on CE's scale.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { INPUT_INDEX } from '../synops/fanout';
@@ -16,6 +20,8 @@ export type SynopObjective = { kind: 'none' } | { kind: 'target'; target: number
 
 export interface LossOptions {
   objective: SynopObjective;
+  /** Knowledge distillation from a teacher's logits (the batch must carry them): weight α in [0, 1], temperature T > 0. */
+  distill?: { weight: number; temperature: number };
   countInput?: boolean;
   weightDecay?: number;
 }
@@ -46,6 +52,16 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
   return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
 }
 
+/**
+ * `α·T²·KL(softmax(z_t/T) ‖ softmax(z/T))`, batch mean: `Σ_k p_k·(log p_k − log q_k)` with `p` the teacher's
+ * and `q` the student's softened distributions.
+ */
+export function distillTerm(logits: tf.Tensor2D, teacher: tf.Tensor2D, weight: number, temperature: number): tf.Scalar {
+  const p = tf.softmax(tf.div(teacher, temperature));
+  const kl = tf.sum(tf.mul(p, tf.sub(tf.logSoftmax(tf.div(teacher, temperature)), tf.logSoftmax(tf.div(logits, temperature)))), 1);
+  return tf.mul(tf.mean(kl), weight * temperature * temperature) as tf.Scalar;
+}
+
 /** `S` (the connections the objective counts) and the SynOp term of `opts.objective`, as tensors. */
 export function synopTermOfTensor(net: TrainNet, perConnection: tf.Tensor1D, opts: LossOptions): { synops: tf.Scalar; synopTerm: tf.Scalar } {
   const mask = net.connections.map((c) => (c.emitter === INPUT_INDEX && !opts.countInput ? 0 : 1));
@@ -57,9 +73,12 @@ export function synopTermOfTensor(net: TrainNet, perConnection: tf.Tensor1D, opt
 }
 
 /** Forward pass and every part of the loss for one batch (call inside `tf.tidy` or a gradient function). */
-export function lossParts(net: TrainNet, x: tf.Tensor4D, labels: tf.Tensor1D, fwd: ForwardOptions, opts: LossOptions): LossParts {
+export function lossParts(net: TrainNet, x: tf.Tensor4D, labels: tf.Tensor1D, fwd: ForwardOptions, opts: LossOptions, teacher?: tf.Tensor2D): LossParts {
   const { logits, emitted, counted } = forward(net, x, fwd);
-  const ce = crossEntropy(logits, labels);
+  const d = opts.distill;
+  const ce = d && teacher
+    ? tf.add(tf.mul(crossEntropy(logits, labels), 1 - d.weight), distillTerm(logits, teacher, d.weight, d.temperature)) as tf.Scalar
+    : crossEntropy(logits, labels);
   const perConnection = synopsPerConnection(net, emitted, counted);
   const { synops, synopTerm } = synopTermOfTensor(net, perConnection, opts);
   let total = tf.add(ce, synopTerm) as tf.Scalar;

@@ -24,6 +24,8 @@ export interface ShardStepMessage {
   x: Float32Array;
   shape: [number, number, number, number];
   labels: Int32Array;
+  /** The teacher's logits of these rows, `[n, classes]` row-major (distillation only). */
+  teacher?: Float32Array;
   /** The ANN step's forward options (`time` absent). */
   fwd: ForwardOptions;
   /** A step through time (`through-time.ts`) instead, with these options but the shard's own batch size. */
@@ -34,7 +36,7 @@ export interface ShardStepMessage {
 }
 
 /** A batch for `step`: `x` holds `labels.length · framesPerSample` NHWC frames of `frame` = [h, w, c]. */
-export interface StepBatch { x: Float32Array; frame: [number, number, number]; labels: Int32Array; framesPerSample?: number }
+export interface StepBatch { x: Float32Array; frame: [number, number, number]; labels: Int32Array; framesPerSample?: number; teacher?: Float32Array }
 
 export type ShardReply = { type: 'ready' } | { type: 'error'; message: string; secondary?: boolean } | { type: 'done'; grads: [string, Float32Array][]; stats: Float32Array };
 
@@ -124,6 +126,7 @@ export class ParallelTrainer {
       const msg: ShardStepMessage = {
         weights, x: batch.x.slice(r.offset * size, (r.offset + r.n) * size), shape: [r.n * per, h, w, c],
         labels: batch.labels.slice(r.offset, r.offset + r.n), fwd, time, shard: { offset: r.offset, total }, loss, parties: rows.length,
+        ...(batch.teacher ? { teacher: batch.teacher.slice(r.offset * (batch.teacher.length / total), (r.offset + r.n) * (batch.teacher.length / total)) } : {}),
       };
       this.workers[k].postMessage(msg, [msg.x.buffer as ArrayBuffer]);
     }));

@@ -28,10 +28,11 @@ import { evaluateAnn, evaluateSnn, scaleLayer } from './evaluate';
 import { convertForSimulation, diagnose } from './convert';
 import { finetuneData, finetuneEpoch } from './finetune';
 import type { BinnedSet } from './time-bins';
-import { trainEpoch } from './loop';
+import { trainEpoch, type EpochContext } from './loop';
 import type { SynopObjective } from './loss';
 import { assignWeights, buildNet, disposeNet, type TrainNet } from './net';
 import { saveTfjsModel } from './save';
+import { teacherLogits } from './teacher';
 import { STRATEGIES, TrainError, type EpochMetrics, type EvalResult, type Evaluation, type RunInfo, type TaskOptions, type TrainConfig } from './types';
 
 const json = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v, null, 1));
@@ -75,6 +76,10 @@ export function configProblems(c: Partial<TrainConfig>): string[] {
   const ft = c.conversion?.finetune;
   if (ft && !(int(ft.epochs, 1, 1000) && int(ft.bins, 1, 1000) && num(ft.learningRate, (x) => x > 0 && x < 1) && int(ft.maxSamples, 1, 10_000_000) && int(ft.batchSize, 1, MAX_BATCH_SIZE))) {
     out.push('fine-tuning through time needs whole epochs and bins from 1 to 1,000, a learning rate in (0, 1) and a positive maxSamples');
+  }
+  const d = c.distill;
+  if (d && !(typeof d.teacher === 'string' && d.teacher && num(d.weight, (x) => x >= 0 && x <= 1) && num(d.temperature, (x) => x > 0 && x <= 100))) {
+    out.push(`distillation needs a teacher run, a weight in [0, 1] and a temperature in (0, 100], not ${JSON.stringify(d)}`);
   }
   return out;
 }
@@ -269,6 +274,13 @@ export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOp
   const epochs = cfg.epochs + (ft?.epochs ?? 0);
   const ctx = { runId: info.id, epochs, activation: info.activation, loss: { objective: objectiveOf(cfg), countInput: cfg.countInputSynops, weightDecay: cfg.weightDecay }, signal: opts.signal, onProgress: opts.onProgress, readout: cfg.conversion?.readout };
   let binned: BinnedSet | undefined;
+  // The ANN epochs of a distillation read the teacher's logits; fine-tuning through time does not.
+  let distilled: Partial<Pick<EpochContext, 'teacher' | 'loss'>> = {};
+  if (cfg.distill && info.epochsDone < cfg.epochs) {
+    opts.onProgress?.({ type: 'phase', runId: info.id, phase: 'train', message: `computing the teacher's logits (${cfg.distill.teacher}) on ${data.train.n} training samples` });
+    const teacher = await teacherLogits(cfg.distill.teacher, data.train, info.modelHash, opts.signal);
+    distilled = { teacher, loss: { ...ctx.loss, distill: { weight: cfg.distill.weight, temperature: cfg.distill.temperature } } };
+  }
   setState(h, 'running');
   const backend = currentBackend();
   const threads = trainThreadsFor(backend, cfg.batchSize, defaultThreads);
@@ -287,7 +299,7 @@ export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOp
           binned = await finetuneData(h.model, data.train, ft, cfg.seed, opts.signal);
         }
         m = await finetuneEpoch(net, adam, binned, cfg, ft, epoch, { ...ctx, parallel });
-      } else m = await trainEpoch(net, adam, data.train, cfg, epoch, { ...ctx, parallel });
+      } else m = await trainEpoch(net, adam, data.train, cfg, epoch, { ...ctx, ...distilled, parallel });
       m.threads = parallel?.threads ?? 1;
       if (cfg.evalEachEpoch && data.test.n) {
         const ev = await evaluateAnn(net, data.test, { activation: info.activation, signal: opts.signal });
@@ -418,5 +430,6 @@ export function simulationResultOf(model: ModelFile, snn: EvalResult, source: st
     kind: 'synops-simulation', version: 1, modelHash: modelHash(model), modelName: model.name, samples: snn.samples, source,
     createdAt: new Date().toISOString(), accuracy: snn.accuracy,
     layers: snn.synopsPerLayer.map((l) => ({ name: l.receiver, synopsPerSample: l.synops })),
+    ...(snn.neurobench ? { neurobench: snn.neurobench } : {}),
   };
 }

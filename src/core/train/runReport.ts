@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isConversionDiagnosis, type ConversionDiagnosis, type ModelReport, type OutputSilence } from '../../protocol/report';
 import type { RunRow } from '../../protocol/runs';
+import { isNeuroBenchReport } from '../../protocol/neurobench';
 import { listRuns } from './list';
 import { silenceWarning } from './silence';
 import type { Evaluation, RunInfo } from './types';
@@ -109,6 +110,7 @@ function applyRun(report: ModelReport, id: string, ev: Evaluation, o: { how: 'ow
   const measured = new Map(snn.synopsPerLayer.map((l) => [l.receiver, l.synops]));
   // Every connection must have its measured figure; a partial set would mix measured and assumed SynOps.
   if (!report.emitters.every((e) => measured.has(e.receiver))) return estimateSaying(out, `Run ${id}'s evaluation does not name every layer of this model.`);
+  if (isNeuroBenchReport(snn.neurobench)) out = { ...out, neurobench: snn.neurobench };
   return measuredFrom(out, measured, { kind: 'measured', source: `run ${id}'s spiking simulation (evaluation.json)`, samples: snn.samples });
 }
 

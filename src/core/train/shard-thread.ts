@@ -54,12 +54,13 @@ parentPort!.on('message', (m: ShardStepMessage) => {
     tf.tidy(() => { for (const [name, w] of m.weights) n.vars.get(name)!.assign(tf.tensor(w, n.vars.get(name)!.shape)); });
     const x = tf.tensor4d(m.x, m.shape);
     const y = tf.tensor1d(m.labels, 'int32');
+    const t = m.teacher ? tf.tensor2d(m.teacher, [m.labels.length, m.teacher.length / m.labels.length]) : undefined;
     const rows = { n: m.labels.length, total: m.shard.total };
     const parts = m.time
       ? () => timeLossParts(n, x, y, { ...m.time!, batch: rows.n }, m.loss)
-      : () => lossParts(n, x, y, { ...m.fwd, shard: m.shard }, m.loss);
+      : () => lossParts(n, x, y, { ...m.fwd, shard: m.shard }, m.loss, t);
     const r = shardGradients(n, rows, parts, m.loss, (w) => exchange(w, m.parties));
-    tf.dispose([x, y]);
+    tf.dispose(t ? [x, y, t] : [x, y]);
     const grads = [...r.grads].map(([name, g]) => [name, g.slice()] as [string, Float32Array]);
     reply({ type: 'done', grads, stats: r.stats }, grads.map(([, g]) => g.buffer as ArrayBuffer));
   } catch (e) {

@@ -3,10 +3,15 @@
  * worker passes across its JSON-RPC boundary.
  */
 import type { ConversionDiagnosis, Readout } from '../../protocol/report';
+import type { NeuroBenchReport } from '../../protocol/neurobench';
+
+import type { StrategyId } from '../../protocol/strategy';
 
 /** `baseline`: CE only; `scale`: baseline then a sweep of the first layer's weights ×ρ (no retraining);
- * `synops`: CE + SynOp term with the model's activations; `synops-qrelu`: the same with every spiking layer a QReLU. */
-export type Strategy = 'baseline' | 'scale' | 'synops' | 'synops-qrelu';
+ * `synops`: CE + SynOp term with the model's activations; `synops-qrelu`: the same with every spiking layer a QReLU.
+ * The trainer's ids of the one strategy table (`src/protocol/strategy.ts`). */
+export type Strategy = StrategyId;
+/** In the order the CLI lists them. */
 export const STRATEGIES: readonly Strategy[] = ['baseline', 'scale', 'synops', 'synops-qrelu'];
 
 export interface TrainConfig {
@@ -39,6 +44,11 @@ export interface TrainConfig {
   quantizer?: 'floor' | 'round';
   /** The conversion aids this run used (absent in older runs: none, spike-count readout). */
   conversion?: ConversionConfig;
+  /**
+   * Knowledge distillation in the ANN epochs (`teacher.ts`, `loss.ts`): the finished run `teacher` (same
+   * model) gives soft targets; the data term is `(1 − weight)·CE + weight·T²·KL` at temperature T.
+   */
+  distill?: { teacher: string; weight: number; temperature: number };
 }
 
 /** The conversion aids of a run, resolved (see `ConversionSpec` in the model file). */
@@ -118,6 +128,8 @@ export interface EvalResult {
   diagnosis?: ConversionDiagnosis;
   /** SNN: the data-based aids applied: λ per layer (normalization), initial membranes (calibration or the quantizer's ½). */
   conversion?: { lambdas?: Record<string, number>; initialMembrane?: Record<string, number | number[]> };
+  /** SNN: NeuroBench's metrics of the same simulation, per sample (`energy/neurobench.ts`). */
+  neurobench?: NeuroBenchReport;
   seconds: number;
 }
 

@@ -7,20 +7,23 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { RunRow } from '../../protocol/runs';
+import { strategyName } from '../../protocol/strategy';
 import type { Strategy, TradeoffPayload, TradeoffPoint, TradeoffVerdict } from '../../protocol/views';
 import { analyzeModelText } from '../report';
 import type { ReproduceReport } from '../reproduce/types';
 import { listRuns, listRunsIn } from '../train/list';
 
-/** The trainer's strategy names as the views spell them (one vocabulary: `Strategy` of the protocol). */
-export const VIEW_STRATEGY: Record<string, Strategy> = { baseline: 'baseline', scale: 'weight-scaling', synops: 'synop-loss', 'synops-qrelu': 'synop-loss-qrelu' };
+/** The trainer's strategy id as the views spell it (the one table: `src/protocol/strategy.ts`); unknown: baseline. */
+export function viewStrategy(id: string | undefined): Strategy {
+  return strategyName(id) ?? 'baseline';
+}
 
 /** Points of `runs`; `controls` names the run ids that are a reproduction's control. */
 export function tradeoffPoints(runs: RunRow[], controls: ReadonlySet<string> = new Set()): TradeoffPoint[] {
   const points: TradeoffPoint[] = [];
   for (const r of runs) {
     if (r.annAccuracy === undefined || r.annSynops === undefined) continue;
-    const strategy = VIEW_STRATEGY[r.strategy ?? 'baseline'] ?? 'baseline';
+    const strategy = viewStrategy(r.strategy);
     const measured = r.snnAccuracy !== undefined && r.snnSynops !== undefined;
     points.push({
       runId: r.id, strategy, target: r.target, accuracy: measured ? r.snnAccuracy! : r.annAccuracy, synops: measured ? r.snnSynops! : r.annSynops,

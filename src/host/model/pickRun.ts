@@ -4,9 +4,9 @@
  * the worker (`ListRuns`, each with its model's hash); the choice is kept by the model service.
  */
 import * as vscode from 'vscode';
-import { formatCount } from '../../protocol/format';
 import type { Ctx } from '../ctx';
-import { listRuns, percent } from '../runsView';
+import { pickRun } from '../runs/picker';
+import { listRuns } from '../runs/service';
 import { isModelDocument } from './service';
 
 export function pickModelRunCommand(ctx: Ctx) {
@@ -21,16 +21,16 @@ export function pickModelRunCommand(ctx: Ctx) {
     const report = (await ctx.models.analysis(doc)).report;
     if (!report) { void vscode.window.showWarningMessage('SynOps: the model file has errors; fix them first (see the Problems panel).'); return undefined; }
     // The worker lists runs newest last; those of this model (same input and layers) with a spiking evaluation.
-    const runs = (await listRuns(ctx)).filter((r) => !r.problem && r.modelHash === report.modelHash && r.snnSynops !== undefined).reverse();
+    const runs = (await listRuns(ctx)).filter((r) => !r.problem && r.modelHash === report.modelHash && r.snnSynops !== undefined);
     const current = ctx.models.pickedRun(doc.uri);
-    const items: (vscode.QuickPickItem & { value: string | undefined })[] = [
-      { label: 'Newest evaluated run', description: runs[0] ? runs[0].id : 'none yet', detail: 'Follows new runs as they finish', value: undefined, picked: current === undefined },
-      ...runs.map((r) => ({ label: r.title ?? r.id, description: r.id, detail: `SNN ${percent(r.snnAccuracy)} · ${formatCount(r.snnSynops)} SynOps per sample measured on ${r.snnSamples ?? '?'} samples`, value: r.id, picked: current === r.id })),
-      { label: 'Estimate', description: 'no run', detail: 'Assumed spikes per neuron (settings: synops.estimate.*)', value: '', picked: current === '' },
-    ];
-    const pick = await vscode.window.showQuickPick(items, { title: `SynOps: figures of ${report.modelName} from which run?`, ignoreFocusOut: true });
+    const pick = await pickRun<string | undefined>(runs, {
+      title: `SynOps: figures of ${report.modelName} from which run?`, current,
+      before: [{ label: 'Newest evaluated run', description: runs.at(-1)?.id ?? 'none yet', detail: 'Follows new runs as they finish', value: undefined, picked: current === undefined }],
+      after: [{ label: 'Estimate', description: 'no run', detail: 'Assumed spikes per neuron (settings: synops.estimate.*)', value: '', picked: current === '' }],
+    });
     if (!pick) return undefined;
-    ctx.models.pickRun(doc.uri, pick.value);
-    return pick.value ?? 'newest';
+    const value = 'run' in pick ? pick.run.id : pick.value;
+    ctx.models.pickRun(doc.uri, value);
+    return value ?? 'newest';
   };
 }

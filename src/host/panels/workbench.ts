@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ChunkRaster, DescribeEvents, InspectDataset, ListRuns, Tradeoff } from '../../protocol/messages';
+import { ChunkRaster, DescribeEvents, InspectDataset, Tradeoff } from '../../protocol/messages';
+import { pickRun } from '../runs/picker';
+import { listRuns, workspaceFolder } from '../runs/service';
 import type { HostToRaster, HostToTradeoff, HostToTraining, RasterToHost, TradeoffToHost, TrainingToHost } from '../../protocol/panels';
 import type { EventFileFacts, TradeoffPayload, TrainingPayload } from '../../protocol/views';
 import type { Ctx } from '../ctx';
@@ -11,10 +13,6 @@ import { pickRasterSource } from './rasterPick';
 const TRADEOFF_VIEW = 'synops.tradeoff';
 const RASTER_VIEW = 'synops.raster';
 const TRAINING_VIEW = 'synops.training';
-
-function workspaceFolder(): vscode.WorkspaceFolder | undefined {
-  return vscode.workspace.workspaceFolders?.[0];
-}
 
 /** The trade-off of `source` (a workspace folder, or a reproduction's `report.json`), as the worker computes it. */
 export async function tradeoffPayload(ctx: Ctx, source: vscode.Uri): Promise<Tradeoff.Result> {
@@ -110,14 +108,9 @@ export class RasterView {
 
   /** "Simulate this chunk with a run…": the run's model and weights simulate this and later chunks. */
   private async pickRunAndShow(chunk: number): Promise<void> {
-    const folder = workspaceFolder();
-    if (!folder) return;
-    const runs = (await this.ctx.worker.request(ListRuns.type, { workspace: folder.uri.fsPath })).filter((r) => r.state === 'done');
-    if (!runs.length) { void vscode.window.showInformationMessage('SynOps: no finished run in this workspace yet; train one with SynOps: Train Model.'); return; }
-    const pick = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.id, description: `${r.modelName ?? ''} · ${r.strategy ?? ''}`, dir: r.dir })),
-      { title: 'Simulate this chunk with which run?', ignoreFocusOut: true });
-    if (!pick) return;
-    this.sim = { modelPath: path.join(pick.dir, 'model.snn.json'), weightsPath: path.join(pick.dir, 'model', 'model.json') };
+    const pick = await pickRun((await listRuns(this.ctx)).filter((r) => r.state === 'done'), { title: 'Simulate this chunk with which run?', placeHolder: 'A finished run' });
+    if (!pick || !('run' in pick)) return;
+    this.sim = { modelPath: path.join(pick.run.dir, 'model.snn.json'), weightsPath: path.join(pick.run.dir, 'model', 'model.json') };
     await this.show(chunk);
   }
 
@@ -147,9 +140,10 @@ export class RasterView {
   private async show(chunk: number): Promise<void> {
     try {
       // The worker titles the chunk with the file's facts and places it in the recording's event rate.
-      const payload = await this.ctx.worker.request(ChunkRaster.type, { file: this.file, index: chunk, ...this.sim, ...(this.facts ? { facts: this.facts, chunkCount: this.chunks } : {}) });
       const current = this.samples?.find((x) => x.file === this.file);
-      if (current && payload.output) payload.output.label = current.label;
+      const payload = await this.ctx.worker.request(ChunkRaster.type, {
+        file: this.file, index: chunk, ...this.sim, ...(this.facts ? { facts: this.facts, chunkCount: this.chunks } : {}), ...(current ? { label: current.label } : {}),
+      });
       this.view.post({
         type: 'raster', payload, source: vscode.Uri.file(this.file).toString(),
         selection: { chunk, chunkCount: this.chunks, canSimulate: true, sample: current?.id ?? path.basename(this.file), ...(this.samples ? { samples: this.samples.map((x) => x.id) } : {}) },

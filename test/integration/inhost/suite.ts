@@ -311,7 +311,7 @@ const tests: Array<[string, () => Promise<void>]> = [
     });
     assert.ok(text.includes('**conv1**'), text);
     assert.ok(text.includes(run.id.replace(/[\\`*_{}[\]<>|#]/g, (c) => `\\${c}`)), `the hover lists run ${run.id}: ${text}`);
-    assert.match(text, /\| baseline \| [\d,]+ \|/, text);
+    assert.match(text, /\| Baseline \| [\d,]+ \|/, text);
   }],
   ['Compare With… opens the run\'s report beside another run\'s', async () => {
     const run = await trainedRun();
