@@ -31,6 +31,8 @@ export interface MeasuredSpeed {
    */
   imagesPerSec: number;
   macs: number;
+  /** Whether the run trained the same model (input and layers) as the sweep will. */
+  sameModel?: boolean;
   /** Seconds of the finished run outside its epochs (evaluation, conversion, checkpoints): its wall time less its epochs. */
   overheadSeconds?: number;
 }
@@ -77,7 +79,7 @@ export function newestSpeed(workspace: string, modelHash?: string): MeasuredSpee
     if (!epochs || !(seconds > 0) || !macs || !(info.data.trainSamples > 0)) continue;
     const wall = (Date.parse(info.updatedAt) - Date.parse(info.createdAt)) / 1000;
     const overheadSeconds = info.state === 'done' && wall > seconds ? wall - seconds : undefined;
-    return { runId: run.id, imagesPerSec: (epochs * info.data.trainSamples) / seconds, macs, overheadSeconds };
+    return { runId: run.id, imagesPerSec: (epochs * info.data.trainSamples) / seconds, macs, overheadSeconds, sameModel: !!modelHash && run.modelHash === modelHash };
   }
   return undefined;
 }
@@ -119,6 +121,6 @@ export function estimateSweep(r: { model: string; data: string; workspace: strin
   return {
     models,
     seconds: t.seconds,
-    basis: `${r.epochs} epochs × ${k(trainSamples)} samples × ${k(macs)} MACs per model, at the speed run ${speed.runId} measured (${k(speed.imagesPerSec)} images/s on ${k(speed.macs)} MACs${speed.overheadSeconds !== undefined ? ` and ${speed.overheadSeconds.toFixed(1)} s besides its epochs` : ''})`,
+    basis: `${r.epochs} epochs × ${k(trainSamples)} samples × ${k(macs)} MACs per model, at the speed run ${speed.runId} measured${speed.sameModel ? '' : ' on another model, scaled by MACs (rough: small models do not slow down in proportion)'} (${k(speed.imagesPerSec)} images/s on ${k(speed.macs)} MACs${speed.overheadSeconds !== undefined ? ` and ${speed.overheadSeconds.toFixed(1)} s besides its epochs` : ''})`,
   };
 }
