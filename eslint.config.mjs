@@ -51,7 +51,7 @@ export const layers = {
   'webview': {
     why: 'Webviews run in a browser and draw what the worker computed; they talk to the host by messages.',
     layers: ['src/protocol', 'media'],
-    packages: ['plotly.js-dist-min', '@vscode/webview-ui-toolkit'],
+    packages: ['plotly.js-dist-min'],
     builtins: false,
   },
 };

@@ -16,6 +16,7 @@ import { MODEL_GLOB } from './model/service';
 import { registerReportSerializer } from './panels/reportPanel';
 import { registerWorkbenchSerializers } from './panels/workbench';
 import { registerLayerHover } from './hover';
+import { registerModelQuickFixes } from './model/quickFix';
 import { NOTEBOOK_COMMANDS, registerNotebooks } from './notebook';
 import { RUNS_COMMANDS, registerRunsView } from './runs';
 import { NIR_COMMANDS } from './nir';
@@ -38,6 +39,7 @@ export function activate(extension: vscode.ExtensionContext): SynopsApi {
     registerRunsView(ctx),
     registerNotebooks(ctx),
     registerLayerHover(ctx),
+    registerModelQuickFixes(ctx.models),
     vscode.window.registerCustomEditorProvider(EventFileEditorProvider.viewType, new EventFileEditorProvider(ctx)),
     vscode.window.registerCustomEditorProvider(`${EventFileEditorProvider.viewType}.option`, new EventFileEditorProvider(ctx)),
     vscode.window.registerCustomEditorProvider(NirEditorProvider.viewType, new NirEditorProvider(ctx)),

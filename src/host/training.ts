@@ -14,6 +14,7 @@ import { strategyRow, type StrategyId } from '../protocol/strategy';
 import { pickRun } from './runs/picker';
 import { listRuns } from './runs/service';
 import { withWork } from './work';
+import { confirmSweep } from './sweepConfirm';
 
 /** The strategies as "Train Model" offers them: the paper's best trade-off first (rows of the protocol's one table). */
 const STRATEGIES = (['synops-qrelu', 'synops', 'baseline', 'scale'] as const).map((id) => strategyRow(id)!);
@@ -117,7 +118,8 @@ export interface SweepArgs { model?: vscode.Uri; kind?: 'independent' | 'chain';
 
 /**
  * "SynOps: Run Energy Sweep": one model per SynOps target (MNIST-DVS procedure: 10 targets, logspace
- * 1e4…2e6) or a warm-started chain (CIFAR procedure); then the trade-off of the workspace opens.
+ * 1e4…2e6) or a warm-started chain (CIFAR procedure), after saying how long it will take and asking;
+ * then the trade-off of the workspace opens.
  */
 export function runSweepCommand(ctx: Ctx) {
   return async (arg?: unknown): Promise<RunSweep.Result | undefined> => {
@@ -133,6 +135,8 @@ export function runSweepCommand(ctx: Ctx) {
     if (!kind) return undefined;
     const data = args.data ?? (await pickData(ctx, folder, 'SynOps: Run Energy Sweep — data'));
     if (!data) return undefined;
+    // Asked every time, also when a script gave the settings: a sweep trains many models for a long time.
+    if (!(await confirmSweep(ctx, path.basename(doc.uri.fsPath), { modelPath: doc.uri.fsPath, data, workspace: folder.uri.fsPath, kind, targets: args.targets, epochs: args.epochs }))) return undefined;
     const result = await withWork(ctx, `SynOps: sweep of ${path.basename(doc.uri.fsPath)}`, (signal, report) =>
       ctx.worker.request(RunSweep.type, { modelPath: doc.uri.fsPath, data, workspace: folder.uri.fsPath, kind, targets: args.targets, epochs: args.epochs, snnSamples: args.snnSamples },
         { signal, onProgress: (p) => report(p.message, p.fraction) }));

@@ -91,3 +91,14 @@ export function formatPointsChange(from: number, to: number): string {
 export function formatReadout(r: 'spikes' | 'membrane'): string {
   return r === 'spikes' ? 'spike counts' : 'membrane';
 }
+
+/** A duration for an estimate: `45 s`, `12 min`, `1 h 20 min`, `26 h` (minutes dropped from a day on). */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '';
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return `${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h >= 24 || m === 0 ? `${Math.round(minutes / 60)} h` : `${h} h ${m} min`;
+}

@@ -221,6 +221,17 @@ export namespace RunSweep {
   export const type = new RequestType<Params, Result, void>(method);
 }
 
+/**
+ * Host → worker. How long a `RunSweep` with these settings would take, from the training speed a previous run
+ * of the workspace measured (`seconds` absent, and `basis` saying why, when there is none).
+ */
+export namespace EstimateSweep {
+  export const method = 'train/estimateSweep';
+  export interface Params { modelPath: string; data: string; workspace: string; kind: 'independent' | 'chain'; targets?: number[]; epochs?: number; maxRecordings?: number }
+  export interface Result { models: number; seconds?: number; basis: string }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
 /** Host → worker. Cancellable, reports progress. Evaluates a run again (ANN proxy, SNN, optionally ×ρ). */
 export namespace EvaluateRun {
   export const method = 'run/evaluate';

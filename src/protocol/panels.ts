@@ -40,6 +40,8 @@ export interface TradeoffState {
   source?: string;
   /** Strategies the user hid by clicking their legend entry. */
   hidden?: string[];
+  /** The run table's sort column (`data-col`) and direction, as the user last clicked it. */
+  sort?: { col: string; dir: 'asc' | 'desc' };
 }
 
 // ---- Spike raster of one DVS chunk

@@ -17,6 +17,8 @@ export interface ModelDiagnostic {
   severity: Severity;
   message: string;
   range: Range;
+  /** A certain repair (the editor offers it as a quick fix): replace `range` with `newText`. */
+  fix?: { title: string; range: Range; newText: string };
 }
 
 export interface NeuromorphicProfile {

@@ -4,12 +4,12 @@
  * Logs go to stderr, which the host forwards to its log channel.
  */
 import { CancellationToken, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
-import { AnalyzeModel, ChunkRaster, DescribeEvents, DownloadDataset, EvaluateRun, ExportNir, ImportNir, NirReport, Initialize, InspectDataset, InstallNative, ListRuns, Ping, ResumeRun, RunReport, RunSweep, RunTraining, TrainModel, Tradeoff, PROTOCOL_VERSION, WorkerErrorCode, workProgress, type WorkDoneParams } from '../protocol/messages';
+import { AnalyzeModel, ChunkRaster, DescribeEvents, DownloadDataset, EstimateSweep, EvaluateRun, ExportNir, ImportNir, NirReport, Initialize, InspectDataset, InstallNative, ListRuns, Ping, ResumeRun, RunReport, RunSweep, RunTraining, TrainModel, Tradeoff, PROTOCOL_VERSION, WorkerErrorCode, workProgress, type WorkDoneParams } from '../protocol/messages';
 import { downloadDataset, inspectDataset } from './datasets';
 import { analyzeModel, BadInputError, ping, runReport, type HandlerContext } from './handlers';
 import { installNative } from './native';
 import { exportNir, importNir, reportNir } from './nir';
-import { evaluateRunCommand, listWorkspaceRuns, resumeRun, runSweep, runTraining, trainModel } from './training';
+import { evaluateRunCommand, listWorkspaceRuns, resumeRun, estimateSweepTime, runSweep, runTraining, trainModel } from './training';
 import { describeEvents, rasterOfChunk, tradeoff } from './views';
 
 const WORKER_VERSION = '0.1.0';
@@ -74,6 +74,7 @@ connection.onRequest(ResumeRun.type, handle(ResumeRun.method, resumeRun));
 connection.onRequest(Tradeoff.type, handle(Tradeoff.method, tradeoff));
 connection.onRequest(ListRuns.type, handle(ListRuns.method, listWorkspaceRuns));
 connection.onRequest(RunSweep.type, handle(RunSweep.method, runSweep));
+connection.onRequest(EstimateSweep.type, handle(EstimateSweep.method, estimateSweepTime));
 connection.onRequest(EvaluateRun.type, handle(EvaluateRun.method, evaluateRunCommand));
 connection.onRequest(RunTraining.type, handle(RunTraining.method, runTraining));
 connection.onRequest(RunReport.type, handle(RunReport.method, runReport));

@@ -1,5 +1,6 @@
 import { ensureBackend, evaluateRun, isRunDataRoot, loadModel, train, type TrainRequest } from '../core/train/api';
-import { sweep } from '../core/train/sweep';
+import { DEFAULT_SWEEP_EPOCHS, DEFAULT_SWEEP_TARGETS, sweep } from '../core/train/sweep';
+import { estimateSweep } from '../core/train/estimate';
 import { canResume, listRuns, listRunsIn } from '../core/train/list';
 import { resumeRequest } from '../core/train/resume';
 import { viewStrategy } from '../core/views/tradeoff';
@@ -7,7 +8,7 @@ import { runsDir } from '../core/train/run';
 import { TrainError, type EpochMetrics as CoreEpoch, type RunInfo, type TrainProgress } from '../core/train/types';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { EvaluateRun, ListRuns, ResumeRun, RunSweep, RunTraining, TrainModel } from '../protocol/messages';
+import type { EstimateSweep, EvaluateRun, ListRuns, ResumeRun, RunSweep, RunTraining, TrainModel } from '../protocol/messages';
 import type { EpochMetrics, TrainingPayload } from '../protocol/views';
 import { BadInputError, type HandlerContext } from './handlers';
 
@@ -139,6 +140,11 @@ export async function runSweep(params: RunSweep.Params, ctx: HandlerContext): Pr
   } catch (e) {
     throw userFacing(e);
   }
+}
+
+export async function estimateSweepTime(params: EstimateSweep.Params): Promise<EstimateSweep.Result> {
+  return estimateSweep({ model: params.modelPath, data: params.data, workspace: params.workspace, kind: params.kind,
+    targets: params.targets?.length ?? DEFAULT_SWEEP_TARGETS[params.kind], epochs: params.epochs ?? DEFAULT_SWEEP_EPOCHS, maxRecordings: params.maxRecordings });
 }
 
 export async function evaluateRunCommand(params: EvaluateRun.Params, ctx: HandlerContext): Promise<EvaluateRun.Result> {

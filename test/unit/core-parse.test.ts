@@ -49,10 +49,10 @@ describe('parseModel diagnostics', () => {
   it('reports JSON syntax errors at their place and stops there', () => {
     const text = '{\n  "format": "synops-model",\n  "version": 1,,\n}';
     const m = parseModel(text, 'x.snn.json');
-    assert.ok(m.diagnostics.length >= 1);
-    assert.ok(m.diagnostics.every((d) => d.code === 'json/syntax'));
+    assert.equal(m.diagnostics.length, 1); // only the first error: later ones echo it
+    assert.equal(m.diagnostics[0].code, 'json/syntax');
     assert.equal(m.diagnostics[0].range.start.line, 2);
-    assert.match(m.diagnostics[0].message, /^x\.snn\.json: JSON syntax error/);
+    assert.equal(m.diagnostics[0].message, 'x.snn.json: JSON syntax error: a property name in double quotes is expected here');
   });
 
   it('a linear layer on an unflattened input and a duplicate name are errors', () => {

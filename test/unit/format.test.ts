@@ -1,7 +1,7 @@
 /** Pure helpers of the report views and the panel's HTML template; no browser needed. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatCount, formatCountShort, formatEnergy, formatRatio, formatShape } from '../../src/protocol/format';
+import { formatCount, formatCountShort, formatDuration, formatEnergy, formatRatio, formatShape } from '../../src/protocol/format';
 import { createNonce, reportPanelHtml } from '../../src/host/panels/reportHtml';
 
 describe('report formatting', () => {
@@ -50,5 +50,18 @@ describe('reportPanelHtml', () => {
   test('rejects a nonce that could break out of the attribute', () => {
     assert.throws(() => reportPanelHtml({ cspSource: 's', nonce: 'a" onload="x', scriptUri: '', styleUri: '', title: '' }));
     assert.match(createNonce(), /^[0-9a-f]{32}$/);
+  });
+});
+
+describe('formatDuration', () => {
+  test('reads seconds, minutes and hours', () => {
+    assert.equal(formatDuration(0.2), '1 s');
+    assert.equal(formatDuration(45), '45 s');
+    assert.equal(formatDuration(125), '2 min'); // 2.08 min
+    assert.equal(formatDuration(4800), '80 min'); // under 90 min: minutes
+    assert.equal(formatDuration(6000), '1 h 40 min'); // 100 min
+    assert.equal(formatDuration(7200), '2 h');
+    assert.equal(formatDuration(93600), '26 h'); // 1,560 min
+    assert.equal(formatDuration(-1), '');
   });
 });

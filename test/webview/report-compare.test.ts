@@ -110,7 +110,7 @@ describe('report with comparison, and the notebook renderer for every MIME type 
     assert.equal(await p.locator('#out-tradeoff #tradeoff-table tbody tr').count(), 13);
     assert.equal(await text(p, '#out-tradeoff #tradeoff-table tr[data-run="qr-6e5"] td[data-col="accuracy"]'), '95.00 %');
     // In a notebook there is no host to open a run: run ids are plain text.
-    assert.equal(await p.locator('#out-tradeoff #tradeoff-table button').count(), 0);
+    assert.equal(await p.locator('#out-tradeoff #tradeoff-table tbody button').count(), 0);
     await p.locator('#out-raster #layer-raster .main-svg').first().waitFor();
     assert.equal(await text(p, '#out-raster #output-class'), '7');
     await p.locator('#out-raster #time-scrubber').focus();

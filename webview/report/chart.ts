@@ -39,6 +39,9 @@ export interface ChartComparison {
   layers: readonly LayerRow[];
 }
 
+/** Width (CSS px) under which the chart lays itself out for a narrow panel. */
+const NARROW_PX = 520;
+
 /** Draws the chart into `el`; the returned handle updates or purges it. */
 export function drawSynOpsChart(el: HTMLElement, layers: readonly LayerRow[], logScale: boolean, label = 'this model', compare?: ChartComparison): SynOpsChart {
   const rows = layers.filter((l) => l.synops !== undefined);
@@ -46,6 +49,9 @@ export function drawSynOpsChart(el: HTMLElement, layers: readonly LayerRow[], lo
   let disposed = false;
   const grouped = compare !== undefined || rows.some((r) => r.synopsAnn !== undefined);
 
+  // Below NARROW_PX wide (a panel beside another), the legend goes in a column under the chart and the
+  // margins shrink, so the plot keeps most of the width instead of collapsing under a legend wider than it.
+  let narrow = el.clientWidth > 0 && el.clientWidth < NARROW_PX;
   const draw = (): void => {
     if (disposed) return;
     const t = readTheme(el);
@@ -76,7 +82,7 @@ export function drawSynOpsChart(el: HTMLElement, layers: readonly LayerRow[], lo
       xref: 'x',
       yref: 'paper',
       yanchor: 'bottom',
-      text: 'fed by the input:<br>fixed by the data',
+      text: narrow ? 'fixed by<br>the data' : 'fed by the input:<br>fixed by the data',
       showarrow: false,
       font: { color: t.inputBar, size: t.fontSize - 1 },
     }];
@@ -85,10 +91,11 @@ export function drawSynOpsChart(el: HTMLElement, layers: readonly LayerRow[], lo
     const logRange = positive.length
       ? [Math.floor(Math.log10(Math.min(...positive))), Math.log10(Math.max(...positive)) + 0.3]
       : undefined;
+    const legendRows = grouped ? series.length : 0;
     const layout = {
       autosize: true,
-      height: grouped ? 340 : 300,
-      margin: { l: 64, r: 16, t: grouped ? 72 : 40, b: 40 },
+      height: narrow ? 300 + 22 * legendRows : grouped ? 340 : 300,
+      margin: narrow ? { l: 52, r: 8, t: 40, b: 48 + 22 * legendRows } : { l: 64, r: 16, t: grouped ? 72 : 40, b: 40 },
       paper_bgcolor: 'rgba(0,0,0,0)',
       plot_bgcolor: 'rgba(0,0,0,0)',
       font: { family: t.fontFamily, size: t.fontSize, color: t.foreground },
@@ -97,7 +104,9 @@ export function drawSynOpsChart(el: HTMLElement, layers: readonly LayerRow[], lo
       bargroupgap: 0.05,
       barmode: 'group',
       showlegend: grouped,
-      legend: { orientation: 'h', x: 0, y: 1.14, yanchor: 'bottom', font: { color: t.foreground } },
+      legend: narrow
+        ? { orientation: 'v', x: 0, xanchor: 'left', y: 0, yref: 'container', yanchor: 'bottom', font: { color: t.foreground } }
+        : { orientation: 'h', x: 0, y: 1.14, yanchor: 'bottom', font: { color: t.foreground } },
       annotations,
       xaxis: { title: { text: 'receiving layer', font: { size: t.fontSize } }, color: t.muted, linecolor: t.grid, tickfont: { color: t.foreground }, fixedrange: true },
       yaxis: {
@@ -121,10 +130,16 @@ export function drawSynOpsChart(el: HTMLElement, layers: readonly LayerRow[], lo
   };
 
   draw();
+  // Plotly's `responsive` resizes the plot; the layout itself changes when the width crosses NARROW_PX.
+  const resized = new ResizeObserver(() => {
+    const now = el.clientWidth > 0 && el.clientWidth < NARROW_PX;
+    if (now !== narrow) { narrow = now; draw(); }
+  });
+  resized.observe(el);
   return {
     setLogScale(value) { log = value; draw(); },
     restyle: draw,
-    dispose() { disposed = true; Plotly.purge(el); },
+    dispose() { disposed = true; resized.disconnect(); Plotly.purge(el); },
   };
 }
 

@@ -10,7 +10,6 @@
  */
 import type { AnnProfile, LayerRow, ModelReport, NeuromorphicProfile } from '../../src/protocol/report';
 import { drawSynOpsChart, type SynOpsChart } from './chart';
-import { registerToolkit } from '../toolkit';
 import { formatChange, h } from '../common/dom';
 import { accuracySection, comparisonLabels, extraColumns } from './compare';
 import { conversionSection } from './conversion';
@@ -18,6 +17,7 @@ import { chipFitSection } from './chipFit';
 import { neuroBenchSection } from './neurobench';
 import { figuresRunLine, outputSilence } from './figures';
 import { formatCount, formatEnergy, formatPercent, formatRatio, formatShape } from '../../src/protocol/format';
+import { energyRatioWords, neuronUpdateNote } from '../../src/protocol/energyWords';
 
 export interface RenderOptions {
   /** Neuromorphic profile to show instead of `report.profileId` (a restored choice); ignored if unknown. */
@@ -75,7 +75,6 @@ function profileSelect(id: string, label: string, profiles: ReadonlyArray<{ id: 
 
 /** Builds the report view into `root` (replacing its content). */
 export function renderReport(root: HTMLElement, report: ModelReport, options: RenderOptions = {}): ReportView {
-  registerToolkit();
   const snn = report.profiles.filter((p): p is NeuromorphicProfile => p.kind === 'snn');
   const ann = report.profiles.filter((p): p is AnnProfile => p.kind === 'ann');
   let profile = pickProfile(snn, options.profileId, report.profileId);
@@ -107,6 +106,8 @@ export function renderReport(root: HTMLElement, report: ModelReport, options: Re
     annEnergy: h('span', { class: 'figure', id: 'summary-ann-energy' }),
     annEnergyLabel: h('span', { class: 'figure-label' }),
     ratio: h('span', { class: 'figure', id: 'energy-ratio' }),
+    ratioWords: h('p', { id: 'energy-ratio-words', class: 'note' }),
+    neuronUpdates: h('p', { id: 'neuron-update-note', class: 'note' }),
   };
   const summaryStrip = h('section', { class: 'summary', 'aria-label': 'Totals per sample' },
     h('div', { class: 'card' }, h('span', { class: 'figure-label' }, 'SynOps per sample'), summary.synops),
@@ -118,15 +119,13 @@ export function renderReport(root: HTMLElement, report: ModelReport, options: Re
 
   // ---- chart
   const chartEl = h('div', { id: 'synops-chart', class: 'chart' });
-  // A toolkit checkbox (registered by the entry points), so the control looks and behaves like VS Code's own.
-  const logBox = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean };
-  logBox.id = 'log-scale';
-  logBox.textContent = 'log scale';
+  // A native checkbox, coloured by VS Code's theme variables (media/report.css, `.toggle`).
+  const logBox = h('input', { type: 'checkbox', id: 'log-scale' }) as HTMLInputElement;
   logBox.checked = options.logScale ?? false;
   const chartSection = h('section', { class: 'chart-section' },
     h('div', { class: 'section-head' },
       h('h2', {}, 'SynOps per weight layer'),
-      logBox),
+      h('label', { class: 'toggle' }, logBox, ' log scale')),
     chartEl,
     h('p', { class: 'note' }, `Bars are named by the layer that receives the spikes. Hatched bars are fed by the input: their SynOps are fixed by the data, and training cannot lower them.${
       report.layers.some((l) => l.synopsAnn !== undefined) ? ' Lighter bars are the quantized ANN’s proxy (activations × fan-out).' : ''}`));
@@ -200,6 +199,8 @@ export function renderReport(root: HTMLElement, report: ModelReport, options: Re
   const view = h('div', { id: 'synops-report', class: 'synops-report' },
     header,
     summaryStrip,
+    summary.ratioWords,
+    summary.neuronUpdates,
     ...[outputSilence(report), accuracySection(report, compare, labels), conversionSection(report), chipFitSection(report, options.onRevealLayer), neuroBenchSection(report)].filter((x): x is HTMLElement => x !== undefined),
     chartSection,
     h('section', { class: 'table-section' }, h('h2', {}, 'Layers'), h('div', { class: 'table-scroll' }, layerTable)),
@@ -233,6 +234,9 @@ export function renderReport(root: HTMLElement, report: ModelReport, options: Re
     summary.annEnergy.textContent = formatEnergy(ae);
     summary.ratio.textContent = formatRatio(e, ae);
     summary.ratio.title = p && a ? `SynOps energy on ${p.name} ÷ MAC energy on ${a.name}; below 1 the SNN uses less` : '';
+    summary.ratioWords.textContent = p && a ? energyRatioWords(e, ae, p.name, a.name) : '';
+    summary.neuronUpdates.textContent = neuronUpdateNote(p);
+    summary.neuronUpdates.hidden = !summary.neuronUpdates.textContent;
   };
 
   snnPick.select.addEventListener('change', () => {

@@ -18,7 +18,11 @@ function draw(): void {
     return;
   }
   view?.dispose();
-  view = renderTradeoff(shell.root, payload, { onOpenRun: (runId) => shell.post({ type: 'openRun', runId }) });
+  view = renderTradeoff(shell.root, payload, {
+    onOpenRun: (runId) => shell.post({ type: 'openRun', runId }),
+    sort: shell.state.sort,
+    onSort: (sort) => shell.save({ sort }),
+  });
   shell.drawn();
 }
 

@@ -11,10 +11,14 @@ import { formatCount, formatCountShort, formatRatio } from '../../src/protocol/f
 import { formatAccuracy, h, scrollTable, th } from '../common/dom';
 import { STRATEGIES, strategyName, targetText } from '../common/strategy';
 import { drawTradeoffChart } from './chart';
+import { makeSortable, type SortState } from './sort';
 
 export interface TradeoffOptions {
   /** When given, points and run ids open the run's report. */
   onOpenRun?(runId: string): void;
+  /** The table's sort to apply (a restored choice), and where to report a new one. */
+  sort?: SortState;
+  onSort?(sort: SortState): void;
 }
 
 export interface TradeoffView {
@@ -27,7 +31,8 @@ const order = (p: TradeoffPoint): number => STRATEGIES.findIndex((s) => s.id ===
 function runTable(payload: TradeoffPayload, options: TradeoffOptions): HTMLTableElement {
   const withAnn = payload.points.some((p) => p.accuracyAnn !== undefined || p.synopsAnn !== undefined);
   const macs = payload.annMacs;
-  const rows = [...payload.points].sort((a, b) => order(a) - order(b) || a.synops - b.synops).map((p) => {
+  const points = [...payload.points].sort((a, b) => order(a) - order(b) || a.synops - b.synops);
+  const rows = points.map((p) => {
     const run = options.onOpenRun
       ? h('button', { type: 'button', class: 'link', title: `Open the energy report of run ${p.runId}` }, p.name ?? p.runId)
       : p.name ?? p.runId;
@@ -44,17 +49,20 @@ function runTable(payload: TradeoffPayload, options: TradeoffOptions): HTMLTable
         h('td', { 'data-col': 'synops-ann', class: 'num' }, formatCount(p.synopsAnn)),
       ] : []));
   });
-  return h('table', { id: 'tradeoff-table' },
+  const col = (cell: HTMLTableCellElement, name: string): HTMLTableCellElement => { cell.dataset.col = name; return cell; };
+  const table = h('table', { id: 'tradeoff-table' },
     h('thead', {}, h('tr', {},
-      th('Run'), th('Strategy'), th('Target', { title: 'SynOp-loss target S₀ per sample, or the first-layer weight scale ρ' }),
-      th('Accuracy', { num: true, title: 'Spiking network, held-out split' }),
-      th('SynOps', { num: true, title: 'Per sample, measured in the spiking simulation' }),
-      ...(macs ? [th('SynOps ÷ MAC', { num: true, title: `SynOps relative to the dense ANN’s ${formatCount(macs)} MACs per sample` })] : []),
+      col(th('Run'), 'run'), col(th('Strategy'), 'strategy'), col(th('Target', { title: 'SynOp-loss target S₀ per sample, or the first-layer weight scale ρ' }), 'target'),
+      col(th('Accuracy', { num: true, title: 'Spiking network, held-out split' }), 'accuracy'),
+      col(th('SynOps', { num: true, title: 'Per sample, measured in the spiking simulation' }), 'synops'),
+      ...(macs ? [col(th('SynOps ÷ MAC', { num: true, title: `SynOps relative to the dense ANN’s ${formatCount(macs)} MACs per sample` }), 'synops-per-mac')] : []),
       ...(withAnn ? [
-        th('ANN accuracy', { num: true, title: 'The quantized (QReLU) ANN' }),
-        th('ANN SynOps', { num: true, title: 'Proxy: QReLU activations × fan-out, per sample' }),
+        col(th('ANN accuracy', { num: true, title: 'The quantized (QReLU) ANN' }), 'accuracy-ann'),
+        col(th('ANN SynOps', { num: true, title: 'Proxy: QReLU activations × fan-out, per sample' }), 'synops-ann'),
       ] : []))),
     h('tbody', {}, ...rows));
+  makeSortable(table, rows.map((tr, i) => ({ tr, point: points[i] })), macs, options.sort, options.onSort);
+  return table;
 }
 
 /** Builds the trade-off view into `root` (replacing its content). */

@@ -4,6 +4,7 @@ import {
   MAX_MODEL_FILE_BYTES, MAX_NEURONS, MAX_PARAMETERS, MAX_SEED, MAX_SIDE, MAX_STEPS, MIN_DT_MS,
 } from './limits';
 import { excessiveNesting } from '../jsonFile';
+import { syntaxDiagnostic } from './syntax';
 import { layerStats, numel, ShapeError, windowOut, type LayerStats } from './shapes';
 import type { ModelDiagnostic, Position, Range, Severity } from '../../protocol/report';
 import { STRATEGY_NAMES } from '../../protocol/strategy';
@@ -67,13 +68,13 @@ export function parseModel(text: string, source = 'model file'): ParsedModel {
   }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
-  for (const e of errors) {
-    const code = printParseErrorCode(e.error);
-    diagnostics.push(code === 'InvalidCommentToken'
-      ? { code: 'json/comment', severity: 'error', range: lines.range(e.offset, Math.max(1, e.length)),
-          message: `${source}: comments are not allowed in a model file (it is plain JSON, as the editor and other tools read it); remove the comment or move it into "description"` }
-      : { code: 'json/syntax', severity: 'error', range: lines.range(e.offset, Math.max(1, e.length)), message: `${source}: JSON syntax error ${code}` });
+  const comment = errors.find((e) => printParseErrorCode(e.error) === 'InvalidCommentToken');
+  if (comment) {
+    diagnostics.push({ code: 'json/comment', severity: 'error', range: lines.range(comment.offset, Math.max(1, comment.length)),
+      message: `${source}: comments are not allowed in a model file (it is plain JSON, as the editor and other tools read it); remove the comment or move it into "description"` });
   }
+  const syntax = syntaxDiagnostic(text, errors.filter((e) => e !== comment), (o, n) => lines.range(o, n), source);
+  if (syntax) diagnostics.push(syntax);
   if (!root || errors.length) return { diagnostics, layerRanges };
 
   const nodeAt = (path: JsonPath): Node | undefined => findNodeAtLocation(root, path);

@@ -61,6 +61,10 @@ const row = (target: number, runDir: string, ev: Evaluation): SweepRow => ({
   target, runDir, accuracy: (ev.snn ?? ev.annQuantized).accuracy, synops: (ev.snn ?? ev.annQuantized).totalSynops, evaluation: ev,
 });
 
+/** Targets of a sweep when none are given, and its epochs per model. */
+export const DEFAULT_SWEEP_TARGETS = { independent: 10, chain: 30 } as const;
+export const DEFAULT_SWEEP_EPOCHS = 8;
+
 /** Runs a sweep with its folder locked (`lockRunFolder`): two sweeps into one `--out` would overwrite each other's runs. */
 export async function sweep(r: SweepRequest, opts: TaskOptions = {}): Promise<SweepResult> {
   const dir = r.out ?? join(runsDir(r.workspace), newRunId(`sweep-${r.kind}`));
@@ -71,7 +75,7 @@ export async function sweep(r: SweepRequest, opts: TaskOptions = {}): Promise<Sw
 async function sweepIn(dir: string, r: SweepRequest, opts: TaskOptions): Promise<SweepResult> {
   const backend = await ensureBackend(r.backend, r.threads);
   const model = loadModel(r.model);
-  const base: TrainConfig = resolveConfig(model, { ...r, strategy: 'synops-qrelu', epochs: r.epochs ?? 8, batchSize: r.batchSize ?? 256, learningRate: r.learningRate ?? 1e-3 });
+  const base: TrainConfig = resolveConfig(model, { ...r, strategy: 'synops-qrelu', epochs: r.epochs ?? DEFAULT_SWEEP_EPOCHS, batchSize: r.batchSize ?? 256, learningRate: r.learningRate ?? 1e-3 });
   const data = await loadData(model, r, base.seed, opts);
   const rows: SweepRow[] = [];
   // Run folders relative to the sweep's: the sweep folder can be moved or copied whole.
@@ -79,7 +83,7 @@ async function sweepIn(dir: string, r: SweepRequest, opts: TaskOptions): Promise
   const snnSamples = r.snnSamples ?? 200;
   const phase = (message: string, done: number, total: number): void => opts.onProgress?.({ type: 'phase', phase: 'sweep', message, done, total });
   if (r.kind === 'independent') {
-    const targets = r.targets ?? logspace(1e4, 2e6, 10);
+    const targets = r.targets ?? logspace(1e4, 2e6, DEFAULT_SWEEP_TARGETS.independent);
     for (const [k, target] of targets.entries()) {
       phase(`target ${target.toExponential(2)}`, k, targets.length);
       const h = createRun(join(dir, `t${String(k).padStart(2, '0')}`), model, { ...base, target }, data, backend, r.maxRecordings);
@@ -93,7 +97,7 @@ async function sweepIn(dir: string, r: SweepRequest, opts: TaskOptions): Promise
     return { dir, kind: r.kind, backend: backend.name, rows };
   }
   // Chain: pre-train with the model's own (ReLU) activations and no SynOp term.
-  const targets = r.targets ?? logspace(1e4, 2e6, 30).reverse();
+  const targets = r.targets ?? logspace(1e4, 2e6, DEFAULT_SWEEP_TARGETS.chain).reverse();
   const pre = createRun(join(dir, 'pretrain'), model, { ...base, strategy: 'baseline', epochs: r.pretrainEpochs ?? base.epochs }, data, backend);
   let prev = pre;
   try {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { AnalyzeModel, WorkerErrorCode } from '../../protocol/messages';
-import type { AnalyzeResult } from '../../protocol/report';
+import type { AnalyzeResult, ModelReport } from '../../protocol/report';
 import { resultPathFor } from '../../protocol/results';
 import type { Config } from '../config';
 import { WorkerError, type WorkerClient } from '../workerProcess/client';
@@ -20,6 +20,8 @@ export interface Analysis { version: number; resultStamp: string; result: Analyz
  */
 export class ModelService implements vscode.Disposable {
   private readonly analyses = new Map<string, Analysis>();
+  /** The last report of each open file that was a valid model: its lenses stay (marked stale) while a typo is fixed. */
+  private readonly lastReports = new Map<string, ModelReport>();
   private readonly inflight = new Map<string, AbortController>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('synops');
@@ -92,6 +94,11 @@ export class ModelService implements vscode.Disposable {
     }
   }
 
+  /** The report of the last valid text of the document, if it ever had one. */
+  lastGoodReport(uri: vscode.Uri): ModelReport | undefined {
+    return this.lastReports.get(uri.toString());
+  }
+
   refreshAll(): void {
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
@@ -125,7 +132,8 @@ export class ModelService implements vscode.Disposable {
       if (result.resultError) this.log.warn(result.resultError);
       if (doc.version === version && !doc.isClosed) {
         this.analyses.set(key, { version, resultStamp: stamp, result });
-        this.diagnostics.set(doc.uri, result.diagnostics.map(toDiagnostic));
+        if (result.report) this.lastReports.set(key, result.report);
+        this.diagnostics.set(doc.uri, result.diagnostics.filter((d) => !(SYNTAX_CODES.has(d.code) && jsonValidates(doc))).map(toDiagnostic));
         this.changed.fire(doc.uri);
       }
       return result;
@@ -147,6 +155,7 @@ export class ModelService implements vscode.Disposable {
     this.inflight.get(key)?.abort();
     clearTimeout(this.timers.get(key));
     this.analyses.delete(key);
+    this.lastReports.delete(key);
     this.diagnostics.delete(uri);
   }
 
@@ -170,6 +179,19 @@ async function resultStamp(doc: vscode.TextDocument): Promise<string> {
   } catch {
     return '';
   }
+}
+
+/** The worker's codes for JSON syntax errors (jsonc-parser's, as VS Code's JSON validation finds them). */
+const SYNTAX_CODES = new Set(['json/syntax', 'json/missing-comma', 'json/trailing-comma']);
+
+/**
+ * Whether VS Code's own JSON validation already reports the document's syntax errors (a `.snn.json` in JSON
+ * mode with the built-in JSON extension and `json.validate.enable`): then the worker's would be a duplicate
+ * in the Problems panel, and only its quick fix is offered (on the JSON extension's diagnostic).
+ */
+export function jsonValidates(doc: vscode.TextDocument): boolean {
+  return doc.languageId === 'json' && vscode.extensions.getExtension('vscode.json-language-features') !== undefined
+    && vscode.workspace.getConfiguration('json', doc.uri).get<boolean>('validate.enable', true);
 }
 
 const SEVERITY = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information } as const;
