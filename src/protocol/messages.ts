@@ -227,7 +227,7 @@ export namespace RunSweep {
  */
 export namespace EstimateSweep {
   export const method = 'train/estimateSweep';
-  export interface Params { modelPath: string; data: string; workspace: string; kind: 'independent' | 'chain'; targets?: number[]; epochs?: number; maxRecordings?: number }
+  export interface Params extends WorkDoneParams { modelPath: string; data: string; workspace: string; kind: 'independent' | 'chain'; targets?: number[]; epochs?: number; maxRecordings?: number }
   export interface Result { models: number; seconds?: number; basis: string }
   export const type = new RequestType<Params, Result, void>(method);
 }
