@@ -243,7 +243,7 @@ export function criterionOf(best: BestPoint | null, tolerancePoints = TOLERANCE_
   const met = !!best && best.synopsFraction <= maxFraction;
   const text = best
     ? `best SynOp+QReLU model within ${tolerancePoints} points: ${(100 * best.snnAccuracy).toFixed(1)} % (${best.deltaPoints >= 0 ? '+' : ''}${best.deltaPoints.toFixed(1)} points) at ${(100 * best.synopsFraction).toFixed(1)} % of the ${best.reference}'s SynOps (−${(100 * best.reduction).toFixed(1)} %; hidden layers −${(100 * best.hiddenReduction).toFixed(1)} %); goal ≤ ${(100 * maxFraction).toFixed(0)} %: ${met ? 'met' : 'not met'}`
-    : `no SynOp+QReLU model is within ${tolerancePoints} points of the baseline's SNN accuracy; goal ≤ ${(100 * maxFraction).toFixed(0)} % of its SynOps: not met`;
+    : `no SynOp+QReLU model is within ${tolerancePoints} points of the reference's SNN accuracy; goal ≤ ${(100 * maxFraction).toFixed(0)} % of its SynOps: not met`;
   return { tolerancePoints, maxFraction, met, text };
 }
 
