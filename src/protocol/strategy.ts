@@ -7,10 +7,10 @@
  * saved inside notebooks) use. `label` is how people read either; the list's order is the views' series order.
  */
 export const STRATEGY_TABLE = [
-  { id: 'baseline', name: 'baseline', label: 'Baseline', detail: 'cross-entropy only' },
   { id: 'scale', name: 'weight-scaling', label: 'Weight scaling', detail: 'baseline, then a sweep of the first layer ×ρ (no retraining)' },
   { id: 'synops', name: 'synop-loss', label: 'SynOp loss', detail: 'CE + ((S − S0)/S0)² with plain ReLU' },
   { id: 'synops-qrelu', name: 'synop-loss-qrelu', label: 'SynOp loss + QReLU', detail: 'CE + ((S − S0)/S0)², quantized ReLU: the paper\'s best trade-off' },
+  { id: 'baseline', name: 'baseline', label: 'Baseline', detail: 'cross-entropy only' },
 ] as const;
 
 /** A strategy as the trainer names it: `baseline`, `scale`, `synops`, `synops-qrelu`. */
