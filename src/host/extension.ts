@@ -14,7 +14,9 @@ import { Ctx } from './ctx';
 import { ModelCodeLensProvider } from './model/codeLens';
 import { MODEL_GLOB } from './model/service';
 import { registerReportSerializer } from './panels/reportPanel';
-import { registerWorkbenchSerializers } from './panels/workbench';
+import { registerRasterSerializer } from './panels/rasterView';
+import { registerTradeoffSerializer } from './panels/tradeoffView';
+import { registerTrainingSerializer } from './panels/trainingMonitor';
 import { registerLayerHover } from './hover';
 import { registerModelQuickFixes } from './model/quickFix';
 import { NOTEBOOK_COMMANDS, registerNotebooks } from './notebook';
@@ -35,7 +37,9 @@ export function activate(extension: vscode.ExtensionContext): SynopsApi {
   extension.subscriptions.push(
     vscode.languages.registerCodeLensProvider({ pattern: MODEL_GLOB }, new ModelCodeLensProvider(ctx.models)),
     registerReportSerializer(ctx.extensionUri, ctx.models),
-    ...registerWorkbenchSerializers(ctx),
+    registerTradeoffSerializer(ctx),
+    registerRasterSerializer(ctx),
+    registerTrainingSerializer(ctx),
     registerRunsView(ctx),
     registerNotebooks(ctx),
     registerLayerHover(ctx),

@@ -10,7 +10,7 @@ import { ResumeRun, RunTraining, TrainModel, type WorkProgress } from '../protoc
 import { runFigures } from '../protocol/runText';
 import type { TrainingPayload } from '../protocol/views';
 import type { Ctx } from './ctx';
-import { TrainingMonitor } from './panels/workbench';
+import { TrainingMonitor } from './panels/trainingMonitor';
 import { resolveRun } from './runs/service';
 import { runsProvider } from './runs/view';
 import { withWork } from './work';

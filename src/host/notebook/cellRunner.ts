@@ -10,8 +10,7 @@ import { rasterOutput, reportOutput, tradeoffOutput, type OutputItem } from '../
 import { AnalyzeModel, ChunkRaster } from '../../protocol/messages';
 import { matchRun } from '../../protocol/runs';
 import type { Ctx } from '../ctx';
-import { tradeoffPayload } from '../panels/workbench';
-import { listRuns, workspaceFolder } from '../runs/service';
+import { listRuns, runSimFiles, tradeoffOf, workspaceFolder } from '../runs/service';
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
   return vscode.workspace.fs.stat(uri).then(() => true, () => false);
@@ -66,12 +65,12 @@ export async function runCellCommand(ctx: Ctx, command: CellCommand, notebook?: 
     case 'tradeoff': {
       const folder = (notebook && vscode.workspace.getWorkspaceFolder(notebook.uri)) ?? workspaceFolder();
       if (!folder) throw new Error('tradeoff: open a folder with runs (.synops/runs) first');
-      return tradeoffOutput((await tradeoffPayload(ctx, folder.uri)).payload);
+      return tradeoffOutput((await tradeoffOf(ctx, folder.uri)).payload);
     }
     case 'raster': {
       const file = (await resolvePath(ctx, notebook, command.file, 'event file')).fsPath;
       const runDir = command.run === undefined ? undefined : await resolveRunDir(ctx, notebook, command.run);
-      const sim = runDir ? { modelPath: path.join(runDir, 'model.snn.json'), weightsPath: path.join(runDir, 'model', 'model.json') } : {};
+      const sim = runDir ? runSimFiles(runDir) : {};
       return rasterOutput(await ctx.worker.request(ChunkRaster.type, { file, index: command.chunk, ...sim }, { signal }));
     }
     default: {

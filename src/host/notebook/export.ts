@@ -3,8 +3,7 @@ import * as vscode from 'vscode';
 import { runNotebook } from '../../notebook/ipynb';
 import type { Ctx } from '../ctx';
 import { writeAtomically } from '../files';
-import { tradeoffPayload } from '../panels/workbench';
-import { resolveRun, runReport, workspaceFolder } from '../runs/service';
+import { resolveRun, runReport, tradeoffOf, workspaceFolder } from '../runs/service';
 import { showWorkerError } from '../workerProcess/errors';
 
 /** Writes the notebook of a run (argument, or picked) and opens it; returns its URI. */
@@ -17,7 +16,7 @@ export async function exportRunNotebook(ctx: Ctx, arg?: unknown, options: { open
   try {
     const folder = workspaceFolder();
     if (!folder) throw new Error('open the folder of the run first');
-    const [report, { payload: tradeoff }] = await Promise.all([runReport(ctx, run), tradeoffPayload(ctx, folder.uri)]);
+    const [report, { payload: tradeoff }] = await Promise.all([runReport(ctx, run), tradeoffOf(ctx, folder.uri)]);
     const version = String((ctx.extension.extension.packageJSON as { version?: string }).version ?? '');
     const nb = runNotebook({ run, report, tradeoff, version, exportedAt: new Date().toISOString() });
     await writeAtomically(target, new TextEncoder().encode(JSON.stringify(nb, null, 1) + '\n'));

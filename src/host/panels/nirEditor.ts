@@ -5,9 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { NirReport } from '../../protocol/messages';
-import type { HostToPanel, PanelToHost } from '../../protocol/webview';
 import type { Ctx } from '../ctx';
-import { ReportPanel, reportWebviewHtml } from './reportPanel';
+import { reportView } from './reportPanel';
 
 export class NirEditorProvider implements vscode.CustomReadonlyEditorProvider {
   static readonly viewType = 'synops.nirGraph';
@@ -18,34 +17,26 @@ export class NirEditorProvider implements vscode.CustomReadonlyEditorProvider {
   }
 
   resolveCustomEditor(doc: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
-    const webview = panel.webview;
-    webview.options = ReportPanel.webviewOptions(this.ctx.extensionUri);
-    webview.html = reportWebviewHtml(webview, this.ctx.extensionUri, 'SynOps: NIR graph');
     let profileId = this.ctx.models.profileOverride;
-    // The worker reads the graph while the page paints its frame; the report is posted once the page is
-    // ready, and again when a hidden page comes back (it is re-created and says `ready` again).
-    let ready = false;
-    let last: HostToPanel | undefined;
-    const post = async (m: HostToPanel): Promise<void> => { last = m; if (ready) await webview.postMessage(m); };
-    const update = async (): Promise<void> => {
-      try {
-        const r = await this.ctx.worker.request(NirReport.type, { file: doc.uri.fsPath, options: this.ctx.config.reportOptions(profileId) });
-        for (const n of r.notes) this.ctx.log.info(`${doc.uri.fsPath}: ${n}`);
-        await post({ type: 'report', report: r.report, uri: doc.uri.toString() });
-      } catch (e) {
-        await post({ type: 'error', message: `Cannot show this NIR graph: ${e instanceof Error ? e.message : String(e)}` });
-      }
-    };
-    const sub = webview.onDidReceiveMessage((m: PanelToHost) => {
-      if (m.type === 'ready') { ready = true; if (last) void webview.postMessage(last); }
-      else if (m.type === 'profileChanged') { profileId = m.profileId; void update(); }
+    // The worker reads the graph while the page paints its frame; the shell posts the report once the page is ready.
+    const view = reportView(panel.webview, this.ctx.extensionUri, 'SynOps: NIR graph', (m) => {
+      if (m.type === 'profileChanged') { profileId = m.profileId; void update(); }
       else if (m.type === 'pickRun') {
         // A graph file has no runs of its own: its model file does, once imported and trained.
         void vscode.window.showInformationMessage('SynOps: a .nir graph has no runs; import it (SynOps: Import NIR Graph) to train it or to show measured figures.', 'Import NIR Graph')
           .then((pick) => { if (pick) void vscode.commands.executeCommand('synops.importNir', doc.uri); });
       }
     });
-    panel.onDidDispose(() => sub.dispose());
+    const update = async (): Promise<void> => {
+      try {
+        const r = await this.ctx.worker.request(NirReport.type, { file: doc.uri.fsPath, options: this.ctx.config.reportOptions(profileId) });
+        for (const n of r.notes) this.ctx.log.info(`${doc.uri.fsPath}: ${n}`);
+        view.post({ type: 'report', report: r.report, uri: doc.uri.toString() });
+      } catch (e) {
+        view.post({ type: 'error', message: `Cannot show this NIR graph: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    };
+    panel.onDidDispose(() => view.dispose());
     void update();
   }
 }

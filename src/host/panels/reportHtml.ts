@@ -11,7 +11,10 @@ export type ReportPanelHtmlOptions = Omit<PanelHtmlOptions, 'idPrefix' | 'status
 /** The Content-Security-Policy of the report panel (the same as every panel's). */
 export const reportPanelCsp = panelCsp;
 
+/** The report page's element ids and waiting text. */
+export const REPORT_PAGE = { idPrefix: 'report', statusText: 'Computing the report…' } as const;
+
 /** The full document of the report panel; the script posts `ready` when it has loaded. */
 export function reportPanelHtml(opts: ReportPanelHtmlOptions): string {
-  return panelHtml({ ...opts, idPrefix: 'report', statusText: 'Computing the report…' });
+  return panelHtml({ ...opts, ...REPORT_PAGE });
 }

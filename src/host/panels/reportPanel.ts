@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { HostToPanel, PanelToHost } from '../../protocol/webview';
 import type { ModelService } from '../model/service';
-import { reportPanelHtml } from './reportHtml';
+import { REPORT_PAGE } from './reportHtml';
+import { openPanel, WebView } from './webPanel';
 
 export const REPORT_VIEW_TYPE = 'synops.energyReport';
 
@@ -12,7 +12,7 @@ export const REPORT_VIEW_TYPE = 'synops.energyReport';
  */
 export class ReportPanel implements vscode.Disposable {
   private static readonly open = new Map<string, ReportPanel>();
-  private ready = false;
+  private readonly view: WebView<HostToPanel, PanelToHost>;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   static show(extensionUri: vscode.Uri, models: ModelService, doc: vscode.TextDocument): ReportPanel {
@@ -21,25 +21,15 @@ export class ReportPanel implements vscode.Disposable {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'SynOps Energy Report', vscode.ViewColumn.Beside, ReportPanel.webviewOptions(extensionUri));
+    const panel = openPanel(extensionUri, REPORT_VIEW_TYPE, 'SynOps Energy Report', vscode.ViewColumn.Beside);
     return new ReportPanel(panel, extensionUri, models, doc.uri);
-  }
-
-  /** Scripts on; local files only from the bundle and media folders. */
-  static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-    };
   }
 
   constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly models: ModelService, readonly uri: vscode.Uri) {
     ReportPanel.open.set(uri.toString(), this);
-    const webview = panel.webview;
-    webview.html = reportWebviewHtml(webview, extensionUri);
+    this.view = reportView(panel.webview, extensionUri, 'SynOps Energy Report', (m) => this.onMessage(m));
     this.subscriptions.push(
-      webview.onDidReceiveMessage((m: PanelToHost) => this.onMessage(m)),
+      this.view,
       models.onDidChange((changed) => { if (changed.toString() === uri.toString()) void this.update(); }),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -47,21 +37,8 @@ export class ReportPanel implements vscode.Disposable {
     void this.update();
   }
 
-  /** The latest report (or error) for the page: sent now if it listens, else when it says `ready`. */
-  private last?: HostToPanel;
-
-  private async post(message: HostToPanel): Promise<void> {
-    this.last = message;
-    if (this.ready) await this.panel.webview.postMessage(message);
-  }
-
-  private onMessage(m: PanelToHost): void {
+  private onMessage(m: Exclude<PanelToHost, { type: 'ready' }>): void {
     switch (m.type) {
-      case 'ready':
-        // Also after a hidden page is shown again (it is re-created): it gets the latest report at once.
-        this.ready = true;
-        if (this.last) void this.panel.webview.postMessage(this.last);
-        break;
       case 'profileChanged':
         // Lenses and other panels follow the profile picked here.
         this.models.profileOverride = m.profileId;
@@ -93,13 +70,13 @@ export class ReportPanel implements vscode.Disposable {
       if (result.report) {
         const own = result.report.figuresFrom?.how === 'own' ? ` · run ${result.report.figuresFrom.runId}` : '';
         this.panel.title = `SynOps Energy Report: ${result.report.modelName}${own}`;
-        await this.post({ type: 'report', report: result.report, uri: this.uri.toString() });
+        this.view.post({ type: 'report', report: result.report, uri: this.uri.toString() });
       } else {
         const first = result.diagnostics.find((d) => d.severity === 'error');
-        await this.post({ type: 'error', message: `The model file has errors: ${first?.message ?? 'see the Problems panel'}` });
+        this.view.post({ type: 'error', message: `The model file has errors: ${first?.message ?? 'see the Problems panel'}` });
       }
     } catch (e) {
-      await this.post({ type: 'error', message: (e as Error).message });
+      this.view.post({ type: 'error', message: (e as Error).message });
     }
   }
 
@@ -109,15 +86,12 @@ export class ReportPanel implements vscode.Disposable {
   }
 }
 
-/** The report page in `webview`: the report bundle and style from the extension, a fresh nonce. */
-export function reportWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title = 'SynOps Energy Report'): string {
-  return reportPanelHtml({
-    cspSource: webview.cspSource,
-    nonce: randomBytes(16).toString('base64'),
-    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'report.js')).toString(),
-    styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'report.css')).toString(),
-    title,
-  });
+/**
+ * The report page in `webview` on the one panel shell: the report bundle, its element ids; the latest
+ * message reaches the page when it says `ready` (again after a hidden page is re-created).
+ */
+export function reportView(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, onMessage: (m: Exclude<PanelToHost, { type: 'ready' }>) => void): WebView<HostToPanel, PanelToHost> {
+  return new WebView<HostToPanel, PanelToHost>(webview, extensionUri, 'report', title, onMessage, undefined, REPORT_PAGE);
 }
 
 /** Restores report panels after a reload, from the model URI kept in the webview state. */
@@ -125,7 +99,6 @@ export function registerReportSerializer(extensionUri: vscode.Uri, models: Model
   return vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: { uri?: string } | undefined) {
       if (!state?.uri) { panel.dispose(); return; }
-      panel.webview.options = ReportPanel.webviewOptions(extensionUri);
       new ReportPanel(panel, extensionUri, models, vscode.Uri.parse(state.uri));
     },
   });

@@ -8,7 +8,7 @@ import type { ModelReport } from '../../protocol/report';
 import type { RunRow } from '../../protocol/runs';
 import type { Ctx } from '../ctx';
 import { showComparisonPanel } from '../panels/comparePanel';
-import { showRaster } from '../panels/workbench';
+import { showRaster } from '../panels/rasterView';
 import { showWorkerError } from '../workerProcess/errors';
 import { pickRun } from './picker';
 import { listRuns, resolveRun, runModelUri, runReport, workspaceFolder } from './service';

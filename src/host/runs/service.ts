@@ -4,7 +4,8 @@
  * the worker builds it (`RunReport`). Every command, view and hover that needs runs asks here.
  */
 import * as vscode from 'vscode';
-import { ListRuns, RunReport } from '../../protocol/messages';
+import * as path from 'node:path';
+import { ListRuns, RunReport, Tradeoff } from '../../protocol/messages';
 import type { ModelReport } from '../../protocol/report';
 import { matchRun, type RunRow } from '../../protocol/runs';
 import type { Ctx } from '../ctx';
@@ -29,6 +30,17 @@ export function runModelUri(run: RunRow): vscode.Uri {
 /** The energy report of a run's model file with the run's figures and id, as the worker builds it. */
 export function runReport(ctx: Ctx, run: RunRow, signal?: AbortSignal): Promise<ModelReport> {
   return ctx.worker.request(RunReport.type, { runDir: run.dir, options: ctx.config.reportOptions(ctx.models.profileOverride) }, { signal });
+}
+
+/** The files a run simulates a recording with: its model file and its trained weights. */
+export function runSimFiles(runDir: string): { modelPath: string; weightsPath: string } {
+  return { modelPath: path.join(runDir, 'model.snn.json'), weightsPath: path.join(runDir, 'model', 'model.json') };
+}
+
+/** The trade-off of `source` (a workspace folder, or a reproduction's `report.json`), as the worker computes it. */
+export function tradeoffOf(ctx: Ctx, source: vscode.Uri): Promise<Tradeoff.Result> {
+  const folder = vscode.workspace.getWorkspaceFolder(source);
+  return ctx.worker.request(Tradeoff.type, { source: source.fsPath, ...(folder && folder.uri.fsPath === source.fsPath ? { name: folder.name } : {}) });
 }
 
 /** A run row given as a command argument: a Runs view item carries its row as `run`. */
