@@ -10,6 +10,7 @@ import { isModelDocument } from './model/service';
 import { ReportPanel } from './panels/reportPanel';
 import { pickModelRunCommand } from './model/pickRun';
 import { resumeRunCommand } from './trainingRun';
+import { withCancellableProgress } from './progress';
 import { showWorkerError } from './workerProcess/errors';
 import { writeAtomically } from './files';
 
@@ -52,22 +53,8 @@ export const COMMANDS: Record<string, (ctx: Ctx) => (...args: unknown[]) => unkn
   'synops.checkWorker': (ctx) => async () => {
     const t0 = Date.now();
     try {
-      const r = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'SynOps: checking the worker', cancellable: true },
-        async (progress, token) => {
-          const abort = new AbortController();
-          token.onCancellationRequested(() => abort.abort());
-          let last = 0;
-          return ctx.worker.request(Ping.type, { busyMs: 300 }, {
-            signal: abort.signal,
-            onProgress: (p) => {
-              const now = Math.round((p.fraction ?? 0) * 100);
-              progress.report({ message: p.message, increment: now - last });
-              last = now;
-            },
-          });
-        },
-      );
+      const r = await withCancellableProgress('SynOps: checking the worker', (signal, report) =>
+        ctx.worker.request(Ping.type, { busyMs: 300 }, { signal, onProgress: (p) => report(p.message, p.fraction) }));
       const msg = `SynOps worker OK: pid ${r.pid}, ${r.slices} progress reports, round trip ${Date.now() - t0} ms, ${(r.rssBytes / 2 ** 20).toFixed(0)} MB resident`;
       ctx.log.info(msg);
       void vscode.window.showInformationMessage(msg);

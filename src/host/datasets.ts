@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DownloadDataset, InspectDataset, type DatasetId, type DatasetSummary } from '../protocol/messages';
 import type { Ctx } from './ctx';
+import { withCancellableProgress } from './progress';
 import { showWorkerError } from './workerProcess/errors';
 
 /** What the download command offers; the worker holds the official URLs and checksums. */
@@ -58,23 +59,10 @@ async function download(ctx: Ctx, id: DatasetId): Promise<DatasetSummary> {
   const targetDir = vscode.Uri.joinPath(ctx.extension.globalStorageUri, 'datasets').fsPath;
   if (!vscode.workspace.isTrusted) throw new Error('downloading a dataset needs a trusted workspace (Workspaces: Manage Workspace Trust)');
   const mirror = ctx.config.datasetMirror;
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `SynOps: downloading ${known.label}`, cancellable: true },
-    async (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      let last = 0;
-      const r = await ctx.worker.request(DownloadDataset.type, { id, targetDir, baseUrl: mirror }, {
-        signal: abort.signal,
-        onProgress: (p) => {
-          const now = Math.round((p.fraction ?? 0) * 100);
-          progress.report({ message: p.message, increment: Math.max(0, now - last) });
-          last = Math.max(last, now);
-        },
-      });
-      return r.summary;
-    },
-  );
+  return withCancellableProgress(`SynOps: downloading ${known.label}`, async (signal, report) => {
+    const r = await ctx.worker.request(DownloadDataset.type, { id, targetDir, baseUrl: mirror }, { signal, onProgress: (p) => report(p.message, p.fraction) });
+    return r.summary;
+  });
 }
 
 async function useLocalFolder(ctx: Ctx): Promise<DatasetSummary | undefined> {

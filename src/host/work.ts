@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
+import { withCancellableProgress } from './progress';
 import { showWorkerError } from './workerProcess/errors';
 
 /** A notification with a cancel button around one long worker request; the status bar mirrors it. */
@@ -9,17 +10,10 @@ export async function withWork<T>(ctx: Ctx, title: string, work: (signal: AbortS
   status.text = `$(sync~spin) ${title}`;
   status.show();
   try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      let last = 0;
-      return work(abort.signal, (message, fraction) => {
-        const now = Math.round((fraction ?? last / 100) * 100);
-        progress.report({ message, increment: Math.max(0, now - last) });
-        last = Math.max(last, now);
-        status.text = `$(sync~spin) SynOps: ${message}`;
-      });
-    });
+    return await withCancellableProgress(title, (signal, report) => work(signal, (message, fraction) => {
+      report(message, fraction);
+      status.text = `$(sync~spin) SynOps: ${message}`;
+    }));
   } catch (e) {
     await showWorkerError(e, title, ctx.log);
     return undefined;
