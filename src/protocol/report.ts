@@ -205,6 +205,20 @@ export interface ReportOptionsWire {
   profileId?: string;
 }
 
+/**
+ * The report options of one model file, the same for its lenses, its report panel and a notebook cell that
+ * reports it: the settings' options (`settings`), the workspace folder whose runs may supply its figures
+ * (only a folder on disk: the worker reads it), and the run picked for it (`''`: the estimate; undefined:
+ * the newest evaluated run, so no `runId`).
+ */
+export function modelFileOptions(settings: ReportOptionsWire, folder: { scheme: string; fsPath: string } | undefined, pickedRun: string | undefined): ReportOptionsWire {
+  return {
+    ...settings,
+    ...(folder?.scheme === 'file' ? { workspace: folder.fsPath } : {}),
+    ...(pickedRun !== undefined ? { runId: pickedRun } : {}),
+  };
+}
+
 export interface AnalyzeResult {
   diagnostics: ModelDiagnostic[];
   layerRanges: Range[];

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { AnalyzeModel, WorkerErrorCode } from '../../protocol/messages';
-import type { AnalyzeResult, ModelReport } from '../../protocol/report';
+import { modelFileOptions, type AnalyzeResult, type ModelReport, type ReportOptionsWire } from '../../protocol/report';
 import { resultPathFor } from '../../protocol/results';
 import type { Config } from '../config';
 import { WorkerError, type WorkerClient } from '../workerProcess/client';
@@ -80,6 +80,15 @@ export class ModelService implements vscode.Disposable {
     this.runsChanged();
   }
 
+  /**
+   * The report options of the model file at `uri`: the settings with the profile picked in a panel, its
+   * workspace folder's runs (else the first folder's) and the run picked for it.
+   */
+  reportOptions(uri: vscode.Uri): ReportOptionsWire {
+    const folder = vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0];
+    return modelFileOptions(this.config.reportOptions(this.profileOverride), folder?.uri, this.pickedRun(uri));
+  }
+
   /** The analysis of a document at its current version, asking the worker if needed. */
   async analysis(doc: vscode.TextDocument): Promise<AnalyzeResult> {
     for (let attempt = 0; ; attempt++) {
@@ -117,17 +126,11 @@ export class ModelService implements vscode.Disposable {
     this.inflight.set(key, abort);
     const version = doc.version;
     const stamp = await this.stamp(doc);
-    const folder = vscode.workspace.getWorkspaceFolder(doc.uri) ?? vscode.workspace.workspaceFolders?.[0];
-    const runId = this.pickedRun(doc.uri);
     try {
       const result = await this.worker.request(AnalyzeModel.type, {
         path: doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined,
         text: doc.getText(),
-        options: {
-          ...this.config.reportOptions(this.profileOverride),
-          ...(folder?.uri.scheme === 'file' ? { workspace: folder.uri.fsPath } : {}),
-          ...(runId !== undefined ? { runId } : {}),
-        },
+        options: this.reportOptions(doc.uri),
       }, { signal: abort.signal });
       if (result.resultError) this.log.warn(result.resultError);
       if (doc.version === version && !doc.isClosed) {

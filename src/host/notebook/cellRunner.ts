@@ -52,10 +52,7 @@ export async function runCellCommand(ctx: Ctx, command: CellCommand, notebook?: 
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
       // The same figures as the file's lenses and report panel: its run's (a run's own model file), its newest
       // evaluated run's, or the run picked for it; the worker labels the report with the run.
-      const folder = vscode.workspace.getWorkspaceFolder(uri);
-      const picked = ctx.models.pickedRun(uri);
-      const options = { ...ctx.config.reportOptions(ctx.models.profileOverride), ...(folder?.uri.scheme === 'file' ? { workspace: folder.uri.fsPath } : {}), ...(picked !== undefined ? { runId: picked } : {}) };
-      const result = await ctx.worker.request(AnalyzeModel.type, { path: uri.scheme === 'file' ? uri.fsPath : undefined, text, options }, { signal });
+      const result = await ctx.worker.request(AnalyzeModel.type, { path: uri.scheme === 'file' ? uri.fsPath : undefined, text, options: ctx.models.reportOptions(uri) }, { signal });
       if (!result.report) {
         const errors = result.diagnostics.filter((d) => d.severity === 'error').map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
         throw new Error(`${command.model} has errors:\n${errors.join('\n') || 'no report'}`);
