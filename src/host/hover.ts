@@ -44,7 +44,7 @@ export class LayerHoverProvider implements vscode.HoverProvider {
     if (!model || token.isCancellationRequested) return undefined;
     const layer = model.layers.find((l) => l.range && toRange(l.range).contains(position));
     if (!layer || layer.synops === undefined) return undefined; // only weight layers receive SynOps
-    const runs = (await listRuns(this.ctx)).filter((r) => !r.problem && r.modelName === model.modelName).slice(-HOVER_RUNS).reverse();
+    const runs = (await listRuns(this.ctx, { modelName: model.modelName })).slice(-HOVER_RUNS).reverse();
     if (!runs.length || token.isCancellationRequested) return undefined; // the lens already gives the model's own figures
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: ['synops.runs.openReport'] };

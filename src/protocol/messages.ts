@@ -184,6 +184,12 @@ export namespace ListRuns {
     workspace: string;
     /** A folder of run folders instead of `<workspace>/.synops/runs` (a reproduction's `runs/`). */
     runsDir?: string;
+    /**
+     * Only the runs of one model, newest last: `modelHash` — its evaluated runs (same input and layers, a
+     * spiking evaluation; the runs a model file's figures may follow, ordered as they are picked); `modelName`
+     * — every readable run of a model of that name.
+     */
+    of?: { modelHash: string } | { modelName: string };
   }
   export type Result = import('./runs').RunRow[];
   export const type = new RequestType<Params, Result, void>(method);

@@ -3,6 +3,7 @@ import { DEFAULT_SWEEP_EPOCHS, DEFAULT_SWEEP_TARGETS, sweep } from '../core/trai
 import { estimateSweep } from '../core/train/estimate';
 import { canResume, listRuns, listRunsIn } from '../core/train/list';
 import { resumeRequest } from '../core/train/resume';
+import { evaluatedRunsOf } from '../core/train/runReport';
 import { viewStrategy } from '../core/views/tradeoff';
 import { runsDir } from '../core/train/run';
 import { TrainError, type EpochMetrics as CoreEpoch, type RunInfo, type TrainProgress } from '../core/train/types';
@@ -161,7 +162,12 @@ export async function evaluateRunCommand(params: EvaluateRun.Params, ctx: Handle
 }
 
 export async function listWorkspaceRuns(params: ListRuns.Params): Promise<ListRuns.Result> {
-  return params.runsDir ? listRunsIn(params.runsDir) : listRuns(params.workspace);
+  const runs = params.runsDir ? listRunsIn(params.runsDir) : listRuns(params.workspace);
+  const of = params.of;
+  if (!of) return runs;
+  // The same rule and order as the runs a model file's figures follow (`withRunFigures`), newest last.
+  if ('modelHash' in of) return evaluatedRunsOf(runs, of.modelHash).reverse();
+  return runs.filter((r) => !r.problem && r.modelName === of.modelName);
 }
 
 /** A run's history (`run.json`, `metrics.json`) as the training monitor draws it. */

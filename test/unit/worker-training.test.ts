@@ -69,6 +69,12 @@ describe('training through the worker', () => {
     const proxy = analysed.report?.layers.filter((l) => l.synopsAnn !== undefined).reduce((a, l) => a + l.synopsAnn!, 0) ?? 0;
     assert.ok(Math.abs(proxy - r.row.annSynops!) < 1e-6 * r.row.annSynops!, `${proxy} vs ${r.row.annSynops}`);
     assert.ok(Math.abs((analysed.report?.totals.synops ?? 0) - r.row.snnSynops!) < 1e-6 * r.row.snnSynops!);
+    // The runs of one model, by the worker's rule: the evaluated run of this hash, the run of this name; none of another.
+    const hash = analysed.report!.modelHash;
+    assert.deepEqual((await c.request(ListRuns.type, { workspace, of: { modelHash: hash } })).map((x) => x.id), [r.runId]);
+    assert.deepEqual(await c.request(ListRuns.type, { workspace, of: { modelHash: `${hash}0` } }), []);
+    assert.deepEqual((await c.request(ListRuns.type, { workspace, of: { modelName: 'tiny halves' } })).map((x) => x.id), [r.runId]);
+    assert.deepEqual(await c.request(ListRuns.type, { workspace, of: { modelName: 'tiny' } }), []);
   });
 
   it('stops when cancelled and leaves the run folder to resume', async () => {
@@ -84,6 +90,11 @@ describe('training through the worker', () => {
     assert.ok(cancelled, JSON.stringify(runs));
     assert.equal(cancelled.state, 'cancelled');
     assert.ok(cancelled.epochsDone! >= 1 && cancelled.epochsDone! < 50);
+    // A run stopped before its evaluation is one of the model's runs (the hover's), not one its figures can follow.
+    const byName = await c.request(ListRuns.type, { workspace, of: { modelName: 'tiny halves' } });
+    assert.ok(byName.some((x) => x.id === cancelled.id));
+    const evaluated = await c.request(ListRuns.type, { workspace, of: { modelHash: cancelled.modelHash! } });
+    assert.ok(evaluated.every((x) => x.id !== cancelled.id && x.snnSynops !== undefined), JSON.stringify(evaluated));
   });
 
   it('runs an independent sweep of one run per target, and re-evaluates a run with the first layer ×ρ', async () => {

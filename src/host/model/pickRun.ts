@@ -1,7 +1,7 @@
 /**
  * "SynOps: Choose Run for Model Figures": which run a model file's lenses and report show — the newest
  * evaluated run of the same model (the default), another one of them, or the estimate. The runs come from
- * the worker (`ListRuns`, each with its model's hash); the choice is kept by the model service.
+ * the worker (`ListRuns` of the model's hash: the worker's rule for the runs its figures may follow); the choice is kept by the model service.
  */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
@@ -20,8 +20,8 @@ export function pickModelRunCommand(ctx: Ctx) {
     }
     const report = (await ctx.models.analysis(doc)).report;
     if (!report) { void vscode.window.showWarningMessage('SynOps: the model file has errors; fix them first (see the Problems panel).'); return undefined; }
-    // The worker lists runs newest last; those of this model (same input and layers) with a spiking evaluation.
-    const runs = (await listRuns(ctx)).filter((r) => !r.problem && r.modelHash === report.modelHash && r.snnSynops !== undefined);
+    // The runs the figures can follow, as the worker chooses them: this model's (same input and layers) with a spiking evaluation, newest last.
+    const runs = await listRuns(ctx, { modelHash: report.modelHash });
     const current = ctx.models.pickedRun(doc.uri);
     const pick = await pickRun<string | undefined>(runs, {
       title: `SynOps: figures of ${report.modelName} from which run?`, current,

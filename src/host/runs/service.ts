@@ -16,11 +16,14 @@ export function workspaceFolder(): vscode.WorkspaceFolder | undefined {
   return vscode.workspace.workspaceFolders?.[0];
 }
 
-/** The runs of the first workspace folder, newest last (as the worker lists them); none without a folder. */
-export async function listRuns(ctx: Ctx): Promise<RunRow[]> {
+/**
+ * The runs of the first workspace folder, newest last (as the worker lists them), or only those of one model
+ * (`of`: the worker's rule); none without a folder.
+ */
+export async function listRuns(ctx: Ctx, of?: ListRuns.Params['of']): Promise<RunRow[]> {
   const folder = workspaceFolder();
   if (!folder || folder.uri.scheme !== 'file') return [];
-  return ctx.worker.request(ListRuns.type, { workspace: folder.uri.fsPath });
+  return ctx.worker.request(ListRuns.type, { workspace: folder.uri.fsPath, ...(of ? { of } : {}) });
 }
 
 export function runModelUri(run: RunRow): vscode.Uri {
