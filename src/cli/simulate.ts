@@ -14,7 +14,7 @@ import { simulateEvents } from '../core/sim/event-engine';
 import { binEvents, imageInput, type SpikeInput } from '../core/sim/input';
 import type { NeuronParams } from '../core/sim/neuron';
 import type { SimResult } from '../core/sim/result';
-import { loadFixture, weightsFor } from '../core/sim/sinabs-fixture';
+import { loadFixture, weightsFor } from '../io/sim/sinabs-fixture';
 import { checkFinite, readTfjsWeightsFile } from '../core/sim/tfjs-weights';
 import { checkWeights } from '../core/sim/weights';
 import { layerStats } from '../core/model/shapes';

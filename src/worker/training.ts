@@ -3,7 +3,7 @@ import { DEFAULT_SWEEP_EPOCHS, DEFAULT_SWEEP_TARGETS, sweep } from '../core/trai
 import { estimateSweep } from '../core/train/estimate';
 import { canResume, listRuns, listRunsIn } from '../core/train/list';
 import { resumeRequest } from '../core/train/resume';
-import { viewStrategy } from '../core/views/tradeoff';
+import { viewStrategy } from '../io/views/tradeoff';
 import { runsDir } from '../core/train/run';
 import { TrainError, type EpochMetrics as CoreEpoch, type RunInfo, type TrainProgress } from '../core/train/types';
 import { existsSync, readFileSync } from 'node:fs';

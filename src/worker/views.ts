@@ -6,7 +6,7 @@ import { readModelFile } from '../core/model/read';
 import { readTfjsWeightsFile } from '../core/sim/tfjs-weights';
 import { chunkRaster, withFileFacts } from '../core/views/raster';
 import { describeEventFile } from '../core/views/eventFile';
-import { tradeoffOf } from '../core/views/tradeoff';
+import { tradeoffOf } from '../io/views/tradeoff';
 import type { ChunkRaster, DescribeEvents, Tradeoff } from '../protocol/messages';
 import { BadInputError, throwIfAborted, type HandlerContext } from './handlers';
 

@@ -6,7 +6,7 @@ import { closeSync, constants, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openAedat4 } from '../../src/core/data/aedat4';
-import { extractArchive } from '../../src/core/data/archive';
+import { extractArchive } from '../../src/io/data/archive';
 import { cifarCount, readCifar, readCifarRecord } from '../../src/core/data/cifar';
 import { scanDataset } from '../../src/core/data/datasets';
 import { openEvents } from '../../src/core/data/detect';

@@ -11,9 +11,9 @@ import { basename, dirname, join } from 'node:path';
 import { isConversionDiagnosis, type ConversionDiagnosis, type ModelReport, type OutputSilence } from '../../protocol/report';
 import type { RunRow } from '../../protocol/runs';
 import { isNeuroBenchReport } from '../../protocol/neurobench';
-import { listRuns } from './list';
-import { silenceWarning } from './silence';
-import type { Evaluation, RunInfo } from './types';
+import { listRuns } from '../../core/train/list';
+import { silenceWarning } from '../../core/train/silence';
+import type { Evaluation, RunInfo } from '../../core/train/types';
 
 /** Which runs may supply a model file's figures: the workspace's, and the one picked (`''`: none, the estimate). */
 export interface RunChoice { workspace?: string; runId?: string }

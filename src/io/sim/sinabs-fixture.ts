@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { LayerSpec, ModelFile } from '../model/types';
-import { binEvents, imageInput, type SpikeInput } from './input';
-import type { NeuronParams } from './neuron';
-import type { ModelWeights } from './weights';
+import type { LayerSpec, ModelFile } from '../../core/model/types';
+import { binEvents, imageInput, type SpikeInput } from '../../core/sim/input';
+import type { NeuronParams } from '../../core/sim/neuron';
+import type { ModelWeights } from '../../core/sim/weights';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;

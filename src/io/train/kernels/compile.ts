@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const SOURCE_PATH = join(__dirname, 'conv.as');
-/** Compiled into the same module after conv.as: the fused spiking layer (`../spike-layer.ts`), Adam step (`../adam.ts`) and dropout (`../dropout.ts`). */
-export const MORE_SOURCE_PATHS = ['spike.as', 'adam.as', 'dropout.as'].map((f) => join(__dirname, f));
-export const MODULE_PATH = join(__dirname, 'conv-wasm.ts');
+export const SOURCE_PATH = join(__dirname, '../../../core/train/kernels/conv.as');
+/** Compiled into the same module after conv.as: the fused spiking layer (`src/core/train/spike-layer.ts`), Adam step (`adam.ts`) and dropout (`dropout.ts`) there. */
+export const MORE_SOURCE_PATHS = ['spike.as', 'adam.as', 'dropout.as'].map((f) => join(__dirname, '../../../core/train/kernels', f));
+export const MODULE_PATH = join(__dirname, '../../../core/train/kernels/conv-wasm.ts');
 
 /**
  * The compiler options, as `asc` flags would say: release build without assertions (`-O3 --noAssert`), no

@@ -18,8 +18,8 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { openPromise as openZip, type Entry, type ZipFile } from 'yauzl';
 import { extract as tarExtract, type Header } from 'tar-stream';
-import { openFile } from './blocks';
-import { EventDataError, throwIfAborted } from './events';
+import { openFile } from '../../core/data/blocks';
+import { EventDataError, throwIfAborted } from '../../core/data/events';
 
 /**
  * How many times its own size an archive may unpack to: 50. The datasets' archives hold recordings and

@@ -10,20 +10,20 @@
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import templateModel from '../../../templates/mnist-dvs.snn.json';
-import { scanDataset } from '../data/datasets';
-import { openEvents } from '../data/detect';
-import { BUILTIN_PROFILES, DEFAULT_ANN_PROFILE, DEFAULT_SNN_PROFILE } from '../energy/profiles';
-import { writeAtomic } from '../io';
-import { layerStats } from '../model/shapes';
-import type { ModelFile } from '../model/types';
-import { evaluateRun, loadData, resolveData, train, type DataRequest } from '../train/api';
-import type { BackendName, ThreadsChoice } from '../train/backend';
-import { readJson } from '../train/run';
-import { TrainError, type Evaluation, type RunInfo, type Strategy, type TaskOptions } from '../train/types';
-import { chainOf, controlEpochs, fitBudget, targetCount, targetsOf, trainingText } from './budget';
-import { renderHtml } from './html';
-import { conversionGap, conversionLoss, headline, modelPoint, ordering, proxyAgreement, scalePoints, type Energy } from './report';
-import type { Budget, ReportPoint, ReproduceReport, Summary } from './types';
+import { scanDataset } from '../../core/data/datasets';
+import { openEvents } from '../../core/data/detect';
+import { BUILTIN_PROFILES, DEFAULT_ANN_PROFILE, DEFAULT_SNN_PROFILE } from '../../core/energy/profiles';
+import { writeAtomic } from '../../core/io';
+import { layerStats } from '../../core/model/shapes';
+import type { ModelFile } from '../../core/model/types';
+import { evaluateRun, loadData, resolveData, train, type DataRequest } from '../../core/train/api';
+import type { BackendName, ThreadsChoice } from '../../core/train/backend';
+import { readJson } from '../../core/train/run';
+import { TrainError, type Evaluation, type RunInfo, type Strategy, type TaskOptions } from '../../core/train/types';
+import { chainOf, controlEpochs, fitBudget, targetCount, targetsOf, trainingText } from '../../core/reproduce/budget';
+import { renderHtml } from '../../core/reproduce/html';
+import { conversionGap, conversionLoss, headline, modelPoint, ordering, proxyAgreement, scalePoints, type Energy } from '../../core/reproduce/report';
+import type { Budget, ReportPoint, ReproduceReport, Summary } from '../../core/reproduce/types';
 
 export interface ReproduceRequest {
   /** `synth`, or a dataset folder (N-MNIST, MNIST-DVS, or flat with labels.txt). */
