@@ -78,9 +78,9 @@ export const bundles = [
   // Training threads (src/core/train/parallel.ts) start the script beside the bundle that trains.
   { ...node, entryPoints: ['src/core/train/shard-thread.ts'], outfile: 'dist/worker/shard-thread.js' },
   { ...node, entryPoints: ['src/core/train/shard-thread.ts'], outfile: 'dist/cli/shard-thread.js' },
-  // The .nir reader's thread (src/core/nir/hdf5.ts starts the script beside the bundle that reads).
-  { ...node, entryPoints: ['src/core/nir/read-thread.ts'], outfile: 'dist/worker/nir-thread.js' },
-  { ...node, entryPoints: ['src/core/nir/read-thread.ts'], outfile: 'dist/cli/nir-thread.js' },
+  // The .nir reader's thread (src/io/nir/hdf5.ts starts the script beside the bundle that reads).
+  { ...node, entryPoints: ['src/io/nir/read-thread.ts'], outfile: 'dist/worker/nir-thread.js' },
+  { ...node, entryPoints: ['src/io/nir/read-thread.ts'], outfile: 'dist/cli/nir-thread.js' },
   { ...browser, entryPoints: ['webview/report/main.ts'], outfile: 'dist/webview/report.js', format: 'iife' },
   { ...browser, entryPoints: ['webview/tradeoff/main.ts'], outfile: 'dist/webview/tradeoff.js', format: 'iife' },
   { ...browser, entryPoints: ['webview/raster/main.ts'], outfile: 'dist/webview/raster.js', format: 'iife' },

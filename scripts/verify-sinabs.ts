@@ -31,7 +31,7 @@ import type { ModelFile } from '../src/core/model/types';
 import type { ModelWeights } from '../src/core/sim/weights';
 import { loadFixture, parseModule, type Fixture, type Json } from '../src/io/sim/sinabs-fixture';
 import { sharedDataDir } from './shared-data';
-import { loadNirModel } from '../src/core/nir/load';
+import { loadNirModel } from '../src/io/nir/load';
 
 /** One configuration to run: the base settings or a variant, with the reference numbers it must give. */
 interface Case {

@@ -6,7 +6,7 @@
  */
 import { DownloadError } from '../io/data/download';
 import { EventDataError } from '../core/data/events';
-import { FileFormatError } from '../core/jsonFile';
+import { FileFormatError } from '../core/jsonText';
 import { TrainError } from '../core/train/types';
 
 /** Exit code of an ordinary fault (bad input, file system) and of a bug. */

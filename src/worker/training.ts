@@ -1,10 +1,10 @@
-import { ensureBackend, evaluateRun, isRunDataRoot, loadModel, train, type TrainRequest } from '../core/train/api';
-import { DEFAULT_SWEEP_EPOCHS, DEFAULT_SWEEP_TARGETS, sweep } from '../core/train/sweep';
-import { estimateSweep } from '../core/train/estimate';
-import { canResume, listRuns, listRunsIn } from '../core/train/list';
-import { resumeRequest } from '../core/train/resume';
+import { ensureBackend, evaluateRun, isRunDataRoot, loadModel, train, type TrainRequest } from '../io/train/api';
+import { DEFAULT_SWEEP_EPOCHS, DEFAULT_SWEEP_TARGETS, sweep } from '../io/train/sweep';
+import { estimateSweep } from '../io/train/estimate';
+import { canResume, listRuns, listRunsIn } from '../io/train/list';
+import { resumeRequest } from '../io/train/resume';
 import { viewStrategy } from '../io/views/tradeoff';
-import { runsDir } from '../core/train/run';
+import { runsDir } from '../io/train/run';
 import { TrainError, type EpochMetrics as CoreEpoch, type RunInfo, type TrainProgress } from '../core/train/types';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';

@@ -8,7 +8,7 @@ import { readAllEvents } from '../../src/core/data/detect';
 import { scanDataset } from '../../src/core/data/datasets';
 import { Rng, subSeed } from '../../src/core/data/rng';
 import { DvsRecording, DvsSensor } from '../../src/core/data/synth/dvs';
-import { mnistDvsPath, mnistImage, synthDataset, synthRecording } from '../../src/core/data/synth/generate';
+import { mnistDvsPath, mnistImage, synthDataset, synthRecording } from '../../src/io/data/synth/generate';
 import { pixelsPerDigitPixel, randomPath } from '../../src/core/data/synth/scene';
 import { tempDir } from './data-fixtures';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeModelText } from '../../src/core/report';
 import { withRunFigures } from '../../src/io/train/runReport';
-import { listRunsIn } from '../../src/core/train/list';
+import { listRunsIn } from '../../src/io/train/list';
 import { tradeoffOf } from '../../src/io/views/tradeoff';
 import { commandLines, parseCell, parseCommand, splitArgs } from '../../src/notebook/cells';
 import { multiLine, runNotebook } from '../../src/notebook/ipynb';

@@ -5,15 +5,15 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeAtomic } from '../../core/io';
-import { FileFormatError } from '../../core/jsonFile';
-import { diagnosticLine, readModelFile } from '../../core/model/read';
-import { readTfjsWeightsFile } from '../../core/sim/tfjs-weights';
+import { FileFormatError } from '../../core/jsonText';
+import { diagnosticLine, readModelFile } from '../model/read';
+import { readTfjsWeightsFile } from '../sim/tfjs-weights';
 import { modelToNir } from '../../core/nir/from-model';
-import { writeNirFile } from '../../core/nir/hdf5';
-import { loadNirModel, nirDiagnosticLine, readModelOrNir } from '../../core/nir/load';
+import { writeNirFile } from './hdf5';
+import { loadNirModel, nirDiagnosticLine, readModelOrNir } from './load';
 import { buildReport, type ReportOptions } from '../../core/report';
 import type { ModelReport } from '../../protocol/report';
-import { writeTfjsWeights } from '../../core/nir/tfjs-out';
+import { writeTfjsWeights } from './tfjs-out';
 
 /** Where an import writes the weights of `modelPath`: `<name>.weights/` beside it. */
 export const weightsDirFor = (modelPath: string): string => join(dirname(modelPath), `${basename(modelPath).replace(/\.snn\.json$|\.json$/i, '')}.weights`);

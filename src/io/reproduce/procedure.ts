@@ -16,9 +16,9 @@ import { BUILTIN_PROFILES, DEFAULT_ANN_PROFILE, DEFAULT_SNN_PROFILE } from '../.
 import { writeAtomic } from '../../core/io';
 import { layerStats } from '../../core/model/shapes';
 import type { ModelFile } from '../../core/model/types';
-import { evaluateRun, loadData, resolveData, train, type DataRequest } from '../../core/train/api';
+import { evaluateRun, loadData, resolveData, train, type DataRequest } from '../train/api';
 import type { BackendName, ThreadsChoice } from '../../core/train/backend';
-import { readJson } from '../../core/train/run';
+import { readJson } from '../train/run';
 import { TrainError, type Evaluation, type RunInfo, type Strategy, type TaskOptions } from '../../core/train/types';
 import { chainOf, controlEpochs, fitBudget, targetCount, targetsOf, trainingText } from '../../core/reproduce/budget';
 import { renderHtml } from '../../core/reproduce/html';

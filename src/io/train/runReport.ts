@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { isConversionDiagnosis, type ConversionDiagnosis, type ModelReport, type OutputSilence } from '../../protocol/report';
 import type { RunRow } from '../../protocol/runs';
 import { isNeuroBenchReport } from '../../protocol/neurobench';
-import { listRuns } from '../../core/train/list';
+import { listRuns } from './list';
 import { silenceWarning } from '../../core/train/silence';
 import type { Evaluation, RunInfo } from '../../core/train/types';
 

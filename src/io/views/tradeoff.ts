@@ -11,7 +11,7 @@ import { strategyName } from '../../protocol/strategy';
 import type { Strategy, TradeoffPayload, TradeoffPoint, TradeoffVerdict } from '../../protocol/views';
 import { analyzeModelText } from '../../core/report';
 import type { ReproduceReport } from '../../core/reproduce/types';
-import { listRuns, listRunsIn } from '../../core/train/list';
+import { listRuns, listRunsIn } from '../train/list';
 
 /** The trainer's strategy id as the views spell it (the one table: `src/protocol/strategy.ts`); unknown: baseline. */
 export function viewStrategy(id: string | undefined): Strategy {

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runsDir } from './run';
-import type { Evaluation, RunInfo } from './types';
+import type { Evaluation, RunInfo } from '../../core/train/types';
 import type { RunRow } from '../../protocol/runs';
 import { strategyLabel } from '../../protocol/strategy';
 

@@ -8,22 +8,15 @@
  * Each model is an ordinary run folder under `<out>/`; `<out>/sweep.json` lists the rows.
  */
 import { join, relative } from 'node:path';
+import { logspace } from '../../core/train/logspace';
 import { ensureBackend, loadData, loadModel, resolveConfig, type DataRequest } from './api';
 import { writeCheckpoint } from './checkpoint';
-import { assignWeights } from './net';
+import { assignWeights } from '../../core/train/net';
 import { closeRun, createRun, evaluateRunDir, finishRun, runsDir, newRunId, trainRemaining, writeJson, firstWeightLayer } from './run';
 import { lockRunFolder } from './run-lock';
-import type { BackendName, ThreadsChoice } from './backend';
-import type { Evaluation, TaskOptions, TrainConfig } from './types';
-import type { ModelFile } from '../model/types';
-
-/** `n` values from `a` to `b`, evenly spaced in log scale (numpy's `logspace(log10 a, log10 b, n)`). */
-export function logspace(a: number, b: number, n: number): number[] {
-  if (n === 1) return [a];
-  const la = Math.log10(a);
-  const lb = Math.log10(b);
-  return Array.from({ length: n }, (_, i) => 10 ** (la + ((lb - la) * i) / (n - 1)));
-}
+import type { BackendName, ThreadsChoice } from '../../core/train/backend';
+import type { Evaluation, TaskOptions, TrainConfig } from '../../core/train/types';
+import type { ModelFile } from '../../core/model/types';
 
 export interface SweepRequest extends DataRequest {
   model: string | ModelFile;

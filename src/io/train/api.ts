@@ -5,24 +5,24 @@
  */
 import { existsSync, realpathSync, rmdirSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { writeAtomic } from '../data/cache';
-import { scanDataset } from '../data/datasets';
-import { openEvents } from '../data/detect';
+import { writeAtomic } from '../../core/data/cache';
+import { scanDataset } from '../../core/data/datasets';
+import { openEvents } from '../../core/data/detect';
 import { DEFAULT_PER_DIGIT, synthDataset } from '../data/synth/generate';
-import { FileFormatError } from '../jsonFile';
-import { fittingSide } from '../model/parse';
+import { FileFormatError } from '../../core/jsonText';
+import { fittingSide } from '../../core/model/parse';
 import { diagnosticLine, readModelFile } from '../model/read';
-import { layerStats, numel } from '../model/shapes';
-import type { ConversionSpec, ModelFile } from '../model/types';
+import { layerStats, numel } from '../../core/model/shapes';
+import type { ConversionSpec, ModelFile } from '../../core/model/types';
 import { checkFinite, readTfjsFile } from '../sim/tfjs-weights';
-import { modelHash } from '../synops/result';
-import { selectBackend, setTrainThreads, type BackendInfo, type BackendName, type ThreadsChoice } from './backend';
-import { EVAL_SPLITS, frameCacheDir, loadEvalData, loadEventData, type EvalSplit, type TrainData } from './data';
+import { modelHash } from '../../core/synops/result';
+import { selectBackend, setTrainThreads, type BackendInfo, type BackendName, type ThreadsChoice } from '../../core/train/backend';
+import { EVAL_SPLITS, frameCacheDir, loadEvalData, loadEventData, type EvalSplit, type TrainData } from '../../core/train/data';
 import { closeRun, configProblems, createRun, evaluateRunDir, finishRun, newRunId, openRun, readRunInfo, runFile, runsDir, trainRemaining, warmStartRun, type RunHandle } from './run';
 import { lockRunFolder } from './run-lock';
 import { setNetArrays, type NamedArray } from './save';
 import { strategyId } from '../../protocol/strategy';
-import { STRATEGIES, TrainError, type ConversionConfig, type EpochMetrics, type Evaluation, type RunInfo, type Strategy, type TaskOptions, type TrainConfig } from './types';
+import { STRATEGIES, TrainError, type ConversionConfig, type EpochMetrics, type Evaluation, type RunInfo, type Strategy, type TaskOptions, type TrainConfig } from '../../core/train/types';
 
 export interface DataRequest {
   /** A dataset folder, or `synth` for the embedded synthetic DVS digits (generated once into the workspace). */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { TrainRequest } from './api';
 import { canResume } from './list';
 import { readRunInfo } from './run';
-import { TrainError } from './types';
+import { TrainError } from '../../core/train/types';
 
 /** The request that resumes the run in `dir`; a run that cannot resume is a `bad-input` error saying why. */
 export function resumeRequest(dir: string, workspace: string, snnSamples?: number): TrainRequest {

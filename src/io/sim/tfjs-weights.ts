@@ -1,10 +1,11 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
-import { FileFormatError, readJsonFile } from '../jsonFile';
-import { MAX_PARAMETERS } from '../model/limits';
-import { isWeightLayer, type ModelFile } from '../model/types';
-import { layerStats, type LayerStats } from '../model/shapes';
-import { checkWeights, expectedWeightShape, type ModelWeights } from './weights';
+import { FileFormatError } from '../../core/jsonText';
+import { readJsonFile } from '../jsonFile';
+import { MAX_PARAMETERS } from '../../core/model/limits';
+import { isWeightLayer, type ModelFile } from '../../core/model/types';
+import { layerStats, type LayerStats } from '../../core/model/shapes';
+import { checkWeights, expectedWeightShape, type ModelWeights } from '../../core/sim/weights';
 
 /** One entry of a TF.js `weightsManifest` group. */
 interface ManifestEntry { name: string; shape: number[]; dtype: string }

@@ -6,11 +6,11 @@
  */
 import { join, resolve } from 'node:path';
 import { readModelFile } from '../model/read';
-import { modelHash } from '../synops/result';
+import { modelHash } from '../../core/synops/result';
 import { listRuns } from './list';
 import { readMetrics, readRunInfo } from './run';
 import { dataDir } from './api';
-import type { RunInfo } from './types';
+import type { RunInfo } from '../../core/train/types';
 
 export interface SweepPlan {
   /** MACs per sample of the model to sweep. */

@@ -1,12 +1,12 @@
 /** A `.nir` file as a model and weights: `readNirFile` then `nirToModel`, every problem one line naming the file. */
 import { basename } from 'node:path';
-import { FileFormatError } from '../jsonFile';
-import { parseModel, type ParsedModel } from '../model/parse';
+import { FileFormatError } from '../../core/jsonText';
+import { parseModel, type ParsedModel } from '../../core/model/parse';
 import type { ModelDiagnostic } from '../../protocol/report';
-import { nodePath } from './graph';
+import { nodePath } from '../../core/nir/graph';
 import { readModelFile } from '../model/read';
 import { readNirFile } from './hdf5';
-import { NirError, nirToModel, type NirImport } from './to-model';
+import { NirError, nirToModel, type NirImport } from '../../core/nir/to-model';
 
 /** Whether a path names a NIR graph (by its extension), for commands that take a model file or a `.nir`. */
 export const isNirPath = (path: string): boolean => /\.nir$/i.test(path);

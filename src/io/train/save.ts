@@ -12,9 +12,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { writeAtomic } from '../data/cache';
-import { kernelSize } from '../model/types';
-import type { ActivationMode, TrainNet } from './net';
+import { writeAtomic } from '../../core/data/cache';
+import { kernelSize } from '../../core/model/types';
+import type { ActivationMode, TrainNet } from '../../core/train/net';
 
 export interface NamedArray { name: string; shape: number[]; data: Float32Array }
 

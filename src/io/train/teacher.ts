@@ -5,12 +5,12 @@
  * the output activation as its training objective saw it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { modelHash } from '../synops/result';
-import type { SampleSet } from './data';
-import { batchTensor } from './evaluate';
-import { forward } from './net';
+import { modelHash } from '../../core/synops/result';
+import type { SampleSet } from '../../core/train/data';
+import { batchTensor } from '../../core/train/evaluate';
+import { forward } from '../../core/train/net';
 import { closeRun, openRun } from './run';
-import { TrainError } from './types';
+import { TrainError } from '../../core/train/types';
 
 export interface TeacherLogits { logits: Float32Array; classes: number }
 

@@ -9,10 +9,10 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSy
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
-import { writeAtomic } from '../io';
-import { FileFormatError } from '../jsonFile';
-import { MAX_NIR_ARRAY_ELEMENTS, MAX_NIR_DATA_BYTES, MAX_NIR_FILE_BYTES, MAX_NIR_NODES } from '../model/limits';
-import { describe, type NirArray, type NirGraph, type NirNode } from './graph';
+import { writeAtomic } from '../../core/io';
+import { FileFormatError } from '../../core/jsonText';
+import { MAX_NIR_ARRAY_ELEMENTS, MAX_NIR_DATA_BYTES, MAX_NIR_FILE_BYTES, MAX_NIR_NODES } from '../../core/model/limits';
+import { describe, type NirArray, type NirGraph, type NirNode } from '../../core/nir/graph';
 
 type H5 = typeof import('h5wasm');
 type H5Group = InstanceType<H5['Group']>;

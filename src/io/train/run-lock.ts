@@ -5,7 +5,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { TrainError } from './types';
+import { TrainError } from '../../core/train/types';
 
 /** The lock file of a run folder (see `lockRunFolder`). */
 export const LOCK_FILE = '.lock';
