@@ -75,7 +75,7 @@ export const bundles = [
   { ...node, entryPoints: ['src/host/extension.ts'], outfile: 'dist/host/extension.js', external: ['vscode', ...nodeExternal] },
   { ...node, entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker/main.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.js' },
-  // Training threads (src/core/train/parallel.ts) start the script beside the bundle that trains.
+  // Training threads (src/core/train/parallel.ts) start the script beside the bundle that trains (src/io/train/threads.ts finds it).
   { ...node, entryPoints: ['src/core/train/shard-thread.ts'], outfile: 'dist/worker/shard-thread.js' },
   { ...node, entryPoints: ['src/core/train/shard-thread.ts'], outfile: 'dist/cli/shard-thread.js' },
   // The .nir reader's thread (src/io/nir/hdf5.ts starts the script beside the bundle that reads).

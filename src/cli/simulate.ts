@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { cifarCount, readCifarRecord } from '../core/data/cifar';
 import { readEventChunk } from '../core/data/detect';
 import { BUILTIN_PROFILES, DEFAULT_SNN_PROFILE } from '../core/energy/profiles';
-import { writeAtomic } from '../core/io';
+import { writeAtomic } from '../io/atomic';
 import { MAX_CHUNK_EVENTS, MAX_DT_MS, MAX_STEPS, MIN_DT_MS } from '../core/model/limits';
 import { fittingSide } from '../core/model/parse';
 import { diagnosticLine } from '../io/model/read';

@@ -1,5 +1,5 @@
 import { DATASETS, installDataset } from '../io/data/catalog';
-import { scanDataset } from '../core/data/datasets';
+import { scanDataset } from '../io/data/datasets';
 import { DownloadError } from '../io/data/download';
 import { EventDataError } from '../core/data/events';
 import type { DatasetSummary, DownloadDataset, InspectDataset } from '../protocol/messages';

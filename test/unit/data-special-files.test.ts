@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import { openAedat4 } from '../../src/core/data/aedat4';
 import { extractArchive } from '../../src/io/data/archive';
 import { cifarCount, readCifar, readCifarRecord } from '../../src/core/data/cifar';
-import { scanDataset } from '../../src/core/data/datasets';
+import { scanDataset } from '../../src/io/data/datasets';
 import { openEvents } from '../../src/core/data/detect';
 import { EventDataError } from '../../src/core/data/events';
 import { readIdx } from '../../src/core/data/idx';

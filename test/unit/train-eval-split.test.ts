@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { runEval } from '../../src/cli/train';
 import type { ModelFile } from '../../src/core/model/types';
 import { evaluateRun, isRunDataRoot, train } from '../../src/io/train/api';
-import { loadEvalData, loadEventData } from '../../src/core/train/data';
+import { loadEvalData, loadEventData } from '../../src/io/train/data';
 import { TrainError, type Evaluation, type RunInfo } from '../../src/core/train/types';
 import { writeHalvesDataset } from './halves-dataset';
 import { captured } from './helpers';

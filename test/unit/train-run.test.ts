@@ -15,7 +15,7 @@ import { readTfjsWeights } from '../../src/io/sim/tfjs-weights';
 import { resolveConfig } from '../../src/io/train/api';
 import { selectBackend, type BackendInfo } from '../../src/core/train/backend';
 import { readCheckpointIndex } from '../../src/io/train/checkpoint';
-import type { SampleSet, TrainData } from '../../src/core/train/data';
+import type { SampleSet, TrainData } from '../../src/core/train/samples';
 import { tensorToChwOrder } from '../../src/core/train/layout';
 import { assignWeights, forward } from '../../src/core/train/net';
 import { closeRun, createRun, finishRun, openRun, readJson, trainRemaining, warmStartRun } from '../../src/io/train/run';

@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { writeAtomic } from '../../core/io';
+import { writeAtomic } from '../atomic';
 import { FileFormatError } from '../../core/jsonText';
 import { diagnosticLine, readModelFile } from '../model/read';
 import { readTfjsWeightsFile } from '../sim/tfjs-weights';

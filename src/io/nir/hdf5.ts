@@ -9,7 +9,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSy
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
-import { writeAtomic } from '../../core/io';
+import { writeAtomic } from '../atomic';
 import { FileFormatError } from '../../core/jsonText';
 import { MAX_NIR_ARRAY_ELEMENTS, MAX_NIR_DATA_BYTES, MAX_NIR_FILE_BYTES, MAX_NIR_NODES } from '../../core/model/limits';
 import { describe, type NirArray, type NirGraph, type NirNode } from '../../core/nir/graph';

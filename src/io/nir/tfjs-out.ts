@@ -5,7 +5,7 @@
  * network like a trained one. Written atomically, `model.json` last.
  */
 import { join } from 'node:path';
-import { writeAtomic } from '../../core/io';
+import { writeAtomic } from '../atomic';
 import { layerStats } from '../../core/model/shapes';
 import type { ModelFile } from '../../core/model/types';
 import { kerasTopology, packArrays, type NamedArray } from '../train/save';

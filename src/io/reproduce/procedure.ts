@@ -10,10 +10,10 @@
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import templateModel from '../../../templates/mnist-dvs.snn.json';
-import { scanDataset } from '../../core/data/datasets';
+import { scanDataset } from '../data/datasets';
 import { openEvents } from '../../core/data/detect';
 import { BUILTIN_PROFILES, DEFAULT_ANN_PROFILE, DEFAULT_SNN_PROFILE } from '../../core/energy/profiles';
-import { writeAtomic } from '../../core/io';
+import { writeAtomic } from '../atomic';
 import { layerStats } from '../../core/model/shapes';
 import type { ModelFile } from '../../core/model/types';
 import { evaluateRun, loadData, resolveData, train, type DataRequest } from '../train/api';

@@ -5,8 +5,8 @@
  */
 import { existsSync, realpathSync, rmdirSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { writeAtomic } from '../../core/data/cache';
-import { scanDataset } from '../../core/data/datasets';
+import { writeAtomic } from '../data/cache';
+import { scanDataset } from '../data/datasets';
 import { openEvents } from '../../core/data/detect';
 import { DEFAULT_PER_DIGIT, synthDataset } from '../data/synth/generate';
 import { FileFormatError } from '../../core/jsonText';
@@ -17,7 +17,8 @@ import type { ConversionSpec, ModelFile } from '../../core/model/types';
 import { checkFinite, readTfjsFile } from '../sim/tfjs-weights';
 import { modelHash } from '../../core/synops/result';
 import { selectBackend, setTrainThreads, type BackendInfo, type BackendName, type ThreadsChoice } from '../../core/train/backend';
-import { EVAL_SPLITS, frameCacheDir, loadEvalData, loadEventData, type EvalSplit, type TrainData } from '../../core/train/data';
+import { frameCacheDir, loadEvalData, loadEventData } from './data';
+import { EVAL_SPLITS, type EvalSplit, type TrainData } from '../../core/train/samples';
 import { closeRun, configProblems, createRun, evaluateRunDir, finishRun, newRunId, openRun, readRunInfo, runFile, runsDir, trainRemaining, warmStartRun, type RunHandle } from './run';
 import { lockRunFolder } from './run-lock';
 import { setNetArrays, type NamedArray } from './save';

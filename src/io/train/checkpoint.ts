@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomic } from '../../core/data/cache';
+import { writeAtomic } from '../data/cache';
 import { FileFormatError } from '../../core/jsonText';
 import { readJsonFile } from '../jsonFile';
 import { MAX_PARAMETERS } from '../../core/model/limits';

@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { basename, join, resolve, sep } from 'node:path';
-import { writeAtomic } from '../../core/data/cache';
+import { writeAtomic } from '../data/cache';
 import { FileFormatError } from '../../core/jsonText';
 import { readJsonFile } from '../jsonFile';
 import { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SEED } from '../../core/model/limits';
@@ -22,8 +22,9 @@ import { modelHash, resultPathFor, type SimulationResultFile } from '../../core/
 import { Adam } from '../../core/train/adam';
 import { currentBackend, trainThreadsFor, type BackendInfo } from '../../core/train/backend';
 import { defaultThreads, ParallelTrainer } from '../../core/train/parallel';
+import { shardThreadScript } from './threads';
 import { loadCheckpoint, writeCheckpoint } from './checkpoint';
-import type { TrainData } from '../../core/train/data';
+import type { TrainData } from '../../core/train/samples';
 import { evaluateAnn, evaluateSnn, scaleLayer } from '../../core/train/evaluate';
 import { convertForSimulation, diagnose } from '../../core/train/convert';
 import { finetuneData, finetuneEpoch } from '../../core/train/finetune';
@@ -242,7 +243,7 @@ export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOp
   info.backend.trainThreads = threads;
   try {
     if (threads > 1 && info.epochsDone < epochs) {
-      parallel = await ParallelTrainer.start(h.model, backend, threads, cfg.seed);
+      parallel = await ParallelTrainer.start(h.model, backend, threads, cfg.seed, shardThreadScript());
       opts.onProgress?.({ type: 'phase', runId: info.id, phase: 'train', message: `training on ${threads} threads` });
     }
     for (let epoch = info.epochsDone + 1; epoch <= epochs; epoch++) {

@@ -12,7 +12,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { writeAtomic } from '../../core/data/cache';
+import { writeAtomic } from '../data/cache';
 import { kernelSize } from '../../core/model/types';
 import type { ActivationMode, TrainNet } from '../../core/train/net';
 

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { modelHash } from '../../core/synops/result';
-import type { SampleSet } from '../../core/train/data';
+import type { SampleSet } from '../../core/train/samples';
 import { batchTensor } from '../../core/train/evaluate';
 import { forward } from '../../core/train/net';
 import { closeRun, openRun } from './run';

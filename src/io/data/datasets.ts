@@ -8,8 +8,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { EVENT_EXTENSIONS } from './detect';
-import { EventDataError } from './events';
+import { EVENT_EXTENSIONS } from '../../core/data/detect';
+import { EventDataError } from '../../core/data/events';
 
 export interface Recording {
   /** Unique within the dataset, stable across runs (a relative path without extension). */
