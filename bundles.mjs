@@ -75,12 +75,12 @@ export const bundles = [
   { ...node, entryPoints: ['src/host/extension.ts'], outfile: 'dist/host/extension.js', external: ['vscode', ...nodeExternal] },
   { ...node, entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker/main.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.js' },
-  // Training threads (src/core/train/parallel.ts) start the script beside the bundle that trains.
+  // Training threads (src/core/train/parallel.ts) start the script beside the bundle that trains (src/io/train/threads.ts finds it).
   { ...node, entryPoints: ['src/core/train/shard-thread.ts'], outfile: 'dist/worker/shard-thread.js' },
   { ...node, entryPoints: ['src/core/train/shard-thread.ts'], outfile: 'dist/cli/shard-thread.js' },
-  // The .nir reader's thread (src/core/nir/hdf5.ts starts the script beside the bundle that reads).
-  { ...node, entryPoints: ['src/core/nir/read-thread.ts'], outfile: 'dist/worker/nir-thread.js' },
-  { ...node, entryPoints: ['src/core/nir/read-thread.ts'], outfile: 'dist/cli/nir-thread.js' },
+  // The .nir reader's thread (src/io/nir/hdf5.ts starts the script beside the bundle that reads).
+  { ...node, entryPoints: ['src/io/nir/read-thread.ts'], outfile: 'dist/worker/nir-thread.js' },
+  { ...node, entryPoints: ['src/io/nir/read-thread.ts'], outfile: 'dist/cli/nir-thread.js' },
   { ...browser, entryPoints: ['webview/report/main.ts'], outfile: 'dist/webview/report.js', format: 'iife' },
   { ...browser, entryPoints: ['webview/tradeoff/main.ts'], outfile: 'dist/webview/tradeoff.js', format: 'iife' },
   { ...browser, entryPoints: ['webview/raster/main.ts'], outfile: 'dist/webview/raster.js', format: 'iife' },

@@ -9,7 +9,7 @@ import { encodeAedat2 } from '../src/core/data/aedat2';
 import { cifarBatches } from '../src/core/data/cifar';
 import { openEvents } from '../src/core/data/detect';
 import { encodeNmnist } from '../src/core/data/nmnist';
-import { DEFAULT_PER_DIGIT, synthDataset } from '../src/core/data/synth/generate';
+import { DEFAULT_PER_DIGIT, synthDataset } from '../src/io/data/synth/generate';
 
 export interface BenchRow {
   name: string;

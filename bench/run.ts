@@ -32,7 +32,7 @@ import type { SimResult } from '../src/core/sim/result';
 import type { ModelWeights } from '../src/core/sim/weights';
 import { table } from '../src/cli/table';
 import { sharedDataDir } from '../scripts/shared-data';
-import { loadFixture, weightsFor } from '../src/core/sim/sinabs-fixture';
+import { loadFixture, weightsFor } from '../src/io/sim/sinabs-fixture';
 import { benchData } from './data';
 import { countDifferences, lossCheckDifference, peerCell, peerLine, speedRatio } from './compare';
 import { runPeer, type PeerRun } from './peer';

@@ -9,7 +9,7 @@
 import type { ModelFile } from '../src/core/model/types';
 import type { SpikeInput } from '../src/core/sim/input';
 import type { NeuronParams } from '../src/core/sim/neuron';
-import { readTfjsWeights } from '../src/core/sim/tfjs-weights';
+import { readTfjsWeights } from '../src/io/sim/tfjs-weights';
 import type { ModelWeights } from '../src/core/sim/weights';
 
 /** Weights as the peer reads them: `data` (and `bias`) base64 of float32 little-endian. */

@@ -11,6 +11,7 @@ import { Adam } from '../src/core/train/adam';
 import { currentBackend, selectBackend, tryLoadTfjsNode, type BackendName } from '../src/core/train/backend';
 import { optimizeStep, optimizeStepParallel } from '../src/core/train/loop';
 import { ParallelTrainer } from '../src/core/train/parallel';
+import { shardThreadScript } from '../src/io/train/threads';
 import { lossParts, type LossOptions } from '../src/core/train/loss';
 import { buildNet, disposeNet, type ForwardOptions, type TrainNet } from '../src/core/train/net';
 import { INPUT_INDEX, totalFanout } from '../src/core/synops/fanout';
@@ -78,7 +79,7 @@ async function ourTrainer(threads: number, net: TrainNet, adam: Adam, model: Mod
     const vars = [...net.vars.values()];
     return { step: () => optimizeStep(net, adam, vars, () => lossParts(net, x, y, FORWARD, LOSS), 'bench'), close: async () => undefined };
   }
-  const parallel = await ParallelTrainer.start(model, currentBackend(), threads, SEED);
+  const parallel = await ParallelTrainer.start(model, currentBackend(), threads, SEED, shardThreadScript());
   const [, h, w, c] = x.shape;
   const batch = { x: x.dataSync() as Float32Array, frame: [h, w, c] as [number, number, number], labels: y.dataSync() as Int32Array };
   return { step: () => optimizeStepParallel(net, adam, parallel, batch, FORWARD, LOSS, 'bench'), close: () => parallel.close() };

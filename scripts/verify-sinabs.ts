@@ -29,9 +29,9 @@ import type { NeuronParams } from '../src/core/sim/neuron';
 import type { SimResult } from '../src/core/sim/result';
 import type { ModelFile } from '../src/core/model/types';
 import type { ModelWeights } from '../src/core/sim/weights';
-import { loadFixture, parseModule, type Fixture, type Json } from '../src/core/sim/sinabs-fixture';
+import { loadFixture, parseModule, type Fixture, type Json } from '../src/io/sim/sinabs-fixture';
 import { sharedDataDir } from './shared-data';
-import { loadNirModel } from '../src/core/nir/load';
+import { loadNirModel } from '../src/io/nir/load';
 
 /** One configuration to run: the base settings or a variant, with the reference numbers it must give. */
 interface Case {

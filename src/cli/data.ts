@@ -1,5 +1,5 @@
-import { DATASETS, installDataset } from '../core/data/catalog';
-import { DEFAULT_PER_DIGIT, synthDataset, type MnistDvsScale } from '../core/data/synth/generate';
+import { DATASETS, installDataset } from '../io/data/catalog';
+import { DEFAULT_PER_DIGIT, synthDataset, type MnistDvsScale } from '../io/data/synth/generate';
 import { intOption, parseArgs, usageError } from './args';
 import { withFaults } from './errors';
 

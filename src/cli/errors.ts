@@ -4,9 +4,9 @@
  * file (and where in it) and the fix, exit 1. Anything else is a bug in this tool: exit 70 with the
  * stack, so it can be reported.
  */
-import { DownloadError } from '../core/data/download';
+import { DownloadError } from '../io/data/download';
 import { EventDataError } from '../core/data/events';
-import { FileFormatError } from '../core/jsonFile';
+import { FileFormatError } from '../core/jsonText';
 import { TrainError } from '../core/train/types';
 
 /** Exit code of an ordinary fault (bad input, file system) and of a bug. */

@@ -1,7 +1,7 @@
 /** `synops import <file.nir>` and `synops export <run dir> --nir <file.nir>`: NIR graphs in and out. */
-import { FileFormatError } from '../core/jsonFile';
-import { exportRunToNir, importNirFile, modelPathFor, weightsDirFor } from '../core/nir/files';
-import { isNirPath } from '../core/nir/load';
+import { FileFormatError } from '../core/jsonText';
+import { exportRunToNir, importNirFile, modelPathFor, weightsDirFor } from '../io/nir/files';
+import { isNirPath } from '../io/nir/load';
 import { parseArgs, usageError } from './args';
 import { withFaults } from './errors';
 

@@ -1,10 +1,10 @@
 import { join, resolve } from 'node:path';
-import { DEFAULT_PER_DIGIT } from '../core/data/synth/generate';
+import { DEFAULT_PER_DIGIT } from '../io/data/synth/generate';
 import { BUDGETS, trainingText, type BudgetName } from '../core/reproduce/budget';
-import { reproduce, rerender, type ReproduceResult } from '../core/reproduce/procedure';
+import { reproduce, rerender, type ReproduceResult } from '../io/reproduce/procedure';
 import { fmtSynops, label, tableRows } from '../core/reproduce/report';
 import type { BackendName } from '../core/train/backend';
-import { DISTILL_DEFAULTS, loadModel } from '../core/train/api';
+import { DISTILL_DEFAULTS, loadModel } from '../io/train/api';
 import type { TrainProgress } from '../core/train/types';
 import { intOption, parseArgs, threadsOption, usageError } from './args';
 import { withFaults } from './errors';

@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { diagnosticLine } from '../core/model/read';
-import { nirDiagnosticLine, readModelOrNir } from '../core/nir/load';
+import { diagnosticLine } from '../io/model/read';
+import { nirDiagnosticLine, readModelOrNir } from '../io/nir/load';
 import { buildReport, type ModelReport } from '../core/report';
 import { checkChip, CHIP_IDS, isChipId, type ChipCheck } from '../core/chips/chip';
 import { chipOf } from '../core/chips/diagnostics';

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { train, evaluateRun, isRunDataRoot } from '../core/train/api';
+import { train, evaluateRun, isRunDataRoot } from '../io/train/api';
 import type { BackendName, ThreadsChoice } from '../core/train/backend';
-import { sweep, type SweepRequest } from '../core/train/sweep';
-import { EVAL_SPLITS, type EvalSplit } from '../core/train/data';
+import { sweep, type SweepRequest } from '../io/train/sweep';
+import { EVAL_SPLITS, type EvalSplit } from '../core/train/samples';
 import { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SEED } from '../core/model/limits';
-import { readRunInfo } from '../core/train/run';
+import { readRunInfo } from '../io/train/run';
 import { STRATEGIES, type Evaluation, type EvalResult, type Strategy, type TrainProgress } from '../core/train/types';
 import { intOption, parseArgs, threadsOption, usageError } from './args';
 import { withFaults } from './errors';

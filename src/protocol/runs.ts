@@ -1,4 +1,4 @@
-/** A run as listed by the worker (see `src/core/train/list.ts`, which builds it). */
+/** A run as listed by the worker (see `src/io/train/list.ts`, which builds it). */
 export interface RunRow {
   id: string;
   dir: string;

@@ -1,6 +1,6 @@
-import { DATASETS, installDataset } from '../core/data/catalog';
-import { scanDataset } from '../core/data/datasets';
-import { DownloadError } from '../core/data/download';
+import { DATASETS, installDataset } from '../io/data/catalog';
+import { scanDataset } from '../io/data/datasets';
+import { DownloadError } from '../io/data/download';
 import { EventDataError } from '../core/data/events';
 import type { DatasetSummary, DownloadDataset, InspectDataset } from '../protocol/messages';
 import { BadInputError, type HandlerContext } from './handlers';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { analyzeModelText } from '../core/report';
-import { withRunFigures } from '../core/train/runReport';
+import { withRunFigures } from '../io/train/runReport';
 import { parseSimulationResult, resultPathFor, type SimulationResultFile } from '../core/synops/result';
 import type { AnalyzeModel, BadInputPlace, Ping, RunReport, WorkProgress } from '../protocol/messages';
 

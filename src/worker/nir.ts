@@ -1,6 +1,6 @@
 /** NIR import and export requests: the core's `importNirFile` / `exportRunToNir`, problems as `BadInput`. */
-import { FileFormatError } from '../core/jsonFile';
-import { exportRunToNir, importNirFile, nirReport } from '../core/nir/files';
+import { FileFormatError } from '../core/jsonText';
+import { exportRunToNir, importNirFile, nirReport } from '../io/nir/files';
 import type { ExportNir, ImportNir, NirReport } from '../protocol/messages';
 import { BadInputError, throwIfAborted, type HandlerContext } from './handlers';
 

@@ -1,12 +1,12 @@
 import { basename } from 'node:path';
 import { readEventChunk } from '../core/data/detect';
 import { EventDataError } from '../core/data/events';
-import { FileFormatError } from '../core/jsonFile';
-import { readModelFile } from '../core/model/read';
-import { readTfjsWeightsFile } from '../core/sim/tfjs-weights';
+import { FileFormatError } from '../core/jsonText';
+import { readModelFile } from '../io/model/read';
+import { readTfjsWeightsFile } from '../io/sim/tfjs-weights';
 import { chunkRaster, withFileFacts } from '../core/views/raster';
 import { describeEventFile } from '../core/views/eventFile';
-import { tradeoffOf } from '../core/views/tradeoff';
+import { tradeoffOf } from '../io/views/tradeoff';
 import type { ChunkRaster, DescribeEvents, Tradeoff } from '../protocol/messages';
 import { BadInputError, throwIfAborted, type HandlerContext } from './handlers';
 

@@ -11,7 +11,7 @@ import { encodeNmnist } from '../../src/core/data/nmnist';
 import { Rng } from '../../src/core/data/rng';
 import { writeHalvesDataset } from '../unit/halves-dataset';
 import { tinyModel, writeTinyWeights } from '../unit/tiny-model';
-import { loadH5 } from '../../src/core/nir/hdf5';
+import { loadH5 } from '../../src/io/nir/hdf5';
 import { convGraph, tinyGraph, writeRaw, type RawGraph } from '../unit/nir-files';
 
 export type Area = 'model files' | 'TF.js manifests' | 'run folders' | 'CLI options' | 'readers' | 'faults' | 'NIR graphs';

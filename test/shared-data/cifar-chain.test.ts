@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { ModelFile } from '../../src/core/model/types';
-import { sweep } from '../../src/core/train/sweep';
+import { sweep } from '../../src/io/train/sweep';
 import type { RunInfo } from '../../src/core/train/types';
 import { sharedData, skipUnlessShared } from './helpers';
 

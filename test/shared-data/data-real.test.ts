@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readAedat4Check } from './real-checks';
 import { readCifar } from '../../src/core/data/cifar';
-import { scanDataset } from '../../src/core/data/datasets';
+import { scanDataset } from '../../src/io/data/datasets';
 import { readAllEvents } from '../../src/core/data/detect';
 import { recordingFrames } from '../../src/core/data/frames';
 import { sharedData, skipUnlessShared } from './helpers';

@@ -1,10 +1,10 @@
-// writeAtomic (src/core/io.ts): the new content or the old, never a mix; flushed to disk before and after the rename.
+// writeAtomic (src/io/atomic.ts): the new content or the old, never a mix; flushed to disk before and after the rename.
 import { strict as assert } from 'node:assert';
 import fs, { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { writeAtomic } from '../../src/core/io';
+import { writeAtomic } from '../../src/io/atomic';
 
 const tmp = mkdtempSync(join(tmpdir(), 'synops-io-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { deflateRawSync, gzipSync } from 'node:zlib';
-import { crc32, extractArchive, extractionLimit } from '../../src/core/data/archive';
+import { crc32, extractArchive, extractionLimit } from '../../src/io/data/archive';
 import { EventDataError } from '../../src/core/data/events';
 import { ascii, concat, tempDir, tarEntry, zip } from './data-fixtures';
 

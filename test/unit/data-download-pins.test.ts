@@ -13,8 +13,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { DATASETS, installDataset } from '../../src/core/data/catalog';
-import { checkTransport, download, DownloadError } from '../../src/core/data/download';
+import { DATASETS, installDataset } from '../../src/io/data/catalog';
+import { checkTransport, download, DownloadError } from '../../src/io/data/download';
 import { concat, tarEntry, tempDir } from './data-fixtures';
 
 const dir = tempDir();

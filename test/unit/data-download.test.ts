@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { extractArchive } from '../../src/core/data/archive';
-import { installDataset } from '../../src/core/data/catalog';
-import { download, DownloadError } from '../../src/core/data/download';
+import { extractArchive } from '../../src/io/data/archive';
+import { installDataset } from '../../src/io/data/catalog';
+import { download, DownloadError } from '../../src/io/data/download';
 import { EventDataError } from '../../src/core/data/events';
 import { concat, tarEntry, tempDir, zip } from './data-fixtures';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
 import { compress as lz4Compress } from 'lz4js';
-import { crc32 } from '../../src/core/data/archive';
+import { crc32 } from '../../src/io/data/archive';
 
 /** A fresh temporary folder, removed when the test file ends. */
 export function tempDir(): string {

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { encodeAedat2 } from '../../src/core/data/aedat2';
-import { extractArchive } from '../../src/core/data/archive';
+import { extractArchive } from '../../src/io/data/archive';
 import { CIFAR_RECORD, readCifar, readCifarRecord } from '../../src/core/data/cifar';
 import { openEvents } from '../../src/core/data/detect';
 import { EventDataError } from '../../src/core/data/events';

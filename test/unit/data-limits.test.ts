@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { runEvents } from '../../src/cli/events';
 import { openAedat4 } from '../../src/core/data/aedat4';
-import { prepareFrames } from '../../src/core/data/cache';
+import { prepareFrames } from '../../src/io/data/cache';
 import { CIFAR_RECORD, MAX_CIFAR_RECORDS, readCifar, readCifarRecord } from '../../src/core/data/cifar';
 import { CodecLimitError, MAX_PACKET_BYTES, ZSTD_MAX_WINDOW, zstdFrame } from '../../src/core/data/codecs';
 import { EventDataError } from '../../src/core/data/events';

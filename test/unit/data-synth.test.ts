@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readAllEvents } from '../../src/core/data/detect';
-import { scanDataset } from '../../src/core/data/datasets';
+import { scanDataset } from '../../src/io/data/datasets';
 import { Rng, subSeed } from '../../src/core/data/rng';
 import { DvsRecording, DvsSensor } from '../../src/core/data/synth/dvs';
-import { mnistDvsPath, mnistImage, synthDataset, synthRecording } from '../../src/core/data/synth/generate';
+import { mnistDvsPath, mnistImage, synthDataset, synthRecording } from '../../src/io/data/synth/generate';
 import { pixelsPerDigitPixel, randomPath } from '../../src/core/data/synth/scene';
 import { tempDir } from './data-fixtures';
 

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { MAX_NEURONS, MAX_PARAMETERS } from '../../src/core/model/limits';
 import { parseModel } from '../../src/core/model/parse';
 import { layerStats, numel } from '../../src/core/model/shapes';
-import { readTfjsWeights } from '../../src/core/sim/tfjs-weights';
+import { readTfjsWeights } from '../../src/io/sim/tfjs-weights';
 import { templateText } from './helpers';
 
 const TEMPLATES = [templateText('mnist-dvs.snn.json'), templateText('cifar10-allconv.snn.json')];

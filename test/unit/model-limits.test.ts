@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MAX_JSON_DEPTH, MAX_LAYERS, MAX_MODEL_FILE_BYTES } from '../../src/core/model/limits';
 import { fittingSide, parseModel } from '../../src/core/model/parse';
-import { readModelFile } from '../../src/core/model/read';
+import { readModelFile } from '../../src/io/model/read';
 import { templateText } from './helpers';
 
 const mnist = templateText('mnist-dvs.snn.json');

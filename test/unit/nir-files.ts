@@ -1,10 +1,10 @@
-// NIR files written for tests with h5wasm directly (not through src/core/nir/hdf5.ts), in the layout the NIR
+// NIR files written for tests with h5wasm directly (not through src/io/nir/hdf5.ts), in the layout the NIR
 // library's nir.write() produces (version, node/type, node/nodes/<name>/…, node/edges), so the import is
 // tested against files our exporter did not make.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadH5 } from '../../src/core/nir/hdf5';
+import { loadH5 } from '../../src/io/nir/hdf5';
 
 /** A dataset: float32 (Float32Array), float64 (Float64Array), int64 (bigint[] / number[] with `int`), or strings. */
 export type RawValue = Float32Array | Float64Array | { int: number[] } | string | string[];

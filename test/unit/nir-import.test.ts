@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadNirModel } from '../../src/core/nir/load';
+import { loadNirModel } from '../../src/io/nir/load';
 import { simulateEvents } from '../../src/core/sim/event-engine';
 import { binEvents } from '../../src/core/sim/input';
 import { convGraph, tinyGraph, tmp, writeRaw } from './nir-files';

@@ -6,9 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { FileFormatError } from '../../src/core/jsonFile';
-import { loadH5 } from '../../src/core/nir/hdf5';
-import { loadNirModel } from '../../src/core/nir/load';
+import { FileFormatError } from '../../src/core/jsonText';
+import { loadH5 } from '../../src/io/nir/hdf5';
+import { loadNirModel } from '../../src/io/nir/load';
 import { buildCli, runCli } from './cli-bundle';
 import { convGraph, tinyGraph, tmp, writeRaw, type RawGraph } from './nir-files';
 

@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { REPRODUCE_USAGE, runReproduce } from '../../src/cli/reproduce';
 import { BUDGETS, controlEpochs, fitBudget, targetCount, targetsOf, trainingText } from '../../src/core/reproduce/budget';
 import type { ReproduceReport } from '../../src/core/reproduce/types';
-import { dataDir, resolveData, synthDataDir } from '../../src/core/train/api';
+import { dataDir, resolveData, synthDataDir } from '../../src/io/train/api';
 import { TrainError, type RunInfo } from '../../src/core/train/types';
 import { captured } from './helpers';
 

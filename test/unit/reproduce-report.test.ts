@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { BUDGETS, epochsOf, fitBudget, targetsOf, trainingText } from '../../src/core/reproduce/budget';
 import { layersSvg, renderHtml, tradeoffSvg } from '../../src/core/reproduce/html';
-import { buildReport, nmnistModel } from '../../src/core/reproduce/procedure';
+import { buildReport, nmnistModel } from '../../src/io/reproduce/procedure';
 import { bestWithin, conversionGap, conversionLoss, interpolate, ordering, proxyAgreement, spearman } from '../../src/core/reproduce/report';
 import type { ReportPoint } from '../../src/core/reproduce/types';
 import type { ModelFile } from '../../src/core/model/types';

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeModelText } from '../../src/core/report';
-import { withRunFigures } from '../../src/core/train/runReport';
+import { withRunFigures } from '../../src/io/train/runReport';
 import type { EvalResult, Evaluation, RunInfo } from '../../src/core/train/types';
 import type { ConversionDiagnosis, ModelReport } from '../../src/protocol/report';
 import { templateText } from './helpers';

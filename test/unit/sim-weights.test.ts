@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { confinedPath, readTfjsWeights } from '../../src/core/sim/tfjs-weights';
+import { confinedPath, readTfjsWeights } from '../../src/io/sim/tfjs-weights';
 import { net } from './sim-helpers';
 
 /** A TF.js layers-format model.json over one shard holding `values` (float32). */

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ModelFile } from '../../src/core/model/types';
-import { train } from '../../src/core/train/api';
-import { estimateSweep, newestSpeed, sweepSeconds } from '../../src/core/train/estimate';
-import { readMetrics } from '../../src/core/train/run';
+import { train } from '../../src/io/train/api';
+import { estimateSweep, newestSpeed, sweepSeconds } from '../../src/io/train/estimate';
+import { readMetrics } from '../../src/io/train/run';
 import { writeHalvesDataset } from './halves-dataset';
 
 describe('sweep time estimate', () => {

@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import type { ModelFile } from '../../src/core/model/types';
 import { framesInput } from '../../src/core/sim/input';
 import { simulateEvents } from '../../src/core/sim/event-engine';
-import type { SampleSet } from '../../src/core/train/data';
+import type { SampleSet } from '../../src/core/train/samples';
 import { calibrateOn, diagnose, normalizeWeights, positivePercentile, spikingChain } from '../../src/core/train/convert';
 import { readClass } from '../../src/core/train/evaluate';
 import { buildNet, disposeNet, forward } from '../../src/core/train/net';

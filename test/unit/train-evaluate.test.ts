@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type { ModelFile } from '../../src/core/model/types';
-import type { SampleSet } from '../../src/core/train/data';
+import type { SampleSet } from '../../src/core/train/samples';
 import { evaluateSnn, quantizedReadout } from '../../src/core/train/evaluate';
 import { w } from './sim-helpers';
 

@@ -7,9 +7,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { evaluateRun, resolveConfig, train, type TrainRequest } from '../../src/core/train/api';
-import { LOCK_FILE } from '../../src/core/train/run-lock';
-import { sweep } from '../../src/core/train/sweep';
+import { evaluateRun, resolveConfig, train, type TrainRequest } from '../../src/io/train/api';
+import { LOCK_FILE } from '../../src/io/train/run-lock';
+import { sweep } from '../../src/io/train/sweep';
 import type { TrainProgress } from '../../src/core/train/types';
 import type { ModelFile } from '../../src/core/model/types';
 import { writeHalvesDataset } from './halves-dataset';

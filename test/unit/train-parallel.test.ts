@@ -8,6 +8,7 @@ import { selectBackend } from '../../src/core/train/backend';
 import { lossParts, type LossOptions } from '../../src/core/train/loss';
 import { buildNet, disposeNet, type ForwardOptions } from '../../src/core/train/net';
 import { combineStats, ParallelTrainer, shardRows } from '../../src/core/train/parallel';
+import { shardThreadScript } from '../../src/io/train/threads';
 import { synopTermSlope } from '../../src/core/train/shard';
 import { timeLossParts } from '../../src/core/train/through-time';
 import { relDiff } from './helpers';
@@ -57,7 +58,7 @@ describe('data-parallel step on worker threads (wasm)', () => {
   let trainer: ParallelTrainer;
   before(async () => {
     await selectBackend('wasm');
-    trainer = await ParallelTrainer.start(SMALL, 'wasm', 2, 7);
+    trainer = await ParallelTrainer.start(SMALL, 'wasm', 2, 7, shardThreadScript());
   });
   after(async () => { await trainer.close(); });
 
@@ -119,7 +120,7 @@ describe('data-parallel step on worker threads (wasm)', () => {
   });
 
   it('a thread that fails rejects the step with its message instead of hanging the others at the barrier', async () => {
-    const t = await ParallelTrainer.start(SMALL, 'wasm', 2, 7);
+    const t = await ParallelTrainer.start(SMALL, 'wasm', 2, 7, shardThreadScript());
     const net = buildNet(SMALL, 3);
     try {
       // 4 rows declared, 3 rows of data: the second shard's tensor cannot be made.

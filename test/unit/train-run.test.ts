@@ -11,14 +11,14 @@ import { Rng } from '../../src/core/data/rng';
 import type { ModelFile } from '../../src/core/model/types';
 import { simulateEvents } from '../../src/core/sim/event-engine';
 import { imageInput } from '../../src/core/sim/input';
-import { readTfjsWeights } from '../../src/core/sim/tfjs-weights';
-import { resolveConfig } from '../../src/core/train/api';
+import { readTfjsWeights } from '../../src/io/sim/tfjs-weights';
+import { resolveConfig } from '../../src/io/train/api';
 import { selectBackend, type BackendInfo } from '../../src/core/train/backend';
-import { readCheckpointIndex } from '../../src/core/train/checkpoint';
-import type { SampleSet, TrainData } from '../../src/core/train/data';
+import { readCheckpointIndex } from '../../src/io/train/checkpoint';
+import type { SampleSet, TrainData } from '../../src/core/train/samples';
 import { tensorToChwOrder } from '../../src/core/train/layout';
 import { assignWeights, forward } from '../../src/core/train/net';
-import { closeRun, createRun, finishRun, openRun, readJson, trainRemaining, warmStartRun } from '../../src/core/train/run';
+import { closeRun, createRun, finishRun, openRun, readJson, trainRemaining, warmStartRun } from '../../src/io/train/run';
 import { TrainError, type RunInfo, type TrainConfig } from '../../src/core/train/types';
 
 /** 8×8 image → conv 3 (3×3, pad 1) → relu → avgpool 2 → conv 4 (3×3) → relu → flatten → linear 3 → relu. */

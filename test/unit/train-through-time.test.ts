@@ -11,10 +11,10 @@ import type { ModelFile } from '../../src/core/model/types';
 import { Rng } from '../../src/core/data/rng';
 import { framesInput } from '../../src/core/sim/input';
 import { simulateEvents } from '../../src/core/sim/event-engine';
-import { readTfjsWeights } from '../../src/core/sim/tfjs-weights';
+import { readTfjsWeights } from '../../src/io/sim/tfjs-weights';
 import { buildNet, disposeNet } from '../../src/core/train/net';
 import { qround } from '../../src/core/train/qrelu';
-import { saveTfjsModel } from '../../src/core/train/save';
+import { saveTfjsModel } from '../../src/io/train/save';
 import { coarseBins } from '../../src/core/train/time-bins';
 import { forwardThroughTime, iafThroughTime } from '../../src/core/train/through-time';
 

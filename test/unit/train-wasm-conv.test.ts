@@ -10,7 +10,7 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { selectBackend } from '../../src/core/train/backend';
-import { compileConvKernels } from '../../src/core/train/kernels/compile';
+import { compileConvKernels } from '../../src/io/train/kernels/compile';
 import { CONV_WASM_BASE64 } from '../../src/core/train/kernels/conv-wasm';
 import { conv2dWasm, filterGradWasm, inputGradWasm, ownForward, useWasmConvKernels, wasmConvReady } from '../../src/core/train/kernels/wasm-conv';
 import { parseModel } from '../../src/core/model/parse';

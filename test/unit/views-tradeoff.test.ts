@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { tradeoffOf } from '../../src/core/views/tradeoff';
+import { tradeoffOf } from '../../src/io/views/tradeoff';
 import { logTicks } from '../../webview/tradeoff/ticks';
 import { repoRoot } from './helpers';
 

@@ -3,7 +3,7 @@ import {
   MAX_BATCH_SIZE, MAX_CHANNELS, MAX_CHUNK_EVENTS, MAX_DT_MS, MAX_EPOCHS, MAX_FEATURES, MAX_INPUT_ELEMENTS, MAX_JSON_DEPTH, MAX_LAYERS,
   MAX_MODEL_FILE_BYTES, MAX_NEURONS, MAX_PARAMETERS, MAX_SEED, MAX_SIDE, MAX_STEPS, MIN_DT_MS,
 } from './limits';
-import { excessiveNesting } from '../jsonFile';
+import { excessiveNesting } from '../jsonText';
 import { syntaxDiagnostic } from './syntax';
 import { layerStats, numel, ShapeError, windowOut, type LayerStats } from './shapes';
 import type { ModelDiagnostic, Position, Range, Severity } from '../../protocol/report';

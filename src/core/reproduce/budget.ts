@@ -1,5 +1,5 @@
 /** The budgets of `synops reproduce`. */
-import { logspace } from '../train/sweep';
+import { logspace } from '../train/logspace';
 import type { Budget } from './types';
 
 /**

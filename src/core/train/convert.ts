@@ -18,7 +18,7 @@ import { simulateEvents } from '../sim/event-engine';
 import type { SpikeInput } from '../sim/input';
 import type { ModelWeights } from '../sim/weights';
 import { Rng, subSeed } from '../data/rng';
-import { snnInput, type RecordingCache, type SampleSet } from './data';
+import { snnInput, type RecordingCache, type SampleSet } from './samples';
 import { batchTensor } from './evaluate';
 import { forward, type TrainNet } from './net';
 import { initialMembraneOf, quantize } from './qrelu';

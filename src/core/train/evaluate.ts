@@ -15,7 +15,7 @@ import { NeuroBenchTally } from '../energy/neurobench';
 import { argmaxTies, type SimResult } from '../sim/result';
 import type { ModelWeights } from '../sim/weights';
 import { INPUT_INDEX } from '../synops/fanout';
-import { snnInput, type RecordingCache, type SampleSet } from './data';
+import { snnInput, type RecordingCache, type SampleSet } from './samples';
 import { forward, synopsPerConnection, type ActivationMode, type TrainNet } from './net';
 import { quantizeNumber, type Quantizer } from './qrelu';
 import { TrainError, type EvalResult, type LayerSynops } from './types';

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelFile } from '../model/types';
 import type { Adam } from './adam';
-import type { SampleSet } from './data';
+import type { SampleSet } from './samples';
 import { accumulate, batchDone, epochMetrics, epochOrder, optimizeStep, optimizeStepParallel, type EpochContext, type EpochSums } from './loop';
 import { seededSubset } from './convert';
 import type { TrainNet } from './net';

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, subSeed } from '../data/rng';
 import type { Adam } from './adam';
-import type { SampleSet } from './data';
+import type { SampleSet } from './samples';
 import { lossParts, type LossOptions, type LossParts } from './loss';
 import type { Readout } from '../../protocol/report';
 import type { ActivationMode, ForwardOptions, TrainNet } from './net';

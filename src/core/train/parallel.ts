@@ -6,9 +6,7 @@
  * the calling thread, which keeps the net, so checkpoints, resume and evaluation are unchanged. The calling
  * thread only coordinates: it never blocks, so a cancel or a thread's crash is seen at once.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelFile } from '../model/types';
@@ -45,12 +43,6 @@ export function defaultThreads(batchSize: number): number {
   return Math.max(1, Math.min(availableParallelism(), 4, Math.floor(batchSize / 8)));
 }
 
-/** The thread entry beside this file: the bundle's `shard-thread.js`, or the TypeScript source under tsx. */
-export function threadScript(dir = __dirname): string {
-  for (const f of ['shard-thread.js', 'shard-thread.ts']) if (existsSync(join(dir, f))) return join(dir, f);
-  throw new Error(`the training threads' script shard-thread.js is not beside ${join(dir, '')} (rebuild with npm run build, or train with --threads 1)`);
-}
-
 function startThread(script: string, data: unknown): Worker {
   // Sources run under tsx (tests, benchmarks): the thread registers tsx itself, as it does not inherit the loader.
   if (script.endsWith('.ts')) return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script)});`, { eval: true, workerData: data });
@@ -77,8 +69,8 @@ export class ParallelTrainer {
 
   private constructor(readonly threads: number) {}
 
-  /** Starts `threads` training threads for `model` on `backend` and waits until each has built its network. */
-  static async start(model: ModelFile, backend: BackendName, threads: number, seed: number, script = threadScript()): Promise<ParallelTrainer> {
+  /** Starts `threads` training threads (the thread script at `script`, found by `src/io/train/threads.ts`) for `model` on `backend` and waits until each has built its network. */
+  static async start(model: ModelFile, backend: BackendName, threads: number, seed: number, script: string): Promise<ParallelTrainer> {
     const p = new ParallelTrainer(threads);
     const slots = new SharedArrayBuffer(8 * threads);
     const ready = Array.from({ length: threads }, (_, index) => {

@@ -7,7 +7,7 @@
 import { numel } from '../model/shapes';
 import type { ModelFile } from '../model/types';
 import type { SpikeInput } from '../sim/input';
-import { snnInput, type RecordingCache, type SampleSet } from './data';
+import { snnInput, type RecordingCache, type SampleSet } from './samples';
 
 export interface BinnedSet {
   /** Bins per sample. */

@@ -1,0 +1,272 @@
+/**
+ * Reading and writing `.nir` files (NIR 1.0 layout, see `graph.ts`) with the HDF5 library `h5wasm`. This is
+ * the only file touching HDF5; it knows the NIR layout but nothing of the project's models (that is
+ * `to-model.ts` / `from-model.ts`, pure). A file is untrusted: before a dataset is read its type and declared
+ * shape are checked against `limits.ts`, so a huge declared array is refused without allocating it. Every
+ * problem is a `FileFormatError` of one line: the file, the HDF5 path, what is wrong and what to do.
+ */
+import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { randomBytes } from 'node:crypto';
+import { writeAtomic } from '../atomic';
+import { FileFormatError } from '../../core/jsonText';
+import { MAX_NIR_ARRAY_ELEMENTS, MAX_NIR_DATA_BYTES, MAX_NIR_FILE_BYTES, MAX_NIR_NODES } from '../../core/model/limits';
+import { describe, type NirArray, type NirGraph, type NirNode } from '../../core/nir/graph';
+
+type H5 = typeof import('h5wasm');
+type H5Group = InstanceType<H5['Group']>;
+type H5Dataset = InstanceType<H5['Dataset']>;
+
+let loading: Promise<H5> | undefined;
+
+/** Loads h5wasm once; HDF5's own error printing is turned into thrown errors (nothing on stderr). */
+export function loadH5(): Promise<H5> {
+  loading ??= (async () => {
+    const h5 = (await import('h5wasm/node')) as unknown as H5;
+    const module = await h5.ready;
+    module.activate_throwing_error_handler();
+    return h5;
+  })();
+  return loading;
+}
+
+/** The first 8 bytes of an HDF5 file (its superblock signature), at offset 0 when there is no user block. */
+const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** HDF5's error stack as one line: its innermost message (e.g. "truncated file: eof = 800, … stored_eof = 17016"). */
+export function hdf5Reason(e: unknown): string {
+  const text = String((e as Error)?.message ?? e);
+  const lines = [...text.matchAll(/#\d+: .*? in [\w]+\(\): (.*)/g)].map((m) => m[1].trim());
+  return (lines.at(-1) ?? text.split('\n')[0]).replace(/\s+/g, ' ');
+}
+
+const MAX_STRINGS = 4 * MAX_NIR_NODES;
+
+/** Longest a read may take: the largest file `MAX_NIR_FILE_BYTES` allows reads in seconds. */
+const READ_TIMEOUT_MS = 120_000;
+const MAX_FIELDS = 64;
+
+/**
+ * Reads the NIR graph of `file`. File system errors (missing, unreadable) are thrown as they are; anything
+ * else wrong is a `FileFormatError`. The file's size and HDF5 signature are checked here; HDF5 itself runs in
+ * a thread of its own (`read-thread.ts`) with a fresh copy of the library: a damaged file can make HDF5 abort,
+ * which leaves that copy unusable, so it is thrown away with the thread instead of breaking later reads.
+ */
+export async function readNirFile(file: string): Promise<NirGraph> {
+  const fail = (where: string, msg: string): never => { throw new FileFormatError(file, `${file}: ${where}: ${msg}`); };
+  const st = statSync(file);
+  if (!st.isFile()) fail('/', 'not a regular file (a folder, pipe or device); a NIR graph is an HDF5 file *.nir');
+  if (st.size > MAX_NIR_FILE_BYTES) fail('/', `${st.size.toLocaleString('en-US')} bytes, more than the ${MAX_NIR_FILE_BYTES.toLocaleString('en-US')} of the largest network this tool simulates`);
+  const head = Buffer.alloc(8);
+  const fd = openSync(file, 'r');
+  try { readSync(fd, head, 0, 8, 0); } finally { closeSync(fd); }
+  if (!head.equals(SIGNATURE)) fail('/', 'not an HDF5 file (no HDF5 signature at its start); export the network with nir.write() or `synops export --nir`');
+  const reply = await inThread(file);
+  if ('graph' in reply) return reply.graph;
+  return fail(reply.where, reply.message);
+}
+
+/** What the reading thread answers. */
+export type ThreadReply = { graph: NirGraph } | { where: string; message: string };
+
+/** The thread entry beside this file: the bundle's `nir-thread.js`, or the TypeScript source under tsx. */
+function threadScript(dir = __dirname): string {
+  for (const f of ['nir-thread.js', 'read-thread.ts']) if (existsSync(join(dir, f))) return join(dir, f);
+  throw new Error(`the NIR reader's script nir-thread.js is not beside ${join(dir, '')} (rebuild with npm run build)`);
+}
+
+function inThread(file: string): Promise<ThreadReply> {
+  const script = threadScript();
+  // Sources run under tsx (tests, scripts): the thread registers tsx itself, as it does not inherit the loader.
+  const worker = script.endsWith('.ts')
+    ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script)});`, { eval: true, workerData: { file }, stderr: true })
+    : new Worker(script, { workerData: { file }, stderr: true });
+  worker.stderr.resume(); // HDF5's abort messages: the reply carries them
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (r: ThreadReply): void => { if (!done) { done = true; clearTimeout(timer); resolve(r); void worker.terminate(); } };
+    // Damage that sends HDF5 round in circles ends here instead of hanging the command.
+    const timer = setTimeout(() => finish({ where: '/', message: `HDF5 did not finish reading it in ${READ_TIMEOUT_MS / 1000} s; the file is damaged: write it again` }), READ_TIMEOUT_MS);
+    worker.on('message', (r: ThreadReply) => finish(r));
+    worker.on('error', (e) => finish({ where: '/', message: `HDF5 failed reading it (${hdf5Reason(e)}); the file is damaged: write it again` }));
+    worker.on('exit', () => finish({ where: '/', message: 'HDF5 stopped reading it without an answer; the file is damaged: write it again' }));
+  });
+}
+
+/** Reads the graph in this thread (see `read-thread.ts`): answers with the graph or the place and words of the problem. */
+export async function readNirHere(file: string): Promise<ThreadReply> {
+  const fail = (where: string, message: string): never => { throw new ReadProblem(where, message); };
+  try {
+    const h5 = await loadH5();
+    let f: InstanceType<H5['File']>;
+    try { f = new h5.File(file, 'r'); } catch (e) { return fail('/', `HDF5 cannot open it (${hdf5Reason(e)}); the file is damaged or truncated: write it again`); }
+    try {
+      return { graph: readGraph(h5, f, fail) };
+    } catch (e) {
+      if (e instanceof ReadProblem) throw e;
+      return fail('/', `HDF5 cannot read it (${hdf5Reason(e)}); the file is damaged or truncated: write it again`);
+    } finally {
+      try { f.close(); } catch { /* a file HDF5 gave up on may not close; the thread ends anyway */ }
+    }
+  } catch (e) {
+    if (e instanceof ReadProblem) return { where: e.where, message: e.message };
+    return { where: '/', message: `HDF5 cannot read it (${hdf5Reason(e)}); the file is damaged: write it again` };
+  }
+}
+
+class ReadProblem extends Error {
+  constructor(readonly where: string, message: string) { super(message); }
+}
+
+type Fail = (where: string, msg: string) => never;
+
+function readGraph(h5: H5, f: InstanceType<H5['File']>, fail: Fail): NirGraph {
+  const budget = { bytes: 0 };
+  const get = (g: H5Group, path: string, key: string): unknown => {
+    try { return g.get(key); } catch (e) { return fail(path, `HDF5 cannot read it (${hdf5Reason(e)}); the file is damaged: write it again`); }
+  };
+  const dataset = (g: H5Group, path: string, key: string, required: boolean): NirArray | undefined => {
+    const o = get(g, `${path}/${key}`, key);
+    if (o === null || o === undefined) return required ? fail(`${path}/${key}`, 'missing; a NIR file written by nir.write() has it') : undefined;
+    if (!(o instanceof h5.Dataset)) return fail(`${path}/${key}`, 'is a group or link, not a dataset');
+    return readArray(o, `${path}/${key}`, budget, fail);
+  };
+  const str = (a: NirArray, where: string): string => (a.kind === 'string' && a.values.length === 1 ? a.values[0] : fail(where, `must be one string, got ${describe(a)}`));
+  const group = (g: H5Group, path: string, key: string, required: boolean): H5Group | undefined => {
+    const o = get(g, `${path}/${key}`, key);
+    if (o === null || o === undefined) return required ? fail(`${path}/${key}`, 'missing; a NIR file has the group /node with nodes, edges and type "NIRGraph"') : undefined;
+    if (!(o instanceof h5.Group)) return fail(`${path}/${key}`, 'is a dataset, not a group');
+    return o;
+  };
+  const metadata = (g: H5Group, path: string): Record<string, NirArray> => {
+    const m = group(g, path, 'metadata', false);
+    const out: Record<string, NirArray> = {};
+    if (!m) return out;
+    const keys = m.keys();
+    if (keys.length > MAX_FIELDS) fail(`${path}/metadata`, `has ${keys.length} entries; at most ${MAX_FIELDS}`);
+    for (const k of keys) {
+      const o = get(m, `${path}/metadata/${k}`, k);
+      if (o instanceof h5.Dataset) out[k] = readArray(o, `${path}/metadata/${k}`, budget, fail);
+    }
+    return out;
+  };
+
+  const version = str(dataset(f, '', 'version', true)!, '/version');
+  const root = group(f, '', 'node', true)!;
+  const type = str(dataset(root, '/node', 'type', true)!, '/node/type');
+  if (type !== 'NIRGraph') fail('/node/type', `is "${type}"; the root node of a NIR file is a "NIRGraph"`);
+  const nodesGroup = group(root, '/node', 'nodes', true)!;
+  const names = nodesGroup.keys();
+  if (names.length > MAX_NIR_NODES) fail('/node/nodes', `has ${names.length.toLocaleString('en-US')} nodes; a network has at most ${MAX_NIR_NODES.toLocaleString('en-US')}`);
+  const nodes: NirNode[] = [];
+  for (const name of names) {
+    const path = `/node/nodes/${name}`;
+    const g = group(nodesGroup, '/node/nodes', name, true)!;
+    const keys = g.keys();
+    if (keys.length > MAX_FIELDS) fail(path, `has ${keys.length} entries; a NIR node has at most ${MAX_FIELDS}`);
+    const node: NirNode = { name, type: str(dataset(g, path, 'type', true)!, `${path}/type`), fields: {}, groups: [], metadata: metadata(g, path) };
+    for (const k of keys) {
+      if (k === 'type' || k === 'metadata') continue;
+      const o = get(g, `${path}/${k}`, k);
+      if (o instanceof h5.Group) node.groups.push(k);
+      else if (o instanceof h5.Dataset) node.fields[k] = readArray(o, `${path}/${k}`, budget, fail);
+      else fail(`${path}/${k}`, 'is a link HDF5 cannot follow here, not a dataset');
+    }
+    nodes.push(node);
+  }
+  const e = dataset(root, '/node', 'edges', true)!;
+  const edges: [string, string][] = [];
+  const empty = e.values.length === 0;
+  if (!empty && (e.kind !== 'string' || e.shape.length !== 2 || e.shape[1] !== 2)) fail('/node/edges', `must be an n×2 array of node names, got ${describe(e)}`);
+  for (let i = 0; i < e.values.length; i += 2) edges.push([e.values[i] as string, e.values[i + 1] as string]);
+  return { version, nodes, edges, metadata: metadata(root, '/node') };
+}
+
+
+/** Reads one dataset after checking its type and declared size: ints, floats (32/64 bit) or strings. */
+function readArray(d: H5Dataset, where: string, budget: { bytes: number }, fail: Fail): NirArray {
+  const m = d.metadata;
+  const shape = m.shape;
+  if (!Array.isArray(shape)) return fail(where, 'has no dataspace (an empty dataset); write the array again');
+  let n = 1;
+  for (const s of shape) n *= s;
+  const kind = m.type === 0 ? 'int' : m.type === 1 ? 'float' : m.type === 3 ? 'string' : undefined;
+  if (!kind) return fail(where, `has an HDF5 type of class ${m.type} (compound, enum, reference, …); NIR arrays are numbers or strings`);
+  if (kind === 'float' && m.size !== 4 && m.size !== 8) fail(where, `is a ${8 * m.size}-bit float; use float32 or float64`);
+  if (kind === 'int' && ![1, 2, 4, 8].includes(m.size)) fail(where, `is a ${8 * m.size}-bit integer; use int64`);
+  const limit = kind === 'string' ? MAX_STRINGS : MAX_NIR_ARRAY_ELEMENTS;
+  if (!(n <= limit)) fail(where, `declares shape [${shape.join(', ')}], ${n.toLocaleString('en-US')} elements; at most ${limit.toLocaleString('en-US')} (the largest network this tool simulates); the file is damaged or not a network for it`);
+  budget.bytes += n * (kind === 'string' ? (m.vlen ? 16 : m.size) : m.size);
+  if (budget.bytes > MAX_NIR_DATA_BYTES) fail(where, `the datasets up to here declare more than ${MAX_NIR_DATA_BYTES.toLocaleString('en-US')} bytes; the file is not a network this tool can simulate`);
+  let v: unknown;
+  try { v = d.value; } catch (e) { return fail(where, `HDF5 cannot read it (${hdf5Reason(e)}); the file is damaged or truncated: write it again`); }
+  if (kind === 'string') {
+    const values = (Array.isArray(v) ? v : [v]).map((x) => (typeof x === 'string' ? x : String(x)));
+    return { kind, dtype: 'string', shape, values };
+  }
+  if (kind === 'float') {
+    if (v instanceof Float32Array) return { kind, dtype: 'float32', shape, values: v };
+    if (v instanceof Float64Array) return { kind, dtype: 'float64', shape, values: v };
+    if (typeof v === 'number') return { kind, dtype: m.size === 4 ? 'float32' : 'float64', shape, values: m.size === 4 ? Float32Array.of(v) : Float64Array.of(v) };
+    return fail(where, 'could not be read as floats');
+  }
+  const raw: ArrayLike<number | bigint> = typeof v === 'number' || typeof v === 'bigint' ? [v] : (v as ArrayLike<number | bigint>);
+  const values: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const x = Number(raw[i]);
+    if (!Number.isSafeInteger(x)) fail(where, `element ${i} is ${String(raw[i])}, beyond any size a network has`);
+    values.push(x);
+  }
+  return { kind, dtype: `${m.signed ? 'int' : 'uint'}${8 * m.size}`, shape, values };
+}
+
+/**
+ * Writes `graph` to `file` in the NIR 1.0 layout: float arrays as float32 (deflate-compressed, as NIR's
+ * writer does), integers as int64, strings as UTF-8 strings. Atomic: HDF5 writes a temporary file beside
+ * `file`, whose bytes then replace `file` in one rename (`writeAtomic`).
+ */
+export async function writeNirFile(file: string, graph: NirGraph): Promise<void> {
+  const h5 = await loadH5();
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.h5tmp`;
+  try {
+    const f = new h5.File(tmp, 'w');
+    try {
+      f.create_dataset({ name: 'version', data: graph.version });
+      const root = f.create_group('node');
+      root.create_dataset({ name: 'type', data: 'NIRGraph' });
+      const nodes = root.create_group('nodes');
+      for (const n of graph.nodes) {
+        const g = nodes.create_group(n.name);
+        g.create_dataset({ name: 'type', data: n.type });
+        for (const [k, a] of Object.entries(n.fields)) writeArray(g, k, a);
+        if (Object.keys(n.metadata).length) {
+          const m = g.create_group('metadata');
+          for (const [k, a] of Object.entries(n.metadata)) writeArray(m, k, a);
+        }
+      }
+      root.create_dataset({ name: 'edges', data: graph.edges.flat(), shape: [graph.edges.length, 2] });
+      if (Object.keys(graph.metadata).length) {
+        const m = root.create_group('metadata');
+        for (const [k, a] of Object.entries(graph.metadata)) writeArray(m, k, a);
+      }
+    } finally {
+      f.close();
+    }
+    writeAtomic(file, readFileSync(tmp));
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+function writeArray(g: H5Group, name: string, a: NirArray): void {
+  if (a.kind === 'string') {
+    g.create_dataset({ name, data: a.shape.length === 0 ? a.values[0] : a.values, shape: a.shape });
+  } else if (a.kind === 'int') {
+    g.create_dataset({ name, data: BigInt64Array.from(a.values, (x) => BigInt(x)), shape: a.shape, dtype: '<q' });
+  } else {
+    const data = a.values instanceof Float32Array ? a.values : Float32Array.from(a.values);
+    const compress = a.shape.length > 0 && data.length > 0;
+    g.create_dataset({ name, data, shape: a.shape, dtype: '<f', ...(compress ? { chunks: a.shape, compression: 4 } : {}) });
+  }
+}
