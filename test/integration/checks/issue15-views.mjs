@@ -61,6 +61,9 @@ async function problemRows(t, file) {
   const panel = page.locator('.markers-panel');
   if (!(await panel.first().isVisible().catch(() => false))) await page.keyboard.press('Control+Shift+M');
   await panel.first().waitFor({ state: 'visible', timeout: 10000 });
+  // The list is virtualised: with other files' problems above it (the whole suite opens many), this file's
+  // group can lie below the visible rows. The panel's filter keeps only this file's.
+  await problemFilter(t, `**/${file}`);
   return page.locator('.markers-panel .monaco-list-row').evaluateAll((rows, f) => {
     const out = [];
     let inFile = false;
@@ -73,11 +76,23 @@ async function problemRows(t, file) {
   }, file);
 }
 
+/** Sets the Problems panel's filter box to `text` (empty: no filter) unless it holds it already. */
+async function problemFilter(t, text) {
+  const box = t.page.getByPlaceholder(/^Filter \(e\.g\. text/).first();
+  if ((await box.inputValue().catch(() => null)) === text) return;
+  await box.fill(text);
+  await t.page.waitForTimeout(500);
+}
+
 /**
  * #15.10: one typo (the comma after "version": 1 deleted) gives one error in the Problems panel, keeps the
  * last good lenses marked stale, and its quick fix (Ctrl+.) puts the comma back.
  */
 export async function modelTypo(t) {
+  try { await typoJourney(t); } finally { await problemFilter(t, '').catch(() => {}); }
+}
+
+async function typoJourney(t) {
   const { page, poll, openFile, codeLensTexts, assert, log, screenshot, OUT } = t;
   const ws = path.join(OUT, 'ws');
   fs.writeFileSync(path.join(ws, 'typo.snn.json'), fs.readFileSync(path.join(ws, t.MNIST), 'utf8'));
