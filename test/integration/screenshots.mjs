@@ -17,8 +17,8 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import {
-  assert, closeOverlays, codeLensTexts, launch, log, openFile, openWorkbench, page, poll, quickInputBox, quickRows,
-  runCommand, screenshot, showSynopsSidebar, sleep,
+  answerInput, assert, closeOverlays, codeLensTexts, launch, log, openFile, openWorkbench, page, poll, quickInputBox, quickRows,
+  pickRow, runCommand, screenshot, showSynopsSidebar, sleep,
 } from './workbench.mjs';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
@@ -240,17 +240,6 @@ async function tradeoffAndRunReport() {
   await shoot('energy-report-run', { frame: report, scrollTo: '#synops-chart' });
 }
 
-async function answerInput(titlePart, value) {
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: titlePart }).waitFor({ timeout: 15000 });
-  await quickInputBox.fill(value);
-  await page.keyboard.press('Enter');
-}
-async function pickRow(text) {
-  const row = quickRows.filter({ hasText: text }).first();
-  await row.waitFor({ state: 'visible', timeout: 30000 });
-  await row.click();
-  return Date.now();
-}
 
 async function trainingMonitor() {
   await fresh();

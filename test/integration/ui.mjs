@@ -10,8 +10,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import {
-  activeEditorText, assert, closeOverlays, codeLensTexts, frameWith, hasNumber, launch, log, markExtensionMissing, norm,
-  openFile, openWorkbench, page, showSynopsSidebar, parseNumber, patience, poll, quickInput, quickInputBox, quickRows, runCommand, screenshot, sleep,
+  activeEditorText, answerInput, assert, closeOverlays, codeLensTexts, frameWith, hasNumber, launch, log, markExtensionMissing, norm,
+  openFile, openWorkbench, page, pickRow, showSynopsSidebar, parseNumber, patience, poll, quickInput, quickInputBox, quickRows, runCommand, screenshot, sleep,
   visibleToasts,
 } from './workbench.mjs';
 import * as views from './checks/issue15-views.mjs';
@@ -578,18 +578,6 @@ const TINY_MODEL = {
     { type: 'flatten', name: 'flatten' }, { type: 'linear', name: 'fc', outFeatures: 2 }],
 };
 
-/** Answers the open input box (whose title contains `titlePart`) with `value`. */
-async function answerInput(titlePart, value) {
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: titlePart }).waitFor({ timeout: 15000 });
-  await quickInputBox.fill(value);
-  await page.keyboard.press('Enter');
-}
-
-async function pickRow(text) {
-  const row = quickRows.filter({ hasText: text }).first();
-  await row.waitFor({ state: 'visible', timeout: 30000 });
-  await row.click();
-}
 
 /** Runs "SynOps: Train Model" on tiny-ui.snn.json from the palette: Baseline, `epochs`, batch 16, the tiny dataset. */
 async function trainTiny(epochs) {

@@ -209,3 +209,18 @@ export async function openWorkbench(url) {
   await page.locator('.statusbar').waitFor({ timeout: 60000 });
   log('workbench loaded');
 }
+
+/** Answers the open input box (whose title contains `titlePart`) with `value`. */
+export async function answerInput(titlePart, value) {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: titlePart }).waitFor({ timeout: 15000 });
+  await quickInputBox.fill(value);
+  await page.keyboard.press('Enter');
+}
+
+/** Clicks the first Quick Pick row containing `text`; returns the time of the click (ms since the epoch). */
+export async function pickRow(text) {
+  const row = quickRows.filter({ hasText: text }).first();
+  await row.waitFor({ state: 'visible', timeout: 30000 });
+  await row.click();
+  return Date.now();
+}
