@@ -10,9 +10,11 @@ passed=0; failed=0; status=0
 log=$(mktemp)
 
 stage() { echo; echo "=== $1"; }
-# Runs node:test files with the TAP reporter and adds their counts to the totals.
+# Runs node:test files with the TAP reporter and adds their counts to the totals. `NODE_TEST_CONCURRENCY`
+# files run at once (node's default is one fewer than the cores: 1 here, where the unit files take 232 s
+# one at a time and 133 s two at a time).
 node_tests() {
-  node --import tsx --test --test-reporter=tap "$@" | tee "$log"
+  node --import tsx --test --test-concurrency="${NODE_TEST_CONCURRENCY:-1}" --test-reporter=tap "$@" | tee "$log"
   local rc=${PIPESTATUS[0]}
   passed=$((passed + $(grep -E '^# pass ' "$log" | awk '{s+=$3} END {print s+0}')))
   failed=$((failed + $(grep -E '^# fail ' "$log" | awk '{s+=$3} END {print s+0}')))
@@ -29,7 +31,7 @@ stage "build"
 npm run --silent build || { echo "tests: $passed passed, $((failed + 1)) failed"; exit 1; }
 
 stage "unit tests"
-node_tests test/unit/*.test.ts
+NODE_TEST_CONCURRENCY=2 node_tests test/unit/*.test.ts
 
 stage "robustness: malformed model files, weights, run folders, options and recordings through the CLI (npm run test:robustness)"
 node_tests test/robustness/*.test.ts
