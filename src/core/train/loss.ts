@@ -57,8 +57,8 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
  * and `q` the student's softened distributions.
  */
 export function distillTerm(logits: tf.Tensor2D, teacher: tf.Tensor2D, weight: number, temperature: number): tf.Scalar {
-  const p = tf.softmax(tf.div(teacher, temperature));
-  const kl = tf.sum(tf.mul(p, tf.sub(tf.logSoftmax(tf.div(teacher, temperature)), tf.logSoftmax(tf.div(logits, temperature)))), 1);
+  const logP = tf.logSoftmax(tf.div(teacher, temperature));
+  const kl = tf.sum(tf.mul(tf.exp(logP), tf.sub(logP, tf.logSoftmax(tf.div(logits, temperature)))), 1);
   return tf.mul(tf.mean(kl), weight * temperature * temperature) as tf.Scalar;
 }
 

@@ -109,6 +109,7 @@ export class ParallelTrainer {
     const total = batch.labels.length;
     const size = per * h * w * c;
     const rows = shardRows(total, this.threads);
+    const classes = batch.teacher ? batch.teacher.length / total : 0;
     const weights = [...net.vars].map(([name, v]) => [name, v.dataSync() as Float32Array] as [string, Float32Array]);
     Atomics.store(this.control, 0, 0);
     const replies = rows.map((r, k) => new Promise<ShardReply>((resolve) => {
@@ -118,7 +119,7 @@ export class ParallelTrainer {
       const msg: ShardStepMessage = {
         weights, x: batch.x.slice(r.offset * size, (r.offset + r.n) * size), shape: [r.n * per, h, w, c],
         labels: batch.labels.slice(r.offset, r.offset + r.n), fwd, time, shard: { offset: r.offset, total }, loss, parties: rows.length,
-        ...(batch.teacher ? { teacher: batch.teacher.slice(r.offset * (batch.teacher.length / total), (r.offset + r.n) * (batch.teacher.length / total)) } : {}),
+        ...(batch.teacher ? { teacher: batch.teacher.slice(r.offset * classes, (r.offset + r.n) * classes) } : {}),
       };
       this.workers[k].postMessage(msg, [msg.x.buffer as ArrayBuffer]);
     }));
