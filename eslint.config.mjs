@@ -8,26 +8,17 @@ import { layering } from './lint/layering.mjs';
  * The layering table: what each layer may import; everything else is refused (lint/layering.mjs). `layers`:
  * other layers (a layer may always import its own files); `files`: single files of another layer; `packages`:
  * npm packages (`name`, `name/*` with subpaths, `@scope/*`); `builtins`: Node's modules (true, false, or all
- * `except` some); `pending`: named files of the layer that may still use some `builtins` the layer refuses (a list that only shrinks). Dynamic `import()` and `require()` are held to the same table; a file in a `src/*` folder
+ * `except` some). Dynamic `import()` and `require()` are held to the same table; a file in a `src/*` folder
  * that is not listed here is refused.
  */
-/** Files of src/core that still read or write files (node:fs) until they move to src/io; the list only shrinks. */
-const PENDING_CORE_IO = [
-  'src/core/data/blocks.ts',
-];
 
 export const layers = {
   'src/core': {
     why: 'src/core is computation: no VS Code, no processes, nothing above it.',
     layers: ['src/protocol', 'templates'],
     packages: ['@tensorflow/*', 'jsonc-parser', 'lz4js', 'fzstd'],
-    // Files and the network belong to src/io. The files below still touch them until they move (issue 14);
-    // the list only shrinks: a core file not on it that imports one of these built-ins is refused.
+    // Files and the network belong to src/io: the core's decoders read bytes through a ByteSource it is given.
     builtins: { except: ['child_process', 'cluster', 'inspector', 'repl', 'vm', 'fs', 'http', 'https', 'http2', 'net', 'dgram', 'tls'] },
-    pending: {
-      builtins: ['fs'],
-      files: PENDING_CORE_IO,
-    },
   },
   'src/io': {
     why: 'src/io is the thin layer that reads and writes files and the network for the worker and the CLI: it uses the core, never the reverse, and no VS Code.',

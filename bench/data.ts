@@ -10,6 +10,7 @@ import { cifarBatches } from '../src/core/data/cifar';
 import { openEvents } from '../src/core/data/detect';
 import { encodeNmnist } from '../src/core/data/nmnist';
 import { DEFAULT_PER_DIGIT, synthDataset } from '../src/io/data/synth/generate';
+import { fileSource } from '../src/io/data/files';
 
 export interface BenchRow {
   name: string;
@@ -28,7 +29,7 @@ async function readRate(file: string, repeat = 1): Promise<{ rate: number; event
     const t0 = performance.now();
     events = 0;
     for (let k = 0; k < repeat; k++) {
-      for await (const b of (await openEvents(file)).batches()) events += b.length;
+      for await (const b of (await openEvents(fileSource(file))).batches()) events += b.length;
     }
     best = Math.min(best, performance.now() - t0);
   }
@@ -78,7 +79,7 @@ export async function benchData(opts: { synthPerDigit?: number } = {}): Promise<
     if (existsSync(cifar)) {
       const t0 = performance.now();
       let images = 0;
-      for await (const b of cifarBatches(cifar)) images += b.count;
+      for await (const b of cifarBatches(fileSource(cifar))) images += b.count;
       rows.push({ name: 'read CIFAR-10 batch', value: (images / (performance.now() - t0)) * 1000, unit: 'images/s', detail: `shared data_batch_1, ${images} images` });
     }
 

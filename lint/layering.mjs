@@ -45,8 +45,6 @@ function refusal(spec, file, layer, rules, layers) {
   if (node) {
     const b = rules.builtins ?? false;
     if (b === true || (typeof b === 'object' && !b.except.includes(node))) return undefined;
-    const pending = rules.pending;
-    if (pending && pending.builtins.includes(node) && pending.files.includes(repoPath(file))) return undefined;
     return `${layer} may not use the Node built-in "${spec}"`;
   }
   if (packageAllowed(spec, rules.packages ?? [])) return undefined;

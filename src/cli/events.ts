@@ -7,6 +7,7 @@ import { MAX_CHUNK_EVENTS, MAX_SIDE } from '../core/model/limits';
 import { intOption, parseArgs, usageError } from './args';
 import { withFaults } from './errors';
 import { encodePngGray } from './png';
+import { fileSource } from '../io/data/files';
 
 export const EVENTS_USAGE = `  events info <file> [--json]
       format, sensor size, event count, first/last timestamp, rate and polarity balance of an event file
@@ -31,7 +32,7 @@ export interface EventsInfo {
 }
 
 export async function eventsInfo(file: string): Promise<EventsInfo> {
-  const reader = await openEvents(file);
+  const reader = await openEvents(fileSource(file));
   let n = 0;
   let on = 0;
   let first: number | null = null;
@@ -87,7 +88,7 @@ async function eventsCommand(args: string[]): Promise<number> {
   const out = (opts.get('out') as string | undefined) ?? 'frames';
   const orientation = (opts.get('orientation') as Dvs128Orientation | undefined) ?? 'raw';
   if (!['raw', 'jaer', 'mnist-dvs-upright'].includes(orientation)) return usage(`--orientation takes raw, jaer or mnist-dvs-upright, got ${orientation}`);
-  const reader = await openEvents(file, { orientation });
+  const reader = await openEvents(fileSource(file), { orientation });
   const { width, height } = reader.meta;
   // A square `--size` keeps the aspect only for square sensors; otherwise the frame is scaled to fit.
   const size: [number, number] = sizeOpt ? (width === height ? [sizeOpt, sizeOpt] : [sizeOpt, Math.max(1, Math.round((sizeOpt * height) / width))]) : [width, height];

@@ -26,6 +26,7 @@ import { CliError, describeFault, withFaults } from './errors';
 import { table } from './table';
 import { neuroBenchReport } from '../core/energy/neurobench';
 import { renderNeuroBench } from './neurobench';
+import { fileSource } from '../io/data/files';
 
 export const SIMULATE_USAGE = `  simulate <model.snn.json | graph.nir> --weights <model.json> --input <file> [--index N] [--chunk 3000] [--dt-ms 1]
            [--steps 10] [--engine event|dense] [--single-spike] [--min-v-mem V] [--save] [--json]
@@ -99,14 +100,14 @@ async function readInput(model: ModelFile, f: Flags): Promise<{ input: SpikeInpu
   }
   if (model.input.kind === 'image') {
     // One record by a positioned read: a batch file of any size is not read whole for one image.
-    const count = await cifarCount(file);
+    const count = await cifarCount(fileSource(file));
     if (!(f.index >= 0 && f.index < count)) throw new Error(`--index ${f.index} is out of range; ${file} has ${count} images`);
-    const record = await readCifarRecord(file, f.index);
+    const record = await readCifarRecord(fileSource(file), f.index);
     const pixels = cifarPixels(record.image, 0, model.input.normalize ?? 'symmetric');
     return { input: imageInput(pixels, shape, f.steps ?? model.input.steps), note: `CIFAR-10 record ${f.index} (label ${record.label})` };
   }
   // Any event file the readers know (AEDAT 2.0/4.0, N-MNIST, Prophesee); chunk `index` of `chunk` events, streamed.
-  const { meta, events: chunk } = await readEventChunk(file, f.index, f.chunk);
+  const { meta, events: chunk } = await readEventChunk(fileSource(file), f.index, f.chunk);
   const start = f.index * f.chunk;
   const sensor = model.input.sensor ?? [meta.width, meta.height];
   sensorFits(model, sensor, [meta.width, meta.height], file);

@@ -9,6 +9,7 @@ import { describeEventFile } from '../core/views/eventFile';
 import { tradeoffOf } from '../io/views/tradeoff';
 import type { ChunkRaster, DescribeEvents, Tradeoff } from '../protocol/messages';
 import { BadInputError, throwIfAborted, type HandlerContext } from './handlers';
+import { fileSource } from '../io/data/files';
 
 /** Runs `fn`, turning a data-file problem into bad input the user can act on. */
 async function userFacing<T>(fn: () => Promise<T>): Promise<T> {
@@ -21,7 +22,7 @@ async function userFacing<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export function describeEvents(params: DescribeEvents.Params, ctx: HandlerContext): Promise<DescribeEvents.Result> {
-  return userFacing(() => describeEventFile(params.file, params.chunkEvents ?? 3000, ctx.signal));
+  return userFacing(() => describeEventFile(fileSource(params.file), params.chunkEvents ?? 3000, ctx.signal));
 }
 
 /**
@@ -41,7 +42,7 @@ export function rasterOfChunk(params: ChunkRaster.Params, ctx: HandlerContext): 
     }
     const chunkEvents = model?.input.kind === 'events' ? model.input.chunkEvents : params.chunkEvents ?? 3000;
     ctx.progress({ message: `reading chunk ${params.index}` });
-    const { meta, events } = await readEventChunk(params.file, params.index, chunkEvents, { signal: ctx.signal });
+    const { meta, events } = await readEventChunk(fileSource(params.file), params.index, chunkEvents, { signal: ctx.signal });
     throwIfAborted(ctx.signal);
     let weights;
     if (model && params.weightsPath) {

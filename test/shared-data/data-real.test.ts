@@ -10,10 +10,11 @@ import { scanDataset } from '../../src/io/data/datasets';
 import { readAllEvents } from '../../src/core/data/detect';
 import { recordingFrames } from '../../src/core/data/frames';
 import { sharedData, skipUnlessShared } from './helpers';
+import { fileSource } from '../../src/io/data/files';
 
 describe('MNIST-DVS sample (AEDAT 2.0)', { skip: skipUnlessShared('mnist-dvs') }, () => {
   it('has 15,744 events over 2.21 s on the 128×128 sensor', async () => {
-    const { meta, events } = await readAllEvents(join(sharedData, 'mnist-dvs', 'mnist_0_scale04_0001.aedat'));
+    const { meta, events } = await readAllEvents(fileSource(join(sharedData, 'mnist-dvs', 'mnist_0_scale04_0001.aedat')));
     assert.deepEqual([meta.format, meta.width, meta.height, events.length], ['aedat2', 128, 128, 15744]);
     assert.equal(Math.round((events.t[events.length - 1] - events.t[0]) / 1e4) / 100, 2.21);
     const f = recordingFrames(events, [128, 128], { chunk: 3000, size: [64, 64] });
@@ -23,7 +24,7 @@ describe('MNIST-DVS sample (AEDAT 2.0)', { skip: skipUnlessShared('mnist-dvs') }
 
 describe('AEDAT 4.0 DVXplorer clip', { skip: skipUnlessShared('aedat4') }, () => {
   it('has 111,954 polarity events on 320×240, IMU and trigger packets skipped', async () => {
-    const { meta, events } = await readAllEvents(join(sharedData, 'aedat4', 'dvxplorer_sample.aedat4'));
+    const { meta, events } = await readAllEvents(fileSource(join(sharedData, 'aedat4', 'dvxplorer_sample.aedat4')));
     assert.deepEqual([meta.format, meta.width, meta.height, events.length], ['aedat4', 320, 240, 111954]);
     await readAedat4Check(join(sharedData, 'aedat4', 'dvxplorer_sample.aedat4'));
   });
@@ -37,7 +38,7 @@ describe('N-MNIST subset (flat folder + labels.txt)', { skip: skipUnlessShared('
     let min = Infinity;
     let max = 0;
     for (const r of idx.recordings) {
-      const { meta, events } = await readAllEvents(r.file);
+      const { meta, events } = await readAllEvents(fileSource(r.file));
       assert.deepEqual([meta.width, meta.height], [34, 34]);
       min = Math.min(min, events.length);
       max = Math.max(max, events.length);
@@ -50,7 +51,7 @@ describe('N-MNIST subset (flat folder + labels.txt)', { skip: skipUnlessShared('
 
 describe('CIFAR-10 batch', { skip: skipUnlessShared('cifar10') }, () => {
   it('has 10,000 records with labels 0..9, about 1,000 of each', async () => {
-    const c = await readCifar(join(sharedData, 'cifar10', 'data_batch_1.bin'));
+    const c = await readCifar(fileSource(join(sharedData, 'cifar10', 'data_batch_1.bin')));
     assert.equal(c.count, 10000);
     const per = new Array(10).fill(0);
     for (const l of c.labels) per[l]++;

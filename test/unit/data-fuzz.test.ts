@@ -18,6 +18,7 @@ import { EventDataError } from '../../src/core/data/events';
 import { decodeIdx, readIdx } from '../../src/core/data/idx';
 import { encodeNmnist } from '../../src/core/data/nmnist';
 import { aedat4, ascii, concat, tarEntry, tempDir, write, zip, type Ev } from './data-fixtures';
+import { fileSource } from '../../src/io/data/files';
 
 const dir = tempDir();
 let serial = 0;
@@ -25,7 +26,7 @@ let serial = 0;
 /** Reads a whole file; checks the invariants of every event; returns 'ok' or 'error'. */
 async function readChecked(file: string): Promise<'ok' | 'error'> {
   try {
-    const r = await openEvents(file);
+    const r = await openEvents(fileSource(file));
     const { width, height } = r.meta;
     let prev = -Infinity;
     for await (const b of r.batches({ blockBytes: 64 })) {
@@ -122,11 +123,11 @@ describe('reader fuzzing', () => {
     await fc.assert(fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.nat(4), async (muts, index) => {
       const f = write(dir, `${serial++}-data_batch_1.bin`, mutate(records, muts));
       try {
-        const all = await readCifar(f, { blockBytes: CIFAR_RECORD });
+        const all = await readCifar(fileSource(f), { blockBytes: CIFAR_RECORD });
         assert.equal(all.images.length, all.count * 3072);
         assert.ok(all.labels.every((l) => l <= 9));
         if (index < all.count) {
-          const one = await readCifarRecord(f, index);
+          const one = await readCifarRecord(fileSource(f), index);
           assert.equal(one.label, all.labels[index]);
           assert.deepEqual(one.image, all.images.subarray(index * 3072, (index + 1) * 3072));
         }
@@ -143,7 +144,7 @@ describe('reader fuzzing', () => {
       // Mutating the gzip bytes mostly breaks the stream; mutating the IDX before gzipping keeps it valid gzip.
       const bytes = inside ? gzipSync(mutate(idx, muts)) : mutate(gz, muts);
       try {
-        const a = await readIdx(write(dir, `${serial++}-idx1-ubyte.gz`, bytes));
+        const a = await readIdx(fileSource(write(dir, `${serial++}-idx1-ubyte.gz`, bytes)));
         assert.equal(a.data.length, a.dims.reduce((x, y) => x * y, 1));
       } catch (e) {
         assertOwnError(e);

@@ -16,6 +16,7 @@ import { MAX_IDX_BYTES, readIdx } from '../../src/core/data/idx';
 import { binEvents, MAX_BIN_STEPS } from '../../src/core/sim/input';
 import { captured } from './helpers';
 import { aedat4, collect, concat, tempDir, write, zstdStored } from './data-fixtures';
+import { fileSource } from '../../src/io/data/files';
 
 const dir = tempDir();
 
@@ -48,18 +49,18 @@ describe('CIFAR-10: a huge file', () => {
   it('reads one record by a positioned read, without reading the file', async () => {
     const heap = process.memoryUsage().arrayBuffers;
     const t0 = performance.now();
-    const r = await readCifarRecord(big, 999_999);
+    const r = await readCifarRecord(fileSource(big), 999_999);
     assert.equal(r.count, 1_000_000);
     assert.equal(r.label, 7);
     assert.equal(r.image.length, 3072);
     assert.equal(r.image[0], 255);
     assert.ok(performance.now() - t0 < 1000, 'a positioned read');
     assert.ok(process.memoryUsage().arrayBuffers - heap < 64 << 20, 'memory stays small');
-    await assert.rejects(readCifarRecord(big, 1_000_000), /out of range/);
+    await assert.rejects(readCifarRecord(fileSource(big), 1_000_000), /out of range/);
   });
 
   it('refuses to read it whole, naming the limit', async () => {
-    await assert.rejects(readCifar(big), (e: unknown) => e instanceof EventDataError && e.code === 'unsupported'
+    await assert.rejects(readCifar(fileSource(big)), (e: unknown) => e instanceof EventDataError && e.code === 'unsupported'
       && e.file === big && e.offset === MAX_CIFAR_RECORDS * CIFAR_RECORD && /1000000 records/.test(e.message) && /split/.test(e.message));
   });
 });
@@ -69,20 +70,20 @@ describe('gzipped IDX bombs', () => {
     // Declares 10 × 28 × 28 bytes, then inflates to 64 MiB of zeros: refused after a few KiB.
     const bomb = concat(gzipSync(idxHeader([10, 28, 28])), gzipRepeat(new Uint8Array(1 << 20), 64));
     const f = write(dir, 'bomb-idx3-ubyte.gz', bomb);
-    await assert.rejects(readIdx(f), (e: unknown) => e instanceof EventDataError && e.file === f && e.offset === 16 + 7840
+    await assert.rejects(readIdx(fileSource(f)), (e: unknown) => e instanceof EventDataError && e.file === f && e.offset === 16 + 7840
       && /inflates past the 7856 bytes the IDX dimensions declare/.test(e.message));
   });
 
   it('refuses dimensions larger than the stated limit before inflating them', async () => {
     const f = write(dir, 'huge-idx3-ubyte.gz', concat(gzipSync(idxHeader([100_000, 128, 128])), gzipRepeat(new Uint8Array(1 << 20), 4)));
-    await assert.rejects(readIdx(f), (e: unknown) => e instanceof EventDataError && e.code === 'unsupported' && e.offset === 4
+    await assert.rejects(readIdx(fileSource(f)), (e: unknown) => e instanceof EventDataError && e.code === 'unsupported' && e.offset === 4
       && e.message.includes(`more than the ${MAX_IDX_BYTES}-byte limit`));
   });
 
   it('still reads a gzipped IDX file whole', async () => {
     const data = new Uint8Array(2 * 3 * 4).map((_, i) => i);
     const f = write(dir, 'ok-idx3-ubyte.gz', gzipSync(concat(idxHeader([2, 3, 4]), data)));
-    const a = await readIdx(f);
+    const a = await readIdx(fileSource(f));
     assert.deepEqual(a.dims, [2, 3, 4]);
     assert.deepEqual([...a.data], [...data]);
   });
@@ -123,7 +124,7 @@ describe('Zstd packets (AEDAT 4.0)', () => {
 
   it('the reader names the file, the packet and the limit', async () => {
     const f = write(dir, 'bomb.aedat4', aedat4({ compression: 3, packets: [{ stream: 0, events: [{ x: 1, y: 2, t: 3, p: 1 }] }, { stream: 0, payload: zstdUnsized(80, rleBomb(1000)) }] }));
-    const r = await openAedat4(f);
+    const r = await openAedat4(fileSource(f));
     const first = r.meta.dataOffset + 8 + zstdStored(new Uint8Array(48)).length; // the first packet: header + 48-byte event packet
     await assert.rejects(collect(r.batches()), (e: unknown) => e instanceof EventDataError && e.code === 'unsupported' && e.file === f
       && e.offset === first + 8 && /at most 64 MiB/.test(e.message));
@@ -150,7 +151,7 @@ describe('frames of a sensor the header makes huge', () => {
 
   it('a 65536² AEDAT 4.0 sensor is refused when opened: int16 coordinates cannot address it', async () => {
     const f = write(dir, 'wider.aedat4', oneEvent(65536));
-    await assert.rejects(openAedat4(f), (e: unknown) => e instanceof EventDataError && e.code === 'bad-header' && /1\.\.32768/.test(e.message));
+    await assert.rejects(openAedat4(fileSource(f)), (e: unknown) => e instanceof EventDataError && e.code === 'bad-header' && /1\.\.32768/.test(e.message));
   });
 
   it('events frames refuses a --size whose frame passes the limit', async () => {

@@ -15,6 +15,7 @@ import { readIdx } from '../../src/core/data/idx';
 import { openNmnist } from '../../src/core/data/nmnist';
 import { openProphesee } from '../../src/core/data/prophesee';
 import { tempDir } from './data-fixtures';
+import { fileSource } from '../../src/io/data/files';
 
 const dir = tempDir();
 const fifos: string[] = [];
@@ -61,16 +62,16 @@ function assertRefused(got: unknown, path: string, kind: RegExp): void {
 
 describe('special files', () => {
   const readers: Array<[string, string, (f: string) => Promise<unknown>]> = [
-    ['openEvents (AEDAT 2.0 by extension)', 'a.aedat', (f) => openEvents(f)],
-    ['openEvents (N-MNIST)', 'b.bin', (f) => openEvents(f)],
-    ['openEvents (Prophesee DAT)', 'c.dat', (f) => openEvents(f)],
-    ['openAedat4', 'd.aedat4', (f) => openAedat4(f)],
-    ['openNmnist', 'e.bin', (f) => openNmnist(f)],
-    ['openProphesee (EVT 2.0)', 'f.raw', (f) => openProphesee(f)],
-    ['cifarCount', 'g.bin', (f) => cifarCount(f)],
-    ['readCifar', 'h.bin', (f) => readCifar(f)],
-    ['readCifarRecord', 'i.bin', (f) => readCifarRecord(f, 0)],
-    ['readIdx', 'j-idx3-ubyte', (f) => readIdx(f)],
+    ['openEvents (AEDAT 2.0 by extension)', 'a.aedat', (f) => openEvents(fileSource(f))],
+    ['openEvents (N-MNIST)', 'b.bin', (f) => openEvents(fileSource(f))],
+    ['openEvents (Prophesee DAT)', 'c.dat', (f) => openEvents(fileSource(f))],
+    ['openAedat4', 'd.aedat4', (f) => openAedat4(fileSource(f))],
+    ['openNmnist', 'e.bin', (f) => openNmnist(fileSource(f))],
+    ['openProphesee (EVT 2.0)', 'f.raw', (f) => openProphesee(fileSource(f))],
+    ['cifarCount', 'g.bin', (f) => cifarCount(fileSource(f))],
+    ['readCifar', 'h.bin', (f) => readCifar(fileSource(f))],
+    ['readCifarRecord', 'i.bin', (f) => readCifarRecord(fileSource(f), 0)],
+    ['readIdx', 'j-idx3-ubyte', (f) => readIdx(fileSource(f))],
     ['extractArchive (zip)', 'k.zip', (f) => extractArchive(f, join(dir, 'k'))],
     ['extractArchive (tar.gz)', 'l.tar.gz', (f) => extractArchive(f, join(dir, 'l'))],
   ];
@@ -82,10 +83,10 @@ describe('special files', () => {
   }
 
   it('a character device and a folder are refused too', async () => {
-    assertRefused(await within(openEvents('/dev/zero')), '/dev/zero', /character device/);
+    assertRefused(await within(openEvents(fileSource('/dev/zero'))), '/dev/zero', /character device/);
     const folder = join(dir, 'folder.aedat');
     mkdirSync(folder);
-    assertRefused(await within(openEvents(folder)), folder, /a folder/);
+    assertRefused(await within(openEvents(fileSource(folder))), folder, /a folder/);
   });
 
   it('a labels.txt that is a pipe is refused when scanning a dataset folder', { timeout: 5000 }, () => {

@@ -11,6 +11,7 @@ import { DvsRecording, DvsSensor } from '../../src/core/data/synth/dvs';
 import { mnistDvsPath, mnistImage, synthDataset, synthRecording } from '../../src/io/data/synth/generate';
 import { pixelsPerDigitPixel, randomPath } from '../../src/core/data/synth/scene';
 import { tempDir } from './data-fixtures';
+import { fileSource } from '../../src/io/data/files';
 
 const dir = tempDir();
 
@@ -55,7 +56,7 @@ describe('synthetic MNIST-DVS set', () => {
     }
     const idx = scanDataset(a, { scale: 8 });
     assert.deepEqual(idx.recordings.map((x) => x.label), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    const { meta, events } = await readAllEvents(idx.recordings[3].file, { orientation: 'mnist-dvs-upright' });
+    const { meta, events } = await readAllEvents(fileSource(idx.recordings[3].file), { orientation: 'mnist-dvs-upright' });
     assert.deepEqual([meta.format, meta.width, meta.height], ['aedat2', 128, 128]);
     assert.ok(events.length > 300, `only ${events.length} events`);
     // Read upright, the file holds exactly the simulated screen events.

@@ -9,6 +9,7 @@ import { binEvents } from '../../src/core/sim/input';
 import { describeEventFile } from '../../src/core/views/eventFile';
 import { chunkRaster } from '../../src/core/views/raster';
 import { tempDir, write } from './data-fixtures';
+import { fileSource } from '../../src/io/data/files';
 
 const dir = tempDir();
 
@@ -22,7 +23,7 @@ function sevenThousand(): string {
 
 describe('event-file facts', () => {
   it('counts events, chunks, polarity and the rate per 10 ms', async () => {
-    const f = await describeEventFile(sevenThousand(), 3000);
+    const f = await describeEventFile(fileSource(sevenThousand()), 3000);
     assert.equal(f.events, 7000);
     assert.equal(f.chunks, 3); // 3000 + 3000 + 1000
     assert.equal(f.onEvents, 3500);
@@ -37,16 +38,16 @@ describe('event-file facts', () => {
 
   it('reads one chunk by streaming past the others, and names the file when it is past the end', async () => {
     const file = sevenThousand();
-    const { events } = await readEventChunk(file, 2, 3000, { blockBytes: 4096 });
+    const { events } = await readEventChunk(fileSource(file), 2, 3000, { blockBytes: 4096 });
     assert.equal(events.length, 1000);
     assert.equal(events.t[0], 1000 + 100 * 6000);
-    await assert.rejects(readEventChunk(file, 3, 3000), /seven\.aedat: chunk 3 starts at event 9000, but the file has 7000 events \(3 chunks of 3000\)/);
+    await assert.rejects(readEventChunk(fileSource(file), 3, 3000), /seven\.aedat: chunk 3 starts at event 9000, but the file has 7000 events \(3 chunks of 3000\)/);
   });
 });
 
 describe('chunk raster', () => {
   it('without a model: the input events, decimated evenly with the count dropped stated', async () => {
-    const { meta, events } = await readEventChunk(sevenThousand(), 0, 3000);
+    const { meta, events } = await readEventChunk(fileSource(sevenThousand()), 0, 3000);
     const full = chunkRaster(events, meta);
     assert.equal(full.input.total, 3000);
     assert.equal(full.input.dropped, 0);
@@ -60,7 +61,7 @@ describe('chunk raster', () => {
   });
 
   it('with a model: per-layer rasters whose entries add up to the simulated totals', async () => {
-    const { meta, events } = await readEventChunk(sevenThousand(), 0, 3000);
+    const { meta, events } = await readEventChunk(fileSource(sevenThousand()), 0, 3000);
     // 128×128 sensor → 32×32 input (4×4 blocks): the 4×4 patch lands on input pixels (2..3, 5); conv weights 0.25.
     const model: ModelFile = {
       format: 'synops-model', version: 1, name: 'tiny', spikingOutput: true,

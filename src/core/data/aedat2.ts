@@ -20,7 +20,7 @@
  * - Timestamps must not go back. A 32-bit clock wrap (a jump back by more than 2^31 µs) is unwrapped
  *   by adding 2^32 µs, as jAER does; any other step back is an error.
  */
-import { DEFAULT_BLOCK_BYTES, latin1, readHead, recordBlocks } from './blocks';
+import { DEFAULT_BLOCK_BYTES, latin1, readHead, recordBlocks, type ByteSource } from './bytes';
 import { EventBuilder, EventDataError, type EventBatch, type EventFileMeta, type EventReader, type ReadOptions } from './events';
 
 export const AEDAT2_MAGIC = '#!AER-DAT2.0';
@@ -66,15 +66,16 @@ export function parseAedat2Header(bytes: Uint8Array, file: string, fileSize: num
 }
 
 /** Opens an AEDAT 2.0 DVS128 file; events are streamed by `batches()`. */
-export async function openAedat2(file: string, options: Aedat2Options = {}): Promise<EventReader & { skippedSpecial(): number }> {
+export async function openAedat2(src: ByteSource, options: Aedat2Options = {}): Promise<EventReader & { skippedSpecial(): number }> {
+  const file = src.name;
   // Most headers are a few hundred bytes: read 16 KiB first, the full allowance only if needed.
-  let { bytes, size } = await readHead(file, 1 << 14);
+  let { bytes, size } = await readHead(src, 1 << 14);
   let parsed: { lines: string[]; dataOffset: number };
   try {
     parsed = parseAedat2Header(bytes, file, size);
   } catch (e) {
     if (bytes.length >= size || (e as EventDataError).code === 'bad-magic') throw e;
-    ({ bytes, size } = await readHead(file, MAX_HEADER));
+    ({ bytes, size } = await readHead(src, MAX_HEADER));
     parsed = parseAedat2Header(bytes, file, size);
   }
   const { lines, dataOffset } = parsed;
@@ -90,7 +91,7 @@ export async function openAedat2(file: string, options: Aedat2Options = {}): Pro
     async *batches(opts: ReadOptions = {}): AsyncGenerator<EventBatch> {
       let prev = -1;
       let wrap = 0;
-      for await (const block of recordBlocks(file, dataOffset, RECORD, opts.blockBytes ?? DEFAULT_BLOCK_BYTES, opts.signal)) {
+      for await (const block of recordBlocks(src, dataOffset, RECORD, opts.blockBytes ?? DEFAULT_BLOCK_BYTES, opts.signal)) {
         const b = block.bytes;
         const n = Math.floor(b.length / RECORD);
         const out = new EventBuilder(n);

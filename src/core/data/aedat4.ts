@@ -13,7 +13,7 @@
  * compressed frame (a table whose recorded position is stale). Frame, IMU and trigger packets are skipped
  * without being decompressed. Orientation: x, y as stored. Polarity: `on` = 1 is ON.
  */
-import { openFile, readAt } from './blocks';
+import { withOpen, type ByteSource } from './bytes';
 import { CodecLimitError, lz4Frame, MAX_PACKET_BYTES, zstdFrame } from './codecs';
 import { EventBuilder, EventDataError, throwIfAborted, type EventBatch, type EventFileMeta, type EventReader, type ReadOptions } from './events';
 import { FlatReader } from './flatbuf';
@@ -57,11 +57,10 @@ export function parseAedat4Streams(xml: string): Aedat4Stream[] {
 }
 
 /** Opens an AEDAT 4.0 file; `streamId` picks a polarity stream (default: the first `EVTS` stream). */
-export async function openAedat4(file: string, options: { streamId?: number } = {}): Promise<EventReader & { meta: Aedat4Meta }> {
-  const { fh, size } = await openFile(file);
-  let meta: Aedat4Meta;
-  try {
-    const head = await readAt(fh, 0, Math.min(size, 18));
+export async function openAedat4(src: ByteSource, options: { streamId?: number } = {}): Promise<EventReader & { meta: Aedat4Meta }> {
+  const file = src.name;
+  const meta = await withOpen(src, async ({ size, read }): Promise<Aedat4Meta> => {
+    const head = await read(0, Math.min(size, 18));
     const magic = String.fromCharCode(...head.subarray(0, 14));
     if (magic !== AEDAT4_MAGIC) {
       throw new EventDataError(magic.startsWith('#!AER-DAT') ? 'unsupported' : 'bad-magic', file, 0, `the file starts with ${JSON.stringify(magic)}`, JSON.stringify(AEDAT4_MAGIC));
@@ -71,7 +70,7 @@ export async function openAedat4(file: string, options: { streamId?: number } = 
     if (hlen < 8 || hlen > MAX_HEADER || 18 + hlen > size) {
       throw new EventDataError('bad-header', file, 14, `the IOHeader length says ${hlen} bytes but ${size - 18} follow`, 'a positive IOHeader length that fits the file');
     }
-    const hb = await readAt(fh, 18, hlen);
+    const hb = await read(18, hlen);
     const fb = new FlatReader(hb, (at, problem, expected) => { throw new EventDataError('bad-header', file, 18 + at, `IOHeader: ${problem}`, expected); });
     const root = fb.root(0);
     const fComp = fb.field(root, 0);
@@ -92,11 +91,9 @@ export async function openAedat4(file: string, options: { streamId?: number } = 
     if (!(Number.isInteger(width) && Number.isInteger(height) && width! > 0 && height! > 0 && width! <= 32768 && height! <= 32768)) {
       throw new EventDataError('bad-header', file, 18, `stream ${chosen.id} has no valid sensor size (sizeX ${width}, sizeY ${height})`, 'sizeX and sizeY in 1..32768 (events hold x and y as int16)');
     }
-    meta = { file, format: 'aedat4', width: width!, height: height!, dataOffset: 18 + hlen, fileSize: size, compression, dataTablePosition, streams, eventStream: chosen.id };
-  } finally {
-    await fh.close();
-  }
-  return { meta, batches: (opts) => aedat4Batches(meta, opts) };
+    return { file, format: 'aedat4', width: width!, height: height!, dataOffset: 18 + hlen, fileSize: size, compression, dataTablePosition, streams, eventStream: chosen.id };
+  });
+  return { meta, batches: (opts) => aedat4Batches(src, meta, opts) };
 }
 
 /** Decompresses a packet payload per the file's compression. */
@@ -118,10 +115,11 @@ function decompress(meta: Aedat4Meta, payload: Uint8Array, at: number): Uint8Arr
 const looksCompressed = (b: Uint8Array): boolean =>
   (b[0] === 0x04 && b[1] === 0x22 && b[2] === 0x4d && b[3] === 0x18) || (b[0] === 0x28 && b[1] === 0xb5 && b[2] === 0x2f && b[3] === 0xfd);
 
-async function* aedat4Batches(meta: Aedat4Meta, opts: ReadOptions = {}): AsyncGenerator<EventBatch> {
+/** Streams the events of the chosen polarity stream, one packet at a time (a packet is at most 4 M events). */
+async function* aedat4Batches(src: ByteSource, meta: Aedat4Meta, opts: ReadOptions = {}): AsyncGenerator<EventBatch> {
   const { file, fileSize: end, width, height } = meta;
   const known = new Set(meta.streams.map((s) => s.id));
-  const { fh } = await openFile(file);
+  const bytes = await src.open();
   try {
     let off = meta.dataOffset;
     let prev = -Infinity;
@@ -129,7 +127,7 @@ async function* aedat4Batches(meta: Aedat4Meta, opts: ReadOptions = {}): AsyncGe
       throwIfAborted(opts.signal);
       if (off === meta.dataTablePosition) break;
       if (off + 8 > end) throw new EventDataError('truncated', file, off, `${end - off} bytes left after the last packet`, 'an 8-byte packet header (stream id, size) or the end of the file');
-      const ph = await readAt(fh, off, 8);
+      const ph = await bytes.read(off, 8);
       const dv = new DataView(ph.buffer, ph.byteOffset);
       const stream = dv.getInt32(0, true);
       const size = dv.getInt32(4, true);
@@ -141,7 +139,7 @@ async function* aedat4Batches(meta: Aedat4Meta, opts: ReadOptions = {}): AsyncGe
         throw new EventDataError('truncated', file, off + 4, `the packet claims ${size} bytes but ${end - off - 8} remain`, 'a packet size that fits the file');
       }
       if (stream !== meta.eventStream) { off += 8 + size; continue; }
-      const raw = decompress(meta, await readAt(fh, off + 8, size), off + 8);
+      const raw = decompress(meta, await bytes.read(off + 8, size), off + 8);
       const fb = new FlatReader(raw, (at, problem, expected) => {
         throw new EventDataError('bad-packet', file, off + 8, `decompressed packet byte ${at}: ${problem}`, expected);
       });
@@ -172,6 +170,6 @@ async function* aedat4Batches(meta: Aedat4Meta, opts: ReadOptions = {}): AsyncGe
       if (out.length) yield out.take();
     }
   } finally {
-    await fh.close();
+    await bytes.close();
   }
 }

@@ -7,7 +7,7 @@
 import { extname } from 'node:path';
 import { AEDAT2_MAGIC, openAedat2, type Aedat2Options } from './aedat2';
 import { openAedat4 } from './aedat4';
-import { latin1, readHead } from './blocks';
+import { latin1, readHead, type ByteSource } from './bytes';
 import { EventBuilder, EventDataError, sliceBatch, type EventBatch, type EventFileMeta, type EventFormat, type EventReader, type ReadOptions } from './events';
 import { openNmnist } from './nmnist';
 import { openProphesee } from './prophesee';
@@ -15,9 +15,10 @@ import { openProphesee } from './prophesee';
 /** File extensions of event recordings this folder reads. */
 export const EVENT_EXTENSIONS = ['.aedat', '.aedat4', '.bin', '.dat', '.raw'];
 
-/** Tells the format of an event file from its first bytes and its extension. */
-export async function detectEventFormat(file: string): Promise<EventFormat> {
-  const { bytes } = await readHead(file, 16);
+/** Tells the format of an event file from its first bytes and its extension (of `src.name`). */
+export async function detectEventFormat(src: ByteSource): Promise<EventFormat> {
+  const file = src.name;
+  const { bytes } = await readHead(src, 16);
   const head = latin1(bytes);
   const ext = extname(file).toLowerCase();
   if (head.startsWith('#!AER-DAT4.0')) return 'aedat4';
@@ -34,19 +35,19 @@ export async function detectEventFormat(file: string): Promise<EventFormat> {
 }
 
 /** Opens an event file of any supported format. */
-export async function openEvents(file: string, options: Aedat2Options = {}): Promise<EventReader> {
-  const format = await detectEventFormat(file);
+export async function openEvents(src: ByteSource, options: Aedat2Options = {}): Promise<EventReader> {
+  const format = await detectEventFormat(src);
   switch (format) {
-    case 'aedat2': return openAedat2(file, options);
-    case 'aedat4': return openAedat4(file);
-    case 'nmnist': return openNmnist(file);
-    case 'prophesee-dat': case 'prophesee-evt2': return openProphesee(file);
+    case 'aedat2': return openAedat2(src, options);
+    case 'aedat4': return openAedat4(src);
+    case 'nmnist': return openNmnist(src);
+    case 'prophesee-dat': case 'prophesee-evt2': return openProphesee(src);
   }
 }
 
-/** Reads every event of a (small) file into one batch. Large files: iterate `openEvents(file).batches()`. */
-export async function readAllEvents(file: string, opts: ReadOptions & Aedat2Options = {}): Promise<{ meta: EventFileMeta; events: EventBatch }> {
-  const reader = await openEvents(file, opts);
+/** Reads every event of a (small) file into one batch. Large files: iterate `openEvents(src).batches()`. */
+export async function readAllEvents(src: ByteSource, opts: ReadOptions & Aedat2Options = {}): Promise<{ meta: EventFileMeta; events: EventBatch }> {
+  const reader = await openEvents(src, opts);
   const all = new EventBuilder(1 << 12);
   for await (const b of reader.batches(opts)) all.append(b);
   return { meta: reader.meta, events: all.take() };
@@ -56,8 +57,9 @@ export async function readAllEvents(file: string, opts: ReadOptions & Aedat2Opti
  * Events `index·chunk … (index+1)·chunk − 1` of a file (the last chunk may be shorter), streaming past the
  * ones before. Throws when the file has fewer than `index·chunk + 1` events.
  */
-export async function readEventChunk(file: string, index: number, chunk: number, opts: ReadOptions & Aedat2Options = {}): Promise<{ meta: EventFileMeta; events: EventBatch }> {
-  const reader = await openEvents(file, opts);
+export async function readEventChunk(src: ByteSource, index: number, chunk: number, opts: ReadOptions & Aedat2Options = {}): Promise<{ meta: EventFileMeta; events: EventBatch }> {
+  const file = src.name;
+  const reader = await openEvents(src, opts);
   const start = index * chunk;
   const end = start + chunk;
   const out = new EventBuilder(chunk);

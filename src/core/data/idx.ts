@@ -5,7 +5,7 @@
  * big-endian, row-major. Images: dims `[count, 28, 28]`; labels: `[count]`.
  */
 import { createGunzip } from 'node:zlib';
-import { openFile } from './blocks';
+import { withOpen, type ByteSource } from './bytes';
 import { EventDataError } from './events';
 
 /**
@@ -118,15 +118,12 @@ async function gunzipIdx(gz: Uint8Array, file: string): Promise<Uint8Array> {
 }
 
 /** Reads an IDX file (MNIST files are small: read whole; `.gz` is gunzipped, bounded by its dimensions). */
-export async function readIdx(file: string): Promise<IdxArray> {
-  const { fh, size } = await openFile(file, 'a readable IDX file');
-  let bytes: Uint8Array;
-  try {
+export async function readIdx(src: ByteSource): Promise<IdxArray> {
+  const file = src.name;
+  let bytes = await withOpen(src, async ({ size, read }) => {
     if (size > MAX_IDX_BYTES) throw new EventDataError('unsupported', file, 0, `the file has ${size} bytes, more than the ${MAX_IDX_BYTES}-byte limit`, `an IDX file under ${MAX_IDX_BYTES >> 20} MiB`);
-    bytes = await fh.readFile();
-  } finally {
-    await fh.close();
-  }
+    return read(0, size);
+  }, 'a readable IDX file');
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await gunzipIdx(bytes, file);
   return decodeIdx(bytes, file);
 }

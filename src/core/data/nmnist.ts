@@ -6,7 +6,7 @@
  * Orientation: x, y as stored (row = y from the top shows the digit upright). Polarity: bit 7 = 1 is ON.
  * Timestamps must not go back; a 23-bit wrap is not unwrapped (recordings last ~300 ms, far below 8.4 s).
  */
-import { DEFAULT_BLOCK_BYTES, openFile, recordBlocks } from './blocks';
+import { DEFAULT_BLOCK_BYTES, recordBlocks, withOpen, type ByteSource } from './bytes';
 import { EventBuilder, EventDataError, type EventBatch, type EventFileMeta, type EventReader, type ReadOptions } from './events';
 
 /** N-MNIST sensor size (34×34). */
@@ -16,15 +16,15 @@ const RECORD = 5;
 export const NMNIST_MAX_T = (1 << 23) - 1;
 
 /** Opens an N-MNIST `.bin` file. */
-export async function openNmnist(file: string): Promise<EventReader> {
-  const { fh, size } = await openFile(file);
-  await fh.close();
+export async function openNmnist(src: ByteSource): Promise<EventReader> {
+  const file = src.name;
+  const size = await withOpen(src, async (b) => b.size);
   const meta: EventFileMeta = { file, format: 'nmnist', width: NMNIST_SIZE, height: NMNIST_SIZE, dataOffset: 0, fileSize: size };
   return {
     meta,
     async *batches(opts: ReadOptions = {}): AsyncGenerator<EventBatch> {
       let prev = -1;
-      for await (const block of recordBlocks(file, 0, RECORD, opts.blockBytes ?? DEFAULT_BLOCK_BYTES, opts.signal)) {
+      for await (const block of recordBlocks(src, 0, RECORD, opts.blockBytes ?? DEFAULT_BLOCK_BYTES, opts.signal)) {
         const b = block.bytes;
         const n = Math.floor(b.length / RECORD);
         const out = new EventBuilder(n);

@@ -13,7 +13,7 @@
  *
  * Orientation: x, y as stored. Polarity: 1 = ON.
  */
-import { DEFAULT_BLOCK_BYTES, latin1, readHead, recordBlocks } from './blocks';
+import { DEFAULT_BLOCK_BYTES, latin1, readHead, recordBlocks, type ByteSource } from './bytes';
 import { EventBuilder, EventDataError, type EventBatch, type EventFileMeta, type EventReader, type ReadOptions } from './events';
 
 const MAX_HEADER = 1 << 16;
@@ -46,8 +46,9 @@ function parseHeader(bytes: Uint8Array, file: string): Header {
 }
 
 /** Opens a Prophesee `.dat` (CD events) or `.raw` EVT 2.0 file. */
-export async function openProphesee(file: string): Promise<EventReader> {
-  const { bytes, size } = await readHead(file, MAX_HEADER);
+export async function openProphesee(src: ByteSource): Promise<EventReader> {
+  const file = src.name;
+  const { bytes, size } = await readHead(src, MAX_HEADER);
   const h = parseHeader(bytes, file);
   const raw = /\.raw$/i.test(file) || (h.evt !== undefined && /^(EVT)?2(\.0)?$/i.test(h.evt));
   if (h.evt !== undefined && !/^(EVT)?2(\.0)?$/i.test(h.evt)) {
@@ -84,7 +85,7 @@ export async function openProphesee(file: string): Promise<EventReader> {
       const rec = raw ? 4 : 8;
       let prev = -1;
       let high = -1;
-      for await (const block of recordBlocks(file, dataOffset, rec, opts.blockBytes ?? DEFAULT_BLOCK_BYTES, opts.signal)) {
+      for await (const block of recordBlocks(src, dataOffset, rec, opts.blockBytes ?? DEFAULT_BLOCK_BYTES, opts.signal)) {
         const b = block.bytes;
         const n = Math.floor(b.length / rec);
         const out = new EventBuilder(raw ? n : n);

@@ -3,12 +3,14 @@
  * `[N, H, W, C]`; each event sample also remembers its recording and chunk so the spiking evaluation can bin
  * the same events in time (`snnInput`).
  */
+import type { ByteSource } from '../data/bytes';
 import { readAllEvents } from '../data/detect';
 import { chunkRanges } from '../data/frames';
 import type { ModelFile, Shape } from '../model/types';
 import { binEvents, imageInput, type SpikeInput } from '../sim/input';
 
-export interface SampleRef { file: string; recording: string; chunk: number }
+/** Where an event sample came from: its recording file (`source` reads it), and its chunk in that recording. */
+export interface SampleRef { file: string; source: ByteSource; recording: string; chunk: number }
 
 /** Samples of one split. `x` is NHWC `[n, H, W, C]` of the `[C, H, W]` input `shape`. */
 export interface SampleSet {
@@ -53,7 +55,7 @@ export async function snnInput(model: ModelFile, set: SampleSet, i: number, cach
   }
   const ref = set.refs?.[i];
   if (!ref) throw new Error(`sample ${i} has no event source`);
-  if (cache.file !== ref.file || !cache.read) { cache.file = ref.file; cache.read = readAllEvents(ref.file); }
+  if (cache.file !== ref.file || !cache.read) { cache.file = ref.file; cache.read = readAllEvents(ref.source); }
   const { meta, events } = await cache.read;
   const [s, e] = chunkRanges(events.length, input.chunkEvents)[ref.chunk];
   const sub = { x: events.x.subarray(s, e), y: events.y.subarray(s, e), t: events.t.subarray(s, e) };

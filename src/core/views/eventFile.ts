@@ -3,6 +3,7 @@
  * span, polarity balance and the event rate over time. One streaming pass, so a large file is never
  * loaded whole.
  */
+import type { ByteSource } from '../data/bytes';
 import { openEvents } from '../data/detect';
 import { throwIfAborted } from '../data/events';
 import type { EventFileFacts } from '../../protocol/views';
@@ -10,8 +11,9 @@ import type { EventFileFacts } from '../../protocol/views';
 export type { EventFileFacts as EventFileSummary };
 
 /** Reads a file once and summarizes it; `chunkEvents` is the chunk size the viewer browses by. */
-export async function describeEventFile(file: string, chunkEvents = 3000, signal?: AbortSignal): Promise<EventFileFacts> {
-  const reader = await openEvents(file);
+export async function describeEventFile(src: ByteSource, chunkEvents = 3000, signal?: AbortSignal): Promise<EventFileFacts> {
+  const file = src.name;
+  const reader = await openEvents(src);
   const meta = reader.meta;
   const baseBinUs = 10_000;
   let bins = new Float64Array(1024);

@@ -18,7 +18,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { openPromise as openZip, type Entry, type ZipFile } from 'yauzl';
 import { extract as tarExtract, type Header } from 'tar-stream';
-import { openFile } from '../../core/data/blocks';
+import { openFile } from './files';
 import { EventDataError, throwIfAborted } from '../../core/data/events';
 
 /**

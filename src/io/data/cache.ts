@@ -15,6 +15,7 @@ export { writeAtomic };
 import type { Dvs128Orientation } from '../../core/data/aedat2';
 import { readAllEvents } from '../../core/data/detect';
 import { checkFramePixels, dropPixels, findHotPixels, recordingFrames, type FrameOptions, type Frames } from '../../core/data/frames';
+import { fileSource } from './files';
 
 export interface PrepOptions extends FrameOptions {
   /** DVS128 (AEDAT 2.0) orientation, see `aedat2.ts` (default raw). */
@@ -59,7 +60,7 @@ export function decodeFrames(b: Uint8Array): Frames | undefined {
 
 /** Frames of a recording, prepared from its events. */
 export async function prepareFrames(file: string, prep: PrepOptions = {}): Promise<Frames> {
-  const { meta, events } = await readAllEvents(file, { orientation: prep.orientation });
+  const { meta, events } = await readAllEvents(fileSource(file), { orientation: prep.orientation });
   const sensor: [number, number] = [meta.width, meta.height];
   if (prep.hotPixelFilter) checkFramePixels(file, meta.width, meta.height, 'sensor');
   checkFramePixels(file, ...(prep.size ?? sensor), 'frame');

@@ -15,7 +15,7 @@ import { createWriteStream, existsSync, renameSync, rmSync, statSync } from 'nod
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { isIP } from 'node:net';
-import { openFile } from '../../core/data/blocks';
+import { openFile } from './files';
 
 /** What a downloaded file must be. Every field given is checked; hex digests in lower or upper case. */
 export interface Pin {

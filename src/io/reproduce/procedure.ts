@@ -24,6 +24,7 @@ import { chainOf, controlEpochs, fitBudget, targetCount, targetsOf, trainingText
 import { renderHtml } from '../../core/reproduce/html';
 import { conversionGap, conversionLoss, headline, modelPoint, ordering, proxyAgreement, scalePoints, type Energy } from '../../core/reproduce/report';
 import type { Budget, ReportPoint, ReproduceReport, Summary } from '../../core/reproduce/types';
+import { fileSource } from '../data/files';
 
 export interface ReproduceRequest {
   /** `synth`, or a dataset folder (N-MNIST, MNIST-DVS, or flat with labels.txt). */
@@ -66,7 +67,7 @@ export async function modelForData(data: string, root: string, base: ModelFile =
   if (index.kind === 'cifar10') throw new Error(`${root} is CIFAR-10; reproduce runs the event-camera (MNIST-DVS / N-MNIST) procedure`);
   const first = index.recordings[0];
   if (!first) throw new Error(`${root} has no recordings`);
-  const { meta } = await openEvents(first.file);
+  const { meta } = await openEvents(fileSource(first.file));
   return { model: meta.width <= 34 && meta.height <= 34 ? nmnistModel(template) : template, kind: index.kind };
 }
 

@@ -24,6 +24,7 @@ import { lockRunFolder } from './run-lock';
 import { setNetArrays, type NamedArray } from './save';
 import { strategyId } from '../../protocol/strategy';
 import { STRATEGIES, TrainError, type ConversionConfig, type EpochMetrics, type Evaluation, type RunInfo, type Strategy, type TaskOptions, type TrainConfig } from '../../core/train/types';
+import { fileSource } from '../data/files';
 
 export interface DataRequest {
   /** A dataset folder, or `synth` for the embedded synthetic DVS digits (generated once into the workspace). */
@@ -307,7 +308,7 @@ export async function checkDataFits(model: ModelFile, root: string): Promise<voi
     refuse(`label ${label} of ${b.count} recording${b.count === 1 ? '' : 's'} in ${root} (such as ${b.first}) is beyond the ${outputs} output${outputs === 1 ? '' : 's'} of ${model.name}, which can learn labels 0–${outputs - 1}${others}; give its last layer ${label + 1} outputs, or leave those recordings out`);
   }
   const first = index.recordings[0];
-  const { meta } = await openEvents(first.file);
+  const { meta } = await openEvents(fileSource(first.file));
   const [sw, sh] = [meta.width, meta.height];
   const fits = `an input that fits is [1, ${fittingSide(sh, h)}, ${fittingSide(sw, w)}] with "sensor": [${sw}, ${sh}]`;
   if (input.sensor && (input.sensor[0] !== sw || input.sensor[1] !== sh)) {

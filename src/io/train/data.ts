@@ -13,6 +13,7 @@ import { throwIfAborted } from '../../core/data/events';
 import { splitByRecording } from '../../core/data/split';
 import type { ModelFile, Shape } from '../../core/model/types';
 import type { EvalSplit, SampleRef, SampleSet, TrainData } from '../../core/train/samples';
+import { fileSource } from '../data/files';
 
 export interface LoadOptions {
   seed?: number;
@@ -50,12 +51,13 @@ async function eventSamples(recs: Recording[], model: ModelFile, cache: FrameCac
   const refs: SampleRef[] = [];
   for (const rec of recs) {
     throwIfAborted(opts.signal);
+    const source = fileSource(rec.file);
     const f = cache ? await cache.frames(rec.file, prep) : await prepareFrames(rec.file, prep);
     if (f.width !== w || f.height !== h) throw new Error(`${rec.file}: frames are ${f.width}×${f.height}, the model input is ${w}×${h}`);
     for (let k = 0; k < f.count; k++) {
       frames.push(f.frames.subarray(k * w * h, (k + 1) * w * h));
       y.push(rec.label);
-      refs.push({ file: rec.file, recording: rec.id, chunk: k });
+      refs.push({ file: rec.file, source, recording: rec.id, chunk: k });
     }
     done.n++;
     opts.onProgress?.(done.n, done.total);
@@ -99,7 +101,7 @@ async function cifarData(root: string, model: ModelFile, opts: LoadOptions, mode
   const read = async (list: string[], max: number | undefined, xs: Float32Array[], ys: number[]): Promise<void> => {
     let taken = 0;
     for (const f of list) {
-      const b = await readCifar(f, { signal: opts.signal });
+      const b = await readCifar(fileSource(f), { signal: opts.signal });
       const count = max ? Math.min(b.count, max - taken) : b.count;
       for (let i = 0; i < count; i++) {
         const img = new Float32Array(3072);

@@ -1,15 +1,12 @@
+/**
+ * A file's bytes as the core's `ByteSource` (`fileSource`), and the checked open under it: a missing,
+ * unreadable or non-regular file (a pipe, a socket, a device, a folder) becomes a one-line
+ * `EventDataError` (code `io`) before anything blocks on it.
+ */
 import { constants, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { EventDataError, throwIfAborted } from './events';
-
-/** Default bytes per block read from disk: 1 MiB. */
-export const DEFAULT_BLOCK_BYTES = 1 << 20;
-
-/** A block of a file: its bytes and the byte offset of the first one. */
-export interface Block {
-  offset: number;
-  bytes: Uint8Array;
-}
+import type { ByteSource, OpenBytes } from '../../core/data/bytes';
+import { EventDataError } from '../../core/data/events';
 
 /** Reads exactly `length` bytes at `position` (fewer only at the end of the file). */
 export async function readAt(fh: FileHandle, position: number, length: number): Promise<Uint8Array> {
@@ -78,38 +75,15 @@ export async function openFile(file: string, expected = 'a file of events'): Pro
 }
 
 /**
- * Streams `file` from `start` to its end in blocks of whole records: each block's length is a multiple
- * of `recordBytes` except perhaps the last, so a record never straddles two blocks.
+ * The bytes of `file` for the core's decoders: each `open` is a checked `openFile` (its size is the file's
+ * size then) whose reads are positioned reads, so a decoder holds one block of the file at a time.
  */
-export async function* recordBlocks(
-  file: string, start: number, recordBytes: number, blockBytes: number, signal?: AbortSignal,
-): AsyncGenerator<Block> {
-  const { fh, size } = await openFile(file);
-  try {
-    const step = Math.max(1, Math.floor(blockBytes / recordBytes)) * recordBytes;
-    for (let pos = start; pos < size; pos += step) {
-      throwIfAborted(signal);
-      const bytes = await readAt(fh, pos, Math.min(step, size - pos));
-      yield { offset: pos, bytes };
-    }
-  } finally {
-    await fh.close();
-  }
-}
-
-/** Reads up to `max` bytes from the start of a file (for headers and magic numbers). */
-export async function readHead(file: string, max: number): Promise<{ bytes: Uint8Array; size: number }> {
-  const { fh, size } = await openFile(file);
-  try {
-    return { bytes: await readAt(fh, 0, Math.min(max, size)), size };
-  } finally {
-    await fh.close();
-  }
-}
-
-/** Latin-1 text of bytes (header lines are ASCII). */
-export function latin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  let s = '';
-  for (let i = start; i < end; i += 4096) s += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + 4096)));
-  return s;
+export function fileSource(file: string): ByteSource {
+  return {
+    name: file,
+    async open(expected?: string): Promise<OpenBytes> {
+      const { fh, size } = await openFile(file, expected);
+      return { size, read: (offset, length) => readAt(fh, offset, length), close: () => fh.close() };
+    },
+  };
 }
