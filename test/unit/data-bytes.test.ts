@@ -6,12 +6,15 @@ import { encodeAedat2 } from '../../src/core/data/aedat2';
 import { memorySource, type ByteSource } from '../../src/core/data/bytes';
 import { CIFAR_RECORD, readCifar } from '../../src/core/data/cifar';
 import { openEvents, readAllEvents } from '../../src/core/data/detect';
-import { EventDataError } from '../../src/core/data/events';
+import { EventDataError, type EventBatch } from '../../src/core/data/events';
 import { encodeNmnist } from '../../src/core/data/nmnist';
 import { fileSource } from '../../src/io/data/files';
 import { collect, tempDir, write } from './data-fixtures';
 
 const dir = tempDir();
+
+/** One batch as a stream of batches. */
+async function* once(b: EventBatch): AsyncGenerator<EventBatch> { yield b; }
 
 /** `src` with its reads and opens counted: the largest read, the bytes read, opens and closes. */
 function counted(src: ByteSource): ByteSource & { largest: number; total: number; reads: number; opens: number; closes: number } {
@@ -51,7 +54,7 @@ describe('decoders on a ByteSource', () => {
       const fromFile = await readAllEvents(fileSource(write(dir, name, bytes)));
       const fromMemory = await readAllEvents(memorySource(name, bytes));
       assert.equal(fromMemory.meta.format, fromFile.meta.format);
-      assert.deepEqual(await collect([fromMemory.events]), await collect([fromFile.events]));
+      assert.deepEqual(await collect(once(fromMemory.events)), await collect(once(fromFile.events)));
     }
     // The N-MNIST events come back as written (event 7: x 7, y 21, t 70 µs, OFF).
     const { events } = await readAllEvents(memorySource('n.bin', nmnist));

@@ -1,8 +1,7 @@
 /**
  * On-disk cache of a recording's frames, so later epochs read frames instead of events.
  *
- * One file per (recording, preparation): `SFC1` magic, uint32 LE count, width, height, then
- * `count·height·width` uint16 LE counts. The key hashes the file path, size and modification time and the
+ * One file per (recording, preparation), in the format of `core/data/frameCodec.ts`. The key hashes the file path, size and modification time and the
  * preparation options, so an edited recording or a new chunk size misses. Writes are atomic: a temporary
  * file in the cache folder, then a rename, so a crash or a concurrent reader never sees half a file.
  */
@@ -14,6 +13,7 @@ import { writeAtomic } from '../atomic';
 export { writeAtomic };
 import type { Dvs128Orientation } from '../../core/data/aedat2';
 import { readAllEvents } from '../../core/data/detect';
+import { decodeFrames, encodeFrames } from '../../core/data/frameCodec';
 import { checkFramePixels, dropPixels, findHotPixels, recordingFrames, type FrameOptions, type Frames } from '../../core/data/frames';
 import { fileSource } from './files';
 
@@ -24,8 +24,6 @@ export interface PrepOptions extends FrameOptions {
   hotPixelFilter?: boolean;
 }
 
-const MAGIC = 0x31434653; // 'SFC1' little-endian
-
 /** Cache key of a recording under a preparation. */
 export function cacheKey(file: string, prep: PrepOptions): string {
   const st = statSync(file);
@@ -33,30 +31,7 @@ export function cacheKey(file: string, prep: PrepOptions): string {
   return createHash('sha256').update(what).digest('hex').slice(0, 32);
 }
 
-export function encodeFrames(f: Frames): Uint8Array {
-  const out = new Uint8Array(16 + f.frames.length * 2);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, MAGIC, true);
-  dv.setUint32(4, f.count, true);
-  dv.setUint32(8, f.width, true);
-  dv.setUint32(12, f.height, true);
-  for (let i = 0; i < f.frames.length; i++) dv.setUint16(16 + 2 * i, f.frames[i], true);
-  return out;
-}
 
-/** Decodes a cache file; `undefined` when it is not a complete cache file (then it is rebuilt). */
-export function decodeFrames(b: Uint8Array): Frames | undefined {
-  if (b.length < 16) return undefined;
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  if (dv.getUint32(0, true) !== MAGIC) return undefined;
-  const count = dv.getUint32(4, true);
-  const width = dv.getUint32(8, true);
-  const height = dv.getUint32(12, true);
-  if (b.length !== 16 + 2 * count * width * height) return undefined;
-  const frames = new Uint16Array(count * width * height);
-  for (let i = 0; i < frames.length; i++) frames[i] = dv.getUint16(16 + 2 * i, true);
-  return { frames, count, width, height };
-}
 
 /** Frames of a recording, prepared from its events. */
 export async function prepareFrames(file: string, prep: PrepOptions = {}): Promise<Frames> {

@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_EXTENSIONS } from '../../core/data/detect';
 import { EventDataError } from '../../core/data/events';
+import { parseLabels } from '../../core/data/labels';
 
 export interface Recording {
   /** Unique within the dataset, stable across runs (a relative path without extension). */
@@ -62,21 +63,6 @@ function nmnist(root: string): Recording[] {
   return out;
 }
 
-/** Parses `labels.txt`: `<id>\t<label>` lines, `#` comment lines, blank lines ignored. */
-export function parseLabels(text: string, file: string): Array<{ id: string; label: number }> {
-  const out: Array<{ id: string; label: number }> = [];
-  let offset = 0;
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\r$/, '');
-    if (line.trim() && !line.startsWith('#')) {
-      const m = line.match(/^(\S+)\s+(\d+)\s*$/);
-      if (!m) throw new EventDataError('bad-layout', file, offset, `line ${JSON.stringify(line)}`, 'a "<id>\\t<label>" line');
-      out.push({ id: m[1], label: Number(m[2]) });
-    }
-    offset += Buffer.byteLength(raw, 'utf8') + 1;
-  }
-  return out;
-}
 
 function flat(root: string): Recording[] {
   const labelsFile = join(root, 'labels.txt');

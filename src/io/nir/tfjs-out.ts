@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { writeAtomic } from '../atomic';
 import { layerStats } from '../../core/model/shapes';
 import type { ModelFile } from '../../core/model/types';
-import { kerasTopology, packArrays, type NamedArray } from '../train/save';
+import { kerasTopology, packArrays, type NamedArray } from '../../core/train/weightsFormat';
 import type { ModelWeights } from '../../core/sim/weights';
 
 /** Writes `dir/model.json` and `dir/weights.bin` for `model` with `weights`; returns the path of `model.json`. */

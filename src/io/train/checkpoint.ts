@@ -14,7 +14,8 @@ import { nonFinite } from '../sim/tfjs-weights';
 import { TrainError } from '../../core/train/types';
 import type { Adam } from '../../core/train/adam';
 import type { TrainNet } from '../../core/train/net';
-import { netArrays, packArrays, setNetArrays, unpackArrays, type NamedArray } from './save';
+import { packArrays, unpackArrays, type NamedArray } from '../../core/train/weightsFormat';
+import { netArrays, setNetArrays } from './save';
 
 export interface CheckpointIndex {
   epoch: number;
