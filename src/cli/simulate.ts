@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { cifarCount, readCifarRecord } from '../core/data/cifar';
 import { readEventChunk } from '../core/data/detect';
 import { BUILTIN_PROFILES, DEFAULT_SNN_PROFILE } from '../core/energy/profiles';
-import { writeAtomic } from '../io/atomic';
 import { MAX_CHUNK_EVENTS, MAX_DT_MS, MAX_STEPS, MIN_DT_MS } from '../core/model/limits';
 import { fittingSide } from '../core/model/parse';
 import { diagnosticLine } from '../io/model/read';
@@ -19,7 +18,8 @@ import { checkFinite, readTfjsWeightsFile } from '../io/sim/tfjs-weights';
 import { checkWeights } from '../core/sim/weights';
 import { layerStats } from '../core/model/shapes';
 import type { ModelWeights } from '../core/sim/weights';
-import { modelHash, resultPathFor, type SimulationResultFile } from '../core/synops/result';
+import { measuredBySimulation, simulationResultFile } from '../core/synops/result';
+import { writeSimulationResult } from '../io/sim/resultFile';
 import { formatCount, formatEnergy } from '../protocol/format';
 import { usageError } from './args';
 import { CliError, describeFault, withFaults } from './errors';
@@ -164,7 +164,7 @@ async function simulateCommand(args: string[]): Promise<number> {
   const jPerSynOp = (profile as { joulesPerSynOp?: number }).joulesPerSynOp ?? 0;
   const neurobench = neuroBenchReport(model, weights, [result]);
   if (flags.save) {
-    writeAtomic(resultPathFor(modelPath), JSON.stringify({ ...toResultFile(model, result, `${inp.note}, ${engine} engine, ${JSON.stringify(neuron)}`), neurobench }, null, 2));
+    writeSimulationResult(modelPath, simulationResultFile(model, measuredBySimulation(model, result, neurobench), `${inp.note}, ${engine} engine, ${JSON.stringify(neuron)}`));
   }
   if (flags.json) {
     console.log(JSON.stringify({
@@ -189,17 +189,4 @@ async function simulateCommand(args: string[]): Promise<number> {
   console.log(`energy: ${profile.name} (${jPerSynOp} J per SynOp)`);
   if (neurobench) console.log(`\n${renderNeuroBench(neurobench)}`);
   return 0;
-}
-
-/** A one-sample `SimulationResultFile` for the model's `.synops/results/` file. */
-export function toResultFile(model: ModelFile, r: SimResult, source: string): SimulationResultFile {
-  return {
-    kind: 'synops-simulation', version: 1, modelHash: modelHash(model), modelName: model.name, samples: 1, source,
-    createdAt: new Date().toISOString(),
-    layers: model.layers.map((l, i) => ({
-      name: l.name,
-      spikesPerSample: r.layers.find((x) => x.index === i)?.total,
-      synopsPerSample: r.synops.find((s) => s.receiver === i)?.synops,
-    })),
-  };
 }

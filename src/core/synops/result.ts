@@ -1,4 +1,6 @@
 import type { ModelFile } from '../model/types';
+import type { SimResult } from '../sim/result';
+import type { EvalResult } from '../train/types';
 import { resultPathFor } from '../../protocol/results';
 import { isNeuroBenchReport, type NeuroBenchReport } from '../../protocol/neurobench';
 
@@ -40,6 +42,44 @@ export function modelHash(model: Pick<ModelFile, 'input' | 'layers'>): string {
     return h.toString(16).padStart(8, '0');
   };
   return fnv(0x811c9dc5) + fnv(0x050c5d1f);
+}
+
+/** What a spiking simulation measured: SynOps (and spikes) per sample by receiving layer, over `samples`. */
+export type MeasuredSynops = Pick<SimulationResultFile, 'samples' | 'layers' | 'accuracy' | 'neurobench'>;
+
+/**
+ * The result file of a measurement on `model`: the measurement with the model's fingerprint, its name, what
+ * was simulated (`source`) and when. The one builder of the file (`src/io/sim/resultFile.ts` writes it).
+ */
+export function simulationResultFile(model: ModelFile, m: MeasuredSynops, source: string, createdAt = new Date()): SimulationResultFile {
+  return {
+    kind: 'synops-simulation', version: 1, modelHash: modelHash(model), modelName: model.name, samples: m.samples, source,
+    createdAt: createdAt.toISOString(), layers: m.layers,
+    ...(m.accuracy !== undefined ? { accuracy: m.accuracy } : {}),
+    ...(m.neurobench ? { neurobench: m.neurobench } : {}),
+  };
+}
+
+/** One simulated sample (`synops simulate --save`): spikes and SynOps of every layer of the model. */
+export function measuredBySimulation(model: ModelFile, r: SimResult, neurobench?: NeuroBenchReport): MeasuredSynops {
+  return {
+    samples: 1,
+    layers: model.layers.map((l, i) => ({
+      name: l.name,
+      spikesPerSample: r.layers.find((x) => x.index === i)?.total,
+      synopsPerSample: r.synops.find((s) => s.receiver === i)?.synops,
+    })),
+    ...(neurobench ? { neurobench } : {}),
+  };
+}
+
+/** A run's spiking evaluation: its accuracy and SynOps per sample by receiving layer. */
+export function measuredByEvaluation(snn: EvalResult): MeasuredSynops {
+  return {
+    samples: snn.samples, accuracy: snn.accuracy,
+    layers: snn.synopsPerLayer.map((l) => ({ name: l.receiver, synopsPerSample: l.synops })),
+    ...(snn.neurobench ? { neurobench: snn.neurobench } : {}),
+  };
 }
 
 /** Parses a result file's text; throws an error naming the file and the field on anything malformed. */

@@ -18,7 +18,8 @@ import { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SEED } from '../../core/model/limits';
 import { diagnosticLine, readModelFile } from '../model/read';
 import type { ModelFile } from '../../core/model/types';
 import { readTfjsWeightsFile } from '../sim/tfjs-weights';
-import { modelHash, resultPathFor, type SimulationResultFile } from '../../core/synops/result';
+import { measuredByEvaluation, modelHash, simulationResultFile } from '../../core/synops/result';
+import { writeSimulationResult } from '../sim/resultFile';
 import { Adam } from '../../core/train/adam';
 import { currentBackend, trainThreadsFor, type BackendInfo } from '../../core/train/backend';
 import { defaultThreads, ParallelTrainer } from '../../core/train/parallel';
@@ -365,7 +366,7 @@ export async function evaluateRunDir(h: RunHandle, data: TrainData, o: { snnSamp
   if (evaluation.snn) {
     const n = evaluation.snn.samples;
     const which = !d ? `${n} held-out samples of ${info.data.root}` : d.split === 'all' ? `${n} of all ${d.samples} samples of ${d.root}` : `${n} held-out samples (seed ${info.config.seed}) of ${d.root}`;
-    writeJson(resultPathFor(join(info.dir, 'model.snn.json')), simulationResultOf(model, evaluation.snn, `spiking simulation of ${which} (run ${info.id})`));
+    writeSimulationResult(join(info.dir, 'model.snn.json'), simulationResultFile(model, measuredByEvaluation(evaluation.snn), `spiking simulation of ${which} (run ${info.id})`));
   }
   return evaluation;
 }
@@ -378,13 +379,3 @@ export function readMetrics(dir: string): EpochMetrics[] {
 
 export function finishRun(h: RunHandle, message?: string): void { setState(h, 'done', message); }
 export function closeRun(h: RunHandle): void { disposeNet(h.net); h.adam.dispose(); }
-
-/** A run's spiking evaluation as the simulation result file that lenses and reports read. */
-export function simulationResultOf(model: ModelFile, snn: EvalResult, source: string): SimulationResultFile {
-  return {
-    kind: 'synops-simulation', version: 1, modelHash: modelHash(model), modelName: model.name, samples: snn.samples, source,
-    createdAt: new Date().toISOString(), accuracy: snn.accuracy,
-    layers: snn.synopsPerLayer.map((l) => ({ name: l.receiver, synopsPerSample: l.synops })),
-    ...(snn.neurobench ? { neurobench: snn.neurobench } : {}),
-  };
-}
