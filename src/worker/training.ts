@@ -1,7 +1,7 @@
 import { ensureBackend, evaluateRun, isRunDataRoot, loadModel, train, type TrainRequest } from '../io/train/api';
 import { DEFAULT_SWEEP_EPOCHS, DEFAULT_SWEEP_TARGETS, sweep } from '../io/train/sweep';
 import { estimateSweep } from '../io/train/estimate';
-import { canResume, listRuns, listRunsIn } from '../io/train/list';
+import { canResume, listRuns, listRunsIn, readRunRow, runIdOf, runRow } from '../io/train/list';
 import { resumeRequest } from '../io/train/resume';
 import { evaluatedRunsOf } from '../io/train/runReport';
 import { viewStrategy } from '../io/views/tradeoff';
@@ -106,7 +106,8 @@ async function trainWithMonitor(request: TrainRequest, ctx: HandlerContext): Pro
   };
   try {
     const r = await train(request, { signal: ctx.signal, onProgress });
-    const row = listRuns(request.workspace).find((x) => x.id === r.runId || x.dir === r.runDir) ?? { id: r.runId, dir: r.runDir };
+    // The row of the run just made, from what it holds: the other runs of the workspace are not read again.
+    const row = runRow(runIdOf(request.workspace, r.runDir), r.runDir, r.info, r.evaluation);
     return { runId: r.runId, runDir: r.runDir, backend: r.backend.name, row, training: readRunPayload(r.runDir) };
   } catch (e) {
     throw userFacing(e);
@@ -135,8 +136,8 @@ export async function runSweep(params: RunSweep.Params, ctx: HandlerContext): Pr
   try {
     const r = await sweep({ model: params.modelPath, data: params.data, workspace: params.workspace, kind: params.kind, targets: params.targets, epochs: params.epochs, maxRecordings: params.maxRecordings, snnSamples: params.snnSamples },
       { signal: ctx.signal, onProgress: phaseProgress(ctx) });
-    const runs = listRuns(params.workspace);
-    const rows = r.rows.map((x) => runs.find((run) => run.dir === x.runDir) ?? { id: x.runDir, dir: x.runDir });
+    // The rows of the sweep's own run folders, each read alone.
+    const rows = r.rows.map((x) => readRunRow(params.workspace, x.runDir));
     return { dir: r.dir, backend: r.backend, rows };
   } catch (e) {
     throw userFacing(e);
@@ -155,7 +156,7 @@ export async function evaluateRunCommand(params: EvaluateRun.Params, ctx: Handle
     // samples, so it evaluates every one. (The message has no split field: the choice is made here.)
     const split = isRunDataRoot(params.runDir, { data: params.data, workspace: params.workspace }) ? 'test' : 'all';
     await evaluateRun({ runDir: params.runDir, data: params.data, workspace: params.workspace, snnSamples: params.snnSamples, rhos: params.rhos, split }, { signal: ctx.signal, onProgress: phaseProgress(ctx) });
-    return listRuns(params.workspace).find((x) => x.dir === params.runDir) ?? { id: params.runDir, dir: params.runDir };
+    return readRunRow(params.workspace, params.runDir);
   } catch (e) {
     throw userFacing(e);
   }

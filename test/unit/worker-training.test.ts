@@ -59,6 +59,8 @@ describe('training through the worker', () => {
     assert.ok(r.row.annSynops! > 0 && r.row.snnSynops! > 0);
     const runs = await c.request(ListRuns.type, { workspace });
     assert.deepEqual(runs.map((x) => x.id), [r.runId]);
+    // The row returned is built from the run just made, and is the row the list reads back from its files.
+    assert.deepEqual(r.row, runs[0]);
     // The run's model file reports the simulated SynOps as measured.
     const runModel = join(r.runDir, 'model.snn.json');
     const analysed = await c.request(AnalyzeModel.type, { path: runModel, text: readFileSync(runModel, 'utf8'), options: {} });

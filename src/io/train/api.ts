@@ -73,6 +73,8 @@ export interface TrainResult {
   metrics: EpochMetrics[];
   evaluation: Evaluation;
   resumedFromEpoch: number;
+  /** The run's record as it finished (what `run.json` holds now). */
+  info: RunInfo;
 }
 
 let backendInfo: BackendInfo | undefined;
@@ -224,7 +226,7 @@ export async function train(r: TrainRequest, opts: TaskOptions = {}): Promise<Tr
     const metrics = await trainRemaining(handle, data, opts);
     const evaluation = await evaluateRunDir(handle, data, { snnSamples: r.snnSamples ?? 200, rhos: config.scaleRhos, ...opts });
     finishRun(handle);
-    return { runId: handle.info.id, runDir: handle.info.dir, backend: handle.info.backend, metrics, evaluation, resumedFromEpoch };
+    return { runId: handle.info.id, runDir: handle.info.dir, backend: handle.info.backend, metrics, evaluation, resumedFromEpoch, info: handle.info };
   } finally {
     if (handle) closeRun(handle);
     unlock();

@@ -4,7 +4,7 @@
  * files cannot be read is listed with the reason instead of failing the whole list.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { runsDir } from './run';
 import type { Evaluation, RunInfo } from '../../core/train/types';
 import type { RunRow } from '../../protocol/runs';
@@ -60,30 +60,52 @@ export function listRuns(workspace: string): RunRow[] {
 /** The runs in one folder of run folders (a workspace's `.synops/runs/`, or a reproduction's `runs/`). */
 export function listRunsIn(root: string): RunRow[] {
   if (!existsSync(root)) return [];
-  const rows: RunRow[] = [];
-  for (const { id, dir } of runFolders(root)) {
-    try {
-      const info = readJson<RunInfo>(join(dir, 'run.json'));
-      const row: RunRow = {
-        id, dir, modelName: info.modelName, modelHash: info.modelHash, strategy: info.config.strategy, target: info.config.target, state: info.state,
-        epochsDone: info.epochsDone, epochs: info.config.epochs, backend: info.backend.name, createdAt: info.createdAt,
-        title: runTitle(info.config.strategy, info.config.target),
-        ...(info.message ? { message: info.message } : {}),
-        ...(canResume(dir, info) ? { resumable: true } : {}),
-      };
-      if (existsSync(join(dir, 'evaluation.json'))) {
-        const ev = readJson<Evaluation>(join(dir, 'evaluation.json'));
-        row.annAccuracy = ev.annQuantized.accuracy;
-        row.annSynops = ev.annQuantized.totalSynops;
-        row.snnAccuracy = ev.snn?.accuracy;
-        row.snnSynops = ev.snn?.totalSynops;
-        row.snnSamples = ev.snn?.samples;
-        row.scaled = ev.scaled?.map((s) => ({ rho: s.rho, annAccuracy: s.annQuantized.accuracy, annSynops: s.annQuantized.totalSynops, snnAccuracy: s.snn?.accuracy, snnSynops: s.snn?.totalSynops }));
-      }
-      rows.push(row);
-    } catch (e) {
-      rows.push({ id, dir, problem: `cannot read ${dir}: ${(e as Error).message}` });
-    }
+  return runFolders(root).map(({ id, dir }) => readRow(id, dir));
+}
+
+/**
+ * The row of one run from its record and, when evaluated, its evaluation: what the lists show for it. A run
+ * just made passes what it holds in memory; `listRunsIn` what it read.
+ */
+export function runRow(id: string, dir: string, info: RunInfo, ev?: Evaluation): RunRow {
+  const row: RunRow = {
+    id, dir, modelName: info.modelName, modelHash: info.modelHash, strategy: info.config.strategy, target: info.config.target, state: info.state,
+    epochsDone: info.epochsDone, epochs: info.config.epochs, backend: info.backend.name, createdAt: info.createdAt,
+    title: runTitle(info.config.strategy, info.config.target),
+    ...(info.message ? { message: info.message } : {}),
+    ...(canResume(dir, info) ? { resumable: true } : {}),
+  };
+  if (ev) {
+    row.annAccuracy = ev.annQuantized.accuracy;
+    row.annSynops = ev.annQuantized.totalSynops;
+    row.snnAccuracy = ev.snn?.accuracy;
+    row.snnSynops = ev.snn?.totalSynops;
+    row.snnSamples = ev.snn?.samples;
+    row.scaled = ev.scaled?.map((s) => ({ rho: s.rho, annAccuracy: s.annQuantized.accuracy, annSynops: s.annQuantized.totalSynops, snnAccuracy: s.snn?.accuracy, snnSynops: s.snn?.totalSynops }));
   }
-  return rows;
+  return row;
+}
+
+/** The row of the run folder `dir` read from its files, or the reason it cannot be read. */
+function readRow(id: string, dir: string): RunRow {
+  try {
+    const info = readJson<RunInfo>(join(dir, 'run.json'));
+    return runRow(id, dir, info, existsSync(join(dir, 'evaluation.json')) ? readJson<Evaluation>(join(dir, 'evaluation.json')) : undefined);
+  } catch (e) {
+    return { id, dir, problem: `cannot read ${dir}: ${(e as Error).message}` };
+  }
+}
+
+/**
+ * The id the lists give the run folder `dir` of `workspace`: its path under the workspace's runs folder
+ * (`<run>` or `<sweep>/<run>`), or its folder name when it lies elsewhere (a run written to `out`).
+ */
+export function runIdOf(workspace: string | undefined, dir: string): string {
+  const rel = workspace === undefined ? '' : relative(runsDir(workspace), dir);
+  return rel && !rel.startsWith('..') && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel) ? rel.split(sep).join('/') : basename(dir);
+}
+
+/** The row of the one run folder `dir` of `workspace`, read alone (the other runs are not read). */
+export function readRunRow(workspace: string | undefined, dir: string): RunRow {
+  return readRow(runIdOf(workspace, dir), dir);
 }
