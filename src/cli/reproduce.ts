@@ -36,7 +36,7 @@ function stamp(now = new Date()): string {
 function progress(p: TrainProgress): void {
   if (p.type === 'epoch') {
     const m = p.metrics;
-    process.stderr.write(`    epoch ${m.epoch}/${p.epochs}: CE ${m.ce.toFixed(3)} S ${fmtSynops(m.synops)} test ${m.testAccuracy !== undefined ? (100 * m.testAccuracy).toFixed(1) : '–'} % (S ${fmtSynops(m.testSynops ?? 0)}) ${m.seconds.toFixed(0)} s\n`);
+    process.stderr.write(`    epoch ${m.epoch}/${p.epochs}: CE ${m.ce.toFixed(3)} S ${fmtSynops(m.synops)} test ${m.valAccuracy !== undefined ? (100 * m.valAccuracy).toFixed(1) : '–'} % (S ${fmtSynops(m.valSynops ?? 0)}) ${m.seconds.toFixed(0)} s\n`);
   } else if (p.type === 'phase' && p.phase === 'data' && p.done !== undefined && p.done === p.total) {
     process.stderr.write(`    ${p.message} (${p.total})\n`);
   }

@@ -56,7 +56,7 @@ function progress(json: boolean): (p: TrainProgress) => void {
       process.stderr.write(`\repoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(3)} CE ${p.ce.toFixed(3)} S ${fmt(p.synops)} ${p.imagesPerSec.toFixed(0)} img/s   `);
     } else if (p.type === 'epoch') {
       const m = p.metrics;
-      process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}epoch ${m.epoch}/${p.epochs}: loss ${m.loss.toFixed(4)} CE ${m.ce.toFixed(4)} SynOp term ${m.synopTerm.toFixed(4)} S ${fmt(m.synops)} train ${(100 * m.trainAccuracy).toFixed(1)} % test ${m.testAccuracy !== undefined ? (100 * m.testAccuracy).toFixed(1) : '–'} % (S ${fmt(m.testSynops ?? 0)}) ${m.imagesPerSec.toFixed(0)} img/s ${m.seconds.toFixed(1)} s\n`);
+      process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}epoch ${m.epoch}/${p.epochs}: loss ${m.loss.toFixed(4)} CE ${m.ce.toFixed(4)} SynOp term ${m.synopTerm.toFixed(4)} S ${fmt(m.synops)} train ${(100 * m.accuracy).toFixed(1)} % test ${m.valAccuracy !== undefined ? (100 * m.valAccuracy).toFixed(1) : '–'} % (S ${fmt(m.valSynops ?? 0)}) ${m.imagesPerSec.toFixed(0)} img/s ${m.seconds.toFixed(1)} s\n`);
     } else if (p.type === 'phase' && !json && (p.done === undefined || p.done === p.total)) {
       process.stderr.write(`${p.phase}: ${p.message}${p.total ? ` (${p.total})` : ''}\n`);
     }

@@ -10,6 +10,7 @@ export const MIME_REPORT = 'application/vnd.synops.report+json';
 export const MIME_TRADEOFF = 'application/vnd.synops.tradeoff+json';
 export const MIME_RASTER = 'application/vnd.synops.raster+json';
 
+import type { EpochMetrics } from './epochs';
 import type { Strategy } from './strategy';
 
 /** The strategy as view payloads spell it (`src/protocol/strategy.ts` holds the one table). */
@@ -95,29 +96,8 @@ export interface RasterPayload {
   rate?: { binMs: number; counts: number[]; chunkStartMs?: number; chunkEndMs?: number };
 }
 
-/** Metrics of one finished epoch, as the trainer reports them. */
-export interface EpochMetrics {
-  epoch: number;
-  /** Total loss, its cross-entropy part and its SynOp term ((S − S0)/S0)², per sample averaged. */
-  loss: number;
-  ce: number;
-  synopTerm: number;
-  /** Training and held-out accuracy, 0..1. */
-  accuracy: number;
-  valAccuracy?: number;
-  /**
-   * ANN-proxy SynOps per sample by receiving layer name, of the connections the SynOp objective counts, and
-   * their sum S (the total the loss compares with S₀).
-   */
-  synopsPerLayer: Record<string, number>;
-  synops: number;
-  /**
-   * SynOps of connections S leaves out, by receiving layer: the input's events into the first layer unless
-   * the run counts input SynOps. Not part of `synops`.
-   */
-  uncountedSynops?: Record<string, number>;
-  seconds: number;
-}
+/** Metrics of one finished epoch: the one shape of `metrics.json` and of the monitor (`epochs.ts`). */
+export type { EpochMetrics };
 
 export interface TrainingPayload {
   schemaVersion: 1;

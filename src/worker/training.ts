@@ -5,32 +5,13 @@ import { canResume, listRuns, listRunsIn, readRunRow, runIdOf, runRow } from '..
 import { resumeRequest } from '../io/train/resume';
 import { evaluatedRunsOf } from '../io/train/runReport';
 import { viewStrategy } from '../io/views/tradeoff';
-import { runsDir } from '../io/train/run';
-import { TrainError, type EpochMetrics as CoreEpoch, type RunInfo, type TrainProgress } from '../core/train/types';
-import { existsSync, readFileSync } from 'node:fs';
+import { readMetrics, readRunInfo, runsDir } from '../io/train/run';
+import { TrainError, type RunInfo, type TrainProgress } from '../core/train/types';
 import { basename, join } from 'node:path';
 import type { EstimateSweep, EvaluateRun, ListRuns, ResumeRun, RunSweep, RunTraining, TrainModel } from '../protocol/messages';
-import type { EpochMetrics, TrainingPayload } from '../protocol/views';
+import type { TrainingPayload } from '../protocol/views';
 import { BadInputError, type HandlerContext } from './handlers';
 
-
-/**
- * An epoch as the monitor draws it. `synopsPerLayer` holds the connections S counts, so the stacked layers add
- * up to the total; the input's SynOps into the first layer (which S leaves out unless `countInput`) go to
- * `uncountedSynops`.
- */
-export function toView(m: CoreEpoch, countInput = false): EpochMetrics {
-  const counted = (l: CoreEpoch['synopsPerLayer'][number]): boolean => countInput || l.emitter !== INPUT_NAME;
-  const uncounted = m.synopsPerLayer.filter((l) => !counted(l));
-  return {
-    epoch: m.epoch, loss: m.loss, ce: m.ce, synopTerm: m.synopTerm, accuracy: m.trainAccuracy, valAccuracy: m.testAccuracy,
-    synopsPerLayer: Object.fromEntries(m.synopsPerLayer.filter(counted).map((l) => [l.receiver, l.synops])), synops: m.synops, seconds: m.seconds,
-    ...(uncounted.length ? { uncountedSynops: Object.fromEntries(uncounted.map((l) => [l.receiver, l.synops])) } : {}),
-  };
-}
-
-/** The emitter name of the input's connection (`synops/fanout.ts`). */
-const INPUT_NAME = 'input';
 
 export async function trainModel(params: TrainModel.Params, ctx: HandlerContext): Promise<TrainModel.Result> {
   const request: TrainRequest = {
@@ -65,10 +46,8 @@ async function trainWithMonitor(request: TrainRequest, ctx: HandlerContext): Pro
     // A resumed run starts with the epochs it already has.
     const before = request.out ? readRunPayload(dir) : undefined;
     payload = { schemaVersion: 1, runId, modelName: model.name, strategy: viewStrategy(strategy), target: request.target, backend: backend.name, epochs, history: before?.history ?? [], status: 'running' };
-    countInput = readCountInput(dir);
     return payload;
   };
-  let countInput = false;
   const onProgress = (p: TrainProgress): void => {
     switch (p.type) {
       case 'phase': {
@@ -95,7 +74,7 @@ async function trainWithMonitor(request: TrainRequest, ctx: HandlerContext): Pro
       case 'epoch': {
         const snapshot = started(p.runId, p.epochs);
         snapshot.epochs = p.epochs;
-        snapshot.history = [...snapshot.history.filter((e) => e.epoch !== p.metrics.epoch), toView(p.metrics, countInput)];
+        snapshot.history = [...snapshot.history.filter((e) => e.epoch !== p.metrics.epoch), p.metrics];
         delete snapshot.current;
         delete snapshot.activity;
         ctx.progress({ message: `epoch ${p.metrics.epoch}/${p.epochs} done`, fraction: p.metrics.epoch / p.epochs, training: snapshot });
@@ -176,19 +155,14 @@ export async function runTraining(params: RunTraining.Params): Promise<RunTraini
   return readRunPayload(params.runDir);
 }
 
-/** Whether the run in `runDir` counts the input's SynOps in S (its `run.json`); false when unreadable, as the trainer's default. */
-function readCountInput(runDir: string): boolean {
-  try { return (JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunInfo).config.countInputSynops === true; } catch { return false; }
-}
-
 /** The monitor's payload of the run in `runDir`: its epochs, state, message and whether it can resume. */
 function readRunPayload(runDir: string): TrainingPayload {
   let info: RunInfo;
-  let metrics: CoreEpoch[];
+  let history: TrainingPayload['history'];
   try {
-    info = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunInfo;
-    // A run stopped before its first epoch has no metrics yet.
-    metrics = existsSync(join(runDir, 'metrics.json')) ? JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8')) as CoreEpoch[] : [];
+    info = readRunInfo(runDir);
+    // A run stopped before its first epoch has no metrics yet; an older run's epochs are read in today's shape.
+    history = readMetrics(runDir, info.config.countInputSynops === true);
   } catch (e) {
     throw new BadInputError(`${runDir} is not a readable run folder (run.json, metrics.json): ${(e as Error).message}`);
   }
@@ -197,7 +171,7 @@ function readRunPayload(runDir: string): TrainingPayload {
     schemaVersion: 1, runId: basename(runDir), modelName: info.modelName, strategy: viewStrategy(info.config.strategy),
     // Fine-tuning through time adds its epochs after the ANN's, as the trainer counts them.
     target: info.config.target, backend: info.backend.name, epochs: info.config.epochs + (info.config.conversion?.finetune ? info.config.conversion.finetune.epochs : 0),
-    history: metrics.map((m) => toView(m, info.config.countInputSynops === true)), status, message: info.message,
+    history, status, message: info.message,
     ...(canResume(runDir, info) ? { resumable: true } : {}),
   };
 }

@@ -18,7 +18,7 @@ function epoch(n: number): EpochMetrics {
   const synops = 270_000 + conv2 + conv3 + 6_000;
   const term = ((synops - 600_000) / 600_000) ** 2;
   const ce = 0.9 / n + 0.1;
-  return { epoch: n, loss: ce + term, ce, synopTerm: term, accuracy: 0.8 + 0.02 * n, valAccuracy: 0.79 + 0.02 * n, synopsPerLayer: { conv1: 270_000, conv2, conv3, fc: 6_000 }, synops, seconds: 41.5 + n };
+  return { epoch: n, loss: ce + term, ce, synopTerm: term, accuracy: 0.8 + 0.02 * n, valAccuracy: 0.79 + 0.02 * n, synopsPerLayer: { conv1: 270_000, conv2, conv3, fc: 6_000 }, synops, learningRate: 0.001, seconds: 41.5 + n, imagesPerSec: 120 };
 }
 
 const base: Omit<TrainingPayload, 'history' | 'status'> = {

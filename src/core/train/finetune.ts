@@ -52,5 +52,5 @@ export async function finetuneEpoch(net: TrainNet, adam: Adam, data: BinnedSet, 
     accumulate(sums, perConn, v, idx.length);
     await batchDone(ctx, sums, { epoch, batch: b + 1, batches, v, start });
   }
-  return { ...epochMetrics(net, adam, sums, perConn, epoch, start), throughTime: { bins: T, samples: data.n } };
+  return { ...epochMetrics(net, adam, sums, perConn, epoch, start, cfg.countInputSynops), throughTime: { bins: T, samples: data.n } };
 }

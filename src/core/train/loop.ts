@@ -12,6 +12,7 @@ import type { Readout } from '../../protocol/report';
 import type { ActivationMode, ForwardOptions, TrainNet } from './net';
 import { gradTensors, type ParallelTrainer, type StepBatch } from './parallel';
 import type { TimeForwardOptions } from './through-time';
+import { layerSynops } from './epochs';
 import { TrainError, type EpochMetrics, type TrainConfig, type TrainProgress } from './types';
 
 export interface EpochContext {
@@ -130,14 +131,17 @@ export async function batchDone(ctx: EpochContext, sums: EpochSums, b: { epoch: 
   await new Promise((r) => setImmediate(r));
 }
 
-/** The epoch's metrics from its sums: means per sample, SynOps per connection. */
-export function epochMetrics(net: TrainNet, adam: Adam, sums: EpochSums, perConn: Float64Array, epoch: number, start: number): EpochMetrics {
+/**
+ * The epoch's metrics from its sums: means per sample, SynOps by receiving layer (the input's apart unless
+ * the run counts them, `countInput`: its `countInputSynops`).
+ */
+export function epochMetrics(net: TrainNet, adam: Adam, sums: EpochSums, perConn: Float64Array, epoch: number, start: number, countInput: boolean): EpochMetrics {
   const seconds = (performance.now() - start) / 1000;
   const m = Math.max(1, sums.seen);
   return {
     epoch, loss: sums.loss / m, ce: sums.ce / m, synopTerm: sums.term / m, synops: sums.s / m,
-    synopsPerLayer: net.connections.map((cn, k) => ({ emitter: cn.emitterName, receiver: cn.receiverName, synops: perConn[k] / m })),
-    trainAccuracy: sums.correct / m, learningRate: adam.lr, seconds, imagesPerSec: sums.seen / seconds,
+    ...layerSynops(net.connections.map((cn, k) => ({ emitter: cn.emitterName, receiver: cn.receiverName, synops: perConn[k] / m })), countInput),
+    accuracy: sums.correct / m, learningRate: adam.lr, seconds, imagesPerSec: sums.seen / seconds,
   };
 }
 
@@ -168,5 +172,5 @@ export async function trainEpoch(net: TrainNet, adam: Adam, set: SampleSet, cfg:
     accumulate(sums, perConn, v, idx.length);
     await batchDone(ctx, sums, { epoch, batch: b + 1, batches, v, start });
   }
-  return epochMetrics(net, adam, sums, perConn, epoch, start);
+  return epochMetrics(net, adam, sums, perConn, epoch, start, cfg.countInputSynops);
 }

@@ -2,8 +2,8 @@
  * Plain, JSON-able types of training: configuration, progress messages and results. These are what the
  * worker passes across its JSON-RPC boundary.
  */
-import type { ConversionDiagnosis, Readout } from '../../protocol/report';
-import type { NeuroBenchReport } from '../../protocol/neurobench';
+import type { EpochMetrics, EvalResult } from '../../protocol/epochs';
+import type { Readout } from '../../protocol/report';
 
 import type { StrategyId } from '../../protocol/strategy';
 
@@ -59,79 +59,8 @@ export interface ConversionConfig {
   finetune: { epochs: number; bins: number; learningRate: number; maxSamples: number; batchSize: number } | false;
 }
 
-export interface LayerSynops {
-  emitter: string;
-  receiver: string;
-  /** SynOps per sample. */
-  synops: number;
-}
-
-export interface EpochMetrics {
-  epoch: number;
-  /** Means over the epoch's batches. */
-  loss: number;
-  ce: number;
-  synopTerm: number;
-  /** S the objective sees (SynOps per sample, training batches, dropout on). */
-  synops: number;
-  synopsPerLayer: LayerSynops[];
-  trainAccuracy: number;
-  /** Held-out split, ANN proxy, no dropout. */
-  testAccuracy?: number;
-  testSynops?: number;
-  learningRate: number;
-  seconds: number;
-  imagesPerSec: number;
-  /** Threads that shared each batch (`parallel.ts`); absent in older runs (1). */
-  threads?: number;
-  /** Set for an epoch of fine-tuning through time: its bins per sample and training samples. */
-  throughTime?: { bins: number; samples: number };
-  /** The quantized ANN on the held-out split at the end of the ANN's training, before fine-tuning through time. */
-  annQuantized?: EvalResult;
-}
-
-/** Accuracy and SynOps of one evaluation (ANN proxy or spiking simulation). */
-export interface EvalResult {
-  kind: 'ann' | 'snn';
-  /** Activation of the ANN evaluation: as trained, or every spiking layer quantized. */
-  activation?: 'model' | 'qrelu' | 'relu';
-  samples: number;
-  accuracy: number;
-  /** SynOps per sample by connection, the input first. */
-  synopsPerLayer: LayerSynops[];
-  /** All connections, the input included. */
-  totalSynops: number;
-  /** Without the input (what the SynOp loss targets). */
-  hiddenSynops: number;
-  /** SNN: samples whose output had a tie for the most spikes (a silent output included); counted wrong. */
-  ties?: number;
-  /** SNN: of the ties, the samples whose output layer did not spike at all. */
-  silent?: number;
-  /** SNN: of the ties, those with the true class among the tied outputs (what any tie-break could win back, at most). */
-  tiedTrue?: number;
-  /**
-   * ANN: the outputs read as the spiking network reads its output layer (quantized to spike counts, the
-   * unique largest wins, ties and silent outputs wrong; see `quantizedReadout` in evaluate.ts).
-   */
-  readout?: { accuracy: number; ties: number; silent: number };
-  /** SNN: mean time steps per sample. */
-  meanSteps?: number;
-  /** First layer ×ρ applied for this evaluation. */
-  rho?: number;
-  /** Per hidden spiking layer, means per sample: Σ activation (ANN) or spikes (SNN), and the fraction of silent neurons. */
-  layers?: { layer: string; neurons: number; spikes: number; silent: number }[];
-  /** SNN read by membrane: the same simulation read by output spike counts (what Speck reads), ties counted wrong. */
-  spikeReadout?: { accuracy: number; ties: number; silent: number };
-  /** SNN: the readout of the output layer (absent: spike counts). */
-  readoutKind?: Readout;
-  /** SNN: per-layer activity beside the ANN-Q's, and where accuracy goes. */
-  diagnosis?: ConversionDiagnosis;
-  /** SNN: the data-based aids applied: λ per layer (normalization), initial membranes (calibration or the quantizer's ½). */
-  conversion?: { lambdas?: Record<string, number>; initialMembrane?: Record<string, number | number[]> };
-  /** SNN: NeuroBench's metrics of the same simulation, per sample (`energy/neurobench.ts`). */
-  neurobench?: NeuroBenchReport;
-  seconds: number;
-}
+/** An epoch's and an evaluation's metrics are shared with the views: the one definition is the protocol's. */
+export type { EpochMetrics, EvalResult, LayerSynops } from '../../protocol/epochs';
 
 export interface Evaluation {
   ann: EvalResult;

@@ -30,12 +30,14 @@ import { evaluateAnn, evaluateSnn, scaleLayer } from '../../core/train/evaluate'
 import { convertForSimulation, diagnose } from '../../core/train/convert';
 import { finetuneData, finetuneEpoch } from '../../core/train/finetune';
 import type { BinnedSet } from '../../core/train/time-bins';
+import { epochFromLegacy, isLegacyEpoch } from '../../core/train/epochs';
 import { trainEpoch, type EpochContext } from '../../core/train/loop';
 import type { SynopObjective } from '../../core/train/loss';
 import { assignWeights, buildNet, disposeNet, type TrainNet } from '../../core/train/net';
 import { saveTfjsModel } from './save';
 import { teacherLogits } from './teacher';
 import { STRATEGIES, TrainError, type EpochMetrics, type EvalResult, type Evaluation, type RunInfo, type TaskOptions, type TrainConfig } from '../../core/train/types';
+import type { LegacyEpochMetrics } from '../../protocol/epochs';
 
 const json = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v, null, 1));
 
@@ -224,7 +226,7 @@ export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOp
   const { info, net, adam } = h;
   const cfg = info.config;
   const metricsPath = join(info.dir, 'metrics.json');
-  const metrics = readMetrics(info.dir).filter((m) => m.epoch <= info.epochsDone);
+  const metrics = readMetrics(info.dir, cfg.countInputSynops).filter((m) => m.epoch <= info.epochsDone);
   // Fine-tuning through time, when the run asks for it, adds epochs after the ANN's (same checkpoints).
   const ft = cfg.conversion?.finetune || undefined;
   const epochs = cfg.epochs + (ft?.epochs ?? 0);
@@ -259,8 +261,8 @@ export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOp
       m.threads = parallel?.threads ?? 1;
       if (cfg.evalEachEpoch && data.test.n) {
         const ev = await evaluateAnn(net, data.test, { activation: info.activation, signal: opts.signal });
-        m.testAccuracy = ev.accuracy;
-        m.testSynops = ev.hiddenSynops;
+        m.valAccuracy = ev.accuracy;
+        m.valSynops = ev.hiddenSynops;
       }
       // The network as trained, before fine-tuning through time changes it: what its SNN is compared with.
       if (ft && epoch === cfg.epochs && data.test.n) m.annQuantized = await evaluateAnn(net, data.test, { activation: 'qrelu', signal: opts.signal });
@@ -328,7 +330,7 @@ export async function evaluateRunDir(h: RunHandle, data: TrainData, o: { snnSamp
     throw e instanceof FileFormatError ? new TrainError('bad-input', e.message) : e;
   });
   const conv = info.config.conversion ?? { readout: 'spikes', normalize: false, calibrate: false, finetune: false };
-  const trained = readMetrics(info.dir).find((m) => m.annQuantized)?.annQuantized;
+  const trained = readMetrics(info.dir, info.config.countInputSynops).find((m) => m.annQuantized)?.annQuantized;
   if (trained) evaluation.annQuantizedTrained = trained;
   const onSample = (done: number, total: number): void => o.onProgress?.({ type: 'phase', runId: info.id, phase: 'simulate', message: 'spiking simulation', done, total });
   // The run's conversion aids (normalization, calibration, the quantizer's start, the readout), then the
@@ -371,10 +373,17 @@ export async function evaluateRunDir(h: RunHandle, data: TrainData, o: { snnSamp
   return evaluation;
 }
 
-/** `metrics.json` of a run folder, or none. */
-export function readMetrics(dir: string): EpochMetrics[] {
+/**
+ * `metrics.json` of a run folder, or none. Epochs of runs written before the one `EpochMetrics` shape are
+ * read as it (`epochFromLegacy`), with the run's `countInputSynops` (from its `run.json` unless given).
+ */
+export function readMetrics(dir: string, countInput?: boolean): EpochMetrics[] {
   const p = join(dir, 'metrics.json');
-  return existsSync(p) ? readJson<EpochMetrics[]>(p) : [];
+  if (!existsSync(p)) return [];
+  const stored = readJson<(EpochMetrics | LegacyEpochMetrics)[]>(p);
+  if (!stored.some(isLegacyEpoch)) return stored as EpochMetrics[];
+  const counts = countInput ?? readRunInfo(dir).config.countInputSynops === true;
+  return stored.map((e) => (isLegacyEpoch(e) ? epochFromLegacy(e, counts) : e));
 }
 
 export function finishRun(h: RunHandle, message?: string): void { setState(h, 'done', message); }
