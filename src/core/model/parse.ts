@@ -1,15 +1,16 @@
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import {
-  MAX_BATCH_SIZE, MAX_CHANNELS, MAX_CHUNK_EVENTS, MAX_DT_MS, MAX_EPOCHS, MAX_FEATURES, MAX_INPUT_ELEMENTS, MAX_JSON_DEPTH, MAX_LAYERS,
-  MAX_MODEL_FILE_BYTES, MAX_NEURONS, MAX_PARAMETERS, MAX_SEED, MAX_SIDE, MAX_STEPS, MIN_DT_MS,
+  MAX_CHANNELS, MAX_CHUNK_EVENTS, MAX_DT_MS, MAX_FEATURES, MAX_INPUT_ELEMENTS, MAX_JSON_DEPTH, MAX_LAYERS,
+  MAX_MODEL_FILE_BYTES, MAX_NEURONS, MAX_PARAMETERS, MAX_SIDE, MAX_STEPS, MIN_DT_MS,
 } from './limits';
 import { excessiveNesting } from '../jsonText';
 import { syntaxDiagnostic } from './syntax';
 import { layerStats, numel, ShapeError, windowOut, type LayerStats } from './shapes';
 import type { ModelDiagnostic, Position, Range, Severity } from '../../protocol/report';
-import { STRATEGY_NAMES } from '../../protocol/strategy';
 import { LAYER_TYPES, MODEL_FORMAT, MODEL_FORMAT_VERSION, isSpikingLayer, isWeightLayer, type ModelFile } from './types';
 import { CHIP_IDS, isChipId } from '../chips/chip';
+import { count, isIntIn, isObject, isPositiveInt, numberField, oneOf, unknownFields, type Checker, type JsonPath, type Report } from './checks';
+import { checkTraining } from './trainingChecks';
 
 export interface ParsedModel {
   /** Set when the file is structurally valid, even if it has warnings. */
@@ -39,8 +40,6 @@ class LineIndex {
     return { start: this.position(offset), end: this.position(offset + length) };
   }
 }
-
-type JsonPath = (string | number)[];
 
 /**
  * Parses and checks a model file's text. Never throws: every problem becomes a diagnostic at the place in
@@ -127,27 +126,6 @@ export function parseModel(text: string, source = 'model file'): ParsedModel {
   return { model, stats, diagnostics, layerRanges };
 }
 
-type Report = (path: JsonPath, code: string, message: string, severity?: Severity) => void;
-interface Checker { report: Report; reportKey: (path: JsonPath, key: string, code: string, message: string) => void }
-
-function isPositiveInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v > 0;
-}
-
-/** A whole number in `[min, max]`. */
-function isIntIn(v: unknown, min: number, max: number): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-const count = (n: number): string => n.toLocaleString('en-US');
-
-/** Warns about fields a block does not have: a misspelt field would otherwise be ignored silently. */
-function unknownFields(v: Record<string, unknown>, path: JsonPath, known: readonly string[], what: string, check: Checker): void {
-  for (const key of Object.keys(v)) {
-    if (!known.includes(key)) check.reportKey(path, key, 'model/unknown-field', `${what}: ${JSON.stringify(key)} is not one of its fields (${known.join(', ')}); it is ignored`);
-  }
-}
 
 const TOP_FIELDS = ['$schema', 'format', 'version', 'name', 'description', 'input', 'layers', 'spikingOutput', 'training', 'conversion', 'energy'] as const;
 
@@ -220,42 +198,7 @@ function checkSensor(sensor: unknown, shape: number[] | undefined, report: Repor
 }
 
 
-/** A field that must be one of `allowed` strings when present. */
-function oneOf(report: Report, path: JsonPath, value: unknown, allowed: readonly string[]): void {
-  if (value !== undefined && !allowed.includes(value as string)) report(path, `model/${path.join('.')}`, `"${path.join('.')}" must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got ${JSON.stringify(value)}`);
-}
 
-/** A number field that must pass `ok` when present (and be finite: JSON has no Infinity, but 1e999 parses to it). */
-function numberField(report: Report, block: Record<string, unknown>, path: JsonPath, ok: (x: number) => boolean, what: string, required = false): void {
-  const x = block[path[path.length - 1] as string];
-  if (x === undefined && !required) return;
-  if (!(typeof x === 'number' && Number.isFinite(x) && ok(x))) report(path, `model/${path.join('.')}`, `"${path.join('.')}" must be ${what}, got ${JSON.stringify(x) ?? 'nothing'}`);
-}
-
-/** The `training` block (see `TrainingSpec`); every field optional, each checked when given. */
-function checkTraining(t: unknown, check: Checker): void {
-  const { report } = check;
-  if (t === undefined) return;
-  if (!isObject(t)) { report(['training'], 'model/training', '"training" must be an object: { "strategy", "epochs", "batchSize", "learningRate", "seed", … }'); return; }
-  unknownFields(t, ['training'], ['strategy', 'epochs', 'batchSize', 'learningRate', 'weightDecay', 'targetSynOps', 'seed', 'outputActivation', 'quantizer', 'augment'], '"training"', check);
-  oneOf(report, ['training', 'strategy'], t.strategy, STRATEGY_NAMES);
-  const at = (f: string): JsonPath => ['training', f];
-  numberField(report, t, at('epochs'), (x) => isIntIn(x, 1, MAX_EPOCHS), `a whole number from 1 to ${count(MAX_EPOCHS)}`);
-  numberField(report, t, at('batchSize'), (x) => isIntIn(x, 1, MAX_BATCH_SIZE), `a whole number from 1 to ${count(MAX_BATCH_SIZE)}`);
-  numberField(report, t, at('learningRate'), (x) => x > 0 && x <= 1, 'a number in (0, 1] (the paper uses 0.001)');
-  numberField(report, t, at('weightDecay'), (x) => x >= 0 && x <= 1, 'a number in [0, 1]');
-  numberField(report, t, at('targetSynOps'), (x) => x > 0, 'a positive number of SynOps per sample');
-  numberField(report, t, at('seed'), (x) => isIntIn(x, 0, MAX_SEED), `a whole number from 0 to ${count(MAX_SEED)}`);
-  oneOf(report, at('outputActivation'), t.outputActivation, ['none', 'spiking']);
-  oneOf(report, at('quantizer'), t.quantizer, ['floor', 'round']);
-  const a = t.augment;
-  if (a === undefined || a === false) return;
-  if (!isObject(a)) { report(at('augment'), 'model/training.augment', '"training.augment" must be false or { "cropPad", "flip", "inputDropout" }'); return; }
-  unknownFields(a, at('augment'), ['cropPad', 'flip', 'inputDropout'], '"training.augment"', check);
-  numberField(report, a, ['training', 'augment', 'cropPad'], (x) => isIntIn(x, 0, 64), 'a whole number of pixels from 0 to 64');
-  numberField(report, a, ['training', 'augment', 'inputDropout'], (x) => x >= 0 && x < 1, 'a probability in [0, 1)');
-  if (a.flip !== undefined && typeof a.flip !== 'boolean') report(['training', 'augment', 'flip'], 'model/training.augment.flip', `"training.augment.flip" must be true or false, got ${JSON.stringify(a.flip)}`);
-}
 
 /** The `conversion` block (see `ConversionSpec`). */
 function checkConversion(c: unknown, check: Checker): void {
