@@ -4,7 +4,8 @@ import { BUDGETS, trainingText, type BudgetName } from '../core/reproduce/budget
 import { reproduce, rerender, type ReproduceResult } from '../io/reproduce/procedure';
 import { fmtSynops, label, tableRows } from '../core/reproduce/report';
 import type { BackendName } from '../core/train/backend';
-import { DISTILL_DEFAULTS, loadModel } from '../io/train/api';
+import { loadModel } from '../io/train/api';
+import { DISTILL_DEFAULTS } from '../io/train/request';
 import type { TrainProgress } from '../core/train/types';
 import { intOption, parseArgs, threadsOption, usageError } from './args';
 import { withFaults } from './errors';

@@ -1,4 +1,5 @@
-import { ensureBackend, evaluateRun, isRunDataRoot, loadModel, train, type TrainRequest } from '../io/train/api';
+import { ensureBackend, evaluateRun, isRunDataRoot, loadModel, train } from '../io/train/api';
+import type { TrainRequest } from '../io/train/request';
 import { DEFAULT_SWEEP_EPOCHS, DEFAULT_SWEEP_TARGETS, sweep } from '../io/train/sweep';
 import { estimateSweep } from '../io/train/estimate';
 import { canResume, listRuns, listRunsIn, readRunRow, runIdOf, runRow } from '../io/train/list';

@@ -7,7 +7,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { evaluateRun, resolveConfig, train, type TrainRequest } from '../../src/io/train/api';
+import { evaluateRun, train } from '../../src/io/train/api';
+import { resolveConfig, type TrainRequest } from '../../src/io/train/request';
 import { LOCK_FILE } from '../../src/io/train/run-lock';
 import { sweep } from '../../src/io/train/sweep';
 import type { TrainProgress } from '../../src/core/train/types';

@@ -12,7 +12,7 @@ import type { ModelFile } from '../../src/core/model/types';
 import { simulateEvents } from '../../src/core/sim/event-engine';
 import { imageInput } from '../../src/core/sim/input';
 import { readTfjsWeights } from '../../src/io/sim/tfjs-weights';
-import { resolveConfig } from '../../src/io/train/api';
+import { resolveConfig } from '../../src/io/train/request';
 import { selectBackend, type BackendInfo } from '../../src/core/train/backend';
 import { readCheckpointIndex } from '../../src/io/train/checkpoint';
 import type { SampleSet, TrainData } from '../../src/core/train/samples';

@@ -16,7 +16,8 @@ import { BUILTIN_PROFILES, DEFAULT_ANN_PROFILE, DEFAULT_SNN_PROFILE } from '../.
 import { writeAtomic } from '../atomic';
 import { layerStats } from '../../core/model/shapes';
 import type { ModelFile } from '../../core/model/types';
-import { evaluateRun, loadData, resolveData, train, type DataRequest } from '../train/api';
+import { evaluateRun, loadData, resolveData, train } from '../train/api';
+import type { DataRequest } from '../train/request';
 import type { BackendName, ThreadsChoice } from '../../core/train/backend';
 import { readJson } from '../train/run';
 import { TrainError, type Evaluation, type RunInfo, type Strategy, type TaskOptions } from '../../core/train/types';

@@ -5,7 +5,7 @@
  * after its checkpoint.
  */
 import { join } from 'node:path';
-import type { TrainRequest } from './api';
+import type { TrainRequest } from './request';
 import { canResume } from './list';
 import { readRunInfo } from './run';
 import { TrainError } from '../../core/train/types';

@@ -9,7 +9,8 @@
  */
 import { join, relative } from 'node:path';
 import { logspace } from '../../core/train/logspace';
-import { ensureBackend, loadData, loadModel, resolveConfig, type DataRequest } from './api';
+import { ensureBackend, loadData, loadModel } from './api';
+import { resolveConfig, type DataRequest } from './request';
 import { writeCheckpoint } from './checkpoint';
 import { assignWeights } from '../../core/train/net';
 import { closeRun, createRun, evaluateRunDir, finishRun, runsDir, newRunId, trainRemaining, writeJson, firstWeightLayer } from './run';
