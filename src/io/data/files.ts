@@ -9,7 +9,7 @@ import type { ByteSource, OpenBytes } from '../../core/data/bytes';
 import { EventDataError } from '../../core/data/events';
 
 /** Reads exactly `length` bytes at `position` (fewer only at the end of the file). */
-export async function readAt(fh: FileHandle, position: number, length: number): Promise<Uint8Array> {
+async function readAt(fh: FileHandle, position: number, length: number): Promise<Uint8Array> {
   const buf = new Uint8Array(length);
   let got = 0;
   while (got < length) {
@@ -39,7 +39,7 @@ const refuse = (file: string, kind: string, expected: string): EventDataError =>
  * pipe blocks until a writer appears (forever, for a reader), and a device or a socket has no size to
  * check a format against. Follows symlinks, as `open` does. `expected` says what the caller wanted.
  */
-export async function regularFileSize(file: string, expected = 'a regular file'): Promise<number> {
+async function regularFileSize(file: string, expected = 'a regular file'): Promise<number> {
   let st: Stats;
   try {
     st = await stat(file);
