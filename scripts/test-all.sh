@@ -50,7 +50,8 @@ else
 fi
 
 stage "report view in a real browser"
-node_tests test/webview/*.test.ts
+# Two files at a time: each starts its own browser and server on a free port (99 s one at a time).
+NODE_TEST_CONCURRENCY=2 node_tests test/webview/*.test.ts
 
 stage "extension in a real VS Code"
 bash test/integration/run.sh | tee "$log"

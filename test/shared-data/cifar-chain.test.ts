@@ -20,6 +20,9 @@ describe('CIFAR-10 All-ConvNet, the chain procedure on the shared batch', { skip
 
   it('pre-trains, fine-tunes two decreasing targets from it, and simulates every model over 10 steps', async () => {
     const model = JSON.parse(readFileSync(template, 'utf8')) as ModelFile;
+    // Calibration simulates its samples once per spiking layer (9 here): with the default 256 (all 48 of
+    // this batch) it was two thirds of this test's 108 s. Four samples keep the step in the pipeline.
+    model.conversion = { ...model.conversion, calibrate: { samples: 4 } };
     const weightLayers = model.layers.filter((l) => l.type === 'conv2d' || l.type === 'linear').length;
     const r = await sweep({
       model, data: join(sharedData, 'cifar10'), workspace, kind: 'chain', targets: [4e7, 2e7], epochs: 1, pretrainEpochs: 1,

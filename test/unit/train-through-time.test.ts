@@ -17,6 +17,27 @@ import { qround } from '../../src/core/train/qrelu';
 import { saveTfjsModel } from '../../src/io/train/save';
 import { coarseBins } from '../../src/core/train/time-bins';
 import { forwardThroughTime, iafThroughTime } from '../../src/core/train/through-time';
+import { qrelu } from '../../src/core/train/qrelu';
+
+/** Identity forward, zero gradient: the reset's detach in the reference below. */
+const detach = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
+
+/**
+ * The reference the fused `iafThroughTime` replaced: the recurrence unrolled in tfjs ops, one bin at a time
+ * (v ← v + I_t; s_t = QReLU(v); v ← v − detach(s_t)), its gradient by tfjs' autodiff of those ops.
+ */
+function iafByOps(current: tf.Tensor, batch: number, bins: number, v0: number): tf.Tensor {
+  const per = current.size / (batch * bins);
+  const steps = tf.unstack(tf.reshape(current, [batch, bins, per]), 1);
+  let v: tf.Tensor = tf.fill([batch, per], v0);
+  const spikes = steps.map((i) => {
+    v = tf.add(v, i);
+    const s = qrelu(v);
+    v = tf.sub(v, detach(s));
+    return s;
+  });
+  return tf.reshape(tf.stack(spikes, 1), current.shape);
+}
 
 describe('training through time', () => {
   it('coarse bins sum the 1 ms steps in equal groups, NHWC', () => {
@@ -39,6 +60,25 @@ describe('training through time', () => {
     assert.deepEqual([...g.dataSync()], [3, 2, 1, 1]);
     // QCFS's quantizer: 0.4 → 0, 0.5 → 1, 1.49 → 1, −3 → 0.
     assert.deepEqual([...qround(tf.tensor1d([0.4, 0.5, 1.49, -3])).dataSync()], [0, 1, 1, 0]);
+  });
+
+  it('the fused recurrence gives the op-by-op unrolling\'s spikes and gradients (random shapes, bins, starts)', () => {
+    const rng = new Rng(7);
+    for (let trial = 0; trial < 12; trial++) {
+      const batch = 1 + rng.int(3), bins = 2 + rng.int(8), h = 1 + rng.int(5), c = 1 + rng.int(4);
+      // bins ≥ 2: with one bin tfjs' own unstack gradient fails in the reference (not in the fused op).
+      const v0 = trial % 2 ? 0.5 : 0;
+      // Currents in [−2, 3): negative input, sub-threshold sums and several spikes per bin all occur.
+      const x = tf.tensor4d(Float32Array.from({ length: batch * bins * h * h * c }, () => rng.next() * 5 - 2), [batch * bins, h, h, c]);
+      // A random weighting of the spikes, so each bin's gradient differs: L = Σ w ⊙ s.
+      const w = tf.tensor4d(Float32Array.from({ length: x.size }, () => rng.next() * 2 - 1), x.shape);
+      const at = `trial ${trial}: batch ${batch}, bins ${bins}, ${h}×${h}×${c}, v0 ${v0}`;
+      // Spike counts are whole numbers: exact. Gradients sum at most 9 products: 1e-5.
+      assert.deepEqual([...iafThroughTime(x, batch, bins, v0).dataSync()], [...iafByOps(x, batch, bins, v0).dataSync()], at);
+      const gFused = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(iafThroughTime(a, batch, bins, v0), w)))(x).dataSync();
+      const gOps = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(iafByOps(a, batch, bins, v0), w)))(x).dataSync();
+      gFused.forEach((g, i) => assert.ok(Math.abs(g - gOps[i]) < 1e-5, `${at}, gradient ${i}: ${g} vs ${gOps[i]}`));
+    }
   });
 
   it('spike counts and readouts equal the event-driven simulation of the same bins (random nets and inputs)', async () => {
