@@ -35,11 +35,6 @@ export interface NirImported {
 export async function importNirFile(file: string, out = modelPathFor(file)): Promise<NirImported> {
   if (!out.endsWith('.snn.json')) throw new FileFormatError(out, `${out}: a model file is named *.snn.json; choose such a name`);
   const imported = await loadNirModel(file);
-  const th = imported.neuron.threshold ?? 1;
-  if (th !== 1) {
-    // A model file has no threshold: simulating the written files would run θ = 1, another network.
-    throw new FileFormatError(file, `${file}: /node/nodes: the IF nodes have v_threshold ${th}; a model file runs threshold 1, so the written network would spike differently: simulate the .nir itself (synops simulate ${file} …), or divide the weights before each IF by ${th} and export with v_threshold 1`);
-  }
   const weightsPath = writeTfjsWeights(weightsDirFor(out), imported.model, imported.weights, { importedFrom: basename(file), neuron: imported.neuron });
   writeAtomic(out, `${JSON.stringify(imported.model, null, 2)}\n`);
   return { modelPath: out, weightsPath, layers: imported.model.layers.length, spikingOutput: !!imported.model.spikingOutput, notes: imported.notes };
