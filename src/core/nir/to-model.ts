@@ -192,6 +192,7 @@ export function nirToModel(graph: NirGraph, source: string, modelName = 'importe
   } else notes.push(input.kind === 'events'
     ? `input: events [${inShape.join(', ')}] binned in 1 ms steps, 3000 events per sample (NIR does not say; edit "input" in the model file)`
     : `input: images [${inShape.join(', ')}] shown for 10 steps (NIR does not say; edit "input" in the model file)`);
+  model = withNeuronRules(model, neuron, notes);
   if (!graph.metadata.synops_spike) notes.push('several spikes per neuron and step allowed (Sinabs MultiSpike; NIR 1.0 does not say), subtract reset (NIR 1.0.4 IF)');
   if (folds.length) notes.push(`r/v_threshold of ${folds.join(', ')} folded into the weights before ${folds.length > 1 ? 'them' : 'it'} (the same spikes with threshold 1; exact for powers of two, else rounded once to float32)`);
   validate(model, weights, source, fail);
@@ -251,6 +252,28 @@ function restoreFromMetadata(graph: NirGraph, derived: ModelFile, neuron: Partia
   }
   notes.push('model file restored from the graph\'s metadata (written by synops export)');
   return JSON.parse(text) as ModelFile; // plain objects, as a model file read elsewhere
+}
+
+/**
+ * The spike and reset rules of the graph's metadata (`synops_spike`, `synops_reset`) written into the model
+ * file as `conversion.spike` / `conversion.reset`, so simulating the written model file runs them as
+ * simulating the `.nir` does. The metadata wins over a restored model file's own; defaults are left out.
+ */
+function withNeuronRules(model: ModelFile, neuron: Partial<NeuronParams>, notes: string[]): ModelFile {
+  const rules: Pick<NonNullable<ModelFile['conversion']>, 'spike' | 'reset'> = {
+    ...(neuron.spike === 'single' ? { spike: 'single' as const } : {}),
+    ...(neuron.reset === 'zero' ? { reset: 'zero' as const } : {}),
+  };
+  const c = model.conversion;
+  if (!c?.spike && !c?.reset && !rules.spike && !rules.reset) return model;
+  const conversion: NonNullable<ModelFile['conversion']> = { ...c };
+  delete conversion.spike;
+  delete conversion.reset;
+  Object.assign(conversion, rules);
+  if (rules.spike || rules.reset) notes.push(`${[rules.spike && 'one spike per neuron and step', rules.reset && 'reset to zero'].filter(Boolean).join(' and ')} (the graph's metadata): kept in the model file as ${[rules.spike && 'conversion.spike', rules.reset && 'conversion.reset'].filter(Boolean).join(' and ')}`);
+  const out: ModelFile = { ...model, conversion };
+  if (!Object.keys(conversion).length) delete out.conversion;
+  return out;
 }
 
 /** A conv layer with bias: true whose exported bias was all zeros reads back as bias: false; the same layer. */
