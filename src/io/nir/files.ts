@@ -40,7 +40,11 @@ export async function importNirFile(file: string, out = modelPathFor(file)): Pro
   return { modelPath: out, weightsPath, layers: imported.model.layers.length, spikingOutput: !!imported.model.spikingOutput, notes: imported.notes };
 }
 
-export interface NirExported { file: string; nodes: number; edges: number; version: string }
+export interface NirExported {
+  file: string; nodes: number; edges: number; version: string;
+  /** What a NIR reader may make of the file differently, one sentence each. */
+  notes: string[];
+}
 
 /** Writes the trained network of `runDir` (`model.snn.json` and `model/model.json`) as the NIR graph `target`. */
 export async function exportRunToNir(runDir: string, target: string): Promise<NirExported> {
@@ -55,7 +59,11 @@ export async function exportRunToNir(runDir: string, target: string): Promise<Ni
   const weights = await readTfjsWeightsFile(weightsPath, pm.model);
   const graph = modelToNir(pm.model, weights);
   await writeNirFile(resolve(target), graph);
-  return { file: target, nodes: graph.nodes.length, edges: graph.edges.length, version: graph.version };
+  // NIR computes a Conv2d's output shape with the kernel height on both axes (nir/ir/conv.py, 1.0.4 to its
+  // current source), so its reader's type check refuses the shapes a non-square kernel gives.
+  const notes = pm.model.layers.filter((l) => l.type === 'conv2d' && typeof l.kernel !== 'number' && l.kernel[0] !== l.kernel[1])
+    .map((l) => `${l.name} has a ${(l as { kernel: number[] }).kernel.join('×')} kernel: NIR's own type check computes a Conv2d's width with its kernel height, so read this file with nir.read(…, type_check=False)`);
+  return { file: target, nodes: graph.nodes.length, edges: graph.edges.length, version: graph.version, notes };
 }
 
 /**
