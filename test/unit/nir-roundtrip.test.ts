@@ -182,6 +182,12 @@ describe('NIR export and import round trip', () => {
       assert.equal(r.status, 0, `${name}: ${String(r.stdout)}${String(r.stderr)}`);
       assert.match(String(r.stdout), /^nir layout ok: 14 nodes, 13 edges, version 1\.0\.4$/m);
     }
+    // A 3×5 kernel: NIR's type check takes the kernel height for both axes (conv1's width 32 instead of 31),
+    // which is why `synops export` notes such a kernel.
+    const wide = richModel();
+    const wideFile = join(tmp(), 'wide.nir');
+    await writeNirFile(wideFile, modelToNir(wide, weightsFor(wide, true)));
+    assert.match(String(readerCheck(wideFile).stdout), /type mismatch: conv1\.output \[8, 32, 32\] -> relu1\.input \[8, 32, 31\]/);
     // The checker is not a rubber stamp: the file the NIR library wrote passes, a changed node fails.
     const shared = join(__dirname, '..', '..', '..', 'shared', 'data', 'nir', 'paper_mnist_dvs_sinabs_seed1.nir');
     if (existsSync(shared)) assert.equal(readerCheck(shared).status, 0, String(readerCheck(shared).stdout));
