@@ -49,6 +49,7 @@ export function runExport(args: string[]): Promise<number> {
       throw e;
     }
     console.log(`${runDir} → ${target}: ${r.nodes} nodes, ${r.edges} edges (NIR ${r.version} layout)`);
+    for (const n of r.notes) console.log(`  note: ${n}`);
     return 0;
   });
 }

@@ -124,9 +124,14 @@ export interface TrainingSpec {
  * ANN's non-zero activations on training data. `calibrate`: the initial membrane per channel from one batch of
  * training data (Li et al. 2021). `finetune`: training of the converted network through time on `bins`
  * coarse time bins per sample with a straight-through surrogate gradient (hybrid conversion, Rathi et al. 2020).
+ * `spike` and `reset`: the spiking neurons' rules (default `multi` and `subtract`, Sinabs' `MultiSpike` and
+ * `MembraneSubtract`): `single` allows one spike per neuron and step (the chip), `zero` resets the membrane
+ * to 0 after a spike. An imported NIR graph that says so in its metadata keeps them here.
  */
 export interface ConversionSpec {
   readout?: 'spikes' | 'membrane';
+  spike?: 'multi' | 'single';
+  reset?: 'subtract' | 'zero';
   normalize?: { percentile: number } | false;
   calibrate?: { samples: number } | false;
   finetune?: { epochs?: number; bins?: number; learningRate?: number; maxSamples?: number } | false;

@@ -181,6 +181,29 @@ async function energyReportChipFit() {
   await frame.locator('#chip-fit').scrollIntoViewIfNeeded({ timeout: 2000 }).then(() => screenshot('energy-report-chip-fit.png'), () => {});
 }
 
+/**
+ * A damaged .nir (the test's graph cut in half): its editor shows the one-line error, and the notification with
+ * the same error offers "Open File", as bad input does everywhere else.
+ */
+async function nirEditorDamaged() {
+  const ws = path.join(OUT, 'ws');
+  const good = fs.readFileSync(path.join(ws, 'tiny-conv.nir'));
+  fs.writeFileSync(path.join(ws, 'damaged.nir'), good.subarray(0, Math.floor(good.length / 2)));
+  await openFile('damaged.nir', { textEditor: false });
+  const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'SynOps: NIR graph' }).first();
+  await toast.waitFor({ timeout: patience(60000) }).catch(async () => {
+    throw new Error(`no "SynOps: NIR graph" error; visible: ${JSON.stringify(await visibleToasts())}`);
+  });
+  const message = norm(await toast.locator('.notification-list-item-message').innerText());
+  assert(/^SynOps: NIR graph: .*damaged\.nir: \/: HDF5 cannot (open|read) it .*write it again$/.test(message), `error: "${message}"`);
+  assert(await toast.getByRole('button', { name: 'Open File' }).count(), 'the error has no "Open File" button');
+  const frame = await frameWith('.report-error:not([hidden])', patience(30000));
+  const shown = norm(await frame.locator('.report-error').first().innerText());
+  assert(/^Cannot show this NIR graph: .*damaged\.nir: \/: /.test(shown), `the editor shows "${shown}"`);
+  log(`damaged nir: ${message}`);
+  await screenshot('nir-editor-damaged.png');
+}
+
 /** Opening a .nir shows the energy report of its network: the model, its totals and its chip-fit verdict. */
 async function nirEditorReport() {
   await openFile('tiny-conv.nir', { textEditor: false });
@@ -796,6 +819,7 @@ const checks = [
   ['energy-report-chart', energyReportChart],
   ['energy-report-chip-fit', energyReportChipFit],
   ['nir-editor-report', nirEditorReport],
+  ['nir-editor-damaged', nirEditorDamaged],
   ['runs-view-export-nir', runsViewExportNir],
   ['diagnostics-broken-model', diagnosticsBrokenModel],
   ['check-worker', checkWorker],

@@ -401,7 +401,9 @@ export async function nirCases(f: Fixture): Promise<Case[]> {
     ['weights as strings', edit((g) => { g.nodes.fc.weight = { data: ['a', 'b'], shape: [2] }; })],
     ['weights of the wrong shape', edit((g) => { g.nodes.fc.weight = { data: new Float32Array(6), shape: [2, 3] }; })],
     ['a NaN weight', tinyGraph(Float32Array.from([0, Number.NaN, 0, 0, 0, 0, 0, 0]))],
-    ['two thresholds', edit((g) => { g.nodes.spk.v_threshold = new Float32Array([1, 2]); })],
+    // Two thresholds fold into the weights (nir-fold.test.ts); a reset to another value than 0 does not.
+    ['a reset to 0.5', edit((g) => { g.nodes.spk.v_reset = new Float32Array([0.5, 0.5]); })],
+    ['a threshold of 0', edit((g) => { g.nodes.spk.v_threshold = new Float32Array([1, 0]); })],
   ];
   const files: Array<[string, string]> = [];
   for (const [i, [name, g]] of graphs.entries()) files.push([name, await writeRaw(join(dir, `g${i}.nir`), g)]);

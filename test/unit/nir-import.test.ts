@@ -24,12 +24,12 @@ describe('NIR import of graphs written by h5wasm', () => {
     assert.deepEqual([...sim.output.values], [1, 0]);
   });
 
-  it('one threshold θ for every IF node is the simulation\'s threshold: θ = 2 leaves 1.5 below it', async () => {
+  it('one threshold θ for every IF node is folded into the weights: θ = 2 leaves 1.5 / 2 below threshold 1', async () => {
     const g = tinyGraph();
     g.nodes.spk.v_threshold = new Float32Array([2, 2]);
     const r = await loadNirModel(await writeRaw(join(tmp(), 'th.nir'), g));
-    assert.equal(r.neuron.threshold, 2);
-    // The same event as above: output 0 gets 1.5 < 2 → no spike (with θ = 1 it spiked once).
+    assert.equal(r.neuron.threshold, 1);
+    // The same event as above: output 0 gets 1.5 / 2 = 0.75 < 1 → no spike (with θ = 1 it spiked once).
     const input = binEvents({ x: [1], y: [0], t: [0] }, [1, 2, 2], { dtMs: 1, steps: 2, t0: 0 });
     assert.deepEqual([...simulateEvents(r.model, r.weights, input, { neuron: r.neuron }).output.values], [0, 0]);
   });
@@ -69,14 +69,12 @@ describe('NIR import of graphs written by h5wasm', () => {
     });
   }
 
-  it('a recurrent edge, a branch and a threshold other than the network\'s are refused at their place', async () => {
+  it('a recurrent edge, a branch and a reset to another value than 0 are refused at their place (thresholds: nir-fold.test.ts)', async () => {
     const cases: [(g: ReturnType<typeof tinyGraph>) => void, RegExp][] = [
       [(g) => g.edges!.push(['spk', 'fc']), /\/node\/edges\[4\]: edge spk → fc closes a cycle \(a recurrent connection\)/],
       [(g) => { g.nodes.fc2 = { type: 'Linear', weight: { data: new Float32Array(8), shape: [2, 4] } }; g.edges!.push(['fc2', 'spk']); }, /node "spk" receives both "fc" and "fc2".*no merges/],
       [(g) => g.edges!.push(['spk', 'spk']), /\/node\/edges\[4\]: edge spk → spk is a recurrent \(self\) connection/],
       [(g) => { g.nodes.fc2 = { type: 'Linear', weight: { data: new Float32Array(8), shape: [2, 4] } }; g.edges!.push(['flat', 'fc2']); }, /node "flat" feeds both "fc" and "fc2".*no branches/],
-      [(g) => { g.nodes.spk.v_threshold = new Float32Array([1, 2]); }, /\/node\/nodes\/spk\/v_threshold: node "spk" \(IF\): v_threshold differs between neurons/],
-      [(g) => { g.nodes.spk.r = new Float32Array([0.5, 0.5]); }, /\/node\/nodes\/spk\/r: .*r = 0\.5.*multiply the weights before this node by 0\.5/],
       [(g) => { g.nodes.spk.v_reset = new Float32Array([0.5, 0.5]); }, /v_reset = 0\.5/],
     ];
     for (const [edit, want] of cases) {

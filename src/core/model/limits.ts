@@ -89,5 +89,11 @@ export const MAX_NIR_NODES = 2 * MAX_LAYERS + 2;
 /** Elements of one NIR dataset: a weight of the largest model, or one value per neuron (`MAX_NEURONS` is smaller). */
 export const MAX_NIR_ARRAY_ELEMENTS = MAX_PARAMETERS;
 
+/**
+ * Bytes of all strings of a NIR file together: node names, types and edges of `MAX_NIR_NODES` nodes, and the
+ * metadata, whose largest entry is a model file (`MAX_MODEL_FILE_BYTES`, in `synops_model`).
+ */
+export const MAX_NIR_STRING_BYTES = 4 * MAX_MODEL_FILE_BYTES;
+
 /** Bytes of all datasets of a NIR file together, as declared (float64 weights and per-neuron IF values). */
 export const MAX_NIR_DATA_BYTES = 8 * (MAX_PARAMETERS + 2 * MAX_NEURONS);

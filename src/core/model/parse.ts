@@ -204,9 +204,11 @@ function checkSensor(sensor: unknown, shape: number[] | undefined, report: Repor
 function checkConversion(c: unknown, check: Checker): void {
   const { report } = check;
   if (c === undefined) return;
-  if (!isObject(c)) { report(['conversion'], 'model/conversion', '"conversion" must be an object: { "readout", "normalize", "calibrate", "finetune" }'); return; }
-  unknownFields(c, ['conversion'], ['readout', 'normalize', 'calibrate', 'finetune'], '"conversion"', check);
+  if (!isObject(c)) { report(['conversion'], 'model/conversion', '"conversion" must be an object: { "readout", "normalize", "calibrate", "finetune", "spike", "reset" }'); return; }
+  unknownFields(c, ['conversion'], ['readout', 'normalize', 'calibrate', 'finetune', 'spike', 'reset'], '"conversion"', check);
   oneOf(report, ['conversion', 'readout'], c.readout, ['spikes', 'membrane']);
+  oneOf(report, ['conversion', 'spike'], c.spike, ['multi', 'single']);
+  oneOf(report, ['conversion', 'reset'], c.reset, ['subtract', 'zero']);
   const block = (key: string, fields: Record<string, [(x: number) => boolean, string, boolean?]>): void => {
     const b = c[key];
     if (b === undefined || b === false) return;

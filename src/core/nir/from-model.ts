@@ -8,7 +8,8 @@
  *
  * What NIR 1.0.4 cannot say goes into the graph's metadata, read back by `to-model.ts`:
  * `synops_model` (the whole model file: input kind, time bins, qrelu, dropout, training settings),
- * `synops_reset` (subtract), `synops_spike` (multi: several spikes per neuron and step),
+ * `synops_reset` (subtract, or zero), `synops_spike` (multi: several spikes per neuron and step, or single;
+ * both from the model file's `conversion.reset` / `conversion.spike`),
  * `synops_pooling` (avgpool divides by k², sumpool does not — both as the node types say),
  * `synops_convention` (how SynOps are counted).
  */
@@ -21,7 +22,7 @@ import { float32, ints, NIR_VERSION, text, type NirGraph, type NirNode } from '.
 export const SYNOPS_CONVENTION = 'SynOps: each spike counted once per synapse it reaches (exact per-position fan-out), attributed to the receiving weight layer; a spike through an average pooling counts once per receiving connection';
 
 /** `model` and `weights` as a NIR graph; `neuron` the spike rule and reset the network was run with. */
-export function modelToNir(model: ModelFile, weights: ModelWeights, neuron: Pick<NeuronParams, 'spike' | 'reset'> = { spike: 'multi', reset: 'subtract' }): NirGraph {
+export function modelToNir(model: ModelFile, weights: ModelWeights, neuron: Pick<NeuronParams, 'spike' | 'reset'> = { spike: model.conversion?.spike ?? 'multi', reset: model.conversion?.reset ?? 'subtract' }): NirGraph {
   const stats = layerStats(model);
   const taken = new Set(model.layers.map((l) => l.name));
   const free = (want: string): string => { let n = want; for (let i = 1; taken.has(n); i++) n = `${want}_${i}`; taken.add(n); return n; };

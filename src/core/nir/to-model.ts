@@ -5,7 +5,8 @@
  *
  * Mapping: Conv2d → conv2d, Linear → linear, Affine → linear with bias, IF → relu (the simulator's IF
  * neuron; an IF right before Output is the spiking output, `spikingOutput: true`), AvgPool2d → avgpool,
- * SumPool2d → sumpool, Flatten → flatten. Weights keep NIR's (PyTorch's) layout, which is the simulator's.
+ * SumPool2d → sumpool, Flatten → flatten. Weights keep NIR's (PyTorch's) layout, which is the simulator's;
+ * an IF's r and v_threshold other than 1 are folded into the weights before it where that is exact (`fold.ts`).
  * A Conv2d bias of zeros becomes a layer without bias (adding 0 changes no membrane). NIR 1.0.4 cannot say
  * what the graph's metadata written by `from-model.ts` says (the whole model file, reset and spike rule);
  * when it is there and agrees with the graph it is restored, so an exported run imports as the same model.
@@ -16,12 +17,13 @@ import type { NeuronParams } from '../sim/neuron';
 import type { ModelWeights } from '../sim/weights';
 import { checkWeights } from '../sim/weights';
 import { walkChain } from './chain';
+import { foldScale, ifScale, isIdentity } from './fold';
 import { describe, nodePath, SUPPORTED_NODE_TYPES, type NirArray, type NirGraph, type NirNode } from './graph';
 
 export interface NirImport {
   model: ModelFile;
   weights: ModelWeights;
-  /** Neuron settings the graph states (IF threshold, reset and spike rule from the metadata). */
+  /** Neuron settings the graph states: threshold 1 (other IF thresholds are folded into the weights), reset and spike rule from the metadata. */
   neuron: Partial<NeuronParams>;
   /** What was assumed or restored, one sentence each, for the user. */
   notes: string[];
@@ -51,7 +53,7 @@ export function nirToModel(graph: NirGraph, source: string, modelName = 'importe
   const weights: ModelWeights = {};
   let shape = [...inShape];
   let spikingOutput = false;
-  let threshold: number | undefined;
+  const folds: string[] = [];
   for (let i = 1; i < chain.length - 1; i++) {
     const n = chain[i];
     const at = (f?: string): string => nodePath(n.name, f);
@@ -109,22 +111,33 @@ export function nirToModel(graph: NirGraph, source: string, modelName = 'importe
       }
       case 'IF': {
         const size = shape.reduce((a, b) => a * b, 1);
-        const uniform = (f: string, optional = false): number | undefined => {
-          if (optional && !n.fields[f]) return undefined;
+        const perNeuron = (f: string): NirArray & { kind: 'float' } => {
           const a = floatField(n, f, bad);
           if (a.values.length !== size && a.values.length !== 1) bad(f, `${f} has ${a.values.length} values, the node has ${size} neurons ([${shape.join(', ')}]); the graph's shapes do not match`);
-          const v = a.values[0];
-          if (a.values.some((x) => x !== v)) bad(f, `${f} differs between neurons; the simulator runs one value per network`);
-          return v;
+          return a;
         };
-        const r = uniform('r')!;
-        const th = uniform('v_threshold')!;
-        const reset = uniform('v_reset', true);
-        if (r !== 1) bad('r', `r = ${r}; the simulator integrates v ← v + I (r = 1): multiply the weights before this node by ${r} and export with r = 1`);
-        if (!(th > 0)) bad('v_threshold', `v_threshold = ${th}; a threshold must be positive`);
-        if (threshold !== undefined && th !== threshold) bad('v_threshold', `v_threshold = ${th}, an earlier IF node has ${threshold}; the simulator runs one threshold per network: scale each layer's weights to threshold ${threshold}`);
-        if (reset !== undefined && reset !== 0) bad('v_reset', `v_reset = ${reset}; the simulator resets by subtracting the threshold (or to 0), not to another value`);
-        threshold = th;
+        const r = perNeuron('r');
+        const th = perNeuron('v_threshold');
+        if (n.fields.v_reset) {
+          const reset = perNeuron('v_reset').values.find((x) => x !== 0);
+          if (reset !== undefined) bad('v_reset', `v_reset = ${reset}; the simulator resets by subtracting the threshold (or to 0), not to another value, and no change of weights makes up for it`);
+        }
+        // r and v_threshold other than 1 fold into the weights before the node (the algebra is in fold.ts).
+        const s = ifScale(r.values, th.values, size);
+        if (typeof s === 'string') bad('v_threshold', s);
+        else if (!isIdentity(s)) {
+          const prev = chain[i - 1];
+          if (prev.type !== 'Conv2d' && prev.type !== 'Linear' && prev.type !== 'Affine') {
+            bad('r', `r/v_threshold is not 1 (${s[0]} at neuron 0) and the node before it, "${prev.name}" (${prev.type}), has no weights to fold it into; put the IF right after its Conv2d, Linear or Affine, or export it with r = v_threshold`);
+          }
+          const w = weights[prev.name];
+          const folded = foldScale(w.weight, w.bias, w.shape, shape, s);
+          if (typeof folded === 'string') bad('v_threshold', folded);
+          else {
+            weights[prev.name] = { ...w, ...folded };
+            folds.push(n.name);
+          }
+        }
         if (i === chain.length - 2) spikingOutput = true;
         else layers.push({ type: 'relu', name: n.name });
         break;
@@ -168,7 +181,7 @@ export function nirToModel(graph: NirGraph, source: string, modelName = 'importe
     ? { kind: 'events', shape: inShape, chunkEvents: 3000, dtMs: 1 }
     : { kind: 'image', shape: inShape, steps: 10 };
   let model: ModelFile = { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, name: modelName, input, layers, spikingOutput };
-  const neuron: Partial<NeuronParams> = { threshold: threshold ?? 1, reset: 'subtract' };
+  const neuron: Partial<NeuronParams> = { threshold: 1, reset: 'subtract' };
   const restored = restoreFromMetadata(graph, model, neuron, notes);
   if (restored) {
     model = restored;
@@ -179,8 +192,9 @@ export function nirToModel(graph: NirGraph, source: string, modelName = 'importe
   } else notes.push(input.kind === 'events'
     ? `input: events [${inShape.join(', ')}] binned in 1 ms steps, 3000 events per sample (NIR does not say; edit "input" in the model file)`
     : `input: images [${inShape.join(', ')}] shown for 10 steps (NIR does not say; edit "input" in the model file)`);
+  model = withNeuronRules(model, neuron, notes);
   if (!graph.metadata.synops_spike) notes.push('several spikes per neuron and step allowed (Sinabs MultiSpike; NIR 1.0 does not say), subtract reset (NIR 1.0.4 IF)');
-  if ((threshold ?? 1) !== 1) notes.push(`threshold ${threshold} (the model file cannot hold it: simulate the .nir file itself)`);
+  if (folds.length) notes.push(`r/v_threshold of ${folds.join(', ')} folded into the weights before ${folds.length > 1 ? 'them' : 'it'} (the same spikes with threshold 1; exact for powers of two, else rounded once to float32)`);
   validate(model, weights, source, fail);
   return { model, weights, neuron, notes };
 }
@@ -238,6 +252,28 @@ function restoreFromMetadata(graph: NirGraph, derived: ModelFile, neuron: Partia
   }
   notes.push('model file restored from the graph\'s metadata (written by synops export)');
   return JSON.parse(text) as ModelFile; // plain objects, as a model file read elsewhere
+}
+
+/**
+ * The spike and reset rules of the graph's metadata (`synops_spike`, `synops_reset`) written into the model
+ * file as `conversion.spike` / `conversion.reset`, so simulating the written model file runs them as
+ * simulating the `.nir` does. The metadata wins over a restored model file's own; defaults are left out.
+ */
+function withNeuronRules(model: ModelFile, neuron: Partial<NeuronParams>, notes: string[]): ModelFile {
+  const rules: Pick<NonNullable<ModelFile['conversion']>, 'spike' | 'reset'> = {
+    ...(neuron.spike === 'single' ? { spike: 'single' as const } : {}),
+    ...(neuron.reset === 'zero' ? { reset: 'zero' as const } : {}),
+  };
+  const c = model.conversion;
+  if (!c?.spike && !c?.reset && !rules.spike && !rules.reset) return model;
+  const conversion: NonNullable<ModelFile['conversion']> = { ...c };
+  delete conversion.spike;
+  delete conversion.reset;
+  Object.assign(conversion, rules);
+  if (rules.spike || rules.reset) notes.push(`${[rules.spike && 'one spike per neuron and step', rules.reset && 'reset to zero'].filter(Boolean).join(' and ')} (the graph's metadata): kept in the model file as ${[rules.spike && 'conversion.spike', rules.reset && 'conversion.reset'].filter(Boolean).join(' and ')}`);
+  const out: ModelFile = { ...model, conversion };
+  if (!Object.keys(conversion).length) delete out.conversion;
+  return out;
 }
 
 /** A conv layer with bias: true whose exported bias was all zeros reads back as bias: false; the same layer. */

@@ -3,7 +3,7 @@ import { type ModelFile, type Shape } from '../model/types';
 import { numel } from '../model/shapes';
 import type { SimOptions } from './event-engine';
 import { toFrames, type SpikeInput } from './input';
-import { neuronParams, type NeuronParams } from './neuron';
+import { modelNeuron, neuronParams, type NeuronParams } from './neuron';
 import { initialMembranes } from './membrane';
 import { outputIsLastSpiking, planNetwork, type NetworkPlan } from './network';
 import { finishResult, Recorder, type SimResult, type SpikingLayerResult } from './result';
@@ -102,9 +102,9 @@ function applyOps(plan: NetworkPlan, ops: number[], x: tf.Tensor, wts: Map<numbe
  * currents are also summed over the steps (`SimResult.output.current`).
  * Uses the current tfjs backend (`tf.setBackend('wasm')` for speed, `cpu` in tests).
  */
-export async function simulateDense(model: Pick<ModelFile, 'input' | 'layers' | 'spikingOutput'>, weights: ModelWeights, input: SpikeInput, opts: SimOptions = {}): Promise<SimResult> {
+export async function simulateDense(model: Pick<ModelFile, 'input' | 'layers' | 'spikingOutput'> & Partial<Pick<ModelFile, 'conversion'>>, weights: ModelWeights, input: SpikeInput, opts: SimOptions = {}): Promise<SimResult> {
   const plan = planNetwork(model, weights);
-  const p = neuronParams(opts.neuron);
+  const p = neuronParams({ ...modelNeuron(model), ...opts.neuron });
   const v0 = initialMembranes(plan, opts.initialMembrane, p);
   const T = input.steps;
   const recorder = opts.recordCap ? new Recorder(opts.recordCap) : undefined;

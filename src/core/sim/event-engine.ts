@@ -1,7 +1,7 @@
 import { isSpikingLayer, type ModelFile, type Shape } from '../model/types';
 import { Arena, ConvOp, IdentityOp, LinearOp, PoolOp, sparseOf, touchedToSparse, type EventOp, type Layout, type Signal, type Sparse, type Touched } from './event-ops';
 import type { SpikeInput } from './input';
-import { neuronParams, type NeuronParams } from './neuron';
+import { modelNeuron, neuronParams, type NeuronParams } from './neuron';
 import { outputIsLastSpiking, planNetwork, type NetworkPlan } from './network';
 import { finishResult, Recorder, type SimResult, type SpikingLayerResult } from './result';
 import { isWasmSimdAvailable } from './wasm-kernel';
@@ -163,8 +163,9 @@ function programOf(plan: NetworkPlan): Program {
  * float32 value of `x / steps` (see `imageInput`); the first layer sums its products in float64, in input
  * order, tap by tap.
  */
-export function simulateEvents(model: Pick<ModelFile, 'input' | 'layers' | 'spikingOutput'>, weights: ModelWeights, input: SpikeInput, opts: SimOptions = {}): SimResult {
-  return runEventPlan(cachedPlan(model, weights), input, opts);
+export function simulateEvents(model: Pick<ModelFile, 'input' | 'layers' | 'spikingOutput'> & Partial<Pick<ModelFile, 'conversion'>>, weights: ModelWeights, input: SpikeInput, opts: SimOptions = {}): SimResult {
+  // The model file's spike and reset rules (`conversion.spike` / `.reset`) unless the caller gives its own.
+  return runEventPlan(cachedPlan(model, weights), input, { ...opts, neuron: { ...modelNeuron(model), ...opts.neuron } });
 }
 
 /**

@@ -72,3 +72,9 @@ export function iafStep(v: number, input: number, p: NeuronParams = DEFAULT_NEUR
   const spikes = stepNeuron(state, 0, input, p);
   return { spikes, v: state[0] };
 }
+
+/** The spike and reset rules a model file states (`conversion.spike`, `conversion.reset`); the rest default. */
+export function modelNeuron(model: { conversion?: { spike?: NeuronParams['spike']; reset?: NeuronParams['reset'] } }): Partial<NeuronParams> {
+  const c = model.conversion;
+  return { ...(c?.spike ? { spike: c.spike } : {}), ...(c?.reset ? { reset: c.reset } : {}) };
+}

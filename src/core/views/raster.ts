@@ -8,7 +8,7 @@ import type { ModelFile } from '../model/types';
 import { runEventPlan } from '../sim/event-engine';
 import { binEvents } from '../sim/input';
 import { planNetwork } from '../sim/network';
-import type { NeuronParams } from '../sim/neuron';
+import { modelNeuron, type NeuronParams } from '../sim/neuron';
 import type { ModelWeights } from '../sim/weights';
 import type { EventFileFacts, RasterLayer, RasterPayload } from '../../protocol/views';
 
@@ -68,7 +68,7 @@ export function chunkRaster(chunk: EventBatch, meta: Pick<EventFileMeta, 'width'
   const spikes = binEvents(chunk, model.input.shape, { dtMs, sensor, steps, t0 });
   payload.networkInput = networkView(input, model.input.shape, sensor);
   // Record every spike up to a generous cap; decimation per layer happens below, with the count dropped.
-  const result = runEventPlan(planNetwork(model, opts.weights), spikes, { neuron: opts.neuron, recordCap: 2_000_000, signal: opts.signal });
+  const result = runEventPlan(planNetwork(model, opts.weights), spikes, { neuron: { ...modelNeuron(model), ...opts.neuron }, recordCap: 2_000_000, signal: opts.signal });
   const rec = result.record;
   payload.layers = result.layers.map((l, li): RasterLayer => {
     const entries: number[] = [];

@@ -28,11 +28,15 @@ export async function showWorkerError(e: unknown, what: string, log: vscode.LogO
   }
 }
 
-/** Opens the file of `place`, at its line and column when given; a folder is revealed in the explorer. */
+/**
+ * Opens the file of `place`, at its line and column when given. A folder, and a `.nir` graph (binary HDF5:
+ * no line to show, and opening it shows its own editor again, the one reporting the error), is revealed in
+ * the explorer, where it can be replaced or exported again.
+ */
 async function openPlace(place: BadInputPlace): Promise<void> {
   const uri = vscode.Uri.file(place.file!);
   const stat = await vscode.workspace.fs.stat(uri).then((s) => s, () => undefined);
-  if (stat?.type === vscode.FileType.Directory) {
+  if (stat?.type === vscode.FileType.Directory || /\.nir$/i.test(uri.fsPath)) {
     await vscode.commands.executeCommand('revealInExplorer', uri);
     return;
   }

@@ -35,17 +35,16 @@ export interface NirImported {
 export async function importNirFile(file: string, out = modelPathFor(file)): Promise<NirImported> {
   if (!out.endsWith('.snn.json')) throw new FileFormatError(out, `${out}: a model file is named *.snn.json; choose such a name`);
   const imported = await loadNirModel(file);
-  const th = imported.neuron.threshold ?? 1;
-  if (th !== 1) {
-    // A model file has no threshold: simulating the written files would run θ = 1, another network.
-    throw new FileFormatError(file, `${file}: /node/nodes: the IF nodes have v_threshold ${th}; a model file runs threshold 1, so the written network would spike differently: simulate the .nir itself (synops simulate ${file} …), or divide the weights before each IF by ${th} and export with v_threshold 1`);
-  }
   const weightsPath = writeTfjsWeights(weightsDirFor(out), imported.model, imported.weights, { importedFrom: basename(file), neuron: imported.neuron });
   writeAtomic(out, `${JSON.stringify(imported.model, null, 2)}\n`);
   return { modelPath: out, weightsPath, layers: imported.model.layers.length, spikingOutput: !!imported.model.spikingOutput, notes: imported.notes };
 }
 
-export interface NirExported { file: string; nodes: number; edges: number; version: string }
+export interface NirExported {
+  file: string; nodes: number; edges: number; version: string;
+  /** What a NIR reader may make of the file differently, one sentence each. */
+  notes: string[];
+}
 
 /** Writes the trained network of `runDir` (`model.snn.json` and `model/model.json`) as the NIR graph `target`. */
 export async function exportRunToNir(runDir: string, target: string): Promise<NirExported> {
@@ -60,7 +59,11 @@ export async function exportRunToNir(runDir: string, target: string): Promise<Ni
   const weights = await readTfjsWeightsFile(weightsPath, pm.model);
   const graph = modelToNir(pm.model, weights);
   await writeNirFile(resolve(target), graph);
-  return { file: target, nodes: graph.nodes.length, edges: graph.edges.length, version: graph.version };
+  // NIR computes a Conv2d's output shape with the kernel height on both axes (nir/ir/conv.py, 1.0.4 to its
+  // current source), so its reader's type check refuses the shapes a non-square kernel gives.
+  const notes = pm.model.layers.filter((l) => l.type === 'conv2d' && typeof l.kernel !== 'number' && l.kernel[0] !== l.kernel[1])
+    .map((l) => `${l.name} has a ${(l as { kernel: number[] }).kernel.join('×')} kernel: NIR's own type check computes a Conv2d's width with its kernel height, so read this file with nir.read(…, type_check=False)`);
+  return { file: target, nodes: graph.nodes.length, edges: graph.edges.length, version: graph.version, notes };
 }
 
 /**

@@ -5,13 +5,14 @@
  * shape are checked against `limits.ts`, so a huge declared array is refused without allocating it. Every
  * problem is a `FileFormatError` of one line: the file, the HDF5 path, what is wrong and what to do.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import { writeAtomic } from '../atomic';
 import { FileFormatError } from '../../core/jsonText';
-import { MAX_NIR_ARRAY_ELEMENTS, MAX_NIR_DATA_BYTES, MAX_NIR_FILE_BYTES, MAX_NIR_NODES } from '../../core/model/limits';
+import { MAX_NIR_ARRAY_ELEMENTS, MAX_NIR_DATA_BYTES, MAX_NIR_FILE_BYTES, MAX_NIR_NODES, MAX_NIR_STRING_BYTES } from '../../core/model/limits';
+import { findSignature, readVlenStrings, type H5Module } from './hdf5-guards';
 import { describe, type NirArray, type NirGraph, type NirNode } from '../../core/nir/graph';
 
 type H5 = typeof import('h5wasm');
@@ -19,6 +20,8 @@ type H5Group = InstanceType<H5['Group']>;
 type H5Dataset = InstanceType<H5['Dataset']>;
 
 let loading: Promise<H5> | undefined;
+/** h5wasm's Emscripten module, once loaded (for `readVlenStrings`). */
+let h5Module: H5Module | undefined;
 
 /** Loads h5wasm once; HDF5's own error printing is turned into thrown errors (nothing on stderr). */
 export function loadH5(): Promise<H5> {
@@ -26,13 +29,11 @@ export function loadH5(): Promise<H5> {
     const h5 = (await import('h5wasm/node')) as unknown as H5;
     const module = await h5.ready;
     module.activate_throwing_error_handler();
+    h5Module = module as unknown as H5Module;
     return h5;
   })();
   return loading;
 }
-
-/** The first 8 bytes of an HDF5 file (its superblock signature), at offset 0 when there is no user block. */
-const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** HDF5's error stack as one line: its innermost message (e.g. "truncated file: eof = 800, … stored_eof = 17016"). */
 export function hdf5Reason(e: unknown): string {
@@ -58,10 +59,8 @@ export async function readNirFile(file: string): Promise<NirGraph> {
   const st = statSync(file);
   if (!st.isFile()) fail('/', 'not a regular file (a folder, pipe or device); a NIR graph is an HDF5 file *.nir');
   if (st.size > MAX_NIR_FILE_BYTES) fail('/', `${st.size.toLocaleString('en-US')} bytes, more than the ${MAX_NIR_FILE_BYTES.toLocaleString('en-US')} of the largest network this tool simulates`);
-  const head = Buffer.alloc(8);
-  const fd = openSync(file, 'r');
-  try { readSync(fd, head, 0, 8, 0); } finally { closeSync(fd); }
-  if (!head.equals(SIGNATURE)) fail('/', 'not an HDF5 file (no HDF5 signature at its start); export the network with nir.write() or `synops export --nir`');
+  // HDF5 data starts at 0 or after a user block of 512, 1024, … bytes (h5py's userblock_size, h5jam).
+  if (findSignature(file, st.size) === undefined) fail('/', 'not an HDF5 file (no HDF5 signature at its start, nor after a user block of 512, 1024, 2048, … bytes); export the network with nir.write() or `synops export --nir`');
   const reply = await inThread(file);
   if ('graph' in reply) return reply.graph;
   return fail(reply.where, reply.message);
@@ -122,7 +121,7 @@ class ReadProblem extends Error {
 type Fail = (where: string, msg: string) => never;
 
 function readGraph(h5: H5, f: InstanceType<H5['File']>, fail: Fail): NirGraph {
-  const budget = { bytes: 0 };
+  const budget = { bytes: 0, strings: MAX_NIR_STRING_BYTES };
   const get = (g: H5Group, path: string, key: string): unknown => {
     try { return g.get(key); } catch (e) { return fail(path, `HDF5 cannot read it (${hdf5Reason(e)}); the file is damaged: write it again`); }
   };
@@ -185,7 +184,7 @@ function readGraph(h5: H5, f: InstanceType<H5['File']>, fail: Fail): NirGraph {
 
 
 /** Reads one dataset after checking its type and declared size: ints, floats (32/64 bit) or strings. */
-function readArray(d: H5Dataset, where: string, budget: { bytes: number }, fail: Fail): NirArray {
+function readArray(d: H5Dataset, where: string, budget: { bytes: number; strings: number }, fail: Fail): NirArray {
   const m = d.metadata;
   const shape = m.shape;
   if (!Array.isArray(shape)) return fail(where, 'has no dataspace (an empty dataset); write the array again');
@@ -199,8 +198,21 @@ function readArray(d: H5Dataset, where: string, budget: { bytes: number }, fail:
   if (!(n <= limit)) fail(where, `declares shape [${shape.join(', ')}], ${n.toLocaleString('en-US')} elements; at most ${limit.toLocaleString('en-US')} (the largest network this tool simulates); the file is damaged or not a network for it`);
   budget.bytes += n * (kind === 'string' ? (m.vlen ? 16 : m.size) : m.size);
   if (budget.bytes > MAX_NIR_DATA_BYTES) fail(where, `the datasets up to here declare more than ${MAX_NIR_DATA_BYTES.toLocaleString('en-US')} bytes; the file is not a network this tool can simulate`);
+  const tooLong = (bytes: number): never => fail(where, `holds ${bytes.toLocaleString('en-US')} bytes of text, more than the ${MAX_NIR_STRING_BYTES.toLocaleString('en-US')} bytes of all the names, types and metadata of a network this tool simulates; the file is damaged or not a network for it`);
+  if (kind === 'string' && !m.vlen) {
+    // Fixed-length strings: their size is declared, so the check comes before the read.
+    if (n * m.size > budget.strings) tooLong(n * m.size);
+    budget.strings -= n * m.size;
+  }
   let v: unknown;
-  try { v = d.value; } catch (e) { return fail(where, `HDF5 cannot read it (${hdf5Reason(e)}); the file is damaged or truncated: write it again`); }
+  try {
+    // Variable-length strings: measured in HDF5's copy before they become JavaScript strings.
+    const handle = d as unknown as { file_id: bigint; path: string };
+    v = kind === 'string' && m.vlen ? readVlenStrings(h5Module!, handle.file_id, handle.path, n, budget, tooLong) : d.value;
+  } catch (e) {
+    if (e instanceof ReadProblem) throw e;
+    return fail(where, `HDF5 cannot read it (${hdf5Reason(e)}); the file is damaged or truncated: write it again`);
+  }
   if (kind === 'string') {
     const values = (Array.isArray(v) ? v : [v]).map((x) => (typeof x === 'string' ? x : String(x)));
     return { kind, dtype: 'string', shape, values };
