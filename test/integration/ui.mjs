@@ -15,6 +15,7 @@ import {
   visibleToasts,
 } from './workbench.mjs';
 import * as views from './checks/issue15-views.mjs';
+import * as runChecks from './checks/issue15-runs.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -826,13 +827,17 @@ const checks = [
     ['tradeoff-sort', views.tradeoffSort],
     ['sweep-estimate', views.sweepEstimate],
     ['report-log-scale', views.reportLogScale],
+    // #15.2's run picker, #15.4 on a run trained here, #15.3's Failed (checks/issue15-runs.mjs)
+    ['choose-run', runChecks.chooseRun],
+    ['silent-trained', runChecks.silentTrained],
+    ['run-failed', runChecks.runFailed],
   ].map(([name, fn]) => [name, () => fn(viewHelpers())]),
 ];
 
 /** What the checks in checks/*.mjs use of this file. */
 function viewHelpers() {
   return { page, poll, openFile, runCommand, frameWith, codeLensTexts, closeAllEditors, closeOverlays, assert, log, screenshot, norm,
-    hasNumber, parseNumber, sleep, OUT, MNIST, CMD, quickInput, quickInputBox, quickRows, pickRow, answerInput, patience, writeTinyWorkspace, openRunFromTradeoff, reproductionTradeoffFrame, selectProfile, trainTiny };
+    hasNumber, parseNumber, sleep, OUT, MNIST, CMD, quickInput, quickInputBox, quickRows, pickRow, answerInput, patience, writeTinyWorkspace, openRunFromTradeoff, reproductionTradeoffFrame, selectProfile, trainTiny, showSynopsSidebar };
 }
 
 // ------------------------------------------------------------------ run
