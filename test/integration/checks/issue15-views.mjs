@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
- * Hides the primary side bar when it shows. Its close command is offered only while it shows: asked for
- * when the side bar is already hidden, the palette never lists it and runCommand waited its whole timeout.
+ * Hides the primary side bar when it shows; asked for while it is hidden, the command may not be listed in the
+ * palette, and runCommand would wait out its timeout.
  */
 async function closeSideBar(t) {
   if (await t.page.locator('.part.sidebar').isVisible().catch(() => false)) await t.runCommand('View: Close Primary Side Bar', { timeout: 15000 }).catch(() => {});
