@@ -3,7 +3,10 @@ import type { Ctx } from './ctx';
 import { withCancellableProgress } from './progress';
 import { showWorkerError } from './workerProcess/errors';
 
-/** A notification with a cancel button around one long worker request; the status bar mirrors it. */
+/**
+ * A notification with a cancel button around one long worker request; the status bar mirrors it. A failure
+ * is shown as an error and resolves to undefined at once.
+ */
 export async function withWork<T>(ctx: Ctx, title: string, work: (signal: AbortSignal, report: (message: string, fraction?: number) => void) => Promise<T>): Promise<T | undefined> {
   const status = vscode.window.createStatusBarItem('synops.work', vscode.StatusBarAlignment.Left, 9);
   status.name = 'SynOps work';
@@ -15,7 +18,9 @@ export async function withWork<T>(ctx: Ctx, title: string, work: (signal: AbortS
       status.text = `$(sync~spin) SynOps: ${message}`;
     }));
   } catch (e) {
-    await showWorkerError(e, title, ctx.log);
+    // Not awaited: the error stays up until the user closes it, and the caller must not wait for that (a
+    // failed training's monitor and status bar would say "training" until then).
+    void showWorkerError(e, title, ctx.log);
     return undefined;
   } finally {
     status.dispose();

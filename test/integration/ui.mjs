@@ -15,6 +15,7 @@ import {
   visibleToasts,
 } from './workbench.mjs';
 import * as views from './checks/issue15-views.mjs';
+import * as runChecks from './checks/issue15-runs.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -522,12 +523,19 @@ async function notebookRenderer() {
 /** The trade-off of the reproduction (test/integration/workspace/reproduction), opened from its report.json. */
 /** Closes every editor, answering "Don't Save" for the ones an earlier check left modified (a notebook). */
 async function closeAllEditors() {
+  // Only a modified editor (its tab marked dirty) asks; waiting for the question after every close cost 2 s each.
+  const dirty = await page.locator('.tab.dirty').count().catch(() => 1);
   await runCommand('View: Close All Editors', { timeout: 15000 });
+  if (!dirty) return;
   const dontSave = page.locator('.monaco-dialog-box').getByRole('button', { name: "Don't Save", exact: true });
-  if (await dontSave.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false)) await dontSave.click();
+  if (await dontSave.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) await dontSave.click();
 }
 
 async function reproductionTradeoffFrame() {
+  // Still on screen from the check before (a run's report opens beside it): the same view, not opened again.
+  for (const f of page.frames()) {
+    if (await f.locator('#tradeoff-table tr[data-run="synops-qrelu-03"] th button').first().isVisible().catch(() => false)) return f;
+  }
   // From no open editors: the trade-off and the report it opens are then the only webviews.
   await closeAllEditors();
   await openFile('report.json', { folder: 'reproduction' });
@@ -648,8 +656,10 @@ async function trainMonitorResume() {
   const status = () => frame.locator('#training-status').innerText().then(norm);
   const runTitle = norm(await frame.locator('#training-title').innerText());
   const stopAndRead = async () => {
+    const clicked = Date.now();
     await frame.locator('#training-stop').click();
     const text = await poll(async () => { const t = await status(); return t.startsWith('Cancelled') ? t : null; }, { timeout: 60000, what: 'the monitor to say Cancelled' });
+    log(`Stop → "${text.slice(0, 60)}…" in ${((Date.now() - clicked) / 1000).toFixed(1)} s`);
     assert(text.startsWith('Cancelled — Resume continues from epoch'), `monitor after Stop: "${text}"`);
     const [, at, total] = (text.match(/epoch (\d+) of (\d+)/) ?? []).map(Number);
     assert(at < total, `stopped at epoch ${at} of ${total}`);
@@ -659,40 +669,64 @@ async function trainMonitorResume() {
   await page.locator('.statusbar-item', { hasText: /cancelled — Resume/ }).first().waitFor({ timeout: 15000 })
     .catch(() => { throw new Error('the status bar does not say "cancelled — Resume"'); });
   await screenshot('training-cancelled.png');
+  const resumed = Date.now();
   await frame.locator('#training-resume').click();
   // The same run goes on: its title stays, and epochs after the one it stopped at arrive.
   await poll(async () => (await frame.locator(`#epoch-table tr[data-epoch="${stopped + 2}"]`).count()) > 0 || null,
     { timeout: 60000, what: `epoch ${stopped + 2} after Resume` });
+  log(`Resume → epoch ${stopped + 2} in ${((Date.now() - resumed) / 1000).toFixed(1)} s`);
   assert(norm(await frame.locator('#training-title').innerText()) === runTitle, 'Resume started another run');
   const again = await stopAndRead();
   assert(again > stopped, `the resumed run stopped at epoch ${again}, not after ${stopped}`);
 
-  await trainTiny(20);
-  const finished = await poll(async () => {
-    for (const f of page.frames()) {
-      const el = f.locator('#training-status[data-status="done"]');
-      if (await el.count().catch(() => 0)) return norm(await el.innerText());
-    }
-    return null;
-  }, { timeout: 120000, interval: 500, what: 'a monitor saying Finished' });
-  assert(/^Finished: epoch (\d+) of \1 /.test(finished), `monitor after a short run: "${finished}"`);
-  await page.locator('.statusbar-item', { hasText: /finished/ }).first().waitFor({ timeout: 15000 })
-    .catch(() => { throw new Error('the status bar does not say "finished"'); });
-  await screenshot('training-finished.png');
+  // The Finished state: the suite's shared short run (trained and checked here when no check has made it yet).
+  await finishedTinyRun();
 }
 
+/** The suite's one finished run of tiny-ui.snn.json: { id, dir }, once trained. */
+let sharedTinyRun = null;
+
 /**
- * #15.8 on a real run: a 3-epoch baseline trained from the palette. Its SynOps stack (from the trainer's own
- * metrics) adds up to the total; its loss chart is cross-entropy alone, with no "+ SynOp term" and no second axis.
+ * The suite's one finished short run of tiny-ui.snn.json, a 3-epoch Baseline on tiny-halves made by Train Model
+ * from the palette the first time a check needs it (train-monitor-resume, monitor-charts, the NeuroBench
+ * report, the sweep estimate, whichever runs first); training it, the check asserts what a finished run shows:
+ * the monitor says "Finished: epoch N of N" and the status bar "finished". Later calls reopen its monitor from
+ * its history (Show Training Monitor) instead of training again. Returns the monitor's frame and the run.
  */
-async function monitorCharts() {
+async function finishedTinyRun() {
   writeTinyWorkspace();
   await closeAllEditors();
+  if (sharedTinyRun && fs.existsSync(path.join(sharedTinyRun.dir, 'evaluation.json'))) {
+    await runCommand(CMD.trainingMonitor);
+    await pickRow(sharedTinyRun.id);
+    return { ...sharedTinyRun, frame: await frameWith('#training-status[data-status="done"]', patience(60000)) };
+  }
+  const runs = path.join(OUT, 'ws', '.synops', 'runs');
+  const ids = () => (fs.existsSync(runs) ? fs.readdirSync(runs) : []);
+  const before = new Set(ids());
   await trainTiny(3);
   const frame = await poll(async () => {
     for (const f of page.frames()) if (await f.locator('#training-status[data-status="done"]').count().catch(() => 0)) return f;
     return null;
-  }, { timeout: 120000, interval: 500, what: 'a monitor saying Finished' });
+  }, { timeout: 120000, interval: 250, what: 'a monitor saying Finished' });
+  const finished = norm(await frame.locator('#training-status').innerText());
+  assert(/^Finished: epoch (\d+) of \1 /.test(finished), `monitor after a short run: "${finished}"`);
+  await page.locator('.statusbar-item', { hasText: /finished/ }).first().waitFor({ timeout: 15000 })
+    .catch(() => { throw new Error('the status bar does not say "finished"'); });
+  await screenshot('training-finished.png');
+  const id = ids().find((d) => !before.has(d));
+  assert(id, 'no new run folder for the finished run');
+  sharedTinyRun = { id, dir: path.join(runs, id) };
+  await poll(async () => fs.existsSync(path.join(sharedTinyRun.dir, 'evaluation.json')) || null, { timeout: 30000, what: `evaluation.json of ${id}` });
+  return { ...sharedTinyRun, frame };
+}
+
+/**
+ * #15.8 on a real run: the suite's 3-epoch baseline trained from the palette. Its SynOps stack (from the trainer's own
+ * metrics) adds up to the total; its loss chart is cross-entropy alone, with no "+ SynOp term" and no second axis.
+ */
+async function monitorCharts() {
+  const { frame } = await finishedTinyRun();
   await assertStackIsTotal(frame, 'tiny baseline');
   const loss = await frame.evaluate(() => { const el = document.querySelector('#loss-chart'); return { names: el.data.map((d) => d.name), y2: 'yaxis2' in el.layout }; });
   assert(JSON.stringify(loss) === JSON.stringify({ names: ['cross-entropy'], y2: false }), `baseline loss chart: ${JSON.stringify(loss)}`);
@@ -701,8 +735,9 @@ async function monitorCharts() {
   await screenshot('training-monitor-baseline.png');
 }
 
-/** #15.2: after the training above, the model's own lenses show its run's measured SynOps, naming the run. */
+/** #15.2: after Train Model, the model's own lenses show its run's measured SynOps, naming the run. */
 async function lensesFollowRun() {
+  await finishedTinyRun();
   await openFile('tiny-ui.snn.json');
   const lenses = await poll(async () => {
     const t = await codeLensTexts();
@@ -710,15 +745,14 @@ async function lensesFollowRun() {
   }, { timeout: patience(60000), what: 'a measured Total lens on tiny-ui.snn.json' }).catch(async (e) => {
     throw new Error(`${e.message}; rendered lenses: ${JSON.stringify(await codeLensTexts().catch(() => []))}`);
   });
-  // "(newest)", or "(newest of N)" once the monitor-charts check has trained a second run of the same model.
+  // "(newest)", or "(newest of N)" when other checks have trained more runs of the same model.
   assert(lenses.some((l) => /^run \S+ \(newest( of \d+)?\) · choose…$/.test(l)), `no lens naming the run: ${JSON.stringify(lenses)}`);
   await screenshot('lenses-follow-run.png');
 }
 
 
 /**
- * #16: the energy report of tiny-ui.snn.json (its run trained here, by monitor-charts or by this check when it
- * runs alone) has the NeuroBench section, read from the run's evaluation.json: a row per weight layer, the
+ * #16: the energy report of tiny-ui.snn.json (its run the suite's shared one, `finishedTinyRun`) has the NeuroBench section, read from the run's evaluation.json: a row per weight layer, the
  * totals the sum of the rows, Effective ACs + MACs ≤ Dense, fc's input an average pooling of spikes (values
  * 1/4…) so all MACs, marked, and the Footprint 4 bytes per parameter of the report's own #total-params.
  */
@@ -728,10 +762,8 @@ async function energyReportNeurobench() {
     try { return JSON.parse(fs.readFileSync(path.join(runs, d, 'evaluation.json'), 'utf8')).snn?.neurobench && fs.readFileSync(path.join(runs, d, 'model.snn.json'), 'utf8').includes('tiny halves ui'); } catch { return false; }
   });
   if (!evaluated()) {
-    writeTinyWorkspace();
-    await closeAllEditors();
-    await trainTiny(3);
-    await poll(async () => evaluated() || null, { timeout: patience(180000), interval: 1000, what: 'a tiny-ui run with NeuroBench metrics in evaluation.json' });
+    await finishedTinyRun();
+    await poll(async () => evaluated() || null, { timeout: patience(30000), interval: 500, what: 'a tiny-ui run with NeuroBench metrics in evaluation.json' });
   }
   await closeAllEditors();
   await openFile('tiny-ui.snn.json');
@@ -850,13 +882,17 @@ const checks = [
     ['tradeoff-sort', views.tradeoffSort],
     ['sweep-estimate', views.sweepEstimate],
     ['report-log-scale', views.reportLogScale],
+    // #15.2's run picker, #15.4 on a run trained here, #15.3's Failed (checks/issue15-runs.mjs)
+    ['choose-run', runChecks.chooseRun],
+    ['silent-trained', runChecks.silentTrained],
+    ['run-failed', runChecks.runFailed],
   ].map(([name, fn]) => [name, () => fn(viewHelpers())]),
 ];
 
 /** What the checks in checks/*.mjs use of this file. */
 function viewHelpers() {
   return { page, poll, openFile, runCommand, frameWith, codeLensTexts, closeAllEditors, closeOverlays, assert, log, screenshot, norm,
-    hasNumber, parseNumber, sleep, OUT, MNIST, CMD, quickInput, quickInputBox, quickRows, pickRow, answerInput, patience, writeTinyWorkspace, openRunFromTradeoff, reproductionTradeoffFrame, selectProfile, trainTiny };
+    hasNumber, parseNumber, sleep, OUT, MNIST, CMD, quickInput, quickInputBox, quickRows, pickRow, answerInput, patience, writeTinyWorkspace, openRunFromTradeoff, reproductionTradeoffFrame, selectProfile, trainTiny, showSynopsSidebar, finishedTinyRun };
 }
 
 // ------------------------------------------------------------------ run

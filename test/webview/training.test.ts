@@ -64,8 +64,11 @@ describe('training webview (chromium)', () => {
     assert.equal(await text(page, cell(1, 'synops')), '1,476,000');
     assert.match(await page.locator(cell(2, 'synops')).getAttribute('title') ?? '', /conv2: 450,000/);
 
-    // Charts: loss (3 lines), accuracy (2), SynOps (4 stacked layers + the total), each with both epochs.
+    // Charts: loss (3 lines), accuracy (2), SynOps (4 stacked layers + the total), each with both epochs. While
+    // the run trains they follow at most every 500 ms (CHART_INTERVAL_MS), so epoch 2 reaches them a little later.
     await page.locator('#synops-epoch-chart .main-svg').first().waitFor();
+    await page.waitForFunction(() => ['#loss-chart', '#accuracy-chart', '#synops-epoch-chart'].every((s) =>
+      (document.querySelector(s) as unknown as { data?: Array<{ x: number[] }> }).data?.every((d) => d.x.length === 2)), undefined, { timeout: 5000 });
     const series = await page.evaluate(() => ['#loss-chart', '#accuracy-chart', '#synops-epoch-chart'].map((s) =>
       (document.querySelector(s) as unknown as { data: Array<{ name: string; x: number[] }> }).data.map((d) => `${d.name}:${d.x.join(',')}`)));
     assert.deepEqual(series, [

@@ -34,6 +34,17 @@ function draw(): void {
   shell.drawn();
 }
 
+/**
+ * One draw per animation frame however many epochs arrived since the last: a fast run sends several a second,
+ * and the page stays free for clicks (Stop) between draws.
+ */
+let drawQueued = false;
+function drawSoon(): void {
+  if (drawQueued) return;
+  drawQueued = true;
+  requestAnimationFrame(() => { drawQueued = false; draw(); });
+}
+
 // A restored panel redraws from its state before the host answers.
 draw();
 shell.start({
@@ -53,6 +64,6 @@ shell.start({
     }
     shell.showError(undefined);
     shell.save({ payload: mergeTraining(shell.state.payload, msg.payload) });
-    draw();
+    drawSoon();
   },
 }, () => view?.restyle());

@@ -18,5 +18,6 @@ export function silenceWarning(silent: number, samples: number, readout: Readout
   if (!(share > SILENT_SHARE) && !deadLayer) return undefined;
   return `The spiking network is mostly silent: ${silent} of ${samples} samples (${(100 * share).toFixed(0)} %) had ${readout === 'spikes' ? 'no output spike' : 'no input at the output layer'}`
     + `${deadLayer ? `; ${deadLayer.layer} fires ${(100 * deadLayer.ratio).toFixed(0)} % of the quantized ANN's activity` : ''}. `
-    + 'Try training longer, a higher SynOps target, the membrane readout, or fine-tuning through time.';
+    // The membrane readout is advice only to a network that reads spikes: it was offered to one reading membranes.
+    + `Try training longer, a higher SynOps target, ${readout === 'spikes' ? 'the membrane readout, ' : ''}or fine-tuning through time.`;
 }

@@ -23,6 +23,8 @@ export class ModelService implements vscode.Disposable {
   /** The last report of each open file that was a valid model: its lenses stay (marked stale) while a typo is fixed. */
   private readonly lastReports = new Map<string, ModelReport>();
   private readonly inflight = new Map<string, AbortController>();
+  /** The analysis being asked for, per file: the version and stamp it answers for, and its answer. */
+  private readonly running = new Map<string, { version: number; stamp: string; promise: Promise<AnalyzeResult> }>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('synops');
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -92,10 +94,16 @@ export class ModelService implements vscode.Disposable {
   /** The analysis of a document at its current version, asking the worker if needed. */
   async analysis(doc: vscode.TextDocument): Promise<AnalyzeResult> {
     for (let attempt = 0; ; attempt++) {
-      const cached = this.analyses.get(doc.uri.toString());
-      if (cached && cached.version === doc.version && cached.resultStamp === await this.stamp(doc)) return cached.result;
+      const key = doc.uri.toString();
+      const stamp = await this.stamp(doc);
+      const cached = this.analyses.get(key);
+      if (cached && cached.version === doc.version && cached.resultStamp === stamp) return cached.result;
+      // The same text and runs being analysed already (the lenses asked just before a command did): share that
+      // answer. Starting another cancelled it, its caller's retry cancelled this one, and so on until one of
+      // them gave up ("Train Model resulted in an error: model/analyze cancelled").
+      const running = this.running.get(key);
       try {
-        return await this.analyze(doc);
+        return await (running && running.version === doc.version && running.stamp === stamp ? running.promise : this.analyze(doc, stamp));
       } catch (e) {
         // A newer analysis of the same file (an edit, a run that finished) cancelled this one: wait for that one.
         if (!(e instanceof WorkerError && e.code === WorkerErrorCode.Cancelled) || doc.isClosed || attempt >= 5) throw e;
@@ -119,13 +127,24 @@ export class ModelService implements vscode.Disposable {
     this.timers.set(key, setTimeout(() => { this.analyze(doc).catch(() => undefined); }, delayMs));
   }
 
-  private async analyze(doc: vscode.TextDocument): Promise<AnalyzeResult> {
+  private async analyze(doc: vscode.TextDocument, knownStamp?: string): Promise<AnalyzeResult> {
     const key = doc.uri.toString();
     this.inflight.get(key)?.abort();
     const abort = new AbortController();
     this.inflight.set(key, abort);
     const version = doc.version;
-    const stamp = await this.stamp(doc);
+    const stamp = knownStamp ?? await this.stamp(doc);
+    const promise = this.request(doc, key, version, stamp, abort);
+    const entry = { version, stamp, promise };
+    this.running.set(key, entry);
+    try {
+      return await promise;
+    } finally {
+      if (this.running.get(key) === entry) this.running.delete(key);
+    }
+  }
+
+  private async request(doc: vscode.TextDocument, key: string, version: number, stamp: string, abort: AbortController): Promise<AnalyzeResult> {
     try {
       const result = await this.worker.request(AnalyzeModel.type, {
         path: doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined,

@@ -19,7 +19,7 @@ import { modelHash } from '../../core/synops/result';
 import { selectBackend, setTrainThreads, type BackendInfo, type BackendName, type ThreadsChoice } from '../../core/train/backend';
 import { frameCacheDir, loadEvalData, loadEventData } from './data';
 import { EVAL_SPLITS, type EvalSplit, type TrainData } from '../../core/train/samples';
-import { closeRun, createRun, evaluateRunDir, finishRun, newRunId, openRun, readRunInfo, runFile, runsDir, trainRemaining, warmStartRun, type RunHandle } from './run';
+import { closeRun, createRun, evaluateRunDir, finishRun, newRunId, openRun, readRunInfo, recordStop, runFile, runsDir, trainRemaining, warmStartRun, type RunHandle } from './run';
 import { lockRunFolder } from './run-lock';
 import { setNetArrays, type NamedArray } from './save';
 import { TrainError, type EpochMetrics, type Evaluation, type RunInfo, type TaskOptions, type TrainConfig } from '../../core/train/types';
@@ -131,7 +131,11 @@ export async function train(r: TrainRequest, opts: TaskOptions = {}): Promise<Tr
     const resumedFromEpoch = handle.info.epochsDone;
     opts.onProgress?.({ type: 'phase', runId: handle.info.id, phase: 'train', message: resuming ? `resuming at epoch ${resumedFromEpoch + 1}` : `training on ${backend.name}` });
     const metrics = await trainRemaining(handle, data, opts);
-    const evaluation = await evaluateRunDir(handle, data, { snnSamples: r.snnSamples ?? 200, rhos: config.scaleRhos, ...opts });
+    // A failed or cancelled evaluation (a recording that became unreadable) is recorded as such, not left
+    // "running": every epoch is checkpointed, so Resume evaluates again without training.
+    const h = handle;
+    const evaluation = await evaluateRunDir(h, data, { snnSamples: r.snnSamples ?? 200, rhos: config.scaleRhos, ...opts })
+      .catch((e: unknown) => { recordStop(h, e, 'resume evaluates the trained network again'); throw e; });
     finishRun(handle);
     return { runId: handle.info.id, runDir: handle.info.dir, backend: handle.info.backend, metrics, evaluation, resumedFromEpoch, info: handle.info };
   } finally {

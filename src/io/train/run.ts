@@ -211,6 +211,22 @@ export function warmStartRun(h: RunHandle, from: string): void {
   writeCheckpoint(h.info.dir, 0, h.net, h.adam);
 }
 
+/**
+ * Records in `run.json` why a run stopped before it was done: cancelled (`e` a cancel, with `resume` saying
+ * what Resume does next) or failed (the error's one-line message). The run keeps its last checkpoint, so a
+ * failed run can resume too. Never throws: when the record cannot be written either (a full disk), the
+ * first fault is the one to report.
+ */
+export function recordStop(h: RunHandle, e: unknown, resume: string): void {
+  const cancelled = (e instanceof TrainError && e.code === 'cancelled') || (e as Error)?.name === 'AbortError';
+  try {
+    if (cancelled) setState(h, 'cancelled', `${(e as Error).message}; ${resume}`);
+    else setState(h, 'failed', (e as Error)?.message ?? String(e));
+  } catch {
+    // The run record cannot be written: keep the original error.
+  }
+}
+
 function setState(h: RunHandle, state: RunInfo['state'], message?: string): void {
   h.info.state = state;
   h.info.message = message;
@@ -274,13 +290,7 @@ export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOp
       opts.onProgress?.({ type: 'epoch', runId: info.id, epochs, metrics: m });
     }
   } catch (e) {
-    try {
-      if (e instanceof TrainError && e.code === 'cancelled') setState(h, 'cancelled', `${e.message}; resume continues from epoch ${info.epochsDone + 1}`);
-      else if (e instanceof TrainError && e.code === 'non-finite') setState(h, 'failed', e.message);
-      else setState(h, 'failed', (e as Error).message);
-    } catch {
-      // The run record cannot be written either (a full disk): the first fault is the one to report.
-    }
+    recordStop(h, e, `resume continues from epoch ${info.epochsDone + 1}`);
     throw e;
   } finally {
     await parallel?.close();

@@ -3,6 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+/**
+ * Hides the primary side bar when it shows; asked for while it is hidden, the command may not be listed in the
+ * palette, and runCommand would wait out its timeout.
+ */
+async function closeSideBar(t) {
+  if (await t.page.locator('.part.sidebar').isVisible().catch(() => false)) await t.runCommand('View: Close Primary Side Bar', { timeout: 15000 }).catch(() => {});
+}
+
 /** The editor's lens elements whose text starts with `prefix`, with the screen box of `part` of their text. */
 async function lensGeometry(page, prefix, partRe) {
   return page.evaluate(([prefix, src]) => {
@@ -32,9 +40,9 @@ async function lensGeometry(page, prefix, partRe) {
  * suite's 1400 px window) the conv1 and Total lenses' "… SynOps … µJ" lie inside the editor's text area.
  */
 export async function lensesEnergyFirst(t) {
-  const { page, poll, openFile, assert, log, screenshot, runCommand } = t;
+  const { page, poll, openFile, assert, log, screenshot } = t;
   await t.closeAllEditors();
-  await runCommand('View: Close Primary Side Bar', { timeout: 15000 }).catch(() => {});
+  await closeSideBar(t);
   const size = page.viewportSize();
   try {
     await page.setViewportSize({ width: 560, height: 900 });
@@ -178,7 +186,7 @@ export async function reportNarrow(t) {
   await pickRow('SynOp loss + QReLU');
   await pickRow(/^Baseline/);
   const frame = await t.frameWith('#synops-chart .legend', 60000);
-  await runCommand('View: Close Primary Side Bar', { timeout: 15000 }).catch(() => {});
+  await closeSideBar(t);
   const size = page.viewportSize();
   const dims = () => frame.evaluate(() => {
       const chart = document.querySelector('#synops-chart');
@@ -232,7 +240,7 @@ export async function tradeoffSort(t) {
   await screenshot('tradeoff-sorted.png');
   // Reloading the webview redraws it from its saved state.
   await runCommand('Developer: Reload Webviews', { timeout: 15000 });
-  await page.waitForTimeout(1500);
+  // The reloaded page is a new frame: the old one is skipped, so no fixed wait is needed.
   frame = await poll(async () => {
     for (const f of page.frames()) {
       if (f === frame || f.isDetached()) continue;
@@ -264,11 +272,11 @@ function sweepFolders(t) {
 
 /**
  * #15.6: Run Energy Sweep says how long its models will take before it starts any, and asks. On the tiny
- * dataset a run has trained on (trained here first if none has), an estimate from that run's speed; Cancel
+ * dataset a run has trained on (the suite's shared tiny run, trained here first if none has), an estimate from that run's speed; Cancel
  * starts nothing.
  */
 export async function sweepEstimate(t) {
-  const { page, poll, assert, log, screenshot, runCommand, openFile, pickRow, OUT } = t;
+  const { page, assert, log, screenshot, runCommand, openFile, pickRow, OUT } = t;
   t.writeTinyWorkspace();
   await t.closeAllEditors();
   const runsDir = path.join(OUT, 'ws', '.synops', 'runs');
@@ -276,9 +284,7 @@ export async function sweepEstimate(t) {
     try { return JSON.parse(fs.readFileSync(path.join(runsDir, n, 'run.json'), 'utf8')).data.root.includes('tiny-halves') && fs.readFileSync(path.join(runsDir, n, 'metrics.json'), 'utf8').length > 2; } catch { return false; }
   });
   if (!tinyRuns().length) {
-    await t.trainTiny(2);
-    await poll(async () => { for (const f of page.frames()) if (await f.locator('#training-status[data-status="done"]').count().catch(() => 0)) return true; return null; },
-      { timeout: 120000, interval: 500, what: 'the tiny run to finish' });
+    await t.finishedTinyRun();
     await t.closeAllEditors();
   }
   const before = sweepFolders(t);
