@@ -35,6 +35,11 @@ interface ConvExports {
   convBackpropFilterScratch(H: number, W: number, C: number, OH: number, OW: number, N: number, kH: number, kW: number,
     sH: number, sW: number, pT: number, pL: number): number;
   convBackpropFilter(x: Ptr, dy: Ptr, dw: Ptr, scratch: Ptr, ...geometry: Geometry): void;
+  /** winograd.as: 3×3, stride-1 convolutions by Winograd F(2×2, 3×3) (`winogradFits`). */
+  wgConvScratch(C: number, N: number): number;
+  wgConv(x: Ptr, w: Ptr, y: Ptr, scratch: Ptr, B: number, H: number, W: number, C: number, OH: number, OW: number, N: number, pT: number, pL: number, flip: number): void;
+  wgFilterGradScratch(C: number, N: number): number;
+  wgFilterGrad(x: Ptr, dy: Ptr, dw: Ptr, scratch: Ptr, B: number, H: number, W: number, C: number, OH: number, OW: number, N: number, pT: number, pL: number): void;
   /** spike.as (`../spike-layer.ts`). */
   spikeForward(x: Ptr, fanout: Ptr, out: Ptr, B: number, H: number, W: number, C: number, k: number, mode: number): number;
   spikeBackward(x: Ptr, dOut: Ptr, g: number, fanout: Ptr, dx: Ptr, B: number, H: number, W: number, C: number, k: number): void;
@@ -113,6 +118,25 @@ export function wasmConvReady(): boolean {
   return enabled && tf.getBackend() === 'wasm' && kernelsFor(tf.backend() as unknown as WasmBackend) !== null;
 }
 
+let winograd = true;
+
+/** Whether 3×3, stride-1 convolutions with many channels use the Winograd kernels (default on); off gives the direct ones. Returns the previous setting. */
+export function useWinograd(on: boolean): boolean {
+  const prev = winograd;
+  winograd = on;
+  return prev;
+}
+
+/**
+ * Whether a convolution of this geometry runs by Winograd F(2×2, 3×3) (`winograd.as`, 2.25× fewer multiply-adds):
+ * 3×3, stride 1, and both channel counts multiples of 4 and at least 16 (the All-ConvNet's 96- and 192-channel
+ * layers; the MNIST-DVS net's 1–12 channels stay with the direct kernels, whose tiles suit them).
+ */
+export function winogradFits(g: Geometry): boolean {
+  const [, , , C, , , N, kH, kW, sH, sW] = g;
+  return winograd && kH === 3 && kW === 3 && sH === 1 && sW === 1 && C % 4 === 0 && N % 4 === 0 && C >= 16 && N >= 16;
+}
+
 export interface ConvAttrs {
   strides: number | [number, number];
   pad: 'same' | 'valid' | number;
@@ -165,6 +189,10 @@ function filterGradKernel(args: KernelArgs): tf.TensorInfo {
   const g = geometry(x.shape, a.filterShape, a);
   const be = args.backend as WasmBackend;
   const [, H, W, C, OH, OW, N, kH, kW, sH, sW, pT, pL] = g;
+  if (winogradFits(g)) {
+    const wb = kernelsFor(be)?.wgFilterGradScratch(C, N) ?? 0;
+    return run(be, [x, dy], a.filterShape, wb, (k, [px, pdy], out, scratch) => k.wgFilterGrad(px, pdy, out, scratch, g[0], H, W, C, OH, OW, N, pT, pL));
+  }
   const bytes = kernelsFor(be)?.convBackpropFilterScratch(H, W, C, OH, OW, N, kH, kW, sH, sW, pT, pL) ?? 0;
   return run(be, [x, dy], a.filterShape, bytes, (k, [px, pdy], out, scratch) =>
     k.convBackpropFilter(px, pdy, out, scratch, ...g));
@@ -176,6 +204,12 @@ function inputGradKernel(args: KernelArgs): tf.TensorInfo {
   const g = geometry(a.inputShape, filter.shape, a);
   const be = args.backend as WasmBackend;
   const [kH, kW, C, N] = filter.shape;
+  if (winogradFits(g)) {
+    // dx is the correlation of dy with the flipped filter, its channels swapped, padded by 2 − the layer's padding.
+    const [B, H, W, , OH, OW, , , , , , pT, pL] = g;
+    const wb = kernelsFor(be)?.wgConvScratch(N, C) ?? 0;
+    return run(be, [dy, filter], a.inputShape, wb, (k, [pdy, pw], out, scratch) => k.wgConv(pdy, pw, out, scratch, B, OH, OW, N, H, W, C, 2 - pT, 2 - pL, 1));
+  }
   const bytes = kernelsFor(be)?.convBackpropInputScratch(kH, kW, C, N) ?? 0;
   return run(be, [dy, filter], a.inputShape, bytes, (k, [pdy, pw], out, scratch) =>
     k.convBackpropInput(pdy, pw, out, scratch, ...g));
@@ -187,8 +221,12 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo {
   const g = geometry(x.shape, filter.shape, a);
   const be = args.backend as WasmBackend;
   const [kH, kW, C, N] = filter.shape;
+  const [B, H, W, , OH, OW, , , , , , pT, pL] = g;
+  if (winogradFits(g)) {
+    const wb = kernelsFor(be)?.wgConvScratch(C, N) ?? 0;
+    return run(be, [x, filter], [B, OH, OW, N], wb, (k, [px, pw], out, scratch) => k.wgConv(px, pw, out, scratch, B, H, W, C, OH, OW, N, pT, pL, 0));
+  }
   const bytes = kernelsFor(be)?.convForwardScratch(kH, kW, C, N) ?? 0;
-  const [B, , , , OH, OW] = g;
   return run(be, [x, filter], [B, OH, OW, N], bytes, (k, [px, pw], out, scratch) =>
     k.convForward(px, pw, out, scratch, ...g));
 }
