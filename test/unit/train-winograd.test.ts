@@ -81,10 +81,10 @@ describe('Winograd F(2×2, 3×3) convolution kernels (wasm backend)', () => {
     assert.ok(winogradFits(geometry(x.shape, w.shape, 'valid')));
     const y = conv2dWasm(x, w, 1, 'valid').dataSync();
     assert.deepEqual([0, 1, 2, 3].map((p) => y[p * 16]), [45, 54, 81, 90]);
-    assert.equal(y.reduce((a, v, i) => a + (i % 16 ? Math.abs(v) : 0), 0), 0);
+    assert.equal(Array.from(y).reduce((a, v, i) => a + (i % 16 ? Math.abs(v) : 0), 0), 0);
     const dw = filterGradWasm(x, dy, [3, 3, 16, 16], 1, 'valid').dataSync();
     for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) assert.equal(dw[(i * 3 + j) * 256], 10 + 16 * i + 4 * j, `dw[${i}, ${j}, 0, 0]`);
-    assert.equal(dw.reduce((a, v, k) => a + (k % 256 ? Math.abs(v) : 0), 0), 0);
+    assert.equal(Array.from(dw).reduce((a, v, k) => a + (k % 256 ? Math.abs(v) : 0), 0), 0);
     const dx = inputGradWasm([1, 4, 4, 16], dy, w, 1, 'valid').dataSync();
     const a = [1, 2, 2, 1];
     for (let h = 0; h < 4; h++) for (let c = 0; c < 4; c++) assert.equal(dx[(h * 4 + c) * 16], a[h] * a[c], `dx[${h}, ${c}, 0]`);
