@@ -7,7 +7,9 @@
  * measured without the profiler. A figure, not a test: the machine may be shared, so the load average is
  * printed with it.
  *
- *   npx tsx bench/profile.ts [--net allconv|mnist] [--batch N] [--steps N] [--by-shape]
+ *   npx tsx bench/profile.ts [--net allconv|mnist] [--batch N] [--steps N] [--by-shape] [--direct]
+ *
+ * `--direct` turns the Winograd convolutions off (the direct kernels instead), for a before/after in one sitting.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -21,6 +23,7 @@ import { lossParts, type LossOptions } from '../src/core/train/loss';
 import { buildNet, type ForwardOptions } from '../src/core/train/net';
 import { parseModel } from '../src/core/model/parse';
 import { table } from '../src/cli/table';
+import { useWinograd } from '../src/core/train/kernels/wasm-conv';
 
 const FORWARD: ForwardOptions = { training: true, dropoutSeed: 1, activation: 'qrelu', skipOutputActivation: true };
 const LOSS: LossOptions = { objective: { kind: 'target', target: 1e6 } };
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
   const batch = Number(arg('--batch', '32'));
   const steps = Number(arg('--steps', '3'));
   await selectBackend('wasm');
+  if (process.argv.includes('--direct')) useWinograd(false);
   const net = buildNet(model, 1);
   const adam = new Adam(1e-3);
   const [c, h, w] = model.input.shape;
@@ -80,7 +84,7 @@ async function main(): Promise<void> {
     sums.set(key, s);
   }
   const rows = [...sums].sort((a, b) => b[1].ms - a[1].ms).map(([k, s]) => [k, (s.ms / steps).toFixed(1), `${((100 * s.ms) / total).toFixed(1)} %`, String(s.calls / steps)]);
-  console.log(`${model.name}, batch ${batch}, wasm, one thread, ${steps} steps; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')} (1/5/15 min)`);
+  console.log(`${model.name}, batch ${batch}, wasm, one thread, ${process.argv.includes('--direct') ? 'direct convolutions (no Winograd), ' : ''}${steps} steps; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')} (1/5/15 min)`);
   console.log(`step: ${wallMs.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU (${((batch * 1000) / wallMs).toFixed(1)} images/s wall, ${((batch * 1000) / cpuMs).toFixed(1)} per CPU-second); kernels under the profiler: ${(total / steps).toFixed(0)} ms per step`);
   console.log(table(['kernel group', 'ms/step', 'share', 'calls/step'], rows, [false, true, true, true]));
 }
