@@ -58,11 +58,13 @@ describe('Winograd F(2×2, 3×3) convolution kernels (wasm backend)', () => {
     assert.ok(wasmConvReady(), 'this machine runs wasm SIMD: the kernels must be available');
   });
 
-  it('take only 3×3, stride-1 convolutions with ≥ 16 channels each way, multiples of 4', () => {
+  it('take only 3×3, stride-1 convolutions with ≥ 16 channels each way, multiples of 4, C·N ≤ 2²⁰', () => {
     assert.equal(winogradFits(geometry([32, 16, 16, 192], [3, 3, 192, 192], 1)), true);
     assert.equal(winogradFits(geometry([32, 32, 32, 3], [3, 3, 3, 96], 1)), false); // 3 input channels
     assert.equal(winogradFits(geometry([32, 62, 62, 8], [3, 3, 8, 12], 0)), false); // the MNIST-DVS net's
     assert.equal(winogradFits(geometry([2, 8, 8, 18], [3, 3, 18, 16], 1)), false); // 18: not a multiple of 4
+    assert.equal(winogradFits(geometry([1, 4, 4, 1024], [3, 3, 1024, 1024], 1)), true); // C·N = 2²⁰: 64 MB of transformed filter
+    assert.equal(winogradFits(geometry([1, 4, 4, 1024], [3, 3, 1024, 1028], 1)), false); // more: the direct kernels' 9/16 of it
     const s2 = geometry([32, 16, 16, 192], [3, 3, 192, 192], 1);
     s2[9] = s2[10] = 2;
     assert.equal(winogradFits(s2), false);

@@ -47,12 +47,13 @@ export const useWinograd = winograd.use;
 
 /**
  * Whether a convolution of this geometry runs by Winograd F(2×2, 3×3) (`winograd.as`, 2.25× fewer multiply-adds):
- * 3×3, stride 1, and both channel counts multiples of 4 and at least 16 (the All-ConvNet's 96- and 192-channel
- * layers; the MNIST-DVS net's 1–12 channels stay with the direct kernels, whose tiles suit them).
+ * 3×3, stride 1, both channel counts multiples of 4 and at least 16 (the All-ConvNet's 96- and 192-channel
+ * layers; the MNIST-DVS net's 1–12 channels stay with the direct kernels, whose tiles suit them), and C·N at most
+ * 2²⁰: its transformed filter takes 16·C·N floats of scratch (64 MB there) where the direct kernels take 9·C·N.
  */
 export function winogradFits(g: Geometry): boolean {
   const [, , , C, , , N, kH, kW, sH, sW] = g;
-  return winograd.on && kH === 3 && kW === 3 && sH === 1 && sW === 1 && C % 4 === 0 && N % 4 === 0 && C >= 16 && N >= 16;
+  return winograd.on && kH === 3 && kW === 3 && sH === 1 && sW === 1 && C % 4 === 0 && N % 4 === 0 && C >= 16 && N >= 16 && C * N <= 1 << 20;
 }
 
 export interface ConvAttrs {
