@@ -174,6 +174,9 @@ async function trainTable(): Promise<void> {
   }
   console.log(table(['network', 'backend', 'batch', ...PEER_THREADS.flatMap((t) => [`ours ${t} thr`, `PyTorch ${t} thr`, `ours ÷ PyTorch (${t} thr)`]), 'vs cpu', 'note'],
     trainRows(train, trainPeer, unlike), [false, false, true, ...PEER_THREADS.flatMap(() => [true, true, true]), true, false]));
+  console.log('\nThe same steps in images per CPU-second (each side\'s process CPU time over its timed steps, all threads): what the load on a shared machine inflates least. A thread that waits spinning counts as busy, so at 2 threads it also measures how well each side keeps its threads busy');
+  console.log(table(['network', 'backend', 'batch', ...PEER_THREADS.flatMap((t) => [`ours ${t} thr`, `PyTorch ${t} thr`, `ours ÷ PyTorch (${t} thr)`])],
+    cpuRows(train, trainPeer, unlike), [false, false, true, ...PEER_THREADS.flatMap(() => [true, true, true])]));
   console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (1/5/15 min) after`);
 }
 
@@ -193,6 +196,18 @@ function trainRows(train: TrainBenchRow[], peer: PeerRun, unlike: Set<string>): 
     const cpu = at(k.label, 'cpu', 1)?.imagesPerSec;
     return [k.network, k.backend, String(k.batch), ...cells, k.imagesPerSec !== null && cpu ? `${(k.imagesPerSec / cpu).toFixed(1)}×` : '', k.note];
   });
+}
+
+/** Rows of images per CPU-second, ours and PyTorch's, where both were measured (the wasm backend's rows). */
+function cpuRows(train: TrainBenchRow[], peer: PeerRun, unlike: Set<string>): string[][] {
+  const firsts = train.filter((r) => r.threads === PEER_THREADS[0] && r.imagesPerCpuSec !== undefined);
+  return firsts.map((k) => [k.network, k.backend, String(k.batch), ...PEER_THREADS.flatMap((t) => {
+    const ours = train.find((r) => r.label === k.label && r.backend === k.backend && r.threads === t)?.imagesPerCpuSec;
+    const p = peerLine(peer, 'train', k.label, t);
+    const theirs = p?.cpuSeconds ? (p.steps * p.batch) / p.cpuSeconds : undefined;
+    const ratio = ours === undefined || theirs === undefined ? '—' : unlike.has(k.label) ? 'work differs' : `${(ours / theirs).toFixed(2)}×`;
+    return [ours !== undefined ? ours.toFixed(1) : '—', theirs !== undefined ? theirs.toFixed(1) : 'not measured', ratio];
+  })]);
 }
 
 /** The line above a table with peer columns: which interpreter and torch ran, or why none did. */

@@ -20,7 +20,7 @@ import type { ModelFile } from '../src/core/model/types';
 import { f32ToBase64, specWeights, torchWeights, type LossCheck, type TrainJob } from './torch-spec';
 
 /** One measured (or unmeasured) cell: `imagesPerSec` null says why in `note`. */
-export interface TrainBenchRow { network: string; backend: string; batch: number; threads: number; imagesPerSec: number | null; note: string; /** The peer job's label. */ label: string }
+export interface TrainBenchRow { network: string; backend: string; batch: number; threads: number; imagesPerSec: number | null; /** Images per second of this process's CPU time (all its threads), where measured. */ imagesPerCpuSec?: number; note: string; /** The peer job's label. */ label: string }
 
 /** The step-timing rule of both sides: `warmup` untimed steps, then timed steps until `minSteps` and `seconds` passed. */
 export interface Timing { warmup: number; minSteps: number; seconds: number }
@@ -85,8 +85,8 @@ async function ourTrainer(threads: number, net: TrainNet, adam: Adam, model: Mod
   return { step: () => optimizeStepParallel(net, adam, parallel, batch, FORWARD, LOSS, 'bench'), close: () => parallel.close() };
 }
 
-/** Images/s of our training step at `threads` threads on the current backend, timed by `timing`. */
-async function stepsPerSec(model: ModelFile, batch: number, timing: Timing, threads: number): Promise<number> {
+/** Images/s of our training step at `threads` threads on the current backend, timed by `timing`, in wall and in CPU time (the process's, all threads). */
+async function stepsPerSec(model: ModelFile, batch: number, timing: Timing, threads: number): Promise<{ wall: number; cpu: number }> {
   const net = buildNet(model, SEED);
   const adam = new Adam(LR);
   const x = benchBatch(model, batch, 1);
@@ -94,10 +94,13 @@ async function stepsPerSec(model: ModelFile, batch: number, timing: Timing, thre
   const trainer = await ourTrainer(threads, net, adam, model, x, y);
   try {
     for (let i = 0; i < timing.warmup; i++) await trainer.step();
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     let n = 0;
     while (n < timing.minSteps || performance.now() - t0 < timing.seconds * 1000) { await trainer.step(); n++; }
-    return (n * batch) / ((performance.now() - t0) / 1000);
+    const wall = (n * batch) / ((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    return { wall, cpu: (n * batch) / ((c.user + c.system) / 1e6) };
   } finally {
     await trainer.close();
     tf.dispose([x, y]);
@@ -114,7 +117,7 @@ export async function trainBench(opts: { backends?: BackendName[]; threads?: num
   const rows: TrainBenchRow[] = [];
   const nets = benchNets();
   for (const b of opts.backends ?? ['tensorflow', 'wasm', 'cpu'] as BackendName[]) {
-    const row = (n: BenchNet, threads: number, imagesPerSec: number | null, note: string) => rows.push({ network: n.network, backend: b, batch: n.batch, threads, imagesPerSec, note, label: n.label });
+    const row = (n: BenchNet, threads: number, imagesPerSec: number | null, note: string, imagesPerCpuSec?: number) => rows.push({ network: n.network, backend: b, batch: n.batch, threads, imagesPerSec, imagesPerCpuSec, note, label: n.label });
     const threadCounts = opts.threads ?? [1];
     if (b === 'tensorflow') {
       const r = tryLoadTfjsNode();
@@ -128,16 +131,16 @@ export async function trainBench(opts: { backends?: BackendName[]; threads?: num
         if (b === 'cpu' && n.model.input.kind === 'image' && !opts.full) { row(n, threads, null, 'skipped (minutes per step; --full runs it)'); continue; }
         // Native TensorFlow sizes its own thread pool (a run trains on it alone): one figure, in the note.
         if (b === 'tensorflow') {
-          if (threads === 1) row(n, threads, null, `${(await stepsPerSec(n.model, n.batch, TIMING, 1)).toFixed(1)} images/s on TensorFlow's own thread pool (not a 1-thread figure)`);
+          if (threads === 1) row(n, threads, null, `${(await stepsPerSec(n.model, n.batch, TIMING, 1)).wall.toFixed(1)} images/s on TensorFlow's own thread pool (not a 1-thread figure)`);
           else row(n, threads, null, 'not measured (a run on tfjs-node trains on TensorFlow\'s threads, not ours)');
           continue;
         }
-        let ips: number;
+        let ips: { wall: number; cpu: number };
         try { ips = await stepsPerSec(n.model, n.batch, b === 'cpu' ? CPU_TIMING : TIMING, threads); } catch (e) {
           row(n, threads, null, `not measured (${threads}-thread trainer failed: ${(e as Error).message})`);
           continue;
         }
-        row(n, threads, ips, b === 'wasm' ? `SIMD ${info.simd ? 'on' : 'off'}, ${threads === 1 ? 'one thread' : `${threads} training threads`}` : '');
+        row(n, threads, ips.wall, b === 'wasm' ? `SIMD ${info.simd ? 'on' : 'off'}, ${threads === 1 ? 'one thread' : `${threads} training threads`}` : '', ips.cpu);
       }
     }
   }

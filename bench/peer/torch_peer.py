@@ -6,8 +6,9 @@ Prints one JSON object per line as each measurement finishes, so a run stopped b
 it measured:
 
 - ``{"kind": "env", "python", "torch", "cpus"}`` first;
-- ``{"kind": "train", "label", "batch", "threads", "imagesPerSec", "steps", "seconds", "fanoutTotals",
-  "check"}`` per training job and thread count;
+- ``{"kind": "train", "label", "batch", "threads", "imagesPerSec", "steps", "seconds", "cpuSeconds",
+  "fanoutTotals", "check"}`` per training job and thread count (``cpuSeconds``: this process's CPU time
+  over the timed steps, all threads);
 - ``{"kind": "sim", "label", "threads", "ms", "firstMs", "reps", "layers": [{"name", "total"}]}`` per
   simulation job and thread count;
 - ``{"kind": "error", "label", "message"}`` when a job fails (the others still run).
@@ -217,15 +218,18 @@ def train_input(model, batch, gen):
 
 
 def timed_steps(step, warmup, min_steps, seconds):
-    """Runs ``warmup`` untimed steps, then timed ones until at least ``min_steps`` and ``seconds`` passed."""
+    """Runs ``warmup`` untimed steps, then timed ones until at least ``min_steps`` and ``seconds`` passed.
+
+    Returns the steps, their wall seconds and the process's CPU seconds over them."""
     for _ in range(warmup):
         step()
     n = 0
+    c0 = time.process_time()
     t0 = time.perf_counter()
     while n < min_steps or time.perf_counter() - t0 < seconds:
         step()
         n += 1
-    return n, time.perf_counter() - t0
+    return n, time.perf_counter() - t0, time.process_time() - c0
 
 
 def run_train(job, emit):
@@ -258,9 +262,9 @@ def run_train(job, emit):
             opt.step()
             loss.item()
 
-        n, secs = timed_steps(step, job["warmup"], job["minSteps"], job["seconds"])
+        n, secs, cpu = timed_steps(step, job["warmup"], job["minSteps"], job["seconds"])
         emit({"kind": "train", "label": job["label"], "batch": job["batch"], "threads": threads,
-              "imagesPerSec": n * job["batch"] / secs, "steps": n, "seconds": secs, "fanoutTotals": totals,
+              "imagesPerSec": n * job["batch"] / secs, "steps": n, "seconds": secs, "cpuSeconds": cpu, "fanoutTotals": totals,
               "check": check if k == 0 else None})
 
 

@@ -116,5 +116,6 @@ describe('bench peer: PyTorch against ours (needs an interpreter that imports to
     assert.ok(line?.check, `the peer printed no check: ${run.ok ? run.stderr : run.why}`);
     assert.equal(lossCheckDifference(ours, line.check, fanoutTotals, line.fanoutTotals), null);
     assert.ok(line.imagesPerSec > 0);
+    assert.ok(line.cpuSeconds !== undefined && line.cpuSeconds > 0, 'the peer reports the CPU time of its timed steps');
   });
 });

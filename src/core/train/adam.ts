@@ -7,7 +7,7 @@
  * so the same bits) instead of eleven ops.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { kernelsFor, type WasmBackend } from './kernels/wasm-conv';
+import { kernelsFor, kernelSwitch, type WasmBackend } from './kernels/module';
 
 export const ADAM_STEP = 'SynopsAdamStep';
 
@@ -27,17 +27,13 @@ function adamKernel(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   return outs;
 }
 
-let fused = true;
+const fused = kernelSwitch();
 
 /** Whether Adam uses its one-kernel step where it runs (default on); off gives the ops. Returns the previous setting. */
-export function useFusedAdam(on: boolean): boolean {
-  const prev = fused;
-  fused = on;
-  return prev;
-}
+export const useFusedAdam = fused.use;
 
 function fusedAdamReady(): boolean {
-  if (!fused || tf.getBackend() !== 'wasm' || !kernelsFor(tf.backend() as unknown as WasmBackend)) return false;
+  if (!fused.ready()) return false;
   if (!tf.getKernel(ADAM_STEP, 'wasm')) tf.registerKernel({ kernelName: ADAM_STEP, backendName: 'wasm', kernelFunc: adamKernel as unknown as tf.KernelFunc });
   return true;
 }

@@ -11,7 +11,7 @@
  * on the others, each reproducible. `dropoutKeep` is the generator in JS, for tests.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { kernelsFor, type WasmBackend } from './kernels/wasm-conv';
+import { kernelsFor, kernelSwitch, type WasmBackend } from './kernels/module';
 
 export const DROPOUT = 'SynopsDropout';
 
@@ -61,19 +61,13 @@ function register(): void {
   tf.registerGradient({ kernelName: DROPOUT, gradFunc: (dy, _saved, attrs) => ({ x: () => tf.engine().runKernel(DROPOUT, { x: dy as tf.Tensor }, attrs) as tf.Tensor }) });
 }
 
-let enabled = true;
+const fused = kernelSwitch();
 
 /** Whether training dropout uses the kernel where it runs (default on); off gives the ops. Returns the previous setting. */
-export function useFusedDropout(on: boolean): boolean {
-  const prev = enabled;
-  enabled = on;
-  return prev;
-}
+export const useFusedDropout = fused.use;
 
 /** Whether `fusedDropout` runs here (the wasm backend with SIMD, fusion on). */
-export function fusedDropoutReady(): boolean {
-  return enabled && tf.getBackend() === 'wasm' && kernelsFor(tf.backend() as unknown as WasmBackend) !== null;
-}
+export const fusedDropoutReady = fused.ready;
 
 /** Dropout of `x` (float32, `rate` < 1) with `seed`; `first` is the batch index of its first element. */
 export function fusedDropout(x: tf.Tensor, rate: number, seed: number, first: number): tf.Tensor {

@@ -18,7 +18,7 @@
  * `spikeLayerOps` builds the same with tfjs ops.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { kernelsFor, type WasmBackend } from './kernels/wasm-conv';
+import { kernelsFor, kernelSwitch, type WasmBackend } from './kernels/module';
 
 export type SpikeMode = 'floor' | 'round' | 'relu';
 const MODES: SpikeMode[] = ['floor', 'round', 'relu'];
@@ -79,14 +79,10 @@ function spikeGradKernel(args: KernelArgs): tf.TensorInfo {
   return dx;
 }
 
-let enabled = true;
+const fused = kernelSwitch();
 
 /** Whether the fused kernels are used where they run (default on); off gives `spikeLayerOps`. Returns the previous setting. */
-export function useFusedSpikes(on: boolean): boolean {
-  const prev = enabled;
-  enabled = on;
-  return prev;
-}
+export const useFusedSpikes = fused.use;
 
 /** Registers the kernels on the wasm backend and the gradient of `SynopsSpike` (idempotent). */
 export function registerSpikeKernels(): void {
@@ -109,9 +105,7 @@ export function registerSpikeKernels(): void {
 }
 
 /** Whether `spikeLayer` runs the fused kernels here (the wasm backend, fusion on). */
-export function fusedSpikesReady(): boolean {
-  return enabled && tf.getBackend() === 'wasm' && kernelsFor(tf.backend() as unknown as WasmBackend) !== null;
-}
+export const fusedSpikesReady = fused.ready;
 
 /** The same as tfjs ops: the reference the kernels are tested against, and the path on other backends. */
 export function spikeLayerOps(x: tf.Tensor, fanout: tf.Tensor2D, pool: number, act: (t: tf.Tensor) => tf.Tensor): { out: tf.Tensor; s: tf.Scalar } {

@@ -19,98 +19,41 @@
  * a model uses `SynopsConv2D` too, except where XNNPACK measured faster (`ownForward`).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { CONV_WASM_BASE64 } from './conv-wasm';
+import { kernelsFor, kernelSwitch, type ConvExports, type Geometry, type WasmBackend } from './module';
 import { shareWasmIdentity } from './wasm-identity';
 
-export type Ptr = number;
+export { kernelsFor, wasmConvAvailable, type Ptr, type WasmBackend } from './module';
 type Shape4 = [number, number, number, number];
-/** B, H, W, C, OH, OW, N, kH, kW, sH, sW, pT, pL. */
-type Geometry = [number, number, number, number, number, number, number, number, number, number, number, number, number];
-/** The module's exports (conv.as); pointers are byte offsets into the backend's memory. */
-interface ConvExports {
-  convForwardScratch(kH: number, kW: number, C: number, N: number): number;
-  convForward(x: Ptr, w: Ptr, y: Ptr, scratch: Ptr, ...geometry: Geometry): void;
-  convBackpropInputScratch(kH: number, kW: number, C: number, N: number): number;
-  convBackpropInput(dy: Ptr, w: Ptr, dx: Ptr, scratch: Ptr, ...geometry: Geometry): void;
-  convBackpropFilterScratch(H: number, W: number, C: number, OH: number, OW: number, N: number, kH: number, kW: number,
-    sH: number, sW: number, pT: number, pL: number): number;
-  convBackpropFilter(x: Ptr, dy: Ptr, dw: Ptr, scratch: Ptr, ...geometry: Geometry): void;
-  /** spike.as (`../spike-layer.ts`). */
-  spikeForward(x: Ptr, fanout: Ptr, out: Ptr, B: number, H: number, W: number, C: number, k: number, mode: number): number;
-  spikeBackward(x: Ptr, dOut: Ptr, g: number, fanout: Ptr, dx: Ptr, B: number, H: number, W: number, C: number, k: number): void;
-  /** adam.as (`../adam.ts`). */
-  adamStep(w: Ptr, m: Ptr, v: Ptr, g: Ptr, wOut: Ptr, mOut: Ptr, vOut: Ptr, n: number,
-    b1: number, nb1: number, b2: number, nb2: number, c1: number, c2: number, eps: number, lr: number): void;
-  /** dropout.as (`../dropout.ts`). */
-  dropoutApply(x: Ptr, out: Ptr, n: number, seed: number, first: number, threshold: number, scale: number): void;
-}
-
-/** The parts of tfjs-backend-wasm's `BackendWasm` used here (not in its public types). */
-export interface WasmBackend {
-  wasm: { asm?: { memory?: WebAssembly.Memory } };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  disposeData(dataId: object): boolean;
-}
 
 export const FILTER_GRAD = 'SynopsConv2DBackpropFilter';
 export const INPUT_GRAD = 'SynopsConv2DBackpropInput';
 export const FORWARD = 'SynopsConv2D';
 
-let moduleCache: WebAssembly.Module | null | undefined;
-
-/** The compiled module, or null where WebAssembly or its SIMD is missing (or compiling is forbidden). */
-function convModule(): WebAssembly.Module | null {
-  if (moduleCache !== undefined) return moduleCache;
-  try {
-    const bin = atob(CONV_WASM_BASE64);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    moduleCache = typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    moduleCache = null;
-  }
-  return moduleCache;
-}
-
-/** Whether the kernels can run here (WebAssembly with 128-bit SIMD). */
-export function wasmConvAvailable(): boolean {
-  return convModule() !== null;
-}
-
-const instances = new WeakMap<object, ConvExports | null>();
-
-/** The kernels instantiated over `backend`'s memory (once per backend), or null when that memory is not found or does not fit. */
-export function kernelsFor(backend: WasmBackend): ConvExports | null {
-  let k = instances.get(backend);
-  if (k !== undefined) return k;
-  const memory = backend.wasm?.asm?.memory;
-  const mod = convModule();
-  try {
-    k = mod && memory instanceof WebAssembly.Memory ? new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as ConvExports : null;
-  } catch {
-    // A shared memory (the multi-threaded build) does not link with the module's plain one.
-    k = null;
-  }
-  instances.set(backend, k);
-  return k;
-}
-
-let enabled = true;
+const convSwitch = kernelSwitch();
 
 /**
  * Whether the kernels are used where they run (default on): off gives the backend's own forward convolution
  * and the gradients as convolutions (`conv-grad.ts`), for comparisons. Returns the previous setting.
  */
-export function useWasmConvKernels(on: boolean): boolean {
-  const prev = enabled;
-  enabled = on;
-  return prev;
-}
+export const useWasmConvKernels = convSwitch.use;
 
 /** Whether the current backend is wasm and the kernels are on and run on it (what the Conv2D gradient checks). */
-export function wasmConvReady(): boolean {
-  return enabled && tf.getBackend() === 'wasm' && kernelsFor(tf.backend() as unknown as WasmBackend) !== null;
+export const wasmConvReady = convSwitch.ready;
+
+const winograd = kernelSwitch();
+
+/** Whether 3×3, stride-1 convolutions with many channels use the Winograd kernels (default on); off gives the direct ones. Returns the previous setting. */
+export const useWinograd = winograd.use;
+
+/**
+ * Whether a convolution of this geometry runs by Winograd F(2×2, 3×3) (`winograd.as`, 2.25× fewer multiply-adds):
+ * 3×3, stride 1, both channel counts multiples of 4 and at least 16 (the All-ConvNet's 96- and 192-channel
+ * layers; the MNIST-DVS net's 1–12 channels stay with the direct kernels, whose tiles suit them), and C·N at most
+ * 2²⁰: its transformed filter takes 16·C·N floats of scratch (64 MB there) where the direct kernels take 9·C·N.
+ */
+export function winogradFits(g: Geometry): boolean {
+  const [, , , C, , , N, kH, kW, sH, sW] = g;
+  return winograd.on && kH === 3 && kW === 3 && sH === 1 && sW === 1 && C % 4 === 0 && N % 4 === 0 && C >= 16 && N >= 16 && C * N <= 1 << 20;
 }
 
 export interface ConvAttrs {
@@ -165,6 +108,10 @@ function filterGradKernel(args: KernelArgs): tf.TensorInfo {
   const g = geometry(x.shape, a.filterShape, a);
   const be = args.backend as WasmBackend;
   const [, H, W, C, OH, OW, N, kH, kW, sH, sW, pT, pL] = g;
+  if (winogradFits(g)) {
+    const wb = kernelsFor(be)?.wgFilterGradScratch(C, N) ?? 0;
+    return run(be, [x, dy], a.filterShape, wb, (k, [px, pdy], out, scratch) => k.wgFilterGrad(px, pdy, out, scratch, g[0], H, W, C, OH, OW, N, pT, pL));
+  }
   const bytes = kernelsFor(be)?.convBackpropFilterScratch(H, W, C, OH, OW, N, kH, kW, sH, sW, pT, pL) ?? 0;
   return run(be, [x, dy], a.filterShape, bytes, (k, [px, pdy], out, scratch) =>
     k.convBackpropFilter(px, pdy, out, scratch, ...g));
@@ -176,6 +123,12 @@ function inputGradKernel(args: KernelArgs): tf.TensorInfo {
   const g = geometry(a.inputShape, filter.shape, a);
   const be = args.backend as WasmBackend;
   const [kH, kW, C, N] = filter.shape;
+  if (winogradFits(g)) {
+    // dx is the correlation of dy with the flipped filter, its channels swapped, padded by 2 − the layer's padding.
+    const [B, H, W, , OH, OW, , , , , , pT, pL] = g;
+    const wb = kernelsFor(be)?.wgConvScratch(N, C) ?? 0;
+    return run(be, [dy, filter], a.inputShape, wb, (k, [pdy, pw], out, scratch) => k.wgConv(pdy, pw, out, scratch, B, OH, OW, N, H, W, C, 2 - pT, 2 - pL, 1));
+  }
   const bytes = kernelsFor(be)?.convBackpropInputScratch(kH, kW, C, N) ?? 0;
   return run(be, [dy, filter], a.inputShape, bytes, (k, [pdy, pw], out, scratch) =>
     k.convBackpropInput(pdy, pw, out, scratch, ...g));
@@ -187,8 +140,12 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo {
   const g = geometry(x.shape, filter.shape, a);
   const be = args.backend as WasmBackend;
   const [kH, kW, C, N] = filter.shape;
+  const [B, H, W, , OH, OW, , , , , , pT, pL] = g;
+  if (winogradFits(g)) {
+    const wb = kernelsFor(be)?.wgConvScratch(C, N) ?? 0;
+    return run(be, [x, filter], [B, OH, OW, N], wb, (k, [px, pw], out, scratch) => k.wgConv(px, pw, out, scratch, B, H, W, C, OH, OW, N, pT, pL, 0));
+  }
   const bytes = kernelsFor(be)?.convForwardScratch(kH, kW, C, N) ?? 0;
-  const [B, , , , OH, OW] = g;
   return run(be, [x, filter], [B, OH, OW, N], bytes, (k, [px, pw], out, scratch) =>
     k.convForward(px, pw, out, scratch, ...g));
 }
@@ -212,7 +169,7 @@ function conv2DKernel(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const x = input(args, 'x'), filter = input(args, 'filter');
   const a = args.attrs as unknown as ConvAttrs & { dataFormat: 'NHWC' | 'NCHW'; dilations: number | [number, number] };
   const dil = typeof a.dilations === 'number' ? [a.dilations, a.dilations] : (a.dilations ?? [1, 1]);
-  if (enabled && a.dataFormat !== 'NCHW' && dil[0] === 1 && dil[1] === 1 && kernelsFor(args.backend as WasmBackend)
+  if (convSwitch.on && a.dataFormat !== 'NCHW' && dil[0] === 1 && dil[1] === 1 && kernelsFor(args.backend as WasmBackend)
     && ownForward(info(x.shape, filter.shape, a))) {
     return forwardKernel(args);
   }
