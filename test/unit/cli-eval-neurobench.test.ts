@@ -6,22 +6,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { ModelFile } from '../../src/core/model/types';
 import type { NeuroBenchReport } from '../../src/protocol/neurobench';
 import { buildCli, runCli } from './cli-bundle';
-import { writeHalvesDataset } from './halves-dataset';
+import { tinyHalvesModel, writeHalvesDataset } from './halves-dataset';
 
 const ws = mkdtempSync(join(tmpdir(), 'synops-eval-nb-'));
 
-/** 17×17 input (the 34×34 sensor halved), conv 4×1×3×3 without bias → 4×15×15, avgpool 2 → 4×7×7, fc 196 → 2. */
-const TINY: ModelFile = {
-  format: 'synops-model', version: 1, name: 'tiny halves',
-  input: { kind: 'events', shape: [1, 17, 17], sensor: [34, 34], chunkEvents: 200, dtMs: 1 },
-  layers: [
-    { type: 'conv2d', name: 'conv1', outChannels: 4, kernel: 3 }, { type: 'relu', name: 'relu1' }, { type: 'avgpool', name: 'pool1', kernel: 2 },
-    { type: 'flatten', name: 'flatten' }, { type: 'linear', name: 'fc', outFeatures: 2 },
-  ],
-};
+const TINY = tinyHalvesModel();
 
 describe('synops eval --snn: the NeuroBench table of a trained run', () => {
   let cli = '';

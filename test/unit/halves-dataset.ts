@@ -4,6 +4,23 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeNmnist } from '../../src/core/data/nmnist';
+import type { ModelFile } from '../../src/core/model/types';
+
+/**
+ * The network the halves tests train: 17×17 input (the 34×34 sensor halved), conv 4×1×3×3 without bias →
+ * 4×15×15, avgpool 2 → 4×7×7, fc 196 → 2; 200 events per sample. conv1: 4·15·15 outputs × 9 = 8,100 MACs;
+ * fc: 196 × 2 = 392; 8,492 in all. A fresh copy per call (tests rename or extend it).
+ */
+export function tinyHalvesModel(name = 'tiny halves'): ModelFile {
+  return {
+    format: 'synops-model', version: 1, name,
+    input: { kind: 'events', shape: [1, 17, 17], sensor: [34, 34], chunkEvents: 200, dtMs: 1 },
+    layers: [
+      { type: 'conv2d', name: 'conv1', outChannels: 4, kernel: 3 }, { type: 'relu', name: 'relu1' }, { type: 'avgpool', name: 'pool1', kernel: 2 },
+      { type: 'flatten', name: 'flatten' }, { type: 'linear', name: 'fc', outFeatures: 2 },
+    ],
+  };
+}
 
 export function writeHalvesDataset(dir: string, opts: { recordings?: number; events?: number; dtUs?: number } = {}): void {
   const { recordings = 20, events = 400, dtUs = 50 } = opts;

@@ -7,7 +7,7 @@ import type { ModelFile } from '../../src/core/model/types';
 import { train } from '../../src/io/train/api';
 import { estimateSweep, newestSpeed, sweepSeconds } from '../../src/io/train/estimate';
 import { readMetrics } from '../../src/io/train/run';
-import { writeHalvesDataset } from './halves-dataset';
+import { tinyHalvesModel, writeHalvesDataset } from './halves-dataset';
 
 describe('sweep time estimate', () => {
   it('scales the measured speed by MACs: hand-computed cases', () => {
@@ -23,15 +23,7 @@ describe('sweep time estimate', () => {
   const workspace = mkdtempSync(join(tmpdir(), 'synops-estimate-'));
   const data = join(workspace, 'data');
   const modelPath = join(workspace, 'tiny.snn.json');
-  // conv1: 4 × 15 × 15 outputs × 9 = 8,100 MACs; fc: 4·7·7 = 196 inputs × 2 = 392 MACs; 8,492 in all.
-  const TINY: ModelFile = {
-    format: 'synops-model', version: 1, name: 'tiny estimate',
-    input: { kind: 'events', shape: [1, 17, 17], sensor: [34, 34], chunkEvents: 200, dtMs: 1 },
-    layers: [
-      { type: 'conv2d', name: 'conv1', outChannels: 4, kernel: 3 }, { type: 'relu', name: 'relu1' }, { type: 'avgpool', name: 'pool1', kernel: 2 },
-      { type: 'flatten', name: 'flatten' }, { type: 'linear', name: 'fc', outFeatures: 2 },
-    ],
-  };
+  const TINY = tinyHalvesModel('tiny estimate');
   before(() => { writeHalvesDataset(data); writeFileSync(modelPath, JSON.stringify(TINY)); });
   after(() => rmSync(workspace, { recursive: true, force: true }));
 

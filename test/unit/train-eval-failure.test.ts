@@ -7,23 +7,15 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { ModelFile } from '../../src/core/model/types';
 import { train } from '../../src/io/train/api';
 import { resumeRequest } from '../../src/io/train/resume';
 import { canResume } from '../../src/io/train/list';
 import type { RunInfo } from '../../src/core/train/types';
-import { writeHalvesDataset } from './halves-dataset';
+import { tinyHalvesModel, writeHalvesDataset } from './halves-dataset';
 
 const workspace = mkdtempSync(join(tmpdir(), 'synops-eval-failure-'));
 
-const TINY: ModelFile = {
-  format: 'synops-model', version: 1, name: 'tiny halves',
-  input: { kind: 'events', shape: [1, 17, 17], sensor: [34, 34], chunkEvents: 200, dtMs: 1 },
-  layers: [
-    { type: 'conv2d', name: 'conv1', outChannels: 4, kernel: 3 }, { type: 'relu', name: 'relu1' }, { type: 'avgpool', name: 'pool1', kernel: 2 },
-    { type: 'flatten', name: 'flatten' }, { type: 'linear', name: 'fc', outFeatures: 2 },
-  ],
-};
+const TINY = tinyHalvesModel();
 
 const info = (dir: string): RunInfo => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunInfo;
 

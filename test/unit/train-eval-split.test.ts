@@ -11,7 +11,7 @@ import type { ModelFile } from '../../src/core/model/types';
 import { evaluateRun, isRunDataRoot, train } from '../../src/io/train/api';
 import { loadEvalData, loadEventData } from '../../src/io/train/data';
 import { TrainError, type Evaluation, type RunInfo } from '../../src/core/train/types';
-import { writeHalvesDataset } from './halves-dataset';
+import { tinyHalvesModel, writeHalvesDataset } from './halves-dataset';
 import { captured } from './helpers';
 
 const workspace = mkdtempSync(join(tmpdir(), 'synops-eval-split-'));
@@ -19,15 +19,7 @@ const dataDir = join(workspace, 'data');
 const otherDir = join(workspace, 'other');
 let runDir = '';
 
-/** 17×17 input (the 34×34 sensor halved), one conv, a linear readout of 2 classes; 200 events per sample. */
-const TINY: ModelFile = {
-  format: 'synops-model', version: 1, name: 'tiny halves',
-  input: { kind: 'events', shape: [1, 17, 17], sensor: [34, 34], chunkEvents: 200, dtMs: 1 },
-  layers: [
-    { type: 'conv2d', name: 'conv1', outChannels: 4, kernel: 3 }, { type: 'relu', name: 'relu1' }, { type: 'avgpool', name: 'pool1', kernel: 2 },
-    { type: 'flatten', name: 'flatten' }, { type: 'linear', name: 'fc', outFeatures: 2 },
-  ],
-};
+const TINY = tinyHalvesModel();
 
 describe('evaluating a run on all samples or on the held-out split', () => {
   before(async () => {
