@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { train } from '../../src/io/train/api';
 import { resumeRequest } from '../../src/io/train/resume';
+import { FINETUNE_DEFAULTS } from '../../src/io/train/request';
 import { canResume } from '../../src/io/train/list';
 import type { RunInfo } from '../../src/core/train/types';
 import { tinyHalvesModel, writeHalvesDataset } from './halves-dataset';
@@ -16,6 +17,9 @@ import { tinyHalvesModel, writeHalvesDataset } from './halves-dataset';
 const workspace = mkdtempSync(join(tmpdir(), 'synops-eval-failure-'));
 
 const TINY = tinyHalvesModel();
+
+/** The default epochs through time of an event model, after the ANN's. */
+const FT = FINETUNE_DEFAULTS.epochs;
 
 const info = (dir: string): RunInfo => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunInfo;
 
@@ -28,7 +32,7 @@ describe('a run whose evaluation fails or is cancelled', () => {
     const files = readdirSync(data).filter((f) => f.endsWith('.bin'));
     const whole = new Map(files.map((f) => [f, readFileSync(join(data, f))]));
     const out = join(workspace, 'run-a');
-    // When the evaluation starts (2 epochs and the default 2 of fine-tuning through time done), every recording
+    // When the evaluation starts (2 epochs and the default FT of fine-tuning through time done), every recording
     // loses its last 2 bytes: 400 records of 5 bytes = 2,000 bytes → 1,998, a last record of 3 of 5 bytes. The
     // spiking simulation reads the held-out recordings' events again.
     const damage = (p: { type: string; phase?: string }): void => {
@@ -40,15 +44,15 @@ describe('a run whose evaluation fails or is cancelled', () => {
     assert.equal(failed.state, 'failed');
     assert.match(failed.message ?? '', /rec\d+\.bin.*the last record has 3 of 5 bytes/);
     assert.ok(!failed.message!.includes('\n'), 'one line');
-    assert.equal(failed.epochsDone, 4);
-    assert.equal(JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8')).epoch, 4);
+    assert.equal(failed.epochsDone, 2 + FT);
+    assert.equal(JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8')).epoch, 2 + FT);
     assert.ok(canResume(out, failed));
     assert.ok(!existsSync(join(out, 'evaluation.json')));
     // Repaired, Resume trains nothing more and evaluates.
     for (const [f, b] of whole) writeFileSync(join(data, f), b);
     const r = await train(resumeRequest(out, workspace, 4));
-    assert.equal(r.resumedFromEpoch, 4);
-    assert.deepEqual(r.metrics.map((m) => m.epoch), [1, 2, 3, 4]);
+    assert.equal(r.resumedFromEpoch, 2 + FT);
+    assert.deepEqual(r.metrics.map((m) => m.epoch), Array.from({ length: 2 + FT }, (_, i) => i + 1));
     assert.equal(info(out).state, 'done');
     assert.equal(r.evaluation.snn?.samples, 4);
   });

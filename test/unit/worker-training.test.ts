@@ -10,6 +10,7 @@ import { bundles } from '../../bundles.mjs';
 import { WorkerClient, WorkerError } from '../../src/host/workerProcess/client';
 import { writeHalvesDataset } from './halves-dataset';
 import { AnalyzeModel, EvaluateRun, ListRuns, RunSweep, TrainModel, WorkerErrorCode, type WorkProgress } from '../../src/protocol/messages';
+import { FINETUNE_DEFAULTS } from '../../src/io/train/request';
 
 const outDir = mkdtempSync(join(tmpdir(), 'synops-worker-train-'));
 const workerPath = join(outDir, 'worker.js');
@@ -49,8 +50,8 @@ describe('training through the worker', () => {
     const snapshots = progress.filter((p) => p.training).map((p) => p.training!);
     assert.ok(snapshots.length >= 2, `training snapshots: ${snapshots.length}`);
     const last = snapshots.at(-1)!;
-    // Two ANN epochs, then the default fine-tuning through time of an event model (2 epochs, 8 bins).
-    assert.deepEqual(last.history.map((h) => h.epoch), [1, 2, 3, 4]);
+    // Two ANN epochs, then the default fine-tuning through time of an event model (FINETUNE_DEFAULTS: 4 epochs).
+    assert.deepEqual(last.history.map((h) => h.epoch), Array.from({ length: 2 + FINETUNE_DEFAULTS.epochs }, (_, i) => i + 1));
     assert.equal(last.modelName, 'tiny halves');
     assert.equal(last.runId, r.runId);
     assert.ok(['wasm', 'cpu', 'tensorflow'].includes(r.backend), r.backend);
