@@ -16,23 +16,11 @@ import { conv2dWasm, filterGradWasm, inputGradWasm, ownForward, useWasmConvKerne
 import { parseModel } from '../../src/core/model/parse';
 import { buildNet } from '../../src/core/train/net';
 import { lossParts } from '../../src/core/train/loss';
+import { cpuKernel } from './cpu-kernel';
 import { relDiff, repoRoot } from './helpers';
 
 type Pad = 'valid' | 'same' | number;
 type Shape4 = [number, number, number, number];
-
-/** Runs a kernel on the cpu backend (tfjs' reference implementation) with copies of the inputs. */
-function cpuKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: object): Float32Array {
-  const values = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, { data: t.dataSync(), shape: t.shape }]));
-  const prev = tf.getBackend();
-  tf.setBackend('cpu');
-  const ins = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.tensor(v.data, v.shape)]));
-  const out = tf.engine().runKernel(name, ins, attrs as never) as tf.Tensor;
-  const data = out.dataSync() as Float32Array;
-  tf.dispose([out, ...Object.values(ins)]);
-  tf.setBackend(prev);
-  return data;
-}
 
 /** Float32 sums in another order than the reference's differ by rounding: ~1e-7 seen, 1e-5 allowed. */
 const TOL = 1e-5;

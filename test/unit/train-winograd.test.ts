@@ -8,22 +8,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { selectBackend } from '../../src/core/train/backend';
 import { conv2dWasm, filterGradWasm, inputGradWasm, wasmConvReady, winogradFits } from '../../src/core/train/kernels/wasm-conv';
+import { cpuKernel } from './cpu-kernel';
 import { relDiff } from './helpers';
 
 type Pad = 'valid' | 'same' | number;
-
-/** Runs a kernel on the cpu backend (tfjs' reference implementation) with copies of the inputs. */
-function cpuKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: object): Float32Array {
-  const values = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, { data: t.dataSync(), shape: t.shape }]));
-  const prev = tf.getBackend();
-  tf.setBackend('cpu');
-  const ins = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.tensor(v.data, v.shape)]));
-  const out = tf.engine().runKernel(name, ins, attrs as never) as tf.Tensor;
-  const data = out.dataSync() as Float32Array;
-  tf.dispose([out, ...Object.values(ins)]);
-  tf.setBackend(prev);
-  return data;
-}
 
 /**
  * The transforms round differently from a direct float32 sum: 2e-7–8e-7 of the largest output seen (max abs
