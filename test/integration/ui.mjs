@@ -610,14 +610,17 @@ const TINY_MODEL = {
 };
 
 
-/** Runs "SynOps: Train Model" on tiny-ui.snn.json from the palette: Baseline, `epochs`, batch 16, the tiny dataset. */
-async function trainTiny(epochs) {
-  await openFile('tiny-ui.snn.json');
+/**
+ * Runs "SynOps: Train Model" from the palette: Baseline, `epochs`, batch 16, on `model` (tiny-ui.snn.json) and
+ * the dataset row `data` (the tiny dataset).
+ */
+async function trainTiny(epochs, { model = 'tiny-ui.snn.json', data = 'tiny-halves' } = {}) {
+  await openFile(model);
   await runCommand('SynOps: Train Model');
   await pickRow(/^Baseline/);
   await answerInput('epochs', String(epochs));
   await answerInput('batch size', '16');
-  await pickRow('tiny-halves');
+  await pickRow(data);
 }
 
 /**

@@ -109,17 +109,12 @@ async function monitorWith(t, status, model, timeout = 180000) {
  * warns that the network is mostly silent, with the counts its evaluation.json holds and what to try.
  */
 export async function silentTrained(t) {
-  const { assert, log, screenshot, norm, openFile, runCommand, frameWith, pickRow, answerInput, poll } = t;
+  const { assert, log, screenshot, norm, openFile, runCommand, frameWith, poll } = t;
   t.writeTinyWorkspace();
   const ws = path.join(t.OUT, 'ws');
   fs.writeFileSync(path.join(ws, 'silent-ui.snn.json'), JSON.stringify(SILENT_MODEL, null, 2));
   await t.closeAllEditors();
-  await openFile('silent-ui.snn.json');
-  await runCommand('SynOps: Train Model');
-  await pickRow(/^Baseline/);
-  await answerInput('epochs', '1');
-  await answerInput('batch size', '16');
-  await pickRow('tiny-halves');
+  await t.trainTiny(1, { model: 'silent-ui.snn.json' });
   const monitor = await monitorWith(t, 'done', 'silent ui');
   log('silent run monitor:', norm(await monitor.locator('#training-status').innerText()));
   const run = workspaceRuns(t).find((r) => r.info.modelName === 'silent ui' && r.info.state === 'done');
@@ -147,7 +142,7 @@ export async function silentTrained(t) {
  * one-line reason, and the run keeps its last checkpoint (the last ANN epoch) and offers Resume, so it can resume.
  */
 export async function runFailed(t) {
-  const { page, assert, log, screenshot, norm, openFile, runCommand, pickRow, answerInput, poll } = t;
+  const { page, assert, log, screenshot, norm, poll } = t;
   t.writeTinyWorkspace();
   const ws = path.join(t.OUT, 'ws');
   const data = path.join(ws, '.synops', 'data', 'tiny-damaged');
@@ -155,12 +150,7 @@ export async function runFailed(t) {
   fs.cpSync(path.join(ws, '.synops', 'data', 'tiny-halves'), data, { recursive: true });
   const before = new Set(workspaceRuns(t).map((r) => r.id));
   await t.closeAllEditors();
-  await openFile('tiny-ui.snn.json');
-  await runCommand('SynOps: Train Model');
-  await pickRow(/^Baseline/);
-  await answerInput('epochs', '8');
-  await answerInput('batch size', '16');
-  await pickRow('tiny-damaged');
+  await t.trainTiny(8, { data: 'tiny-damaged' });
   // The run folder is made once the data is loaded: then every recording loses its last 2 bytes.
   const run = await poll(async () => workspaceRuns(t).find((r) => !before.has(r.id)) ?? null, { timeout: 60000, interval: 50, what: 'the new run folder' });
   for (const f of fs.readdirSync(data).filter((n) => n.endsWith('.bin'))) {
