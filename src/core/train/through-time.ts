@@ -46,7 +46,6 @@ export interface TimeForwardResult {
  */
 export function iafThroughTime(current: tf.Tensor, batch: number, bins: number, v0: number): tf.Tensor {
   const per = current.size / (batch * bins);
-  let fired: Uint8Array | undefined;
   const op = tf.customGrad(((x: tf.Tensor) => {
     const input = x.dataSync() as Float32Array;
     const spikes = new Float32Array(input.length);
@@ -65,12 +64,10 @@ export function iafThroughTime(current: tf.Tensor, batch: number, bins: number, 
         }
       }
     }
-    fired = mask;
     return {
       value: tf.tensor(spikes, x.shape),
       gradFunc: (dy: tf.Tensor) => {
         const g = dy.dataSync() as Float32Array;
-        const m = fired as Uint8Array;
         const out = new Float32Array(g.length);
         const acc = new Float32Array(per);
         for (let b = 0; b < batch; b++) {
@@ -78,7 +75,7 @@ export function iafThroughTime(current: tf.Tensor, batch: number, bins: number, 
           for (let t = bins - 1; t >= 0; t--) {
             const o = (b * bins + t) * per;
             for (let k = 0; k < per; k++) {
-              if (m[o + k]) acc[k] += g[o + k];
+              if (mask[o + k]) acc[k] += g[o + k];
               out[o + k] = acc[k];
             }
           }
