@@ -42,14 +42,6 @@ export interface WasmBackend {
   disposeData(dataId: object): boolean;
 }
 
-/** The parts of tfjs-backend-wasm's `BackendWasm` used here (not in its public types). */
-export interface WasmBackend {
-  wasm: { asm?: { memory?: WebAssembly.Memory } };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  disposeData(dataId: object): boolean;
-}
-
 let moduleCache: WebAssembly.Module | null | undefined;
 
 /** The compiled module, or null where WebAssembly or its SIMD is missing (or compiling is forbidden). */
