@@ -3,6 +3,7 @@
  * the request's values over the model file's `training` and `conversion` blocks over the defaults below.
  */
 import type { ConversionSpec, ModelFile } from '../../core/model/types';
+import type { FinetuneSynops } from '../../protocol/model';
 import type { BackendName, ThreadsChoice } from '../../core/train/backend';
 import { STRATEGIES, TrainError, type ConversionConfig, type Strategy, type TrainConfig } from '../../core/train/types';
 import { strategyId } from '../../protocol/strategy';
@@ -93,7 +94,7 @@ export const CONVERSION_DEFAULTS: ConversionConfig = { readout: 'membrane', norm
  * IAF op (`through-time.ts`) made an epoch about half as long, so four cost about what two did. Off by
  * default for images: the All-ConvNet through 10 steps trains at about one sample per second here.
  */
-export const FINETUNE_DEFAULTS = { epochs: 4, bins: 8, learningRate: 3e-4, maxSamples: 4096, batchSize: 32 };
+export const FINETUNE_DEFAULTS = { epochs: 4, bins: 8, learningRate: 3e-4, maxSamples: 4096, batchSize: 32, synops: 'target' as FinetuneSynops };
 
 /** The conversion aids of a run: request over model file over `CONVERSION_DEFAULTS`, every field filled in. */
 export function resolveConversion(spec: ConversionSpec | undefined, req?: ConversionSpec, events = true): ConversionConfig {
