@@ -42,8 +42,11 @@ export interface EpochMetrics {
   imagesPerSec: number;
   /** Threads that shared each batch (`parallel.ts`); absent in older runs (1). */
   threads?: number;
-  /** Set for an epoch of fine-tuning through time: its bins per sample and training samples. */
-  throughTime?: { bins: number; samples: number };
+  /**
+   * Set for an epoch of fine-tuning through time: its bins per sample and training samples; `target`, the S0
+   * its SynOp term aimed at when that was not the run's (`synops: "hold"`).
+   */
+  throughTime?: { bins: number; samples: number; target?: number };
   /** The quantized ANN on the held-out split at the end of the ANN's training, before fine-tuning through time. */
   annQuantized?: EvalResult;
 }

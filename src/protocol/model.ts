@@ -123,7 +123,8 @@ export interface TrainingSpec {
  * `normalize`: data-based per-layer weight normalisation (Rueckauer et al. 2017) at this percentile of the
  * ANN's non-zero activations on training data. `calibrate`: the initial membrane per channel from one batch of
  * training data (Li et al. 2021). `finetune`: training of the converted network through time on `bins`
- * coarse time bins per sample with a straight-through surrogate gradient (hybrid conversion, Rathi et al. 2020).
+ * coarse time bins per sample with a straight-through surrogate gradient (hybrid conversion, Rathi et al. 2020);
+ * its `synops` says what the SynOp term aims at meanwhile (`FinetuneSynops`).
  * `spike` and `reset`: the spiking neurons' rules (default `multi` and `subtract`, Sinabs' `MultiSpike` and
  * `MembraneSubtract`): `single` allows one spike per neuron and step (the chip), `zero` resets the membrane
  * to 0 after a spike. An imported NIR graph that says so in its metadata keeps them here.
@@ -134,8 +135,16 @@ export interface ConversionSpec {
   reset?: 'subtract' | 'zero';
   normalize?: { percentile: number } | false;
   calibrate?: { samples: number } | false;
-  finetune?: { epochs?: number; bins?: number; learningRate?: number; maxSamples?: number } | false;
+  finetune?: { epochs?: number; bins?: number; learningRate?: number; maxSamples?: number; synops?: FinetuneSynops } | false;
 }
+
+/**
+ * What the SynOp term aims at while fine-tuning through time (a run with a SynOp target only): `target` the
+ * run's S0, as in its ANN epochs; `hold` the SynOps the converted network spends through time when
+ * fine-tuning starts, so fine-tuning restores accuracy without pushing the spiking count further toward an
+ * S0 that was met on the ANN's proxy (the spiking network spends more than its proxy counts).
+ */
+export type FinetuneSynops = 'target' | 'hold';
 
 export interface EnergySpec {
   /** Id of the neuromorphic profile (see `energy/profiles.ts`) or of a user profile. */

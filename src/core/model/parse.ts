@@ -209,12 +209,12 @@ function checkConversion(c: unknown, check: Checker): void {
   oneOf(report, ['conversion', 'readout'], c.readout, ['spikes', 'membrane']);
   oneOf(report, ['conversion', 'spike'], c.spike, ['multi', 'single']);
   oneOf(report, ['conversion', 'reset'], c.reset, ['subtract', 'zero']);
-  const block = (key: string, fields: Record<string, [(x: number) => boolean, string, boolean?]>): void => {
+  const block = (key: string, fields: Record<string, [(x: number) => boolean, string, boolean?]>, words: string[] = []): void => {
     const b = c[key];
     if (b === undefined || b === false) return;
-    const shape = Object.keys(fields).map((f) => `"${f}"`).join(', ');
+    const shape = [...Object.keys(fields), ...words].map((f) => `"${f}"`).join(', ');
     if (!isObject(b)) { report(['conversion', key], `model/conversion.${key}`, `"conversion.${key}" must be false or { ${shape} }`); return; }
-    unknownFields(b, ['conversion', key], Object.keys(fields), `"conversion.${key}"`, check);
+    unknownFields(b, ['conversion', key], [...Object.keys(fields), ...words], `"conversion.${key}"`, check);
     for (const [f, [ok, what, required]] of Object.entries(fields)) numberField(report, b, ['conversion', key, f], ok, what, required);
   };
   block('normalize', { percentile: [(x) => x > 0 && x <= 100, 'a number in (0, 100]', true] });
@@ -224,7 +224,8 @@ function checkConversion(c: unknown, check: Checker): void {
     bins: [(x) => isIntIn(x, 1, 1000), 'a whole number from 1 to 1,000'],
     learningRate: [(x) => x > 0 && x < 1, 'a number in (0, 1)'],
     maxSamples: [(x) => isIntIn(x, 1, 10_000_000), 'a whole number from 1 to 10,000,000'],
-  });
+  }, ['synops']);
+  if (isObject(c.finetune)) oneOf(report, ['conversion', 'finetune', 'synops'], c.finetune.synops, ['target', 'hold']);
 }
 
 function checkEnergy(e: unknown, check: Checker): void {

@@ -13,7 +13,9 @@ import { seededSubset } from './convert';
 import type { TrainNet } from './net';
 import { initialMembraneOf } from './qrelu';
 import { binnedSamples, type BinnedSet } from './time-bins';
-import { timeLossParts } from './through-time';
+import { forwardThroughTime, timeLossParts } from './through-time';
+import { synopTermOfTensor } from './loss';
+import { synopsPerConnection } from './net';
 import { TrainError, type ConversionConfig, type EpochMetrics, type TrainConfig } from './types';
 
 export type FinetuneConfig = Exclude<ConversionConfig['finetune'], false>;
@@ -53,4 +55,34 @@ export async function finetuneEpoch(net: TrainNet, adam: Adam, data: BinnedSet, 
     await batchDone(ctx, sums, { epoch, batch: b + 1, batches, v, start });
   }
   return { ...epochMetrics(net, adam, sums, perConn, epoch, start, cfg.countInputSynops), throughTime: { bins: T, samples: data.n } };
+}
+
+/** Samples `synopsThroughTime` measures at most (the first of the seeded fine-tuning subset). */
+export const HOLD_SAMPLES = 512;
+
+/**
+ * The SynOps per sample the network spends through time on (the first `HOLD_SAMPLES` of) the fine-tuning
+ * data, as the SynOp term counts them (the input's only when `countInput`): the target of `synops: "hold"`.
+ * Forward only, in batches of the fine-tuning's size.
+ */
+export async function synopsThroughTime(net: TrainNet, data: BinnedSet, ft: FinetuneConfig, countInput: boolean, signal?: AbortSignal): Promise<number> {
+  const n = Math.min(data.n, HOLD_SAMPLES);
+  const [c, h, w] = data.shape;
+  const T = data.bins;
+  const frame = c * h * w;
+  const v0 = initialMembraneOf(net.quantizer);
+  let sum = 0;
+  for (let first = 0; first < n; first += ft.batchSize) {
+    if (signal?.aborted) throw new TrainError('cancelled', 'cancelled while measuring the SynOps through time that fine-tuning holds');
+    const b = Math.min(ft.batchSize, n - first);
+    const s = tf.tidy(() => {
+      const x = tf.tensor4d(data.x.subarray(first * T * frame, (first + b) * T * frame), [b * T, h, w, c]);
+      const { emitted } = forwardThroughTime(net, x, { batch: b, bins: T, readout: 'membrane', v0 });
+      return synopTermOfTensor(net, synopsPerConnection(net, emitted), { objective: { kind: 'none' }, countInput }).synops;
+    });
+    sum += (await s.data())[0] * b;
+    s.dispose();
+    await new Promise((r) => setImmediate(r));
+  }
+  return sum / n;
 }

@@ -4,7 +4,7 @@
  */
 import type { EpochMetrics, EvalResult } from '../../protocol/epochs';
 import type { Readout } from '../../protocol/report';
-
+import type { FinetuneSynops } from '../../protocol/model';
 import type { StrategyId } from '../../protocol/strategy';
 
 /** `baseline`: CE only; `scale`: baseline then a sweep of the first layer's weights ×ρ (no retraining);
@@ -56,7 +56,7 @@ export interface ConversionConfig {
   readout: Readout;
   normalize: { percentile: number } | false;
   calibrate: { samples: number } | false;
-  finetune: { epochs: number; bins: number; learningRate: number; maxSamples: number; batchSize: number } | false;
+  finetune: { epochs: number; bins: number; learningRate: number; maxSamples: number; batchSize: number; synops: FinetuneSynops } | false;
 }
 
 /** An epoch's and an evaluation's metrics are shared with the views: the one definition is the protocol's. */

@@ -4,7 +4,7 @@
  * (`backend.ts`); the run records are in `<workspace>/.synops/runs/<id>/` (`run.ts`).
  */
 import { existsSync, realpathSync, rmdirSync } from 'node:fs';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { writeAtomic } from '../data/cache';
 import { scanDataset } from '../data/datasets';
 import { openEvents } from '../../core/data/detect';
@@ -172,8 +172,9 @@ export function resumeDifferences(h: RunHandle, model: ModelFile, c: TrainConfig
   }
   if (was.conversion) differ('conversion', c.conversion, was.conversion);
   differ('max recordings', r.maxRecordings, h.info.data.maxRecordings);
-  // A moved folder keeps its warm start's name; its weights are in checkpoint 0 anyway.
-  if (!sameFolder(c.warmStart, was.warmStart)) out.push(`--from ${c.warmStart ?? 'none'} (the run: ${was.warmStart ?? 'none'})`);
+  // A moved folder keeps its warm start's name; its weights are in checkpoint 0 anyway. A copied reproduction
+  // names its own sibling (`runs/baseline`) where the original's run.json names the original's.
+  if (!sameFolder(c.warmStart, was.warmStart) && !sameSibling(h.info.dir, c.warmStart, was.warmStart)) out.push(`--from ${c.warmStart ?? 'none'} (the run: ${was.warmStart ?? 'none'})`);
   return out;
 }
 
@@ -183,6 +184,12 @@ function sameFolder(a?: string, b?: string): boolean {
   const real = (p: string): string | undefined => { try { return realpathSync(p); } catch { return undefined; } };
   const [ra, rb] = [real(a), real(b)];
   return ra && rb ? ra === rb : basename(resolve(a)) === basename(resolve(b));
+}
+
+/** `asked` is the run folder's sibling of the name `stored` had: the warm start of a copied set of runs. */
+function sameSibling(runDir: string, asked?: string, stored?: string): boolean {
+  if (!asked || !stored) return false;
+  return dirname(resolve(asked)) === dirname(resolve(runDir)) && basename(resolve(asked)) === basename(resolve(stored));
 }
 
 /**
