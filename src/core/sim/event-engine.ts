@@ -50,31 +50,23 @@ interface Program {
   /** Layout of the network output (after the tail). */
   outLayout: Layout;
   trains: [Train, Train];
-  /** The first layer's input current for a constant (analog) input, computed once per sample. */
+  /** The first layer's input current for a constant (analog) input, computed once per sample, when sparse. */
   cache: Sparse;
-  /** The same when it is a weight layer's output: a copy of its buffer and touched positions. */
-  cached: { sig: Touched; buf: Float64Array; pos: Int32Array; n: number } | null;
 }
 
-/** Keeps the first layer's current of step 0 (see `restoreCurrent`). */
+/**
+ * Keeps the first layer's current of step 0 for the steps after it: a copy when it is sparse entries (the
+ * op's own arrays, or the input's); a weight layer's output stays where it is, and the spiking layer's
+ * steps leave it there (`IafLayer.step`'s `keep`) until the last step, which clears it.
+ */
 function keepCurrent(prog: Program, sig: Signal): Signal {
-  if (sig.kind === 'sparse') { prog.cached = null; return copySparse(sig, prog.cache); }
-  const c = prog.cached?.sig === sig ? prog.cached : (prog.cached = { sig, buf: new Float64Array(sig.buf.length), pos: new Int32Array(sig.P), n: 0 });
-  c.buf.set(sig.buf);
-  c.pos.set(sig.pos.subarray(0, sig.n));
-  c.n = sig.n;
-  return sig;
+  return sig.kind === 'sparse' ? copySparse(sig, prog.cache) : sig;
 }
 
-/** The kept current again, in the signal it came in (the layer's step clears it). */
-function restoreCurrent(prog: Program): Signal {
-  const c = prog.cached;
-  if (!c) return prog.cache;
-  const { sig } = c;
-  sig.buf.set(c.buf);
-  for (let k = 0; k < c.n; k++) { const q = c.pos[k]; sig.pos[k] = q; sig.mark[q] = 1; }
-  sig.n = c.n;
-  return sig;
+/** Clears a kept weight layer's output that a run left behind (it stopped before its last step). */
+function clearTouched(sig: Touched): void {
+  for (let k = 0; k < sig.n; k++) { const q = sig.pos[k]; sig.buf.fill(0, q * sig.C, (q + 1) * sig.C); sig.mark[q] = 0; }
+  sig.n = 0;
 }
 
 const programs = new WeakMap<NetworkPlan, Program>();
@@ -130,7 +122,7 @@ function programOf(plan: NetworkPlan): Program {
   for (const op of [...segments.flatMap((s) => s.ops), ...tail]) if (op instanceof ConvOp || op instanceof LinearOp) op.prepare();
   for (const s of segments) s.iaf.bind();
   const first = plan.segments[0]?.spiking.size ?? 1;
-  const program: Program = { arena, segments, tail, outLayout: layout, trains: [new Train(4 * maxSize), new Train(4 * maxSize)], cache: sparseOf(first), cached: null };
+  const program: Program = { arena, segments, tail, outLayout: layout, trains: [new Train(4 * maxSize), new Train(4 * maxSize)], cache: sparseOf(first) };
   programs.set(plan, program);
   return program;
 }
@@ -227,20 +219,28 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
     const perStep = new Float64Array(T);
     const rec = records[s];
     const constant = s === 0 && input.constant;
-    for (let t = 0; t < T; t++) {
-      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('simulation cancelled');
-      let sig: Signal;
-      if (constant && t > 0) {
-        sig = restoreCurrent(prog);
-      } else {
-        inView.lo = start[t]; inView.hi = start[t + 1];
-        sig = inView;
-        for (let k = 0; k < ops.length; k++) sig = ops[k].apply(sig);
-        // The same analog current every step: keep the first layer's input current.
-        if (constant) sig = keepCurrent(prog, sig);
+    let kept: Signal | null = null;
+    try {
+      for (let t = 0; t < T; t++) {
+        if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('simulation cancelled');
+        let sig: Signal;
+        if (kept !== null) {
+          sig = kept;
+        } else {
+          inView.lo = start[t]; inView.hi = start[t + 1];
+          sig = inView;
+          for (let k = 0; k < ops.length; k++) sig = ops[k].apply(sig);
+          // The same analog current every step: keep the first layer's input current.
+          if (constant) sig = kept = keepCurrent(prog, sig);
+        }
+        if (current !== null && s === last) iaf.addCurrent(sig, current);
+        const keep = kept !== null && kept.kind === 'touched' && t < T - 1;
+        perStep[t] = iaf.step(sig, p, train, rec, cap, t, keep);
+        if (!keep && kept?.kind === 'touched') kept = null; // the last step cleared it
       }
-      if (current !== null && s === last) iaf.addCurrent(sig, current);
-      perStep[t] = iaf.step(sig, p, train, rec, cap, t);
+    } finally {
+      // A run stopped early (cancelled, or a helper thread failed) leaves the kept output to clear.
+      if (kept !== null && kept.kind === 'touched') clearTouched(kept);
     }
     perSteps.push(perStep);
     nb?.emitSteps(iaf.info.index, train.idx, train.val, train.start, T, iaf.perm);

@@ -179,13 +179,14 @@ export class IafLayer {
   }
 
   /**
-   * One time step: integrates `sig` (clearing it), emits the spikes into `train` (internal indices) and
+   * One time step: integrates `sig` (clearing it, unless `keep`: a weight layer's output left as it is for
+   * the next step, which brings the same current), emits the spikes into `train` (internal indices) and
    * returns the number of spikes. Per neuron this is `stepNeuron` (`neuron.ts`): `v + I`, then whether it
    * fires — multi-spike `trunc(v/θ) ≥ 1`, i.e. `v/θ ≥ 1` (`v ≥ 1` for θ = 1), single-spike `v − θ ≥ 0`,
    * i.e. `v ≥ θ` — and only a neuron that fires takes the rest (`fire`); one that does not keeps `v`, or
    * with a lower bound `relu(v − m) + m`.
    */
-  step(sig: Signal, p: NeuronParams, train: Train, rec: LayerRecord | null, recCap: number, t: number): number {
+  step(sig: Signal, p: NeuronParams, train: Train, rec: LayerRecord | null, recCap: number, t: number, keep = false): number {
     const { v, stamp, inMap } = this;
     const th = p.threshold;
     const multi = p.spike === 'multi';
@@ -204,7 +205,7 @@ export class IafLayer {
     if (sig.kind === 'touched' && this.kernel !== null && inMap === null && (sig.C & 1) === 0) {
       // Integration in WebAssembly (two neurons per instruction); firing neurons come back as candidates.
       const { C, pos, mark } = sig;
-      const mode = (useDiv ? 1 : 0) | (hasMin ? 2 : 0) | (multi ? 0 : 4) | (this.subtract ? 0 : 8);
+      const mode = (useDiv ? 1 : 0) | (hasMin ? 2 : 0) | (multi ? 0 : 4) | (this.subtract ? 0 : 8) | (keep ? 16 : 0);
       const pool = this.arena.pool;
       if (pool !== null && sig.n * C >= PARALLEL_MIN_NEURONS) {
         // Shared with the helper threads by chunks of positions; each chunk's records in chunk order.
@@ -228,8 +229,10 @@ export class IafLayer {
         }
         this.nStart = 0;
       }
-      for (let k = 0; k < sig.n; k++) mark[pos[k]] = 0;
-      sig.n = 0;
+      if (!keep) {
+        for (let k = 0; k < sig.n; k++) mark[pos[k]] = 0;
+        sig.n = 0;
+      }
       return this.finishStep(train, t);
     }
     if (sig.kind === 'touched') {
@@ -241,7 +244,7 @@ export class IafLayer {
           const i = base + o;
           const j = inMap === null ? i : inMap[i];
           let vm = v[j] + buf[i];
-          buf[i] = 0;
+          if (!keep) buf[i] = 0;
           if (stamping) stamp[j] = stampNow;
           if (useDiv ? vm > 0 && vm / th >= 1 : vm >= th) this.fire(j, vm);
           else {
@@ -252,9 +255,9 @@ export class IafLayer {
             v[j] = vm;
           }
         }
-        mark[q] = 0;
+        if (!keep) mark[q] = 0;
       }
-      sig.n = 0;
+      if (!keep) sig.n = 0;
     } else {
       const { idx, val } = sig;
       for (let k = sig.lo; k < sig.hi; k++) {

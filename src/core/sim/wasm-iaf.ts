@@ -10,7 +10,8 @@ import {
  * `iaf(pos, nPos, C, bufBase, vBase, th, m, mode, cand) → number of candidates`: the step of a spiking
  * layer for the `nPos` positions listed (i32) at byte offset `pos`, `C` (even) channels each, two neurons
  * per instruction, bit for bit the arithmetic of `stepNeuron` (`neuron.ts`):
- * `x = buf[i]; buf[i] = 0; v = v[i] + x`. A neuron fires when `v > 0 and v/θ ≥ 1` (`mode & 1`: multi-spike
+ * `x = buf[i]; buf[i] = 0; v = v[i] + x` (`buf[i]` left as it is with `mode & 16`, keep: a current that
+ * comes again next step). A neuron fires when `v > 0 and v/θ ≥ 1` (`mode & 1`: multi-spike
  * with θ ≠ 1), else when `v ≥ θ`; it emits `n = trunc(v/θ)` spikes, or 1 (`mode & 4`: single-spike), and
  * resets to `v − n·θ`, or 0 (`mode & 8`). Then, with a lower bound (`mode & 2`), `v ← relu(v − m) + m`
  * (`f64x2.pmax(0, d)` is exactly `d > 0 ? d : 0`). Each neuron that fired, and each that did not but was
@@ -59,7 +60,7 @@ export function iafBody(): number[] {
     ...lane(0, hasMin), ...lane(1, hasMin),
   ];
   // The loop over positions and their rows, written out for one mode (no mode test inside it).
-  const loop = (useDiv: boolean, hasMin: boolean) => [
+  const loop = (useDiv: boolean, hasMin: boolean, keep: boolean) => [
     ...BLOCK,
     ...get(POS), ...get(END_), ...I32_GE_U, ...brIf(0),
     ...LOOP,
@@ -68,7 +69,7 @@ export function iafBody(): number[] {
     ...get(B), ...get(BUF), ...I32_ADD, ...tee(B), ...get(ROW), ...I32_ADD, ...set(E),
     ...LOOP,
     ...get(VV), ...vload(0), ...get(B), ...vload(0), ...F64X2_ADD, ...set(VM),
-    ...get(B), ...get(ZERO), ...vstore(0),
+    ...(keep ? [] : [...get(B), ...get(ZERO), ...vstore(0)]),
     ...pred(VM, useDiv), ...set(MASK),
     ...(hasMin ? [
       ...get(VM), ...set(BND), ...bound(BND),
@@ -90,6 +91,13 @@ export function iafBody(): number[] {
     ...END,
     ...END,
   ];
+  const modes = (keep: boolean) => [
+    ...get(MODE), ...i32c(2), ...I32_AND, ...IF,
+    ...get(MODE), ...i32c(1), ...I32_AND, ...IF, ...loop(true, true, keep), ...ELSE, ...loop(false, true, keep), ...END,
+    ...ELSE,
+    ...get(MODE), ...i32c(1), ...I32_AND, ...IF, ...loop(true, false, keep), ...ELSE, ...loop(false, false, keep), ...END,
+    ...END,
+  ];
   const code = [
     ...get(TH), ...F64X2_SPLAT, ...set(THV),
     ...get(M), ...F64X2_SPLAT, ...set(MV),
@@ -100,12 +108,8 @@ export function iafBody(): number[] {
     ...get(C), ...i32c(3), ...I32_SHL, ...set(ROW),
     ...get(POS), ...get(NPOS), ...i32c(2), ...I32_SHL, ...I32_ADD, ...set(END_),
     ...get(CAND), ...set(CP),
-    // mode & 1: useDiv, mode & 2: hasMin.
-    ...get(MODE), ...i32c(2), ...I32_AND, ...IF,
-    ...get(MODE), ...i32c(1), ...I32_AND, ...IF, ...loop(true, true), ...ELSE, ...loop(false, true), ...END,
-    ...ELSE,
-    ...get(MODE), ...i32c(1), ...I32_AND, ...IF, ...loop(true, false), ...ELSE, ...loop(false, false), ...END,
-    ...END,
+    // mode & 1: useDiv, mode & 2: hasMin, mode & 16: keep.
+    ...get(MODE), ...i32c(16), ...I32_AND, ...IF, ...modes(true), ...ELSE, ...modes(false), ...END,
     ...get(CP), ...get(CAND), ...I32_SUB, ...i32c(4), ...I32_SHR_S,
   ];
   const locals = vec([[...uleb(9), I32], [...uleb(11), V128]]);
