@@ -7,10 +7,11 @@
  * the helpers' chunks, then the JS around them (tap lists, bias, conversions); per spiking layer its
  * integration kernel (likewise) and the bookkeeping of the spikes it emits; pooling;
  * the rest (the first layer's kept current, the output, the result) as the remainder of the sample's time.
- * Each part's figure is its median over the timed samples.
+ * Each part's figure is its median over the timed samples (`--min`: its least, what a loaded machine's
+ * preemptions inflate least, for comparing two versions of a kernel).
  * A figure, not a test: the load average is printed with it.
  *
- *   npm run bench:sim-profile -- [--net cifar|mnist] [--reps N] [--threads 1,2]
+ *   npm run bench:sim-profile -- [--net cifar|mnist] [--reps N] [--threads 1,2] [--min]
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -118,7 +119,8 @@ function main(): void {
     }
     walls.push(median(times));
     const keys = new Set(perSample.flatMap((m) => [...m.keys()]));
-    columns.push(new Map([...keys].map((k) => [k, median(perSample.map((m) => m.get(k) ?? 0))])));
+    const pick = process.argv.includes('--min') ? (xs: number[]) => Math.min(...xs) : median;
+    columns.push(new Map([...keys].map((k) => [k, pick(perSample.map((m) => m.get(k) ?? 0))])));
   }
   const keys = [...new Set(columns.flatMap((c) => [...c.keys()]))].filter((k) => k !== 'sample');
   const order = (k: string) => { const m = /^([a-z]+)(\d+)/.exec(k); return m ? (m[1] === 'pool' ? 2 : 0) + Number(m[2]) * 10 + (m[1] === 'spike' ? 1 : 0) : 1e9; };
@@ -127,7 +129,7 @@ function main(): void {
   rows.push(['rest (kept current, output, result; outside the wrapped calls)', ...columns.map((c) => (c.get('sample') ?? 0).toFixed(2))]);
   rows.push(['sample (sum of the parts\' medians)', ...columns.map((c) => [...c.values()].reduce((a, b) => a + b, 0).toFixed(2))]);
   rows.push(['sample (median wall)', ...walls.map((w) => w.toFixed(2))]);
-  console.log(`${net} fixture, event-driven engine, ${reps} samples after 5 warm-up; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')} (1/5/15 min); ms per sample, median over the samples of each part`);
+  console.log(`${net} fixture, event-driven engine, ${reps} samples after 5 warm-up; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')} (1/5/15 min); ms per sample, ${process.argv.includes('--min') ? 'least' : 'median'} over the samples of each part`);
   console.log(table(['part', ...threadList.map((t) => `${t} thr`)], rows, [false, ...threadList.map(() => true)]));
 }
 
