@@ -14,6 +14,15 @@ export function setParallelMinSynops(n: number): void {
 }
 
 /**
+ * The spiking layer a gathering conv feeds, integrating each output row in the gather's kernel pass
+ * (`IafLayer.stepFused`): runs `gatherIaf` over the step's groups (`parallel`: enough multiply-adds to
+ * share with the helper threads).
+ */
+export interface GatherFuse {
+  integrate(groups: number, nGroups: number, rowBytes: number, bufBytes: number, parallel: boolean): void;
+}
+
+/**
  * Convolution, event-driven: each non-zero input `(c, y, x)` with value `a` adds `a · W[o, c, ky, kx]` to
  * output `(o, oy, ox)` for every tap with `oy·s − p + ky = y` (and alike for x), so the work is
  * `Σ inputs · fan-out` multiply-adds — the SynOps — instead of the dense MACs. Weights are kept in
@@ -216,7 +225,7 @@ export class ConvOp implements EventOp {
     return nIn;
   }
 
-  private applyGather(s: Sparse): Signal {
+  private applyGather(s: Sparse, fuse: GatherFuse | null = null): Touched {
     const { res, arena, oc, tapStart, tapQ, cnt, ones, startOf, inList, outStart, outP, outW } = this;
     const { pos, mark } = res;
     const { i32 } = arena;
@@ -261,13 +270,30 @@ export class ConvOp implements EventOp {
     const nGroups = np - res.n;
     const { kernel, pool } = arena;
     // Helper threads join a step with enough multiply-adds to repay waking them (~10 µs on one thread).
-    if (kernel && pool && work * oc >= PARALLEL_MIN_SYNOPS) pool.gather(kernel, g0, nGroups, oc * 8, Math.max(1, Math.ceil(nGroups / (16 * (pool.helpers + 1)))));
+    if (fuse) fuse.integrate(g0, nGroups, oc * 8, bufBytes, work * oc >= PARALLEL_MIN_SYNOPS);
+    else if (kernel && pool && work * oc >= PARALLEL_MIN_SYNOPS) pool.gather(kernel, g0, nGroups, oc * 8, Math.max(1, Math.ceil(nGroups / (16 * (pool.helpers + 1)))));
     else if (kernel) kernel.gather(g0, nGroups, oc * 8);
     else gatherLoop(arena, nGroups, oc);
     for (let u = 0; u < nIn; u++) { cnt[inList[u]] = 0; ones[inList[u]] = 0; }
     res.n = np;
     if (this.bias) addBias(res, this.bias);
     return res;
+  }
+
+  /**
+   * Whether a spiking layer can integrate this op's output in the gather's pass (`applyFused`): a gather
+   * in WebAssembly, without bias (added after the sums, to every position), over an even number of channels.
+   */
+  fusable(): boolean {
+    return this.gather && this.arena.kernel !== null && !this.bias && (this.oc & 1) === 0;
+  }
+
+  /**
+   * The step with `fuse` integrating each output row as soon as it is summed (see `GatherFuse`): returns the
+   * output with its touched positions marked, the rows already integrated and cleared (only `fusable` ops).
+   */
+  applyFused(sig: Signal, fuse: GatherFuse): Touched {
+    return this.applyGather(sig.kind === 'sparse' ? sig : touchedToSparse(sig, this.scratch), fuse);
   }
 
   /** Writes the weights into the arena (once it exists). */

@@ -45,7 +45,11 @@ export interface SimOptions {
 /** The per-plan part of the event-driven engine: ops, weight layouts, buffers; reused across samples. */
 interface Program {
   arena: Arena;
-  segments: { ops: EventOp[]; iaf: IafLayer }[];
+  /**
+   * `fuseAt`: the index in `ops` of a gathering conv whose output the spiking layer integrates in the same
+   * kernel pass (`IafLayer.stepFused`; the ops after it are identities), or −1.
+   */
+  segments: { ops: EventOp[]; iaf: IafLayer; fuseAt: number }[];
   tail: EventOp[];
   /** Layout of the network output (after the tail). */
   outLayout: Layout;
@@ -79,6 +83,16 @@ let wasmAllowed = true;
  */
 export function eventEngineUsesWasm(): boolean {
   return wasmAllowed && isWasmSimdAvailable();
+}
+
+let fusionAllowed = true;
+
+/**
+ * Allows or forbids integrating a gathering conv's rows in its own kernel pass (`IafLayer.stepFused`); for
+ * tests and benchmarks, which compare the two (the same results).
+ */
+export function setFusedIntegration(allowed: boolean): void {
+  fusionAllowed = allowed;
 }
 
 /** Allows or forbids the WebAssembly kernel (for tests and for hosts that disallow WebAssembly). */
@@ -115,12 +129,18 @@ function programOf(plan: NetworkPlan): Program {
     const ops = s.ops.map((i) => { const op = buildOp(plan, i, layout, arena); layout = op.out; return op; });
     const iaf = new IafLayer(s.spiking, layout, arena, candAt, countsAt);
     layout = iaf.out;
-    return { ops, iaf };
+    return { ops, iaf, fuseAt: -1 };
   });
   const tail = plan.tail.map((i) => { const op = buildOp(plan, i, layout, arena); layout = op.out; return op; });
   arena.finish(LIST_RECORDS, useWasm);
   for (const op of [...segments.flatMap((s) => s.ops), ...tail]) if (op instanceof ConvOp || op instanceof LinearOp) op.prepare();
-  for (const s of segments) s.iaf.bind();
+  for (const s of segments) {
+    s.iaf.bind();
+    let k = s.ops.length - 1;
+    while (k >= 0 && s.ops[k] instanceof IdentityOp) k--;
+    const op = s.ops[k];
+    if (op instanceof ConvOp && s.iaf.fusesWith(op)) s.fuseAt = k;
+  }
   const first = plan.segments[0]?.spiking.size ?? 1;
   const program: Program = { arena, segments, tail, outLayout: layout, trains: [new Train(4 * maxSize), new Train(4 * maxSize)], cache: sparseOf(first) };
   programs.set(plan, program);
@@ -212,18 +232,28 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
   const nb = opts.counts ? new NbCounter(plan, T) : null;
   nb?.emitSteps(INPUT_INDEX, input.index, input.value, input.stepStart, T, null);
 
-  prog.segments.forEach(({ ops, iaf }, s) => {
+  prog.segments.forEach(({ ops, iaf, fuseAt }, s) => {
     const train = prog.trains[s & 1];
     train.reset(T);
     iaf.resetState(v0[s], p.minVMem);
     const perStep = new Float64Array(T);
     const rec = records[s];
     const constant = s === 0 && input.constant;
+    // The conv's sums integrated in its kernel pass, unless its output is also needed as it is: kept for the
+    // next steps (an analog input's first layer) or summed as the output current.
+    const fuse = fusionAllowed && fuseAt >= 0 && !constant && !(current !== null && s === last) ? ops[fuseAt] as ConvOp : null;
     let kept: Signal | null = null;
     try {
       for (let t = 0; t < T; t++) {
         if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('simulation cancelled');
         let sig: Signal;
+        if (fuse !== null) {
+          inView.lo = start[t]; inView.hi = start[t + 1];
+          sig = inView;
+          for (let k = 0; k < fuseAt; k++) sig = ops[k].apply(sig);
+          perStep[t] = iaf.stepFused(fuse, sig, p, train, rec, cap, t);
+          continue;
+        }
         if (kept !== null) {
           sig = kept;
         } else {

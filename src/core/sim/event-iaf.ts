@@ -2,7 +2,7 @@
  * The integrate-and-fire layers of the event-driven engine: state, inlined neuron update (bit for bit the
  * rule in `neuron.ts`), and the per-step bookkeeping (spike trains and records are in `event-train.ts`).
  */
-import { Arena, clToCf, invert, type Layout, type Signal } from './event-ops';
+import { Arena, clToCf, invert, type ConvOp, type Layout, type Signal, type Touched } from './event-ops';
 import { type NeuronParams } from './neuron';
 import { type SpikingLayerInfo } from './network';
 import { type SimKernel } from './wasm-kernel';
@@ -178,6 +178,84 @@ export class IafLayer {
     if (this.useDiv ? vm > 0 && vm / th >= 1 : vm >= th) this.next[this.nNext++] = j;
   }
 
+  /** The kernel's mode bits for this step's rule (`iaf` in `wasm-iaf.ts`; set by `begin`). */
+  private mode = 0;
+
+  /** Per-step state of a step (`step`, `stepFused`): the rule, the train, the record; whether any neuron is listed to update without input. */
+  private begin(p: NeuronParams, train: Train, rec: LayerRecord | null, recCap: number, t: number): boolean {
+    const th = p.threshold;
+    const multi = p.spike === 'multi';
+    const useDiv = multi && th !== 1;
+    const hasMin = p.minVMem !== null;
+    this.th = th; this.useDiv = useDiv; this.multi = multi; this.subtract = p.reset === 'subtract';
+    this.hasMin = hasMin; this.m = p.minVMem ?? 0;
+    this.mode = (useDiv ? 1 : 0) | (hasMin ? 2 : 0) | (multi ? 0 : 4) | (this.subtract ? 0 : 8);
+    this.rec = rec; this.recCap = recCap; this.t = t;
+    this.sum = 0;
+    this.nNext = 0;
+    train.reserve(this.size);
+    this.train = train;
+    return this.nPending > 0 || this.nStart > 0;
+  }
+
+  /**
+   * After the kernel integrated the touched rows of `sig`: the listed neurons at untouched positions (a
+   * touched position's were updated with it), then `sig` cleared unless `keep`.
+   */
+  private endTouched(sig: Touched, stamping: boolean, keep: boolean, t: number): number {
+    const { C, pos, mark } = sig;
+    const v = this.v;
+    if (stamping) {
+      const pending = this.pending;
+      for (let k = 0; k < this.nPending; k++) {
+        const j = pending[k];
+        if (mark[(j / C) | 0] === 0) this.fire(j, v[j] + 0);
+      }
+      const start = this.start;
+      for (let k = 0; k < this.nStart; k++) {
+        const j = start[k];
+        if (mark[(j / C) | 0] === 0) this.settle(j);
+      }
+      this.nStart = 0;
+    }
+    if (!keep) {
+      for (let k = 0; k < sig.n; k++) mark[pos[k]] = 0;
+      sig.n = 0;
+    }
+    return this.finishStep(this.train, t);
+  }
+
+  /** Whether `stepFused` can take this layer's input from `conv` (the WebAssembly kernel; internal order is the conv's). */
+  fusesWith(conv: ConvOp): boolean {
+    return this.kernel !== null && this.inMap === null && conv.fusable();
+  }
+
+  /**
+   * `step` with the input current of `conv` (a gather, `fusesWith`) applied to `input`: the conv sums each
+   * touched output row and this layer integrates it in the same kernel pass (`gatherIaf`), the row still
+   * in the cache — the same records, in the same order, as the conv's step and then `step`.
+   */
+  stepFused(conv: ConvOp, input: Signal, p: NeuronParams, train: Train, rec: LayerRecord | null, recCap: number, t: number): number {
+    const stamping = this.begin(p, train, rec, recCap, t);
+    ++this.epoch;
+    return this.endTouched(conv.applyFused(input, this), stamping, false, t);
+  }
+
+  /** `GatherFuse`: runs `gatherIaf` over the conv's groups (on the helper threads too when `parallel` or the rows are many) and takes the records. */
+  integrate(groups: number, nGroups: number, rowBytes: number, bufBytes: number, parallel: boolean): void {
+    const kernel = this.kernel!;
+    const C = rowBytes >> 3;
+    const vShift = this.v.byteOffset - bufBytes;
+    const pool = this.arena.pool;
+    if (pool !== null && (parallel || nGroups * C >= PARALLEL_MIN_NEURONS)) {
+      const chunk = pool.gatherIaf(kernel, groups, nGroups, rowBytes, vShift, this.v.byteOffset, this.th, this.m, this.mode, this.cand.byteOffset, this.chunkCounts.byteOffset,
+        Math.max(1, Math.ceil(nGroups / (16 * (pool.helpers + 1)))));
+      for (let k = 0; k * chunk < nGroups; k++) this.takeCandidates(k * chunk * C, k * chunk * C + this.chunkCounts[k]);
+    } else {
+      this.takeCandidates(0, kernel.gatherIaf(groups, nGroups, rowBytes, vShift, this.v.byteOffset, this.th, this.m, this.mode, this.cand.byteOffset));
+    }
+  }
+
   /**
    * One time step: integrates `sig` (clearing it, unless `keep`: a weight layer's output left as it is for
    * the next step, which brings the same current), emits the spikes into `train` (internal indices) and
@@ -188,24 +266,13 @@ export class IafLayer {
    */
   step(sig: Signal, p: NeuronParams, train: Train, rec: LayerRecord | null, recCap: number, t: number, keep = false): number {
     const { v, stamp, inMap } = this;
-    const th = p.threshold;
-    const multi = p.spike === 'multi';
-    const useDiv = multi && th !== 1;
-    const hasMin = p.minVMem !== null;
-    const m = p.minVMem ?? 0;
-    this.th = th; this.useDiv = useDiv; this.multi = multi; this.subtract = p.reset === 'subtract';
-    this.hasMin = hasMin; this.m = m;
-    this.rec = rec; this.recCap = recCap; this.t = t;
-    this.sum = 0;
-    this.nNext = 0;
-    const stamping = this.nPending > 0 || this.nStart > 0;
+    const stamping = this.begin(p, train, rec, recCap, t);
+    const { th, useDiv, hasMin, m } = this;
     const stampNow = ++this.epoch;
-    train.reserve(this.size);
-    this.train = train;
     if (sig.kind === 'touched' && this.kernel !== null && inMap === null && (sig.C & 1) === 0) {
       // Integration in WebAssembly (two neurons per instruction); firing neurons come back as candidates.
-      const { C, pos, mark } = sig;
-      const mode = (useDiv ? 1 : 0) | (hasMin ? 2 : 0) | (multi ? 0 : 4) | (this.subtract ? 0 : 8) | (keep ? 16 : 0);
+      const { C, pos } = sig;
+      const mode = this.mode | (keep ? 16 : 0);
       const pool = this.arena.pool;
       if (pool !== null && sig.n * C >= PARALLEL_MIN_NEURONS) {
         // Shared with the helper threads by chunks of positions; each chunk's records in chunk order.
@@ -215,25 +282,7 @@ export class IafLayer {
       } else {
         this.takeCandidates(0, this.kernel.iaf(pos.byteOffset, sig.n, C, sig.buf.byteOffset, v.byteOffset, th, m, mode, this.cand.byteOffset));
       }
-      if (stamping) {
-        // Pending and start-listed neurons at a touched position were updated above.
-        const pending = this.pending;
-        for (let k = 0; k < this.nPending; k++) {
-          const j = pending[k];
-          if (mark[(j / C) | 0] === 0) this.fire(j, v[j] + 0);
-        }
-        const start = this.start;
-        for (let k = 0; k < this.nStart; k++) {
-          const j = start[k];
-          if (mark[(j / C) | 0] === 0) this.settle(j);
-        }
-        this.nStart = 0;
-      }
-      if (!keep) {
-        for (let k = 0; k < sig.n; k++) mark[pos[k]] = 0;
-        sig.n = 0;
-      }
-      return this.finishStep(train, t);
+      return this.endTouched(sig, stamping, keep, t);
     }
     if (sig.kind === 'touched') {
       const { buf, C, pos, mark } = sig;
