@@ -6,8 +6,9 @@
  * kernel calls) and, when the step is shared with helper threads, "threaded": the hand-off and the wait for
  * the helpers' chunks, then the JS around them (tap lists, bias, conversions); per spiking layer its
  * integration kernel (likewise) and the bookkeeping of the spikes it emits; pooling;
- * a conv whose spiking layer integrates its rows in the same kernel pass (`gatherIaf`) is counted under
- * that spiking layer; the rest (the first layer's kept current, the output, the result) as the remainder of the sample's time.
+ * a conv whose spiking layer sums and integrates its rows in one kernel pass (`gatherIaf`, `event-fused.ts`)
+ * has its groups under the conv and the kernel under the spiking layer, and "join" is the wait for the
+ * helpers' chunks of a shared step; the rest (the first layer's kept current, the output, the result) as the remainder of the sample's time.
  * Each part's figure is its median over the timed samples (`--min`: its least, what a loaded machine's
  * preemptions inflate least, for comparing two versions of a kernel).
  * A figure, not a test: the load average is printed with it.
@@ -73,13 +74,15 @@ wrap(ConvOp.prototype, 'apply', convKey('conv', 'JS glue (taps, groups, bias)'))
 wrap(ConvOp.prototype, 'bucketRuns', inCurrent('bucketing'));
 wrap(ConvOp.prototype, 'bucketSorted', inCurrent('bucketing'));
 wrap(IafLayer.prototype, 'step', convKey('iaf', 'JS glue'));
-wrap(IafLayer.prototype, 'stepFused', convKey('iaf', 'JS glue'));
-wrap(ConvOp.prototype, 'applyFused', inCurrent('conv JS glue (taps, groups)'));
+wrap(ConvOp.prototype, 'prepareFused', convKey('conv', 'JS glue (taps, groups, bias)'));
+wrap(IafLayer.prototype, 'startFused', convKey('iaf', 'JS glue'));
+wrap(IafLayer.prototype, 'finishFused', convKey('iaf', 'JS glue'));
 wrap(IafLayer.prototype, 'takeCandidates', inCurrent('spike bookkeeping'));
 wrap(PoolOp.prototype, 'apply', convKey('pool', 'pooling'));
 wrap(KernelPool.prototype, 'gather', inCurrent('kernel (gather, threaded)'));
 wrap(KernelPool.prototype, 'iaf', inCurrent('kernel (iaf, threaded)'));
-wrap(KernelPool.prototype, 'gatherIaf', inCurrent('kernel (gatherIaf, threaded)'));
+wrap(KernelPool.prototype, 'startGatherIaf', inCurrent('kernel (gatherIaf, threaded)'));
+wrap(KernelPool.prototype, 'join', inCurrent('threads: join (wait for the helpers)'));
 const wrappedKernels = new WeakSet<object>();
 const prepare = (ConvOp.prototype as unknown as Record<string, AnyFn>).prepare;
 (ConvOp.prototype as unknown as Record<string, AnyFn>).prepare = function (this: { arena: { kernel: Record<string, AnyFn> | null } }, ...a: unknown[]) {

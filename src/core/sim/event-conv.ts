@@ -14,13 +14,12 @@ export function setParallelMinSynops(n: number): void {
 }
 
 /**
- * The spiking layer a gathering conv feeds, integrating each output row in the gather's kernel pass
- * (`IafLayer.stepFused`): runs `gatherIaf` over the step's groups (`parallel`: enough multiply-adds to
- * share with the helper threads).
+ * A gather step with its groups built (`ConvOp.prepareFused`), for the spiking layer it feeds to sum and
+ * integrate in one kernel pass (`gatherIaf`, `IafLayer.startFused`): the touched output positions (`res`,
+ * marked), where the groups are (byte offset, count), the row and buffer offsets in bytes, and whether the
+ * step has enough multiply-adds to share with the helper threads.
  */
-export interface GatherFuse {
-  integrate(groups: number, nGroups: number, rowBytes: number, bufBytes: number, parallel: boolean): void;
-}
+export interface GatherStep { res: Touched; groups: number; nGroups: number; rowBytes: number; bufBytes: number; parallel: boolean }
 
 /**
  * Convolution, event-driven: each non-zero input `(c, y, x)` with value `a` adds `a · W[o, c, ky, kx]` to
@@ -39,6 +38,9 @@ export interface GatherFuse {
 export class ConvOp implements EventOp {
   readonly out: Layout;
   private readonly res: Touched;
+  /** The fused steps' two alternating sets (`prepareFused`): touched positions of their own, the same rows. */
+  private readonly steps: GatherStep[];
+  private work = 0;
   private readonly scratch: Sparse;
   private readonly cl: boolean;
   private readonly cin: number; private readonly hw: number; private readonly oc: number;
@@ -122,6 +124,8 @@ export class ConvOp implements EventOp {
       this.tapWAt = arena.reserveI32(nTaps);
     }
     this.res = { kind: 'touched', buf: new Float64Array(0), C: oc, P: oh * ow, pos: new Int32Array(oh * ow), mark: new Uint8Array(oh * ow), n: 0 };
+    const other: Touched = { ...this.res, pos: new Int32Array(this.gather ? oh * ow : 0), mark: new Uint8Array(this.gather ? oh * ow : 0) };
+    this.steps = [this.res, other].map((res) => ({ res, groups: 0, nGroups: 0, rowBytes: oc * 8, bufBytes: 0, parallel: false }));
     if (weights.bias) this.bias = Float64Array.from(weights.bias);
     this.scratch = sparseOf(numel(st.inShape));
   }
@@ -225,8 +229,28 @@ export class ConvOp implements EventOp {
     return nIn;
   }
 
-  private applyGather(s: Sparse, fuse: GatherFuse | null = null): Touched {
-    const { res, arena, oc, tapStart, tapQ, cnt, ones, startOf, inList, outStart, outP, outW } = this;
+  private applyGather(s: Sparse): Touched {
+    const { res, arena, oc } = this;
+    arena.useSet(0);
+    const nGroups = this.buildGroups(s, res);
+    const g0 = arena.groupsAt;
+    const work = this.work;
+    const { kernel, pool } = arena;
+    // Helper threads join a step with enough multiply-adds to repay waking them (~10 µs on one thread).
+    if (kernel && pool && work * oc >= PARALLEL_MIN_SYNOPS) pool.gather(kernel, g0, nGroups, oc * 8, Math.max(1, Math.ceil(nGroups / (16 * (pool.helpers + 1)))));
+    else if (kernel) kernel.gather(g0, nGroups, oc * 8);
+    else gatherLoop(arena, nGroups, oc);
+    if (this.bias) addBias(res, this.bias);
+    return res;
+  }
+
+  /**
+   * Steps 1–4 of `applyGather` into the arena's gather scratch in use and `res`: the groups of the touched
+   * output positions `res.n …` (marked and listed, `res.n` moved past them); returns their number, and
+   * leaves the step's multiply-adds per output value in `work`.
+   */
+  private buildGroups(s: Sparse, res: Touched): number {
+    const { arena, oc, tapStart, tapQ, cnt, ones, startOf, inList, outStart, outP, outW } = this;
     const { pos, mark } = res;
     const { i32 } = arena;
     // 1–2. The inputs bucketed by position (8-byte entries: weight row of the input channel, float32 value).
@@ -268,16 +292,10 @@ export class ConvOp implements EventOp {
       i32[gr + 2] = ns - first;
     }
     const nGroups = np - res.n;
-    const { kernel, pool } = arena;
-    // Helper threads join a step with enough multiply-adds to repay waking them (~10 µs on one thread).
-    if (fuse) fuse.integrate(g0, nGroups, oc * 8, bufBytes, work * oc >= PARALLEL_MIN_SYNOPS);
-    else if (kernel && pool && work * oc >= PARALLEL_MIN_SYNOPS) pool.gather(kernel, g0, nGroups, oc * 8, Math.max(1, Math.ceil(nGroups / (16 * (pool.helpers + 1)))));
-    else if (kernel) kernel.gather(g0, nGroups, oc * 8);
-    else gatherLoop(arena, nGroups, oc);
     for (let u = 0; u < nIn; u++) { cnt[inList[u]] = 0; ones[inList[u]] = 0; }
     res.n = np;
-    if (this.bias) addBias(res, this.bias);
-    return res;
+    this.work = work;
+    return nGroups;
   }
 
   /**
@@ -289,11 +307,18 @@ export class ConvOp implements EventOp {
   }
 
   /**
-   * The step with `fuse` integrating each output row as soon as it is summed (see `GatherFuse`): returns the
-   * output with its touched positions marked, the rows already integrated and cleared (only `fusable` ops).
+   * The groups of this op's step on `sig` in set `set` (0 or 1) of the gather scratch and touched
+   * positions, for the spiking layer to sum and integrate (`GatherStep`; only `fusable` ops). The two sets
+   * alternate, so one step's groups can be built while the kernel runs the previous step's.
    */
-  applyFused(sig: Signal, fuse: GatherFuse): Touched {
-    return this.applyGather(sig.kind === 'sparse' ? sig : touchedToSparse(sig, this.scratch), fuse);
+  prepareFused(sig: Signal, set: number): GatherStep {
+    const st = this.steps[set];
+    this.arena.useSet(set);
+    st.nGroups = this.buildGroups(sig.kind === 'sparse' ? sig : touchedToSparse(sig, this.scratch), st.res);
+    st.groups = this.arena.groupsAt;
+    st.bufBytes = this.bufBase * 8;
+    st.parallel = this.work * this.oc >= PARALLEL_MIN_SYNOPS;
+    return st;
   }
 
   /** Writes the weights into the arena (once it exists). */
@@ -308,6 +333,7 @@ export class ConvOp implements EventOp {
       out[base + ((ci * kh + a) * kw + b) * oc + o] = wt[((o * c + ci) * kh + a) * kw + b];
     }
     this.res.buf = f64.subarray(this.bufBase, this.bufBase + this.res.C * this.res.P);
+    this.steps[1].res.buf = this.res.buf;
     this.res.pos = this.arena.int32s(this.posAt, this.res.P);
     this.res.mark = new Uint8Array(this.arena.buffer, this.markAt, this.res.P);
     if (!this.gather) {

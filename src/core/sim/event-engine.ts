@@ -1,5 +1,5 @@
 import { isSpikingLayer, type ModelFile, type Shape } from '../model/types';
-import { Arena, ConvOp, IdentityOp, LinearOp, PoolOp, sparseOf, touchedToSparse, type EventOp, type Layout, type Signal, type Sparse, type Touched } from './event-ops';
+import { Arena, ConvOp, IdentityOp, LinearOp, PoolOp, sparseOf, touchedToSparse, type EventOp, type Layout, type Signal, type Sparse } from './event-ops';
 import type { SpikeInput } from './input';
 import { modelNeuron, neuronParams, type NeuronParams } from './neuron';
 import { outputIsLastSpiking, planNetwork, type NetworkPlan } from './network';
@@ -11,6 +11,7 @@ import { CHUNK_COUNTS, IafLayer, LIST_RECORDS } from './event-iaf';
 import { Train, layerRecord, type LayerRecord } from './event-train';
 import { initialMembranes } from './membrane';
 import { NbCounter } from './nb-counters';
+import { clearTouched, runFusedSegment } from './event-fused';
 import { INPUT_INDEX } from '../synops/fanout';
 
 /** Options of a simulation run (both engines). */
@@ -47,7 +48,7 @@ interface Program {
   arena: Arena;
   /**
    * `fuseAt`: the index in `ops` of a gathering conv whose output the spiking layer integrates in the same
-   * kernel pass (`IafLayer.stepFused`; the ops after it are identities), or −1.
+   * kernel pass (`event-fused.ts`; the ops after it are identities), or −1.
    */
   segments: { ops: EventOp[]; iaf: IafLayer; fuseAt: number }[];
   tail: EventOp[];
@@ -67,11 +68,6 @@ function keepCurrent(prog: Program, sig: Signal): Signal {
   return sig.kind === 'sparse' ? copySparse(sig, prog.cache) : sig;
 }
 
-/** Clears a kept weight layer's output that a run left behind (it stopped before its last step). */
-function clearTouched(sig: Touched): void {
-  for (let k = 0; k < sig.n; k++) { const q = sig.pos[k]; sig.buf.fill(0, q * sig.C, (q + 1) * sig.C); sig.mark[q] = 0; }
-  sig.n = 0;
-}
 
 const programs = new WeakMap<NetworkPlan, Program>();
 
@@ -88,7 +84,7 @@ export function eventEngineUsesWasm(): boolean {
 let fusionAllowed = true;
 
 /**
- * Allows or forbids integrating a gathering conv's rows in its own kernel pass (`IafLayer.stepFused`); for
+ * Allows or forbids integrating a gathering conv's rows in its own kernel pass (`event-fused.ts`); for
  * tests and benchmarks, which compare the two (the same results).
  */
 export function setFusedIntegration(allowed: boolean): void {
@@ -243,17 +239,11 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
     // next steps (an analog input's first layer) or summed as the output current.
     const fuse = fusionAllowed && fuseAt >= 0 && !constant && !(current !== null && s === last) ? ops[fuseAt] as ConvOp : null;
     let kept: Signal | null = null;
-    try {
+    if (fuse !== null) runFusedSegment({ ops, fuseAt, conv: fuse, iaf }, inView, start, T, p, train, rec, cap, perStep, opts.signal);
+    else try {
       for (let t = 0; t < T; t++) {
         if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('simulation cancelled');
         let sig: Signal;
-        if (fuse !== null) {
-          inView.lo = start[t]; inView.hi = start[t + 1];
-          sig = inView;
-          for (let k = 0; k < fuseAt; k++) sig = ops[k].apply(sig);
-          perStep[t] = iaf.stepFused(fuse, sig, p, train, rec, cap, t);
-          continue;
-        }
         if (kept !== null) {
           sig = kept;
         } else {

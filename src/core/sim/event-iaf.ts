@@ -2,7 +2,7 @@
  * The integrate-and-fire layers of the event-driven engine: state, inlined neuron update (bit for bit the
  * rule in `neuron.ts`), and the per-step bookkeeping (spike trains and records are in `event-train.ts`).
  */
-import { Arena, clToCf, invert, type ConvOp, type Layout, type Signal, type Touched } from './event-ops';
+import { Arena, clToCf, invert, type ConvOp, type GatherStep, type Layout, type Signal, type Touched } from './event-ops';
 import { type NeuronParams } from './neuron';
 import { type SpikingLayerInfo } from './network';
 import { type SimKernel } from './wasm-kernel';
@@ -181,7 +181,7 @@ export class IafLayer {
   /** The kernel's mode bits for this step's rule (`iaf` in `wasm-iaf.ts`; set by `begin`). */
   private mode = 0;
 
-  /** Per-step state of a step (`step`, `stepFused`): the rule, the train, the record; whether any neuron is listed to update without input. */
+  /** Per-step state of a step (`step`, `beginFused`): the rule, the train, the record; whether any neuron is listed to update without input. */
   private begin(p: NeuronParams, train: Train, rec: LayerRecord | null, recCap: number, t: number): boolean {
     const th = p.threshold;
     const multi = p.spike === 'multi';
@@ -225,35 +225,54 @@ export class IafLayer {
     return this.finishStep(this.train, t);
   }
 
-  /** Whether `stepFused` can take this layer's input from `conv` (the WebAssembly kernel; internal order is the conv's). */
+  /** Whether `startFused` can take this layer's input from `conv` (the WebAssembly kernel; internal order is the conv's). */
   fusesWith(conv: ConvOp): boolean {
     return this.kernel !== null && this.inMap === null && conv.fusable();
   }
 
-  /**
-   * `step` with the input current of `conv` (a gather, `fusesWith`) applied to `input`: the conv sums each
-   * touched output row and this layer integrates it in the same kernel pass (`gatherIaf`), the row still
-   * in the cache — the same records, in the same order, as the conv's step and then `step`.
-   */
-  stepFused(conv: ConvOp, input: Signal, p: NeuronParams, train: Train, rec: LayerRecord | null, recCap: number, t: number): number {
+  /** `begin` for a fused step (`startFused`, `finishFused`); returns whether neurons are listed to update without input. */
+  beginFused(p: NeuronParams, train: Train, rec: LayerRecord | null, recCap: number, t: number): boolean {
     const stamping = this.begin(p, train, rec, recCap, t);
     ++this.epoch;
-    return this.endTouched(conv.applyFused(input, this), stamping, false, t);
+    return stamping;
   }
 
-  /** `GatherFuse`: runs `gatherIaf` over the conv's groups (on the helper threads too when `parallel` or the rows are many) and takes the records. */
-  integrate(groups: number, nGroups: number, rowBytes: number, bufBytes: number, parallel: boolean): void {
+  /** Chunk size of the fused step on the helper threads, or 0 when it ran here (then `fusedN` records). */
+  private fusedChunk = 0;
+  private fusedN = 0;
+
+  /**
+   * `step` with the input current of a gathering conv (`fusesWith`), whose groups `st` holds
+   * (`ConvOp.prepareFused`): each touched row is summed and integrated in one kernel pass (`gatherIaf`),
+   * the row still in the cache — the same records, in the same order, as the conv's step then `step`.
+   * A large step starts on the helper threads and the caller may prepare the next one (other memory)
+   * before `finishFused` joins in; a small one runs here, now.
+   */
+  startFused(st: GatherStep): void {
     const kernel = this.kernel!;
-    const C = rowBytes >> 3;
-    const vShift = this.v.byteOffset - bufBytes;
+    const C = st.rowBytes >> 3;
+    const vShift = this.v.byteOffset - st.bufBytes;
     const pool = this.arena.pool;
-    if (pool !== null && (parallel || nGroups * C >= PARALLEL_MIN_NEURONS)) {
-      const chunk = pool.gatherIaf(kernel, groups, nGroups, rowBytes, vShift, this.v.byteOffset, this.th, this.m, this.mode, this.cand.byteOffset, this.chunkCounts.byteOffset,
-        Math.max(1, Math.ceil(nGroups / (16 * (pool.helpers + 1)))));
-      for (let k = 0; k * chunk < nGroups; k++) this.takeCandidates(k * chunk * C, k * chunk * C + this.chunkCounts[k]);
+    if (pool !== null && (st.parallel || st.nGroups * C >= PARALLEL_MIN_NEURONS)) {
+      this.fusedChunk = pool.startGatherIaf(kernel, st.groups, st.nGroups, st.rowBytes, vShift, this.v.byteOffset, this.th, this.m, this.mode, this.cand.byteOffset, this.chunkCounts.byteOffset,
+        Math.max(1, Math.ceil(st.nGroups / (16 * (pool.helpers + 1)))));
     } else {
-      this.takeCandidates(0, kernel.gatherIaf(groups, nGroups, rowBytes, vShift, this.v.byteOffset, this.th, this.m, this.mode, this.cand.byteOffset));
+      this.fusedChunk = 0;
+      this.fusedN = kernel.gatherIaf(st.groups, st.nGroups, st.rowBytes, vShift, this.v.byteOffset, this.th, this.m, this.mode, this.cand.byteOffset);
     }
+  }
+
+  /** Ends the step `startFused` began: joins the helpers, takes the records (in chunk order), clears `st`. */
+  finishFused(st: GatherStep, stamping: boolean, t: number): number {
+    const chunk = this.fusedChunk;
+    if (chunk > 0) {
+      this.arena.pool!.join();
+      const C = st.rowBytes >> 3;
+      for (let k = 0; k * chunk < st.nGroups; k++) this.takeCandidates(k * chunk * C, k * chunk * C + this.chunkCounts[k]);
+    } else {
+      this.takeCandidates(0, this.fusedN);
+    }
+    return this.endTouched(st.res, stamping, false, t);
   }
 
   /**

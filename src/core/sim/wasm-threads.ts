@@ -131,8 +131,18 @@ export class KernelPool {
     this.mem32 = new Int32Array(kernel.memory.buffer);
   }
 
+  /** The job `start` began and `join` has yet to finish, or null. */
+  private job: { kernel: SimKernel; kind: number; n: number; chunk: number; a: Int32Array; th: number; m: number } | null = null;
+
   /** Runs a job of `n` items, `chunk` at a time, on every thread; returns when all are done. */
   private run(kernel: SimKernel, kind: number, n: number, chunk: number, args: number[], th = 0, m = 0): void {
+    this.start(kernel, kind, n, chunk, args, th, m);
+    this.join();
+  }
+
+  /** Hands a job to the helpers, which start on it at once; the calling thread joins in with `join`. */
+  private start(kernel: SimKernel, kind: number, n: number, chunk: number, args: number[], th = 0, m = 0): void {
+    if (this.job !== null) throw new Error('a simulation helper job is already running');
     this.bind(kernel);
     const { ctrl } = this;
     chunk = Math.max(chunk, Math.ceil(n / MAX_CHUNKS));
@@ -144,7 +154,16 @@ export class KernelPool {
     Atomics.store(ctrl, FIN, 0);
     Atomics.store(ctrl, NEXT, this.tag << 12);
     Atomics.notify(ctrl, NEXT);
-    const a = ctrl.subarray(s + ARGS, s + FLOATS);
+    this.job = { kernel, kind, n, chunk, a: ctrl.subarray(s + ARGS, s + FLOATS), th, m };
+  }
+
+  /** Runs what is left of the started job's chunks on the calling thread, then waits for the helpers' own. */
+  join(): void {
+    const job = this.job;
+    if (job === null) return;
+    this.job = null;
+    const { ctrl } = this;
+    const { kernel, kind, n, chunk, a, th, m } = job;
     const chunks = Math.ceil(n / chunk);
     try {
       for (;;) {
@@ -193,8 +212,18 @@ export class KernelPool {
    * `counts + 4k`. Returns the chunk size used (as `iaf`).
    */
   gatherIaf(kernel: SimKernel, groups: number, nGroups: number, rowBytes: number, vShift: number, vBase: number, th: number, m: number, mode: number, cand: number, counts: number, chunk: number): number {
+    chunk = this.startGatherIaf(kernel, groups, nGroups, rowBytes, vShift, vBase, th, m, mode, cand, counts, chunk);
+    this.join();
+    return chunk;
+  }
+
+  /**
+   * `gatherIaf` begun on the helpers only: the calling thread may do other work (not on the job's memory)
+   * before it joins in with `join`, which returns when the job is done. Returns the chunk size used.
+   */
+  startGatherIaf(kernel: SimKernel, groups: number, nGroups: number, rowBytes: number, vShift: number, vBase: number, th: number, m: number, mode: number, cand: number, counts: number, chunk: number): number {
     chunk = Math.max(chunk, Math.ceil(nGroups / MAX_CHUNKS));
-    this.run(kernel, GATHER_IAF, nGroups, chunk, [groups, rowBytes, vShift, vBase, mode, cand, counts], th, m);
+    this.start(kernel, GATHER_IAF, nGroups, chunk, [groups, rowBytes, vShift, vBase, mode, cand, counts], th, m);
     return chunk;
   }
 
