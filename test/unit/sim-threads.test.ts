@@ -89,8 +89,7 @@ describe('event-driven engine on helper threads', { skip }, () => {
     }), { numRuns: 40, seed: 777 });
   });
 
-  it('the gather and integration in one pipelined pass (gatherIaf) give the spikes of the two passes, at 1 and 2 threads', () => {
-    shareAll();
+  it('the gather and integration in one pipelined pass (gatherIaf) give the spikes of the two passes, at 2 and 3 threads, steps shared or not', () => {
     let fused = 0;
     try {
       fc.assert(fc.property(arbRandom, (p) => {
@@ -99,7 +98,11 @@ describe('event-driven engine on helper threads', { skip }, () => {
         setFusedIntegration(false);
         const twoPasses = plain(simulateEvents(b.model, b.weights, b.input, { neuron: b.neuron, threads: 1 }));
         setFusedIntegration(true);
-        for (const threads of [1, 2]) assert.deepEqual(plain(simulateEvents(b.model, b.weights, b.input, { neuron: b.neuron, threads })), twoPasses, `${threads} thread(s)`);
+        // Every step shared with the helpers, then none (these steps are small: each runs on the calling thread).
+        for (const share of [true, false]) {
+          if (share) shareAll(); else { setParallelMinSynops(131072); setParallelMinNeurons(16384); }
+          for (const threads of [2, 3]) assert.deepEqual(plain(simulateEvents(b.model, b.weights, b.input, { neuron: b.neuron, threads })), twoPasses, `${threads} threads, shared ${share}`);
+        }
         fused++; // c2 (no bias, an even channel count) and r2 run as one pass
       }), { numRuns: 40, seed: 4711 });
     } finally {

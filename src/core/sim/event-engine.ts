@@ -235,9 +235,11 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
     const perStep = new Float64Array(T);
     const rec = records[s];
     const constant = s === 0 && input.constant;
-    // The conv's sums integrated in its kernel pass, unless its output is also needed as it is: kept for the
-    // next steps (an analog input's first layer) or summed as the output current.
-    const fuse = fusionAllowed && fuseAt >= 0 && !constant && !(current !== null && s === last) ? ops[fuseAt] as ConvOp : null;
+    // With helper threads, the conv's sums integrated in its kernel pass and the steps pipelined (so the
+    // calling thread builds a step's groups while the helpers start on the previous step), unless the conv's
+    // output is also needed as it is: kept for the next steps (an analog input's first layer) or summed as
+    // the output current. On one thread the two passes are as fast (measured alternating, `bench:sim-ab`).
+    const fuse = fusionAllowed && prog.arena.pool !== null && fuseAt >= 0 && !constant && !(current !== null && s === last) ? ops[fuseAt] as ConvOp : null;
     let kept: Signal | null = null;
     if (fuse !== null) runFusedSegment({ ops, fuseAt, conv: fuse, iaf }, inView, start, T, p, train, rec, cap, perStep, opts.signal);
     else try {

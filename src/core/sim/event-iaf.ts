@@ -243,8 +243,8 @@ export class IafLayer {
 
   /**
    * `step` with the input current of a gathering conv (`fusesWith`), whose groups `st` holds
-   * (`ConvOp.prepareFused`): each touched row is summed and integrated in one kernel pass (`gatherIaf`),
-   * the row still in the cache — the same records, in the same order, as the conv's step then `step`.
+   * (`ConvOp.prepareFused`): the touched rows are summed and integrated in one kernel call (`gatherIaf`,
+   * one job for the helper threads) — the same records, in the same order, as the conv's step then `step`.
    * A large step starts on the helper threads and the caller may prepare the next one (other memory)
    * before `finishFused` joins in; a small one runs here, now.
    */

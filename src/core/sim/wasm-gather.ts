@@ -4,7 +4,6 @@ import {
   F32, f32load, F32_ADD, F32_MUL, F64_PROMOTE_F32, F32_CONST_0, V128_ZERO, F32X4_SPLAT, F32X4_ADD, F32X4_MUL,
   F64X2_PROMOTE_LOW, HIGH_TO_LOW, vload, vstore, F64X2_ADD, BLOCK, LOOP, END, brIf, I32_SHR_U, tee, I32_SUB, I32_SHR_S,
 } from './wasm-encode';
-import { iafConsts, iafInit, iafRows, type IafLocals } from './wasm-iaf';
 
 /** Output values a `gather` pass accumulates in registers: this many f32x4 vectors. */
 const GATHER_VECTORS = 8;
@@ -21,41 +20,10 @@ const GATHER_VECTORS = 8;
  * then widened (exactly) and added to the float64 row.
  */
 export function gatherBody(): number[] {
-  return gatherCode(false);
-}
-
-/**
- * `gatherIaf(groups, nGroups, rowBytes, vShift, vBase, th, m, mode, cand) → number of records`: `gather`,
- * and right after each group's row is summed, the spiking layer's step over that row (`iaf` in
- * `wasm-iaf.ts`, the same arithmetic: the row is read and zeroed while it is still in the cache), with
- * potentials at the row's offset + `vShift` and neuron indices counted from `vBase`; the records go to
- * `cand` in group order, as `iaf` over the groups' rows in that order lists them.
- */
-export function gatherIafBody(): number[] {
-  return gatherCode(true);
-}
-
-function gatherCode(withIaf: boolean): number[] {
-  // params: 0 g, 1 nGroups, 2 rowBytes (with the integration: 3 vShift, 4 vBase, 5 th, 6 m (f64), 7 mode, 8 cand);
-  // locals from P: gEnd, b, c, seg, segEnd, e, eEnd, tw, w, cEnd, r (i32); a, s (f32); av, acc… (v128);
-  // then the integration's: b, vv, e, cp, single, zeroReset, j (i32); thv … above (v128).
-  const P = withIaf ? 9 : 3;
-  const G = 0, NG = 1, RB = 2, VSHIFT = 3, VBASE = 4, TH = 5, M = 6, MODE = 7, CAND = 8;
-  const GEND = P, B = P + 1, Cc = P + 2, SEG = P + 3, SEGEND = P + 4, E = P + 5, EEND = P + 6, TW = P + 7, W = P + 8, CEND = P + 9, R = P + 10;
-  const A = P + 11, S = P + 12, AV = P + 13, ACC = P + 14;
-  const I = ACC + GATHER_VECTORS;
-  const L: IafLocals = {
-    VB: VBASE, B: I, VV: I + 1, E: I + 2, CP: I + 3, SINGLE: I + 4, ZRESET: I + 5, J: I + 6,
-    THV: I + 7, MV: I + 8, ONEV: I + 9, ZERO: I + 10, NV: I + 11, VM: I + 12, MASK: I + 13, BND: I + 14, MASK2: I + 15, RV: I + 16, ABOVE: I + 17,
-  };
-  // The group's row, summed: integrate it (buffer row B, potentials at B + vShift). The vector constants
-  // are made again per row, so that no vector besides the accumulators stays live through the sums.
-  const integrate = withIaf ? [
-    ...iafConsts(L, TH, M),
-    ...get(B), ...tee(L.B), ...get(VSHIFT), ...I32_ADD, ...set(L.VV),
-    ...get(B), ...get(RB), ...I32_ADD, ...set(L.E),
-    ...iafRows(L, MODE, false),
-  ] : [];
+  // params: 0 g, 1 nGroups, 2 rowBytes; locals: 3 gEnd, 4 b, 5 c, 6 seg, 7 segEnd, 8 e, 9 eEnd, 10 tw, 11 w, 12 cEnd,
+  //         13 r (i32); 14 a, 15 s (f32); 16 av, 17.. acc (v128)
+  const G = 0, NG = 1, RB = 2, GEND = 3, B = 4, Cc = 5, SEG = 6, SEGEND = 7, E = 8, EEND = 9, TW = 10, W = 11, CEND = 12, R = 13;
+  const A = 14, S = 15, AV = 16, ACC = 17;
   // The entries of all segments of the group, `one` adding w, `mul` adding a · w (AV and A hold a).
   // The entries of all segments of the group: the segment's first n1 entries (value 1) with `one` adding
   // w, then its nX others with `mul` adding a · w (A and, with `splat`, AV hold a). W = entry's row + tap + Cc.
@@ -127,7 +95,6 @@ function gatherCode(withIaf: boolean): number[] {
     ...END,
   ];
   const code = [
-    ...(withIaf ? iafInit(L, MODE, CAND) : []),
     ...get(G), ...get(NG), ...i32c(4), ...I32_SHL, ...I32_ADD, ...set(GEND),
     ...get(RB), ...i32c(1), ...I32_SHR_U, ...set(CEND),
     ...BLOCK,
@@ -138,12 +105,46 @@ function gatherCode(withIaf: boolean): number[] {
     ...chunks(GATHER_VECTORS),
     ...chunks(1),
     ...tail,
-    ...integrate,
     ...get(G), ...i32c(16), ...I32_ADD, ...tee(G), ...get(GEND), ...I32_LT_U, ...brIf(0),
     ...END,
     ...END,
-    ...(withIaf ? [...get(L.CP), ...get(CAND), ...I32_SUB, ...i32c(4), ...I32_SHR_S] : []),
   ];
-  const locals = vec([[...uleb(11), I32], [...uleb(2), F32], [...uleb(1 + GATHER_VECTORS), V128], ...(withIaf ? [[...uleb(7), I32], [...uleb(11), V128]] : [])]);
+  const locals = vec([[...uleb(11), I32], [...uleb(2), F32], [...uleb(1 + GATHER_VECTORS), V128]]);
+  return [...locals, ...code, ...END];
+}
+
+/** Groups a `gatherIaf` pass sums before it integrates their rows (a few KiB of rows, still in the L1 cache). */
+const FUSED_BLOCK = 8;
+
+/**
+ * `gatherIaf(groups, nGroups, rowBytes, vShift, vBase, th, m, mode, cand) → number of records`: `gather`
+ * and the spiking layer's step on the summed rows (`iafGroups` in `wasm-iaf.ts`, the same arithmetic as
+ * `iaf`; potentials at a row's offset + `vShift`, neuron indices counted from `vBase`), `FUSED_BLOCK`
+ * groups at a time, so a row is read again while it is still in the cache; the records go to `cand` in
+ * group order, as `iaf` over the groups' rows in that order lists them. Calls functions `gatherFn` and
+ * `iafGroupsFn` of the module (each keeps its own registers).
+ */
+export function gatherIafBody(gatherFn: number, iafGroupsFn: number): number[] {
+  // params: 0 g, 1 nGroups, 2 rowBytes, 3 vShift, 4 vBase, 5 th, 6 m (f64), 7 mode, 8 cand; locals: 9 gEnd, 10 k, 11 cp
+  const G = 0, NG = 1, RB = 2, VSHIFT = 3, VBASE = 4, TH = 5, M = 6, MODE = 7, CAND = 8, GEND = 9, K = 10, CP = 11;
+  const call = (f: number) => [0x10, ...uleb(f)];
+  const SELECT = [0x1b], I32_GT_U = [0x4b];
+  const code = [
+    ...get(CAND), ...set(CP),
+    ...get(G), ...get(NG), ...i32c(4), ...I32_SHL, ...I32_ADD, ...set(GEND),
+    ...BLOCK,
+    ...get(G), ...get(GEND), ...I32_GE_U, ...brIf(0),
+    ...LOOP,
+    // k = min(FUSED_BLOCK, groups left)
+    ...i32c(FUSED_BLOCK), ...get(GEND), ...get(G), ...I32_SUB, ...i32c(4), ...I32_SHR_U, ...tee(K),
+    ...get(K), ...i32c(FUSED_BLOCK), ...I32_GT_U, ...SELECT, ...set(K),
+    ...get(G), ...get(K), ...get(RB), ...call(gatherFn),
+    ...get(G), ...get(K), ...get(RB), ...get(VSHIFT), ...get(VBASE), ...get(TH), ...get(M), ...get(MODE), ...get(CP), ...call(iafGroupsFn), ...set(CP),
+    ...get(G), ...get(K), ...i32c(4), ...I32_SHL, ...I32_ADD, ...tee(G), ...get(GEND), ...I32_LT_U, ...brIf(0),
+    ...END,
+    ...END,
+    ...get(CP), ...get(CAND), ...I32_SUB, ...i32c(4), ...I32_SHR_S,
+  ];
+  const locals = vec([[...uleb(3), I32]]);
   return [...locals, ...code, ...END];
 }

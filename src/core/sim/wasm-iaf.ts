@@ -153,3 +153,34 @@ export function iafBody(): number[] {
   const locals = vec([[...uleb(9), I32], [...uleb(11), V128]]);
   return [...locals, ...code, ...END];
 }
+
+/**
+ * `iafGroups(groups, nGroups, rowBytes, vShift, vBase, th, m, mode, cp) → cp'`: `iaf` over the rows of
+ * `nGroups` gather group records (16 bytes; the first i32 is the row's buffer offset, potentials at it +
+ * `vShift`), each row cleared as it is read; records from byte offset `cp` on, and returns where they end.
+ */
+export function iafGroupsBody(): number[] {
+  // params: 0 g, 1 nGroups, 2 rowBytes, 3 vShift, 4 vBase, 5 th (f64), 6 m (f64), 7 mode, 8 cp
+  // locals: 9 end, 10 b, 11 vv, 12 e, 13 cp, 14 single, 15 zeroReset, 16 j (i32); 17 thv … 27 above (v128)
+  const G = 0, NG = 1, RB = 2, VSHIFT = 3, VB = 4, TH = 5, M = 6, MODE = 7, CAND = 8, END_ = 9;
+  const L: IafLocals = {
+    VB, B: 10, VV: 11, E: 12, CP: 13, SINGLE: 14, ZRESET: 15, J: 16,
+    THV: 17, MV: 18, ONEV: 19, ZERO: 20, NV: 21, VM: 22, MASK: 23, BND: 24, MASK2: 25, RV: 26, ABOVE: 27,
+  };
+  const code = [
+    ...iafConsts(L, TH, M), ...iafInit(L, MODE, CAND),
+    ...get(G), ...get(NG), ...i32c(4), ...I32_SHL, ...I32_ADD, ...set(END_),
+    ...BLOCK,
+    ...get(G), ...get(END_), ...I32_GE_U, ...brIf(0),
+    ...LOOP,
+    ...get(G), ...i32load(0), ...tee(L.B), ...get(VSHIFT), ...I32_ADD, ...set(L.VV),
+    ...get(L.B), ...get(RB), ...I32_ADD, ...set(L.E),
+    ...iafRows(L, MODE, false),
+    ...get(G), ...i32c(16), ...I32_ADD, ...tee(G), ...get(END_), ...I32_LT_U, ...brIf(0),
+    ...END,
+    ...END,
+    ...get(L.CP),
+  ];
+  const locals = vec([[...uleb(8), I32], [...uleb(11), V128]]);
+  return [...locals, ...code, ...END];
+}

@@ -20,7 +20,7 @@
  * content security policy that forbids compiling it: plain loops).
  */
 import { uleb, str, section, vec, I32, F64 } from './wasm-encode';
-import { iafBody } from './wasm-iaf';
+import { iafBody, iafGroupsBody } from './wasm-iaf';
 import { gatherBody, gatherIafBody } from './wasm-gather';
 import { axpyBody, scatterBody } from './wasm-scatter';
 
@@ -29,7 +29,8 @@ import { axpyBody, scatterBody } from './wasm-scatter';
  * `wasm-threads.ts`' helper threads), exports `axpy`, `iaf`, `gather`, `scatter` and `gatherIaf`.
  */
 function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const bodies = [axpyBody(), iafBody(), gatherBody(), scatterBody(), gatherIafBody()];
+  // Functions 0–4 are exported; 5 (`iafGroups`) is called by `gatherIaf` only.
+  const bodies = [axpyBody(), iafBody(), gatherBody(), scatterBody(), gatherIafBody(2, 5), iafGroupsBody()];
   const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
@@ -40,7 +41,7 @@ function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
       [0x60, ...vec(Array.from({ length: 15 }, () => [I32])), ...vec([[I32]])],
     ])),
     ...section(2, vec([[...str('env'), ...str('mem'), 0x02, ...limits]])),
-    ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(3), uleb(1)])),
+    ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(3), uleb(1), uleb(1)])),
     ...section(7, vec([[...str('axpy'), 0x00, ...uleb(0)], [...str('iaf'), 0x00, ...uleb(1)], [...str('gather'), 0x00, ...uleb(2)], [...str('scatter'), 0x00, ...uleb(3)], [...str('gatherIaf'), 0x00, ...uleb(4)]])),
     ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
   ];
