@@ -2,6 +2,10 @@ import { kernelSize, type Conv2dLayer } from '../model/types';
 import { numel, type LayerStats } from '../model/shapes';
 import type { LayerWeights } from './weights';
 import { addBias, clToCf, sparseOf, touchedToSparse, type Arena, type EventOp, type Layout, type Signal, type Sparse, type Touched } from './event-signals';
+import { convTaps } from './conv-taps';
+import { gatherLoop } from './gather-loop';
+
+export { gatherLoop };
 
 /** Conv layers with at least this many output channels gather (`ConvOp`); fewer scatter. */
 const GATHER_MIN_CHANNELS = 32;
@@ -77,40 +81,10 @@ export class ConvOp implements EventOp {
     this.bufBase = arena.reserve(oc * oh * ow);
     this.posAt = arena.reserveI32(oh * ow);
     this.markAt = arena.reserveI32((oh * ow + 3) >> 2);
-    // Taps of each input position: output position and weight row offset, in (ky, kx) order.
-    const start = new Int32Array(h * wd + 1);
-    const q: number[] = []; const wr: number[] = [];
-    for (let y = 0; y < h; y++) for (let x = 0; x < wd; x++) {
-      start[y * wd + x] = q.length;
-      for (let ky = 0; ky < kh; ky++) {
-        const ny = y + p - ky;
-        if (ny < 0 || ny % s !== 0 || ny / s >= oh) continue;
-        for (let kx = 0; kx < kw; kx++) {
-          const nx = x + p - kx;
-          if (nx < 0 || nx % s !== 0 || nx / s >= ow) continue;
-          q.push((ny / s) * ow + nx / s);
-          wr.push((ky * kw + kx) * oc);
-        }
-      }
-    }
-    start[h * wd] = q.length;
-    this.tapStart = start; this.tapQ = Int32Array.from(q); this.tapW = Int32Array.from(wr);
-    // The same taps by output position, in (ky, kx) order: input position and weight row offset.
-    const outs: number[][] = Array.from({ length: oh * ow }, () => []);
-    for (let y = 0; y < h; y++) for (let x = 0; x < wd; x++) {
-      const at = y * wd + x;
-      for (let j = start[at]; j < start[at + 1]; j++) outs[q[j]].push(wr[j], at);
-    }
-    this.outStart = new Int32Array(oh * ow + 1);
-    const nTaps = q.length;
-    this.outP = new Int32Array(nTaps); this.outW = new Int32Array(nTaps);
-    let n = 0;
-    outs.forEach((list, qo) => {
-      this.outStart[qo] = n;
-      const order = Array.from({ length: list.length / 2 }, (_, k) => k).sort((a, b) => list[2 * a] - list[2 * b]);
-      for (const k of order) { this.outW[n] = list[2 * k]; this.outP[n] = list[2 * k + 1]; n++; }
-    });
-    this.outStart[oh * ow] = n;
+    const taps = convTaps(h, wd, oh, ow, kh, kw, s, p, oc);
+    this.tapStart = taps.tapStart; this.tapQ = taps.tapQ; this.tapW = taps.tapW;
+    this.outStart = taps.outStart; this.outP = taps.outP; this.outW = taps.outW;
+    const nTaps = taps.tapQ.length;
     const perPos = () => new Int32Array(this.gather ? h * wd : 0);
     this.cnt = perPos(); this.ones = perPos(); this.startOf = perPos(); this.nextOne = perPos(); this.nextX = perPos(); this.inList = perPos();
     this.seen = perPos();
@@ -379,35 +353,5 @@ export class ConvOp implements EventOp {
     res.n = np;
     if (this.bias) addBias(res, this.bias);
     return res;
-  }
-}
-
-/**
- * The plain-loop `gather`: the same float32 sums, in the same order, as the WebAssembly one (`Math.fround`
- * after every operation is float32 arithmetic; `acc` rounds on store), widened and added to the row.
- */
-export function gatherLoop(arena: Pick<Arena, 'i32' | 'f64' | 'f32' | 'groupsAt' | 'rowScratch'>, nGroups: number, C: number): void {
-  const { i32, f64, f32 } = arena;
-  const acc = arena.rowScratch(C);
-  const g0 = arena.groupsAt >> 2;
-  for (let g = 0; g < nGroups; g++) {
-    const b = i32[g0 + 4 * g] >> 3;
-    const seg0 = i32[g0 + 4 * g + 1] >> 2;
-    const nSeg = i32[g0 + 4 * g + 2];
-    acc.fill(0);
-    for (let sg = 0; sg < nSeg; sg++) {
-      const sr = seg0 + 4 * sg;
-      const e0 = i32[sr] >> 2;
-      const n1 = i32[sr + 1];
-      const tw = i32[sr + 2] >> 2;
-      const n = n1 + i32[sr + 3];
-      // The first n1 entries are 1 (a · w = w); their value is not read.
-      for (let e = 0; e < n; e++) {
-        const w = (i32[e0 + 2 * e] >> 2) + tw;
-        if (e < n1) for (let o = 0; o < C; o++) acc[o] += f32[w + o];
-        else { const a = f32[e0 + 2 * e + 1]; for (let o = 0; o < C; o++) acc[o] += Math.fround(a * f32[w + o]); }
-      }
-    }
-    for (let o = 0; o < C; o++) f64[b + o] += acc[o];
   }
 }
