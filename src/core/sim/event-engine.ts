@@ -7,7 +7,8 @@ import { finishResult, Recorder, type SimResult, type SpikingLayerResult } from 
 import { isWasmSimdAvailable } from './wasm-kernel';
 import { defaultSimThreads, kernelPool } from './wasm-threads';
 import type { ModelWeights } from './weights';
-import { CHUNK_COUNTS, IafLayer, LIST_RECORDS } from './event-iaf';
+import { CHUNK_COUNTS, LIST_RECORDS } from './event-iaf';
+import { FusingIafLayer } from './event-iaf-fused';
 import { Train, layerRecord, type LayerRecord } from './event-train';
 import { initialMembranes } from './membrane';
 import { NbCounter } from './nb-counters';
@@ -50,7 +51,7 @@ interface Program {
    * `fuseAt`: the index in `ops` of a gathering conv whose output the spiking layer integrates in the same
    * kernel pass (`event-fused.ts`; the ops after it are identities), or −1.
    */
-  segments: { ops: EventOp[]; iaf: IafLayer; fuseAt: number }[];
+  segments: { ops: EventOp[]; iaf: FusingIafLayer; fuseAt: number }[];
   tail: EventOp[];
   /** Layout of the network output (after the tail). */
   outLayout: Layout;
@@ -123,7 +124,7 @@ function programOf(plan: NetworkPlan): Program {
   const countsAt = arena.reserveI32(CHUNK_COUNTS);
   const segments = plan.segments.map((s) => {
     const ops = s.ops.map((i) => { const op = buildOp(plan, i, layout, arena); layout = op.out; return op; });
-    const iaf = new IafLayer(s.spiking, layout, arena, candAt, countsAt);
+    const iaf = new FusingIafLayer(s.spiking, layout, arena, candAt, countsAt);
     layout = iaf.out;
     return { ops, iaf, fuseAt: -1 };
   });

@@ -6,7 +6,7 @@
  * kernel reads only its own groups, so the results are those of running the steps one after the other.
  */
 import type { ConvOp, EventOp, Signal, Sparse, Touched, GatherStep } from './event-ops';
-import type { IafLayer } from './event-iaf';
+import type { FusingIafLayer } from './event-iaf-fused';
 import type { NeuronParams } from './neuron';
 import type { LayerRecord, Train } from './event-train';
 
@@ -15,7 +15,7 @@ export interface FusedSegment {
   /** Index of the conv in `ops` (the ops after it are identities). */
   fuseAt: number;
   conv: ConvOp;
-  iaf: IafLayer;
+  iaf: FusingIafLayer;
 }
 
 /** Runs the segment through `T` steps on the input entries `inView` (its `idx`/`val`) by step ranges `start`; fills `perStep`. */

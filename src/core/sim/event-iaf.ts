@@ -2,7 +2,7 @@
  * The integrate-and-fire layers of the event-driven engine: state, inlined neuron update (bit for bit the
  * rule in `neuron.ts`), and the per-step bookkeeping (spike trains and records are in `event-train.ts`).
  */
-import { Arena, clToCf, invert, type ConvOp, type GatherStep, type Layout, type Signal, type Touched } from './event-ops';
+import { Arena, clToCf, invert, type Layout, type Signal, type Touched } from './event-ops';
 import { type NeuronParams } from './neuron';
 import { type SpikingLayerInfo } from './network';
 import { type SimKernel } from './wasm-kernel';
@@ -16,6 +16,11 @@ let PARALLEL_MIN_NEURONS = 16384;
 /** For tests: the smallest integration step shared with helper threads (0: every step). */
 export function setParallelMinNeurons(n: number): void {
   PARALLEL_MIN_NEURONS = n;
+}
+
+/** The smallest integration step shared with helper threads (see `setParallelMinNeurons`). */
+export function parallelMinNeurons(): number {
+  return PARALLEL_MIN_NEURONS;
 }
 
 /** Chunk counts of a shared integration step (`KernelPool.iaf`): int32 words reserved in the arena. */
@@ -34,11 +39,11 @@ export class IafLayer {
   /** Membrane potentials (a view into the arena, so that the WebAssembly step can reach them). */
   v: Float64Array;
   private readonly vAt: number;
-  private kernel: SimKernel | null = null;
+  protected kernel: SimKernel | null = null;
   /** The integration kernel's records (16 bytes per neuron of the largest layer): int32 and float64 views. */
-  private cand: Int32Array = new Int32Array(0);
+  protected cand: Int32Array = new Int32Array(0);
   private candN: Float64Array = new Float64Array(0);
-  private chunkCounts: Int32Array = new Int32Array(0);
+  protected chunkCounts: Int32Array = new Int32Array(0);
   readonly counts: Float64Array;
   readonly stamp: Int32Array;
   epoch = 0;
@@ -56,7 +61,7 @@ export class IafLayer {
   total = 0;
   maxPerStep = 0;
 
-  constructor(readonly info: SpikingLayerInfo, inLayout: Layout, private readonly arena: Arena, private readonly candAt: number, private readonly countsAt: number) {
+  constructor(readonly info: SpikingLayerInfo, inLayout: Layout, protected readonly arena: Arena, private readonly candAt: number, private readonly countsAt: number) {
     this.size = info.size;
     this.v = new Float64Array(0);
     this.vAt = arena.reserve(this.size);
@@ -116,12 +121,12 @@ export class IafLayer {
   }
 
   // Per-step state of `step`, read and written by `fire`.
-  private th = 1;
+  protected th = 1;
   private useDiv = false;
   private multi = true;
   private subtract = true;
   private hasMin = false;
-  private m = 0;
+  protected m = 0;
   private train!: Train;
   private nNext = 0;
   private sum = 0;
@@ -179,10 +184,10 @@ export class IafLayer {
   }
 
   /** The kernel's mode bits for this step's rule (`iaf` in `wasm-iaf.ts`; set by `begin`). */
-  private mode = 0;
+  protected mode = 0;
 
   /** Per-step state of a step (`step`, `beginFused`): the rule, the train, the record; whether any neuron is listed to update without input. */
-  private begin(p: NeuronParams, train: Train, rec: LayerRecord | null, recCap: number, t: number): boolean {
+  protected begin(p: NeuronParams, train: Train, rec: LayerRecord | null, recCap: number, t: number): boolean {
     const th = p.threshold;
     const multi = p.spike === 'multi';
     const useDiv = multi && th !== 1;
@@ -202,7 +207,7 @@ export class IafLayer {
    * After the kernel integrated the touched rows of `sig`: the listed neurons at untouched positions (a
    * touched position's were updated with it), then `sig` cleared unless `keep`.
    */
-  private endTouched(sig: Touched, stamping: boolean, keep: boolean, t: number): number {
+  protected endTouched(sig: Touched, stamping: boolean, keep: boolean, t: number): number {
     const { C, pos, mark } = sig;
     const v = this.v;
     if (stamping) {
@@ -223,56 +228,6 @@ export class IafLayer {
       sig.n = 0;
     }
     return this.finishStep(this.train, t);
-  }
-
-  /** Whether `startFused` can take this layer's input from `conv` (the WebAssembly kernel; internal order is the conv's). */
-  fusesWith(conv: ConvOp): boolean {
-    return this.kernel !== null && this.inMap === null && conv.fusable();
-  }
-
-  /** `begin` for a fused step (`startFused`, `finishFused`); returns whether neurons are listed to update without input. */
-  beginFused(p: NeuronParams, train: Train, rec: LayerRecord | null, recCap: number, t: number): boolean {
-    const stamping = this.begin(p, train, rec, recCap, t);
-    ++this.epoch;
-    return stamping;
-  }
-
-  /** Chunk size of the fused step on the helper threads, or 0 when it ran here (then `fusedN` records). */
-  private fusedChunk = 0;
-  private fusedN = 0;
-
-  /**
-   * `step` with the input current of a gathering conv (`fusesWith`), whose groups `st` holds
-   * (`ConvOp.prepareFused`): the touched rows are summed and integrated in one kernel call (`gatherIaf`,
-   * one job for the helper threads) — the same records, in the same order, as the conv's step then `step`.
-   * A large step starts on the helper threads and the caller may prepare the next one (other memory)
-   * before `finishFused` joins in; a small one runs here, now.
-   */
-  startFused(st: GatherStep): void {
-    const kernel = this.kernel!;
-    const C = st.rowBytes >> 3;
-    const vShift = this.v.byteOffset - st.bufBytes;
-    const pool = this.arena.pool;
-    if (pool !== null && (st.parallel || st.nGroups * C >= PARALLEL_MIN_NEURONS)) {
-      this.fusedChunk = pool.startGatherIaf(kernel, st.groups, st.nGroups, st.rowBytes, vShift, this.v.byteOffset, this.th, this.m, this.mode, this.cand.byteOffset, this.chunkCounts.byteOffset,
-        Math.max(1, Math.ceil(st.nGroups / (16 * (pool.helpers + 1)))));
-    } else {
-      this.fusedChunk = 0;
-      this.fusedN = kernel.gatherIaf(st.groups, st.nGroups, st.rowBytes, vShift, this.v.byteOffset, this.th, this.m, this.mode, this.cand.byteOffset);
-    }
-  }
-
-  /** Ends the step `startFused` began: joins the helpers, takes the records (in chunk order), clears `st`. */
-  finishFused(st: GatherStep, stamping: boolean, t: number): number {
-    const chunk = this.fusedChunk;
-    if (chunk > 0) {
-      this.arena.pool!.join();
-      const C = st.rowBytes >> 3;
-      for (let k = 0; k * chunk < st.nGroups; k++) this.takeCandidates(k * chunk * C, k * chunk * C + this.chunkCounts[k]);
-    } else {
-      this.takeCandidates(0, this.fusedN);
-    }
-    return this.endTouched(st.res, stamping, false, t);
   }
 
   /**
@@ -366,7 +321,7 @@ export class IafLayer {
    * bounded it) is counted and emitted, and listed to fire again at the next step if left above threshold;
    * `~index` is a neuron the bound left above threshold.
    */
-  private takeCandidates(from: number, to: number): void {
+  protected takeCandidates(from: number, to: number): void {
     const { cand, candN, counts, next, train, rec, recCap, t } = this;
     const oi = train.idx, ov = train.val;
     let on = train.n, sum = 0, max = this.maxPerStep, nNext = this.nNext;
