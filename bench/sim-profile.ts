@@ -135,7 +135,7 @@ function main(): void {
   keys.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
   const rows = keys.map((k) => [k, ...columns.map((c) => (c.get(k) ?? 0).toFixed(2))]);
   rows.push(['rest (kept current, output, result; outside the wrapped calls)', ...columns.map((c) => (c.get('sample') ?? 0).toFixed(2))]);
-  rows.push(['sample (sum of the parts\' medians)', ...columns.map((c) => [...c.values()].reduce((a, b) => a + b, 0).toFixed(2))]);
+  rows.push([`sample (sum of the parts' ${process.argv.includes('--min') ? 'least times' : 'medians'})`, ...columns.map((c) => [...c.values()].reduce((a, b) => a + b, 0).toFixed(2))]);
   rows.push(['sample (median wall)', ...walls.map((w) => w.toFixed(2))]);
   console.log(`${net} fixture, event-driven engine, ${reps} samples after 5 warm-up; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')} (1/5/15 min); ms per sample, ${process.argv.includes('--min') ? 'least' : 'median'} over the samples of each part`);
   console.log(table(['part', ...threadList.map((t) => `${t} thr`)], rows, [false, ...threadList.map(() => true)]));
