@@ -16,7 +16,8 @@
  * Then training images/s per backend and thread count, with the peer training the same networks from the
  * same initial weights in this run (its loss at those weights must equal ours first).
  * `--train-only` runs the training table alone (with its PyTorch peer), for measuring training changes;
- * `--quick` leaves out the pure-JS cpu backend's training rows (seconds to minutes per step).
+ * `--quick` leaves out the pure-JS cpu backend's training rows (seconds to minutes per step); `--sim-only`
+ * runs the simulation table alone (ours and the PyTorch peer), for measuring simulation changes.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -149,6 +150,8 @@ async function main(): Promise<void> {
   for (const line of checks) console.log(line);
   console.log(table(['sample', 'engine', 'ms/sample', 'CPU ms', 'first call ms', 'events/s', 'SynOps/s', 'event : dense', ...PEER_THREADS.flatMap((t) => [`PyTorch ms (${t} thr)`, `vs PyTorch (${t} thr)`]), 'data'], rows,
     [false, false, true, true, true, true, true, false, ...PEER_THREADS.flatMap(() => [true, true]), false]));
+
+  if (process.argv.includes('--sim-only')) return;
 
   console.log('\nEvent data: read speed per format and synthetic-set generation');
   const data = await benchData();

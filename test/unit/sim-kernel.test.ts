@@ -172,6 +172,33 @@ describe('event-driven engine: WebAssembly and plain loops', () => {
     assert.ok(ran >= 50, `only ${ran} of 80 random networks were valid`);
   });
 
+  it('a run cancelled between steps of an analog image (the first layer\'s current kept in place) leaves nothing behind', () => {
+    // conv (bias) → relu → linear → relu on a 2×3×3 image, 5 steps: the conv's output is the kept current.
+    const model = net([
+      { type: 'conv2d', name: 'c', outChannels: 4, kernel: 3, stride: 1, padding: 1, bias: true }, { type: 'relu', name: 'r1' },
+      { type: 'flatten', name: 'f' }, { type: 'linear', name: 'l', outFeatures: 3 }, { type: 'relu', name: 'r2' },
+    ], [2, 3, 3]);
+    const rand = lcg(5);
+    const weights = w({
+      c: { shape: [4, 2, 3, 3], data: Array.from({ length: 72 }, () => rand() - 0.3), bias: [0.1, -0.05, 0.2, 0] },
+      l: { shape: [3, 36], data: Array.from({ length: 108 }, () => rand() - 0.4) },
+    });
+    const input = imageInput(Array.from({ length: 18 }, () => rand() * 2 - 1), [2, 3, 3], 5);
+    for (const wasm of [true, false]) {
+      setEventEngineWasm(wasm);
+      const whole = plain(simulateEvents(model, weights, input));
+      assert.ok(whole.layers[0].total > 0 && whole.layers[1].total > 0, 'both layers spike');
+      for (const stopAt of [1, 2, 4]) {
+        // A signal that reads as aborted from its (stopAt + 1)-th check on: the run stops before step stopAt.
+        let checks = 0;
+        const signal = { get aborted() { return ++checks > stopAt; }, reason: new Error('stop') } as unknown as AbortSignal;
+        assert.throws(() => simulateEvents(model, weights, input, { signal }), /stop/);
+        assert.deepEqual(plain(simulateEvents(model, weights, input)), whole, `wasm ${wasm}, stopped before step ${stopAt}`);
+      }
+    }
+    setEventEngineWasm(true);
+  });
+
   it('notices weights changed in place between calls', () => {
     const model = net([{ type: 'linear', name: 'a', outFeatures: 1 }, { type: 'relu', name: 'r' }], [1]);
     const weights = w({ a: { shape: [1, 1], data: [0.5] } });

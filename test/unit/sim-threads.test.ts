@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { setParallelMinSynops } from '../../src/core/sim/event-conv';
 import { setParallelMinNeurons } from '../../src/core/sim/event-iaf';
-import { simulateEvents } from '../../src/core/sim/event-engine';
+import { setFusedIntegration, simulateEvents } from '../../src/core/sim/event-engine';
 import { framesInput } from '../../src/core/sim/input';
 import type { NeuronParams } from '../../src/core/sim/neuron';
 import type { SimResult } from '../../src/core/sim/result';
@@ -59,27 +59,56 @@ describe('event-driven engine on helper threads', { skip }, () => {
     }
   });
 
+  /** Random networks: a conv (scatter) → relu → conv of 32 or 34 channels (a gather) → relu …, frames of spikes. */
+  const arbRandom = fc.record({
+    c: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 8 }), w: fc.integer({ min: 3, max: 8 }), k: fc.integer({ min: 1, max: 3 }),
+    stride: fc.integer({ min: 1, max: 2 }), pad: fc.integer({ min: 0, max: 1 }), oc: fc.integer({ min: 1, max: 5 }), bias: fc.boolean(),
+    pool: fc.constantFrom('none' as const, 'avg-after' as const, 'sum-after' as const), oc2: fc.constantFrom(32, 34), classes: fc.integer({ min: 2, max: 4 }),
+    steps: fc.integer({ min: 1, max: 6 }), seed: fc.integer({ min: 1, max: 2 ** 30 }),
+    neuron: fc.record({ spike: fc.constantFrom('multi' as const, 'single' as const), minVMem: fc.constantFrom(null, -1), threshold: fc.constantFrom(1, 0.75) }),
+  });
+  function buildRandom(p: typeof arbRandom extends fc.Arbitrary<infer T> ? T : never) {
+    const rand = lcg(p.seed);
+    const built = randomNet({ ...p, second: true }, (l, shape) => ({
+      shape, weight: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround((rand() * 2 - 0.8) * 0.9)),
+      bias: l.type === 'conv2d' && l.bias ? Float32Array.from({ length: shape[0] }, () => Math.fround(rand() * 0.2 - 0.05)) : undefined,
+    }));
+    if (!built) return null;
+    const size = p.c * p.h * p.w;
+    const input = framesInput(Array.from({ length: p.steps * size }, () => (rand() < 0.5 ? 1 + Math.floor(rand() * 2) : 0)), [p.c, p.h, p.w], p.steps);
+    return { ...built, input, neuron: p.neuron as Partial<NeuronParams> };
+  }
+
   it('agrees with one thread on random networks (gathers of 32 and 34 channels, every neuron mode), steps of every size shared', () => {
     shareAll();
-    fc.assert(fc.property(fc.record({
-      c: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 8 }), w: fc.integer({ min: 3, max: 8 }), k: fc.integer({ min: 1, max: 3 }),
-      stride: fc.integer({ min: 1, max: 2 }), pad: fc.integer({ min: 0, max: 1 }), oc: fc.integer({ min: 1, max: 5 }), bias: fc.boolean(),
-      pool: fc.constantFrom('none' as const, 'avg-after' as const, 'sum-after' as const), oc2: fc.constantFrom(32, 34), classes: fc.integer({ min: 2, max: 4 }),
-      steps: fc.integer({ min: 1, max: 6 }), seed: fc.integer({ min: 1, max: 2 ** 30 }),
-      neuron: fc.record({ spike: fc.constantFrom('multi' as const, 'single' as const), minVMem: fc.constantFrom(null, -1), threshold: fc.constantFrom(1, 0.75) }),
-    }), (p) => {
-      const rand = lcg(p.seed);
-      const built = randomNet({ ...p, second: true }, (l, shape) => ({
-        shape, weight: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround((rand() * 2 - 0.8) * 0.9)),
-        bias: l.type === 'conv2d' && l.bias ? Float32Array.from({ length: shape[0] }, () => Math.fround(rand() * 0.2 - 0.05)) : undefined,
-      }));
-      if (!built) return;
-      const size = p.c * p.h * p.w;
-      const input = framesInput(Array.from({ length: p.steps * size }, () => (rand() < 0.5 ? 1 + Math.floor(rand() * 2) : 0)), [p.c, p.h, p.w], p.steps);
-      const neuron: Partial<NeuronParams> = p.neuron;
-      const one = plain(simulateEvents(built.model, built.weights, input, { neuron, threads: 1 }));
-      assert.deepEqual(plain(simulateEvents(built.model, built.weights, input, { neuron, threads: 2 })), one);
+    fc.assert(fc.property(arbRandom, (p) => {
+      const b = buildRandom(p);
+      if (!b) return;
+      const one = plain(simulateEvents(b.model, b.weights, b.input, { neuron: b.neuron, threads: 1 }));
+      assert.deepEqual(plain(simulateEvents(b.model, b.weights, b.input, { neuron: b.neuron, threads: 2 })), one);
     }), { numRuns: 40, seed: 777 });
+  });
+
+  it('the gather and integration in one pipelined pass (gatherIaf) give the spikes of the two passes, at 2 and 3 threads, steps shared or not', () => {
+    let fused = 0;
+    try {
+      fc.assert(fc.property(arbRandom, (p) => {
+        const b = buildRandom(p);
+        if (!b) return;
+        setFusedIntegration(false);
+        const twoPasses = plain(simulateEvents(b.model, b.weights, b.input, { neuron: b.neuron, threads: 1 }));
+        setFusedIntegration(true);
+        // Every step shared with the helpers, then none (these steps are small: each runs on the calling thread).
+        for (const share of [true, false]) {
+          if (share) shareAll(); else { setParallelMinSynops(131072); setParallelMinNeurons(16384); }
+          for (const threads of [2, 3]) assert.deepEqual(plain(simulateEvents(b.model, b.weights, b.input, { neuron: b.neuron, threads })), twoPasses, `${threads} threads, shared ${share}`);
+        }
+        fused++; // c2 (no bias, an even channel count) and r2 run as one pass
+      }), { numRuns: 40, seed: 4711 });
+    } finally {
+      setFusedIntegration(true);
+    }
+    assert.ok(fused >= 20, `only ${fused} of 40 random networks were valid`);
   });
 
   it('refuses a thread count that is not a whole number from 1 to 64', () => {

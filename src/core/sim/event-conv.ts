@@ -2,6 +2,10 @@ import { kernelSize, type Conv2dLayer } from '../model/types';
 import { numel, type LayerStats } from '../model/shapes';
 import type { LayerWeights } from './weights';
 import { addBias, clToCf, sparseOf, touchedToSparse, type Arena, type EventOp, type Layout, type Signal, type Sparse, type Touched } from './event-signals';
+import { convTaps } from './conv-taps';
+import { gatherLoop } from './gather-loop';
+
+export { gatherLoop };
 
 /** Conv layers with at least this many output channels gather (`ConvOp`); fewer scatter. */
 const GATHER_MIN_CHANNELS = 32;
@@ -12,6 +16,14 @@ let PARALLEL_MIN_SYNOPS = 131072;
 export function setParallelMinSynops(n: number): void {
   PARALLEL_MIN_SYNOPS = n;
 }
+
+/**
+ * A gather step with its groups built (`ConvOp.prepareFused`), for the spiking layer it feeds to sum and
+ * integrate in one kernel pass (`gatherIaf`, `IafLayer.startFused`): the touched output positions (`res`,
+ * marked), where the groups are (byte offset, count), the row and buffer offsets in bytes, and whether the
+ * step has enough multiply-adds to share with the helper threads.
+ */
+export interface GatherStep { res: Touched; groups: number; nGroups: number; rowBytes: number; bufBytes: number; parallel: boolean }
 
 /**
  * Convolution, event-driven: each non-zero input `(c, y, x)` with value `a` adds `a · W[o, c, ky, kx]` to
@@ -30,6 +42,9 @@ export function setParallelMinSynops(n: number): void {
 export class ConvOp implements EventOp {
   readonly out: Layout;
   private readonly res: Touched;
+  /** The fused steps' two alternating sets (`prepareFused`): touched positions of their own, the same rows. */
+  private readonly steps: GatherStep[];
+  private work = 0;
   private readonly scratch: Sparse;
   private readonly cl: boolean;
   private readonly cin: number; private readonly hw: number; private readonly oc: number;
@@ -66,40 +81,10 @@ export class ConvOp implements EventOp {
     this.bufBase = arena.reserve(oc * oh * ow);
     this.posAt = arena.reserveI32(oh * ow);
     this.markAt = arena.reserveI32((oh * ow + 3) >> 2);
-    // Taps of each input position: output position and weight row offset, in (ky, kx) order.
-    const start = new Int32Array(h * wd + 1);
-    const q: number[] = []; const wr: number[] = [];
-    for (let y = 0; y < h; y++) for (let x = 0; x < wd; x++) {
-      start[y * wd + x] = q.length;
-      for (let ky = 0; ky < kh; ky++) {
-        const ny = y + p - ky;
-        if (ny < 0 || ny % s !== 0 || ny / s >= oh) continue;
-        for (let kx = 0; kx < kw; kx++) {
-          const nx = x + p - kx;
-          if (nx < 0 || nx % s !== 0 || nx / s >= ow) continue;
-          q.push((ny / s) * ow + nx / s);
-          wr.push((ky * kw + kx) * oc);
-        }
-      }
-    }
-    start[h * wd] = q.length;
-    this.tapStart = start; this.tapQ = Int32Array.from(q); this.tapW = Int32Array.from(wr);
-    // The same taps by output position, in (ky, kx) order: input position and weight row offset.
-    const outs: number[][] = Array.from({ length: oh * ow }, () => []);
-    for (let y = 0; y < h; y++) for (let x = 0; x < wd; x++) {
-      const at = y * wd + x;
-      for (let j = start[at]; j < start[at + 1]; j++) outs[q[j]].push(wr[j], at);
-    }
-    this.outStart = new Int32Array(oh * ow + 1);
-    const nTaps = q.length;
-    this.outP = new Int32Array(nTaps); this.outW = new Int32Array(nTaps);
-    let n = 0;
-    outs.forEach((list, qo) => {
-      this.outStart[qo] = n;
-      const order = Array.from({ length: list.length / 2 }, (_, k) => k).sort((a, b) => list[2 * a] - list[2 * b]);
-      for (const k of order) { this.outW[n] = list[2 * k]; this.outP[n] = list[2 * k + 1]; n++; }
-    });
-    this.outStart[oh * ow] = n;
+    const taps = convTaps(h, wd, oh, ow, kh, kw, s, p, oc);
+    this.tapStart = taps.tapStart; this.tapQ = taps.tapQ; this.tapW = taps.tapW;
+    this.outStart = taps.outStart; this.outP = taps.outP; this.outW = taps.outW;
+    const nTaps = taps.tapQ.length;
     const perPos = () => new Int32Array(this.gather ? h * wd : 0);
     this.cnt = perPos(); this.ones = perPos(); this.startOf = perPos(); this.nextOne = perPos(); this.nextX = perPos(); this.inList = perPos();
     this.seen = perPos();
@@ -113,6 +98,8 @@ export class ConvOp implements EventOp {
       this.tapWAt = arena.reserveI32(nTaps);
     }
     this.res = { kind: 'touched', buf: new Float64Array(0), C: oc, P: oh * ow, pos: new Int32Array(oh * ow), mark: new Uint8Array(oh * ow), n: 0 };
+    const other: Touched = { ...this.res, pos: new Int32Array(this.gather ? oh * ow : 0), mark: new Uint8Array(this.gather ? oh * ow : 0) };
+    this.steps = [this.res, other].map((res) => ({ res, groups: 0, nGroups: 0, rowBytes: oc * 8, bufBytes: 0, parallel: false }));
     if (weights.bias) this.bias = Float64Array.from(weights.bias);
     this.scratch = sparseOf(numel(st.inShape));
   }
@@ -216,8 +203,28 @@ export class ConvOp implements EventOp {
     return nIn;
   }
 
-  private applyGather(s: Sparse): Signal {
-    const { res, arena, oc, tapStart, tapQ, cnt, ones, startOf, inList, outStart, outP, outW } = this;
+  private applyGather(s: Sparse): Touched {
+    const { res, arena, oc } = this;
+    arena.useSet(0);
+    const nGroups = this.buildGroups(s, res);
+    const g0 = arena.groupsAt;
+    const work = this.work;
+    const { kernel, pool } = arena;
+    // Helper threads join a step with enough multiply-adds to repay waking them (~10 µs on one thread).
+    if (kernel && pool && work * oc >= PARALLEL_MIN_SYNOPS) pool.gather(kernel, g0, nGroups, oc * 8, Math.max(1, Math.ceil(nGroups / (16 * (pool.helpers + 1)))));
+    else if (kernel) kernel.gather(g0, nGroups, oc * 8);
+    else gatherLoop(arena, nGroups, oc);
+    if (this.bias) addBias(res, this.bias);
+    return res;
+  }
+
+  /**
+   * Steps 1–4 of `applyGather` into the arena's gather scratch in use and `res`: the groups of the touched
+   * output positions `res.n …` (marked and listed, `res.n` moved past them); returns their number, and
+   * leaves the step's multiply-adds per output value in `work`.
+   */
+  private buildGroups(s: Sparse, res: Touched): number {
+    const { arena, oc, tapStart, tapQ, cnt, ones, startOf, inList, outStart, outP, outW } = this;
     const { pos, mark } = res;
     const { i32 } = arena;
     // 1–2. The inputs bucketed by position (8-byte entries: weight row of the input channel, float32 value).
@@ -259,15 +266,33 @@ export class ConvOp implements EventOp {
       i32[gr + 2] = ns - first;
     }
     const nGroups = np - res.n;
-    const { kernel, pool } = arena;
-    // Helper threads join a step with enough multiply-adds to repay waking them (~10 µs on one thread).
-    if (kernel && pool && work * oc >= PARALLEL_MIN_SYNOPS) pool.gather(kernel, g0, nGroups, oc * 8, Math.max(1, Math.ceil(nGroups / (16 * (pool.helpers + 1)))));
-    else if (kernel) kernel.gather(g0, nGroups, oc * 8);
-    else gatherLoop(arena, nGroups, oc);
     for (let u = 0; u < nIn; u++) { cnt[inList[u]] = 0; ones[inList[u]] = 0; }
     res.n = np;
-    if (this.bias) addBias(res, this.bias);
-    return res;
+    this.work = work;
+    return nGroups;
+  }
+
+  /**
+   * Whether a spiking layer can integrate this op's output in the gather's pass (`applyFused`): a gather
+   * in WebAssembly, without bias (added after the sums, to every position), over an even number of channels.
+   */
+  fusable(): boolean {
+    return this.gather && this.arena.kernel !== null && !this.bias && (this.oc & 1) === 0;
+  }
+
+  /**
+   * The groups of this op's step on `sig` in set `set` (0 or 1) of the gather scratch and touched
+   * positions, for the spiking layer to sum and integrate (`GatherStep`; only `fusable` ops). The two sets
+   * alternate, so one step's groups can be built while the kernel runs the previous step's.
+   */
+  prepareFused(sig: Signal, set: number): GatherStep {
+    const st = this.steps[set];
+    this.arena.useSet(set);
+    st.nGroups = this.buildGroups(sig.kind === 'sparse' ? sig : touchedToSparse(sig, this.scratch), st.res);
+    st.groups = this.arena.groupsAt;
+    st.bufBytes = this.bufBase * 8;
+    st.parallel = this.work * this.oc >= PARALLEL_MIN_SYNOPS;
+    return st;
   }
 
   /** Writes the weights into the arena (once it exists). */
@@ -282,6 +307,7 @@ export class ConvOp implements EventOp {
       out[base + ((ci * kh + a) * kw + b) * oc + o] = wt[((o * c + ci) * kh + a) * kw + b];
     }
     this.res.buf = f64.subarray(this.bufBase, this.bufBase + this.res.C * this.res.P);
+    this.steps[1].res.buf = this.res.buf;
     this.res.pos = this.arena.int32s(this.posAt, this.res.P);
     this.res.mark = new Uint8Array(this.arena.buffer, this.markAt, this.res.P);
     if (!this.gather) {
@@ -327,35 +353,5 @@ export class ConvOp implements EventOp {
     res.n = np;
     if (this.bias) addBias(res, this.bias);
     return res;
-  }
-}
-
-/**
- * The plain-loop `gather`: the same float32 sums, in the same order, as the WebAssembly one (`Math.fround`
- * after every operation is float32 arithmetic; `acc` rounds on store), widened and added to the row.
- */
-export function gatherLoop(arena: Pick<Arena, 'i32' | 'f64' | 'f32' | 'groupsAt' | 'rowScratch'>, nGroups: number, C: number): void {
-  const { i32, f64, f32 } = arena;
-  const acc = arena.rowScratch(C);
-  const g0 = arena.groupsAt >> 2;
-  for (let g = 0; g < nGroups; g++) {
-    const b = i32[g0 + 4 * g] >> 3;
-    const seg0 = i32[g0 + 4 * g + 1] >> 2;
-    const nSeg = i32[g0 + 4 * g + 2];
-    acc.fill(0);
-    for (let sg = 0; sg < nSeg; sg++) {
-      const sr = seg0 + 4 * sg;
-      const e0 = i32[sr] >> 2;
-      const n1 = i32[sr + 1];
-      const tw = i32[sr + 2] >> 2;
-      const n = n1 + i32[sr + 3];
-      // The first n1 entries are 1 (a · w = w); their value is not read.
-      for (let e = 0; e < n; e++) {
-        const w = (i32[e0 + 2 * e] >> 2) + tw;
-        if (e < n1) for (let o = 0; o < C; o++) acc[o] += f32[w + o];
-        else { const a = f32[e0 + 2 * e + 1]; for (let o = 0; o < C; o++) acc[o] += Math.fround(a * f32[w + o]); }
-      }
-    }
-    for (let o = 0; o < C; o++) f64[b + o] += acc[o];
   }
 }

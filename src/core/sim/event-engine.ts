@@ -1,5 +1,5 @@
 import { isSpikingLayer, type ModelFile, type Shape } from '../model/types';
-import { Arena, ConvOp, IdentityOp, LinearOp, PoolOp, sparseOf, touchedToSparse, type EventOp, type Layout, type Signal, type Sparse, type Touched } from './event-ops';
+import { Arena, ConvOp, IdentityOp, LinearOp, PoolOp, sparseOf, touchedToSparse, type EventOp, type Layout, type Signal, type Sparse } from './event-ops';
 import type { SpikeInput } from './input';
 import { modelNeuron, neuronParams, type NeuronParams } from './neuron';
 import { outputIsLastSpiking, planNetwork, type NetworkPlan } from './network';
@@ -7,10 +7,12 @@ import { finishResult, Recorder, type SimResult, type SpikingLayerResult } from 
 import { isWasmSimdAvailable } from './wasm-kernel';
 import { defaultSimThreads, kernelPool } from './wasm-threads';
 import type { ModelWeights } from './weights';
-import { CHUNK_COUNTS, IafLayer, LIST_RECORDS } from './event-iaf';
+import { CHUNK_COUNTS, LIST_RECORDS } from './event-iaf';
+import { FusingIafLayer } from './event-iaf-fused';
 import { Train, layerRecord, type LayerRecord } from './event-train';
 import { initialMembranes } from './membrane';
 import { NbCounter } from './nb-counters';
+import { clearTouched, runFusedSegment } from './event-fused';
 import { INPUT_INDEX } from '../synops/fanout';
 
 /** Options of a simulation run (both engines). */
@@ -45,37 +47,28 @@ export interface SimOptions {
 /** The per-plan part of the event-driven engine: ops, weight layouts, buffers; reused across samples. */
 interface Program {
   arena: Arena;
-  segments: { ops: EventOp[]; iaf: IafLayer }[];
+  /**
+   * `fuseAt`: the index in `ops` of a gathering conv whose output the spiking layer integrates in the same
+   * kernel pass (`event-fused.ts`; the ops after it are identities), or −1.
+   */
+  segments: { ops: EventOp[]; iaf: FusingIafLayer; fuseAt: number }[];
   tail: EventOp[];
   /** Layout of the network output (after the tail). */
   outLayout: Layout;
   trains: [Train, Train];
-  /** The first layer's input current for a constant (analog) input, computed once per sample. */
+  /** The first layer's input current for a constant (analog) input, computed once per sample, when sparse. */
   cache: Sparse;
-  /** The same when it is a weight layer's output: a copy of its buffer and touched positions. */
-  cached: { sig: Touched; buf: Float64Array; pos: Int32Array; n: number } | null;
 }
 
-/** Keeps the first layer's current of step 0 (see `restoreCurrent`). */
+/**
+ * Keeps the first layer's current of step 0 for the steps after it: a copy when it is sparse entries (the
+ * op's own arrays, or the input's); a weight layer's output stays where it is, and the spiking layer's
+ * steps leave it there (`IafLayer.step`'s `keep`) until the last step, which clears it.
+ */
 function keepCurrent(prog: Program, sig: Signal): Signal {
-  if (sig.kind === 'sparse') { prog.cached = null; return copySparse(sig, prog.cache); }
-  const c = prog.cached?.sig === sig ? prog.cached : (prog.cached = { sig, buf: new Float64Array(sig.buf.length), pos: new Int32Array(sig.P), n: 0 });
-  c.buf.set(sig.buf);
-  c.pos.set(sig.pos.subarray(0, sig.n));
-  c.n = sig.n;
-  return sig;
+  return sig.kind === 'sparse' ? copySparse(sig, prog.cache) : sig;
 }
 
-/** The kept current again, in the signal it came in (the layer's step clears it). */
-function restoreCurrent(prog: Program): Signal {
-  const c = prog.cached;
-  if (!c) return prog.cache;
-  const { sig } = c;
-  sig.buf.set(c.buf);
-  for (let k = 0; k < c.n; k++) { const q = c.pos[k]; sig.pos[k] = q; sig.mark[q] = 1; }
-  sig.n = c.n;
-  return sig;
-}
 
 const programs = new WeakMap<NetworkPlan, Program>();
 
@@ -87,6 +80,16 @@ let wasmAllowed = true;
  */
 export function eventEngineUsesWasm(): boolean {
   return wasmAllowed && isWasmSimdAvailable();
+}
+
+let fusionAllowed = true;
+
+/**
+ * Allows or forbids integrating a gathering conv's rows in its own kernel pass (`event-fused.ts`); for
+ * tests and benchmarks, which compare the two (the same results).
+ */
+export function setFusedIntegration(allowed: boolean): void {
+  fusionAllowed = allowed;
 }
 
 /** Allows or forbids the WebAssembly kernel (for tests and for hosts that disallow WebAssembly). */
@@ -121,16 +124,22 @@ function programOf(plan: NetworkPlan): Program {
   const countsAt = arena.reserveI32(CHUNK_COUNTS);
   const segments = plan.segments.map((s) => {
     const ops = s.ops.map((i) => { const op = buildOp(plan, i, layout, arena); layout = op.out; return op; });
-    const iaf = new IafLayer(s.spiking, layout, arena, candAt, countsAt);
+    const iaf = new FusingIafLayer(s.spiking, layout, arena, candAt, countsAt);
     layout = iaf.out;
-    return { ops, iaf };
+    return { ops, iaf, fuseAt: -1 };
   });
   const tail = plan.tail.map((i) => { const op = buildOp(plan, i, layout, arena); layout = op.out; return op; });
   arena.finish(LIST_RECORDS, useWasm);
   for (const op of [...segments.flatMap((s) => s.ops), ...tail]) if (op instanceof ConvOp || op instanceof LinearOp) op.prepare();
-  for (const s of segments) s.iaf.bind();
+  for (const s of segments) {
+    s.iaf.bind();
+    let k = s.ops.length - 1;
+    while (k >= 0 && s.ops[k] instanceof IdentityOp) k--;
+    const op = s.ops[k];
+    if (op instanceof ConvOp && s.iaf.fusesWith(op)) s.fuseAt = k;
+  }
   const first = plan.segments[0]?.spiking.size ?? 1;
-  const program: Program = { arena, segments, tail, outLayout: layout, trains: [new Train(4 * maxSize), new Train(4 * maxSize)], cache: sparseOf(first), cached: null };
+  const program: Program = { arena, segments, tail, outLayout: layout, trains: [new Train(4 * maxSize), new Train(4 * maxSize)], cache: sparseOf(first) };
   programs.set(plan, program);
   return program;
 }
@@ -220,27 +229,41 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
   const nb = opts.counts ? new NbCounter(plan, T) : null;
   nb?.emitSteps(INPUT_INDEX, input.index, input.value, input.stepStart, T, null);
 
-  prog.segments.forEach(({ ops, iaf }, s) => {
+  prog.segments.forEach(({ ops, iaf, fuseAt }, s) => {
     const train = prog.trains[s & 1];
     train.reset(T);
     iaf.resetState(v0[s], p.minVMem);
     const perStep = new Float64Array(T);
     const rec = records[s];
     const constant = s === 0 && input.constant;
-    for (let t = 0; t < T; t++) {
-      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('simulation cancelled');
-      let sig: Signal;
-      if (constant && t > 0) {
-        sig = restoreCurrent(prog);
-      } else {
-        inView.lo = start[t]; inView.hi = start[t + 1];
-        sig = inView;
-        for (let k = 0; k < ops.length; k++) sig = ops[k].apply(sig);
-        // The same analog current every step: keep the first layer's input current.
-        if (constant) sig = keepCurrent(prog, sig);
+    // With helper threads, the conv's sums integrated in its kernel pass and the steps pipelined (so the
+    // calling thread builds a step's groups while the helpers start on the previous step), unless the conv's
+    // output is also needed as it is: kept for the next steps (an analog input's first layer) or summed as
+    // the output current. On one thread the two passes are as fast (measured alternating, `bench:sim-ab`).
+    const fuse = fusionAllowed && prog.arena.pool !== null && fuseAt >= 0 && !constant && !(current !== null && s === last) ? ops[fuseAt] as ConvOp : null;
+    let kept: Signal | null = null;
+    if (fuse !== null) runFusedSegment({ ops, fuseAt, conv: fuse, iaf }, inView, start, T, p, train, rec, cap, perStep, opts.signal);
+    else try {
+      for (let t = 0; t < T; t++) {
+        if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('simulation cancelled');
+        let sig: Signal;
+        if (kept !== null) {
+          sig = kept;
+        } else {
+          inView.lo = start[t]; inView.hi = start[t + 1];
+          sig = inView;
+          for (let k = 0; k < ops.length; k++) sig = ops[k].apply(sig);
+          // The same analog current every step: keep the first layer's input current.
+          if (constant) sig = kept = keepCurrent(prog, sig);
+        }
+        if (current !== null && s === last) iaf.addCurrent(sig, current);
+        const keep = kept !== null && kept.kind === 'touched' && t < T - 1;
+        perStep[t] = iaf.step(sig, p, train, rec, cap, t, keep);
+        if (!keep && kept?.kind === 'touched') kept = null; // the last step cleared it
       }
-      if (current !== null && s === last) iaf.addCurrent(sig, current);
-      perStep[t] = iaf.step(sig, p, train, rec, cap, t);
+    } finally {
+      // A run stopped early (cancelled, or a helper thread failed) leaves the kept output to clear.
+      if (kept !== null && kept.kind === 'touched') clearTouched(kept);
     }
     perSteps.push(perStep);
     nb?.emitSteps(iaf.info.index, train.idx, train.val, train.start, T, iaf.perm);

@@ -2,7 +2,7 @@
  * The integrate-and-fire layers of the event-driven engine: state, inlined neuron update (bit for bit the
  * rule in `neuron.ts`), and the per-step bookkeeping (spike trains and records are in `event-train.ts`).
  */
-import { Arena, clToCf, invert, type Layout, type Signal } from './event-ops';
+import { Arena, clToCf, invert, type Layout, type Signal, type Touched } from './event-ops';
 import { type NeuronParams } from './neuron';
 import { type SpikingLayerInfo } from './network';
 import { type SimKernel } from './wasm-kernel';
@@ -16,6 +16,11 @@ let PARALLEL_MIN_NEURONS = 16384;
 /** For tests: the smallest integration step shared with helper threads (0: every step). */
 export function setParallelMinNeurons(n: number): void {
   PARALLEL_MIN_NEURONS = n;
+}
+
+/** The smallest integration step shared with helper threads (see `setParallelMinNeurons`). */
+export function parallelMinNeurons(): number {
+  return PARALLEL_MIN_NEURONS;
 }
 
 /** Chunk counts of a shared integration step (`KernelPool.iaf`): int32 words reserved in the arena. */
@@ -34,11 +39,11 @@ export class IafLayer {
   /** Membrane potentials (a view into the arena, so that the WebAssembly step can reach them). */
   v: Float64Array;
   private readonly vAt: number;
-  private kernel: SimKernel | null = null;
+  protected kernel: SimKernel | null = null;
   /** The integration kernel's records (16 bytes per neuron of the largest layer): int32 and float64 views. */
-  private cand: Int32Array = new Int32Array(0);
+  protected cand: Int32Array = new Int32Array(0);
   private candN: Float64Array = new Float64Array(0);
-  private chunkCounts: Int32Array = new Int32Array(0);
+  protected chunkCounts: Int32Array = new Int32Array(0);
   readonly counts: Float64Array;
   readonly stamp: Int32Array;
   epoch = 0;
@@ -56,7 +61,7 @@ export class IafLayer {
   total = 0;
   maxPerStep = 0;
 
-  constructor(readonly info: SpikingLayerInfo, inLayout: Layout, private readonly arena: Arena, private readonly candAt: number, private readonly countsAt: number) {
+  constructor(readonly info: SpikingLayerInfo, inLayout: Layout, protected readonly arena: Arena, private readonly candAt: number, private readonly countsAt: number) {
     this.size = info.size;
     this.v = new Float64Array(0);
     this.vAt = arena.reserve(this.size);
@@ -116,12 +121,12 @@ export class IafLayer {
   }
 
   // Per-step state of `step`, read and written by `fire`.
-  private th = 1;
+  protected th = 1;
   private useDiv = false;
   private multi = true;
   private subtract = true;
   private hasMin = false;
-  private m = 0;
+  protected m = 0;
   private train!: Train;
   private nNext = 0;
   private sum = 0;
@@ -178,33 +183,70 @@ export class IafLayer {
     if (this.useDiv ? vm > 0 && vm / th >= 1 : vm >= th) this.next[this.nNext++] = j;
   }
 
+  /** The kernel's mode bits for this step's rule (`iaf` in `wasm-iaf.ts`; set by `begin`). */
+  protected mode = 0;
+
+  /** Per-step state of a step (`step`, `beginFused`): the rule, the train, the record; whether any neuron is listed to update without input. */
+  protected begin(p: NeuronParams, train: Train, rec: LayerRecord | null, recCap: number, t: number): boolean {
+    const th = p.threshold;
+    const multi = p.spike === 'multi';
+    const useDiv = multi && th !== 1;
+    const hasMin = p.minVMem !== null;
+    this.th = th; this.useDiv = useDiv; this.multi = multi; this.subtract = p.reset === 'subtract';
+    this.hasMin = hasMin; this.m = p.minVMem ?? 0;
+    this.mode = (useDiv ? 1 : 0) | (hasMin ? 2 : 0) | (multi ? 0 : 4) | (this.subtract ? 0 : 8);
+    this.rec = rec; this.recCap = recCap; this.t = t;
+    this.sum = 0;
+    this.nNext = 0;
+    train.reserve(this.size);
+    this.train = train;
+    return this.nPending > 0 || this.nStart > 0;
+  }
+
   /**
-   * One time step: integrates `sig` (clearing it), emits the spikes into `train` (internal indices) and
+   * After the kernel integrated the touched rows of `sig`: the listed neurons at untouched positions (a
+   * touched position's were updated with it), then `sig` cleared unless `keep`.
+   */
+  protected endTouched(sig: Touched, stamping: boolean, keep: boolean, t: number): number {
+    const { C, pos, mark } = sig;
+    const v = this.v;
+    if (stamping) {
+      const pending = this.pending;
+      for (let k = 0; k < this.nPending; k++) {
+        const j = pending[k];
+        if (mark[(j / C) | 0] === 0) this.fire(j, v[j] + 0);
+      }
+      const start = this.start;
+      for (let k = 0; k < this.nStart; k++) {
+        const j = start[k];
+        if (mark[(j / C) | 0] === 0) this.settle(j);
+      }
+      this.nStart = 0;
+    }
+    if (!keep) {
+      for (let k = 0; k < sig.n; k++) mark[pos[k]] = 0;
+      sig.n = 0;
+    }
+    return this.finishStep(this.train, t);
+  }
+
+  /**
+   * One time step: integrates `sig` (clearing it, unless `keep`: a weight layer's output left as it is for
+   * the next step, which brings the same current), emits the spikes into `train` (internal indices) and
    * returns the number of spikes. Per neuron this is `stepNeuron` (`neuron.ts`): `v + I`, then whether it
    * fires — multi-spike `trunc(v/θ) ≥ 1`, i.e. `v/θ ≥ 1` (`v ≥ 1` for θ = 1), single-spike `v − θ ≥ 0`,
    * i.e. `v ≥ θ` — and only a neuron that fires takes the rest (`fire`); one that does not keeps `v`, or
    * with a lower bound `relu(v − m) + m`.
    */
-  step(sig: Signal, p: NeuronParams, train: Train, rec: LayerRecord | null, recCap: number, t: number): number {
+  step(sig: Signal, p: NeuronParams, train: Train, rec: LayerRecord | null, recCap: number, t: number, keep = false): number {
     const { v, stamp, inMap } = this;
-    const th = p.threshold;
-    const multi = p.spike === 'multi';
-    const useDiv = multi && th !== 1;
-    const hasMin = p.minVMem !== null;
-    const m = p.minVMem ?? 0;
-    this.th = th; this.useDiv = useDiv; this.multi = multi; this.subtract = p.reset === 'subtract';
-    this.hasMin = hasMin; this.m = m;
-    this.rec = rec; this.recCap = recCap; this.t = t;
-    this.sum = 0;
-    this.nNext = 0;
-    const stamping = this.nPending > 0 || this.nStart > 0;
+    const stamping = this.begin(p, train, rec, recCap, t);
+    const { th, useDiv, hasMin, m } = this;
     const stampNow = ++this.epoch;
-    train.reserve(this.size);
-    this.train = train;
     if (sig.kind === 'touched' && this.kernel !== null && inMap === null && (sig.C & 1) === 0) {
       // Integration in WebAssembly (two neurons per instruction); firing neurons come back as candidates.
-      const { C, pos, mark } = sig;
-      const mode = (useDiv ? 1 : 0) | (hasMin ? 2 : 0) | (multi ? 0 : 4) | (this.subtract ? 0 : 8);
+      const { C, pos } = sig;
+      const mode = this.mode | (keep ? 16 : 0);
       const pool = this.arena.pool;
       if (pool !== null && sig.n * C >= PARALLEL_MIN_NEURONS) {
         // Shared with the helper threads by chunks of positions; each chunk's records in chunk order.
@@ -214,23 +256,7 @@ export class IafLayer {
       } else {
         this.takeCandidates(0, this.kernel.iaf(pos.byteOffset, sig.n, C, sig.buf.byteOffset, v.byteOffset, th, m, mode, this.cand.byteOffset));
       }
-      if (stamping) {
-        // Pending and start-listed neurons at a touched position were updated above.
-        const pending = this.pending;
-        for (let k = 0; k < this.nPending; k++) {
-          const j = pending[k];
-          if (mark[(j / C) | 0] === 0) this.fire(j, v[j] + 0);
-        }
-        const start = this.start;
-        for (let k = 0; k < this.nStart; k++) {
-          const j = start[k];
-          if (mark[(j / C) | 0] === 0) this.settle(j);
-        }
-        this.nStart = 0;
-      }
-      for (let k = 0; k < sig.n; k++) mark[pos[k]] = 0;
-      sig.n = 0;
-      return this.finishStep(train, t);
+      return this.endTouched(sig, stamping, keep, t);
     }
     if (sig.kind === 'touched') {
       const { buf, C, pos, mark } = sig;
@@ -241,7 +267,7 @@ export class IafLayer {
           const i = base + o;
           const j = inMap === null ? i : inMap[i];
           let vm = v[j] + buf[i];
-          buf[i] = 0;
+          if (!keep) buf[i] = 0;
           if (stamping) stamp[j] = stampNow;
           if (useDiv ? vm > 0 && vm / th >= 1 : vm >= th) this.fire(j, vm);
           else {
@@ -252,9 +278,9 @@ export class IafLayer {
             v[j] = vm;
           }
         }
-        mark[q] = 0;
+        if (!keep) mark[q] = 0;
       }
-      sig.n = 0;
+      if (!keep) sig.n = 0;
     } else {
       const { idx, val } = sig;
       for (let k = sig.lo; k < sig.hi; k++) {
@@ -295,7 +321,7 @@ export class IafLayer {
    * bounded it) is counted and emitted, and listed to fire again at the next step if left above threshold;
    * `~index` is a neuron the bound left above threshold.
    */
-  private takeCandidates(from: number, to: number): void {
+  protected takeCandidates(from: number, to: number): void {
     const { cand, candN, counts, next, train, rec, recCap, t } = this;
     const oi = train.idx, ov = train.val;
     let on = train.n, sum = 0, max = this.maxPerStep, nNext = this.nNext;

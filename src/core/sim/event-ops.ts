@@ -5,7 +5,7 @@ import { addBias, clToCf, sparseOf, touchedToSparse, type Arena, type EventOp, t
 
 /** The ops of the event-driven engine besides convolution (`event-conv.ts`); signals and memory are in `event-signals.ts`. */
 export * from './event-signals';
-export { ConvOp } from './event-conv';
+export { ConvOp, type GatherStep } from './event-conv';
 
 /** Flatten and dropout: the identity on indices; a flatten of a channels-last signal keeps its permutation. */
 export class IdentityOp implements EventOp {

@@ -101,10 +101,14 @@ export class Arena {
   listBase = 0;
   listCap = 0;
   nRec = 0;
-  /** Byte offsets of the gather scratch (entries, groups, segments; 16 bytes each), shared by the conv ops. */
+  /**
+   * Byte offsets of the gather scratch (entries, groups, segments; 16 bytes each), shared by the conv ops:
+   * the set in use (`useSet`) of two, so that a step's groups can be built while the previous step's run.
+   */
   entriesAt = 0;
   groupsAt = 0;
   segsAt = 0;
+  private sets: { entriesAt: number; groupsAt: number; segsAt: number }[] = [];
   private gatherNeed = [0, 0, 0];
 
   private row = new Float32Array(0);
@@ -139,9 +143,8 @@ export class Arena {
 
   finish(listRecords: number, useWasm: boolean): void {
     const [entries, groups, segs] = this.gatherNeed;
-    this.entriesAt = this.reserve(2 * entries) * 8;
-    this.groupsAt = this.reserve(2 * groups) * 8;
-    this.segsAt = this.reserve(2 * segs) * 8;
+    for (let i = 0; i < 2; i++) this.sets.push({ entriesAt: this.reserve(2 * entries) * 8, groupsAt: this.reserve(2 * groups) * 8, segsAt: this.reserve(2 * segs) * 8 });
+    this.useSet(0);
     this.listCap = listRecords;
     this.listBase = this.size * 8;
     const bytes = this.listBase + listRecords * 16;
@@ -153,6 +156,11 @@ export class Arena {
     this.f64 = new Float64Array(this.buffer);
     this.f32 = new Float32Array(this.buffer);
     this.i32 = new Int32Array(this.buffer);
+  }
+
+  /** Makes set `i` (0 or 1) of the gather scratch the one `entriesAt`, `groupsAt` and `segsAt` point to. */
+  useSet(i: number): void {
+    ({ entriesAt: this.entriesAt, groupsAt: this.groupsAt, segsAt: this.segsAt } = this.sets[i]);
   }
 
   get usesWasm(): boolean {

@@ -2,7 +2,7 @@
 import {
   uleb, vec, I32, V128, get, set, i32c, I32_ADD, I32_SHL, I32_LT_U, I32_GE_U, i32load, f64load, f64store, F64_ADD,
   F32, f32load, F32_ADD, F32_MUL, F64_PROMOTE_F32, F32_CONST_0, V128_ZERO, F32X4_SPLAT, F32X4_ADD, F32X4_MUL,
-  F64X2_PROMOTE_LOW, HIGH_TO_LOW, vload, vstore, F64X2_ADD, BLOCK, LOOP, END, brIf, I32_SHR_U, tee,
+  F64X2_PROMOTE_LOW, HIGH_TO_LOW, vload, vstore, F64X2_ADD, BLOCK, LOOP, END, brIf, I32_SHR_U, tee, I32_SUB, I32_SHR_S,
 } from './wasm-encode';
 
 /** Output values a `gather` pass accumulates in registers: this many f32x4 vectors. */
@@ -110,5 +110,41 @@ export function gatherBody(): number[] {
     ...END,
   ];
   const locals = vec([[...uleb(11), I32], [...uleb(2), F32], [...uleb(1 + GATHER_VECTORS), V128]]);
+  return [...locals, ...code, ...END];
+}
+
+/** Groups a `gatherIaf` pass sums before it integrates their rows (a few KiB of rows, still in the L1 cache). */
+const FUSED_BLOCK = 8;
+
+/**
+ * `gatherIaf(groups, nGroups, rowBytes, vShift, vBase, th, m, mode, cand) → number of records`: `gather`
+ * and the spiking layer's step on the summed rows (`iafGroups` in `wasm-iaf.ts`, the same arithmetic as
+ * `iaf`; potentials at a row's offset + `vShift`, neuron indices counted from `vBase`), `FUSED_BLOCK`
+ * groups at a time, so a row is read again while it is still in the cache; the records go to `cand` in
+ * group order, as `iaf` over the groups' rows in that order lists them. Calls functions `gatherFn` and
+ * `iafGroupsFn` of the module (each keeps its own registers).
+ */
+export function gatherIafBody(gatherFn: number, iafGroupsFn: number): number[] {
+  // params: 0 g, 1 nGroups, 2 rowBytes, 3 vShift, 4 vBase, 5 th, 6 m (f64), 7 mode, 8 cand; locals: 9 gEnd, 10 k, 11 cp
+  const G = 0, NG = 1, RB = 2, VSHIFT = 3, VBASE = 4, TH = 5, M = 6, MODE = 7, CAND = 8, GEND = 9, K = 10, CP = 11;
+  const call = (f: number) => [0x10, ...uleb(f)];
+  const SELECT = [0x1b], I32_GT_U = [0x4b];
+  const code = [
+    ...get(CAND), ...set(CP),
+    ...get(G), ...get(NG), ...i32c(4), ...I32_SHL, ...I32_ADD, ...set(GEND),
+    ...BLOCK,
+    ...get(G), ...get(GEND), ...I32_GE_U, ...brIf(0),
+    ...LOOP,
+    // k = min(FUSED_BLOCK, groups left)
+    ...i32c(FUSED_BLOCK), ...get(GEND), ...get(G), ...I32_SUB, ...i32c(4), ...I32_SHR_U, ...tee(K),
+    ...get(K), ...i32c(FUSED_BLOCK), ...I32_GT_U, ...SELECT, ...set(K),
+    ...get(G), ...get(K), ...get(RB), ...call(gatherFn),
+    ...get(G), ...get(K), ...get(RB), ...get(VSHIFT), ...get(VBASE), ...get(TH), ...get(M), ...get(MODE), ...get(CP), ...call(iafGroupsFn), ...set(CP),
+    ...get(G), ...get(K), ...i32c(4), ...I32_SHL, ...I32_ADD, ...tee(G), ...get(GEND), ...I32_LT_U, ...brIf(0),
+    ...END,
+    ...END,
+    ...get(CP), ...get(CAND), ...I32_SUB, ...i32c(4), ...I32_SHR_S,
+  ];
+  const locals = vec([[...uleb(3), I32]]);
   return [...locals, ...code, ...END];
 }

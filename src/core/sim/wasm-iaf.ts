@@ -6,33 +6,26 @@ import {
   F64X2_TRUNC, f64x2Lane, I32_MUL, I32_SUB, I32_XOR, I32_SHR_S, tee, F64_CONST_1,
 } from './wasm-encode';
 
+/** Locals of the integration code (`iafRows`, `iafConsts`, `iafInit`): i32 B, VV, E, CP, SINGLE, ZRESET, J, VB; the rest v128. */
+export interface IafLocals {
+  VB: number; B: number; VV: number; E: number; CP: number; SINGLE: number; ZRESET: number; J: number;
+  THV: number; MV: number; ONEV: number; ZERO: number; NV: number; VM: number; MASK: number; BND: number; MASK2: number; RV: number; ABOVE: number;
+}
+
 /**
- * `iaf(pos, nPos, C, bufBase, vBase, th, m, mode, cand) → number of candidates`: the step of a spiking
- * layer for the `nPos` positions listed (i32) at byte offset `pos`, `C` (even) channels each, two neurons
- * per instruction, bit for bit the arithmetic of `stepNeuron` (`neuron.ts`):
- * `x = buf[i]; buf[i] = 0; v = v[i] + x`. A neuron fires when `v > 0 and v/θ ≥ 1` (`mode & 1`: multi-spike
- * with θ ≠ 1), else when `v ≥ θ`; it emits `n = trunc(v/θ)` spikes, or 1 (`mode & 4`: single-spike), and
- * resets to `v − n·θ`, or 0 (`mode & 8`). Then, with a lower bound (`mode & 2`), `v ← relu(v − m) + m`
- * (`f64x2.pmax(0, d)` is exactly `d > 0 ? d : 0`). Each neuron that fired, and each that did not but was
- * left above threshold by the bound, is listed at `cand` (16 bytes: i32 index — `~index` for the latter —,
- * i32 ≠ 0 when a firing neuron is left above threshold, f64 n), for the caller to count the spikes and to
- * fire again at the next step the neurons left above threshold.
+ * The integration of one row: a loop over the float64 pairs from buffer offset B to E (v at VV), for one
+ * mode (no mode test inside it); advances B and VV. Firing neurons' records go to CP (see `iafBody`).
  */
-export function iafBody(): number[] {
-  // params: 0 pos, 1 nPos, 2 C, 3 bufBase, 4 vBase, 5 th (f64), 6 m (f64), 7 mode, 8 cand
-  // locals: 9 end, 10 rowBytes, 11 b, 12 vv, 13 e, 14 cp, 15 single, 16 zeroReset, 17 j (i32);
-  //         18 thv, 19 mv, 20 onev, 21 zero, 22 n, 23 vm, 24 mask, 25 bnd, 26 mask2, 27 r, 28 above (v128)
-  const POS = 0, NPOS = 1, C = 2, BUF = 3, VB = 4, TH = 5, M = 6, MODE = 7, CAND = 8;
-  const END_ = 9, ROW = 10, B = 11, VV = 12, E = 13, CP = 14, SINGLE = 15, ZRESET = 16, J = 17;
-  const THV = 18, MV = 19, ONEV = 20, ZERO = 21, NV = 22, VM = 23, MASK = 24, BND = 25, MASK2 = 26, RV = 27, ABOVE = 28;
+function rowLoop(L: IafLocals, useDiv: boolean, hasMin: boolean, keep: boolean): number[] {
+  const { VB, B, VV, E, CP, SINGLE, ZRESET, J, THV, MV, ONEV, ZERO, NV, VM, MASK, BND, MASK2, RV, ABOVE } = L;
   // Whether x fires: `x > 0 and x/θ ≥ 1` (useDiv), else `x ≥ θ`.
-  const pred = (x: number, useDiv: boolean) => useDiv
+  const pred = (x: number) => useDiv
     ? [...get(x), ...get(ZERO), ...F64X2_GT, ...get(x), ...get(THV), ...F64X2_DIV, ...get(ONEV), ...F64X2_GE, ...V128_AND]
     : [...get(x), ...get(THV), ...F64X2_GE];
   const bound = (x: number) => [...get(ZERO), ...get(x), ...get(MV), ...F64X2_SUB, ...F64X2_PMAX, ...get(MV), ...F64X2_ADD, ...set(x)];
   // Lane `l` (0 or 1): a firing neuron's record (index, left above threshold, n), or ~index for a neuron
   // the bound left above threshold.
-  const lane = (l: number, hasMin: boolean) => [
+  const lane = (l: number) => [
     ...get(MASK), ...i32x4Lane(2 * l), ...IF,
     ...get(CP), ...get(J), ...i32c(l), ...I32_ADD, ...i32store(0),
     ...get(CP), ...get(ABOVE), ...i32x4Lane(2 * l), ...i32store(4),
@@ -47,32 +40,25 @@ export function iafBody(): number[] {
     ...END,
   ];
   // A vector with a lane to list: the firing lanes' spikes, reset and bound (stored), then the records.
-  const fire = (useDiv: boolean, hasMin: boolean) => [
+  const fire = [
     ...get(VV), ...get(VB), ...I32_SUB, ...i32c(3), ...I32_SHR_S, ...set(J),
     ...get(MASK), ...V128_ANY_TRUE, ...IF,
     ...get(SINGLE), ...IF_V128, ...get(ONEV), ...ELSE, ...get(VM), ...get(THV), ...F64X2_DIV, ...F64X2_TRUNC, ...END, ...set(NV),
     ...get(ZRESET), ...IF_V128, ...get(ZERO), ...ELSE, ...get(VM), ...get(NV), ...get(THV), ...F64X2_MUL, ...F64X2_SUB, ...END, ...set(RV),
     ...(hasMin ? bound(RV) : []),
-    ...pred(RV, useDiv), ...set(ABOVE),
+    ...pred(RV), ...set(ABOVE),
     ...get(VV), ...get(RV), ...get(VV), ...vload(0), ...get(MASK), ...V128_BITSELECT, ...vstore(0),
     ...END,
-    ...lane(0, hasMin), ...lane(1, hasMin),
+    ...lane(0), ...lane(1),
   ];
-  // The loop over positions and their rows, written out for one mode (no mode test inside it).
-  const loop = (useDiv: boolean, hasMin: boolean) => [
-    ...BLOCK,
-    ...get(POS), ...get(END_), ...I32_GE_U, ...brIf(0),
-    ...LOOP,
-    // row of position q = pos[k]
-    ...get(POS), ...i32load(0), ...get(ROW), ...I32_MUL, ...tee(B), ...get(VB), ...I32_ADD, ...set(VV),
-    ...get(B), ...get(BUF), ...I32_ADD, ...tee(B), ...get(ROW), ...I32_ADD, ...set(E),
+  return [
     ...LOOP,
     ...get(VV), ...vload(0), ...get(B), ...vload(0), ...F64X2_ADD, ...set(VM),
-    ...get(B), ...get(ZERO), ...vstore(0),
-    ...pred(VM, useDiv), ...set(MASK),
+    ...(keep ? [] : [...get(B), ...get(ZERO), ...vstore(0)]),
+    ...pred(VM), ...set(MASK),
     ...(hasMin ? [
       ...get(VM), ...set(BND), ...bound(BND),
-      ...pred(BND, useDiv), ...get(MASK), ...V128_ANDNOT, ...set(MASK2),
+      ...pred(BND), ...get(MASK), ...V128_ANDNOT, ...set(MASK2),
       ...get(VV), ...get(BND), ...vstore(0),
       ...get(MASK), ...get(MASK2), ...V128_OR,
     ] : [
@@ -80,34 +66,121 @@ export function iafBody(): number[] {
       ...get(MASK),
     ]),
     ...V128_ANY_TRUE, ...IF,
-    ...fire(useDiv, hasMin),
+    ...fire,
     ...END,
     ...get(B), ...i32c(16), ...I32_ADD, ...set(B),
     ...get(VV), ...i32c(16), ...I32_ADD, ...set(VV),
     ...get(B), ...get(E), ...I32_LT_U, ...brIf(0),
     ...END,
+  ];
+}
+
+/** `rowLoop` for the mode in local MODE (bits 1: useDiv, 2: hasMin; `keep` is fixed by the caller). */
+export function iafRows(L: IafLocals, MODE: number, keep: boolean): number[] {
+  return [
+    ...get(MODE), ...i32c(2), ...I32_AND, ...IF,
+    ...get(MODE), ...i32c(1), ...I32_AND, ...IF, ...rowLoop(L, true, true, keep), ...ELSE, ...rowLoop(L, false, true, keep), ...END,
+    ...ELSE,
+    ...get(MODE), ...i32c(1), ...I32_AND, ...IF, ...rowLoop(L, true, false, keep), ...ELSE, ...rowLoop(L, false, false, keep), ...END,
+    ...END,
+  ];
+}
+
+/** The vector constants of the integration code, from the parameters θ and m (f64). */
+export function iafConsts(L: IafLocals, TH: number, M: number): number[] {
+  return [
+    ...get(TH), ...F64X2_SPLAT, ...set(L.THV),
+    ...get(M), ...F64X2_SPLAT, ...set(L.MV),
+    ...F64_CONST_1, ...F64X2_SPLAT, ...set(L.ONEV),
+    0x44, ...[0, 0, 0, 0, 0, 0, 0, 0], ...F64X2_SPLAT, ...set(L.ZERO), // f64.const 0
+  ];
+}
+
+/** The integer state of the integration code, from the parameters mode and the record list `cand`. */
+export function iafInit(L: IafLocals, MODE: number, CAND: number): number[] {
+  return [
+    ...get(MODE), ...i32c(4), ...I32_AND, ...set(L.SINGLE),
+    ...get(MODE), ...i32c(8), ...I32_AND, ...set(L.ZRESET),
+    ...get(CAND), ...set(L.CP),
+  ];
+}
+
+/**
+ * `iaf(pos, nPos, C, bufBase, vBase, th, m, mode, cand) → number of candidates`: the step of a spiking
+ * layer for the `nPos` positions listed (i32) at byte offset `pos`, `C` (even) channels each, two neurons
+ * per instruction, bit for bit the arithmetic of `stepNeuron` (`neuron.ts`):
+ * `x = buf[i]; buf[i] = 0; v = v[i] + x` (`buf[i]` left as it is with `mode & 16`, keep: a current that
+ * comes again next step). A neuron fires when `v > 0 and v/θ ≥ 1` (`mode & 1`: multi-spike
+ * with θ ≠ 1), else when `v ≥ θ`; it emits `n = trunc(v/θ)` spikes, or 1 (`mode & 4`: single-spike), and
+ * resets to `v − n·θ`, or 0 (`mode & 8`). Then, with a lower bound (`mode & 2`), `v ← relu(v − m) + m`
+ * (`f64x2.pmax(0, d)` is exactly `d > 0 ? d : 0`). Each neuron that fired, and each that did not but was
+ * left above threshold by the bound, is listed at `cand` (16 bytes: i32 index — `~index` for the latter —,
+ * i32 ≠ 0 when a firing neuron is left above threshold, f64 n), for the caller to count the spikes and to
+ * fire again at the next step the neurons left above threshold.
+ */
+export function iafBody(): number[] {
+  // params: 0 pos, 1 nPos, 2 C, 3 bufBase, 4 vBase, 5 th (f64), 6 m (f64), 7 mode, 8 cand
+  // locals: 9 end, 10 rowBytes, 11 b, 12 vv, 13 e, 14 cp, 15 single, 16 zeroReset, 17 j (i32);
+  //         18 thv, 19 mv, 20 onev, 21 zero, 22 n, 23 vm, 24 mask, 25 bnd, 26 mask2, 27 r, 28 above (v128)
+  const POS = 0, NPOS = 1, C = 2, BUF = 3, VB = 4, TH = 5, M = 6, MODE = 7, CAND = 8;
+  const END_ = 9, ROW = 10;
+  const L: IafLocals = {
+    VB, B: 11, VV: 12, E: 13, CP: 14, SINGLE: 15, ZRESET: 16, J: 17,
+    THV: 18, MV: 19, ONEV: 20, ZERO: 21, NV: 22, VM: 23, MASK: 24, BND: 25, MASK2: 26, RV: 27, ABOVE: 28,
+  };
+  const { B, VV, E } = L;
+  // The loop over positions and their rows.
+  const loop = (keep: boolean) => [
+    ...BLOCK,
+    ...get(POS), ...get(END_), ...I32_GE_U, ...brIf(0),
+    ...LOOP,
+    // row of position q = pos[k]
+    ...get(POS), ...i32load(0), ...get(ROW), ...I32_MUL, ...tee(B), ...get(VB), ...I32_ADD, ...set(VV),
+    ...get(B), ...get(BUF), ...I32_ADD, ...tee(B), ...get(ROW), ...I32_ADD, ...set(E),
+    ...iafRows(L, MODE, keep),
     ...get(POS), ...i32c(4), ...I32_ADD, ...tee(POS), ...get(END_), ...I32_LT_U, ...brIf(0),
     ...END,
     ...END,
   ];
   const code = [
-    ...get(TH), ...F64X2_SPLAT, ...set(THV),
-    ...get(M), ...F64X2_SPLAT, ...set(MV),
-    ...F64_CONST_1, ...F64X2_SPLAT, ...set(ONEV),
-    0x44, ...[0, 0, 0, 0, 0, 0, 0, 0], ...F64X2_SPLAT, ...set(ZERO), // f64.const 0
-    ...get(MODE), ...i32c(4), ...I32_AND, ...set(SINGLE),
-    ...get(MODE), ...i32c(8), ...I32_AND, ...set(ZRESET),
+    ...iafConsts(L, TH, M), ...iafInit(L, MODE, CAND),
     ...get(C), ...i32c(3), ...I32_SHL, ...set(ROW),
     ...get(POS), ...get(NPOS), ...i32c(2), ...I32_SHL, ...I32_ADD, ...set(END_),
-    ...get(CAND), ...set(CP),
-    // mode & 1: useDiv, mode & 2: hasMin.
-    ...get(MODE), ...i32c(2), ...I32_AND, ...IF,
-    ...get(MODE), ...i32c(1), ...I32_AND, ...IF, ...loop(true, true), ...ELSE, ...loop(false, true), ...END,
-    ...ELSE,
-    ...get(MODE), ...i32c(1), ...I32_AND, ...IF, ...loop(true, false), ...ELSE, ...loop(false, false), ...END,
-    ...END,
-    ...get(CP), ...get(CAND), ...I32_SUB, ...i32c(4), ...I32_SHR_S,
+    // mode & 16: keep.
+    ...get(MODE), ...i32c(16), ...I32_AND, ...IF, ...loop(true), ...ELSE, ...loop(false), ...END,
+    ...get(L.CP), ...get(CAND), ...I32_SUB, ...i32c(4), ...I32_SHR_S,
   ];
   const locals = vec([[...uleb(9), I32], [...uleb(11), V128]]);
+  return [...locals, ...code, ...END];
+}
+
+/**
+ * `iafGroups(groups, nGroups, rowBytes, vShift, vBase, th, m, mode, cp) → cp'`: `iaf` over the rows of
+ * `nGroups` gather group records (16 bytes; the first i32 is the row's buffer offset, potentials at it +
+ * `vShift`), each row cleared as it is read; records from byte offset `cp` on, and returns where they end.
+ */
+export function iafGroupsBody(): number[] {
+  // params: 0 g, 1 nGroups, 2 rowBytes, 3 vShift, 4 vBase, 5 th (f64), 6 m (f64), 7 mode, 8 cp
+  // locals: 9 end, 10 b, 11 vv, 12 e, 13 cp, 14 single, 15 zeroReset, 16 j (i32); 17 thv … 27 above (v128)
+  const G = 0, NG = 1, RB = 2, VSHIFT = 3, VB = 4, TH = 5, M = 6, MODE = 7, CAND = 8, END_ = 9;
+  const L: IafLocals = {
+    VB, B: 10, VV: 11, E: 12, CP: 13, SINGLE: 14, ZRESET: 15, J: 16,
+    THV: 17, MV: 18, ONEV: 19, ZERO: 20, NV: 21, VM: 22, MASK: 23, BND: 24, MASK2: 25, RV: 26, ABOVE: 27,
+  };
+  const code = [
+    ...iafConsts(L, TH, M), ...iafInit(L, MODE, CAND),
+    ...get(G), ...get(NG), ...i32c(4), ...I32_SHL, ...I32_ADD, ...set(END_),
+    ...BLOCK,
+    ...get(G), ...get(END_), ...I32_GE_U, ...brIf(0),
+    ...LOOP,
+    ...get(G), ...i32load(0), ...tee(L.B), ...get(VSHIFT), ...I32_ADD, ...set(L.VV),
+    ...get(L.B), ...get(RB), ...I32_ADD, ...set(L.E),
+    ...iafRows(L, MODE, false),
+    ...get(G), ...i32c(16), ...I32_ADD, ...tee(G), ...get(END_), ...I32_LT_U, ...brIf(0),
+    ...END,
+    ...END,
+    ...get(L.CP),
+  ];
+  const locals = vec([[...uleb(8), I32], [...uleb(11), V128]]);
   return [...locals, ...code, ...END];
 }

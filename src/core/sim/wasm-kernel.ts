@@ -9,6 +9,7 @@
  * - `scatter(...)`: a conv's scatter that makes those records itself from its inputs and tap tables.
  * - `gather(...)`: a conv's gather, one output row at a time in registers, in float32.
  * - `iaf(...)`: a spiking layer's integration `v += I` over touched rows; returns the neurons that fire.
+ * - `gatherIaf(...)`: `gather`, then `iaf` on each row as soon as it is summed (one pass over the rows).
  *
  * Precision. `axpy`, `scatter` and `iaf` work on two float64 lanes; `gather` on four float32 lanes: it sums
  * each output value's terms in float32 (the precision of Sinabs' and tfjs' convolutions, twice the lanes of
@@ -19,16 +20,17 @@
  * content security policy that forbids compiling it: plain loops).
  */
 import { uleb, str, section, vec, I32, F64 } from './wasm-encode';
-import { iafBody } from './wasm-iaf';
-import { gatherBody } from './wasm-gather';
+import { iafBody, iafGroupsBody } from './wasm-iaf';
+import { gatherBody, gatherIafBody } from './wasm-gather';
 import { axpyBody, scatterBody } from './wasm-scatter';
 
 /**
  * The module's bytes: imports memory `env.mem` (shared, at most 65536 pages, when `shared`: the memory of
- * `wasm-threads.ts`' helper threads), exports `axpy`, `iaf`, `gather` and `scatter`.
+ * `wasm-threads.ts`' helper threads), exports `axpy`, `iaf`, `gather`, `scatter` and `gatherIaf`.
  */
 function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const bodies = [axpyBody(), iafBody(), gatherBody(), scatterBody()];
+  // Functions 0–4 are exported; 5 (`iafGroups`) is called by `gatherIaf` only.
+  const bodies = [axpyBody(), iafBody(), gatherBody(), scatterBody(), gatherIafBody(2, 5), iafGroupsBody()];
   const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
@@ -39,8 +41,8 @@ function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
       [0x60, ...vec(Array.from({ length: 15 }, () => [I32])), ...vec([[I32]])],
     ])),
     ...section(2, vec([[...str('env'), ...str('mem'), 0x02, ...limits]])),
-    ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(3)])),
-    ...section(7, vec([[...str('axpy'), 0x00, ...uleb(0)], [...str('iaf'), 0x00, ...uleb(1)], [...str('gather'), 0x00, ...uleb(2)], [...str('scatter'), 0x00, ...uleb(3)]])),
+    ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(3), uleb(1), uleb(1)])),
+    ...section(7, vec([[...str('axpy'), 0x00, ...uleb(0)], [...str('iaf'), 0x00, ...uleb(1)], [...str('gather'), 0x00, ...uleb(2)], [...str('scatter'), 0x00, ...uleb(3)], [...str('gatherIaf'), 0x00, ...uleb(4)]])),
     ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
   ];
   return Uint8Array.from(bytes);
@@ -81,6 +83,7 @@ export interface SimKernel {
   axpy: (list: number, n: number, vecBytes: number, odd: number) => void;
   iaf: (pos: number, nPos: number, C: number, bufBase: number, vBase: number, th: number, m: number, mode: number, cand: number) => number;
   gather: (groups: number, nGroups: number, rowBytes: number) => void;
+  gatherIaf: (groups: number, nGroups: number, rowBytes: number, vShift: number, vBase: number, th: number, m: number, mode: number, cand: number) => number;
   scatter: (ent: number, n: number, cl: number, cin: number, hw: number, tapStart: number, tapQ: number, tapW: number,
     wBase: number, ciStride: number, bufBase: number, rowBytes: number, mark: number, pos: number, np: number) => number;
 }
@@ -93,5 +96,5 @@ export function simKernel(bytes: number, shared = false): SimKernel | null {
   const memory = shared ? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }) : new WebAssembly.Memory({ initial: pages });
   const inst = new WebAssembly.Instance(mod, { env: { mem: memory } });
   const ex = inst.exports;
-  return { memory, module: mod, axpy: ex.axpy as SimKernel['axpy'], iaf: ex.iaf as SimKernel['iaf'], gather: ex.gather as SimKernel['gather'], scatter: ex.scatter as SimKernel['scatter'] };
+  return { memory, module: mod, axpy: ex.axpy as SimKernel['axpy'], iaf: ex.iaf as SimKernel['iaf'], gather: ex.gather as SimKernel['gather'], gatherIaf: ex.gatherIaf as SimKernel['gatherIaf'], scatter: ex.scatter as SimKernel['scatter'] };
 }

@@ -1,6 +1,7 @@
 /**
  * Helper threads for the event-driven engine's big kernel calls (`wasm-kernel.ts`): a gathered conv step
- * (`gather`, by output rows) and a spiking layer's integration (`iaf`, by positions) are cut into chunks
+ * (`gather`, by output rows), a spiking layer's integration (`iaf`, by positions) or both in one
+ * (`gatherIaf`, by output rows) are cut into chunks
  * that the calling thread and the helpers claim from a shared counter, each running the same kernel over
  * the same shared WebAssembly memory. A row (a position) is computed by one thread, in the same order as
  * on one thread, and `iaf`'s candidates are kept per chunk and read back in chunk order, so the results
@@ -31,13 +32,14 @@ import type { SimKernel } from './wasm-kernel';
 const NEXT = 0, FIN = 1, FAILED = 2, SLOT0 = 4, SLOT_WORDS = 20;
 /** In a slot: kind, memory generation, items, items per chunk, up to 12 int arguments, then θ and m (Float64). */
 const KIND = 0, GEN = 1, ITEMS = 2, CHUNK = 3, ARGS = 4, FLOATS = 16;
-const GATHER = 1, IAF = 2;
+const GATHER = 1, IAF = 2, GATHER_IAF = 3;
 /** Chunks per job at most (12 bits of `NEXT`). */
 const MAX_CHUNKS = 4095;
 
 /** One chunk of a job in the helpers (the caller runs the same as `runChunk`): the kernel call and its result. */
 const CHUNK_CODE = `
   if (kind === ${GATHER}) ex.gather(a[0] + 16 * first, cnt, a[1]);
+  else if (kind === ${GATHER_IAF}) mem32[(a[6] >> 2) + k] = ex.gatherIaf(a[0] + 16 * first, cnt, a[1], a[2], a[3], th, m, a[4], a[5] + 2 * first * a[1]);
   else mem32[(a[6] >> 2) + k] = ex.iaf(a[0] + 4 * first, cnt, a[1], a[2], a[3], th, m, a[4], a[5] + 16 * first * a[1]);
 `;
 
@@ -91,6 +93,7 @@ try {
 /** `CHUNK_CODE` on the calling thread. */
 function runChunk(kind: number, k: number, first: number, cnt: number, a: Int32Array, th: number, m: number, ex: SimKernel, mem32: Int32Array): void {
   if (kind === GATHER) ex.gather(a[0] + 16 * first, cnt, a[1]);
+  else if (kind === GATHER_IAF) mem32[(a[6] >> 2) + k] = ex.gatherIaf(a[0] + 16 * first, cnt, a[1], a[2], a[3], th, m, a[4], a[5] + 2 * first * a[1]);
   else mem32[(a[6] >> 2) + k] = ex.iaf(a[0] + 4 * first, cnt, a[1], a[2], a[3], th, m, a[4], a[5] + 16 * first * a[1]);
 }
 
@@ -128,8 +131,18 @@ export class KernelPool {
     this.mem32 = new Int32Array(kernel.memory.buffer);
   }
 
+  /** The job `start` began and `join` has yet to finish, or null. */
+  private job: { kernel: SimKernel; kind: number; n: number; chunk: number; a: Int32Array; th: number; m: number } | null = null;
+
   /** Runs a job of `n` items, `chunk` at a time, on every thread; returns when all are done. */
   private run(kernel: SimKernel, kind: number, n: number, chunk: number, args: number[], th = 0, m = 0): void {
+    this.start(kernel, kind, n, chunk, args, th, m);
+    this.join();
+  }
+
+  /** Hands a job to the helpers, which start on it at once; the calling thread joins in with `join`. */
+  private start(kernel: SimKernel, kind: number, n: number, chunk: number, args: number[], th = 0, m = 0): void {
+    if (this.job !== null) throw new Error('a simulation helper job is already running');
     this.bind(kernel);
     const { ctrl } = this;
     chunk = Math.max(chunk, Math.ceil(n / MAX_CHUNKS));
@@ -141,7 +154,16 @@ export class KernelPool {
     Atomics.store(ctrl, FIN, 0);
     Atomics.store(ctrl, NEXT, this.tag << 12);
     Atomics.notify(ctrl, NEXT);
-    const a = ctrl.subarray(s + ARGS, s + FLOATS);
+    this.job = { kernel, kind, n, chunk, a: ctrl.subarray(s + ARGS, s + FLOATS), th, m };
+  }
+
+  /** Runs what is left of the started job's chunks on the calling thread, then waits for the helpers' own. */
+  join(): void {
+    const job = this.job;
+    if (job === null) return;
+    this.job = null;
+    const { ctrl } = this;
+    const { kernel, kind, n, chunk, a, th, m } = job;
     const chunks = Math.ceil(n / chunk);
     try {
       for (;;) {
@@ -181,6 +203,27 @@ export class KernelPool {
   iaf(kernel: SimKernel, pos: number, nPos: number, C: number, buf: number, vBase: number, th: number, m: number, mode: number, cand: number, counts: number, chunk: number): number {
     chunk = Math.max(chunk, Math.ceil(nPos / MAX_CHUNKS));
     this.run(kernel, IAF, nPos, chunk, [pos, C, buf, vBase, mode, cand, counts], th, m);
+    return chunk;
+  }
+
+  /**
+   * `kernel.gatherIaf` over `nGroups` groups on all threads, `chunk` groups at a time: chunk k lists its
+   * records from `cand + 16·k·chunk·C` (`rowBytes = 8·C`) and writes their number to the int32 at
+   * `counts + 4k`. Returns the chunk size used (as `iaf`).
+   */
+  gatherIaf(kernel: SimKernel, groups: number, nGroups: number, rowBytes: number, vShift: number, vBase: number, th: number, m: number, mode: number, cand: number, counts: number, chunk: number): number {
+    chunk = this.startGatherIaf(kernel, groups, nGroups, rowBytes, vShift, vBase, th, m, mode, cand, counts, chunk);
+    this.join();
+    return chunk;
+  }
+
+  /**
+   * `gatherIaf` begun on the helpers only: the calling thread may do other work (not on the job's memory)
+   * before it joins in with `join`, which returns when the job is done. Returns the chunk size used.
+   */
+  startGatherIaf(kernel: SimKernel, groups: number, nGroups: number, rowBytes: number, vShift: number, vBase: number, th: number, m: number, mode: number, cand: number, counts: number, chunk: number): number {
+    chunk = Math.max(chunk, Math.ceil(nGroups / MAX_CHUNKS));
+    this.start(kernel, GATHER_IAF, nGroups, chunk, [groups, rowBytes, vShift, vBase, mode, cand, counts], th, m);
     return chunk;
   }
 

@@ -1,0 +1,61 @@
+/**
+ * A spiking layer that can take its input current from a gathering conv in the same kernel call
+ * (`gatherIaf`; the segment loop is `event-fused.ts`).
+ */
+import { IafLayer, parallelMinNeurons } from './event-iaf';
+import type { ConvOp, GatherStep } from './event-ops';
+import type { NeuronParams } from './neuron';
+import type { LayerRecord, Train } from './event-train';
+
+export class FusingIafLayer extends IafLayer {
+  /** Whether `startFused` can take this layer's input from `conv` (the WebAssembly kernel; internal order is the conv's). */
+  fusesWith(conv: ConvOp): boolean {
+    return this.kernel !== null && this.inMap === null && conv.fusable();
+  }
+
+  /** `begin` for a fused step (`startFused`, `finishFused`); returns whether neurons are listed to update without input. */
+  beginFused(p: NeuronParams, train: Train, rec: LayerRecord | null, recCap: number, t: number): boolean {
+    const stamping = this.begin(p, train, rec, recCap, t);
+    ++this.epoch;
+    return stamping;
+  }
+
+  /** Chunk size of the fused step on the helper threads, or 0 when it ran here (then `fusedN` records). */
+  private fusedChunk = 0;
+  private fusedN = 0;
+
+  /**
+   * `step` with the input current of a gathering conv (`fusesWith`), whose groups `st` holds
+   * (`ConvOp.prepareFused`): the touched rows are summed and integrated in one kernel call (`gatherIaf`,
+   * one job for the helper threads) — the same records, in the same order, as the conv's step then `step`.
+   * A large step starts on the helper threads and the caller may prepare the next one (other memory)
+   * before `finishFused` joins in; a small one runs here, now.
+   */
+  startFused(st: GatherStep): void {
+    const kernel = this.kernel!;
+    const C = st.rowBytes >> 3;
+    const vShift = this.v.byteOffset - st.bufBytes;
+    const pool = this.arena.pool;
+    if (pool !== null && (st.parallel || st.nGroups * C >= parallelMinNeurons())) {
+      this.fusedChunk = pool.startGatherIaf(kernel, st.groups, st.nGroups, st.rowBytes, vShift, this.v.byteOffset, this.th, this.m, this.mode, this.cand.byteOffset, this.chunkCounts.byteOffset,
+        Math.max(1, Math.ceil(st.nGroups / (16 * (pool.helpers + 1)))));
+    } else {
+      this.fusedChunk = 0;
+      this.fusedN = kernel.gatherIaf(st.groups, st.nGroups, st.rowBytes, vShift, this.v.byteOffset, this.th, this.m, this.mode, this.cand.byteOffset);
+    }
+  }
+
+  /** Ends the step `startFused` began: joins the helpers, takes the records (in chunk order), clears `st`. */
+  finishFused(st: GatherStep, stamping: boolean, t: number): number {
+    const chunk = this.fusedChunk;
+    if (chunk > 0) {
+      this.arena.pool!.join();
+      const C = st.rowBytes >> 3;
+      for (let k = 0; k * chunk < st.nGroups; k++) this.takeCandidates(k * chunk * C, k * chunk * C + this.chunkCounts[k]);
+    } else {
+      this.takeCandidates(0, this.fusedN);
+    }
+    return this.endTouched(st.res, stamping, false, t);
+  }
+
+}
