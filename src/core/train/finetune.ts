@@ -10,12 +10,11 @@ import type { Adam } from './adam';
 import type { SampleSet } from './samples';
 import { accumulate, batchDone, epochMetrics, epochOrder, optimizeStep, optimizeStepParallel, type EpochContext, type EpochSums } from './loop';
 import { seededSubset } from './convert';
-import type { TrainNet } from './net';
+import { synopsPerConnection, type TrainNet } from './net';
 import { initialMembraneOf } from './qrelu';
 import { binnedSamples, type BinnedSet } from './time-bins';
 import { forwardThroughTime, timeLossParts } from './through-time';
-import { synopTermOfTensor } from './loss';
-import { synopsPerConnection } from './net';
+import { synopTermOfTensor, type LossOptions } from './loss';
 import { TrainError, type ConversionConfig, type EpochMetrics, type TrainConfig } from './types';
 
 export type FinetuneConfig = Exclude<ConversionConfig['finetune'], false>;
@@ -25,9 +24,13 @@ export async function finetuneData(model: ModelFile, train: SampleSet, ft: Finet
   return binnedSamples(model, train, seededSubset(train.n, ft.maxSamples, seed, 'finetune/subset'), ft.bins, signal);
 }
 
-/** One epoch through time (`epoch` counts on from the ANN's epochs, 1-based overall). */
-export async function finetuneEpoch(net: TrainNet, adam: Adam, data: BinnedSet, cfg: TrainConfig, ft: FinetuneConfig, epoch: number, ctx: EpochContext): Promise<EpochMetrics> {
+/**
+ * One epoch through time (`epoch` counts on from the ANN's epochs, 1-based overall); with `held`
+ * (`heldSynops`) its SynOp term aims there instead of at the run's S0, and the epoch records it.
+ */
+export async function finetuneEpoch(net: TrainNet, adam: Adam, data: BinnedSet, cfg: TrainConfig, ft: FinetuneConfig, epoch: number, ctx: EpochContext, held?: number): Promise<EpochMetrics> {
   const start = performance.now();
+  const loss: LossOptions = held === undefined ? ctx.loss : { ...ctx.loss, objective: { kind: 'target', target: held } };
   const order = epochOrder(data.n, cfg.seed, epoch);
   const bs = ft.batchSize;
   const batches = Math.ceil(data.n / bs);
@@ -49,12 +52,22 @@ export async function finetuneEpoch(net: TrainNet, adam: Adam, data: BinnedSet, 
     const time = { bins: T, readout: ctx.readout ?? 'spikes', v0 } as const;
     const where = `epoch ${epoch} (through time), batch ${b + 1}`;
     const v = ctx.parallel && idx.length > 1
-      ? await optimizeStepParallel(net, adam, ctx.parallel, { x: xb, frame: [h, w, c], labels, framesPerSample: T }, { training: true }, ctx.loss, where, time)
-      : await optimizeStep(net, adam, varList, () => timeLossParts(net, tf.tensor4d(xb, [idx.length * T, h, w, c]), tf.tensor1d(labels, 'int32'), { ...time, batch: idx.length }, ctx.loss), where);
+      ? await optimizeStepParallel(net, adam, ctx.parallel, { x: xb, frame: [h, w, c], labels, framesPerSample: T }, { training: true }, loss, where, time)
+      : await optimizeStep(net, adam, varList, () => timeLossParts(net, tf.tensor4d(xb, [idx.length * T, h, w, c]), tf.tensor1d(labels, 'int32'), { ...time, batch: idx.length }, loss), where);
     accumulate(sums, perConn, v, idx.length);
     await batchDone(ctx, sums, { epoch, batch: b + 1, batches, v, start });
   }
-  return { ...epochMetrics(net, adam, sums, perConn, epoch, start, cfg.countInputSynops), throughTime: { bins: T, samples: data.n } };
+  return { ...epochMetrics(net, adam, sums, perConn, epoch, start, cfg.countInputSynops), throughTime: { bins: T, samples: data.n, ...(held !== undefined && { target: held }) } };
+}
+
+/**
+ * The S0 of fine-tuning through time with `synops: "hold"` and a SynOp target: `recorded` (what a resumed
+ * run's first epoch through time aimed at) or the SynOps the network spends through time now
+ * (`synopsThroughTime`). Undefined otherwise: the run's own objective applies.
+ */
+export async function heldSynops(net: TrainNet, data: BinnedSet, ft: FinetuneConfig, loss: LossOptions, recorded: number | undefined, signal?: AbortSignal): Promise<number | undefined> {
+  if (ft.synops !== 'hold' || loss.objective.kind !== 'target') return undefined;
+  return recorded ?? synopsThroughTime(net, data, ft, loss.countInput ?? false, signal);
 }
 
 /** Samples `synopsThroughTime` measures at most (the first of the seeded fine-tuning subset). */

@@ -28,7 +28,7 @@ import { loadCheckpoint, writeCheckpoint } from './checkpoint';
 import type { TrainData } from '../../core/train/samples';
 import { evaluateAnn, evaluateSnn, scaleLayer } from '../../core/train/evaluate';
 import { convertForSimulation, diagnose } from '../../core/train/convert';
-import { finetuneData, finetuneEpoch, synopsThroughTime } from '../../core/train/finetune';
+import { finetuneData, finetuneEpoch, heldSynops } from '../../core/train/finetune';
 import type { BinnedSet } from '../../core/train/time-bins';
 import { epochFromLegacy, isLegacyEpoch } from '../../core/train/epochs';
 import { trainEpoch, type EpochContext } from '../../core/train/loop';
@@ -274,9 +274,8 @@ export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOp
           opts.onProgress?.({ type: 'phase', runId: info.id, phase: 'train', message: `binning ${Math.min(ft.maxSamples, data.train.n)} training samples into ${ft.bins} time bins for fine-tuning through time` });
           binned = await finetuneData(h.model, data.train, ft, cfg.seed, opts.signal);
         }
-        if (!held && ft.synops === 'hold' && ctx.loss.objective.kind === 'target') held = await heldTarget(metrics, cfg.epochs, () => synopsThroughTime(net, binned!, ft, cfg.countInputSynops, opts.signal));
-        m = await finetuneEpoch(net, adam, binned, cfg, ft, epoch, { ...ctx, parallel, ...(held && { loss: { ...ctx.loss, objective: { kind: 'target', target: held } } }) });
-        if (held) m.throughTime = { ...m.throughTime!, target: held };
+        held ??= await heldSynops(net, binned, ft, ctx.loss, metrics.find((x) => x.epoch === cfg.epochs + 1)?.throughTime?.target, opts.signal);
+        m = await finetuneEpoch(net, adam, binned, cfg, ft, epoch, { ...ctx, parallel }, held);
       } else m = await trainEpoch(net, adam, data.train, cfg, epoch, { ...ctx, ...distilled, parallel });
       m.threads = parallel?.threads ?? 1;
       if (cfg.evalEachEpoch && data.test.n) {
@@ -402,9 +401,3 @@ export function readMetrics(dir: string, countInput?: boolean): EpochMetrics[] {
 
 export function finishRun(h: RunHandle, message?: string): void { setState(h, 'done', message); }
 export function closeRun(h: RunHandle): void { disposeNet(h.net); h.adam.dispose(); }
-
-/** The held SynOp target: the one the run's first epoch through time recorded, or `measure()` when it starts. */
-async function heldTarget(metrics: EpochMetrics[], annEpochs: number, measure: () => Promise<number>): Promise<number> {
-  const recorded = metrics.find((m) => m.epoch === annEpochs + 1)?.throughTime?.target;
-  return recorded ?? await measure();
-}
