@@ -9,7 +9,6 @@
  * continues from there; a NaN/Inf loss sets state `failed` with the message and keeps the checkpoint.
  */
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs-core';
 import { basename, join, resolve, sep } from 'node:path';
 import { writeAtomic } from '../data/cache';
 import { FileFormatError } from '../../core/jsonText';
@@ -17,17 +16,14 @@ import { readJsonFile } from '../jsonFile';
 import { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SEED } from '../../core/model/limits';
 import { diagnosticLine, readModelFile } from '../model/read';
 import type { ModelFile } from '../../core/model/types';
-import { readTfjsWeightsFile } from '../sim/tfjs-weights';
-import { measuredByEvaluation, modelHash, simulationResultFile } from '../../core/synops/result';
-import { writeSimulationResult } from '../sim/resultFile';
+import { modelHash } from '../../core/synops/result';
 import { Adam } from '../../core/train/adam';
 import { currentBackend, trainThreadsFor, type BackendInfo } from '../../core/train/backend';
 import { defaultThreads, ParallelTrainer } from '../../core/train/parallel';
 import { shardThreadScript } from './threads';
 import { loadCheckpoint, writeCheckpoint } from './checkpoint';
 import type { TrainData } from '../../core/train/samples';
-import { evaluateAnn, evaluateSnn, scaleLayer } from '../../core/train/evaluate';
-import { convertForSimulation, diagnose } from '../../core/train/convert';
+import { evaluateAnn } from '../../core/train/evaluate';
 import { finetuneData, finetuneEpoch, heldSynops } from '../../core/train/finetune';
 import type { BinnedSet } from '../../core/train/time-bins';
 import { epochFromLegacy, isLegacyEpoch } from '../../core/train/epochs';
@@ -36,7 +32,7 @@ import type { SynopObjective } from '../../core/train/loss';
 import { assignWeights, buildNet, disposeNet, type TrainNet } from '../../core/train/net';
 import { saveTfjsModel } from './save';
 import { teacherLogits } from './teacher';
-import { STRATEGIES, TrainError, type EpochMetrics, type EvalResult, type Evaluation, type RunInfo, type TaskOptions, type TrainConfig } from '../../core/train/types';
+import { STRATEGIES, TrainError, type EpochMetrics, type RunInfo, type TaskOptions, type TrainConfig } from '../../core/train/types';
 import type { LegacyEpochMetrics } from '../../protocol/epochs';
 
 const json = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v, null, 1));
@@ -300,90 +296,6 @@ export async function trainRemaining(h: RunHandle, data: TrainData, opts: TaskOp
   }
   saveTfjsModel(join(info.dir, 'model'), net, info.activation, { runId: info.id, backend: currentBackend(), epochs: info.epochsDone });
   return metrics;
-}
-
-/**
- * Gain on the last weight layer for the second spiking evaluation. A network trained briefly has small
- * logits, and an output neuron whose whole input stays below the threshold never spikes: a silent or tied
- * output counts as wrong. Scaling the last weight layer changes no SynOps (the output layer has no fan-out)
- * and keeps the ANN's argmax; measured on a 6-epoch MNIST-DVS baseline (300 test chunks): ×1 59 % with 91
- * ties, ×3 72 %, ×10 75.3 % with 6 ties, ×30 75.3 % — against the quantized ANN's 76.7 %. Chosen once
- * from that look (the start of the plateau) and fixed for every run since; not tuned per run.
- */
-export const OUTPUT_GAIN = 10;
-
-/** Name of the model's last conv/linear layer. */
-export function lastWeightLayer(model: ModelFile): string {
-  const l = [...model.layers].reverse().find((x) => x.type === 'conv2d' || x.type === 'linear');
-  if (!l) throw new TrainError('bad-input', `model "${model.name}" has no weight layer`);
-  return l.name;
-}
-
-/** First weight layer's name (the layer weight scaling multiplies by ρ). */
-export function firstWeightLayer(model: ModelFile): string {
-  const l = model.layers.find((x) => x.type === 'conv2d' || x.type === 'linear');
-  if (!l) throw new Error('the model has no weight layer');
-  return l.name;
-}
-
-/**
- * Evaluates a run's saved model on the held-out split: ANN as trained, ANN quantized (QReLU), and the
- * spiking simulation of up to `snnSamples` samples (0: none) with the weights read back through the
- * simulator's TF.js loader; with `rhos`, also the first layer ×ρ. Writes `evaluation.json`.
- */
-export async function evaluateRunDir(h: RunHandle, data: TrainData, o: { snnSamples: number; rhos?: number[]; annSamples?: number; samples?: NonNullable<Evaluation['data']> } & TaskOptions): Promise<Evaluation> {
-  const { info, model, net } = h;
-  const phase = (message: string): void => o.onProgress?.({ type: 'phase', runId: info.id, phase: 'evaluate', message });
-  phase('ANN evaluation');
-  const ann = await evaluateAnn(net, data.test, { activation: info.activation, maxSamples: o.annSamples, signal: o.signal });
-  const annQuantized = await evaluateAnn(net, data.test, { activation: 'qrelu', maxSamples: o.annSamples, signal: o.signal });
-  const evaluation: Evaluation = { ann, annQuantized };
-  // Confined to the run folder by real path; NaN or infinite weights are refused with the layer's name.
-  const weights = await readTfjsWeightsFile(runFile(info.dir, join('model', 'model.json')), model).catch((e: unknown) => {
-    throw e instanceof FileFormatError ? new TrainError('bad-input', e.message) : e;
-  });
-  const conv = info.config.conversion ?? { readout: 'spikes', normalize: false, calibrate: false, finetune: false };
-  const trained = readMetrics(info.dir, info.config.countInputSynops).find((m) => m.annQuantized)?.annQuantized;
-  if (trained) evaluation.annQuantizedTrained = trained;
-  const onSample = (done: number, total: number): void => o.onProgress?.({ type: 'phase', runId: info.id, phase: 'simulate', message: 'spiking simulation', done, total });
-  // The run's conversion aids (normalization, calibration, the quantizer's start, the readout), then the
-  // simulation, diagnosed against the quantized ANN it came from.
-  const sim = async (w0: typeof weights, reference: EvalResult): Promise<EvalResult> => {
-    const c = await convertForSimulation(net, w0, data.train, conv, info.config.seed);
-    const r = await evaluateSnn(model, c.weights, data.test, { readout: conv.readout, initialMembrane: c.initialMembrane, maxSamples: o.snnSamples, signal: o.signal, onSample });
-    return { ...r, diagnosis: diagnose(reference, r, conv.readout), conversion: c.applied };
-  };
-  if (o.snnSamples > 0) {
-    evaluation.snn = await sim(weights, trained ?? annQuantized);
-    evaluation.snnOutputGain = { ...(await sim(scaleLayer(weights, lastWeightLayer(model), OUTPUT_GAIN), trained ?? annQuantized)), outputGain: OUTPUT_GAIN };
-  }
-  if (o.rhos?.length) {
-    const first = firstWeightLayer(model);
-    const orig = net.vars.get(first)!.clone();
-    evaluation.scaled = [];
-    for (const rho of o.rhos) {
-      net.vars.get(first)!.assign(tf.mul(orig, rho));
-      const q = await evaluateAnn(net, data.test, { activation: 'qrelu', maxSamples: o.annSamples, signal: o.signal });
-      q.rho = rho;
-      const entry: NonNullable<Evaluation['scaled']>[number] = { rho, annQuantized: q };
-      if (o.snnSamples > 0) { entry.snn = await sim(scaleLayer(weights, first, rho), q); entry.snn.rho = rho; }
-      evaluation.scaled.push(entry);
-      phase(`ρ = ${rho}: ANN-Q ${(100 * q.accuracy).toFixed(1)} %`);
-    }
-    net.vars.get(first)!.assign(orig);
-    orig.dispose();
-  }
-  // `samples`: which samples of which folder were evaluated (`evaluateRun`); absent, the run's held-out split.
-  const d = o.samples;
-  if (d) evaluation.data = d;
-  writeJson(join(info.dir, 'evaluation.json'), evaluation);
-  // The run's model file then shows measured SynOps in its lenses and report (src/core/synops/result.ts).
-  if (evaluation.snn) {
-    const n = evaluation.snn.samples;
-    const which = !d ? `${n} held-out samples of ${info.data.root}` : d.split === 'all' ? `${n} of all ${d.samples} samples of ${d.root}` : `${n} held-out samples (seed ${info.config.seed}) of ${d.root}`;
-    writeSimulationResult(join(info.dir, 'model.snn.json'), simulationResultFile(model, measuredByEvaluation(evaluation.snn), `spiking simulation of ${which} (run ${info.id})`));
-  }
-  return evaluation;
 }
 
 /**
