@@ -58,14 +58,15 @@ describe('synops reproduce, end to end', () => {
       assert.ok(existsSync(join(out, p.run, 'evaluation.json')), p.run);
     }
     // The smoke budget chains: the baseline (1 epoch) starts both chains, each link starts from the one
-    // before, and the control trains the baseline on for 2 targets × 1 epoch.
+    // before, and the control trains the baseline on for 2 targets × 1 epoch. run.json names the warm start
+    // relative to the run (a reproduction folder moves whole).
     const config = (run: string) => JSON.parse(readFileSync(join(out, run, 'run.json'), 'utf8')).config as { warmStart?: string; epochs: number };
     assert.equal(config('runs/baseline').warmStart, undefined);
-    assert.deepEqual([config('runs/baseline-control').warmStart, config('runs/baseline-control').epochs], [join(out, 'runs', 'baseline'), 2]);
+    assert.deepEqual([config('runs/baseline-control').warmStart, config('runs/baseline-control').epochs], ['../baseline', 2]);
     assert.equal(r.summary.control?.epochs, 2);
     for (const strategy of ['synops', 'synops-qrelu']) {
-      assert.equal(config(`runs/${strategy}-00`).warmStart, join(out, 'runs', 'baseline'));
-      assert.equal(config(`runs/${strategy}-01`).warmStart, join(out, 'runs', `${strategy}-00`));
+      assert.equal(config(`runs/${strategy}-00`).warmStart, '../baseline');
+      assert.equal(config(`runs/${strategy}-01`).warmStart, `../${strategy}-00`);
     }
     const targets = r.points.filter((p) => p.strategy === 'synops').map((p) => p.target!);
     assert.ok(Math.abs(targets[0] / targets[1] - 2) < 0.01, 'targets 0.5× and 0.25× the baseline');

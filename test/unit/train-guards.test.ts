@@ -72,7 +72,8 @@ describe('training refuses what cannot work, before it begins', () => {
     const out = join(root, 'kd');
     await train(request({ out, strategy: 'synops-qrelu', target: 1000, distill: { teacher: runA } }));
     const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { config: { distill?: unknown } };
-    assert.deepEqual(info.config.distill, { teacher: runA, weight: 0.5, temperature: 4 });
+    // Stored relative to the run, like a warm start, so the pair moves together.
+    assert.deepEqual(info.config.distill, { teacher: '../runA', weight: 0.5, temperature: 4 });
     // A resume that asks for another teacher would silently change the objective: refused.
     await assert.rejects(train(request({ out, strategy: 'synops-qrelu', target: 1000, epochs: 2 })), /distillation none \(the run: from .*runA\)/);
     const three = join(root, 'three');

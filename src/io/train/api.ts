@@ -173,8 +173,9 @@ export function resumeDifferences(h: RunHandle, model: ModelFile, c: TrainConfig
   }
   if (was.conversion) differ('conversion', c.conversion, was.conversion);
   differ('max recordings', r.maxRecordings, h.info.data.maxRecordings);
-  // A moved folder keeps its warm start's name; its weights are in checkpoint 0 anyway. A copied reproduction
-  // names its own sibling (`runs/baseline`) where the original's run.json names the original's.
+  // run.json stores the warm start relative to the run, so a moved or copied reproduction names its own
+  // sibling. Records written before that hold an absolute path: a copy of those asks for its own sibling
+  // (`runs/baseline`) where the record names the original's, and a moved one keeps only the name.
   if (!sameFolder(c.warmStart, was.warmStart) && !sameSibling(h.info.dir, c.warmStart, was.warmStart)) out.push(`--from ${c.warmStart ?? 'none'} (the run: ${was.warmStart ?? 'none'})`);
   return out;
 }

@@ -9,7 +9,7 @@
  * continues from there; a NaN/Inf loss sets state `failed` with the message and keeps the checkpoint.
  */
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
-import { basename, join, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { writeAtomic } from '../data/cache';
 import { FileFormatError } from '../../core/jsonText';
 import { readJsonFile } from '../jsonFile';
@@ -90,7 +90,20 @@ export function configProblems(c: Partial<TrainConfig>): string[] {
  */
 function writeInfo(info: RunInfo): void {
   const { dir, ...stored } = info;
-  writeJson(join(dir, 'run.json'), stored);
+  writeJson(join(dir, 'run.json'), { ...stored, config: storedPaths(info.config, (p) => relative(dir, p) || '.') });
+}
+
+/**
+ * The config with its run paths (warm start, distillation teacher) mapped by `f`: stored relative to the run's
+ * folder (`../baseline`), read back against it, so a reproduction moved or copied whole names its own runs.
+ * A path stored absolute by an older version reads back unchanged.
+ */
+function storedPaths(c: TrainConfig, f: (p: string) => string): TrainConfig {
+  return {
+    ...c,
+    ...(c.warmStart ? { warmStart: f(c.warmStart) } : {}),
+    ...(c.distill ? { distill: { ...c.distill, teacher: f(c.distill.teacher) } } : {}),
+  };
 }
 
 /**
@@ -109,7 +122,7 @@ export function readRunInfo(dir: string): RunInfo {
   if (typeof stored.modelHash !== 'string') bad('no "modelHash"');
   if (!['running', 'cancelled', 'failed', 'done'].includes(stored.state)) bad(`"state" is ${JSON.stringify(stored.state)}`);
   if (!stored.data || typeof stored.data !== 'object' || typeof stored.data.root !== 'string') bad('no "data" record');
-  return { ...stored, id: basename(resolve(dir)), dir: resolve(dir) };
+  return { ...stored, config: storedPaths(stored.config, (p) => resolve(dir, p)), id: basename(resolve(dir)), dir: resolve(dir) };
 }
 
 /**
