@@ -30,7 +30,17 @@ stage "lint and types"
 npm run --silent lint && npm run --silent typecheck || { echo "lint or typecheck failed"; failed=$((failed + 1)); status=1; }
 
 stage "build"
-npm run --silent build || { echo "tests: $passed passed, $((failed + 1)) failed"; exit 1; }
+# `npm ci` has just built dist/ (the prepare script) in CI: build again only when that is not a complete
+# development build of the current files. dist/THIRD_PARTY_LICENSES.txt is written after every bundle is;
+# a development bundle ends with its source map's URL, a production one (`npm run package`, which the
+# VS Code stage runs) does not.
+built=dist/THIRD_PARTY_LICENSES.txt
+if [ -f "$built" ] && tail -c 200 dist/host/extension.js 2>/dev/null | grep -q 'sourceMappingURL=' \
+   && [ -z "$(find src webview templates media package.json package-lock.json esbuild.mjs bundles.mjs scripts/licenses.mjs -newer "$built" -type f -print -quit)" ]; then
+  echo "dist/ is a development build of the current sources: not built again"
+else
+  npm run --silent build || { echo "tests: $passed passed, $((failed + 1)) failed"; exit 1; }
+fi
 
 stage "unit tests"
 NODE_TEST_CONCURRENCY=2 node_tests test/unit/*.test.ts
