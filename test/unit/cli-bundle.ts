@@ -1,43 +1,15 @@
 // The CLI as `npm run build` bundles it, built into a temporary folder with the wasm backend's binaries beside
 // it (as esbuild.mjs puts them), and run as a real child process: 0.3 s a run instead of tsx's 2 s, so suites
-// can afford many runs. The folder is kept between test processes, named by a hash of everything the bundle
-// is built from (the sources, templates, bundle settings, locked packages and this file): the eight files
-// that run the CLI build it once instead of 3–4 s each.
+// can afford many runs. The folder is kept between test processes (bundle-cache.ts): the eight files that
+// run the CLI build it once instead of 3–4 s each.
 import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { bundles } from '../../bundles.mjs';
-
-const ROOT = join(__dirname, '..', '..');
-
-/** Every file under `dir` (repo-relative), sorted. */
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) out.push(relative(ROOT, p));
-    }
-  };
-  walk(join(ROOT, dir));
-  return out.sort();
-}
-
-/** sha256 of the bundle's inputs: the CLI bundle's metafile lists only src/, templates/ and node_modules/. */
-function inputsHash(): string {
-  const h = createHash('sha256');
-  for (const f of [...filesUnder('src'), ...filesUnder('templates'), 'bundles.mjs', 'package-lock.json', 'test/unit/cli-bundle.ts']) {
-    h.update(`${f}\0`).update(readFileSync(join(ROOT, f))).update('\0');
-  }
-  return h.digest('hex').slice(0, 20);
-}
-
-const PARTS = ['main.js', 'nir-thread.js', 'peak.cjs'];
+import { cachedBundle } from './bundle-cache';
 
 async function buildInto(dir: string): Promise<void> {
   const cli = bundles.find((b) => b.outfile === 'dist/cli/main.js');
@@ -53,43 +25,11 @@ process.on('exit', () => { if (process.env.SYNOPS_PEAK_FILE) fs.writeFileSync(pr
 `);
 }
 
-/** Removes bundles of other sources unused for a day (15 MB each; one is left per edit of the sources). */
-function dropStale(): void {
-  for (const name of readdirSync(tmpdir())) {
-    if (!/^synops-cli-bundle-[0-9a-f]{20}$/.test(name)) continue;
-    const p = join(tmpdir(), name);
-    try {
-      if (Date.now() - statSync(p).mtimeMs > 86_400_000) rmSync(p, { recursive: true, force: true });
-    } catch { /* another process removed it */ }
-  }
-}
-
 let built: Promise<string> | undefined;
 
-/**
- * The CLI bundle's path, built on first use for the current sources. The folder is readable by every user
- * (see `unprivileged`). A build goes to a folder of its own, renamed into place when complete, so test
- * processes building at once never see half a bundle; the loser of the rename uses the winner's.
- */
+/** The CLI bundle's path, built once per change of the sources (see bundle-cache.ts); readable by every user (see `unprivileged`). */
 export function buildCli(): Promise<string> {
-  built ??= (async () => {
-    const dir = join(tmpdir(), `synops-cli-bundle-${inputsHash()}`);
-    if (PARTS.every((f) => existsSync(join(dir, f)))) return join(dir, 'main.js');
-    dropStale();
-    // A folder missing a part (cleaned up by hand) is rebuilt.
-    rmSync(dir, { recursive: true, force: true });
-    const fresh = mkdtempSync(join(tmpdir(), 'synops-cli-build-'));
-    chmodSync(fresh, 0o755);
-    await buildInto(fresh);
-    try {
-      renameSync(fresh, dir);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
-      rmSync(fresh, { recursive: true, force: true });
-    }
-    return join(dir, 'main.js');
-  })();
+  built ??= cachedBundle('synops-cli-bundle', ['test/unit/cli-bundle.ts'], ['main.js', 'nir-thread.js', 'peak.cjs'], buildInto).then((dir) => join(dir, 'main.js'));
   return built;
 }
 
