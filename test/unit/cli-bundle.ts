@@ -1,6 +1,7 @@
-// The CLI as `npm run build` bundles it, built once per test process into a temporary folder with the wasm
-// backend's binaries beside it (as esbuild.mjs puts them), and run as a real child process: 0.3 s a run
-// instead of tsx's 2 s, so suites can afford many runs.
+// The CLI as `npm run build` bundles it, built into a temporary folder with the wasm backend's binaries beside
+// it (as esbuild.mjs puts them), and run as a real child process: 0.3 s a run instead of tsx's 2 s, so suites
+// can afford many runs. The folder is kept between test processes (bundle-cache.ts): the eight files that
+// run the CLI build it once instead of 3–4 s each.
 import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -8,28 +9,27 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { bundles } from '../../bundles.mjs';
+import { cachedBundle } from './bundle-cache';
+
+async function buildInto(dir: string): Promise<void> {
+  const cli = bundles.find((b) => b.outfile === 'dist/cli/main.js');
+  await esbuild.build({ ...cli, outfile: join(dir, 'main.js'), sourcemap: false, logLevel: 'error' });
+  // The .nir reader's thread, which the CLI starts from beside its bundle.
+  const nirThread = bundles.find((b) => b.outfile === 'dist/cli/nir-thread.js');
+  await esbuild.build({ ...nirThread, outfile: join(dir, 'nir-thread.js'), sourcemap: false, logLevel: 'error' });
+  const wasm = dirname(createRequire(__filename).resolve('@tensorflow/tfjs-backend-wasm'));
+  for (const f of readdirSync(wasm).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(wasm, f), join(dir, f));
+  // Reports the process's peak memory at exit, for the suites that hold a run to a memory cap.
+  writeFileSync(join(dir, 'peak.cjs'), `const fs = require('node:fs');
+process.on('exit', () => { if (process.env.SYNOPS_PEAK_FILE) fs.writeFileSync(process.env.SYNOPS_PEAK_FILE, String(process.resourceUsage().maxRSS)); });
+`);
+}
 
 let built: Promise<string> | undefined;
 
-/** Builds the CLI bundle once; resolves to its path. The folder is readable by every user (see `unprivileged`). */
+/** The CLI bundle's path, built once per change of the sources (see bundle-cache.ts); readable by every user (see `unprivileged`). */
 export function buildCli(): Promise<string> {
-  built ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'synops-cli-bundle-'));
-    chmodSync(dir, 0o755);
-    const cli = bundles.find((b) => b.outfile === 'dist/cli/main.js');
-    const outfile = join(dir, 'main.js');
-    await esbuild.build({ ...cli, outfile, sourcemap: false, logLevel: 'error' });
-    // The .nir reader's thread, which the CLI starts from beside its bundle.
-    const nirThread = bundles.find((b) => b.outfile === 'dist/cli/nir-thread.js');
-    await esbuild.build({ ...nirThread, outfile: join(dir, 'nir-thread.js'), sourcemap: false, logLevel: 'error' });
-    const wasm = dirname(createRequire(__filename).resolve('@tensorflow/tfjs-backend-wasm'));
-    for (const f of readdirSync(wasm).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(wasm, f), join(dir, f));
-    // Reports the process's peak memory at exit, for the suites that hold a run to a memory cap.
-    writeFileSync(join(dir, 'peak.cjs'), `const fs = require('node:fs');
-process.on('exit', () => { if (process.env.SYNOPS_PEAK_FILE) fs.writeFileSync(process.env.SYNOPS_PEAK_FILE, String(process.resourceUsage().maxRSS)); });
-`);
-    return outfile;
-  })();
+  built ??= cachedBundle('synops-cli-bundle', ['test/unit/cli-bundle.ts'], ['main.js', 'nir-thread.js', 'peak.cjs'], buildInto).then((dir) => join(dir, 'main.js'));
   return built;
 }
 

@@ -13,7 +13,7 @@ import { simulateEvents } from '../../src/core/sim/event-engine';
 import { imageInput } from '../../src/core/sim/input';
 import { readTfjsWeights } from '../../src/io/sim/tfjs-weights';
 import { resolveConfig } from '../../src/io/train/request';
-import { selectBackend, type BackendInfo } from '../../src/core/train/backend';
+import { selectBackend, setTrainThreads, type BackendInfo } from '../../src/core/train/backend';
 import { readCheckpointIndex } from '../../src/io/train/checkpoint';
 import type { SampleSet, TrainData } from '../../src/core/train/samples';
 import { tensorToChwOrder } from '../../src/core/train/layout';
@@ -58,7 +58,10 @@ const tmp = mkdtempSync(join(tmpdir(), 'synops-train-'));
 const cfg = (over: Partial<TrainConfig>): TrainConfig => ({ ...resolveConfig(SMALL, { strategy: 'baseline', epochs: 2, batchSize: 16, learningRate: 0.01, seed: 3 }), augment: undefined, evalEachEpoch: false, ...over });
 
 describe('training runs', () => {
-  before(async () => { backend = await selectBackend('wasm'); });
+  // One thread per step: on two or more cores a run would start a shard thread, ~3 s under tsx, for each of
+  // the file's ten runs. train-parallel.test.ts checks that 2 threads give one thread's gradient; the
+  // cancel-and-resume test below runs on 2 threads, so a parallel run is still checked end to end.
+  before(async () => { backend = await selectBackend('wasm'); setTrainThreads(1); });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('a few epochs reduce the cross-entropy', async () => {
@@ -80,12 +83,15 @@ describe('training runs', () => {
     assert.ok(m[4].synopTerm < m[0].synopTerm);
   });
 
-  it('cancel, then resume from the checkpoint, gives the same weights as an uninterrupted run', async () => {
+  it('cancel, then resume from the checkpoint, gives the same weights as an uninterrupted run (2 threads)', async (t) => {
+    setTrainThreads(2);
+    t.after(() => setTrainThreads(1));
     const c = cfg({ strategy: 'synops', target: 2000, epochs: 3 });
     const a = createRun(join(tmp, 'full'), SMALL, c, DATA, backend);
     await trainRemaining(a, DATA);
     const want = [...a.net.vars.values()].map((v) => v.dataSync().slice());
     closeRun(a);
+    assert.equal(readJson<RunInfo>(join(tmp, 'full', 'run.json')).backend.trainThreads, 2, 'the run trained on 2 threads');
 
     const b = createRun(join(tmp, 'cut'), SMALL, c, DATA, backend);
     const ac = new AbortController();
@@ -133,6 +139,7 @@ describe('training runs', () => {
     finishRun(a);
     const want = [...a.net.vars.values()].map((v) => v.dataSync().slice());
     closeRun(a);
+    assert.equal(readJson<RunInfo>(join(tmp, 'full', 'run.json')).backend.trainThreads, 2, 'the run trained on 2 threads');
 
     const b = createRun(join(tmp, 'ws-dst'), SMALL, cfg({ strategy: 'synops-qrelu', target: 500, epochs: 1, seed: 9 }), DATA, backend);
     const fresh = [...b.net.vars.values()].map((v) => v.dataSync().slice());

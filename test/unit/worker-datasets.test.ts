@@ -7,15 +7,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as esbuild from 'esbuild';
-import { bundles } from '../../bundles.mjs';
+import { buildWorker } from './worker-bundle';
 import { encodeAedat2 } from '../../src/core/data/aedat2';
 import { WorkerClient, WorkerError } from '../../src/host/workerProcess/client';
 import { DownloadDataset, InspectDataset, WorkerErrorCode } from '../../src/protocol/messages';
 import { zip } from './data-fixtures';
 
-const outDir = mkdtempSync(join(tmpdir(), 'synops-worker-ds-'));
-const workerPath = join(outDir, 'worker.js');
+/** The worker bundle (worker-bundle.ts), set by `before`. */
+let workerPath = '';
 
 /** grabbed_data{d}.zip holding two tiny recordings of digit d at scale 16 (3 events each). */
 function digitZip(d: number, corrupt = false): Uint8Array {
@@ -31,8 +30,7 @@ const served: string[] = [];
 
 describe('dataset download through the worker', () => {
   before(async () => {
-    const worker = bundles.find((b) => b.outfile === 'dist/worker/main.js');
-    await esbuild.build({ ...worker, outfile: workerPath, sourcemap: false, logLevel: 'error' });
+    workerPath = await buildWorker();
     server = createServer((req, res) => {
       served.push(`${req.url} ${req.headers.range ?? ''}`.trim());
       const m = /^\/(bad\/)?grabbed_data(\d)\.zip$/.exec(req.url ?? '');

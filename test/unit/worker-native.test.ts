@@ -5,20 +5,19 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as esbuild from 'esbuild';
-import { bundles } from '../../bundles.mjs';
+import { buildWorker } from './worker-bundle';
 import { tryLoadTfjsNode } from '../../src/core/train/backend';
 import { WorkerClient, WorkerError } from '../../src/host/workerProcess/client';
 import { InstallNative, WorkerErrorCode } from '../../src/protocol/messages';
 
 const outDir = mkdtempSync(join(tmpdir(), 'synops-worker-native-'));
-const workerPath = join(outDir, 'worker.js');
+/** The worker bundle (worker-bundle.ts), set by `before`. */
+let workerPath = '';
 
 describe('native backend', () => {
   let client: WorkerClient;
   before(async () => {
-    const worker = bundles.find((b) => b.outfile === 'dist/worker/main.js');
-    await esbuild.build({ ...worker, outfile: workerPath, sourcemap: false, logLevel: 'error' });
+    workerPath = await buildWorker();
     client = new WorkerClient({ workerPath, log: () => undefined, env: { npm_config_fetch_retries: '0', npm_config_cache: join(outDir, 'npm-cache') } });
   });
   after(() => client?.dispose());

@@ -3,17 +3,16 @@
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as esbuild from 'esbuild';
-import { bundles } from '../../bundles.mjs';
+import { buildWorker } from './worker-bundle';
 import { WorkerClient, WorkerError } from '../../src/host/workerProcess/client';
 import { writeHalvesDataset } from './halves-dataset';
 import { AnalyzeModel, EvaluateRun, ListRuns, RunSweep, TrainModel, WorkerErrorCode, type WorkProgress } from '../../src/protocol/messages';
 import { FINETUNE_DEFAULTS } from '../../src/io/train/request';
 
-const outDir = mkdtempSync(join(tmpdir(), 'synops-worker-train-'));
-const workerPath = join(outDir, 'worker.js');
+/** The worker bundle (worker-bundle.ts), set by `before`. */
+let workerPath = '';
 const workspace = mkdtempSync(join(tmpdir(), 'synops-ws-'));
 const dataDir = join(workspace, 'data');
 
@@ -33,11 +32,7 @@ function makeDataset(): void {
 describe('training through the worker', () => {
   const clients: WorkerClient[] = [];
   before(async () => {
-    const worker = bundles.find((b) => b.outfile === 'dist/worker/main.js');
-    await esbuild.build({ ...worker, outfile: workerPath, sourcemap: false, logLevel: 'error' });
-    // The training threads' script sits beside the worker bundle, as in dist/worker.
-    const thread = bundles.find((b) => b.outfile === 'dist/worker/shard-thread.js');
-    await esbuild.build({ ...thread, outfile: join(dirname(workerPath), 'shard-thread.js'), sourcemap: false, logLevel: 'error' });
+    workerPath = await buildWorker();
     makeDataset();
   });
   after(() => clients.forEach((c) => c.dispose()));

@@ -4,16 +4,15 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as esbuild from 'esbuild';
 // The same bundle settings `npm run build` uses.
-import { bundles } from '../../bundles.mjs';
+import { buildWorker } from './worker-bundle';
 import { WorkerClient, WorkerError, type WorkerState } from '../../src/host/workerProcess/client';
 import { AnalyzeModel, DescribeEvents, Ping, RunReport, WorkerErrorCode, type BadInputPlace } from '../../src/protocol/messages';
 import { placeOf } from '../../src/worker/handlers';
 import { repoRoot } from './helpers';
 
-const outDir = mkdtempSync(join(tmpdir(), 'synops-worker-test-'));
-const workerPath = join(outDir, 'worker.js');
+/** The worker bundle (worker-bundle.ts), set by `before`. */
+let workerPath = '';
 const template = readFileSync(join(__dirname, '..', '..', 'templates', 'mnist-dvs.snn.json'), 'utf8');
 
 function makeClient(states: WorkerState[] = [], crashes: unknown[] = []): WorkerClient {
@@ -38,8 +37,7 @@ async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
 describe('worker process', () => {
   before(async () => {
     // The real worker bundle, built the way `npm run build` builds it.
-    const worker = bundles.find((b) => b.outfile === 'dist/worker/main.js');
-    await esbuild.build({ ...worker, outfile: workerPath, sourcemap: false, logLevel: 'error' });
+    workerPath = await buildWorker();
   });
 
   const clients: WorkerClient[] = [];
