@@ -143,6 +143,7 @@ export class ConvOp implements EventOp {
     const { i32, f32 } = this.arena;
     const e0 = this.arena.entriesAt >> 2;
     const wBytes = this.wBase * 8;
+    const ciBytes = ciStride * 4;
     if (this.epoch > 0x3fffffff) { this.epoch = 0; seen.fill(0); }
     const stamp = ++this.epoch;
     let nIn = 0, off = 0, k = s.lo;
@@ -156,14 +157,22 @@ export class ConvOp implements EventOp {
       seen[at] = stamp;
       inList[nIn++] = at;
       const run = at;
+      const base = run * cin;
       let n1 = 0, nx = 0;
       for (;;) {
         const a = Math.fround(val[k]);
-        const row = wBytes + ci * ciStride * 4;
+        const row = wBytes + ci * ciBytes;
         if (a === 1) { i32[e0 + 2 * (off + n1)] = row; f32[e0 + 2 * (off + n1) + 1] = 1; n1++; } else { xRow[nx] = row; xVal[nx] = a; nx++; }
         if (++k >= s.hi) break;
         const i = idx[k];
-        if (cl) { at = (i / cin) | 0; ci = i - at * cin; } else { ci = (i / hw) | 0; at = i - ci * hw; }
+        if (cl) {
+          // Channels-last: the same position while i stays in its row of cin (no division per input).
+          const d = i - base;
+          if (d >= 0 && d < cin) { ci = d; continue; }
+          at = (i / cin) | 0; ci = i - at * cin;
+          break;
+        }
+        ci = (i / hw) | 0; at = i - ci * hw;
         if (at !== run) break;
       }
       for (let x = 0; x < nx; x++) { const e = off + n1 + x; i32[e0 + 2 * e] = xRow[x]; f32[e0 + 2 * e + 1] = xVal[x]; }
