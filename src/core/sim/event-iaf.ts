@@ -6,6 +6,7 @@ import { Arena, clToCf, invert, type Layout, type Signal, type Touched } from '.
 import { type NeuronParams } from './neuron';
 import { type SpikingLayerInfo } from './network';
 import { type SimKernel } from './wasm-kernel';
+import type { BookArgs } from './wasm-threads';
 import { record, type LayerRecord, type Train } from './event-train';
 
 /** Tap records the arena holds before it applies them (16 bytes each). */
@@ -27,6 +28,21 @@ export function parallelMinNeurons(): number {
 export const CHUNK_COUNTS = 4096;
 
 /**
+ * Where the helper threads leave a shared step's spikes (`wasm-threads.ts`, `bookChunk`), in the arena
+ * (byte offsets): per chunk, its spikes' internal indices (int32, from `at`) and counts (float64, from
+ * `at + 4·stride`) and the neurons left above threshold (int32, from `at + 12·stride`), each at the chunk's
+ * first neuron; `stats`: per chunk 32 bytes (int32 spikes, int32 left above, float64 sum of n, float64 max n).
+ * `stride` (even): neurons of the largest spiking layer.
+ */
+export interface Booking { at: number; stride: number; stats: number }
+
+/** Bytes of a `Booking` for spiking layers of at most `maxSize` neurons: its staging and its chunk stats. */
+export function bookingBytes(maxSize: number): { staging: number; stats: number } {
+  const stride = (maxSize + 1) & ~1;
+  return { staging: 16 * stride, stats: 32 * CHUNK_COUNTS };
+}
+
+/**
  * The integrate-and-fire state of one spiking layer. Internally a 3-D layer is channels-last (the layout
  * of the conv output it receives, so the C neurons of a position are contiguous); counts are returned
  * channels-first. Only neurons that receive a current this step, or were left above threshold by the
@@ -44,7 +60,14 @@ export class IafLayer {
   protected cand: Int32Array = new Int32Array(0);
   private candN: Float64Array = new Float64Array(0);
   protected chunkCounts: Int32Array = new Int32Array(0);
-  readonly counts: Float64Array;
+  /**
+   * Spikes per neuron over the sample (internal order), in the arena: a shared step's helper threads add
+   * their chunk's spikes to it (`Booking`).
+   */
+  counts: Float64Array;
+  private readonly spikeCountsAt: number;
+  /** A shared step's `Booking` and this layer's counts, for the helper threads (`KernelPool.iaf`). */
+  private bookArgs: BookArgs | null = null;
   readonly stamp: Int32Array;
   epoch = 0;
   pending: Int32Array;
@@ -61,11 +84,13 @@ export class IafLayer {
   total = 0;
   maxPerStep = 0;
 
-  constructor(readonly info: SpikingLayerInfo, inLayout: Layout, protected readonly arena: Arena, private readonly candAt: number, private readonly countsAt: number) {
+  constructor(readonly info: SpikingLayerInfo, inLayout: Layout, protected readonly arena: Arena, private readonly candAt: number, private readonly countsAt: number,
+    protected readonly booking: Booking) {
     this.size = info.size;
     this.v = new Float64Array(0);
     this.vAt = arena.reserve(this.size);
-    this.counts = new Float64Array(this.size);
+    this.counts = new Float64Array(0);
+    this.spikeCountsAt = arena.reserve(this.size);
     this.stamp = new Int32Array(this.size);
     this.pending = new Int32Array(this.size);
     this.next = new Int32Array(this.size);
@@ -90,6 +115,8 @@ export class IafLayer {
   /** Takes the views into the arena once it exists. */
   bind(): void {
     this.v = this.arena.f64.subarray(this.vAt, this.vAt + this.size);
+    this.counts = this.arena.f64.subarray(this.spikeCountsAt, this.spikeCountsAt + this.size);
+    this.bookArgs = { counts: this.counts.byteOffset, ...this.booking };
     this.kernel = this.arena.kernel;
     this.cand = this.arena.int32s(this.candAt, 4 * this.size);
     this.candN = new Float64Array(this.arena.buffer, this.candAt, 2 * this.size);
@@ -250,9 +277,11 @@ export class IafLayer {
       const pool = this.arena.pool;
       if (pool !== null && sig.n * C >= PARALLEL_MIN_NEURONS) {
         // Shared with the helper threads by chunks of positions; each chunk's records in chunk order.
+        // Each chunk's spikes booked by the thread that ran it (`bookChunks`), unless they go to a record.
+        const booking = this.bookingNow();
         const chunk = pool.iaf(this.kernel, pos.byteOffset, sig.n, C, sig.buf.byteOffset, v.byteOffset, th, m, mode, this.cand.byteOffset, this.chunkCounts.byteOffset,
-          Math.max(1, Math.ceil(sig.n / (16 * (pool.helpers + 1)))));
-        for (let k = 0; k * chunk < sig.n; k++) this.takeCandidates(k * chunk * C, k * chunk * C + this.chunkCounts[k]);
+          Math.max(1, Math.ceil(sig.n / (16 * (pool.helpers + 1)))), booking);
+        this.takeChunks(chunk, Math.ceil(sig.n / chunk), C, booking !== null);
       } else {
         this.takeCandidates(0, this.kernel.iaf(pos.byteOffset, sig.n, C, sig.buf.byteOffset, v.byteOffset, th, m, mode, this.cand.byteOffset));
       }
@@ -335,6 +364,42 @@ export class IafLayer {
       if (n > max) max = n;
       if (rec !== null) record(rec, recCap, t, j, n);
       if (cand[4 * c + 1] !== 0) next[nNext++] = j;
+    }
+    train.n = on; this.sum += sum; this.maxPerStep = max; this.nNext = nNext;
+  }
+
+  /** The booking arguments of a shared step now: null while a raster record is kept (`takeCandidates` fills it). */
+  protected bookingNow(): BookArgs | null {
+    return this.rec === null ? this.bookArgs : null;
+  }
+
+  /**
+   * The spikes of a shared step of `nChunks` chunks of `chunk` positions (groups) of `C` neurons, in chunk
+   * order: booked by the threads (`booked`: copied from the `Booking` staging, the counts already added),
+   * else taken from the kernel's records.
+   */
+  protected takeChunks(chunk: number, nChunks: number, C: number, booked: boolean): void {
+    if (!booked) {
+      for (let k = 0; k < nChunks; k++) this.takeCandidates(k * chunk * C, k * chunk * C + this.chunkCounts[k]);
+      return;
+    }
+    const { train, next, booking } = this;
+    const { i32, f64 } = this.arena;
+    const ib = booking.at >> 2, vb = (booking.at + 4 * booking.stride) >> 3, nb = (booking.at + 12 * booking.stride) >> 2;
+    let on = train.n, nNext = this.nNext, sum = 0, max = this.maxPerStep;
+    for (let k = 0; k < nChunks; k++) {
+      const s = (booking.stats >> 2) + 8 * k;
+      const ns = i32[s], nn = i32[s + 1];
+      const off = k * chunk * C;
+      if (ns > 0) {
+        train.idx.set(i32.subarray(ib + off, ib + off + ns), on);
+        train.val.set(f64.subarray(vb + off, vb + off + ns), on);
+        on += ns;
+        sum += f64[(s >> 1) + 1];
+        const mx = f64[(s >> 1) + 2];
+        if (mx > max) max = mx;
+      }
+      if (nn > 0) { next.set(i32.subarray(nb + off, nb + off + nn), nNext); nNext += nn; }
     }
     train.n = on; this.sum += sum; this.maxPerStep = max; this.nNext = nNext;
   }
