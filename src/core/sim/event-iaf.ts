@@ -43,6 +43,14 @@ export function bookingBytes(maxSize: number): { staging: number; stats: number 
 }
 
 /**
+ * Zeroes `a`, a view into the arena: a loop, because `fill` on a view of shared memory (the arena with
+ * helper threads) takes about twice as long in Node 20 (0.36 vs 0.17 ms per 3 MB measured).
+ */
+function zero(a: Float64Array): void {
+  for (let i = 0; i < a.length; i++) a[i] = 0;
+}
+
+/**
  * The integrate-and-fire state of one spiking layer. Internally a 3-D layer is channels-last (the layout
  * of the conv output it receives, so the C neurons of a position are contiguous); counts are returned
  * channels-first. Only neurons that receive a current this step, or were left above threshold by the
@@ -133,7 +141,7 @@ export class IafLayer {
     this.nStart = 0;
     if (v0 === null) {
       // All at 0: either every neuron is listed (a positive bound) or none.
-      v.fill(0);
+      zero(v);
       if (minVMem !== null && (0 - minVMem > 0 ? 0 - minVMem : 0) + minVMem !== 0) for (let j = 0; j < this.size; j++) start[this.nStart++] = j;
     } else {
       for (let j = 0; j < this.size; j++) {
@@ -141,7 +149,7 @@ export class IafLayer {
         if (minVMem !== null && (x - minVMem > 0 ? x - minVMem : 0) + minVMem !== x) start[this.nStart++] = j;
       }
     }
-    this.counts.fill(0);
+    zero(this.counts);
     this.nPending = 0;
     this.total = 0;
     this.maxPerStep = 0;
