@@ -54,11 +54,14 @@ export class ConvOp implements EventOp {
   /** Gather mode (see `applyGather`) and its tables: the taps of each output position, per-step counts. */
   private readonly gather: boolean;
   private readonly outStart: Int32Array; private readonly outP: Int32Array; private readonly outW: Int32Array;
-  private readonly cnt: Int32Array; private readonly ones: Int32Array; private readonly startOf: Int32Array;
-  private readonly nextOne: Int32Array; private readonly nextX: Int32Array; private readonly inList: Int32Array;
+  // Per input position, in the arena once it exists (`prepare`), so that the WebAssembly bucketing fills them.
+  private cnt: Int32Array; private ones: Int32Array; private startOf: Int32Array;
+  private nextOne: Int32Array; private nextX: Int32Array; private inList: Int32Array;
   /** `bucketRuns`: the step that last saw a position, and a run's inputs other than 1 (weight row, value). */
-  private readonly seen: Int32Array; private epoch = 0;
-  private readonly xRow: Int32Array; private readonly xVal: Float32Array;
+  private seen: Int32Array; private epoch = 0;
+  private xRow: Int32Array; private xVal: Float32Array;
+  /** Byte offsets of the seven per-position tables and the two per-channel scratch rows (gather only). */
+  private readonly tablesAt: number; private readonly xAt: number;
   private readonly tapStart: Int32Array; private readonly tapQ: Int32Array; private readonly tapW: Int32Array;
   private readonly bias?: Float64Array;
   private ready = false;
@@ -89,6 +92,8 @@ export class ConvOp implements EventOp {
     this.cnt = perPos(); this.ones = perPos(); this.startOf = perPos(); this.nextOne = perPos(); this.nextX = perPos(); this.inList = perPos();
     this.seen = perPos();
     this.xRow = new Int32Array(this.gather ? c : 0); this.xVal = new Float32Array(this.gather ? c : 0);
+    this.tablesAt = this.gather ? arena.reserveI32(7 * h * wd) : 0;
+    this.xAt = this.gather ? arena.reserveI32(2 * c) : 0;
     if (this.gather) arena.needGather(c * h * wd, oh * ow, nTaps);
     else {
       // The WebAssembly scatter reads the inputs and the tap tables from the arena.
@@ -146,6 +151,18 @@ export class ConvOp implements EventOp {
     const ciBytes = ciStride * 4;
     if (this.epoch > 0x3fffffff) { this.epoch = 0; seen.fill(0); }
     const stamp = ++this.epoch;
+    const kernel = this.arena.kernel;
+    if (kernel !== null && cl) {
+      // In WebAssembly (`bucket`), on the inputs copied into the arena.
+      const n = s.hi - s.lo, ia = this.arena.bucketIdxAt, va = this.arena.bucketValAt;
+      i32.set(idx.subarray(s.lo, s.hi), ia >> 2);
+      this.arena.f64.set(val.subarray(s.lo, s.hi), va >> 3);
+      const r = kernel.bucket(ia, va, n, cin, wBytes, ciBytes, this.arena.entriesAt, seen.byteOffset, inList.byteOffset, startOf.byteOffset,
+        ones.byteOffset, cnt.byteOffset, xRow.byteOffset, xVal.byteOffset, stamp);
+      if (r >= 0) return r;
+      for (let u = 0; u < -1 - r; u++) { cnt[inList[u]] = 0; ones[inList[u]] = 0; }
+      return -1;
+    }
     let nIn = 0, off = 0, k = s.lo;
     let at = -1, ci = 0;
     if (k < s.hi) { const i = idx[k]; if (cl) { at = (i / cin) | 0; ci = i - at * cin; } else { ci = (i / hw) | 0; at = i - ci * hw; } }
@@ -317,6 +334,12 @@ export class ConvOp implements EventOp {
     }
     this.res.buf = f64.subarray(this.bufBase, this.bufBase + this.res.C * this.res.P);
     this.steps[1].res.buf = this.res.buf;
+    if (this.gather) {
+      const n = this.cnt.length;
+      [this.cnt, this.ones, this.startOf, this.nextOne, this.nextX, this.inList, this.seen] = Array.from({ length: 7 }, (_, i) => this.arena.int32s(this.tablesAt + 4 * i * n, n));
+      this.xRow = this.arena.int32s(this.xAt, this.cin);
+      this.xVal = new Float32Array(this.arena.buffer, this.xAt + 4 * this.cin, this.cin);
+    }
     this.res.pos = this.arena.int32s(this.posAt, this.res.P);
     this.res.mark = new Uint8Array(this.arena.buffer, this.markAt, this.res.P);
     if (!this.gather) {
