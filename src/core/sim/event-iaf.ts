@@ -7,6 +7,9 @@ import { type NeuronParams } from './neuron';
 import { type SpikingLayerInfo } from './network';
 import { type SimKernel } from './wasm-kernel';
 import type { BookArgs } from './wasm-threads';
+import { copyBooked, zero, type Booking } from './event-booking';
+
+export { bookingBytes, type Booking } from './event-booking';
 import { record, type LayerRecord, type Train } from './event-train';
 
 /** Tap records the arena holds before it applies them (16 bytes each). */
@@ -27,28 +30,7 @@ export function parallelMinNeurons(): number {
 /** Chunk counts of a shared integration step (`KernelPool.iaf`): int32 words reserved in the arena. */
 export const CHUNK_COUNTS = 4096;
 
-/**
- * Where the helper threads leave a shared step's spikes (`wasm-threads.ts`, `bookChunk`), in the arena
- * (byte offsets): per chunk, its spikes' internal indices (int32, from `at`) and counts (float64, from
- * `at + 4·stride`) and the neurons left above threshold (int32, from `at + 12·stride`), each at the chunk's
- * first neuron; `stats`: per chunk 32 bytes (int32 spikes, int32 left above, float64 sum of n, float64 max n).
- * `stride` (even): neurons of the largest spiking layer.
- */
-export interface Booking { at: number; stride: number; stats: number }
 
-/** Bytes of a `Booking` for spiking layers of at most `maxSize` neurons: its staging and its chunk stats. */
-export function bookingBytes(maxSize: number): { staging: number; stats: number } {
-  const stride = (maxSize + 1) & ~1;
-  return { staging: 16 * stride, stats: 32 * CHUNK_COUNTS };
-}
-
-/**
- * Zeroes `a`, a view into the arena: a loop, because `fill` on a view of shared memory (the arena with
- * helper threads) takes about twice as long in Node 20 (0.36 vs 0.17 ms per 3 MB measured).
- */
-function zero(a: Float64Array): void {
-  for (let i = 0; i < a.length; i++) a[i] = 0;
-}
 
 /**
  * The integrate-and-fire state of one spiking layer. Internally a 3-D layer is channels-last (the layout
@@ -285,7 +267,7 @@ export class IafLayer {
       const pool = this.arena.pool;
       if (pool !== null && sig.n * C >= PARALLEL_MIN_NEURONS) {
         // Shared with the helper threads by chunks of positions; each chunk's records in chunk order.
-        // Each chunk's spikes booked by the thread that ran it (`bookChunks`), unless they go to a record.
+        // Each chunk's spikes booked by the thread that ran it (`book` in `wasm-book.ts`), unless they go to a record.
         const booking = this.bookingNow();
         const chunk = pool.iaf(this.kernel, pos.byteOffset, sig.n, C, sig.buf.byteOffset, v.byteOffset, th, m, mode, this.cand.byteOffset, this.chunkCounts.byteOffset,
           Math.max(1, Math.ceil(sig.n / (16 * (pool.helpers + 1)))), booking);
@@ -391,25 +373,9 @@ export class IafLayer {
       for (let k = 0; k < nChunks; k++) this.takeCandidates(k * chunk * C, k * chunk * C + this.chunkCounts[k]);
       return;
     }
-    const { train, next, booking } = this;
-    const { i32, f64 } = this.arena;
-    const ib = booking.at >> 2, vb = (booking.at + 4 * booking.stride) >> 3, nb = (booking.at + 12 * booking.stride) >> 2;
-    let on = train.n, nNext = this.nNext, sum = 0, max = this.maxPerStep;
-    for (let k = 0; k < nChunks; k++) {
-      const s = (booking.stats >> 2) + 8 * k;
-      const ns = i32[s], nn = i32[s + 1];
-      const off = k * chunk * C;
-      if (ns > 0) {
-        train.idx.set(i32.subarray(ib + off, ib + off + ns), on);
-        train.val.set(f64.subarray(vb + off, vb + off + ns), on);
-        on += ns;
-        sum += f64[(s >> 1) + 1];
-        const mx = f64[(s >> 1) + 2];
-        if (mx > max) max = mx;
-      }
-      if (nn > 0) { next.set(i32.subarray(nb + off, nb + off + nn), nNext); nNext += nn; }
-    }
-    train.n = on; this.sum += sum; this.maxPerStep = max; this.nNext = nNext;
+    const got = copyBooked(this.arena, this.booking, chunk, nChunks, C, this.train, this.next, this.nNext);
+    this.nNext = got.nNext; this.sum += got.sum;
+    if (got.max > this.maxPerStep) this.maxPerStep = got.max;
   }
 
   private finishStep(train: Train, t: number): number {

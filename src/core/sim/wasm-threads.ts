@@ -27,6 +27,9 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { SimKernel } from './wasm-kernel';
+import { book, BOOK_CODE, bookArgs, type BookArgs } from './wasm-book';
+
+export type { BookArgs };
 
 /** Words of `ctrl`: claim counter, finished items, failure flag; then two job slots of `SLOT_WORDS`. */
 const NEXT = 0, FIN = 1, FAILED = 2, SLOT0 = 4, SLOT_WORDS = 20;
@@ -38,7 +41,7 @@ const MAX_CHUNKS = 4095;
 
 /**
  * One chunk of a job in the helpers (the caller runs the same as `runChunk`): the kernel call and its
- * result; with `a[11] ≠ 0` (an integration that books its spikes, `Booking` in `event-iaf.ts`), the
+ * result; with `a[11] ≠ 0` (an integration that books its spikes, `Booking` in `event-booking.ts`), the
  * chunk's records are then booked by `BOOK_CODE` on the thread that ran it.
  */
 const CHUNK_CODE = `
@@ -52,33 +55,6 @@ const CHUNK_CODE = `
   }
 `;
 
-/**
- * `book`: the records `rec … rec + 16·r` of one chunk (`iaf` in `wasm-iaf.ts`) turned into what the
- * spiking layer takes from them (`IafLayer.takeBooked`), as `IafLayer.takeCandidates` would: each firing
- * neuron j's spikes n added to its count (float64 at `counts + 8j`) and listed (index, n) in the staging
- * of `Booking` at the chunk's first neuron `off`, each neuron left above threshold listed there too, and
- * the chunk's numbers, sum and largest n in its 32 bytes of `stats`. The same code runs on the caller.
- */
-const BOOK_CODE = `function book(mem32, mem64, rec, r, off, k, counts, at, stride, stats) {
-  const ib = (at >> 2) + off, vb = ((at + 4 * stride) >> 3) + off, nb = ((at + 12 * stride) >> 2) + off, cb = counts >> 3;
-  let ns = 0, nn = 0, sum = 0, max = 0;
-  for (let c = 0, q = rec >> 2; c < r; c++, q += 4) {
-    const j = mem32[q];
-    if (j < 0) { mem32[nb + nn++] = ~j; continue; }
-    const n = mem64[(q >> 1) + 1];
-    mem32[ib + ns] = j; mem64[vb + ns] = n; ns++;
-    mem64[cb + j] += n;
-    sum += n;
-    if (n > max) max = n;
-    if (mem32[q + 1] !== 0) mem32[nb + nn++] = j;
-  }
-  const s = (stats >> 2) + 8 * k;
-  mem32[s] = ns; mem32[s + 1] = nn; mem64[(s >> 1) + 1] = sum; mem64[(s >> 1) + 2] = max;
-}`;
-
-type BookFn = (mem32: Int32Array, mem64: Float64Array, rec: number, r: number, off: number, k: number, counts: number, at: number, stride: number, stats: number) => void;
-// The caller's copy of the helpers' `book` (one text, so the two cannot drift apart).
-const book = new Function(`${BOOK_CODE}; return book;`)() as BookFn;
 
 /** The helper's code (plain JavaScript: it runs the same under tsx, in bundles and in tests). */
 const HELPER = `
@@ -139,15 +115,6 @@ function runChunk(kind: number, k: number, first: number, cnt: number, a: Int32A
   if (a[11] !== 0) book(mem32, mem64, rec, r, first * C, k, a[7], a[8], a[9], a[10]);
 }
 
-/**
- * Where a shared integration step books its spikes (`Booking` in `event-iaf.ts`), with the byte offset of
- * the layer's spike counts; null: the caller takes the records itself.
- */
-export interface BookArgs { counts: number; at: number; stride: number; stats: number }
-
-function bookArgs(b: BookArgs | null): number[] {
-  return b === null ? [0, 0, 0, 0, 0] : [b.counts, b.at, b.stride, b.stats, 1];
-}
 
 /** The calling thread and `helpers` threads running kernel calls over one shared memory. */
 export class KernelPool {
