@@ -123,7 +123,7 @@ export class IafLayer {
     this.nStart = 0;
     if (v0 === null) {
       // All at 0: either every neuron is listed (a positive bound) or none.
-      zero(v);
+      zero(v, this.kernel);
       if (minVMem !== null && (0 - minVMem > 0 ? 0 - minVMem : 0) + minVMem !== 0) for (let j = 0; j < this.size; j++) start[this.nStart++] = j;
     } else {
       for (let j = 0; j < this.size; j++) {
@@ -131,7 +131,7 @@ export class IafLayer {
         if (minVMem !== null && (x - minVMem > 0 ? x - minVMem : 0) + minVMem !== x) start[this.nStart++] = j;
       }
     }
-    zero(this.counts);
+    zero(this.counts, this.kernel);
     this.nPending = 0;
     this.total = 0;
     this.maxPerStep = 0;
