@@ -11,7 +11,8 @@
  * the first call, which builds it, is timed apart.
  * Beside each engine, the PyTorch peer (`bench/peer.ts`) simulates the same sample the way Sinabs does (each
  * layer's synaptic ops on all steps at once, then integrate-and-fire through time), at 1 and 2 threads, in
- * this run; its per-layer spike counts must equal ours, else the difference is printed instead of a ratio.
+ * this run, in rounds alternating with ours (`bench/sim-table.ts`); its per-layer spike counts must equal
+ * ours, else the difference is printed instead of a ratio.
  * Then the event-data table: read speed per format and the time to generate the synthetic digit set.
  * Then training images/s per backend and thread count, with the peer training the same networks from the
  * same initial weights in this run (its loss at those weights must equal ours first).
@@ -21,89 +22,23 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { ModelFile } from '../src/core/model/types';
-import { simulateDense } from '../src/core/sim/dense-engine';
-import { eventEngineUsesWasm, simulateEvents } from '../src/core/sim/event-engine';
-import { binEvents, imageInput, type SpikeInput } from '../src/core/sim/input';
-import { neuronParams, type NeuronParams } from '../src/core/sim/neuron';
-import type { SimResult } from '../src/core/sim/result';
-import type { ModelWeights } from '../src/core/sim/weights';
+import { resolve } from 'node:path';
+import { eventEngineUsesWasm } from '../src/core/sim/event-engine';
 import { table } from '../src/cli/table';
 import { sharedDataDir } from '../scripts/shared-data';
-import { loadFixture, weightsFor } from '../src/io/sim/sinabs-fixture';
 import { benchData } from './data';
-import { countDifferences, lossCheckDifference, peerCell, peerLine, speedRatio } from './compare';
+import { lossCheckDifference, peerCell, peerLine, speedRatio } from './compare';
 import { runPeer, type PeerRun } from './peer';
-import { specInput, specWeights, type SimJob } from './torch-spec';
+import { median, PER_ROUND, pooledRatio, SIM_ROUNDS, SIM_THREADS, simCases, simRounds, type Samples } from './sim-table';
 import { trainBench, trainPeerJobs, type TrainBenchRow } from './train';
-import { syntheticCase } from './synthetic';
 
 /** Thread counts the peer runs at; our engines simulate on 1, our trainer takes each (`ourTrainer` in train.ts). */
 const PEER_THREADS = [1, 2];
 
-interface BenchCase { name: string; model: ModelFile; weights: ModelWeights; input: SpikeInput; neuron: Partial<NeuronParams>; events: number; source: string }
-
 function dataDir(): string {
   const i = process.argv.indexOf('--data');
   return i >= 0 && process.argv[i + 1] ? resolve(process.argv[i + 1]) : sharedDataDir();
-}
-
-function template(name: string): ModelFile {
-  return JSON.parse(readFileSync(resolve(__dirname, '..', 'templates', name), 'utf8')) as ModelFile;
-}
-
-function cases(): BenchCase[] {
-  const dir = join(dataDir(), 'sinabs-reference');
-  const mnist = template('mnist-dvs.snn.json');
-  const cifar = template('cifar10-allconv.snn.json');
-  const out: BenchCase[] = [];
-  const mnistFile = join(dir, 'mnist_dvs_seed1.json');
-  if (existsSync(mnistFile)) {
-    const fx = loadFixture(mnistFile);
-    out.push({ name: 'MNIST-DVS chunk (3000 ev, 300 ms)', model: mnist, weights: weightsFor(mnist, fx.weights), input: fx.input, neuron: fx.neuron, events: 3000, source: 'sinabs fixture' });
-  } else {
-    const s = syntheticCase(mnist, 1);
-    const e = s.events!;
-    out.push({ name: 'MNIST-DVS chunk (3000 ev, 300 ms)', model: mnist, weights: s.weights, input: binEvents(e, mnist.input.shape, { steps: 300, t0: 0 }), neuron: {}, events: e.x.length, source: 'synthetic' });
-  }
-  const cifarFile = join(dir, 'cifar_seed1.json');
-  if (existsSync(cifarFile)) {
-    const fx = loadFixture(cifarFile);
-    out.push({ name: 'CIFAR-10 image (10 steps)', model: cifar, weights: weightsFor(cifar, fx.weights), input: fx.input, neuron: fx.neuron, events: 0, source: 'sinabs fixture' });
-  } else {
-    const s = syntheticCase(cifar, 2);
-    out.push({ name: 'CIFAR-10 image (10 steps)', model: cifar, weights: s.weights, input: imageInput(s.image!, cifar.input.shape, 10), neuron: { minVMem: -1 }, events: 0, source: 'synthetic' });
-  }
-  return out;
-}
-
-/**
- * The first call (planning, weight layouts, JIT compilation) is timed on its own; then warm-up calls until
- * at least 3 calls and 300 ms have passed (the JIT settles), then the median of `reps` calls, in wall-clock
- * time and in CPU time of this process (the machine is shared: CPU time is what load does not inflate).
- */
-interface Timed { ms: number; cpuMs: number; firstMs: number; result: SimResult }
-
-async function time(run: () => SimResult | Promise<SimResult>, reps: number): Promise<Timed> {
-  let t0 = performance.now();
-  let result = await run();
-  const firstMs = performance.now() - t0;
-  for (let n = 1; n < 3 || performance.now() - t0 < 300; n++) result = await run();
-  const times: number[] = [];
-  const cpu: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const c0 = process.cpuUsage();
-    t0 = performance.now();
-    result = await run();
-    times.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-  }
-  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { ms: median(times), cpuMs: median(cpu), firstMs, result };
 }
 
 async function main(): Promise<void> {
@@ -111,45 +46,37 @@ async function main(): Promise<void> {
   await tf.ready();
   if (process.argv.includes('--train-only')) return trainTable();
   const load = loadavg();
-  const reps = { events: 21, image: 5 };
-  // The event-driven engine at each thread count the peer runs (its helper threads share a step's rows);
-  // the dense engine is tfjs' wasm backend, one thread.
-  const measured: { c: BenchCase; ev: Timed[]; de: Timed }[] = [];
-  for (const c of cases()) {
-    const n = c.events ? reps.events : reps.image;
-    const ev: Timed[] = [];
-    for (const threads of PEER_THREADS) ev.push(await time(() => simulateEvents(c.model, c.weights, c.input, { neuron: c.neuron, threads }), n));
-    const de = await time(() => simulateDense(c.model, c.weights, c.input, { neuron: c.neuron }), n);
-    for (const e of ev) if (e.result.layers.some((l, i) => l.counts.some((x, j) => x !== de.result.layers[i].counts[j]))) throw new Error(`${c.name}: the engines disagree`);
-    measured.push({ c, ev, de });
-  }
-  // The peer runs after ours, never beside it: the two sides do not share the cores.
-  const simJobs: SimJob[] = measured.map(({ c }) => ({ label: c.name, model: c.model, neuron: neuronParams(c.neuron), weights: specWeights(c.weights), input: specInput(c.input), threads: PEER_THREADS, reps: c.events ? reps.events : reps.image, seconds: 3 }));
-  const simPeer = await runPeer({ sim: simJobs }, { timeoutMs: 240_000 });
+  const { results, peer } = await simRounds(simCases(dataDir()));
   const rows: string[][] = [];
   const checks: string[] = [];
-  for (const { c, ev, de } of measured) {
-    const ours = ev[0].result.layers.map((l) => ({ name: l.name, total: l.total }));
-    const peer = PEER_THREADS.map((t) => peerLine(simPeer, 'sim', c.name, t));
-    const differs = peer.map((p) => (p ? countDifferences(ours, p.layers) : []));
-    peer.forEach((p, k) => {
-      if (!p) return;
-      if (differs[k].length) checks.push(`!!! ${c.name}, PyTorch at ${PEER_THREADS[k]} thread(s): spike counts DIFFER from ours, no speed ratio printed:\n    ${differs[k].join('\n    ')}`);
-      else checks.push(`${c.name}, PyTorch at ${PEER_THREADS[k]} thread(s): spike counts equal ours on all ${ours.length} spiking layers (${ours.reduce((a, l) => a + l.total, 0)} spikes)`);
+  for (const { c, ev, evRounds, de, peerRounds, differs } of results) {
+    const ours = ev[0].result.layers;
+    SIM_THREADS.forEach((t, k) => {
+      if (!peerRounds[k].some((xs) => xs.length)) return;
+      if (differs[k].length) checks.push(`!!! ${c.name}, PyTorch at ${t} thread(s): spike counts DIFFER from ours, no speed ratio printed:\n    ${differs[k].join('\n    ')}`);
+      else checks.push(`${c.name}, PyTorch at ${t} thread(s): spike counts equal ours on all ${ours.length} spiking layers (${ours.reduce((a, l) => a + l.total, 0)} spikes), in each of its ${peerRounds[k].filter((xs) => xs.length).length} rounds`);
     });
     const synops = ev[0].result.totalSynops;
-    const engines: [string, Timed][] = [...ev.map((e, k) => [`event-driven (${PEER_THREADS[k]} thr)`, e] as [string, Timed]), ['dense (tfjs wasm, 1 thr)', de]];
-    for (const [engine, r] of engines) {
-      const vsPeer = peer.flatMap((p, k) => [peerCell(simPeer, c.name, p?.ms, 1), !p ? '—' : differs[k].length ? 'counts differ' : speedRatio(p.ms, r.ms)]);
-      rows.push([c.name, engine, r.ms.toFixed(1), r.cpuMs.toFixed(1), r.firstMs.toFixed(0), c.events ? fmt(c.events / (r.ms / 1000)) : '—', fmt(synops / (r.ms / 1000)), engine.startsWith('event') ? `${(de.ms / r.ms).toFixed(2)}× faster than dense` : '', ...vsPeer, c.source]);
+    const engines: [string, Samples, number[][] | null][] = [...ev.map((e, k) => [`event-driven (${SIM_THREADS[k]} thr)`, e, evRounds[k]] as [string, Samples, number[][]]), ['dense (tfjs wasm, 1 thr)', de, null]];
+    const deMs = median(de.ms);
+    for (const [engine, r, rounds] of engines) {
+      const ms = median(r.ms);
+      const vsPeer = SIM_THREADS.flatMap((_t, k) => {
+        // An event-driven row's rounds pair with the peer's (same rounds); the dense engine ran once, no range.
+        const pooled = pooledRatio(rounds ?? [r.ms], peerRounds[k]);
+        if (!pooled) return [peerCell(peer, c.name, undefined, 1), '—', ''];
+        if (differs[k].length) return [pooled.theirs.toFixed(1), 'counts differ', ''];
+        return [pooled.theirs.toFixed(1), speedRatio(pooled.theirs, ms), rounds ? `${pooled.low.toFixed(2)}–${pooled.high.toFixed(2)}×` : ''];
+      });
+      rows.push([c.name, engine, ms.toFixed(1), median(r.cpuMs).toFixed(1), r.firstMs.toFixed(0), c.events ? fmt(c.events / (ms / 1000)) : '—', fmt(synops / (ms / 1000)), engine.startsWith('event') ? `${(deMs / ms).toFixed(2)}× faster than dense` : '', ...vsPeer, c.source]);
     }
   }
-  console.log(`load average ${load.map((x) => x.toFixed(2)).join(' ')} (1/5/15 min), ${process.version}; ms/sample: median of ${reps.events} (MNIST-DVS) / ${reps.image} (CIFAR) calls after a warm-up; CPU ms: this process's CPU time per sample; first call: planning, weight layout and JIT included`);
-  console.log(`event-driven multiply-adds: ${eventEngineUsesWasm() ? 'WebAssembly SIMD' : 'plain typed-array loops (no WebAssembly SIMD here)'}; the event-driven engine at ${PEER_THREADS.join(' and ')} thread(s) (helper threads share a step's rows; CPU ms counts them), the dense engine on 1; compare a row with PyTorch at the same thread count`);
-  console.log(peerHeader(simPeer, 'PyTorch IAF: Sinabs\' way (each layer\'s ops on all steps at once, then IAF through time), median of up to as many calls as ours (at least 3, about 3 s) after one; vs PyTorch = its ms ÷ ours (> 1: ours faster)'));
+  console.log(`load average ${load.map((x) => x.toFixed(2)).join(' ')} before, ${loadavg().map((x) => x.toFixed(2)).join(' ')} after (1/5/15 min), ${process.version}; ms/sample: median of ${SIM_ROUNDS} rounds × ${PER_ROUND.events} (MNIST-DVS) / ${PER_ROUND.image} (CIFAR) calls after a warm-up, each round ours then PyTorch (dense engine: 21 / 5 calls, once); CPU ms: this process's CPU time per sample; first call: planning, weight layout and JIT included`);
+  console.log(`event-driven multiply-adds: ${eventEngineUsesWasm() ? 'WebAssembly SIMD' : 'plain typed-array loops (no WebAssembly SIMD here)'}; the event-driven engine at ${SIM_THREADS.join(' and ')} thread(s) (helper threads share a step's rows; CPU ms counts them), the dense engine on 1; compare a row with PyTorch at the same thread count`);
+  console.log(peerHeader(peer, `PyTorch IAF: Sinabs' way (each layer's ops on all steps at once, then IAF through time), a fresh process each round, the same calls per round as ours after one; PyTorch ms: median of all its rounds' calls; vs PyTorch = its median ÷ ours (> 1: ours faster); per round: the range of that ratio over the rounds`));
   for (const line of checks) console.log(line);
-  console.log(table(['sample', 'engine', 'ms/sample', 'CPU ms', 'first call ms', 'events/s', 'SynOps/s', 'event : dense', ...PEER_THREADS.flatMap((t) => [`PyTorch ms (${t} thr)`, `vs PyTorch (${t} thr)`]), 'data'], rows,
-    [false, false, true, true, true, true, true, false, ...PEER_THREADS.flatMap(() => [true, true]), false]));
+  console.log(table(['sample', 'engine', 'ms/sample', 'CPU ms', 'first call ms', 'events/s', 'SynOps/s', 'event : dense', ...SIM_THREADS.flatMap((t) => [`PyTorch ms (${t} thr)`, `vs PyTorch (${t} thr)`, `per round (${t} thr)`]), 'data'], rows,
+    [false, false, true, true, true, true, true, false, ...SIM_THREADS.flatMap(() => [true, true, true]), false]));
 
   if (process.argv.includes('--sim-only')) return;
 

@@ -1,17 +1,21 @@
 /**
- * `npm run bench:sim-ab`: the event-driven engine on the Sinabs fixture's CIFAR-10 image (10 steps) with a
- * gathering conv and its spiking layer as one pipelined kernel pass per step (`event-fused.ts`, the default)
- * and as two passes (`setFusedIntegration(false)`), alternating sample by sample in one process so that the
- * machine's load falls on both alike. Prints, per variant, the least, first-quartile and median wall time
- * and process CPU time per sample. A figure, not a test: the load average is printed with it.
+ * `npm run bench:sim-ab`: two forms of the event-driven engine on the Sinabs fixture's CIFAR-10 image (10
+ * steps), alternating sample by sample in one process so that the machine's load falls on both alike.
+ * Prints, per form, the least, first-quartile and median wall time and process CPU time per sample. A
+ * figure, not a test: the load average is printed with it.
+ * - Default: a gathering conv and its spiking layer as one pipelined kernel pass per step
+ *   (`event-fused.ts`, the default) against two passes (`setFusedIntegration(false)`).
+ * - `--against <checkout>`: this checkout's engine against the one of another checkout of the project
+ *   (e.g. a worktree of main), both loaded in this process; their spike counts must be equal.
  *
- *   npm run bench:sim-ab -- [--threads N] [--samples N]
+ *   npm run bench:sim-ab -- [--threads N] [--samples N] [--against <dir>]
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ModelFile } from '../src/core/model/types';
 import { setFusedIntegration, simulateEvents } from '../src/core/sim/event-engine';
+import type { SimResult } from '../src/core/sim/result';
 import { loadFixture, weightsFor } from '../src/io/sim/sinabs-fixture';
 import { sharedDataDir } from '../scripts/shared-data';
 
@@ -25,21 +29,41 @@ const fx = loadFixture(join(sharedDataDir(), 'sinabs-reference', 'cifar_seed1.js
 const weights = weightsFor(tpl, fx.weights);
 const threads = Number(arg('--threads', '2'));
 const n = Number(arg('--samples', '40'));
-const run = (fused: boolean) => { setFusedIntegration(fused); return simulateEvents(tpl, weights, fx.input, { neuron: fx.neuron, threads }); };
-for (let i = 0; i < 6; i++) run(i % 2 === 0);
+const against = arg('--against', '');
+
+type Form = { name: string; run: () => SimResult };
+function forms(): [Form, Form] {
+  const opts = { neuron: fx.neuron, threads };
+  if (against) {
+    // The other checkout's engine: its own module instances (kernel, helper threads), the same model and input.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const other = require(resolve(against, 'src', 'core', 'sim', 'event-engine.ts')) as { simulateEvents: typeof simulateEvents };
+    const otherWeights = weightsFor(tpl, fx.weights);
+    return [{ name: 'this checkout', run: () => simulateEvents(tpl, weights, fx.input, opts) },
+      { name: `${against}`, run: () => other.simulateEvents(tpl, otherWeights, fx.input, opts) }];
+  }
+  return [{ name: 'one pass, pipelined', run: () => { setFusedIntegration(true); return simulateEvents(tpl, weights, fx.input, opts); } },
+    { name: 'two passes', run: () => { setFusedIntegration(false); return simulateEvents(tpl, weights, fx.input, opts); } }];
+}
+
+const [a, b] = forms();
+const countsOf = (r: SimResult) => r.layers.map((l) => l.total).join(',');
+const ca = countsOf(a.run()), cb = countsOf(b.run());
+if (ca !== cb) throw new Error(`the two forms disagree: spikes per layer ${ca} vs ${cb}`);
+for (let i = 0; i < 6; i++) (i % 2 === 0 ? a : b).run();
 const load0 = loadavg();
-const res = { 'one pass, pipelined': { wall: [] as number[], cpu: [] as number[] }, 'two passes': { wall: [] as number[], cpu: [] as number[] } };
+const res = new Map<Form, { wall: number[]; cpu: number[] }>([[a, { wall: [], cpu: [] }], [b, { wall: [], cpu: [] }]]);
 for (let i = 0; i < 2 * n; i++) {
-  const fused = i % 2 === 0;
+  const form = i % 2 === 0 ? a : b;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  run(fused);
-  const r = res[fused ? 'one pass, pipelined' : 'two passes'];
+  form.run();
+  const r = res.get(form)!;
   r.wall.push(performance.now() - t0);
   const c = process.cpuUsage(c0);
   r.cpu.push((c.user + c.system) / 1000);
 }
 setFusedIntegration(true);
-const at = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))].toFixed(1);
+const at = (xs: number[], q: number) => [...xs].sort((x, y) => x - y)[Math.floor(q * (xs.length - 1))].toFixed(1);
 console.log(`CIFAR-10 fixture image, 10 steps, ${threads} thread(s), ${n} samples each, alternating; load average ${load0.map((x) => x.toFixed(2)).join(' ')} before, ${loadavg().map((x) => x.toFixed(2)).join(' ')} after (1/5/15 min)`);
-for (const [name, r] of Object.entries(res)) console.log(`${name.padEnd(20)} wall ms: least ${at(r.wall, 0)}, quartile ${at(r.wall, 0.25)}, median ${at(r.wall, 0.5)}; CPU ms: quartile ${at(r.cpu, 0.25)}, median ${at(r.cpu, 0.5)}`);
+for (const [form, r] of res) console.log(`${form.name.padEnd(20)} wall ms: least ${at(r.wall, 0)}, quartile ${at(r.wall, 0.25)}, median ${at(r.wall, 0.5)}; CPU ms: quartile ${at(r.cpu, 0.25)}, median ${at(r.cpu, 0.5)}`);

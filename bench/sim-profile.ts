@@ -79,6 +79,7 @@ wrap(ConvOp.prototype, 'prepareFused', convKey('conv', 'JS glue (taps, groups, b
 wrap(FusingIafLayer.prototype, 'startFused', convKey('iaf', 'JS glue'));
 wrap(FusingIafLayer.prototype, 'finishFused', convKey('iaf', 'JS glue'));
 wrap(IafLayer.prototype, 'takeCandidates', inCurrent('spike bookkeeping'));
+wrap(IafLayer.prototype, 'takeChunks', inCurrent('spike bookkeeping'));
 wrap(PoolOp.prototype, 'apply', convKey('pool', 'pooling'));
 wrap(KernelPool.prototype, 'gather', inCurrent('kernel (gather, threaded)'));
 wrap(KernelPool.prototype, 'iaf', inCurrent('kernel (iaf, threaded)'));
@@ -139,6 +140,13 @@ function main(): void {
   rows.push(['sample (median wall)', ...walls.map((w) => w.toFixed(2))]);
   console.log(`${net} fixture, event-driven engine, ${reps} samples after 5 warm-up; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')} (1/5/15 min); ms per sample, ${process.argv.includes('--min') ? 'least' : 'median'} over the samples of each part`);
   console.log(table(['part', ...threadList.map((t) => `${t} thr`)], rows, [false, ...threadList.map(() => true)]));
+  console.log('\nThe same, summed per kind of part (the serial JS is bucketing, glue, bookkeeping and the remainder):');
+  const kinds = ['kernels on the calling thread', 'hand-off and wait for the helpers', 'bucketing the inputs by position', 'JS glue (tap lists, groups, pooling)', 'spike bookkeeping (trains, counts)', 'remainder (kept current, output, result)'];
+  const kindOf = (k: string) => k === 'sample' ? 5 : /threaded|join/.test(k) ? 1 : /kernel \(/.test(k) ? 0 : /bucketing/.test(k) ? 2 : /bookkeeping/.test(k) ? 4 : 3;
+  const sums = columns.map((c) => { const x = kinds.map(() => 0); for (const [k, v] of c) x[kindOf(k)] += v; return x; });
+  const serial = sums.map((x) => x[2] + x[3] + x[4] + x[5]);
+  console.log(table(['kind', ...threadList.map((t) => `${t} thr`)], [...kinds.map((k, i) => [k, ...sums.map((x) => x[i].toFixed(1))]), ['serial JS (the four above)', ...serial.map((x) => x.toFixed(1))], ['sample (median wall)', ...walls.map((w) => w.toFixed(1))]],
+    [false, ...threadList.map(() => true)]));
 }
 
 main();

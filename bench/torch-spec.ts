@@ -59,7 +59,7 @@ export interface LossCheck { ce: number; synops: number; loss: number; reluCe: n
 export type PeerLine =
   | { kind: 'env'; python: string; torch: string; cpus: number }
   | { kind: 'train'; label: string; batch: number; threads: number; imagesPerSec: number; steps: number; seconds: number; cpuSeconds?: number; fanoutTotals: number[]; check: LossCheck | null }
-  | { kind: 'sim'; label: string; threads: number; ms: number; firstMs: number; reps: number; layers: { name: string; total: number }[] }
+  | { kind: 'sim'; label: string; threads: number; ms: number; firstMs: number; reps: number; times?: number[]; layers: { name: string; total: number }[] }
   | { kind: 'error'; label: string | null; message: string };
 
 export function f32ToBase64(values: Float32Array): string {

@@ -9,8 +9,8 @@ it measured:
 - ``{"kind": "train", "label", "batch", "threads", "imagesPerSec", "steps", "seconds", "cpuSeconds",
   "fanoutTotals", "check"}`` per training job and thread count (``cpuSeconds``: this process's CPU time
   over the timed steps, all threads);
-- ``{"kind": "sim", "label", "threads", "ms", "firstMs", "reps", "layers": [{"name", "total"}]}`` per
-  simulation job and thread count;
+- ``{"kind": "sim", "label", "threads", "ms", "firstMs", "reps", "times", "layers": [{"name", "total"}]}``
+  per simulation job and thread count (``times``: each timed call's ms, for the bench to pool rounds);
 - ``{"kind": "error", "label", "message"}`` when a job fails (the others still run).
 
 The spec (bench/torch-spec.ts writes it):
@@ -352,7 +352,7 @@ def run_sim(job, emit):
             simulate(model, weights, frames, job["neuron"])
             times.append(time.perf_counter() - t0)
         emit({"kind": "sim", "label": job["label"], "threads": threads, "ms": 1000 * statistics.median(times),
-              "firstMs": 1000 * first, "reps": len(times), "layers": layers})
+              "firstMs": 1000 * first, "reps": len(times), "times": [1000 * t for t in times], "layers": layers})
 
 
 def main():

@@ -12,6 +12,7 @@ import { countDifferences, lossCheckDifference, peerCell, peerLine } from '../..
 import { findTorchPython, PEER_ABSENT, pythonCandidates, runPeer } from '../../bench/peer';
 import { base64ToF32, specInput, specWeights, torchWeights } from '../../bench/torch-spec';
 import { peerTrainJob } from '../../bench/train';
+import { median, pooledRatio } from '../../bench/sim-table';
 import { frames, net, randomNet } from './sim-helpers';
 
 /** Input [2, 1, 3] → conv 'c' (2 → 2 channels, 1×2 kernel) → [2, 1, 2] → relu → flatten (4) → linear 'l' to 1. */
@@ -39,6 +40,23 @@ describe('bench peer: weights and input as PyTorch reads them', () => {
   it('passes the input as sparse steps the peer densifies to [T, C, H, W]', () => {
     const input = specInput(frames([[0, 2, 0, 0, 0, 0], [0, 0, 0, 0, 0, 1]], [2, 1, 3]));
     assert.deepEqual(input, { shape: [2, 1, 3], steps: 2, stepStart: [0, 1, 2], index: [1, 5], value: [2, 1] });
+  });
+});
+
+describe('bench peer: rounds pooled into one ratio', () => {
+  it('takes the median of all rounds\' calls on each side, theirs ÷ ours, and the range of the per-round ratios', () => {
+    // Ours 10 12 11 | 20 22 21 → pooled 10 11 12 20 21 22, median (12 + 20) / 2 = 16; theirs 11 13 12 | 30 30 30 →
+    // 11 12 13 30 30 30, median (13 + 30) / 2 = 21.5; ratio 21.5 / 16 = 1.34375. Round 1: 12 / 11; round 2: 30 / 21.
+    const r = pooledRatio([[10, 12, 11], [20, 22, 21]], [[11, 13, 12], [30, 30, 30]]);
+    assert.deepEqual(r, { ours: 16, theirs: 21.5, ratio: 1.34375, low: 12 / 11, high: 30 / 21 });
+    assert.equal(median([3, 1, 2]), 2);
+  });
+
+  it('has no ratio without the peer\'s calls, and leaves a round the peer missed out of the range', () => {
+    assert.equal(pooledRatio([[10, 11]], [[]]), null);
+    assert.equal(pooledRatio([[]], [[5]]), null);
+    // Round 2 has no peer calls: the range is round 1's 8 / 4 only; the pooled medians take every call (ours 4 4 8 → 4).
+    assert.deepEqual(pooledRatio([[4, 4], [8]], [[8], []]), { ours: 4, theirs: 8, ratio: 2, low: 2, high: 2 });
   });
 });
 

@@ -4,6 +4,7 @@ import type { LayerWeights } from './weights';
 import { addBias, clToCf, sparseOf, touchedToSparse, type Arena, type EventOp, type Layout, type Signal, type Sparse, type Touched } from './event-signals';
 import { convTaps } from './conv-taps';
 import { gatherLoop } from './gather-loop';
+import { InputBuckets } from './event-bucket';
 
 export { gatherLoop };
 
@@ -54,11 +55,8 @@ export class ConvOp implements EventOp {
   /** Gather mode (see `applyGather`) and its tables: the taps of each output position, per-step counts. */
   private readonly gather: boolean;
   private readonly outStart: Int32Array; private readonly outP: Int32Array; private readonly outW: Int32Array;
-  private readonly cnt: Int32Array; private readonly ones: Int32Array; private readonly startOf: Int32Array;
-  private readonly nextOne: Int32Array; private readonly nextX: Int32Array; private readonly inList: Int32Array;
-  /** `bucketRuns`: the step that last saw a position, and a run's inputs other than 1 (weight row, value). */
-  private readonly seen: Int32Array; private epoch = 0;
-  private readonly xRow: Int32Array; private readonly xVal: Float32Array;
+  /** The inputs of a gather step bucketed by position (`event-bucket.ts`). */
+  private readonly buckets: InputBuckets;
   private readonly tapStart: Int32Array; private readonly tapQ: Int32Array; private readonly tapW: Int32Array;
   private readonly bias?: Float64Array;
   private ready = false;
@@ -85,10 +83,7 @@ export class ConvOp implements EventOp {
     this.tapStart = taps.tapStart; this.tapQ = taps.tapQ; this.tapW = taps.tapW;
     this.outStart = taps.outStart; this.outP = taps.outP; this.outW = taps.outW;
     const nTaps = taps.tapQ.length;
-    const perPos = () => new Int32Array(this.gather ? h * wd : 0);
-    this.cnt = perPos(); this.ones = perPos(); this.startOf = perPos(); this.nextOne = perPos(); this.nextX = perPos(); this.inList = perPos();
-    this.seen = perPos();
-    this.xRow = new Int32Array(this.gather ? c : 0); this.xVal = new Float32Array(this.gather ? c : 0);
+    this.buckets = new InputBuckets(arena, c, h * wd, this.cl, this.ciStride, this.gather);
     if (this.gather) arena.needGather(c * h * wd, oh * ow, nTaps);
     else {
       // The WebAssembly scatter reads the inputs and the tap tables from the arena.
@@ -131,76 +126,14 @@ export class ConvOp implements EventOp {
    * are float32 (`f32(s + f32(f32(a) · w))` term by term, as the kernel's four float32 lanes compute them),
    * then widened exactly into the float64 output row.
    */
-  /**
-   * Steps 1–2 of `applyGather` when the inputs come grouped by position (a spiking layer emits its spikes
-   * position by position): one pass, each run of one position written as its bucket — the inputs of
-   * value 1 in input order, then the others in input order. Returns the number of positions, or −1 (with
-   * nothing left behind) when a position comes back after another one, for `bucketSorted` to do it.
-   */
+  /** Steps 1–2 of `applyGather` for inputs grouped by position (`InputBuckets.runs`). */
   private bucketRuns(s: Sparse): number {
-    const { cin, hw, cl, ciStride, cnt, ones, startOf, inList, seen, xRow, xVal } = this;
-    const { idx, val } = s;
-    const { i32, f32 } = this.arena;
-    const e0 = this.arena.entriesAt >> 2;
-    const wBytes = this.wBase * 8;
-    if (this.epoch > 0x3fffffff) { this.epoch = 0; seen.fill(0); }
-    const stamp = ++this.epoch;
-    let nIn = 0, off = 0, k = s.lo;
-    let at = -1, ci = 0;
-    if (k < s.hi) { const i = idx[k]; if (cl) { at = (i / cin) | 0; ci = i - at * cin; } else { ci = (i / hw) | 0; at = i - ci * hw; } }
-    while (k < s.hi) {
-      if (seen[at] === stamp) {
-        for (let u = 0; u < nIn; u++) { cnt[inList[u]] = 0; ones[inList[u]] = 0; }
-        return -1;
-      }
-      seen[at] = stamp;
-      inList[nIn++] = at;
-      const run = at;
-      let n1 = 0, nx = 0;
-      for (;;) {
-        const a = Math.fround(val[k]);
-        const row = wBytes + ci * ciStride * 4;
-        if (a === 1) { i32[e0 + 2 * (off + n1)] = row; f32[e0 + 2 * (off + n1) + 1] = 1; n1++; } else { xRow[nx] = row; xVal[nx] = a; nx++; }
-        if (++k >= s.hi) break;
-        const i = idx[k];
-        if (cl) { at = (i / cin) | 0; ci = i - at * cin; } else { ci = (i / hw) | 0; at = i - ci * hw; }
-        if (at !== run) break;
-      }
-      for (let x = 0; x < nx; x++) { const e = off + n1 + x; i32[e0 + 2 * e] = xRow[x]; f32[e0 + 2 * e + 1] = xVal[x]; }
-      startOf[run] = off; ones[run] = n1; cnt[run] = n1 + nx;
-      off += n1 + nx;
-    }
-    return nIn;
+    return this.buckets.runs(s, this.wBase * 8);
   }
 
-  /** Steps 1–2 of `applyGather` for inputs in any order: a counting sort into the same buckets as `bucketRuns`. */
+  /** Steps 1–2 of `applyGather` for inputs in any order (`InputBuckets.sorted`). */
   private bucketSorted(s: Sparse): number {
-    const { cin, hw, cl, ciStride, cnt, ones, startOf, nextOne, nextX, inList } = this;
-    const { idx, val } = s;
-    const { i32, f32 } = this.arena;
-    const wBytes = this.wBase * 8;
-    // 1. Inputs per position, and how many of them are 1 (those go first in their bucket).
-    let nIn = 0;
-    for (let k = s.lo; k < s.hi; k++) {
-      const i = idx[k];
-      const at = cl ? (i / cin) | 0 : i - ((i / hw) | 0) * hw;
-      if (cnt[at]++ === 0) inList[nIn++] = at;
-      if (Math.fround(val[k]) === 1) ones[at]++;
-    }
-    let off = 0;
-    for (let u = 0; u < nIn; u++) { const at = inList[u]; startOf[at] = off; nextOne[at] = off; nextX[at] = off + ones[at]; off += cnt[at]; }
-    // 2. Entries, bucketed.
-    const e0 = this.arena.entriesAt;
-    for (let k = s.lo; k < s.hi; k++) {
-      const i = idx[k];
-      let ci: number, at: number;
-      if (cl) { at = (i / cin) | 0; ci = i - at * cin; } else { ci = (i / hw) | 0; at = i - ci * hw; }
-      const a = Math.fround(val[k]);
-      const e = a === 1 ? nextOne[at]++ : nextX[at]++;
-      i32[(e0 >> 2) + 2 * e] = wBytes + ci * ciStride * 4;
-      f32[(e0 >> 2) + 2 * e + 1] = a;
-    }
-    return nIn;
+    return this.buckets.sorted(s, this.wBase * 8);
   }
 
   private applyGather(s: Sparse): Touched {
@@ -224,7 +157,8 @@ export class ConvOp implements EventOp {
    * leaves the step's multiply-adds per output value in `work`.
    */
   private buildGroups(s: Sparse, res: Touched): number {
-    const { arena, oc, tapStart, tapQ, cnt, ones, startOf, inList, outStart, outP, outW } = this;
+    const { arena, oc, tapStart, tapQ, outStart, outP, outW } = this;
+    const { cnt, ones, startOf, inList } = this.buckets;
     const { pos, mark } = res;
     const { i32 } = arena;
     // 1–2. The inputs bucketed by position (8-byte entries: weight row of the input channel, float32 value).
@@ -308,6 +242,7 @@ export class ConvOp implements EventOp {
     }
     this.res.buf = f64.subarray(this.bufBase, this.bufBase + this.res.C * this.res.P);
     this.steps[1].res.buf = this.res.buf;
+    if (this.gather) this.buckets.bind();
     this.res.pos = this.arena.int32s(this.posAt, this.res.P);
     this.res.mark = new Uint8Array(this.arena.buffer, this.markAt, this.res.P);
     if (!this.gather) {

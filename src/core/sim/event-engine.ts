@@ -7,7 +7,7 @@ import { finishResult, Recorder, type SimResult, type SpikingLayerResult } from 
 import { isWasmSimdAvailable } from './wasm-kernel';
 import { defaultSimThreads, kernelPool } from './wasm-threads';
 import type { ModelWeights } from './weights';
-import { CHUNK_COUNTS, LIST_RECORDS } from './event-iaf';
+import { bookingBytes, CHUNK_COUNTS, LIST_RECORDS, type Booking } from './event-iaf';
 import { FusingIafLayer } from './event-iaf-fused';
 import { Train, layerRecord, type LayerRecord } from './event-train';
 import { initialMembranes } from './membrane';
@@ -122,9 +122,11 @@ function programOf(plan: NetworkPlan): Program {
   const maxSize = Math.max(1, ...plan.segments.map((s) => s.spiking.size));
   const candAt = arena.reserveI32(4 * maxSize);
   const countsAt = arena.reserveI32(CHUNK_COUNTS);
+  const bytes = bookingBytes(maxSize);
+  const booking: Booking = { at: arena.reserve(bytes.staging / 8) * 8, stride: (maxSize + 1) & ~1, stats: arena.reserve(bytes.stats / 8) * 8 };
   const segments = plan.segments.map((s) => {
     const ops = s.ops.map((i) => { const op = buildOp(plan, i, layout, arena); layout = op.out; return op; });
-    const iaf = new FusingIafLayer(s.spiking, layout, arena, candAt, countsAt);
+    const iaf = new FusingIafLayer(s.spiking, layout, arena, candAt, countsAt, booking);
     layout = iaf.out;
     return { ops, iaf, fuseAt: -1 };
   });

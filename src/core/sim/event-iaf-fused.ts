@@ -23,6 +23,8 @@ export class FusingIafLayer extends IafLayer {
   /** Chunk size of the fused step on the helper threads, or 0 when it ran here (then `fusedN` records). */
   private fusedChunk = 0;
   private fusedN = 0;
+  /** Whether the threads of the shared step book its spikes (`takeChunks`). */
+  private fusedBooked = false;
 
   /**
    * `step` with the input current of a gathering conv (`fusesWith`), whose groups `st` holds
@@ -37,8 +39,10 @@ export class FusingIafLayer extends IafLayer {
     const vShift = this.v.byteOffset - st.bufBytes;
     const pool = this.arena.pool;
     if (pool !== null && (st.parallel || st.nGroups * C >= parallelMinNeurons())) {
+      const booking = this.bookingNow();
+      this.fusedBooked = booking !== null;
       this.fusedChunk = pool.startGatherIaf(kernel, st.groups, st.nGroups, st.rowBytes, vShift, this.v.byteOffset, this.th, this.m, this.mode, this.cand.byteOffset, this.chunkCounts.byteOffset,
-        Math.max(1, Math.ceil(st.nGroups / (16 * (pool.helpers + 1)))));
+        Math.max(1, Math.ceil(st.nGroups / (16 * (pool.helpers + 1)))), booking);
     } else {
       this.fusedChunk = 0;
       this.fusedN = kernel.gatherIaf(st.groups, st.nGroups, st.rowBytes, vShift, this.v.byteOffset, this.th, this.m, this.mode, this.cand.byteOffset);
@@ -50,8 +54,7 @@ export class FusingIafLayer extends IafLayer {
     const chunk = this.fusedChunk;
     if (chunk > 0) {
       this.arena.pool!.join();
-      const C = st.rowBytes >> 3;
-      for (let k = 0; k * chunk < st.nGroups; k++) this.takeCandidates(k * chunk * C, k * chunk * C + this.chunkCounts[k]);
+      this.takeChunks(chunk, Math.ceil(st.nGroups / chunk), st.rowBytes >> 3, this.fusedBooked);
     } else {
       this.takeCandidates(0, this.fusedN);
     }

@@ -6,6 +6,10 @@ import { Arena, clToCf, invert, type Layout, type Signal, type Touched } from '.
 import { type NeuronParams } from './neuron';
 import { type SpikingLayerInfo } from './network';
 import { type SimKernel } from './wasm-kernel';
+import type { BookArgs } from './wasm-threads';
+import { copyBooked, zero, type Booking } from './event-booking';
+
+export { bookingBytes, type Booking } from './event-booking';
 import { record, type LayerRecord, type Train } from './event-train';
 
 /** Tap records the arena holds before it applies them (16 bytes each). */
@@ -26,6 +30,8 @@ export function parallelMinNeurons(): number {
 /** Chunk counts of a shared integration step (`KernelPool.iaf`): int32 words reserved in the arena. */
 export const CHUNK_COUNTS = 4096;
 
+
+
 /**
  * The integrate-and-fire state of one spiking layer. Internally a 3-D layer is channels-last (the layout
  * of the conv output it receives, so the C neurons of a position are contiguous); counts are returned
@@ -44,7 +50,14 @@ export class IafLayer {
   protected cand: Int32Array = new Int32Array(0);
   private candN: Float64Array = new Float64Array(0);
   protected chunkCounts: Int32Array = new Int32Array(0);
-  readonly counts: Float64Array;
+  /**
+   * Spikes per neuron over the sample (internal order), in the arena: a shared step's helper threads add
+   * their chunk's spikes to it (`Booking`).
+   */
+  counts: Float64Array;
+  private readonly spikeCountsAt: number;
+  /** A shared step's `Booking` and this layer's counts, for the helper threads (`KernelPool.iaf`). */
+  private bookArgs: BookArgs | null = null;
   readonly stamp: Int32Array;
   epoch = 0;
   pending: Int32Array;
@@ -61,11 +74,13 @@ export class IafLayer {
   total = 0;
   maxPerStep = 0;
 
-  constructor(readonly info: SpikingLayerInfo, inLayout: Layout, protected readonly arena: Arena, private readonly candAt: number, private readonly countsAt: number) {
+  constructor(readonly info: SpikingLayerInfo, inLayout: Layout, protected readonly arena: Arena, private readonly candAt: number, private readonly countsAt: number,
+    protected readonly booking: Booking) {
     this.size = info.size;
     this.v = new Float64Array(0);
     this.vAt = arena.reserve(this.size);
-    this.counts = new Float64Array(this.size);
+    this.counts = new Float64Array(0);
+    this.spikeCountsAt = arena.reserve(this.size);
     this.stamp = new Int32Array(this.size);
     this.pending = new Int32Array(this.size);
     this.next = new Int32Array(this.size);
@@ -90,6 +105,8 @@ export class IafLayer {
   /** Takes the views into the arena once it exists. */
   bind(): void {
     this.v = this.arena.f64.subarray(this.vAt, this.vAt + this.size);
+    this.counts = this.arena.f64.subarray(this.spikeCountsAt, this.spikeCountsAt + this.size);
+    this.bookArgs = { counts: this.counts.byteOffset, ...this.booking };
     this.kernel = this.arena.kernel;
     this.cand = this.arena.int32s(this.candAt, 4 * this.size);
     this.candN = new Float64Array(this.arena.buffer, this.candAt, 2 * this.size);
@@ -106,7 +123,7 @@ export class IafLayer {
     this.nStart = 0;
     if (v0 === null) {
       // All at 0: either every neuron is listed (a positive bound) or none.
-      v.fill(0);
+      zero(v, this.kernel);
       if (minVMem !== null && (0 - minVMem > 0 ? 0 - minVMem : 0) + minVMem !== 0) for (let j = 0; j < this.size; j++) start[this.nStart++] = j;
     } else {
       for (let j = 0; j < this.size; j++) {
@@ -114,7 +131,7 @@ export class IafLayer {
         if (minVMem !== null && (x - minVMem > 0 ? x - minVMem : 0) + minVMem !== x) start[this.nStart++] = j;
       }
     }
-    this.counts.fill(0);
+    zero(this.counts, this.kernel);
     this.nPending = 0;
     this.total = 0;
     this.maxPerStep = 0;
@@ -250,9 +267,11 @@ export class IafLayer {
       const pool = this.arena.pool;
       if (pool !== null && sig.n * C >= PARALLEL_MIN_NEURONS) {
         // Shared with the helper threads by chunks of positions; each chunk's records in chunk order.
+        // Each chunk's spikes booked by the thread that ran it (`book` in `wasm-book.ts`), unless they go to a record.
+        const booking = this.bookingNow();
         const chunk = pool.iaf(this.kernel, pos.byteOffset, sig.n, C, sig.buf.byteOffset, v.byteOffset, th, m, mode, this.cand.byteOffset, this.chunkCounts.byteOffset,
-          Math.max(1, Math.ceil(sig.n / (16 * (pool.helpers + 1)))));
-        for (let k = 0; k * chunk < sig.n; k++) this.takeCandidates(k * chunk * C, k * chunk * C + this.chunkCounts[k]);
+          Math.max(1, Math.ceil(sig.n / (16 * (pool.helpers + 1)))), booking);
+        this.takeChunks(chunk, Math.ceil(sig.n / chunk), C, booking !== null);
       } else {
         this.takeCandidates(0, this.kernel.iaf(pos.byteOffset, sig.n, C, sig.buf.byteOffset, v.byteOffset, th, m, mode, this.cand.byteOffset));
       }
@@ -337,6 +356,26 @@ export class IafLayer {
       if (cand[4 * c + 1] !== 0) next[nNext++] = j;
     }
     train.n = on; this.sum += sum; this.maxPerStep = max; this.nNext = nNext;
+  }
+
+  /** The booking arguments of a shared step now: null while a raster record is kept (`takeCandidates` fills it). */
+  protected bookingNow(): BookArgs | null {
+    return this.rec === null ? this.bookArgs : null;
+  }
+
+  /**
+   * The spikes of a shared step of `nChunks` chunks of `chunk` positions (groups) of `C` neurons, in chunk
+   * order: booked by the threads (`booked`: copied from the `Booking` staging, the counts already added),
+   * else taken from the kernel's records.
+   */
+  protected takeChunks(chunk: number, nChunks: number, C: number, booked: boolean): void {
+    if (!booked) {
+      for (let k = 0; k < nChunks; k++) this.takeCandidates(k * chunk * C, k * chunk * C + this.chunkCounts[k]);
+      return;
+    }
+    const got = copyBooked(this.arena, this.booking, chunk, nChunks, C, this.train, this.next, this.nNext);
+    this.nNext = got.nNext; this.sum += got.sum;
+    if (got.max > this.maxPerStep) this.maxPerStep = got.max;
   }
 
   private finishStep(train: Train, t: number): number {

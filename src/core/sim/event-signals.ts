@@ -110,6 +110,12 @@ export class Arena {
   segsAt = 0;
   private sets: { entriesAt: number; groupsAt: number; segsAt: number }[] = [];
   private gatherNeed = [0, 0, 0];
+  /**
+   * Byte offsets of a gather step's inputs copied into the arena for the WebAssembly bucketing (`bucket`):
+   * int32 indices and float64 values, as many as the largest gathering conv's input.
+   */
+  bucketIdxAt = 0;
+  bucketValAt = 0;
 
   private row = new Float32Array(0);
 
@@ -143,6 +149,8 @@ export class Arena {
 
   finish(listRecords: number, useWasm: boolean): void {
     const [entries, groups, segs] = this.gatherNeed;
+    this.bucketIdxAt = this.reserveI32(entries);
+    this.bucketValAt = this.reserve(entries) * 8;
     for (let i = 0; i < 2; i++) this.sets.push({ entriesAt: this.reserve(2 * entries) * 8, groupsAt: this.reserve(2 * groups) * 8, segsAt: this.reserve(2 * segs) * 8 });
     this.useSet(0);
     this.listCap = listRecords;

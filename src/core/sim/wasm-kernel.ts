@@ -10,6 +10,8 @@
  * - `gather(...)`: a conv's gather, one output row at a time in registers, in float32.
  * - `iaf(...)`: a spiking layer's integration `v += I` over touched rows; returns the neurons that fire.
  * - `gatherIaf(...)`: `gather`, then `iaf` on each row as soon as it is summed (one pass over the rows).
+ * - `bucket(...)`: a gather's inputs bucketed by position (`ConvOp.bucketRuns`), channels-last inputs.
+ * - `zero(at, bytes)`: zeroes memory (`memory.fill`).
  *
  * Precision. `axpy`, `scatter` and `iaf` work on two float64 lanes; `gather` on four float32 lanes: it sums
  * each output value's terms in float32 (the precision of Sinabs' and tfjs' convolutions, twice the lanes of
@@ -23,14 +25,17 @@ import { uleb, str, section, vec, I32, F64 } from './wasm-encode';
 import { iafBody, iafGroupsBody } from './wasm-iaf';
 import { gatherBody, gatherIafBody } from './wasm-gather';
 import { axpyBody, scatterBody } from './wasm-scatter';
+import { bucketBody } from './wasm-bucket';
 
 /**
  * The module's bytes: imports memory `env.mem` (shared, at most 65536 pages, when `shared`: the memory of
  * `wasm-threads.ts`' helper threads), exports `axpy`, `iaf`, `gather`, `scatter` and `gatherIaf`.
  */
 function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  // Functions 0–4 are exported; 5 (`iafGroups`) is called by `gatherIaf` only.
-  const bodies = [axpyBody(), iafBody(), gatherBody(), scatterBody(), gatherIafBody(2, 5), iafGroupsBody()];
+  // Functions 0–4, 6 and 7 are exported; 5 (`iafGroups`) is called by `gatherIaf` only. `zero(at, bytes)`
+  // is `memory.fill` with 0 (a typed array's fill on shared memory is about 25 times slower in Node 20).
+  const zeroBody = [0x00, 0x20, 0, 0x41, 0, 0x20, 1, 0xfc, 11, 0x00, 0x0b];
+  const bodies = [axpyBody(), iafBody(), gatherBody(), scatterBody(), gatherIafBody(2, 5), iafGroupsBody(), bucketBody(), zeroBody];
   const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
@@ -39,10 +44,11 @@ function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
       [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [F64], [F64], [I32], [I32]]), ...vec([[I32]])],
       [0x60, ...vec([[I32], [I32], [I32]]), ...vec([])],
       [0x60, ...vec(Array.from({ length: 15 }, () => [I32])), ...vec([[I32]])],
+      [0x60, ...vec([[I32], [I32]]), ...vec([])],
     ])),
     ...section(2, vec([[...str('env'), ...str('mem'), 0x02, ...limits]])),
-    ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(3), uleb(1), uleb(1)])),
-    ...section(7, vec([[...str('axpy'), 0x00, ...uleb(0)], [...str('iaf'), 0x00, ...uleb(1)], [...str('gather'), 0x00, ...uleb(2)], [...str('scatter'), 0x00, ...uleb(3)], [...str('gatherIaf'), 0x00, ...uleb(4)]])),
+    ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(3), uleb(1), uleb(1), uleb(3), uleb(4)])),
+    ...section(7, vec([[...str('axpy'), 0x00, ...uleb(0)], [...str('iaf'), 0x00, ...uleb(1)], [...str('gather'), 0x00, ...uleb(2)], [...str('scatter'), 0x00, ...uleb(3)], [...str('gatherIaf'), 0x00, ...uleb(4)], [...str('bucket'), 0x00, ...uleb(6)], [...str('zero'), 0x00, ...uleb(7)]])),
     ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
   ];
   return Uint8Array.from(bytes);
@@ -86,6 +92,10 @@ export interface SimKernel {
   gatherIaf: (groups: number, nGroups: number, rowBytes: number, vShift: number, vBase: number, th: number, m: number, mode: number, cand: number) => number;
   scatter: (ent: number, n: number, cl: number, cin: number, hw: number, tapStart: number, tapQ: number, tapW: number,
     wBase: number, ciStride: number, bufBase: number, rowBytes: number, mark: number, pos: number, np: number) => number;
+  bucket: (idx: number, val: number, n: number, cin: number, wBytes: number, ciBytes: number, e0: number, seen: number, inList: number, startOf: number,
+    ones: number, cnt: number, xRow: number, xVal: number, stamp: number) => number;
+  /** Zeroes `bytes` bytes from byte offset `at`. */
+  zero: (at: number, bytes: number) => void;
 }
 
 /** The kernel over a new memory of `bytes` bytes; `shared`: a shared memory of fixed size. Null when unavailable. */
@@ -96,5 +106,5 @@ export function simKernel(bytes: number, shared = false): SimKernel | null {
   const memory = shared ? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }) : new WebAssembly.Memory({ initial: pages });
   const inst = new WebAssembly.Instance(mod, { env: { mem: memory } });
   const ex = inst.exports;
-  return { memory, module: mod, axpy: ex.axpy as SimKernel['axpy'], iaf: ex.iaf as SimKernel['iaf'], gather: ex.gather as SimKernel['gather'], gatherIaf: ex.gatherIaf as SimKernel['gatherIaf'], scatter: ex.scatter as SimKernel['scatter'] };
+  return { memory, module: mod, axpy: ex.axpy as SimKernel['axpy'], iaf: ex.iaf as SimKernel['iaf'], gather: ex.gather as SimKernel['gather'], gatherIaf: ex.gatherIaf as SimKernel['gatherIaf'], scatter: ex.scatter as SimKernel['scatter'], bucket: ex.bucket as SimKernel['bucket'], zero: ex.zero as SimKernel['zero'] };
 }

@@ -27,6 +27,9 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { SimKernel } from './wasm-kernel';
+import { book, BOOK_CODE, bookArgs, type BookArgs } from './wasm-book';
+
+export type { BookArgs };
 
 /** Words of `ctrl`: claim counter, finished items, failure flag; then two job slots of `SLOT_WORDS`. */
 const NEXT = 0, FIN = 1, FAILED = 2, SLOT0 = 4, SLOT_WORDS = 20;
@@ -36,12 +39,22 @@ const GATHER = 1, IAF = 2, GATHER_IAF = 3;
 /** Chunks per job at most (12 bits of `NEXT`). */
 const MAX_CHUNKS = 4095;
 
-/** One chunk of a job in the helpers (the caller runs the same as `runChunk`): the kernel call and its result. */
+/**
+ * One chunk of a job in the helpers (the caller runs the same as `runChunk`): the kernel call and its
+ * result; with `a[11] ≠ 0` (an integration that books its spikes, `Booking` in `event-booking.ts`), the
+ * chunk's records are then booked by `BOOK_CODE` on the thread that ran it.
+ */
 const CHUNK_CODE = `
   if (kind === ${GATHER}) ex.gather(a[0] + 16 * first, cnt, a[1]);
-  else if (kind === ${GATHER_IAF}) mem32[(a[6] >> 2) + k] = ex.gatherIaf(a[0] + 16 * first, cnt, a[1], a[2], a[3], th, m, a[4], a[5] + 2 * first * a[1]);
-  else mem32[(a[6] >> 2) + k] = ex.iaf(a[0] + 4 * first, cnt, a[1], a[2], a[3], th, m, a[4], a[5] + 16 * first * a[1]);
+  else {
+    const C = kind === ${GATHER_IAF} ? a[1] >> 3 : a[1];
+    const rec = a[5] + 16 * first * C;
+    const r = kind === ${GATHER_IAF} ? ex.gatherIaf(a[0] + 16 * first, cnt, a[1], a[2], a[3], th, m, a[4], rec) : ex.iaf(a[0] + 4 * first, cnt, a[1], a[2], a[3], th, m, a[4], rec);
+    mem32[(a[6] >> 2) + k] = r;
+    if (a[11] !== 0) book(mem32, mem64, rec, r, first * C, k, a[7], a[8], a[9], a[10]);
+  }
 `;
+
 
 /** The helper's code (plain JavaScript: it runs the same under tsx, in bundles and in tests). */
 const HELPER = `
@@ -49,7 +62,8 @@ const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const ctrl = new Int32Array(workerData.ctrl);
 const f64 = new Float64Array(workerData.ctrl);
 const port = workerData.port;
-let ex = null, mem32 = null, gen = -1, lastTag = -1;
+let ex = null, mem32 = null, mem64 = null, gen = -1, lastTag = -1;
+${BOOK_CODE}
 try {
   for (;;) {
     const v = Atomics.load(ctrl, ${NEXT});
@@ -67,6 +81,7 @@ try {
       if (latest) {
         ex = new WebAssembly.Instance(latest.module, { env: { mem: latest.memory } }).exports;
         mem32 = new Int32Array(latest.memory.buffer);
+        mem64 = new Float64Array(latest.memory.buffer);
         gen = latest.gen;
       }
       if (jobGen !== gen) continue;
@@ -91,11 +106,15 @@ try {
 `;
 
 /** `CHUNK_CODE` on the calling thread. */
-function runChunk(kind: number, k: number, first: number, cnt: number, a: Int32Array, th: number, m: number, ex: SimKernel, mem32: Int32Array): void {
-  if (kind === GATHER) ex.gather(a[0] + 16 * first, cnt, a[1]);
-  else if (kind === GATHER_IAF) mem32[(a[6] >> 2) + k] = ex.gatherIaf(a[0] + 16 * first, cnt, a[1], a[2], a[3], th, m, a[4], a[5] + 2 * first * a[1]);
-  else mem32[(a[6] >> 2) + k] = ex.iaf(a[0] + 4 * first, cnt, a[1], a[2], a[3], th, m, a[4], a[5] + 16 * first * a[1]);
+function runChunk(kind: number, k: number, first: number, cnt: number, a: Int32Array, th: number, m: number, ex: SimKernel, mem32: Int32Array, mem64: Float64Array): void {
+  if (kind === GATHER) { ex.gather(a[0] + 16 * first, cnt, a[1]); return; }
+  const C = kind === GATHER_IAF ? a[1] >> 3 : a[1];
+  const rec = a[5] + 16 * first * C;
+  const r = kind === GATHER_IAF ? ex.gatherIaf(a[0] + 16 * first, cnt, a[1], a[2], a[3], th, m, a[4], rec) : ex.iaf(a[0] + 4 * first, cnt, a[1], a[2], a[3], th, m, a[4], rec);
+  mem32[(a[6] >> 2) + k] = r;
+  if (a[11] !== 0) book(mem32, mem64, rec, r, first * C, k, a[7], a[8], a[9], a[10]);
 }
+
 
 /** The calling thread and `helpers` threads running kernel calls over one shared memory. */
 export class KernelPool {
@@ -107,6 +126,7 @@ export class KernelPool {
   private gen = 0;
   private tag = 0;
   private mem32 = new Int32Array(0);
+  private mem64 = new Float64Array(0);
 
   constructor(readonly helpers: number) {
     const sab = new SharedArrayBuffer(4 * (SLOT0 + 2 * SLOT_WORDS));
@@ -129,6 +149,7 @@ export class KernelPool {
     for (const port of this.ports) port.postMessage({ module: kernel.module, memory: kernel.memory, gen: this.gen });
     this.bound = kernel.memory;
     this.mem32 = new Int32Array(kernel.memory.buffer);
+    this.mem64 = new Float64Array(kernel.memory.buffer);
   }
 
   /** The job `start` began and `join` has yet to finish, or null. */
@@ -172,7 +193,7 @@ export class KernelPool {
         if (k >= chunks) break;
         if (Atomics.compareExchange(ctrl, NEXT, w, w + 1) !== w) continue;
         const first = k * chunk, cnt = Math.min(chunk, n - first);
-        runChunk(kind, k, first, cnt, a, th, m, kernel, this.mem32);
+        runChunk(kind, k, first, cnt, a, th, m, kernel, this.mem32, this.mem64);
         Atomics.add(ctrl, FIN, cnt);
       }
     } catch (e) {
@@ -198,11 +219,13 @@ export class KernelPool {
   /**
    * `kernel.iaf` over `nPos` positions on all threads, `chunk` positions at a time: chunk k (positions
    * `k·chunk …`) lists its records from `cand + 16·k·chunk·C` and writes their number to the int32 at
-   * `counts + 4k`. Returns the chunk size used (`chunk`, or more when that would make over 4095 chunks).
+   * `counts + 4k`; with `booking`, the thread that ran a chunk also books its records there. Returns the
+   * chunk size used (`chunk`, or more when that would make over 4095 chunks).
    */
-  iaf(kernel: SimKernel, pos: number, nPos: number, C: number, buf: number, vBase: number, th: number, m: number, mode: number, cand: number, counts: number, chunk: number): number {
+  iaf(kernel: SimKernel, pos: number, nPos: number, C: number, buf: number, vBase: number, th: number, m: number, mode: number, cand: number, counts: number, chunk: number,
+    booking: BookArgs | null = null): number {
     chunk = Math.max(chunk, Math.ceil(nPos / MAX_CHUNKS));
-    this.run(kernel, IAF, nPos, chunk, [pos, C, buf, vBase, mode, cand, counts], th, m);
+    this.run(kernel, IAF, nPos, chunk, [pos, C, buf, vBase, mode, cand, counts, ...bookArgs(booking)], th, m);
     return chunk;
   }
 
@@ -211,8 +234,9 @@ export class KernelPool {
    * records from `cand + 16·k·chunk·C` (`rowBytes = 8·C`) and writes their number to the int32 at
    * `counts + 4k`. Returns the chunk size used (as `iaf`).
    */
-  gatherIaf(kernel: SimKernel, groups: number, nGroups: number, rowBytes: number, vShift: number, vBase: number, th: number, m: number, mode: number, cand: number, counts: number, chunk: number): number {
-    chunk = this.startGatherIaf(kernel, groups, nGroups, rowBytes, vShift, vBase, th, m, mode, cand, counts, chunk);
+  gatherIaf(kernel: SimKernel, groups: number, nGroups: number, rowBytes: number, vShift: number, vBase: number, th: number, m: number, mode: number, cand: number, counts: number, chunk: number,
+    booking: BookArgs | null = null): number {
+    chunk = this.startGatherIaf(kernel, groups, nGroups, rowBytes, vShift, vBase, th, m, mode, cand, counts, chunk, booking);
     this.join();
     return chunk;
   }
@@ -221,9 +245,10 @@ export class KernelPool {
    * `gatherIaf` begun on the helpers only: the calling thread may do other work (not on the job's memory)
    * before it joins in with `join`, which returns when the job is done. Returns the chunk size used.
    */
-  startGatherIaf(kernel: SimKernel, groups: number, nGroups: number, rowBytes: number, vShift: number, vBase: number, th: number, m: number, mode: number, cand: number, counts: number, chunk: number): number {
+  startGatherIaf(kernel: SimKernel, groups: number, nGroups: number, rowBytes: number, vShift: number, vBase: number, th: number, m: number, mode: number, cand: number, counts: number, chunk: number,
+    booking: BookArgs | null = null): number {
     chunk = Math.max(chunk, Math.ceil(nGroups / MAX_CHUNKS));
-    this.start(kernel, GATHER_IAF, nGroups, chunk, [groups, rowBytes, vShift, vBase, mode, cand, counts], th, m);
+    this.start(kernel, GATHER_IAF, nGroups, chunk, [groups, rowBytes, vShift, vBase, mode, cand, counts, ...bookArgs(booking)], th, m);
     return chunk;
   }
 
