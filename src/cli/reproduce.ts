@@ -13,7 +13,7 @@ import { diagnosisLines } from './diagnosis';
 import { table } from './table';
 
 export const REPRODUCE_USAGE = `  reproduce [--data synth|<N-MNIST dir>|<MNIST-DVS dir>] [--budget quick|medium|full|smoke] [--out <dir>]
-        [--workspace <dir>] [--snn-samples N] [--per-digit N] [--model <model.snn.json>] [--backend tensorflow|wasm|cpu] [--threads auto|N] [--distill] [--json] [--rerender]
+        [--workspace <dir>] [--snn-samples N] [--per-digit N] [--link-steps N] [--seed N] [--model <model.snn.json>] [--backend tensorflow|wasm|cpu] [--threads auto|N] [--distill] [--json] [--rerender]
       the paper's experiment headless: baseline, weight-scaling sweep, SynOp-loss sweep, SynOp+QReLU sweep, each
       model simulated as a spiking network on the held-out 20 %; writes report.json and a self-contained
       report.html (default folder <cwd>/.synops/reproduce/<timestamp>) and prints the table.
@@ -21,12 +21,15 @@ export const REPRODUCE_USAGE = `  reproduce [--data synth|<N-MNIST dir>|<MNIST-D
       on the paper-size synthetic set (1,000 per digit), ~47 min (estimated); full: the paper's 10 targets × 8 epochs at
       batch 256 (hours); smoke: a seconds-long pipeline check. --per-digit N: synthetic recordings per digit
       (--data synth; overrides the budget's; each size is generated once into <workspace>/.synops/data/synth-N).
+      --link-steps N: at least N training steps per chain link (quick and medium: 400; a link trains the
+      budget's epochs or more); the control trains on as long as the chain adds. --seed N: another split and
+      initialisation (default 1), to see how much a result owes to them.
       --model: a variant of the MNIST-DVS network to train instead (e.g. other "training" or "conversion" options).
       --distill: every SynOp model also learns the reference's soft outputs (knowledge distillation from the
       control, weight 0.5, temperature 4), beside the paper's objective; the report says so.
       --rerender --out <dir>: rebuild that folder's summary and report.html from its points, training nothing`;
 
-const VALUED = ['data', 'budget', 'out', 'workspace', 'snn-samples', 'per-digit', 'backend', 'threads', 'model'];
+const VALUED = ['data', 'budget', 'out', 'workspace', 'snn-samples', 'per-digit', 'link-steps', 'seed', 'backend', 'threads', 'model'];
 
 function stamp(now = new Date()): string {
   const p = (n: number): string => String(n).padStart(2, '0');
@@ -83,6 +86,17 @@ async function reproduceCommand(args: string[]): Promise<number> {
     const v = intOption(opts, 'snn-samples', 0, 1);
     if (typeof v === 'string') return usage(v);
     budget.snnSamples = v;
+  }
+  if (opts.has('link-steps')) {
+    if (!budget.chain || budget.sweep !== 'chain') return usage(`--link-steps sets the steps of a chain's links; the ${budget.name} budget trains each model from fresh weights`);
+    const v = intOption(opts, 'link-steps', 0, 1);
+    if (typeof v === 'string') return usage(v);
+    budget.chain = { ...budget.chain, minSteps: v };
+  }
+  if (opts.has('seed')) {
+    const v = intOption(opts, 'seed', 1, 1);
+    if (typeof v === 'string') return usage(v);
+    budget.seed = v;
   }
   const backend = opts.get('backend') as BackendName | undefined;
   if (backend && !['tensorflow', 'wasm', 'cpu'].includes(backend)) return usage('--backend is tensorflow, wasm or cpu');

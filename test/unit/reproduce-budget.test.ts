@@ -78,13 +78,20 @@ describe('the medium budget', () => {
     const zero = await captured(() => runReproduce(['--budget', 'medium', '--per-digit', '0']));
     assert.equal(zero.value, 2);
     assert.match(zero.stderr, /--per-digit must be an integer ≥ 1, got 0/);
+    const full = await captured(() => runReproduce(['--budget', 'full', '--link-steps', '800']));
+    assert.equal(full.value, 2);
+    assert.match(full.stderr, /--link-steps sets the steps of a chain's links; the full budget trains each model from fresh weights/);
+    const none = await captured(() => runReproduce(['--link-steps', '0']));
+    assert.match(none.stderr, /--link-steps must be an integer ≥ 1, got 0/);
+    const seed = await captured(() => runReproduce(['--seed', '1.5']));
+    assert.match(seed.stderr, /--seed must be an integer ≥ 1, got 1.5/);
     const proto = await captured(() => runReproduce(['--budget', 'toString']));
     assert.equal(proto.value, 2);
   });
 
   it('reproduces on synth-<N> in every stage when --per-digit sets the size (smoke budget)', async () => {
     const out = join(workspace, 'report');
-    const r = await captured(() => runReproduce(['--data', 'synth', '--budget', 'smoke', '--per-digit', '5', '--snn-samples', '2', '--workspace', workspace, '--out', out]));
+    const r = await captured(() => runReproduce(['--data', 'synth', '--budget', 'smoke', '--per-digit', '5', '--snn-samples', '2', '--link-steps', '40', '--seed', '2', '--workspace', workspace, '--out', out]));
     assert.equal(r.value, 0, r.stderr);
     const synth5 = join(workspace, '.synops', 'data', 'synth-5');
     assert.match(r.stderr, /data synth \(5 recordings per digit\), budget smoke/);
@@ -93,9 +100,17 @@ describe('the medium budget', () => {
     assert.equal(report.budget.synthPerDigit, 5);
     // 50 recordings, 80/20 by recording within each digit: 40 training, 10 held out.
     assert.deepEqual(report.summary.split.recordings, { train: 40, test: 10 });
+    // --link-steps 40 at batch 8: ceil(40 / ceil(train / 8)) epochs per link (2 on ≈ 180 samples, where the
+    // smoke budget's own links are 1 epoch); the control adds 2 targets × that. --seed 2 reaches every run.
+    const link = Math.max(1, Math.ceil(40 / Math.ceil(report.summary.split.samples.train / 8)));
+    assert.equal(link, 2, `${report.summary.split.samples.train} training samples`);
+    assert.equal(report.summary.split.seed, 2);
+    assert.equal(report.summary.control?.epochs, 2 * link);
     for (const p of report.points) {
       const info = JSON.parse(readFileSync(join(out, p.run, 'run.json'), 'utf8')) as RunInfo;
       assert.equal(info.data.root, synth5, p.run);
+      assert.equal(info.config.seed, 2, p.run);
+      if (p.strategy === 'synops' || p.strategy === 'synops-qrelu') assert.equal(info.config.epochs, link, p.run);
     }
     // The baseline's spiking evaluation (with the weight scaling) is on the held-out split, as before.
     const baseline = JSON.parse(readFileSync(join(out, 'runs', 'baseline', 'evaluation.json'), 'utf8'));
