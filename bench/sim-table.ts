@@ -139,23 +139,23 @@ export function simCases(dataDir: string): BenchCase[] {
   const dir = join(dataDir, 'sinabs-reference');
   const mnist = template('mnist-dvs.snn.json');
   const cifar = template('cifar10-allconv.snn.json');
-  const out: BenchCase[] = [];
-  const mnistFile = join(dir, 'mnist_dvs_seed1.json');
-  if (existsSync(mnistFile)) {
-    const fx = loadFixture(mnistFile);
-    out.push({ name: 'MNIST-DVS chunk (3000 ev, 300 ms)', model: mnist, weights: weightsFor(mnist, fx.weights), input: fx.input, neuron: fx.neuron, events: 3000, source: 'sinabs fixture' });
-  } else {
+  const fixture = (file: string, name: string, model: ModelFile, events: number): BenchCase | undefined => {
+    if (!existsSync(join(dir, file))) return undefined;
+    const fx = loadFixture(join(dir, file));
+    return { name, model, weights: weightsFor(model, fx.weights), input: fx.input, neuron: fx.neuron, events, source: 'sinabs fixture' };
+  };
+  const mnistName = 'MNIST-DVS chunk (3000 ev, 300 ms)', cifarName = 'CIFAR-10 image (10 steps)';
+  const syntheticMnist = (): BenchCase => {
     const s = syntheticCase(mnist, 1);
     const e = s.events!;
-    out.push({ name: 'MNIST-DVS chunk (3000 ev, 300 ms)', model: mnist, weights: s.weights, input: binEvents(e, mnist.input.shape, { steps: 300, t0: 0 }), neuron: {}, events: e.x.length, source: 'synthetic' });
-  }
-  const cifarFile = join(dir, 'cifar_seed1.json');
-  if (existsSync(cifarFile)) {
-    const fx = loadFixture(cifarFile);
-    out.push({ name: 'CIFAR-10 image (10 steps)', model: cifar, weights: weightsFor(cifar, fx.weights), input: fx.input, neuron: fx.neuron, events: 0, source: 'sinabs fixture' });
-  } else {
+    return { name: mnistName, model: mnist, weights: s.weights, input: binEvents(e, mnist.input.shape, { steps: 300, t0: 0 }), neuron: {}, events: e.x.length, source: 'synthetic' };
+  };
+  const syntheticCifar = (): BenchCase => {
     const s = syntheticCase(cifar, 2);
-    out.push({ name: 'CIFAR-10 image (10 steps)', model: cifar, weights: s.weights, input: imageInput(s.image!, cifar.input.shape, 10), neuron: { minVMem: -1 }, events: 0, source: 'synthetic' });
-  }
-  return out;
+    return { name: cifarName, model: cifar, weights: s.weights, input: imageInput(s.image!, cifar.input.shape, 10), neuron: { minVMem: -1 }, events: 0, source: 'synthetic' };
+  };
+  return [
+    fixture('mnist_dvs_seed1.json', mnistName, mnist, 3000) ?? syntheticMnist(),
+    fixture('cifar_seed1.json', cifarName, cifar, 0) ?? syntheticCifar(),
+  ];
 }
