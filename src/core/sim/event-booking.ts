@@ -18,10 +18,10 @@ const CHUNK_STATS = 4096;
  */
 export interface Booking { at: number; stride: number; stats: number }
 
-/** Bytes of a `Booking` for spiking layers of at most `maxSize` neurons: its staging and its chunk stats. */
-export function bookingBytes(maxSize: number): { staging: number; stats: number } {
+/** Reserves in `arena` the `Booking` of spiking layers of at most `maxSize` neurons: its staging and its chunk stats. */
+export function reserveBooking(arena: Arena, maxSize: number): Booking {
   const stride = (maxSize + 1) & ~1;
-  return { staging: 16 * stride, stats: 32 * CHUNK_STATS };
+  return { at: arena.reserve(2 * stride) * 8, stride, stats: arena.reserve(4 * CHUNK_STATS) * 8 };
 }
 
 /**

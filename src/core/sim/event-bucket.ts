@@ -62,17 +62,13 @@ export class InputBuckets {
       const r = kernel.bucket(ia, va, n, cin, wBytes, ciBytes, this.arena.entriesAt, seen.byteOffset, inList.byteOffset, startOf.byteOffset,
         ones.byteOffset, cnt.byteOffset, xRow.byteOffset, xVal.byteOffset, stamp);
       if (r >= 0) return r;
-      for (let u = 0; u < -1 - r; u++) { cnt[inList[u]] = 0; ones[inList[u]] = 0; }
-      return -1;
+      return this.undo(-1 - r);
     }
     let nIn = 0, off = 0, k = s.lo;
     let at = -1, ci = 0;
     if (k < s.hi) { const i = idx[k]; if (cl) { at = (i / cin) | 0; ci = i - at * cin; } else { ci = (i / hw) | 0; at = i - ci * hw; } }
     while (k < s.hi) {
-      if (seen[at] === stamp) {
-        for (let u = 0; u < nIn; u++) { cnt[inList[u]] = 0; ones[inList[u]] = 0; }
-        return -1;
-      }
+      if (seen[at] === stamp) return this.undo(nIn);
       seen[at] = stamp;
       inList[nIn++] = at;
       const run = at;
@@ -99,6 +95,13 @@ export class InputBuckets {
       off += n1 + nx;
     }
     return nIn;
+  }
+
+  /** Clears the counts `runs` wrote for the first `nIn` positions of `inList`, for `sorted` to start from; returns −1. */
+  private undo(nIn: number): number {
+    const { cnt, ones, inList } = this;
+    for (let u = 0; u < nIn; u++) { cnt[inList[u]] = 0; ones[inList[u]] = 0; }
+    return -1;
   }
 
   /** The inputs in any order: a counting sort into the same buckets as `runs`. */

@@ -7,7 +7,8 @@ import { finishResult, Recorder, type SimResult, type SpikingLayerResult } from 
 import { isWasmSimdAvailable } from './wasm-kernel';
 import { defaultSimThreads, kernelPool } from './wasm-threads';
 import type { ModelWeights } from './weights';
-import { bookingBytes, CHUNK_COUNTS, LIST_RECORDS, type Booking } from './event-iaf';
+import { CHUNK_COUNTS, LIST_RECORDS } from './event-iaf';
+import { reserveBooking } from './event-booking';
 import { FusingIafLayer } from './event-iaf-fused';
 import { Train, layerRecord, type LayerRecord } from './event-train';
 import { initialMembranes } from './membrane';
@@ -122,8 +123,7 @@ function programOf(plan: NetworkPlan): Program {
   const maxSize = Math.max(1, ...plan.segments.map((s) => s.spiking.size));
   const candAt = arena.reserveI32(4 * maxSize);
   const countsAt = arena.reserveI32(CHUNK_COUNTS);
-  const bytes = bookingBytes(maxSize);
-  const booking: Booking = { at: arena.reserve(bytes.staging / 8) * 8, stride: (maxSize + 1) & ~1, stats: arena.reserve(bytes.stats / 8) * 8 };
+  const booking = reserveBooking(arena, maxSize);
   const segments = plan.segments.map((s) => {
     const ops = s.ops.map((i) => { const op = buildOp(plan, i, layout, arena); layout = op.out; return op; });
     const iaf = new FusingIafLayer(s.spiking, layout, arena, candAt, countsAt, booking);

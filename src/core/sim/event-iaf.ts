@@ -8,8 +8,6 @@ import { type SpikingLayerInfo } from './network';
 import { type SimKernel } from './wasm-kernel';
 import type { BookArgs } from './wasm-threads';
 import { copyBooked, zero, type Booking } from './event-booking';
-
-export { bookingBytes, type Booking } from './event-booking';
 import { record, type LayerRecord, type Train } from './event-train';
 
 /** Tap records the arena holds before it applies them (16 bytes each). */
@@ -29,8 +27,6 @@ export function parallelMinNeurons(): number {
 
 /** Chunk counts of a shared integration step (`KernelPool.iaf`): int32 words reserved in the arena. */
 export const CHUNK_COUNTS = 4096;
-
-
 
 /**
  * The integrate-and-fire state of one spiking layer. Internally a 3-D layer is channels-last (the layout

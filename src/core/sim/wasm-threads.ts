@@ -40,7 +40,7 @@ const GATHER = 1, IAF = 2, GATHER_IAF = 3;
 const MAX_CHUNKS = 4095;
 
 /**
- * One chunk of a job in the helpers (the caller runs the same as `runChunk`): the kernel call and its
+ * One chunk of a job in the helpers (the caller runs the same text as `runChunk`): the kernel call and its
  * result; with `a[11] ≠ 0` (an integration that books its spikes, `Booking` in `event-booking.ts`), the
  * chunk's records are then booked by `BOOK_CODE` on the thread that ran it.
  */
@@ -54,7 +54,6 @@ const CHUNK_CODE = `
     if (a[11] !== 0) book(mem32, mem64, rec, r, first * C, k, a[7], a[8], a[9], a[10]);
   }
 `;
-
 
 /** The helper's code (plain JavaScript: it runs the same under tsx, in bundles and in tests). */
 const HELPER = `
@@ -105,16 +104,9 @@ try {
 }
 `;
 
-/** `CHUNK_CODE` on the calling thread. */
-function runChunk(kind: number, k: number, first: number, cnt: number, a: Int32Array, th: number, m: number, ex: SimKernel, mem32: Int32Array, mem64: Float64Array): void {
-  if (kind === GATHER) { ex.gather(a[0] + 16 * first, cnt, a[1]); return; }
-  const C = kind === GATHER_IAF ? a[1] >> 3 : a[1];
-  const rec = a[5] + 16 * first * C;
-  const r = kind === GATHER_IAF ? ex.gatherIaf(a[0] + 16 * first, cnt, a[1], a[2], a[3], th, m, a[4], rec) : ex.iaf(a[0] + 4 * first, cnt, a[1], a[2], a[3], th, m, a[4], rec);
-  mem32[(a[6] >> 2) + k] = r;
-  if (a[11] !== 0) book(mem32, mem64, rec, r, first * C, k, a[7], a[8], a[9], a[10]);
-}
-
+type RunChunk = (kind: number, k: number, first: number, cnt: number, a: Int32Array, th: number, m: number, ex: SimKernel, mem32: Int32Array, mem64: Float64Array) => void;
+/** `CHUNK_CODE` on the calling thread: a function of the same text, so the caller and the helpers cannot drift apart (as `book`). */
+const runChunk = new Function('book', `return function runChunk(kind, k, first, cnt, a, th, m, ex, mem32, mem64) {${CHUNK_CODE}};`)(book) as RunChunk;
 
 /** The calling thread and `helpers` threads running kernel calls over one shared memory. */
 export class KernelPool {
