@@ -30,7 +30,7 @@ import { sharedDataDir } from '../scripts/shared-data';
 import { benchData } from './data';
 import { lossCheckDifference, peerCell, peerLine, speedRatio } from './compare';
 import { runPeer, type PeerRun } from './peer';
-import { median, PER_ROUND, pooledRatio, SIM_ROUNDS, SIM_THREADS, simCases, simRounds, type Samples } from './sim-table';
+import { DENSE_REPS, median, PER_ROUND, pooledRatio, SIM_ROUNDS, SIM_THREADS, simCases, simRounds, type Samples } from './sim-table';
 import { trainBench, trainPeerJobs, type TrainBenchRow } from './train';
 
 /** Thread counts the peer runs at; our engines simulate on 1, our trainer takes each (`ourTrainer` in train.ts). */
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       rows.push([c.name, engine, ms.toFixed(1), median(r.cpuMs).toFixed(1), r.firstMs.toFixed(0), c.events ? fmt(c.events / (ms / 1000)) : '—', fmt(synops / (ms / 1000)), engine.startsWith('event') ? `${(deMs / ms).toFixed(2)}× faster than dense` : '', ...vsPeer, c.source]);
     }
   }
-  console.log(`load average ${load.map((x) => x.toFixed(2)).join(' ')} before, ${loadavg().map((x) => x.toFixed(2)).join(' ')} after (1/5/15 min), ${process.version}; ms/sample: median of ${SIM_ROUNDS} rounds × ${PER_ROUND.events} (MNIST-DVS) / ${PER_ROUND.image} (CIFAR) calls after a warm-up, each round ours then PyTorch (dense engine: 21 / 5 calls, once); CPU ms: this process's CPU time per sample; first call: planning, weight layout and JIT included`);
+  console.log(`load average ${load.map((x) => x.toFixed(2)).join(' ')} before, ${loadavg().map((x) => x.toFixed(2)).join(' ')} after (1/5/15 min), ${process.version}; ms/sample: median of ${SIM_ROUNDS} rounds × ${PER_ROUND.events} (MNIST-DVS) / ${PER_ROUND.image} (CIFAR) calls after a warm-up, each round ours then PyTorch (dense engine: ${DENSE_REPS.events} / ${DENSE_REPS.image} calls, once); CPU ms: this process's CPU time per sample; first call: planning, weight layout and JIT included`);
   console.log(`event-driven multiply-adds: ${eventEngineUsesWasm() ? 'WebAssembly SIMD' : 'plain typed-array loops (no WebAssembly SIMD here)'}; the event-driven engine at ${SIM_THREADS.join(' and ')} thread(s) (helper threads share a step's rows; CPU ms counts them), the dense engine on 1; compare a row with PyTorch at the same thread count`);
   console.log(peerHeader(peer, `PyTorch IAF: Sinabs' way (each layer's ops on all steps at once, then IAF through time), a fresh process each round, the same calls per round as ours after one; PyTorch ms: median of all its rounds' calls; vs PyTorch = its median ÷ ours (> 1: ours faster); per round: the range of that ratio over the rounds`));
   for (const line of checks) console.log(line);

@@ -28,6 +28,8 @@ export const SIM_THREADS = [1, 2];
 /** Rounds of ours-then-peer, and calls per round and side: events (MNIST-DVS chunk) and image (CIFAR). */
 export const SIM_ROUNDS = 3;
 export const PER_ROUND = { events: 12, image: 6 };
+/** Timed calls of the dense engine, which runs once (not in rounds): events (MNIST-DVS chunk) and image (CIFAR). */
+export const DENSE_REPS = { events: 21, image: 5 };
 
 export interface BenchCase { name: string; model: ModelFile; weights: ModelWeights; input: SpikeInput; neuron: Partial<NeuronParams>; events: number; source: string }
 
@@ -101,7 +103,7 @@ export async function simRounds(cases: BenchCase[]): Promise<{ results: CaseResu
     const ev: Samples[] = [];
     for (const threads of SIM_THREADS) ev.push(await warm(() => simulateEvents(c.model, c.weights, c.input, { neuron: c.neuron, threads })));
     const de = await warm(() => simulateDense(c.model, c.weights, c.input, { neuron: c.neuron }));
-    await sample(() => simulateDense(c.model, c.weights, c.input, { neuron: c.neuron }), c.events ? 21 : 5, de);
+    await sample(() => simulateDense(c.model, c.weights, c.input, { neuron: c.neuron }), c.events ? DENSE_REPS.events : DENSE_REPS.image, de);
     if (ev.some((e) => e.result.layers.some((l, i) => l.counts.some((x, j) => x !== de.result.layers[i].counts[j])))) throw new Error(`${c.name}: the engines disagree`);
     results.push({ c, ev, evRounds: SIM_THREADS.map(() => []), de, peerRounds: SIM_THREADS.map(() => []), differs: SIM_THREADS.map(() => []) });
   }

@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import * as esbuild from 'esbuild';
+import { bundles } from '../../bundles.mjs';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -66,4 +68,11 @@ export async function cachedBundle(prefix: string, helpers: string[], parts: str
     if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
   }
   return dir;
+}
+
+/** The bundle `npm run build` writes to `distFile` (its settings in bundles.mjs), written to `outfile` without a source map. */
+export async function buildBundleAs(distFile: string, outfile: string): Promise<void> {
+  const b = bundles.find((x) => x.outfile === distFile);
+  if (!b) throw new Error(`bundles.mjs has no bundle ${distFile}`);
+  await esbuild.build({ ...b, outfile, sourcemap: false, logLevel: 'error' });
 }

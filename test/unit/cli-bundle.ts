@@ -7,16 +7,12 @@ import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFile
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import * as esbuild from 'esbuild';
-import { bundles } from '../../bundles.mjs';
-import { cachedBundle } from './bundle-cache';
+import { buildBundleAs, cachedBundle } from './bundle-cache';
 
 async function buildInto(dir: string): Promise<void> {
-  const cli = bundles.find((b) => b.outfile === 'dist/cli/main.js');
-  await esbuild.build({ ...cli, outfile: join(dir, 'main.js'), sourcemap: false, logLevel: 'error' });
+  await buildBundleAs('dist/cli/main.js', join(dir, 'main.js'));
   // The .nir reader's thread, which the CLI starts from beside its bundle.
-  const nirThread = bundles.find((b) => b.outfile === 'dist/cli/nir-thread.js');
-  await esbuild.build({ ...nirThread, outfile: join(dir, 'nir-thread.js'), sourcemap: false, logLevel: 'error' });
+  await buildBundleAs('dist/cli/nir-thread.js', join(dir, 'nir-thread.js'));
   const wasm = dirname(createRequire(__filename).resolve('@tensorflow/tfjs-backend-wasm'));
   for (const f of readdirSync(wasm).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(wasm, f), join(dir, f));
   // Reports the process's peak memory at exit, for the suites that hold a run to a memory cap.

@@ -1,15 +1,11 @@
 // The worker as `npm run build` bundles it (dist/worker/main.js), with the training threads' script beside it
 // as in dist/worker, built once per change of the sources for the files that start it (bundle-cache.ts).
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
-import { bundles } from '../../bundles.mjs';
-import { cachedBundle } from './bundle-cache';
+import { buildBundleAs, cachedBundle } from './bundle-cache';
 
 async function buildInto(dir: string): Promise<void> {
-  const worker = bundles.find((b) => b.outfile === 'dist/worker/main.js');
-  await esbuild.build({ ...worker, outfile: join(dir, 'worker.js'), sourcemap: false, logLevel: 'error' });
-  const thread = bundles.find((b) => b.outfile === 'dist/worker/shard-thread.js');
-  await esbuild.build({ ...thread, outfile: join(dir, 'shard-thread.js'), sourcemap: false, logLevel: 'error' });
+  await buildBundleAs('dist/worker/main.js', join(dir, 'worker.js'));
+  await buildBundleAs('dist/worker/shard-thread.js', join(dir, 'shard-thread.js'));
 }
 
 let built: Promise<string> | undefined;
