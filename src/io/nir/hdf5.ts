@@ -51,8 +51,9 @@ const MAX_FIELDS = 64;
 /**
  * Reads the NIR graph of `file`. File system errors (missing, unreadable) are thrown as they are; anything
  * else wrong is a `FileFormatError`. The file's size and HDF5 signature are checked here; HDF5 itself runs in
- * a thread of its own (`read-thread.ts`) with a fresh copy of the library: a damaged file can make HDF5 abort,
- * which leaves that copy unusable, so it is thrown away with the thread instead of breaking later reads.
+ * a thread of its own (`read-thread.ts`) with its own copy of the library: a damaged file can make HDF5 abort,
+ * which leaves that copy unusable, so it is thrown away with the thread instead of breaking later reads. A
+ * thread whose HDF5 did not abort serves the next read (up to `READS_PER_THREAD`).
  */
 export async function readNirFile(file: string): Promise<NirGraph> {
   const fail = (where: string, msg: string): never => { throw new FileFormatError(file, `${file}: ${where}: ${msg}`); };
@@ -66,8 +67,8 @@ export async function readNirFile(file: string): Promise<NirGraph> {
   return fail(reply.where, reply.message);
 }
 
-/** What the reading thread answers. */
-export type ThreadReply = { graph: NirGraph } | { where: string; message: string };
+/** What the reading thread answers; `reusable`: no HDF5 call of the read aborted, so its copy of HDF5 is sound. */
+export type ThreadReply = ({ graph: NirGraph } | { where: string; message: string }) & { reusable?: boolean };
 
 /** The thread entry beside this file: the bundle's `nir-thread.js`, or the TypeScript source under tsx. */
 function threadScript(dir = __dirname): string {
@@ -75,42 +76,93 @@ function threadScript(dir = __dirname): string {
   throw new Error(`the NIR reader's script nir-thread.js is not beside ${join(dir, '')} (rebuild with npm run build)`);
 }
 
-function inThread(file: string): Promise<ThreadReply> {
+/** A reading thread whose last read was clean, kept for the next one (starting a thread and HDF5 costs more than most reads). */
+let idle: Worker | undefined;
+/** Reads a thread serves before it is replaced: what a damaged file's failed read leaves allocated stays bounded. */
+const READS_PER_THREAD = 64;
+const reads = new WeakMap<Worker, number>();
+
+function startThread(): Worker {
   const script = threadScript();
   // Sources run under tsx (tests, scripts): the thread registers tsx itself, as it does not inherit the loader.
   const worker = script.endsWith('.ts')
-    ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script)});`, { eval: true, workerData: { file }, stderr: true })
-    : new Worker(script, { workerData: { file }, stderr: true });
-  worker.stderr.resume(); // HDF5's abort messages: the reply carries them
+    ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script)});`, { eval: true })
+    : new Worker(script);
+  worker.on('error', () => undefined); // a read in progress hears it too; an idle thread's is only its end
+  worker.on('exit', () => { if (idle === worker) idle = undefined; });
+  return worker;
+}
+
+function inThread(file: string): Promise<ThreadReply> {
+  const worker = idle ?? startThread();
+  idle = undefined;
+  worker.ref();
   return new Promise((resolve) => {
     let done = false;
-    const finish = (r: ThreadReply): void => { if (!done) { done = true; clearTimeout(timer); resolve(r); void worker.terminate(); } };
+    const finish = (r: ThreadReply): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      // A read that made HDF5 abort left its copy broken: only a thread whose HDF5 is sound is kept.
+      reads.set(worker, (reads.get(worker) ?? 0) + 1);
+      if (r.reusable && !idle && reads.get(worker)! < READS_PER_THREAD) {
+        idle = worker;
+        worker.unref();
+      } else void worker.terminate();
+      resolve(r);
+    };
+    const onMessage = (r: ThreadReply): void => finish(r);
+    const onError = (e: unknown): void => finish({ where: '/', message: `HDF5 failed reading it (${hdf5Reason(e)}); the file is damaged: write it again` });
+    const onExit = (): void => finish({ where: '/', message: 'HDF5 stopped reading it without an answer; the file is damaged: write it again' });
     // Damage that sends HDF5 round in circles ends here instead of hanging the command.
     const timer = setTimeout(() => finish({ where: '/', message: `HDF5 did not finish reading it in ${READ_TIMEOUT_MS / 1000} s; the file is damaged: write it again` }), READ_TIMEOUT_MS);
-    worker.on('message', (r: ThreadReply) => finish(r));
-    worker.on('error', (e) => finish({ where: '/', message: `HDF5 failed reading it (${hdf5Reason(e)}); the file is damaged: write it again` }));
-    worker.on('exit', () => finish({ where: '/', message: 'HDF5 stopped reading it without an answer; the file is damaged: write it again' }));
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    worker.postMessage({ file });
   });
+}
+
+/**
+ * False once the current read met an abort: Emscripten's `abort` (HDF5 gave up) and a trap (a bad memory
+ * access) throw a `WebAssembly.RuntimeError` and leave this copy of HDF5 unusable. An HDF5 error stack is an
+ * ordinary error (the throwing error handler), after which the library is sound.
+ */
+let clean = true;
+/** Notes `e`, an exception of an HDF5 call of the current read, and returns it for the caller's message. */
+function threw(e: unknown): unknown {
+  if (abortedBy(e)) clean = false;
+  return e;
+}
+
+/** Whether `e` is WebAssembly's end of the module (an abort or a trap) rather than an error HDF5 reported. */
+export function abortedBy(e: unknown): boolean {
+  return (e as Error)?.name === 'RuntimeError' || /^(Aborted|RuntimeError)\b/.test(String((e as Error)?.message ?? e));
 }
 
 /** Reads the graph in this thread (see `read-thread.ts`): answers with the graph or the place and words of the problem. */
 export async function readNirHere(file: string): Promise<ThreadReply> {
   const fail = (where: string, message: string): never => { throw new ReadProblem(where, message); };
+  clean = true;
+  const reply = await readHere(file, fail);
+  return { ...reply, reusable: clean };
+}
+
+async function readHere(file: string, fail: Fail): Promise<ThreadReply> {
   try {
     const h5 = await loadH5();
     let f: InstanceType<H5['File']>;
-    try { f = new h5.File(file, 'r'); } catch (e) { return fail('/', `HDF5 cannot open it (${hdf5Reason(e)}); the file is damaged or truncated: write it again`); }
+    try { f = new h5.File(file, 'r'); } catch (e) { return fail('/', `HDF5 cannot open it (${hdf5Reason(threw(e))}); the file is damaged or truncated: write it again`); }
     try {
       return { graph: readGraph(h5, f, fail) };
     } catch (e) {
       if (e instanceof ReadProblem) throw e;
-      return fail('/', `HDF5 cannot read it (${hdf5Reason(e)}); the file is damaged or truncated: write it again`);
+      return fail('/', `HDF5 cannot read it (${hdf5Reason(threw(e))}); the file is damaged or truncated: write it again`);
     } finally {
-      try { f.close(); } catch { /* a file HDF5 gave up on may not close; the thread ends anyway */ }
+      try { f.close(); } catch (e) { threw(e); /* a file HDF5 gave up on may not close; its thread ends */ }
     }
   } catch (e) {
     if (e instanceof ReadProblem) return { where: e.where, message: e.message };
-    return { where: '/', message: `HDF5 cannot read it (${hdf5Reason(e)}); the file is damaged: write it again` };
+    return { where: '/', message: `HDF5 cannot read it (${hdf5Reason(threw(e))}); the file is damaged: write it again` };
   }
 }
 
@@ -123,7 +175,7 @@ type Fail = (where: string, msg: string) => never;
 function readGraph(h5: H5, f: InstanceType<H5['File']>, fail: Fail): NirGraph {
   const budget = { bytes: 0, strings: MAX_NIR_STRING_BYTES };
   const get = (g: H5Group, path: string, key: string): unknown => {
-    try { return g.get(key); } catch (e) { return fail(path, `HDF5 cannot read it (${hdf5Reason(e)}); the file is damaged: write it again`); }
+    try { return g.get(key); } catch (e) { return fail(path, `HDF5 cannot read it (${hdf5Reason(threw(e))}); the file is damaged: write it again`); }
   };
   const dataset = (g: H5Group, path: string, key: string, required: boolean): NirArray | undefined => {
     const o = get(g, `${path}/${key}`, key);
@@ -211,7 +263,7 @@ function readArray(d: H5Dataset, where: string, budget: { bytes: number; strings
     v = kind === 'string' && m.vlen ? readVlenStrings(h5Module!, handle.file_id, handle.path, n, budget, tooLong) : d.value;
   } catch (e) {
     if (e instanceof ReadProblem) throw e;
-    return fail(where, `HDF5 cannot read it (${hdf5Reason(e)}); the file is damaged or truncated: write it again`);
+    return fail(where, `HDF5 cannot read it (${hdf5Reason(threw(e))}); the file is damaged or truncated: write it again`);
   }
   if (kind === 'string') {
     const values = (Array.isArray(v) ? v : [v]).map((x) => (typeof x === 'string' ? x : String(x)));
