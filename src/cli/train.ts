@@ -72,7 +72,9 @@ function evalRows(name: string, e: EvalResult): string[] {
 function printEvaluation(ev: Evaluation): void {
   const rows = [evalRows(`ANN (${ev.ann.activation})`, ev.ann), evalRows('ANN quantized', ev.annQuantized)];
   if (ev.snn) rows.push(evalRows('SNN', ev.snn));
-  if (ev.snnOutputGain) rows.push(evalRows(`SNN, output ×${ev.snnOutputGain.outputGain}`, ev.snnOutputGain));
+  // A membrane readout's argmax does not change with the gain: the ×gain row is its spike counts (what Speck reads).
+  const g = ev.snnOutputGain;
+  if (g) rows.push(evalRows(`SNN, output ×${g.outputGain}${g.spikeReadout ? ', spike counts' : ''}`, g.spikeReadout ? { ...g, ...g.spikeReadout } : g));
   for (const s of ev.scaled ?? []) {
     rows.push(evalRows(`ANN-Q ρ=${s.rho}`, s.annQuantized));
     if (s.snn) rows.push(evalRows(`SNN ρ=${s.rho}`, s.snn));

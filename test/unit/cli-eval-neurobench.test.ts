@@ -72,6 +72,11 @@ describe('synops eval --snn: the NeuroBench table of a trained run', () => {
     const a = nb.activations[0];
     assert.equal(a.sparsity, 1 - a.nonzero / (900 * 10));
     assert.match(out, new RegExp(`^ActivationSparsity ${a.sparsity.toFixed(4)} \\(relu1 ${a.sparsity.toFixed(4)}\\)$`, 'm'));
+    // The ×10 row of a membrane readout is its spike counts (the gain cannot change the membrane's argmax).
+    const g = (JSON.parse(js.out) as { snnOutputGain: { outputGain: number; spikeReadout?: { accuracy: number } } }).snnOutputGain;
+    assert.equal(g.outputGain, 10);
+    assert.ok(g.spikeReadout, 'a membrane readout reports its spike counts');
+    assert.equal(row('SNN, output ×10, spike counts')[1], `${(100 * g.spikeReadout.accuracy).toFixed(2)} %`);
     assert.match(out, /^\* MACs: NeuroBench counts a step as ACs only when all of the layer's inputs are in \{−1, 0, 1\}/m);
   });
 });

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { BUDGETS, epochsOf, fitBudget, targetsOf, trainingText } from '../../src/core/reproduce/budget';
 import { layersSvg, renderHtml, tradeoffSvg } from '../../src/core/reproduce/html';
 import { buildReport, nmnistModel } from '../../src/io/reproduce/procedure';
-import { bestWithin, conversionGap, conversionLoss, interpolate, ordering, proxyAgreement, spearman } from '../../src/core/reproduce/report';
+import { bestWithin, conversionGap, conversionLoss, gainMeasure, interpolate, ordering, outputGainHeadline, proxyAgreement, spearman, tableRows } from '../../src/core/reproduce/report';
 import type { ReportPoint } from '../../src/core/reproduce/types';
 import type { ModelFile } from '../../src/core/model/types';
 import type { Strategy } from '../../src/core/train/types';
@@ -118,6 +118,31 @@ describe('reproduce report', () => {
     // With the membrane readout nothing is lost to the readout: ANN argmax → SNN is all in time.
     const c = conversionLoss([ps[2]].map((p) => ({ ...p, ann: { ...p.ann, readout: { accuracy: 0.1, ties: 0, silent: 0 } } })))!;
     assert.deepEqual([c.mean.readout, Math.round(10 * c.mean.time) / 10], [0, 2]);
+  });
+
+  it('the output gain of a membrane readout is told by its spike counts: the gain cannot change the membrane\'s argmax', () => {
+    // Membrane runs: the ×10 simulation's own accuracy equals the membrane's (0.80 / 0.786 / 0.70); its spike
+    // counts differ (0.78 / 0.77 / 0.60), and the headline on them compares 0.77 with 0.78: −1.0 point, within.
+    const gained = (p: ReportPoint, counts: number, ties: number): ReportPoint => ({
+      ...p, readout: 'membrane', snnOutputGain: { ...p.snn!, outputGain: 10, spikeReadout: { accuracy: counts, ties, silent: 0 } },
+    });
+    const b = gained(baseline, 0.78, 4);
+    const ps = [b, gained(points[6], 0.77, 5), gained(points[8], 0.60, 9)];
+    assert.equal(gainMeasure(ps[1])!.accuracy, 0.77);
+    assert.equal(gainMeasure(ps[1])!.ties, 5);
+    const h = outputGainHeadline(ps, b);
+    assert.equal(h.baselineAccuracy, 0.78);
+    assert.equal(h.best?.index, 1);
+    assert.equal(h.best?.snnAccuracy, 0.77);
+    assert.ok(Math.abs(h.best!.deltaPoints + 1) < 1e-9, String(h.best?.deltaPoints));
+    assert.match(h.criterion.text, /^with the output layer ×10, read by spike counts: /);
+    const t = tableRows(ps);
+    const col = t.header.indexOf('SNN acc, output gain');
+    assert.deepEqual(t.rows.map((r) => r[col]), ['78.0 % (×10 spike counts, 4 ties)', '77.0 % (×10 spike counts, 5 ties)', '60.0 % (×10 spike counts, 9 ties)']);
+    // A run read by spike counts: the gain's own accuracy is already its count readout.
+    const counted: ReportPoint = { ...baseline, snnOutputGain: { ...baseline.snn!, accuracy: 0.79, outputGain: 10 } };
+    assert.equal(gainMeasure(counted)!.accuracy, 0.79);
+    assert.equal(tableRows([counted]).rows[0][col], '79.0 % (×10, 3 ties)');
   });
 
   it('Spearman\'s rank correlation by hand', () => {

@@ -256,6 +256,26 @@ export function headline(points: ReportPoint[], baseline: ReportPoint,
   return { best, criterion: text ? { ...criterion, text: `${criterion.text} ${text}` } : criterion };
 }
 
+/**
+ * The output-gain simulation as a chip that reads spike counts sees it. A membrane readout is the summed
+ * output current, whose argmax a gain cannot change, so for such a run the gain's own accuracy only repeats
+ * the membrane's: its spike counts (`spikeReadout`) are what the ×gain tells (Speck reads counts). A run that
+ * reads spike counts already has them as its accuracy.
+ */
+export function gainMeasure(p: ReportPoint): Measure | undefined {
+  const g = p.snnOutputGain;
+  if (!g?.spikeReadout) return g;
+  return { ...g, accuracy: g.spikeReadout.accuracy, ties: g.spikeReadout.ties, silent: g.spikeReadout.silent };
+}
+
+/** The headline selection repeated on the output-gain simulation read as `gainMeasure` reads it. */
+export function outputGainHeadline(points: ReportPoint[], baseline: ReportPoint): NonNullable<Summary['outputGain']> {
+  const { best, criterion } = headline(points, baseline, gainMeasure);
+  const g = baseline.snnOutputGain!;
+  const what = `with the output layer ×${g.outputGain}${g.spikeReadout ? ', read by spike counts' : ''}`;
+  return { gain: g.outputGain, baselineAccuracy: gainMeasure(baseline)!.accuracy, best, criterion: { ...criterion, text: `${what}: ${criterion.text}` } };
+}
+
 export const fmtSynops = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(3)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(1));
 const pct = (a: number | undefined): string => (a === undefined ? '–' : `${(100 * a).toFixed(1)} %`);
 
@@ -268,7 +288,7 @@ export function tableRows(points: ReportPoint[]): { header: string[]; rows: stri
     pct(p.snn?.accuracy), p.snn ? `${gapPoints(p) >= 0 ? '+' : ''}${gapPoints(p).toFixed(1)}` : '–',
     p.snn?.spikeReadout ? `${pct(p.snn.spikeReadout.accuracy)} (${p.snn.spikeReadout.ties} ties)` : p.snn && p.readout !== 'membrane' ? pct(p.snn.accuracy) : '–', p.snn ? fmtSynops(p.snn.totalSynops) : '–', p.snn ? fmtSynops(p.snn.hiddenSynops) : '–',
     p.snn ? `${p.snn.ties ?? 0}/${p.snn.samples}${p.snn.silent !== undefined ? ` (${p.snn.silent} silent)` : ''}` : '–',
-    p.snnOutputGain ? `${pct(p.snnOutputGain.accuracy)} (×${p.snnOutputGain.outputGain}, ${p.snnOutputGain.ties ?? 0} ties)` : '–',
+    p.snnOutputGain ? `${pct(gainMeasure(p)!.accuracy)} (×${p.snnOutputGain.outputGain}${p.snnOutputGain.spikeReadout ? ' spike counts' : ''}, ${gainMeasure(p)!.ties ?? 0} ties)` : '–',
     p.proxyRatio !== undefined ? p.proxyRatio.toFixed(2) : '–',
     p.energy.snnJoules !== undefined ? `${(p.energy.snnJoules * 1e6).toFixed(2)} µJ` : '–',
   ]);

@@ -23,7 +23,7 @@ import { readJson } from '../train/run';
 import { TrainError, type Evaluation, type RunInfo, type Strategy, type TaskOptions } from '../../core/train/types';
 import { chainOf, controlEpochs, fitBudget, targetCount, targetsOf, trainingText } from '../../core/reproduce/budget';
 import { renderHtml } from '../../core/reproduce/html';
-import { conversionGap, conversionLoss, headline, modelPoint, ordering, proxyAgreement, scalePoints, type Energy } from '../../core/reproduce/report';
+import { conversionGap, conversionLoss, headline, modelPoint, ordering, outputGainHeadline, proxyAgreement, scalePoints, type Energy } from '../../core/reproduce/report';
 import type { Budget, ReportPoint, ReproduceReport, Summary } from '../../core/reproduce/types';
 import { fileSource } from '../data/files';
 
@@ -205,12 +205,6 @@ export interface BuildInput {
   createdAt?: string;
 }
 
-/** The headline selection repeated on the output-gain simulation. */
-function outputGainSummary(points: ReportPoint[], baseline: ReportPoint): NonNullable<Summary['outputGain']> {
-  const { best, criterion } = headline(points, baseline, (p) => p.snnOutputGain);
-  return { gain: baseline.snnOutputGain!.outputGain, baselineAccuracy: baseline.snnOutputGain!.accuracy, best, criterion: { ...criterion, text: `with the output layer ×${baseline.snnOutputGain!.outputGain}: ${criterion.text}` } };
-}
-
 /** The report of the points so far (the baseline first). */
 export function buildReport(x: BuildInput): ReproduceReport {
   const baseline = x.points.find((p) => p.strategy === 'baseline');
@@ -237,7 +231,7 @@ export function buildReport(x: BuildInput): ReproduceReport {
     },
     ...(control?.snn ? { control: { snnAccuracy: control.snn.accuracy, snnSynops: control.snn.totalSynops, annAccuracy: control.ann.accuracy, epochs: controlEpochs(x.budget) } } : {}),
     best, criterion, annMacs: x.energy.annMacs,
-    ...(baseline.snnOutputGain ? { outputGain: outputGainSummary(x.points, baseline) } : {}),
+    ...(baseline.snnOutputGain ? { outputGain: outputGainHeadline(x.points, baseline) } : {}),
     energyProfiles: { snn: x.snnProfile, joulesPerSynOp: x.energy.joulesPerSynOp, ann: x.annProfile, joulesPerMac: x.energy.joulesPerMac },
     proxy: proxyAgreement(x.points), ...(conversion ? { conversion } : {}), ...(gap ? { conversionGap: gap } : {}), ordering: ord.rows, orderingHolds: ord.holds,
     budget: x.budget.name, backend: x.backend, wallSeconds: x.wallSeconds,
