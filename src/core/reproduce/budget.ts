@@ -80,6 +80,17 @@ export function fitBudget(b: Budget, trainSamples: number): Budget {
   return { ...b, epochs, minSteps: undefined, ...(chain ? { chain } : {}) };
 }
 
+/**
+ * The step schedule of a model trained `epochs` epochs under the budget's `lrDecay`: one step at the
+ * first epoch of its last ⌈last × epochs⌉ (e.g. 8 epochs, last ¼: epochs 7 and 8 at lr × factor);
+ * undefined without a decay or with a single epoch (which would then train at the decayed rate only).
+ */
+export function lrStepsOf(b: Pick<Budget, 'lrDecay'>, epochs: number): { epochs: number[]; factor: number } | undefined {
+  if (!b.lrDecay || epochs < 2) return undefined;
+  const tail = Math.min(epochs - 1, Math.max(1, Math.ceil(b.lrDecay.last * epochs)));
+  return { epochs: [epochs - tail + 1], factor: b.lrDecay.factor };
+}
+
 /** How many SynOp targets (models per SynOp strategy) the budget trains. */
 export function targetCount(b: Budget): number {
   return b.targets.kind === 'absolute' ? b.targets.values.length : b.targets.fractions.length;
@@ -99,7 +110,8 @@ export function controlEpochs(b: Budget): number {
 /** How the budget trains, in one sentence. */
 export function trainingText(b: Budget): string {
   const chain = chainOf(b);
-  const kd = b.distill ? `; every SynOp model distilled from the ${chain ? 'control' : 'baseline'} (weight ${b.distill.weight}, temperature ${b.distill.temperature})` : '';
+  const lr = b.lrDecay ? `; each model's last ${Math.round(100 * b.lrDecay.last)} % of epochs at the learning rate × ${b.lrDecay.factor}` : '';
+  const kd = (b.distill ? `; every SynOp model distilled from the ${chain ? 'control' : 'baseline'} (weight ${b.distill.weight}, temperature ${b.distill.temperature})` : '') + lr;
   if (chain) {
     return `baseline ${b.epochs} epochs at batch ${b.batchSize}; each SynOp model fine-tuned from the previous one (the first from the baseline) for ${chain.epochs} epochs; control: the baseline trained on for ${controlEpochs(b)} epochs without the SynOp term${kd}`;
   }

@@ -23,6 +23,11 @@ export interface Budget {
   chain?: { epochs: number; minSteps?: number };
   batchSize: number;
   learningRate: number;
+  /**
+   * Learning-rate decay at the end of every trained model (baseline, control, each link): its last
+   * `last` of epochs (a fraction, at least one epoch) at the learning rate × `factor`. Absent: constant.
+   */
+  lrDecay?: { last: number; factor: number };
   seed: number;
   /**
    * SynOp targets S0 of the `synops` and `synops-qrelu` sweeps: absolute SynOps per sample, or fractions of

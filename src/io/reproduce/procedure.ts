@@ -21,7 +21,7 @@ import type { DataRequest } from '../train/request';
 import type { BackendName, ThreadsChoice } from '../../core/train/backend';
 import { readJson } from '../train/run';
 import { TrainError, type Evaluation, type RunInfo, type Strategy, type TaskOptions } from '../../core/train/types';
-import { chainOf, controlEpochs, fitBudget, targetCount, targetsOf, trainingText } from '../../core/reproduce/budget';
+import { chainOf, controlEpochs, fitBudget, lrStepsOf, targetCount, targetsOf, trainingText } from '../../core/reproduce/budget';
 import { renderHtml } from '../../core/reproduce/html';
 import { conversionGap, conversionLoss, headline, modelPoint, ordering, outputGainHeadline, proxyAgreement, scalePoints, type Energy } from '../../core/reproduce/report';
 import type { Budget, ReportPoint, ReproduceReport, Summary } from '../../core/reproduce/types';
@@ -119,7 +119,11 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   let step = 0;
   const stepLog = (msg: string): void => log(`[${++step}/${total}] ${msg}`);
   stepLog(`baseline: ${b.epochs} epochs, batch ${b.batchSize}`);
-  const base = await train({ ...common, strategy: 'baseline', out: join(runs, 'baseline'), snnSamples: 0 }, opts);
+  const decay = (epochs: number): { lrSteps?: { epochs: number[]; factor: number } } => {
+    const lrSteps = lrStepsOf(b, epochs);
+    return lrSteps ? { lrSteps } : {};
+  };
+  const base = await train({ ...common, ...decay(b.epochs), strategy: 'baseline', out: join(runs, 'baseline'), snnSamples: 0 }, opts);
   const info = readJson<RunInfo>(join(base.runDir, 'run.json'));
   const threads = info.backend.trainThreads ?? 1;
   const backend = `${base.backend.name}${base.backend.simd ? ' (SIMD)' : ''}, ${threads} training thread${threads === 1 ? '' : 's'}`;
@@ -139,7 +143,7 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   let teacher = base.runDir;
   if (chain) {
     stepLog(`control: the baseline trained on for ${controlEpochs(b)} more epochs without the SynOp term`);
-    const res = await train({ ...common, strategy: 'baseline', epochs: controlEpochs(b), warmStart: base.runDir, out: join(runs, 'baseline-control'), snnSamples }, opts);
+    const res = await train({ ...common, ...decay(controlEpochs(b)), strategy: 'baseline', epochs: controlEpochs(b), warmStart: base.runDir, out: join(runs, 'baseline-control'), snnSamples }, opts);
     points.push({ ...modelPoint('baseline', rel(res.runDir), res.evaluation, energy), control: true });
     teacher = res.runDir;
   }
@@ -155,7 +159,7 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
     for (const [k, target] of targets.entries()) {
       const epochs = chain?.epochs ?? b.epochs;
       stepLog(`${strategy} S0 = ${target.toExponential(2)}: ${epochs} epochs, batch ${b.batchSize}${chain ? `, from ${rel(previous)}` : ''}`);
-      const res = await train({ ...common, strategy, target, epochs, ...(chain ? { warmStart: previous } : {}), ...(b.distill ? { distill: { teacher, ...b.distill } } : {}), out: join(runs, `${strategy}-${String(k).padStart(2, '0')}`), snnSamples }, opts);
+      const res = await train({ ...common, ...decay(epochs), strategy, target, epochs, ...(chain ? { warmStart: previous } : {}), ...(b.distill ? { distill: { teacher, ...b.distill } } : {}), out: join(runs, `${strategy}-${String(k).padStart(2, '0')}`), snnSamples }, opts);
       previous = res.runDir;
       const p = modelPoint(strategy, rel(res.runDir), res.evaluation, energy, target);
       points.push(p);

@@ -162,6 +162,7 @@ export function resumeDifferences(h: RunHandle, model: ModelFile, c: TrainConfig
   differ('batch size', c.batchSize, was.batchSize);
   differ('learning rate', c.learningRate, was.learningRate);
   differ('weight decay', c.weightDecay, was.weightDecay ?? 0);
+  differ('learning-rate steps', c.lrSteps, was.lrSteps);
   differ('target', c.target, was.target);
   differ('λ', c.lambda, was.lambda);
   differ('seed', c.seed, was.seed);

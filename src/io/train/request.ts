@@ -32,6 +32,8 @@ export interface TrainRequest extends DataRequest {
   batchSize?: number;
   learningRate?: number;
   weightDecay?: number;
+  /** Step schedule: the learning rate × `factor` from each listed (1-based) epoch on (`TrainConfig.lrSteps`). */
+  lrSteps?: { epochs: number[]; factor: number };
   seed?: number;
   scaleRhos?: number[];
   /** Fine-tune: start from this finished run's weights (same model) instead of fresh ones. */
@@ -68,6 +70,7 @@ export function resolveConfig(model: ModelFile, r: Partial<TrainRequest>): Train
     augment: t?.augment === false ? undefined : t?.augment ?? (image ? { cropPad: 4, flip: true, inputDropout: 0.2 } : undefined),
     scaleRhos: strategy === 'scale' ? r.scaleRhos ?? [0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3] : undefined,
     evalEachEpoch: true,
+    ...(r.lrSteps ? { lrSteps: r.lrSteps } : {}),
     ...(r.warmStart ? { warmStart: r.warmStart } : {}),
     outputActivation: t?.outputActivation ?? 'none',
     quantizer: t?.quantizer ?? 'floor',

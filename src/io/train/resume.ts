@@ -21,7 +21,7 @@ export function resumeRequest(dir: string, workspace: string, snnSamples?: numbe
   return {
     model: join(dir, 'model.snn.json'), data: info.data.root, workspace, out: dir, maxRecordings: info.data.maxRecordings,
     strategy: c.strategy, target: c.target, lambda: c.lambda, epochs: c.epochs, batchSize: c.batchSize, learningRate: c.learningRate,
-    weightDecay: c.weightDecay, seed: c.seed, scaleRhos: c.scaleRhos, warmStart: c.warmStart, snnSamples,
+    weightDecay: c.weightDecay, ...(c.lrSteps ? { lrSteps: c.lrSteps } : {}), seed: c.seed, scaleRhos: c.scaleRhos, warmStart: c.warmStart, snnSamples,
     ...(c.conversion ? { conversion: c.conversion } : {}),
   };
 }

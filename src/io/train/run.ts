@@ -69,6 +69,10 @@ export function configProblems(c: Partial<TrainConfig>): string[] {
   if (!int(c.batchSize, 1, MAX_BATCH_SIZE)) out.push(`the batch size must be a whole number from 1 to ${MAX_BATCH_SIZE.toLocaleString('en-US')}, not ${JSON.stringify(c.batchSize)}`);
   if (!num(c.learningRate, (x) => x > 0 && x <= 1)) out.push(`the learning rate must be in (0, 1], not ${JSON.stringify(c.learningRate) ?? 'missing'}`);
   if (!num(c.weightDecay ?? 0, (x) => x >= 0 && x <= 1)) out.push(`the weight decay must be in [0, 1], not ${JSON.stringify(c.weightDecay)}`);
+  const ls = c.lrSteps;
+  if (ls && !(Array.isArray(ls.epochs) && ls.epochs.every((e) => int(e, 1, MAX_EPOCHS)) && num(ls.factor, (x) => x > 0 && x <= 1))) {
+    out.push(`the learning-rate steps need whole epochs from 1 to ${MAX_EPOCHS.toLocaleString('en-US')} and a factor in (0, 1], not ${JSON.stringify(ls)}`);
+  }
   if (c.target !== undefined && !num(c.target, (x) => x > 0)) out.push(`the SynOps target must be a positive number, not ${JSON.stringify(c.target)}`);
   if (c.lambda !== undefined && !num(c.lambda, (x) => x >= 0)) out.push(`λ must be a non-negative number, not ${JSON.stringify(c.lambda)}`);
   if (!int(c.seed, 0, MAX_SEED)) out.push(`the seed must be a whole number from 0 to ${MAX_SEED.toLocaleString('en-US')}, not ${JSON.stringify(c.seed)}`);
