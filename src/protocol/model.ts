@@ -142,9 +142,12 @@ export interface ConversionSpec {
  * What the SynOp term aims at while fine-tuning through time (a run with a SynOp target only): `target` the
  * run's S0, as in its ANN epochs; `hold` the SynOps the converted network spends through time when
  * fine-tuning starts, so fine-tuning restores accuracy without pushing the spiking count further toward an
- * S0 that was met on the ANN's proxy (the spiking network spends more than its proxy counts).
+ * S0 that was met on the ANN's proxy (the spiking network spends more than its proxy counts); `ann` the
+ * SynOps the quantized ANN spends on the same samples when fine-tuning starts (its proxy count, what its
+ * ANN epochs reached), so fine-tuning pulls the spiking count back toward the ANN's instead of holding the
+ * surplus that conversion adds.
  */
-export type FinetuneSynops = 'target' | 'hold';
+export type FinetuneSynops = 'target' | 'hold' | 'ann';
 
 export interface EnergySpec {
   /** Id of the neuromorphic profile (see `energy/profiles.ts`) or of a user profile. */

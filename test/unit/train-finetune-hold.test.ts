@@ -10,7 +10,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import type { ModelFile } from '../../src/core/model/types';
 import { parseModel } from '../../src/core/model/parse';
 import { buildNet, disposeNet } from '../../src/core/train/net';
-import { synopsThroughTime } from '../../src/core/train/finetune';
+import { heldSynops, synopsThroughTime } from '../../src/core/train/finetune';
 import type { BinnedSet } from '../../src/core/train/time-bins';
 import { train } from '../../src/io/train/api';
 import { FINETUNE_DEFAULTS } from '../../src/io/train/request';
@@ -44,12 +44,30 @@ describe('fine-tuning through time that holds its SynOps', () => {
     disposeNet(net);
   });
 
-  it('a model file asks for it; anything but target or hold is refused by name', () => {
+  it('`ann` aims at the quantized ANN\'s SynOps on the summed bins, not at the count through time (hand-computed)', async () => {
+    const net = buildNet(TWO, 1);
+    net.vars.get('l1')!.assign(tf.tensor2d([[0.7, -0.4], [0.6, 1.0]]));
+    // One sample, bins [0, 1], [1, 0]. Through time: currents [0.6, 1.0] → neuron 1 fires once (v 1.0 → 0);
+    // then [0.7, −0.4] → neuron 0 at 1.3 fires once: 2 spikes × fan-out 3 = 6. As the ANN: the frame [1, 1]
+    // gives [1.3, 0.6], QReLU [1, 0]: 1 × 3 = 3. The early positive input that later input cancels is the
+    // surplus `hold` keeps and `ann` does not.
+    const data: BinnedSet = { bins: 2, shape: [1, 1, 2], n: 1, x: Float32Array.from([0, 1, 1, 0]), y: Int32Array.from([0]) };
+    const loss = { objective: { kind: 'target' as const, target: 1 }, countInput: false };
+    assert.equal(await heldSynops(net, data, { ...FINETUNE_DEFAULTS, synops: 'hold' }, loss, undefined), 6);
+    assert.equal(await heldSynops(net, data, { ...FINETUNE_DEFAULTS, synops: 'ann' }, loss, undefined), 3);
+    // A resumed run reads back what it recorded; `target` and a run without a SynOp target measure nothing.
+    assert.equal(await heldSynops(net, data, { ...FINETUNE_DEFAULTS, synops: 'ann' }, loss, 7), 7);
+    assert.equal(await heldSynops(net, data, { ...FINETUNE_DEFAULTS, synops: 'target' }, loss, undefined), undefined);
+    assert.equal(await heldSynops(net, data, { ...FINETUNE_DEFAULTS, synops: 'ann' }, { objective: { kind: 'none' } }, undefined), undefined);
+    disposeNet(net);
+  });
+
+  it('a model file asks for it; anything but target, hold or ann is refused by name', () => {
     const ok = parseModel(JSON.stringify({ ...tinyHalvesModel(), conversion: { finetune: { epochs: 1, synops: 'hold' } } }));
     assert.deepEqual(ok.diagnostics.filter((d) => /conversion/.test(d.message)).map((d) => d.message), []);
     assert.equal((ok.model?.conversion?.finetune as { synops?: string }).synops, 'hold');
     const bad = parseModel(JSON.stringify({ ...tinyHalvesModel(), conversion: { finetune: { synops: 'keep' } } }));
-    assert.deepEqual(bad.diagnostics.filter((d) => /conversion/.test(d.message)).map((d) => d.message), ['"conversion.finetune.synops" must be "target" or "hold", got "keep"']);
+    assert.deepEqual(bad.diagnostics.filter((d) => /conversion/.test(d.message)).map((d) => d.message), ['"conversion.finetune.synops" must be "target" or "hold" or "ann", got "keep"']);
   });
 
   const workspace = mkdtempSync(join(tmpdir(), 'synops-hold-'));

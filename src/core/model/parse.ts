@@ -225,7 +225,7 @@ function checkConversion(c: unknown, check: Checker): void {
     learningRate: [(x) => x > 0 && x < 1, 'a number in (0, 1)'],
     maxSamples: [(x) => isIntIn(x, 1, 10_000_000), 'a whole number from 1 to 10,000,000'],
   }, ['synops']);
-  if (isObject(c.finetune)) oneOf(report, ['conversion', 'finetune', 'synops'], c.finetune.synops, ['target', 'hold']);
+  if (isObject(c.finetune)) oneOf(report, ['conversion', 'finetune', 'synops'], c.finetune.synops, ['target', 'hold', 'ann']);
 }
 
 function checkEnergy(e: unknown, check: Checker): void {

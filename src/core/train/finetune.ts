@@ -61,13 +61,32 @@ export async function finetuneEpoch(net: TrainNet, adam: Adam, data: BinnedSet, 
 }
 
 /**
- * The S0 of fine-tuning through time with `synops: "hold"` and a SynOp target: `recorded` (what a resumed
- * run's first epoch through time aimed at) or the SynOps the network spends through time now
- * (`synopsThroughTime`). Undefined otherwise: the run's own objective applies.
+ * The S0 of fine-tuning through time with `synops: "hold"` or `"ann"` and a SynOp target: `recorded` (what a
+ * resumed run's first epoch through time aimed at) or what the network spends now on the fine-tuning data:
+ * through time (`hold`), or as the quantized ANN on each sample's summed bins (`ann`: one bin of a non-leaky
+ * neuron from rest is the ANN's quantizer, QReLU from 0 or QCFS from ½). Undefined otherwise: the run's own
+ * objective applies.
  */
 export async function heldSynops(net: TrainNet, data: BinnedSet, ft: FinetuneConfig, loss: LossOptions, recorded: number | undefined, signal?: AbortSignal): Promise<number | undefined> {
-  if (ft.synops !== 'hold' || loss.objective.kind !== 'target') return undefined;
-  return recorded ?? synopsThroughTime(net, data, ft, loss.countInput ?? false, signal);
+  if ((ft.synops !== 'hold' && ft.synops !== 'ann') || loss.objective.kind !== 'target') return undefined;
+  return recorded ?? synopsThroughTime(net, ft.synops === 'ann' ? collapsed(data) : data, ft, loss.countInput ?? false, signal);
+}
+
+/** The first `HOLD_SAMPLES` of `data` with each sample's bins summed into one: the ANN's input frames. */
+export function collapsed(data: BinnedSet): BinnedSet {
+  const n = Math.min(data.n, HOLD_SAMPLES);
+  const [c, h, w] = data.shape;
+  const frame = c * h * w;
+  const T = data.bins;
+  const x = new Float32Array(n * frame);
+  for (let i = 0; i < n; i++) {
+    const out = x.subarray(i * frame, (i + 1) * frame);
+    for (let t = 0; t < T; t++) {
+      const bin = data.x.subarray((i * T + t) * frame, (i * T + t + 1) * frame);
+      for (let k = 0; k < frame; k++) out[k] += bin[k];
+    }
+  }
+  return { ...data, n, bins: 1, x, y: data.y.subarray(0, n) };
 }
 
 /** Samples `synopsThroughTime` measures at most (the first of the seeded fine-tuning subset). */
