@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { REPRODUCE_USAGE, runReproduce } from '../../src/cli/reproduce';
-import { BUDGETS, controlEpochs, fitBudget, targetCount, targetsOf, trainingText } from '../../src/core/reproduce/budget';
+import { BUDGETS, controlEpochs, fitBudget, lrStepsOf, targetCount, targetsOf, trainingText } from '../../src/core/reproduce/budget';
 import type { ReproduceReport } from '../../src/core/reproduce/types';
 import { dataDir, resolveData, synthDataDir } from '../../src/io/train/api';
 import { TrainError, type RunInfo } from '../../src/core/train/types';
@@ -41,6 +41,19 @@ describe('the medium budget', () => {
     const quick = fitBudget(BUDGETS.quick, 1786);
     assert.deepEqual([small.epochs, small.chain?.epochs], [quick.epochs, quick.chain?.epochs]);
     assert.deepEqual(Object.keys(BUDGETS), ['quick', 'medium', 'full', 'smoke']);
+  });
+
+  it('a learning-rate decay steps at the first of each model\'s last epochs, never at its first', () => {
+    const d = { lrDecay: { last: 0.25, factor: 0.1 } };
+    // 8 epochs, last ¼: ⌈2⌉ = 2 epochs at lr × 0.1, from epoch 7. 36 epochs: ⌈9⌉ = 9, from 28. 5: ⌈1.25⌉ = 2, from 4.
+    assert.deepEqual(lrStepsOf(d, 8), { epochs: [7], factor: 0.1 });
+    assert.deepEqual(lrStepsOf(d, 36), { epochs: [28], factor: 0.1 });
+    assert.deepEqual(lrStepsOf(d, 5), { epochs: [4], factor: 0.1 });
+    // 2 epochs: one at each rate; 1 epoch, or no decay: none (a single epoch would train at the decayed rate only).
+    assert.deepEqual(lrStepsOf({ lrDecay: { last: 0.9, factor: 0.1 } }, 2), { epochs: [2], factor: 0.1 });
+    assert.equal(lrStepsOf(d, 1), undefined);
+    assert.equal(lrStepsOf({}, 8), undefined);
+    assert.match(trainingText({ ...fitBudget(BUDGETS.quick, 1786), ...d }), /each model's last 25 % of epochs at the learning rate × 0.1$/);
   });
 
   it('keeps the default synthetic folder for 100 per digit and gives every other size its own', () => {
@@ -83,6 +96,11 @@ describe('the medium budget', () => {
     assert.match(full.stderr, /--link-steps sets the steps of a chain's links; the full budget trains each model from fresh weights/);
     const none = await captured(() => runReproduce(['--link-steps', '0']));
     assert.match(none.stderr, /--link-steps must be an integer ≥ 1, got 0/);
+    for (const v of ['0', '1', 'x']) {
+      const lr = await captured(() => runReproduce(['--lr-decay', v]));
+      assert.equal(lr.value, 2);
+      assert.match(lr.stderr, new RegExp(`--lr-decay is the fraction of each model's epochs trained at a tenth of the learning rate, in \\(0, 1\\), not ${v}`));
+    }
     const seed = await captured(() => runReproduce(['--seed', '1.5']));
     assert.match(seed.stderr, /--seed must be an integer ≥ 1, got 1.5/);
     const proto = await captured(() => runReproduce(['--budget', 'toString']));
@@ -91,7 +109,7 @@ describe('the medium budget', () => {
 
   it('reproduces on synth-<N> in every stage when --per-digit sets the size (smoke budget)', async () => {
     const out = join(workspace, 'report');
-    const r = await captured(() => runReproduce(['--data', 'synth', '--budget', 'smoke', '--per-digit', '5', '--snn-samples', '2', '--link-steps', '40', '--seed', '2', '--workspace', workspace, '--out', out]));
+    const r = await captured(() => runReproduce(['--data', 'synth', '--budget', 'smoke', '--per-digit', '5', '--snn-samples', '2', '--link-steps', '40', '--seed', '2', '--lr-decay', '0.5', '--workspace', workspace, '--out', out]));
     assert.equal(r.value, 0, r.stderr);
     const synth5 = join(workspace, '.synops', 'data', 'synth-5');
     assert.match(r.stderr, /data synth \(5 recordings per digit\), budget smoke/);
@@ -111,7 +129,14 @@ describe('the medium budget', () => {
       assert.equal(info.data.root, synth5, p.run);
       assert.equal(info.config.seed, 2, p.run);
       if (p.strategy === 'synops' || p.strategy === 'synops-qrelu') assert.equal(info.config.epochs, link, p.run);
+      // --lr-decay 0.5: the links' second epoch and the control's last two at a tenth; the 1-epoch baseline constant.
+      const steps = p.strategy === 'scale' || (p.strategy === 'baseline' && !p.control) ? undefined : { epochs: [p.control ? 2 * link - 1 : link], factor: 0.1 };
+      assert.deepEqual(info.config.lrSteps, steps, p.run);
     }
+    // The rate each epoch trained at, as its metrics record it: the last link's 1e-3 then 1e-4.
+    const last = report.points.filter((p) => p.strategy === 'synops-qrelu').at(-1)!;
+    const rates = (JSON.parse(readFileSync(join(out, last.run, 'metrics.json'), 'utf8')) as { epoch: number; learningRate: number; throughTime?: unknown }[]).filter((m) => !m.throughTime).map((m) => m.learningRate);
+    assert.deepEqual(rates.map((x) => +x.toPrecision(6)), [1e-3, 1e-4]);
     // The baseline's spiking evaluation (with the weight scaling) is on the held-out split, as before.
     const baseline = JSON.parse(readFileSync(join(out, 'runs', 'baseline', 'evaluation.json'), 'utf8'));
     assert.deepEqual(baseline.data, { root: synth5, split: 'test', samples: report.summary.split.samples.test });
