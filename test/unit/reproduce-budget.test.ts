@@ -130,7 +130,7 @@ describe('the medium budget', () => {
       assert.equal(info.config.seed, 2, p.run);
       if (p.strategy === 'synops' || p.strategy === 'synops-qrelu') assert.equal(info.config.epochs, link, p.run);
       // --lr-decay 0.5: the links' second epoch and the control's last two at a tenth; the 1-epoch baseline constant.
-      const steps = p.strategy === 'scale' || (p.strategy === 'baseline' && !p.control) ? undefined : { epochs: [p.control ? 2 * link - 1 : link], factor: 0.1 };
+      const steps: { epochs: number[]; factor: number } | undefined = p.strategy === 'scale' || (p.strategy === 'baseline' && !p.control) ? undefined : { epochs: [p.control ? 2 * link - 1 : link], factor: 0.1 };
       assert.deepEqual(info.config.lrSteps, steps, p.run);
     }
     // The rate each epoch trained at, as its metrics record it: the last link's 1e-3 then 1e-4.
