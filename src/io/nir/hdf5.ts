@@ -80,6 +80,9 @@ function threadScript(dir = __dirname): string {
 let idle: Worker | undefined;
 /** Reads a thread serves before it is replaced: what a damaged file's failed read leaves allocated stays bounded. */
 const READS_PER_THREAD = 64;
+/** An idle thread ends after this long, giving its copy of HDF5 back to a long-lived process (the worker). */
+const IDLE_MS = 30_000;
+let idleTimer: NodeJS.Timeout | undefined;
 const reads = new WeakMap<Worker, number>();
 
 function startThread(): Worker {
@@ -96,6 +99,7 @@ function startThread(): Worker {
 function inThread(file: string): Promise<ThreadReply> {
   const worker = idle ?? startThread();
   idle = undefined;
+  clearTimeout(idleTimer);
   worker.ref();
   return new Promise((resolve) => {
     let done = false;
@@ -109,6 +113,7 @@ function inThread(file: string): Promise<ThreadReply> {
       if (r.reusable && !idle && reads.get(worker)! < READS_PER_THREAD) {
         idle = worker;
         worker.unref();
+        idleTimer = setTimeout(() => void worker.terminate(), IDLE_MS).unref();
       } else void worker.terminate();
       resolve(r);
     };
