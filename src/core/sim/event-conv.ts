@@ -53,7 +53,7 @@ export class ConvOp implements EventOp {
   private readonly posAt: number; private readonly markAt: number;
   private tapStartAt = 0; private tapQAt = 0; private tapWAt = 0;
   /** Gather mode (see `applyGather`) and its tables: the taps of each output position, per-step counts. */
-  private readonly gather: boolean;
+  readonly gather: boolean;
   private readonly outStart: Int32Array; private readonly outP: Int32Array; private readonly outW: Int32Array;
   /** The inputs of a gather step bucketed by position (`event-bucket.ts`). */
   private readonly buckets: InputBuckets;
@@ -227,6 +227,21 @@ export class ConvOp implements EventOp {
     st.bufBytes = this.bufBase * 8;
     st.parallel = this.work * this.oc >= PARALLEL_MIN_SYNOPS;
     return st;
+  }
+
+  /**
+   * The arguments of this conv's WebAssembly scatter that do not change from step to step (`scatter` in
+   * `wasm-scatter.ts`: cl, cin, hw, tapStart, tapQ, tapW, wBase, ciStride, rowBytes; bytes), for a
+   * streamed segment (`event-stream.ts`); null when it gathers or has no kernel.
+   */
+  scatterArgs(): number[] | null {
+    if (this.gather || !this.arena.kernel) return null;
+    return [this.cl ? 1 : 0, this.cin, this.hw, this.tapStartAt, this.tapQAt, this.tapWAt, this.wBase * 8, this.ciStride * 8, this.oc * 8];
+  }
+
+  /** Adds the bias (if any) to a step's output rows, as `apply` does after its sums. */
+  addBiasTo(res: Touched): void {
+    if (this.bias) addBias(res, this.bias);
   }
 
   /** Writes the weights into the arena (once it exists). */

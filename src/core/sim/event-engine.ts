@@ -15,6 +15,8 @@ import { initialMembranes } from './membrane';
 import { NbCounter } from './nb-counters';
 import { clearTouched, runFusedSegment } from './event-fused';
 import { INPUT_INDEX } from '../synops/fanout';
+import { numel } from '../model/shapes';
+import { runStreamedSegment, ScatterStream, streamable } from './event-stream';
 
 /** Options of a simulation run (both engines). */
 export interface SimOptions {
@@ -52,7 +54,7 @@ interface Program {
    * `fuseAt`: the index in `ops` of a gathering conv whose output the spiking layer integrates in the same
    * kernel pass (`event-fused.ts`; the ops after it are identities), or −1.
    */
-  segments: { ops: EventOp[]; iaf: FusingIafLayer; fuseAt: number }[];
+  segments: { ops: EventOp[]; iaf: FusingIafLayer; fuseAt: number; stream: ScatterStream | null; streamAt: number }[];
   tail: EventOp[];
   /** Layout of the network output (after the tail). */
   outLayout: Layout;
@@ -93,6 +95,16 @@ export function setFusedIntegration(allowed: boolean): void {
   fusionAllowed = allowed;
 }
 
+let streamAllowed = true;
+
+/**
+ * Allows or forbids streaming a scattering conv's steps to a helper thread (`event-stream.ts`; event input,
+ * helper threads); for tests and benchmarks, which compare the two (the same results).
+ */
+export function setStreamedScatter(allowed: boolean): void {
+  streamAllowed = allowed;
+}
+
 /** Allows or forbids the WebAssembly kernel (for tests and for hosts that disallow WebAssembly). */
 export function setEventEngineWasm(allowed: boolean): void {
   wasmAllowed = allowed;
@@ -126,15 +138,21 @@ function programOf(plan: NetworkPlan): Program {
   const booking = reserveBooking(arena, maxSize);
   const segments = plan.segments.map((s) => {
     const ops = s.ops.map((i) => { const op = buildOp(plan, i, layout, arena); layout = op.out; return op; });
+    // Event input: a scattering conv's ring of output slots, for the steps streamed to a helper thread.
+    const streamAt = useWasm && plan.model.input.kind === 'events' ? streamable(ops) : -1;
+    const st = streamAt >= 0 ? plan.stats[s.ops[streamAt]] : null;
+    const stream = st ? new ScatterStream(ops[streamAt] as ConvOp, numel(st.inShape), st.outShape[0], st.outShape[1] * st.outShape[2], arena) : null;
     const iaf = new FusingIafLayer(s.spiking, layout, arena, candAt, countsAt, booking);
     layout = iaf.out;
-    return { ops, iaf, fuseAt: -1 };
+    return { ops, iaf, fuseAt: -1, stream, streamAt };
   });
   const tail = plan.tail.map((i) => { const op = buildOp(plan, i, layout, arena); layout = op.out; return op; });
   arena.finish(LIST_RECORDS, useWasm);
   for (const op of [...segments.flatMap((s) => s.ops), ...tail]) if (op instanceof ConvOp || op instanceof LinearOp) op.prepare();
   for (const s of segments) {
     s.iaf.bind();
+    if (s.stream && arena.kernel) s.stream.bind();
+    else s.stream = null;
     let k = s.ops.length - 1;
     while (k >= 0 && s.ops[k] instanceof IdentityOp) k--;
     const op = s.ops[k];
@@ -231,7 +249,7 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
   const nb = opts.counts ? new NbCounter(plan, T) : null;
   nb?.emitSteps(INPUT_INDEX, input.index, input.value, input.stepStart, T, null);
 
-  prog.segments.forEach(({ ops, iaf, fuseAt }, s) => {
+  prog.segments.forEach(({ ops, iaf, fuseAt, stream, streamAt }, s) => {
     const train = prog.trains[s & 1];
     train.reset(T);
     iaf.resetState(v0[s], p.minVMem);
@@ -244,8 +262,17 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
     // the output current. On one thread the two passes are as fast (measured alternating, `bench:sim-ab`).
     const fuse = fusionAllowed && prog.arena.pool !== null && fuseAt >= 0 && !constant && !(current !== null && s === last) ? ops[fuseAt] as ConvOp : null;
     let kept: Signal | null = null;
+    const pool = prog.arena.pool;
     if (fuse !== null) runFusedSegment({ ops, fuseAt, conv: fuse, iaf }, inView, start, T, p, train, rec, cap, perStep, opts.signal);
-    else try {
+    else if (streamAllowed && pool !== null && stream !== null && !constant) {
+      // The conv's steps scattered on a helper while this thread integrates; no other kernel call takes the helpers meanwhile.
+      prog.arena.pool = null;
+      try {
+        runStreamedSegment({ ops, at: streamAt, stream, iaf }, pool, inView, start, T, p, train, rec, cap, perStep, s === last ? current : null, opts.signal);
+      } finally {
+        prog.arena.pool = pool;
+      }
+    } else try {
       for (let t = 0; t < T; t++) {
         if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('simulation cancelled');
         let sig: Signal;

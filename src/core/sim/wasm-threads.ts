@@ -28,6 +28,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { SimKernel } from './wasm-kernel';
 import { book, BOOK_CODE, bookArgs, type BookArgs } from './wasm-book';
+import { stream, STREAM_CODE } from './wasm-stream';
 
 export type { BookArgs };
 
@@ -35,7 +36,7 @@ export type { BookArgs };
 const NEXT = 0, FIN = 1, FAILED = 2, SLOT0 = 4, SLOT_WORDS = 20;
 /** In a slot: kind, memory generation, items, items per chunk, up to 12 int arguments, then θ and m (Float64). */
 const KIND = 0, GEN = 1, ITEMS = 2, CHUNK = 3, ARGS = 4, FLOATS = 16;
-const GATHER = 1, IAF = 2, GATHER_IAF = 3;
+const GATHER = 1, IAF = 2, GATHER_IAF = 3, STREAM = 4;
 /** Chunks per job at most (12 bits of `NEXT`). */
 const MAX_CHUNKS = 4095;
 
@@ -46,6 +47,7 @@ const MAX_CHUNKS = 4095;
  */
 const CHUNK_CODE = `
   if (kind === ${GATHER}) ex.gather(a[0] + 16 * first, cnt, a[1]);
+  else if (kind === ${STREAM}) stream(ex, mem32, a[0] >> 2);
   else {
     const C = kind === ${GATHER_IAF} ? a[1] >> 3 : a[1];
     const rec = a[5] + 16 * first * C;
@@ -63,6 +65,7 @@ const f64 = new Float64Array(workerData.ctrl);
 const port = workerData.port;
 let ex = null, mem32 = null, mem64 = null, gen = -1, lastTag = -1;
 ${BOOK_CODE}
+${STREAM_CODE}
 try {
   for (;;) {
     const v = Atomics.load(ctrl, ${NEXT});
@@ -106,7 +109,7 @@ try {
 
 type RunChunk = (kind: number, k: number, first: number, cnt: number, a: Int32Array, th: number, m: number, ex: SimKernel, mem32: Int32Array, mem64: Float64Array) => void;
 /** `CHUNK_CODE` on the calling thread: a function of the same text, so the caller and the helpers cannot drift apart (as `book`). */
-const runChunk = new Function('book', `return function runChunk(kind, k, first, cnt, a, th, m, ex, mem32, mem64) {${CHUNK_CODE}};`)(book) as RunChunk;
+const runChunk = new Function('book', 'stream', `return function runChunk(kind, k, first, cnt, a, th, m, ex, mem32, mem64) {${CHUNK_CODE}};`)(book, stream) as RunChunk;
 
 /** The calling thread and `helpers` threads running kernel calls over one shared memory. */
 export class KernelPool {
@@ -242,6 +245,21 @@ export class KernelPool {
     chunk = Math.max(chunk, Math.ceil(nGroups / MAX_CHUNKS));
     this.start(kernel, GATHER_IAF, nGroups, chunk, [groups, rowBytes, vShift, vBase, mode, cand, counts, ...bookArgs(booking)], th, m);
     return chunk;
+  }
+
+  /**
+   * A conv's scatter streamed to the helpers (`stream` in `wasm-stream.ts`; descriptor at byte offset
+   * `desc`): one job that a helper takes and keeps until every step of the stream is claimed. The caller
+   * feeds it, claims the steps no helper has taken yet itself, and ends it with `join` (a job no helper
+   * took then ends at once). Another job may start only after that `join`.
+   */
+  startStream(kernel: SimKernel, desc: number): void {
+    this.start(kernel, STREAM, 1, 1, [desc]);
+  }
+
+  /** Whether a helper has failed (the caller's next `join` throws why). */
+  failed(): boolean {
+    return Atomics.load(this.ctrl, FAILED) !== 0;
   }
 
   /** Ends the helpers. */

@@ -1,0 +1,107 @@
+import { strict as assert } from 'node:assert';
+import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { setStreamedScatter, simulateEvents } from '../../src/core/sim/event-engine';
+import { ScatterStream } from '../../src/core/sim/event-stream';
+import { setParallelMinNeurons } from '../../src/core/sim/event-iaf';
+import { framesInput } from '../../src/core/sim/input';
+import type { NeuronParams } from '../../src/core/sim/neuron';
+import type { SimResult } from '../../src/core/sim/result';
+import { kernelModule } from '../../src/core/sim/wasm-kernel';
+import { randomNet } from './sim-helpers';
+
+const skip = kernelModule(true) !== null ? false : 'no WebAssembly SIMD with shared memory here';
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 2 ** 32; };
+}
+
+function plain(r: SimResult) {
+  return {
+    layers: r.layers.map((l) => ({ counts: [...l.counts], perStep: [...l.perStep], max: l.maxPerNeuronStep, total: l.total })),
+    out: [...r.output.perStep], current: [...r.output.current], synops: r.synops.map((s) => s.synops),
+    record: r.record ? { n: r.record.n, truncated: r.record.truncated, neuron: [...r.record.neuron.subarray(0, r.record.n)], step: [...r.record.step.subarray(0, r.record.n)] } : null,
+    counts: r.counts ? JSON.stringify(r.counts) : null,
+  };
+}
+
+/** Steps the streamed segments took (`ScatterStream.take`), to check that the threaded runs did stream. */
+let taken = 0;
+const take = ScatterStream.prototype.take;
+ScatterStream.prototype.take = function (this: ScatterStream, ...a: Parameters<typeof take>) { taken++; return take.apply(this, a); };
+
+/**
+ * Random event networks whose convs both scatter (c1 with 1–5 channels, c2 with 2–6: fewer than a gather's
+ * 32), pooling before or after the first spiking layer, optional bias, every neuron mode; up to 20 steps
+ * (more than the ring's 8 slots), some of them empty.
+ */
+const arb = fc.record({
+  c: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 3, max: 9 }), w: fc.integer({ min: 3, max: 9 }), k: fc.integer({ min: 1, max: 3 }),
+  stride: fc.integer({ min: 1, max: 2 }), pad: fc.integer({ min: 0, max: 1 }), oc: fc.integer({ min: 1, max: 5 }), bias: fc.boolean(),
+  pool: fc.constantFrom('none' as const, 'avg-after' as const, 'avg-before' as const, 'sum-after' as const), oc2: fc.integer({ min: 2, max: 6 }), classes: fc.integer({ min: 2, max: 4 }),
+  steps: fc.integer({ min: 1, max: 20 }), density: fc.constantFrom(0, 0.05, 0.3, 0.8), seed: fc.integer({ min: 1, max: 2 ** 30 }),
+  neuron: fc.record({ spike: fc.constantFrom('multi' as const, 'single' as const), reset: fc.constantFrom('subtract' as const, 'zero' as const), minVMem: fc.constantFrom(null, -1, 0.25), threshold: fc.constantFrom(1, 0.75) }),
+});
+
+function build(p: typeof arb extends fc.Arbitrary<infer T> ? T : never) {
+  const rand = lcg(p.seed);
+  const built = randomNet({ ...p, second: true }, (l, shape) => ({
+    shape, weight: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround((rand() * 2 - 0.7) * 0.9)),
+    bias: l.type === 'conv2d' && l.bias ? Float32Array.from({ length: shape[0] }, () => Math.fround(rand() * 0.2 - 0.05)) : undefined,
+  }));
+  if (!built) return null;
+  const size = p.c * p.h * p.w;
+  const input = framesInput(Array.from({ length: p.steps * size }, () => (rand() < p.density ? 1 + Math.floor(rand() * 2) : 0)), [p.c, p.h, p.w], p.steps);
+  return { ...built, input, neuron: p.neuron as Partial<NeuronParams> };
+}
+
+describe('event-driven engine: a scattering conv streamed to a helper thread', { skip }, () => {
+  after(() => { setStreamedScatter(true); setParallelMinNeurons(16384); });
+
+  it('gives the spikes, counts, SynOps, output, current, records and counters of one thread, at 2 and 3 threads, on random networks', () => {
+    let valid = 0;
+    taken = 0;
+    fc.assert(fc.property(arb, fc.constantFrom(0, 5, 1000), (p, recordCap) => {
+      const b = build(p);
+      if (!b) return;
+      valid++;
+      const opts = { neuron: b.neuron, recordCap, counts: true };
+      const one = plain(simulateEvents(b.model, b.weights, b.input, { ...opts, threads: 1 }));
+      setStreamedScatter(false);
+      const unstreamed = plain(simulateEvents(b.model, b.weights, b.input, { ...opts, threads: 2 }));
+      setStreamedScatter(true);
+      assert.deepEqual(unstreamed, one, 'two threads, not streamed');
+      for (const threads of [2, 3]) assert.deepEqual(plain(simulateEvents(b.model, b.weights, b.input, { ...opts, threads })), one, `${threads} threads, streamed`);
+    }), { numRuns: 60, seed: 2512 });
+    assert.ok(valid >= 30, `only ${valid} of 60 random networks were valid`);
+    assert.ok(taken > 0, 'the threaded runs streamed their convs');
+  });
+
+  it('a run cancelled mid-segment leaves no current behind: the next run gives the same spikes', () => {
+    const b = build({ c: 1, h: 8, w: 8, k: 3, stride: 1, pad: 1, oc: 4, bias: false, pool: 'avg-after', oc2: 4, classes: 3, steps: 20, density: 0.3, seed: 9,
+      neuron: { spike: 'multi', reset: 'subtract', minVMem: null, threshold: 1 } })!;
+    const one = plain(simulateEvents(b.model, b.weights, b.input, { threads: 1 }));
+    for (const stopAt of [1, 3, 12, 25, 33]) {
+      // A signal that reads as aborted from its `stopAt`-th look on (the engine looks once per step and
+      // segment); before it says so it waits 30 ms, so that the helper has scattered the steps fed ahead.
+      let looks = 0;
+      const aborted = () => {
+        if (++looks < stopAt) return false;
+        for (const t0 = Date.now(); Date.now() - t0 < 30;);
+        return true;
+      };
+      const signal = { get aborted() { return aborted(); }, reason: new Error('stop here') } as unknown as AbortSignal;
+      assert.throws(() => simulateEvents(b.model, b.weights, b.input, { threads: 2, signal }), /stop here/);
+      assert.deepEqual(plain(simulateEvents(b.model, b.weights, b.input, { threads: 2 })), one, `after a stop at look ${stopAt}`);
+    }
+  });
+
+  it('large integration steps stay on the calling thread while the helper streams (same spikes)', () => {
+    setParallelMinNeurons(0);
+    const b = build({ c: 2, h: 9, w: 9, k: 3, stride: 1, pad: 1, oc: 4, bias: true, pool: 'sum-after', oc2: 6, classes: 4, steps: 17, density: 0.3, seed: 3,
+      neuron: { spike: 'multi', reset: 'subtract', minVMem: -1, threshold: 0.75 } })!;
+    const one = plain(simulateEvents(b.model, b.weights, b.input, { neuron: b.neuron, threads: 1 }));
+    assert.deepEqual(plain(simulateEvents(b.model, b.weights, b.input, { neuron: b.neuron, threads: 2 })), one);
+  });
+});
