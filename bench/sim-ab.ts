@@ -5,7 +5,8 @@
  * Prints, per form, the least, first-quartile and median wall time and process CPU time per sample. A
  * figure, not a test: the load average is printed with it.
  * - Default: a gathering conv and its spiking layer as one pipelined kernel pass per step
- *   (`event-fused.ts`, the default) against two passes (`setFusedIntegration(false)`).
+ *   (`event-fused.ts`, the default) against two passes (`setFusedIntegration(false)`); with `--net mnist`,
+ *   the scattering convs' steps streamed to a helper (`event-stream.ts`, the default) against not.
  * - `--against <checkout>`: this checkout's engine against the one of another checkout of the project
  *   (e.g. a worktree of main), both loaded in this process; their spike counts must be equal.
  *
@@ -15,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ModelFile } from '../src/core/model/types';
-import { setFusedIntegration, simulateEvents } from '../src/core/sim/event-engine';
+import { setFusedIntegration, setStreamedScatter, simulateEvents } from '../src/core/sim/event-engine';
 import type { SimResult } from '../src/core/sim/result';
 import { loadFixture, weightsFor } from '../src/io/sim/sinabs-fixture';
 import { sharedDataDir } from '../scripts/shared-data';
@@ -44,6 +45,10 @@ function forms(): [Form, Form] {
     return [{ name: 'this checkout', run: () => simulateEvents(tpl, weights, fx.input, opts) },
       { name: `${against}`, run: () => other.simulateEvents(tpl, otherWeights, fx.input, opts) }];
   }
+  if (mnist) {
+    return [{ name: 'streamed scatter', run: () => { setStreamedScatter(true); return simulateEvents(tpl, weights, fx.input, opts); } },
+      { name: 'not streamed', run: () => { setStreamedScatter(false); return simulateEvents(tpl, weights, fx.input, opts); } }];
+  }
   return [{ name: 'one pass, pipelined', run: () => { setFusedIntegration(true); return simulateEvents(tpl, weights, fx.input, opts); } },
     { name: 'two passes', run: () => { setFusedIntegration(false); return simulateEvents(tpl, weights, fx.input, opts); } }];
 }
@@ -66,6 +71,7 @@ for (let i = 0; i < 2 * n; i++) {
   r.cpu.push((c.user + c.system) / 1000);
 }
 setFusedIntegration(true);
+setStreamedScatter(true);
 const at = (xs: number[], q: number) => [...xs].sort((x, y) => x - y)[Math.floor(q * (xs.length - 1))].toFixed(mnist ? 3 : 1);
 console.log(`${mnist ? 'MNIST-DVS fixture chunk, 300 steps' : 'CIFAR-10 fixture image, 10 steps'}, ${threads} thread(s), ${n} samples each, alternating; load average ${load0.map((x) => x.toFixed(2)).join(' ')} before, ${loadavg().map((x) => x.toFixed(2)).join(' ')} after (1/5/15 min)`);
 for (const [form, r] of res) console.log(`${form.name.padEnd(20)} wall ms: least ${at(r.wall, 0)}, quartile ${at(r.wall, 0.25)}, median ${at(r.wall, 0.5)}; CPU ms: quartile ${at(r.cpu, 0.25)}, median ${at(r.cpu, 0.5)}`);

@@ -239,9 +239,9 @@ export class ConvOp implements EventOp {
     return [this.cl ? 1 : 0, this.cin, this.hw, this.tapStartAt, this.tapQAt, this.tapWAt, this.wBase * 8, this.ciStride * 8, this.oc * 8];
   }
 
-  /** Adds the bias (if any) to a step's output rows, as `apply` does after its sums. */
-  addBiasTo(res: Touched): void {
-    if (this.bias) addBias(res, this.bias);
+  /** Whether the conv adds a bias after its sums. */
+  get biased(): boolean {
+    return this.bias !== undefined;
   }
 
   /** Writes the weights into the arena (once it exists). */

@@ -16,7 +16,8 @@ import { NbCounter } from './nb-counters';
 import { clearTouched, runFusedSegment } from './event-fused';
 import { INPUT_INDEX } from '../synops/fanout';
 import { numel } from '../model/shapes';
-import { runStreamedSegment, ScatterStream, streamable } from './event-stream';
+import { ScatterStream, streamable } from './event-stream';
+import { runStreamedPair } from './event-pairs';
 
 /** Options of a simulation run (both engines). */
 export interface SimOptions {
@@ -58,7 +59,7 @@ interface Program {
   tail: EventOp[];
   /** Layout of the network output (after the tail). */
   outLayout: Layout;
-  trains: [Train, Train];
+  trains: [Train, Train, Train];
   /** The first layer's input current for a constant (analog) input, computed once per sample, when sparse. */
   cache: Sparse;
 }
@@ -151,7 +152,8 @@ function programOf(plan: NetworkPlan): Program {
   for (const op of [...segments.flatMap((s) => s.ops), ...tail]) if (op instanceof ConvOp || op instanceof LinearOp) op.prepare();
   for (const s of segments) {
     s.iaf.bind();
-    if (s.stream && arena.kernel) s.stream.bind();
+    const st = s.stream;
+    if (st && arena.kernel && s.iaf.streams(st.conv.out.shape[0])) st.bind();
     else s.stream = null;
     let k = s.ops.length - 1;
     while (k >= 0 && s.ops[k] instanceof IdentityOp) k--;
@@ -159,7 +161,7 @@ function programOf(plan: NetworkPlan): Program {
     if (op instanceof ConvOp && s.iaf.fusesWith(op)) s.fuseAt = k;
   }
   const first = plan.segments[0]?.spiking.size ?? 1;
-  const program: Program = { arena, segments, tail, outLayout: layout, trains: [new Train(4 * maxSize), new Train(4 * maxSize)], cache: sparseOf(first) };
+  const program: Program = { arena, segments, tail, outLayout: layout, trains: [new Train(4 * maxSize), new Train(4 * maxSize), new Train(4 * maxSize)], cache: sparseOf(first) };
   programs.set(plan, program);
   return program;
 }
@@ -249,30 +251,58 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
   const nb = opts.counts ? new NbCounter(plan, T) : null;
   nb?.emitSteps(INPUT_INDEX, input.index, input.value, input.stepStart, T, null);
 
-  prog.segments.forEach(({ ops, iaf, fuseAt, stream, streamAt }, s) => {
-    const train = prog.trains[s & 1];
+  const pool = prog.arena.pool;
+  const n = prog.segments.length;
+  // Whether segment s can be streamed to a helper (`event-stream.ts`), and whether this thread can run it
+  // step by step beside one (`event-pairs.ts`): not an analog input's first layer, whose current is kept.
+  const plainable = (s: number) => s < n && !(s === 0 && input.constant);
+  const streams = (s: number) => streamAllowed && pool !== null && plainable(s) && prog.segments[s].stream !== null && !(current !== null && s === last);
+  const begin = (s: number) => {
+    const train = prog.trains[s % 3];
     train.reset(T);
-    iaf.resetState(v0[s], p.minVMem);
-    const perStep = new Float64Array(T);
-    const rec = records[s];
+    prog.segments[s].iaf.resetState(v0[s], p.minVMem);
+    return { train, rec: records[s], perStep: new Float64Array(T), current: s === last ? current : null };
+  };
+  const finish = (s: number, train: Train, perStep: Float64Array) => {
+    const { iaf } = prog.segments[s];
+    perSteps.push(perStep);
+    nb?.emitSteps(iaf.info.index, train.idx, train.val, train.start, T, iaf.perm);
+    inView.idx = train.idx; inView.val = train.val;
+    start = train.start;
+  };
+  for (let s = 0; s < n;) {
+    // A streamed segment with the one before it (this thread runs that one meanwhile), else with the one after it, else alone.
+    const pair = streams(s + 1) && plainable(s) ? 'before' : streams(s) ? (plainable(s + 1) && !streams(s + 1) ? 'after' : 'alone') : null;
+    if (pair !== null) {
+      const at = pair === 'before' ? s + 1 : s;
+      const other = pair === 'before' ? s : pair === 'after' ? s + 1 : -1;
+      const st = prog.segments[at];
+      const a = begin(at), b = other >= 0 ? begin(other) : null;
+      const part = { seg: { ops: st.ops, at: st.streamAt, stream: st.stream!, iaf: st.iaf }, train: a.train, rec: a.rec, perStep: a.perStep };
+      const plain = b !== null ? { ops: prog.segments[other].ops, iaf: prog.segments[other].iaf, ...b } : null;
+      // This thread pools, books and runs the neighbour; no other kernel call takes the helpers meanwhile.
+      prog.arena.pool = null;
+      try {
+        runStreamedPair(part, plain, pair === 'before' ? 'before' : 'after', pool!, { idx: inView.idx, val: inView.val, start }, T, p, cap, opts.signal);
+      } finally {
+        prog.arena.pool = pool;
+      }
+      for (const [k, r] of [[at, a], [other, b]] as const) if (r !== null && k >= 0 && k === s) finish(k, r.train, r.perStep);
+      for (const [k, r] of [[at, a], [other, b]] as const) if (r !== null && k >= 0 && k !== s) finish(k, r.train, r.perStep);
+      s += other >= 0 ? 2 : 1;
+      continue;
+    }
+    const { ops, iaf, fuseAt } = prog.segments[s];
+    const { train, rec, perStep } = begin(s);
     const constant = s === 0 && input.constant;
     // With helper threads, the conv's sums integrated in its kernel pass and the steps pipelined (so the
     // calling thread builds a step's groups while the helpers start on the previous step), unless the conv's
     // output is also needed as it is: kept for the next steps (an analog input's first layer) or summed as
     // the output current. On one thread the two passes are as fast (measured alternating, `bench:sim-ab`).
-    const fuse = fusionAllowed && prog.arena.pool !== null && fuseAt >= 0 && !constant && !(current !== null && s === last) ? ops[fuseAt] as ConvOp : null;
+    const fuse = fusionAllowed && pool !== null && fuseAt >= 0 && !constant && !(current !== null && s === last) ? ops[fuseAt] as ConvOp : null;
     let kept: Signal | null = null;
-    const pool = prog.arena.pool;
     if (fuse !== null) runFusedSegment({ ops, fuseAt, conv: fuse, iaf }, inView, start, T, p, train, rec, cap, perStep, opts.signal);
-    else if (streamAllowed && pool !== null && stream !== null && !constant) {
-      // The conv's steps scattered on a helper while this thread integrates; no other kernel call takes the helpers meanwhile.
-      prog.arena.pool = null;
-      try {
-        runStreamedSegment({ ops, at: streamAt, stream, iaf }, pool, inView, start, T, p, train, rec, cap, perStep, s === last ? current : null, opts.signal);
-      } finally {
-        prog.arena.pool = pool;
-      }
-    } else try {
+    else try {
       for (let t = 0; t < T; t++) {
         if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('simulation cancelled');
         let sig: Signal;
@@ -294,11 +324,9 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
       // A run stopped early (cancelled, or a helper thread failed) leaves the kept output to clear.
       if (kept !== null && kept.kind === 'touched') clearTouched(kept);
     }
-    perSteps.push(perStep);
-    nb?.emitSteps(iaf.info.index, train.idx, train.val, train.start, T, iaf.perm);
-    inView.idx = train.idx; inView.val = train.val;
-    start = train.start;
-  });
+    finish(s, train, perStep);
+    s++;
+  }
 
   // The output: the tail ops applied to the last emitter's spikes, per step.
   const outShape = plan.outputShape;

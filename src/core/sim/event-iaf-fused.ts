@@ -3,7 +3,7 @@
  * (`gatherIaf`; the segment loop is `event-fused.ts`).
  */
 import { IafLayer, parallelMinNeurons } from './event-iaf';
-import type { ConvOp, GatherStep } from './event-ops';
+import type { ConvOp, GatherStep, Touched } from './event-ops';
 import type { NeuronParams } from './neuron';
 import type { LayerRecord, Train } from './event-train';
 
@@ -61,4 +61,27 @@ export class FusingIafLayer extends IafLayer {
     return this.endTouched(st.res, stamping, false, t);
   }
 
+
+  /**
+   * Whether a streamed segment (`event-stream.ts`) can integrate this layer's steps on a helper: the
+   * WebAssembly kernel over the conv's own order and an even number of channels.
+   */
+  streams(C: number): boolean {
+    return this.kernel !== null && this.inMap === null && (C & 1) === 0;
+  }
+
+  /** Whether the step-0 bookkeeping changes potentials (neurons listed by `resetState`). */
+  settlesAtStart(): boolean {
+    return this.nStart > 0;
+  }
+
+  /**
+   * `step` for a step that a streamed segment's kernels integrated already (`iaf` on the touched rows of
+   * `res`, records `rec`, `n` of them): the records taken, then what `step` does after its kernel call.
+   */
+  finishStreamed(res: Touched, rec: { i32: Int32Array; f64: Float64Array }, n: number, p: NeuronParams, train: Train, record: LayerRecord | null, recCap: number, t: number): number {
+    const stamping = this.begin(p, train, record, recCap, t);
+    this.takeCandidates(0, n, rec.i32, rec.f64);
+    return this.endTouched(res, stamping, false, t);
+  }
 }

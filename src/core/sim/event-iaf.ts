@@ -25,6 +25,12 @@ export function parallelMinNeurons(): number {
   return PARALLEL_MIN_NEURONS;
 }
 
+/** The integration kernel's mode bits for the rule `p` (`iaf` in `wasm-iaf.ts`). */
+export function iafMode(p: NeuronParams): number {
+  const multi = p.spike === 'multi';
+  return (multi && p.threshold !== 1 ? 1 : 0) | (p.minVMem !== null ? 2 : 0) | (multi ? 0 : 4) | (p.reset === 'subtract' ? 0 : 8);
+}
+
 /** Chunk counts of a shared integration step (`KernelPool.iaf`): int32 words reserved in the arena. */
 export const CHUNK_COUNTS = 4096;
 
@@ -61,7 +67,7 @@ export class IafLayer {
   next: Int32Array;
   /** Neurons to update at step 0 even without input (`resetState`), and how many. */
   private readonly start: Int32Array;
-  private nStart = 0;
+  protected nStart = 0;
   /** Internal index → channels-first index (null when they agree). */
   readonly perm: Int32Array | null;
   /** Index of the incoming signal → internal index (null when they agree). */
@@ -207,7 +213,7 @@ export class IafLayer {
     const hasMin = p.minVMem !== null;
     this.th = th; this.useDiv = useDiv; this.multi = multi; this.subtract = p.reset === 'subtract';
     this.hasMin = hasMin; this.m = p.minVMem ?? 0;
-    this.mode = (useDiv ? 1 : 0) | (hasMin ? 2 : 0) | (multi ? 0 : 4) | (this.subtract ? 0 : 8);
+    this.mode = iafMode(p);
     this.rec = rec; this.recCap = recCap; this.t = t;
     this.sum = 0;
     this.nNext = 0;
@@ -336,8 +342,8 @@ export class IafLayer {
    * bounded it) is counted and emitted, and listed to fire again at the next step if left above threshold;
    * `~index` is a neuron the bound left above threshold.
    */
-  protected takeCandidates(from: number, to: number): void {
-    const { cand, candN, counts, next, train, rec, recCap, t } = this;
+  protected takeCandidates(from: number, to: number, cand = this.cand, candN = this.candN): void {
+    const { counts, next, train, rec, recCap, t } = this;
     const oi = train.idx, ov = train.val;
     let on = train.n, sum = 0, max = this.maxPerStep, nNext = this.nNext;
     for (let c = from; c < to; c++) {

@@ -96,6 +96,8 @@ export class PoolOp implements EventOp {
   private readonly cl: boolean;
   private readonly c: number; private readonly hw: number;
   private readonly winStart: Int32Array; private readonly winQ: Int32Array;
+  /** The one window of each position (its first output index), or −1, when the windows do not overlap; else null. */
+  private readonly winOf: Int32Array | null;
   private readonly div: number;
 
   constructor(layer: PoolLayer, st: LayerStats, inLayout: Layout) {
@@ -119,6 +121,8 @@ export class PoolOp implements EventOp {
     }
     start[h * w] = q.length;
     this.winStart = start; this.winQ = Int32Array.from(q);
+    // Windows that do not overlap (stride ≥ kernel): each position lies in one window at most.
+    this.winOf = stride >= k ? Int32Array.from({ length: h * w }, (_, at) => (start[at + 1] > start[at] ? this.winQ[start[at]] : -1)) : null;
     const n = numel(st.outShape);
     this.acc = new Float64Array(n);
     this.mark = new Uint8Array(n);
@@ -128,10 +132,11 @@ export class PoolOp implements EventOp {
 
   apply(sig: Signal): Signal {
     const s = sig.kind === 'sparse' ? sig : touchedToSparse(sig, this.scratch);
-    const { acc, mark, res, c, hw, winStart, winQ, cl } = this;
+    const { acc, mark, res, c, hw, winStart, winQ, cl, winOf } = this;
     const out = res.idx;
     let n = 0;
-    for (let e = s.lo; e < s.hi; e++) {
+    if (cl && winOf !== null) n = this.applyDisjoint(s, winOf);
+    else for (let e = s.lo; e < s.hi; e++) {
       const i = s.idx[e];
       const a = s.val[e];
       let ci: number, at: number;
@@ -153,5 +158,23 @@ export class PoolOp implements EventOp {
     }
     res.lo = 0; res.hi = n;
     return res;
+  }
+
+  /** The sums of `apply` for channels-last input and windows that do not overlap: one table look-up per entry. */
+  private applyDisjoint(s: Sparse, winOf: Int32Array): number {
+    const { acc, mark, c } = this;
+    const out = this.res.idx;
+    const { idx, val } = s;
+    let n = 0;
+    for (let e = s.lo; e < s.hi; e++) {
+      const i = idx[e];
+      const at = (i / c) | 0;
+      const w = winOf[at];
+      if (w < 0) continue;
+      const o = w + i - at * c;
+      if (mark[o] === 0) { mark[o] = 1; out[n++] = o; }
+      acc[o] += val[e];
+    }
+    return n;
   }
 }

@@ -47,7 +47,7 @@ const MAX_CHUNKS = 4095;
  */
 const CHUNK_CODE = `
   if (kind === ${GATHER}) ex.gather(a[0] + 16 * first, cnt, a[1]);
-  else if (kind === ${STREAM}) stream(ex, mem32, a[0] >> 2);
+  else if (kind === ${STREAM}) stream(ex, mem32, mem64, a[0] >> 2);
   else {
     const C = kind === ${GATHER_IAF} ? a[1] >> 3 : a[1];
     const rec = a[5] + 16 * first * C;
@@ -248,8 +248,8 @@ export class KernelPool {
   }
 
   /**
-   * A conv's scatter streamed to the helpers (`stream` in `wasm-stream.ts`; descriptor at byte offset
-   * `desc`): one job that a helper takes and keeps until every step of the stream is claimed. The caller
+   * A segment's scatter and integration streamed to the helpers (`stream` in `wasm-stream.ts`; descriptor
+   * at byte offset `desc`): one job that a helper takes and keeps until every step of the stream is claimed. The caller
    * feeds it, claims the steps no helper has taken yet itself, and ends it with `join` (a job no helper
    * took then ends at once). Another job may start only after that `join`.
    */
