@@ -83,9 +83,10 @@ describe('event-driven engine: a scattering conv streamed to a helper thread', {
   it('a helper far ahead of the bookkeeping integrates a step only where the bookkeeping before it changes no potential', () => {
     // No helper thread: before each booking, the steps a helper would run are run here, as far ahead as the
     // protocol lets a helper go (what a helper does when the caller is slow), so the order is the worst case.
-    const startStream = KernelPool.prototype.startStream;
+    const { startStream, endStream } = KernelPool.prototype;
     const take = ScatterStream.prototype.take;
     KernelPool.prototype.startStream = () => {};
+    KernelPool.prototype.endStream = () => {};
     let ahead = 0;
     ScatterStream.prototype.take = function (this: ScatterStream, ...a: Parameters<typeof take>) {
       const { i32, f64, kernel } = this.arena;
@@ -109,6 +110,7 @@ describe('event-driven engine: a scattering conv streamed to a helper thread', {
       }), { numRuns: 40, seed: 99 });
     } finally {
       KernelPool.prototype.startStream = startStream;
+      KernelPool.prototype.endStream = endStream;
       ScatterStream.prototype.take = take;
     }
     assert.ok(spiked >= 15 && ahead > 100, `${spiked} networks spiked, ${ahead} steps ran ahead`);

@@ -128,7 +128,7 @@ export class ScatterStream {
     const at = d + STREAM.PER_SLOT + SLOTS + t % SLOTS;
     for (let spin = 0; Atomics.load(i32, at) !== t + 1; spin++) {
       if (spin < 20000) continue;
-      if (pool.failed()) pool.join();
+      pool.check();
       Atomics.wait(i32, at, Atomics.load(i32, at), 1);
     }
   }
@@ -155,6 +155,16 @@ export class ScatterStream {
     Atomics.store(i32, this.d + STREAM.CLAIM, i32[this.d + STREAM.STEPS]);
     Atomics.add(i32, this.d + STREAM.WAKE, 1);
     Atomics.notify(i32, this.d + STREAM.WAKE);
+  }
+
+  /** Waits until no helper claims or runs a step of this stream (after `stop`), or a helper has failed. */
+  settle(pool: KernelPool): void {
+    const { i32 } = this.arena;
+    const at = this.d + STREAM.INFLIGHT;
+    for (let spin = 0; Atomics.load(i32, at) !== 0 && !pool.failed(); spin++) {
+      if (spin < 20000) continue;
+      Atomics.wait(i32, at, Atomics.load(i32, at), 1);
+    }
   }
 
   /** Clears every slot's rows and marks (after a run stopped early; the helpers have left the stream). */
@@ -237,14 +247,18 @@ export class StreamRun {
     while (this.booked < this.fed && this.seg.stream.done(this.booked)) this.book();
   }
 
-  /** Ends the stream (after the last step, or when the run stopped early: then the slots are cleared). */
+  /**
+   * Ends the stream (after the last step, or when the run stopped early: then, once no helper runs a step,
+   * the slots are cleared). Throws if a helper failed meanwhile.
+   */
   end(clean: boolean): void {
     if (this.T === 0) return;
-    this.seg.stream.stop();
-    try {
-      this.pool.join();
-    } finally {
-      if (!clean) this.seg.stream.clear();
+    const { stream } = this.seg;
+    stream.stop();
+    this.pool.endStream();
+    if (!clean) {
+      stream.settle(this.pool);
+      stream.clear();
     }
   }
 }

@@ -12,7 +12,8 @@
  *   integrated without waiting for the caller, else only up to `GATE`: the last step whose potentials the
  *   caller's bookkeeping of the steps before it no longer changes; `IAFDONE`: the steps integrated (in
  *   step order);
- * - `STOP`: the caller stopped early; `SLEEP`, `WAKE`: a helper sleeping on `WAKE` until the caller
+ * - `STOP`: the caller stopped; `INFLIGHT`: helpers claiming or running a step (the caller waits for none
+ *   before it clears the slots of a run stopped early); `SLEEP`, `WAKE`: a helper sleeping on `WAKE` until the caller
  *   publishes more (a wake costs a system call, so the caller skips it while the helper spins);
  * - the scatter's constant arguments (`scatter` in `wasm-scatter.ts`), the integration's (`iaf` in
  *   `wasm-iaf.ts`: C, potentials, mode; θ and m as float64), and per ring the base and stride in bytes of
@@ -27,7 +28,7 @@ export const STREAM = {
   /** cl, cin, hw, tapStart, tapQ, tapW, wBase, ciStride, rowBytes (9 words). */
   ARGS: 4,
   ENT: 13, BUF: 15, MARK: 17, POS: 19, SLEEP: 21, GATE: 22, IAFDONE: 23, STOP: 24, WAKE: 25,
-  C: 26, VBASE: 27, MODE: 28, REC: 29, P: 31, DIRTY: 36,
+  C: 26, VBASE: 27, MODE: 28, REC: 29, P: 31, DIRTY: 36, INFLIGHT: 37,
   /** θ and m, float64 (word offsets, 8-byte aligned). */
   TH: 32, M: 34,
   /** Per-slot words: `N` at `PER_SLOT`, `DONE` at `PER_SLOT + R`, `NP` at `PER_SLOT + 2R`, `NREC` at `PER_SLOT + 3R`. */
@@ -91,7 +92,9 @@ function stream(ex, mem32, mem64, d) {
       until(mem32, d, () => Atomics.load(mem32, d + ${STREAM.READY}) > c || Atomics.load(mem32, d + ${STREAM.CLAIM}) !== c || Atomics.load(mem32, d + ${STREAM.STOP}) !== 0);
       continue;
     }
+    Atomics.add(mem32, d + ${STREAM.INFLIGHT}, 1);
     if (Atomics.compareExchange(mem32, d + ${STREAM.CLAIM}, c, c + 1) === c) streamStep(ex, mem32, mem64, d, c);
+    Atomics.sub(mem32, d + ${STREAM.INFLIGHT}, 1);
   }
 }`;
 

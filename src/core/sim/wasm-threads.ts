@@ -96,7 +96,8 @@ try {
       if (Atomics.compareExchange(ctrl, ${NEXT}, w, w + 1) !== w) continue;
       const first = k * ch, cnt = Math.min(ch, n - first);
       ${CHUNK_CODE}
-      if (Atomics.add(ctrl, ${FIN}, cnt) + cnt === n) Atomics.notify(ctrl, ${FIN});
+      // A stream is ended by its caller without waiting (\`endStream\`): it counts no items.
+      if (kind !== ${STREAM} && Atomics.add(ctrl, ${FIN}, cnt) + cnt === n) Atomics.notify(ctrl, ${FIN});
     }
   }
 } catch (e) {
@@ -199,11 +200,15 @@ export class KernelPool {
     for (let spin = 0; spin < 4000; spin++) if (Atomics.load(ctrl, FIN) >= n) return;
     let f: number;
     while ((f = Atomics.load(ctrl, FIN)) < n && Atomics.load(ctrl, FAILED) === 0) Atomics.wait(ctrl, FIN, f);
-    if (Atomics.load(ctrl, FAILED) !== 0) {
-      const why = this.ports.map((p) => receiveMessageOnPort(p)?.message as unknown).find((x) => x !== undefined);
-      this.discard();
-      throw new Error(`a simulation helper thread failed: ${String(why ?? 'no reason given')}; run with threads: 1 to simulate on the calling thread only`);
-    }
+    this.check();
+  }
+
+  /** Throws why, and replaces this pool, if a helper has failed. */
+  check(): void {
+    if (Atomics.load(this.ctrl, FAILED) === 0) return;
+    const why = this.ports.map((p) => receiveMessageOnPort(p)?.message as unknown).find((x) => x !== undefined);
+    this.discard();
+    throw new Error(`a simulation helper thread failed: ${String(why ?? 'no reason given')}; run with threads: 1 to simulate on the calling thread only`);
   }
 
   /** `kernel.gather(groups, nGroups, rowBytes)` on all threads, `chunk` groups at a time. */
@@ -249,15 +254,23 @@ export class KernelPool {
 
   /**
    * A segment's scatter and integration streamed to the helpers (`stream` in `wasm-stream.ts`; descriptor
-   * at byte offset `desc`): one job that a helper takes and keeps until every step of the stream is claimed. The caller
-   * feeds it, claims the steps no helper has taken yet itself, and ends it with `join` (a job no helper
-   * took then ends at once). Another job may start only after that `join`.
+   * at byte offset `desc`): one job that a helper takes and keeps until every step of the stream is claimed
+   * or the caller stops it. The caller feeds it, runs the steps no helper has claimed itself, stops it and
+   * ends it with `endStream`, which does not wait for the helper: once the stream is stopped, a helper that
+   * is still in it (held back by the machine's load) claims nothing, or only steps of the descriptor's next
+   * run, which it runs as any helper would.
    */
   startStream(kernel: SimKernel, desc: number): void {
     this.start(kernel, STREAM, 1, 1, [desc]);
   }
 
-  /** Whether a helper has failed (the caller's next `join` throws why). */
+  /** Ends the started stream (see `startStream`); another job may start after it. */
+  endStream(): void {
+    if (this.job?.kind !== STREAM) throw new Error('no simulation stream is running');
+    this.job = null;
+  }
+
+  /** Whether a helper has failed (`check` throws why). */
   failed(): boolean {
     return Atomics.load(this.ctrl, FAILED) !== 0;
   }
