@@ -1,16 +1,16 @@
 import { isSpikingLayer, type ModelFile, type Shape } from '../model/types';
-import { Arena, ConvOp, IdentityOp, LinearOp, PoolOp, sparseOf, touchedToSparse, type EventOp, type Layout, type Signal, type Sparse } from './event-ops';
+import { Arena, ConvOp, copySparse, IdentityOp, LinearOp, PoolOp, sparseOf, toChannelsFirst, touchedToSparse, type EventOp, type Layout, type Signal, type Sparse } from './event-ops';
 import type { SpikeInput } from './input';
 import { modelNeuron, neuronParams, type NeuronParams } from './neuron';
-import { outputIsLastSpiking, planNetwork, type NetworkPlan } from './network';
-import { finishResult, Recorder, type SimResult, type SpikingLayerResult } from './result';
+import { outputIsLastSpiking, type NetworkPlan } from './network';
+import { finishResult, type SimResult, type SpikingLayerResult } from './result';
 import { isWasmSimdAvailable } from './wasm-kernel';
 import { defaultSimThreads, kernelPool } from './wasm-threads';
 import type { ModelWeights } from './weights';
 import { CHUNK_COUNTS, LIST_RECORDS } from './event-iaf';
 import { reserveBooking } from './event-booking';
 import { FusingIafLayer } from './event-iaf-fused';
-import { Train, layerRecord, type LayerRecord } from './event-train';
+import { Train, layerRecord, mergeRecords, type LayerRecord } from './event-train';
 import { initialMembranes } from './membrane';
 import { NbCounter } from './nb-counters';
 import { clearTouched, runFusedSegment } from './event-fused';
@@ -18,6 +18,7 @@ import { INPUT_INDEX } from '../synops/fanout';
 import { numel } from '../model/shapes';
 import { ScatterStream, streamable } from './event-stream';
 import { runStreamedPair } from './event-pairs';
+import { cachedPlan } from './plan-cache';
 
 /** Options of a simulation run (both engines). */
 export interface SimOptions {
@@ -200,35 +201,6 @@ export function simulateEvents(model: Pick<ModelFile, 'input' | 'layers' | 'spik
 }
 
 /**
- * Plans of recent `simulateEvents` calls, by weights object: a call with the same model and weights (same
- * structure, same values — compared bit for bit with a copy taken when the plan was made, so an in-place
- * change is noticed) reuses the plan and with it the weight layouts and buffers. Held weakly: dropped with
- * the weights.
- */
-const planCache = new WeakMap<ModelWeights, { key: string; copy: Float32Array[]; plan: NetworkPlan }>();
-
-function cachedPlan(model: Pick<ModelFile, 'input' | 'layers' | 'spikingOutput'>, weights: ModelWeights): NetworkPlan {
-  const names = Object.keys(weights).sort();
-  const arrays = names.flatMap((name) => [weights[name].weight, weights[name].bias ?? new Float32Array(0)]);
-  const key = JSON.stringify([model.input.shape, model.layers, model.spikingOutput ?? false, names.map((n) => weights[n].shape)]);
-  const hit = planCache.get(weights);
-  if (hit && hit.key === key && hit.copy.length === arrays.length && arrays.every((a, i) => sameBits(a, hit.copy[i]))) return hit.plan;
-  const plan = planNetwork(model, weights);
-  planCache.set(weights, { key, copy: arrays.map((a) => a.slice()), plan });
-  return plan;
-}
-
-/** Whether two float32 arrays hold the same bits (so NaN equals NaN, and 0 differs from −0). */
-function sameBits(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  // Node's Buffer compares with memcmp, ~10× faster than the loop (0.15 vs 1.9 ms for the CIFAR net's 1.4 M weights).
-  if (typeof Buffer !== 'undefined') return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-  const x = new Int32Array(a.buffer, a.byteOffset, a.length), y = new Int32Array(b.buffer, b.byteOffset, b.length);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-  return true;
-}
-
-/**
  * `simulateEvents` on an already planned network. Reuse a plan across samples: weight layouts, tap
  * tables and buffers are built once per plan (the plan's weights must not change in place afterwards).
  */
@@ -274,12 +246,13 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
     // A streamed segment with the one before it (this thread runs that one meanwhile), else with the one after it, else alone.
     const pair = streams(s + 1) && plainable(s) ? 'before' : streams(s) ? (plainable(s + 1) && !streams(s + 1) ? 'after' : 'alone') : null;
     if (pair !== null) {
-      const at = pair === 'before' ? s + 1 : s;
-      const other = pair === 'before' ? s : pair === 'after' ? s + 1 : -1;
-      const st = prog.segments[at];
-      const a = begin(at), b = other >= 0 ? begin(other) : null;
-      const part = { seg: { ops: st.ops, at: st.streamAt, stream: st.stream!, iaf: st.iaf }, train: a.train, rec: a.rec, perStep: a.perStep };
-      const plain = b !== null ? { ops: prog.segments[other].ops, iaf: prog.segments[other].iaf, ...b } : null;
+      const group = pair === 'alone' ? [s] : [s, s + 1];
+      const runs = group.map(begin);
+      const k = pair === 'before' ? 1 : 0;
+      const st = prog.segments[group[k]];
+      const part = { seg: { ops: st.ops, at: st.streamAt, stream: st.stream!, iaf: st.iaf }, ...runs[k] };
+      const other = group[1 - k];
+      const plain = other === undefined ? null : { ops: prog.segments[other].ops, iaf: prog.segments[other].iaf, ...runs[1 - k] };
       // This thread pools, books and runs the neighbour; no other kernel call takes the helpers meanwhile.
       prog.arena.pool = null;
       try {
@@ -287,9 +260,8 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
       } finally {
         prog.arena.pool = pool;
       }
-      for (const [k, r] of [[at, a], [other, b]] as const) if (r !== null && k >= 0 && k === s) finish(k, r.train, r.perStep);
-      for (const [k, r] of [[at, a], [other, b]] as const) if (r !== null && k >= 0 && k !== s) finish(k, r.train, r.perStep);
-      s += other >= 0 ? 2 : 1;
+      group.forEach((g, i) => finish(g, runs[i].train, runs[i].perStep));
+      s += group.length;
       continue;
     }
     const { ops, iaf, fuseAt } = prog.segments[s];
@@ -360,50 +332,6 @@ function isShared(memory: WebAssembly.Memory): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
 }
 
-/**
- * A copy of a spiking layer's per-neuron values in internal order (channels-last for a `[C, H, W]` layer,
- * see `IafLayer`) in channels-first order: a transposition, written in output order (3× faster than
- * scattering through the permutation for the CIFAR net's first layer).
- */
-function toChannelsFirst(values: Float64Array, shape: Shape, perm: Int32Array | null): Float64Array {
-  if (perm === null) return values.slice();
-  const [C, H, W] = shape;
-  const HW = H * W;
-  const out = new Float64Array(values.length);
-  for (let c = 0, j = 0; c < C; c++) for (let p = 0; p < HW; p++, j++) out[j] = values[p * C + c];
-  return out;
-}
-
 function numelOf(shape: Shape): number {
   return shape.reduce((a, b) => a * b, 1);
-}
-
-/** Copies a signal (clearing a touched one) into `out`. */
-function copySparse(sig: Signal, out: Sparse): Sparse {
-  if (sig.kind === 'touched') return touchedToSparse(sig, out);
-  const n = sig.hi - sig.lo;
-  out.idx.set(sig.idx.subarray(sig.lo, sig.hi));
-  out.val.set(sig.val.subarray(sig.lo, sig.hi));
-  out.lo = 0; out.hi = n;
-  return out;
-}
-
-/** The per-layer records in step order (within a step, layer by layer), cut at the cap as a step-by-step run would. */
-function mergeRecords(records: LayerRecord[], perms: (Int32Array | null)[], T: number, cap: number) {
-  const r = new Recorder(cap);
-  const at = records.map(() => 0);
-  for (let t = 0; t < T; t++) {
-    records.forEach((lr, s) => {
-      const pm = perms[s];
-      while (at[s] < lr.n && lr.step[at[s]] === t) {
-        const k = at[s]++;
-        r.add(s, pm ? pm[lr.neuron[k]] : lr.neuron[k], t, lr.count[k]);
-      }
-      // This layer spiked past its own cap here: the record holds at least `cap` entries by now, so this
-      // marks it cut at step t (the entry itself is not stored).
-      if (lr.overflowStep === t) r.add(s, -1, t, 0);
-    });
-    if (r.rec.truncated) break;
-  }
-  return r.rec;
 }

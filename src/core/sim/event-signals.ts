@@ -210,3 +210,27 @@ export function addBias(out: Touched, bias: Float64Array): void {
     for (let o = 0; o < C; o++) buf[q * C + o] += bias[o];
   }
 }
+
+/**
+ * A copy of a spiking layer's per-neuron values in internal order (channels-last for a `[C, H, W]` layer,
+ * see `IafLayer`) in channels-first order: a transposition, written in output order (3× faster than
+ * scattering through the permutation for the CIFAR net's first layer).
+ */
+export function toChannelsFirst(values: Float64Array, shape: Shape, perm: Int32Array | null): Float64Array {
+  if (perm === null) return values.slice();
+  const [C, H, W] = shape;
+  const HW = H * W;
+  const out = new Float64Array(values.length);
+  for (let c = 0, j = 0; c < C; c++) for (let p = 0; p < HW; p++, j++) out[j] = values[p * C + c];
+  return out;
+}
+
+/** Copies a signal (clearing a touched one) into `out`. */
+export function copySparse(sig: Signal, out: Sparse): Sparse {
+  if (sig.kind === 'touched') return touchedToSparse(sig, out);
+  const n = sig.hi - sig.lo;
+  out.idx.set(sig.idx.subarray(sig.lo, sig.hi));
+  out.val.set(sig.val.subarray(sig.lo, sig.hi));
+  out.lo = 0; out.hi = n;
+  return out;
+}

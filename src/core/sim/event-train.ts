@@ -2,6 +2,7 @@
  * The spike trains and raster records of the event-driven engine: what one spiking layer emits over a
  * sample, and the (step, neuron, count) entries it would add to the record, up to its cap.
  */
+import { Recorder } from './result';
 
 /** The spikes of one emitter over all steps of a sample: step `t` holds entries `start[t] .. start[t+1] − 1`. */
 export class Train {
@@ -47,4 +48,24 @@ export function record(rec: LayerRecord, cap: number, t: number, j: number, n: n
     rec.step = grow(rec.step); rec.neuron = grow(rec.neuron); rec.count = grow(rec.count);
   }
   rec.step[rec.n] = t; rec.neuron[rec.n] = j; rec.count[rec.n] = n; rec.n++;
+}
+
+/** The per-layer records in step order (within a step, layer by layer), cut at the cap as a step-by-step run would. */
+export function mergeRecords(records: LayerRecord[], perms: (Int32Array | null)[], T: number, cap: number) {
+  const r = new Recorder(cap);
+  const at = records.map(() => 0);
+  for (let t = 0; t < T; t++) {
+    records.forEach((lr, s) => {
+      const pm = perms[s];
+      while (at[s] < lr.n && lr.step[at[s]] === t) {
+        const k = at[s]++;
+        r.add(s, pm ? pm[lr.neuron[k]] : lr.neuron[k], t, lr.count[k]);
+      }
+      // This layer spiked past its own cap here: the record holds at least `cap` entries by now, so this
+      // marks it cut at step t (the entry itself is not stored).
+      if (lr.overflowStep === t) r.add(s, -1, t, 0);
+    });
+    if (r.rec.truncated) break;
+  }
+  return r.rec;
 }
