@@ -6,7 +6,8 @@
  * figure, not a test: the load average is printed with it.
  * - Default: a gathering conv and its spiking layer as one pipelined kernel pass per step
  *   (`event-fused.ts`, the default) against two passes (`setFusedIntegration(false)`); with `--net mnist`,
- *   the scattering convs' steps streamed to a helper (`event-stream.ts`, the default) against not.
+ *   the scattering convs' segments always streamed to a helper (`event-stream.ts`) against never (the
+ *   default chooses by the runs' times, `stream-choice.ts`).
  * - `--against <checkout>`: this checkout's engine against the one of another checkout of the project
  *   (e.g. a worktree of main), both loaded in this process; their spike counts must be equal.
  *
@@ -71,7 +72,7 @@ for (let i = 0; i < 2 * n; i++) {
   r.cpu.push((c.user + c.system) / 1000);
 }
 setFusedIntegration(true);
-setStreamedScatter(true);
+setStreamedScatter('auto');
 const at = (xs: number[], q: number) => [...xs].sort((x, y) => x - y)[Math.floor(q * (xs.length - 1))].toFixed(mnist ? 3 : 1);
 console.log(`${mnist ? 'MNIST-DVS fixture chunk, 300 steps' : 'CIFAR-10 fixture image, 10 steps'}, ${threads} thread(s), ${n} samples each, alternating; load average ${load0.map((x) => x.toFixed(2)).join(' ')} before, ${loadavg().map((x) => x.toFixed(2)).join(' ')} after (1/5/15 min)`);
 for (const [form, r] of res) console.log(`${form.name.padEnd(20)} wall ms: least ${at(r.wall, 0)}, quartile ${at(r.wall, 0.25)}, median ${at(r.wall, 0.5)}; CPU ms: quartile ${at(r.cpu, 0.25)}, median ${at(r.cpu, 0.5)}`);

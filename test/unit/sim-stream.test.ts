@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { setStreamedScatter, simulateEvents } from '../../src/core/sim/event-engine';
 import { ScatterStream } from '../../src/core/sim/event-stream';
@@ -10,6 +10,7 @@ import { framesInput } from '../../src/core/sim/input';
 import type { NeuronParams } from '../../src/core/sim/neuron';
 import type { SimResult } from '../../src/core/sim/result';
 import { kernelModule } from '../../src/core/sim/wasm-kernel';
+import { StreamChoice } from '../../src/core/sim/stream-choice';
 import { randomNet } from './sim-helpers';
 
 const skip = kernelModule(true) !== null ? false : 'no WebAssembly SIMD with shared memory here';
@@ -59,7 +60,9 @@ function build(p: typeof arb extends fc.Arbitrary<infer T> ? T : never) {
 }
 
 describe('event-driven engine: a scattering conv streamed to a helper thread', { skip }, () => {
-  after(() => { setStreamedScatter(true); setParallelMinNeurons(16384); });
+  // Streamed whatever the times of earlier runs (`stream-choice.ts`), unless a test says otherwise.
+  before(() => setStreamedScatter(true));
+  after(() => { setStreamedScatter('auto'); setParallelMinNeurons(16384); });
 
   it('gives the spikes, counts, SynOps, output, current, records and counters of one thread, at 2 and 3 threads, on random networks', () => {
     let valid = 0;
@@ -141,5 +144,19 @@ describe('event-driven engine: a scattering conv streamed to a helper thread', {
       neuron: { spike: 'multi', reset: 'subtract', minVMem: -1, threshold: 0.75 } })!;
     const one = plain(simulateEvents(b.model, b.weights, b.input, { neuron: b.neuron, threads: 1 }));
     assert.deepEqual(plain(simulateEvents(b.model, b.weights, b.input, { neuron: b.neuron, threads: 2 })), one);
+  });
+});
+
+describe('choosing whether to stream by the runs\' times', () => {
+  it('tries each form once, then runs the faster, and every 16th run the other', () => {
+    const c = new StreamChoice();
+    assert.equal(c.next(), true); c.record(true, 3);
+    assert.equal(c.next(), false); c.record(false, 4);
+    // Streamed is faster (3 < 4): 15 streamed runs, then one not streamed.
+    const forms = Array.from({ length: 16 }, () => c.next());
+    assert.deepEqual(forms, [...Array(15).fill(true), false]);
+    // Streamed runs slow down (a loaded machine): its average, 3 then ¾·3 + ¼·9 = 4.5 > 4, falls behind.
+    c.record(true, 9);
+    assert.equal(c.next(), false);
   });
 });

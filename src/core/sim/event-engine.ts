@@ -19,6 +19,7 @@ import { numel } from '../model/shapes';
 import { ScatterStream, streamable } from './event-stream';
 import { runStreamedPair } from './event-pairs';
 import { cachedPlan } from './plan-cache';
+import { StreamChoice } from './stream-choice';
 
 /** Options of a simulation run (both engines). */
 export interface SimOptions {
@@ -61,6 +62,8 @@ interface Program {
   /** Layout of the network output (after the tail). */
   outLayout: Layout;
   trains: [Train, Train, Train];
+  /** Whether its streamable segments run streamed (`stream-choice.ts`). */
+  choice: StreamChoice;
   /** The first layer's input current for a constant (analog) input, computed once per sample, when sparse. */
   cache: Sparse;
 }
@@ -97,13 +100,14 @@ export function setFusedIntegration(allowed: boolean): void {
   fusionAllowed = allowed;
 }
 
-let streamAllowed = true;
+let streamAllowed: boolean | 'auto' = 'auto';
 
 /**
- * Allows or forbids streaming a scattering conv's steps to a helper thread (`event-stream.ts`; event input,
- * helper threads); for tests and benchmarks, which compare the two (the same results).
+ * Streams a scattering conv's segment to a helper thread (`event-stream.ts`; event input, helper threads)
+ * always (true), never (false), or where its runs have been faster (`'auto'`, the default: `stream-choice.ts`);
+ * for tests and benchmarks, which compare the forms (the same results).
  */
-export function setStreamedScatter(allowed: boolean): void {
+export function setStreamedScatter(allowed: boolean | 'auto'): void {
   streamAllowed = allowed;
 }
 
@@ -162,7 +166,7 @@ function programOf(plan: NetworkPlan): Program {
     if (op instanceof ConvOp && s.iaf.fusesWith(op)) s.fuseAt = k;
   }
   const first = plan.segments[0]?.spiking.size ?? 1;
-  const program: Program = { arena, segments, tail, outLayout: layout, trains: [new Train(4 * maxSize), new Train(4 * maxSize), new Train(4 * maxSize)], cache: sparseOf(first) };
+  const program: Program = { arena, segments, tail, outLayout: layout, trains: [new Train(4 * maxSize), new Train(4 * maxSize), new Train(4 * maxSize)], choice: new StreamChoice(), cache: sparseOf(first) };
   programs.set(plan, program);
   return program;
 }
@@ -225,10 +229,13 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
 
   const pool = prog.arena.pool;
   const n = prog.segments.length;
+  const t0 = performance.now();
+  const canStream = pool !== null && prog.segments.some((g) => g.stream !== null);
+  const streaming = canStream && (streamAllowed === 'auto' ? prog.choice.next() : streamAllowed);
   // Whether segment s can be streamed to a helper (`event-stream.ts`), and whether this thread can run it
   // step by step beside one (`event-pairs.ts`): not an analog input's first layer, whose current is kept.
   const plainable = (s: number) => s < n && !(s === 0 && input.constant);
-  const streams = (s: number) => streamAllowed && pool !== null && plainable(s) && prog.segments[s].stream !== null && !(current !== null && s === last);
+  const streams = (s: number) => streaming && plainable(s) && prog.segments[s].stream !== null && !(current !== null && s === last);
   const begin = (s: number) => {
     const train = prog.trains[s % 3];
     train.reset(T);
@@ -322,6 +329,7 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
     return { ...iaf.info, counts, total: iaf.total, perStep: perSteps[s], maxPerNeuronStep: iaf.maxPerStep };
   });
   const outCurrent = current === null ? null : toChannelsFirst(current, prog.segments[last].iaf.info.shape, prog.segments[last].iaf.perm);
+  if (canStream && streamAllowed === 'auto') prog.choice.record(streaming, performance.now() - t0);
   const result = finishResult('event', plan, input, layers, outPerStep, outCurrent,
     cap > 0 ? mergeRecords(records as LayerRecord[], prog.segments.map((s) => s.iaf.perm), T, cap) : undefined);
   if (nb) result.counts = nb.result();
