@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { setStreamedScatter, simulateEvents } from '../../src/core/sim/event-engine';
 import { ScatterStream } from '../../src/core/sim/event-stream';
 import { KernelPool } from '../../src/core/sim/wasm-threads';
-import { mayIntegrate, STREAM, streamStep } from '../../src/core/sim/wasm-stream';
+import { mayIntegrate, STEP_MASK, STREAM, streamStep } from '../../src/core/sim/wasm-stream';
 import { setParallelMinNeurons } from '../../src/core/sim/event-iaf';
 import { framesInput } from '../../src/core/sim/input';
 import type { NeuronParams } from '../../src/core/sim/neuron';
@@ -94,8 +94,8 @@ describe('event-driven engine: a scattering conv streamed to a helper thread', {
     ScatterStream.prototype.take = function (this: ScatterStream, ...a: Parameters<typeof take>) {
       const { i32, f64, kernel } = this.arena;
       const { d } = this;
-      for (let c = i32[d + STREAM.CLAIM]; c < i32[d + STREAM.READY] && mayIntegrate(i32, d, c); c++) {
-        i32[d + STREAM.CLAIM] = c + 1;
+      for (let w = i32[d + STREAM.CLAIM], c = w & STEP_MASK; c < i32[d + STREAM.READY] && mayIntegrate(i32, d, c); c++) {
+        i32[d + STREAM.CLAIM] = ++w;
         streamStep(kernel, i32, f64, d, c);
         if (c > a[0]) ahead++;
       }

@@ -20,6 +20,7 @@ import { ScatterStream, streamable } from './event-stream';
 import { runStreamedPair } from './event-pairs';
 import { cachedPlan } from './plan-cache';
 import { StreamChoice } from './stream-choice';
+import { STEP_MASK } from './wasm-stream';
 
 /** Options of a simulation run (both engines). */
 export interface SimOptions {
@@ -230,7 +231,8 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
   const pool = prog.arena.pool;
   const n = prog.segments.length;
   const t0 = performance.now();
-  const canStream = pool !== null && prog.segments.some((g) => g.stream !== null);
+  // A stream counts its steps in 20 bits (`wasm-stream.ts`): more than a million steps run unstreamed.
+  const canStream = pool !== null && T <= STEP_MASK && prog.segments.some((g) => g.stream !== null);
   const streaming = canStream && (streamAllowed === 'auto' ? prog.choice.next() : streamAllowed);
   // Whether segment s can be streamed to a helper (`event-stream.ts`), and whether this thread can run it
   // step by step beside one (`event-pairs.ts`): not an analog input's first layer, whose current is kept.

@@ -20,7 +20,7 @@ import type { FusingIafLayer } from './event-iaf-fused';
 import type { NeuronParams } from './neuron';
 import type { LayerRecord, Train } from './event-train';
 import type { KernelPool } from './wasm-threads';
-import { MAX_SLOTS, STREAM, STREAM_WORDS, streamStep } from './wasm-stream';
+import { MAX_SLOTS, RUN_SHIFT, STEP_MASK, STREAM, STREAM_WORDS, streamStep } from './wasm-stream';
 import { clearTouched } from './event-fused';
 
 /** Slots of a stream's ring: how many steps the helper may run ahead of the caller's bookkeeping. */
@@ -39,8 +39,9 @@ export class ScatterStream {
   /** Each slot's conv output as a touched signal, and its integration records (views into the arena, set by `bind`). */
   slots: Touched[] = [];
   recs: { i32: Int32Array; f64: Float64Array }[] = [];
-  /** The descriptor's word index (set by `bind`). */
+  /** The descriptor's word index (set by `bind`), and the run of the stream under way (`CLAIM`'s high bits). */
   d = 0;
+  private run = 0;
 
   /** `inSize`: the conv's input elements (a step's entries at most); `C`, `P`: its output channels and positions. */
   constructor(readonly conv: ConvOp, inSize: number, private readonly C: number, private readonly P: number, readonly arena: Arena) {
@@ -82,7 +83,9 @@ export class ScatterStream {
   reset(T: number, iaf: FusingIafLayer, p: NeuronParams): void {
     const { d } = this;
     const { i32, f64 } = this.arena;
-    i32.set([0, 0, T], d + STREAM.CLAIM);
+    if (T > STEP_MASK) throw new Error(`a stream runs at most ${STEP_MASK} steps, got ${T}`);
+    this.run = ((i32[d + STREAM.CLAIM] >>> RUN_SHIFT) + 1) & 0x7ff;
+    i32.set([this.run << RUN_SHIFT, 0, T], d + STREAM.CLAIM);
     i32[d + STREAM.SLEEP] = 0; i32[d + STREAM.IAFDONE] = 0; i32[d + STREAM.STOP] = 0;
     // Neurons listed at step 0 are settled by the caller: step 1 waits for it.
     const settles = iaf.settlesAtStart();
@@ -121,7 +124,8 @@ export class ScatterStream {
   take(t: number, pool: KernelPool): void {
     const { d } = this;
     const { i32, f64 } = this.arena;
-    if (Atomics.load(i32, d + STREAM.CLAIM) === t && Atomics.compareExchange(i32, d + STREAM.CLAIM, t, t + 1) === t) {
+    const w = (this.run << RUN_SHIFT) | t;
+    if (Atomics.load(i32, d + STREAM.CLAIM) === w && Atomics.compareExchange(i32, d + STREAM.CLAIM, w, w + 1) === w) {
       streamStep(this.arena.kernel, i32, f64, d, t);
       return;
     }
@@ -152,7 +156,7 @@ export class ScatterStream {
   stop(): void {
     const { i32 } = this.arena;
     Atomics.store(i32, this.d + STREAM.STOP, 1);
-    Atomics.store(i32, this.d + STREAM.CLAIM, i32[this.d + STREAM.STEPS]);
+    Atomics.store(i32, this.d + STREAM.CLAIM, (this.run << RUN_SHIFT) | i32[this.d + STREAM.STEPS]);
     Atomics.add(i32, this.d + STREAM.WAKE, 1);
     Atomics.notify(i32, this.d + STREAM.WAKE);
   }

@@ -4,7 +4,9 @@
  * thread makes functions of the same text (as `BOOK_CODE`), so the two cannot drift apart.
  *
  * A stream is described by int32 words in the engine's shared memory, at `d` (a word index):
- * - `CLAIM`: the next step; whoever moves it on (compare-and-swap) runs that step's kernels;
+ * - `CLAIM`: the run (its high 11 bits, counted by the caller) and the next step (the low 20 bits:
+ *   `MAX_BIN_STEPS` fits); whoever moves it on (compare-and-swap) runs that step's kernels, so a helper held
+ *   back past the end of a run can never claim a step of the next one;
  * - `READY`: the steps whose input entries the caller has written; `STEPS`: the steps of the segment;
  * - `SLOTS`: R, the ring of slots (step t in slot t mod R), at most `MAX_SLOTS`;
  * - `DIRTY`: 0 while the caller's bookkeeping can change no potential (no neuron listed at step 0 and none
@@ -34,6 +36,10 @@ export const STREAM = {
   /** Per-slot words: `N` at `PER_SLOT`, `DONE` at `PER_SLOT + R`, `NP` at `PER_SLOT + 2R`, `NREC` at `PER_SLOT + 3R`. */
   PER_SLOT: 40,
 } as const;
+
+/** `CLAIM`'s bits: the run above `RUN_SHIFT`, the step below. */
+export const RUN_SHIFT = 20;
+export const STEP_MASK = (1 << RUN_SHIFT) - 1;
 
 /** Slots of a stream's ring at most, and the descriptor's words. */
 export const MAX_SLOTS = 16;
@@ -83,17 +89,18 @@ function streamStep(ex, mem32, mem64, d, c) {
   Atomics.notify(mem32, per + R + i);
 }
 function stream(ex, mem32, mem64, d) {
-  const T = mem32[d + ${STREAM.STEPS}];
+  const run = Atomics.load(mem32, d + ${STREAM.CLAIM}) >>> ${RUN_SHIFT}, T = mem32[d + ${STREAM.STEPS}];
   for (;;) {
-    const c = Atomics.load(mem32, d + ${STREAM.CLAIM});
-    if (c >= T || Atomics.load(mem32, d + ${STREAM.STOP}) !== 0) return;
+    const w = Atomics.load(mem32, d + ${STREAM.CLAIM}), c = w & ${STEP_MASK};
+    // A later run of the stream has begun (the machine's load held this helper back): its own job runs it.
+    if (w >>> ${RUN_SHIFT} !== run || c >= T || Atomics.load(mem32, d + ${STREAM.STOP}) !== 0) return;
     if (c >= Atomics.load(mem32, d + ${STREAM.READY})) {
       // The caller is still writing the entries.
-      until(mem32, d, () => Atomics.load(mem32, d + ${STREAM.READY}) > c || Atomics.load(mem32, d + ${STREAM.CLAIM}) !== c || Atomics.load(mem32, d + ${STREAM.STOP}) !== 0);
+      until(mem32, d, () => Atomics.load(mem32, d + ${STREAM.READY}) > c || Atomics.load(mem32, d + ${STREAM.CLAIM}) !== w || Atomics.load(mem32, d + ${STREAM.STOP}) !== 0);
       continue;
     }
     Atomics.add(mem32, d + ${STREAM.INFLIGHT}, 1);
-    if (Atomics.compareExchange(mem32, d + ${STREAM.CLAIM}, c, c + 1) === c) streamStep(ex, mem32, mem64, d, c);
+    if (Atomics.compareExchange(mem32, d + ${STREAM.CLAIM}, w, w + 1) === w) streamStep(ex, mem32, mem64, d, c);
     Atomics.sub(mem32, d + ${STREAM.INFLIGHT}, 1);
   }
 }`;
