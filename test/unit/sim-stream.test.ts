@@ -148,14 +148,14 @@ describe('event-driven engine: a scattering conv streamed to a helper thread', {
 });
 
 describe('choosing whether to stream by the runs\' times', () => {
-  it('alternates until each form has 3 timed runs (its first is not timed), then runs the faster, and every 16th run the other', () => {
+  it('alternates until each form has 3 timed runs (its first is not timed), then runs the faster, and every 64th run the other', () => {
     const c = new StreamChoice();
     // Streamed 3 ms a run, not streamed 4 ms; the first run of each (cold: 50 ms) is not counted.
     const forms: boolean[] = [];
     for (let i = 0; i < 8; i++) { const f = c.next(); forms.push(f); c.record(f, i < 2 ? 50 : f ? 3 : 4); }
     assert.deepEqual(forms, [true, false, true, false, true, false, true, false]);
-    const after = Array.from({ length: 16 }, () => c.next());
-    assert.deepEqual(after, [...Array(15).fill(true), false]);
+    const after = Array.from({ length: 64 }, () => c.next());
+    assert.deepEqual(after, [...Array(63).fill(true), false]);
     // Streamed runs slow down (a loaded machine): its average, 3 then ¾·3 + ¼·9 = 4.5 > 4, falls behind.
     c.record(true, 9);
     assert.equal(c.next(), false);

@@ -5,11 +5,11 @@
  * 4.5 ms not streamed, 10–12 ms streamed, at a load of 7–8 on two cores). Both forms give the same bits, so
  * the engine may pick the faster: it times each form's runs (an average that follows the last few; the
  * first run of each, which compiles and warms, is not counted), runs each until it has `WARM` timed runs,
- * then the faster, and every 16th run the other one, so that a change of load is noticed.
+ * then the faster, and every 64th run the other one, so that a change of load is noticed.
  */
 
 /** Runs between two runs of the form that is not the faster. */
-const EXPLORE = 16;
+const EXPLORE = 64;
 /** Timed runs of each form before the choice. */
 const WARM = 3;
 /** Weight of a new run in a form's average time. */
