@@ -52,6 +52,22 @@ export function randomNet(p: RandomNet, weight: (layer: LayerSpec, shape: number
 }
 
 /**
+ * A random network of `randomNet` with a second conv, its weights uniform in [(−shift)·0.9, (2 − shift)·0.9)
+ * and conv biases in [−0.05, 0.15), all from `rand`, and `steps` frames of input where each pixel holds 1 or 2
+ * events with probability `density`; null when a shape collapses.
+ */
+export function randomEventNet(p: RandomNet & { c: number; h: number; w: number; steps: number }, rand: () => number, shift: number, density: number) {
+  const built = randomNet({ ...p, second: true }, (l, shape) => ({
+    shape, weight: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround((rand() * 2 - shift) * 0.9)),
+    bias: l.type === 'conv2d' && l.bias ? Float32Array.from({ length: shape[0] }, () => Math.fround(rand() * 0.2 - 0.05)) : undefined,
+  }));
+  if (!built) return null;
+  const size = p.c * p.h * p.w;
+  const input = framesInput(Array.from({ length: p.steps * size }, () => (rand() < density ? 1 + Math.floor(rand() * 2) : 0)), [p.c, p.h, p.w], p.steps);
+  return { ...built, input };
+}
+
+/**
  * A reference for the summed input current of a linear output layer, in plain loops: the layer `fc` applied
  * to the previous spiking layer's total spike counts (`counts`, channels-first `shape`), through a 2×2
  * pooling (floor mode, ÷4 for an average) when one sits between, plus the bias of every step:

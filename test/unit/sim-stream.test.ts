@@ -6,12 +6,11 @@ import { ScatterStream } from '../../src/core/sim/event-stream';
 import { KernelPool } from '../../src/core/sim/wasm-threads';
 import { mayIntegrate, STEP_MASK, STREAM, streamStep } from '../../src/core/sim/wasm-stream';
 import { setParallelMinNeurons } from '../../src/core/sim/event-iaf';
-import { framesInput } from '../../src/core/sim/input';
 import type { NeuronParams } from '../../src/core/sim/neuron';
 import type { SimResult } from '../../src/core/sim/result';
 import { kernelModule } from '../../src/core/sim/wasm-kernel';
 import { StreamChoice } from '../../src/core/sim/stream-choice';
-import { randomNet } from './sim-helpers';
+import { randomEventNet } from './sim-helpers';
 
 const skip = kernelModule(true) !== null ? false : 'no WebAssembly SIMD with shared memory here';
 
@@ -48,15 +47,9 @@ const arb = fc.record({
 });
 
 function build(p: typeof arb extends fc.Arbitrary<infer T> ? T : never) {
-  const rand = lcg(p.seed);
-  const built = randomNet({ ...p, second: true }, (l, shape) => ({
-    shape, weight: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround((rand() * 2 - 0.7) * 0.9)),
-    bias: l.type === 'conv2d' && l.bias ? Float32Array.from({ length: shape[0] }, () => Math.fround(rand() * 0.2 - 0.05)) : undefined,
-  }));
+  const built = randomEventNet({ ...p, second: true }, lcg(p.seed), 0.7, p.density);
   if (!built) return null;
-  const size = p.c * p.h * p.w;
-  const input = framesInput(Array.from({ length: p.steps * size }, () => (rand() < p.density ? 1 + Math.floor(rand() * 2) : 0)), [p.c, p.h, p.w], p.steps);
-  return { ...built, input, neuron: p.neuron as Partial<NeuronParams> };
+  return { ...built, neuron: p.neuron as Partial<NeuronParams> };
 }
 
 describe('event-driven engine: a scattering conv streamed to a helper thread', { skip }, () => {

@@ -11,7 +11,7 @@ import type { NeuronParams } from '../../src/core/sim/neuron';
 import type { SimResult } from '../../src/core/sim/result';
 import { kernelModule, simKernel } from '../../src/core/sim/wasm-kernel';
 import { KernelPool } from '../../src/core/sim/wasm-threads';
-import { net, randomNet } from './sim-helpers';
+import { net, randomEventNet } from './sim-helpers';
 
 const sharedKernel = kernelModule(true) !== null;
 const skip = sharedKernel ? false : 'no WebAssembly SIMD with shared memory here';
@@ -68,15 +68,9 @@ describe('event-driven engine on helper threads', { skip }, () => {
     neuron: fc.record({ spike: fc.constantFrom('multi' as const, 'single' as const), minVMem: fc.constantFrom(null, -1), threshold: fc.constantFrom(1, 0.75) }),
   });
   function buildRandom(p: typeof arbRandom extends fc.Arbitrary<infer T> ? T : never) {
-    const rand = lcg(p.seed);
-    const built = randomNet({ ...p, second: true }, (l, shape) => ({
-      shape, weight: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround((rand() * 2 - 0.8) * 0.9)),
-      bias: l.type === 'conv2d' && l.bias ? Float32Array.from({ length: shape[0] }, () => Math.fround(rand() * 0.2 - 0.05)) : undefined,
-    }));
+    const built = randomEventNet({ ...p, second: true }, lcg(p.seed), 0.8, 0.5);
     if (!built) return null;
-    const size = p.c * p.h * p.w;
-    const input = framesInput(Array.from({ length: p.steps * size }, () => (rand() < 0.5 ? 1 + Math.floor(rand() * 2) : 0)), [p.c, p.h, p.w], p.steps);
-    return { ...built, input, neuron: p.neuron as Partial<NeuronParams> };
+    return { ...built, neuron: p.neuron as Partial<NeuronParams> };
   }
 
   it('agrees with one thread on random networks (gathers of 32 and 34 channels, every neuron mode), steps of every size shared', () => {
