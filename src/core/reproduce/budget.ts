@@ -1,5 +1,6 @@
 /** The budgets of `synops reproduce`. */
 import { logspace } from '../train/logspace';
+import type { TrainConfig } from '../train/types';
 import type { Budget } from './types';
 
 /**
@@ -85,7 +86,7 @@ export function fitBudget(b: Budget, trainSamples: number): Budget {
  * first epoch of its last ⌈last × epochs⌉ (e.g. 8 epochs, last ¼: epochs 7 and 8 at lr × factor);
  * undefined without a decay or with a single epoch (which would then train at the decayed rate only).
  */
-export function lrStepsOf(b: Pick<Budget, 'lrDecay'>, epochs: number): { epochs: number[]; factor: number } | undefined {
+export function lrStepsOf(b: Pick<Budget, 'lrDecay'>, epochs: number): TrainConfig['lrSteps'] {
   if (!b.lrDecay || epochs < 2) return undefined;
   const tail = Math.min(epochs - 1, Math.max(1, Math.ceil(b.lrDecay.last * epochs)));
   return { epochs: [epochs - tail + 1], factor: b.lrDecay.factor };
@@ -110,12 +111,12 @@ export function controlEpochs(b: Budget): number {
 /** How the budget trains, in one sentence. */
 export function trainingText(b: Budget): string {
   const chain = chainOf(b);
+  const kd = b.distill ? `; every SynOp model distilled from the ${chain ? 'control' : 'baseline'} (weight ${b.distill.weight}, temperature ${b.distill.temperature})` : '';
   const lr = b.lrDecay ? `; each model's last ${Math.round(100 * b.lrDecay.last)} % of epochs at the learning rate × ${b.lrDecay.factor}` : '';
-  const kd = (b.distill ? `; every SynOp model distilled from the ${chain ? 'control' : 'baseline'} (weight ${b.distill.weight}, temperature ${b.distill.temperature})` : '') + lr;
   if (chain) {
-    return `baseline ${b.epochs} epochs at batch ${b.batchSize}; each SynOp model fine-tuned from the previous one (the first from the baseline) for ${chain.epochs} epochs; control: the baseline trained on for ${controlEpochs(b)} epochs without the SynOp term${kd}`;
+    return `baseline ${b.epochs} epochs at batch ${b.batchSize}; each SynOp model fine-tuned from the previous one (the first from the baseline) for ${chain.epochs} epochs; control: the baseline trained on for ${controlEpochs(b)} epochs without the SynOp term${kd}${lr}`;
   }
-  return `${b.epochs} epochs at batch ${b.batchSize} per model, each from fresh weights${kd}`;
+  return `${b.epochs} epochs at batch ${b.batchSize} per model, each from fresh weights${kd}${lr}`;
 }
 
 /** The SynOp targets of a budget, given the baseline's hidden SynOps per sample (ANN proxy). */

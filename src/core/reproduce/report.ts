@@ -279,6 +279,12 @@ export function outputGainHeadline(points: ReportPoint[], baseline: ReportPoint)
 export const fmtSynops = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(3)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(1));
 const pct = (a: number | undefined): string => (a === undefined ? '–' : `${(100 * a).toFixed(1)} %`);
 
+/** The output-gain column: `gainMeasure`'s accuracy, the gain, and whether it is read by spike counts. */
+function gainCell(p: ReportPoint): string {
+  const g = gainMeasure(p);
+  return g && p.snnOutputGain ? `${pct(g.accuracy)} (×${p.snnOutputGain.outputGain}${p.snnOutputGain.spikeReadout ? ' spike counts' : ''}, ${g.ties ?? 0} ties)` : '–';
+}
+
 /** The table rows of the report (header first) as printed and shown in the HTML. */
 export function tableRows(points: ReportPoint[]): { header: string[]; rows: string[][]; right: boolean[] } {
   const header = ['strategy', 'S0 / ρ', 'ANN-Q acc', 'ANN-Q readout', 'ANN-Q SynOps', 'ANN-Q fine-tuned', 'SNN acc', 'SNN − ANN-Q', 'SNN acc, spike counts', 'SNN SynOps', 'SNN hidden', 'ties', 'SNN acc, output gain', 'SNN/ANN', 'SNN energy'];
@@ -288,7 +294,7 @@ export function tableRows(points: ReportPoint[]): { header: string[]; rows: stri
     pct(p.snn?.accuracy), p.snn ? `${gapPoints(p) >= 0 ? '+' : ''}${gapPoints(p).toFixed(1)}` : '–',
     p.snn?.spikeReadout ? `${pct(p.snn.spikeReadout.accuracy)} (${p.snn.spikeReadout.ties} ties)` : p.snn && p.readout !== 'membrane' ? pct(p.snn.accuracy) : '–', p.snn ? fmtSynops(p.snn.totalSynops) : '–', p.snn ? fmtSynops(p.snn.hiddenSynops) : '–',
     p.snn ? `${p.snn.ties ?? 0}/${p.snn.samples}${p.snn.silent !== undefined ? ` (${p.snn.silent} silent)` : ''}` : '–',
-    p.snnOutputGain ? `${pct(gainMeasure(p)!.accuracy)} (×${p.snnOutputGain.outputGain}${p.snnOutputGain.spikeReadout ? ' spike counts' : ''}, ${gainMeasure(p)!.ties ?? 0} ties)` : '–',
+    gainCell(p),
     p.proxyRatio !== undefined ? p.proxyRatio.toFixed(2) : '–',
     p.energy.snnJoules !== undefined ? `${(p.energy.snnJoules * 1e6).toFixed(2)} µJ` : '–',
   ]);

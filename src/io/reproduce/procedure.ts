@@ -119,11 +119,7 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   let step = 0;
   const stepLog = (msg: string): void => log(`[${++step}/${total}] ${msg}`);
   stepLog(`baseline: ${b.epochs} epochs, batch ${b.batchSize}`);
-  const decay = (epochs: number): { lrSteps?: { epochs: number[]; factor: number } } => {
-    const lrSteps = lrStepsOf(b, epochs);
-    return lrSteps ? { lrSteps } : {};
-  };
-  const base = await train({ ...common, ...decay(b.epochs), strategy: 'baseline', out: join(runs, 'baseline'), snnSamples: 0 }, opts);
+  const base = await train({ ...common, lrSteps: lrStepsOf(b, b.epochs), strategy: 'baseline', out: join(runs, 'baseline'), snnSamples: 0 }, opts);
   const info = readJson<RunInfo>(join(base.runDir, 'run.json'));
   const threads = info.backend.trainThreads ?? 1;
   const backend = `${base.backend.name}${base.backend.simd ? ' (SIMD)' : ''}, ${threads} training thread${threads === 1 ? '' : 's'}`;
@@ -143,7 +139,7 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   let teacher = base.runDir;
   if (chain) {
     stepLog(`control: the baseline trained on for ${controlEpochs(b)} more epochs without the SynOp term`);
-    const res = await train({ ...common, ...decay(controlEpochs(b)), strategy: 'baseline', epochs: controlEpochs(b), warmStart: base.runDir, out: join(runs, 'baseline-control'), snnSamples }, opts);
+    const res = await train({ ...common, lrSteps: lrStepsOf(b, controlEpochs(b)), strategy: 'baseline', epochs: controlEpochs(b), warmStart: base.runDir, out: join(runs, 'baseline-control'), snnSamples }, opts);
     points.push({ ...modelPoint('baseline', rel(res.runDir), res.evaluation, energy), control: true });
     teacher = res.runDir;
   }
@@ -159,7 +155,7 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
     for (const [k, target] of targets.entries()) {
       const epochs = chain?.epochs ?? b.epochs;
       stepLog(`${strategy} S0 = ${target.toExponential(2)}: ${epochs} epochs, batch ${b.batchSize}${chain ? `, from ${rel(previous)}` : ''}`);
-      const res = await train({ ...common, ...decay(epochs), strategy, target, epochs, ...(chain ? { warmStart: previous } : {}), ...(b.distill ? { distill: { teacher, ...b.distill } } : {}), out: join(runs, `${strategy}-${String(k).padStart(2, '0')}`), snnSamples }, opts);
+      const res = await train({ ...common, lrSteps: lrStepsOf(b, epochs), strategy, target, epochs, ...(chain ? { warmStart: previous } : {}), ...(b.distill ? { distill: { teacher, ...b.distill } } : {}), out: join(runs, `${strategy}-${String(k).padStart(2, '0')}`), snnSamples }, opts);
       previous = res.runDir;
       const p = modelPoint(strategy, rel(res.runDir), res.evaluation, energy, target);
       points.push(p);

@@ -33,7 +33,7 @@ export interface TrainRequest extends DataRequest {
   learningRate?: number;
   weightDecay?: number;
   /** Step schedule: the learning rate × `factor` from each listed (1-based) epoch on (`TrainConfig.lrSteps`). */
-  lrSteps?: { epochs: number[]; factor: number };
+  lrSteps?: TrainConfig['lrSteps'];
   seed?: number;
   scaleRhos?: number[];
   /** Fine-tune: start from this finished run's weights (same model) instead of fresh ones. */
