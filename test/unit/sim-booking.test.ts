@@ -32,7 +32,7 @@ interface Booked { idx: number[]; val: number[]; next: number[]; counts: number[
 /** The reference: one kernel call on this thread, its records taken in order as `takeCandidates` does. */
 function reference(k: SimKernel, L: ReturnType<typeof layout>, nPos: number, C: number, th: number, mv: number, mode: number): Booked {
   const i32 = new Int32Array(k.memory.buffer), f64 = new Float64Array(k.memory.buffer);
-  const r = k.iaf(L.pos, nPos, C, L.buf, L.v, th, mv, mode, L.cand);
+  const r = k.iaf(L.pos, nPos, C, L.buf, L.v, th, mv, mode, L.cand, 0);
   const out: Booked = { idx: [], val: [], next: [], counts: new Array<number>(L.size).fill(0), sum: 0, max: 0 };
   for (let c = 0; c < r; c++) {
     const j = i32[(L.cand >> 2) + 4 * c];

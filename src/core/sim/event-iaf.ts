@@ -275,7 +275,10 @@ export class IafLayer {
           Math.max(1, Math.ceil(sig.n / (16 * (pool.helpers + 1)))), booking);
         this.takeChunks(chunk, Math.ceil(sig.n / chunk), C, booking !== null);
       } else {
-        this.takeCandidates(0, this.kernel.iaf(pos.byteOffset, sig.n, C, sig.buf.byteOffset, v.byteOffset, th, m, mode, this.cand.byteOffset));
+        // Without neurons to fire at untouched positions the kernel clears the touched marks as it goes (mode 32).
+        const clear = !stamping && !keep && sig.mark.buffer === this.arena.buffer;
+        this.takeCandidates(0, this.kernel.iaf(pos.byteOffset, sig.n, C, sig.buf.byteOffset, v.byteOffset, th, m, mode | (clear ? 32 : 0), this.cand.byteOffset, sig.mark.byteOffset));
+        if (clear) sig.n = 0;
       }
       return this.endTouched(sig, stamping, keep, t);
     }

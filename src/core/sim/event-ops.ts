@@ -25,7 +25,7 @@ export class LinearOp implements EventOp {
   private readonly res: Touched;
   private readonly scratch: Sparse;
   private readonly nOut: number;
-  private readonly wBase: number; private readonly bufBase: number; private readonly posAt: number;
+  private readonly wBase: number; private readonly bufBase: number; private readonly posAt: number; private readonly markAt: number;
   private readonly bias?: Float64Array;
   private ready = false;
 
@@ -36,6 +36,7 @@ export class LinearOp implements EventOp {
     this.wBase = arena.reserve(nIn * this.nOut);
     this.bufBase = arena.reserve(this.nOut);
     this.posAt = arena.reserveI32(1);
+    this.markAt = arena.reserveI32(1);
     this.res = { kind: 'touched', buf: new Float64Array(0), C: this.nOut, P: 1, pos: new Int32Array(1), mark: new Uint8Array(1), n: 0 };
     if (weights.bias) this.bias = Float64Array.from(weights.bias);
     this.scratch = sparseOf(nIn);
@@ -54,6 +55,8 @@ export class LinearOp implements EventOp {
     }
     this.res.buf = f64.subarray(this.bufBase, this.bufBase + nOut);
     this.res.pos = this.arena.int32s(this.posAt, 1);
+    // In the arena, so that the integration kernel can clear it (`iaf`'s mode 32).
+    this.res.mark = new Uint8Array(this.arena.buffer, this.markAt, 1);
     this.ready = true;
   }
 

@@ -106,11 +106,12 @@ export function iafInit(L: IafLocals, MODE: number, CAND: number): number[] {
 }
 
 /**
- * `iaf(pos, nPos, C, bufBase, vBase, th, m, mode, cand) → number of candidates`: the step of a spiking
+ * `iaf(pos, nPos, C, bufBase, vBase, th, m, mode, cand, mark) → number of candidates`: the step of a spiking
  * layer for the `nPos` positions listed (i32) at byte offset `pos`, `C` (even) channels each, two neurons
  * per instruction, bit for bit the arithmetic of `stepNeuron` (`neuron.ts`):
  * `x = buf[i]; buf[i] = 0; v = v[i] + x` (`buf[i]` left as it is with `mode & 16`, keep: a current that
- * comes again next step). A neuron fires when `v > 0 and v/θ ≥ 1` (`mode & 1`: multi-spike
+ * comes again next step). With `mode & 32` (and not 16) each listed position's touched mark (u8 at
+ * `mark + q`) is cleared too, so that the caller need not walk the list again. A neuron fires when `v > 0 and v/θ ≥ 1` (`mode & 1`: multi-spike
  * with θ ≠ 1), else when `v ≥ θ`; it emits `n = trunc(v/θ)` spikes, or 1 (`mode & 4`: single-spike), and
  * resets to `v − n·θ`, or 0 (`mode & 8`). Then, with a lower bound (`mode & 2`), `v ← relu(v − m) + m`
  * (`f64x2.pmax(0, d)` is exactly `d > 0 ? d : 0`). Each neuron that fired, and each that did not but was
@@ -119,21 +120,25 @@ export function iafInit(L: IafLocals, MODE: number, CAND: number): number[] {
  * fire again at the next step the neurons left above threshold.
  */
 export function iafBody(): number[] {
-  // params: 0 pos, 1 nPos, 2 C, 3 bufBase, 4 vBase, 5 th (f64), 6 m (f64), 7 mode, 8 cand
-  // locals: 9 end, 10 rowBytes, 11 b, 12 vv, 13 e, 14 cp, 15 single, 16 zeroReset, 17 j (i32);
-  //         18 thv, 19 mv, 20 onev, 21 zero, 22 n, 23 vm, 24 mask, 25 bnd, 26 mask2, 27 r, 28 above (v128)
-  const POS = 0, NPOS = 1, C = 2, BUF = 3, VB = 4, TH = 5, M = 6, MODE = 7, CAND = 8;
-  const END_ = 9, ROW = 10;
+  // params: 0 pos, 1 nPos, 2 C, 3 bufBase, 4 vBase, 5 th (f64), 6 m (f64), 7 mode, 8 cand, 9 mark
+  // locals: 10 end, 11 rowBytes, 12 b, 13 vv, 14 e, 15 cp, 16 single, 17 zeroReset, 18 j (i32);
+  //         19 thv, 20 mv, 21 onev, 22 zero, 23 n, 24 vm, 25 mask, 26 bnd, 27 mask2, 28 r, 29 above (v128)
+  const POS = 0, NPOS = 1, C = 2, BUF = 3, VB = 4, TH = 5, M = 6, MODE = 7, CAND = 8, MARK = 9;
+  const END_ = 10, ROW = 11;
   const L: IafLocals = {
-    VB, B: 11, VV: 12, E: 13, CP: 14, SINGLE: 15, ZRESET: 16, J: 17,
-    THV: 18, MV: 19, ONEV: 20, ZERO: 21, NV: 22, VM: 23, MASK: 24, BND: 25, MASK2: 26, RV: 27, ABOVE: 28,
+    VB, B: 12, VV: 13, E: 14, CP: 15, SINGLE: 16, ZRESET: 17, J: 18,
+    THV: 19, MV: 20, ONEV: 21, ZERO: 22, NV: 23, VM: 24, MASK: 25, BND: 26, MASK2: 27, RV: 28, ABOVE: 29,
   };
   const { B, VV, E } = L;
+  const store8 = (off: number) => [0x3a, 0, ...uleb(off)];
+  // mode & 32: mark[pos[k]] = 0 (only without keep: a kept current is integrated again at the next step).
+  const clearMark = [...get(MODE), ...i32c(32), ...I32_AND, ...IF, ...get(MARK), ...get(POS), ...i32load(0), ...I32_ADD, ...i32c(0), ...store8(0), ...END];
   // The loop over positions and their rows.
   const loop = (keep: boolean) => [
     ...BLOCK,
     ...get(POS), ...get(END_), ...I32_GE_U, ...brIf(0),
     ...LOOP,
+    ...(keep ? [] : clearMark),
     // row of position q = pos[k]
     ...get(POS), ...i32load(0), ...get(ROW), ...I32_MUL, ...tee(B), ...get(VB), ...I32_ADD, ...set(VV),
     ...get(B), ...get(BUF), ...I32_ADD, ...tee(B), ...get(ROW), ...I32_ADD, ...set(E),

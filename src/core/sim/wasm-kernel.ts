@@ -45,9 +45,10 @@ function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
       [0x60, ...vec([[I32], [I32], [I32]]), ...vec([])],
       [0x60, ...vec(Array.from({ length: 15 }, () => [I32])), ...vec([[I32]])],
       [0x60, ...vec([[I32], [I32]]), ...vec([])],
+      [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [F64], [F64], [I32], [I32], [I32]]), ...vec([[I32]])],
     ])),
     ...section(2, vec([[...str('env'), ...str('mem'), 0x02, ...limits]])),
-    ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(3), uleb(1), uleb(1), uleb(3), uleb(4)])),
+    ...section(3, vec([uleb(0), uleb(5), uleb(2), uleb(3), uleb(1), uleb(1), uleb(3), uleb(4)])),
     ...section(7, vec([[...str('axpy'), 0x00, ...uleb(0)], [...str('iaf'), 0x00, ...uleb(1)], [...str('gather'), 0x00, ...uleb(2)], [...str('scatter'), 0x00, ...uleb(3)], [...str('gatherIaf'), 0x00, ...uleb(4)], [...str('bucket'), 0x00, ...uleb(6)], [...str('zero'), 0x00, ...uleb(7)]])),
     ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
   ];
@@ -87,7 +88,7 @@ export interface SimKernel {
   /** The compiled module the instance runs (helper threads instantiate it over the same shared memory). */
   module: WebAssembly.Module;
   axpy: (list: number, n: number, vecBytes: number, odd: number) => void;
-  iaf: (pos: number, nPos: number, C: number, bufBase: number, vBase: number, th: number, m: number, mode: number, cand: number) => number;
+  iaf: (pos: number, nPos: number, C: number, bufBase: number, vBase: number, th: number, m: number, mode: number, cand: number, mark: number) => number;
   gather: (groups: number, nGroups: number, rowBytes: number) => void;
   gatherIaf: (groups: number, nGroups: number, rowBytes: number, vShift: number, vBase: number, th: number, m: number, mode: number, cand: number) => number;
   scatter: (ent: number, n: number, cl: number, cin: number, hw: number, tapStart: number, tapQ: number, tapW: number,

@@ -78,7 +78,7 @@ function streamStep(ex, mem32, mem64, d, c) {
   const dirty = Atomics.load(mem32, d + ${STREAM.DIRTY});
   const rec = mem32[d + ${STREAM.REC}] + i * mem32[d + ${STREAM.REC + 1}];
   const r = mem32[per + 3 * R + i] = ex.iaf(pos, np, mem32[d + ${STREAM.C}], buf, mem32[d + ${STREAM.VBASE}], mem64[(d + ${STREAM.TH}) >> 1], mem64[(d + ${STREAM.M}) >> 1],
-    mem32[d + ${STREAM.MODE}], rec);
+    mem32[d + ${STREAM.MODE}], rec, 0);
   // A neuron left above threshold (flagged, or listed as ~index) makes the caller fire it at the next step.
   if (dirty === 0) for (let k = 0, q = rec >> 2; k < r; k++, q += 4) if (mem32[q] < 0 || mem32[q + 1] !== 0) { Atomics.store(mem32, d + ${STREAM.DIRTY}, 1); break; }
   // When the caller cannot fire neurons at untouched positions at step c (nothing was dirty before it, or

@@ -51,7 +51,7 @@ const CHUNK_CODE = `
   else {
     const C = kind === ${GATHER_IAF} ? a[1] >> 3 : a[1];
     const rec = a[5] + 16 * first * C;
-    const r = kind === ${GATHER_IAF} ? ex.gatherIaf(a[0] + 16 * first, cnt, a[1], a[2], a[3], th, m, a[4], rec) : ex.iaf(a[0] + 4 * first, cnt, a[1], a[2], a[3], th, m, a[4], rec);
+    const r = kind === ${GATHER_IAF} ? ex.gatherIaf(a[0] + 16 * first, cnt, a[1], a[2], a[3], th, m, a[4], rec) : ex.iaf(a[0] + 4 * first, cnt, a[1], a[2], a[3], th, m, a[4], rec, 0);
     mem32[(a[6] >> 2) + k] = r;
     if (a[11] !== 0) book(mem32, mem64, rec, r, first * C, k, a[7], a[8], a[9], a[10]);
   }
