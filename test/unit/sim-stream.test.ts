@@ -5,7 +5,7 @@ import { setStreamedScatter, simulateEvents } from '../../src/core/sim/event-eng
 import { ScatterStream } from '../../src/core/sim/event-stream';
 import { KernelPool } from '../../src/core/sim/wasm-threads';
 import { mayIntegrate, STEP_MASK, STREAM, streamStep } from '../../src/core/sim/wasm-stream';
-import { setParallelMinNeurons } from '../../src/core/sim/event-iaf';
+import { setParallelMinNeurons } from '../../src/core/sim/event-iaf-params';
 import type { NeuronParams } from '../../src/core/sim/neuron';
 import type { SimResult } from '../../src/core/sim/result';
 import { kernelModule } from '../../src/core/sim/wasm-kernel';

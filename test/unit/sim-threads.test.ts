@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { setParallelMinSynops } from '../../src/core/sim/event-conv';
-import { setParallelMinNeurons } from '../../src/core/sim/event-iaf';
+import { setParallelMinNeurons } from '../../src/core/sim/event-iaf-params';
 import { setFusedIntegration, simulateEvents } from '../../src/core/sim/event-engine';
 import { framesInput } from '../../src/core/sim/input';
 import type { NeuronParams } from '../../src/core/sim/neuron';
@@ -133,7 +133,7 @@ describe('event-driven engine on helper threads', { skip }, () => {
     const code = `
       const { simulateEvents } = require(${sim('event-engine.ts')});
       const { setParallelMinSynops } = require(${sim('event-conv.ts')});
-      const { setParallelMinNeurons } = require(${sim('event-iaf.ts')});
+      const { setParallelMinNeurons } = require(${sim('event-iaf-params.ts')});
       const { framesInput } = require(${sim('input.ts')});
       setParallelMinSynops(0);
       setParallelMinNeurons(0);

@@ -7,7 +7,7 @@ import { finishResult, type SimResult, type SpikingLayerResult } from './result'
 import { isWasmSimdAvailable } from './wasm-kernel';
 import { defaultSimThreads, kernelPool } from './wasm-threads';
 import type { ModelWeights } from './weights';
-import { CHUNK_COUNTS, LIST_RECORDS } from './event-iaf';
+import { CHUNK_COUNTS, LIST_RECORDS } from './event-iaf-params';
 import { reserveBooking } from './event-booking';
 import { FusingIafLayer } from './event-iaf-fused';
 import { Train, layerRecord, mergeRecords, type LayerRecord } from './event-train';

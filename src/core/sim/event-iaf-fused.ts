@@ -2,7 +2,8 @@
  * A spiking layer that can take its input current from a gathering conv in the same kernel call
  * (`gatherIaf`; the segment loop is `event-fused.ts`).
  */
-import { IafLayer, parallelMinNeurons } from './event-iaf';
+import { IafLayer } from './event-iaf';
+import { parallelMinNeurons } from './event-iaf-params';
 import type { ConvOp, GatherStep, Touched } from './event-ops';
 import type { NeuronParams } from './neuron';
 import type { LayerRecord, Train } from './event-train';

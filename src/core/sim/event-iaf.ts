@@ -1,6 +1,7 @@
 /**
  * The integrate-and-fire layers of the event-driven engine: state, inlined neuron update (bit for bit the
- * rule in `neuron.ts`), and the per-step bookkeeping (spike trains and records are in `event-train.ts`).
+ * rule in `neuron.ts`), and the per-step bookkeeping (spike trains and records are in `event-train.ts`; the
+ * constants and mode bits in `event-iaf-params.ts`).
  */
 import { Arena, clToCf, invert, type Layout, type Signal, type Touched } from './event-ops';
 import { type NeuronParams } from './neuron';
@@ -9,30 +10,7 @@ import { type SimKernel } from './wasm-kernel';
 import type { BookArgs } from './wasm-threads';
 import { copyBooked, zero, type Booking } from './event-booking';
 import { record, type LayerRecord, type Train } from './event-train';
-
-/** Tap records the arena holds before it applies them (16 bytes each). */
-export const LIST_RECORDS = 1 << 15;
-/** A step integrating at least this many neurons is shared with the helper threads (`wasm-threads.ts`). */
-let PARALLEL_MIN_NEURONS = 16384;
-
-/** For tests: the smallest integration step shared with helper threads (0: every step). */
-export function setParallelMinNeurons(n: number): void {
-  PARALLEL_MIN_NEURONS = n;
-}
-
-/** The smallest integration step shared with helper threads (see `setParallelMinNeurons`). */
-export function parallelMinNeurons(): number {
-  return PARALLEL_MIN_NEURONS;
-}
-
-/** The integration kernel's mode bits for the rule `p` (`iaf` in `wasm-iaf.ts`). */
-export function iafMode(p: NeuronParams): number {
-  const multi = p.spike === 'multi';
-  return (multi && p.threshold !== 1 ? 1 : 0) | (p.minVMem !== null ? 2 : 0) | (multi ? 0 : 4) | (p.reset === 'subtract' ? 0 : 8);
-}
-
-/** Chunk counts of a shared integration step (`KernelPool.iaf`): int32 words reserved in the arena. */
-export const CHUNK_COUNTS = 4096;
+import { CHUNK_COUNTS, iafMode, parallelMinNeurons } from './event-iaf-params';
 
 /**
  * The integrate-and-fire state of one spiking layer. Internally a 3-D layer is channels-last (the layout
@@ -267,7 +245,7 @@ export class IafLayer {
       const { C, pos } = sig;
       const mode = this.mode | (keep ? 16 : 0);
       const pool = this.arena.pool;
-      if (pool !== null && sig.n * C >= PARALLEL_MIN_NEURONS) {
+      if (pool !== null && sig.n * C >= parallelMinNeurons()) {
         // Shared with the helper threads by chunks of positions; each chunk's records in chunk order.
         // Each chunk's spikes booked by the thread that ran it (`book` in `wasm-book.ts`), unless they go to a record.
         const booking = this.bookingNow();

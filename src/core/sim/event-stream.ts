@@ -15,7 +15,7 @@
  */
 import { ConvOp, IdentityOp, PoolOp, type EventOp, type Signal, type Sparse, type Touched } from './event-ops';
 import type { Arena } from './event-signals';
-import { iafMode } from './event-iaf';
+import { iafMode } from './event-iaf-params';
 import type { FusingIafLayer } from './event-iaf-fused';
 import type { NeuronParams } from './neuron';
 import type { LayerRecord, Train } from './event-train';
