@@ -81,6 +81,7 @@ wrap(FusingIafLayer.prototype, 'finishFused', convKey('iaf', 'JS glue'));
 wrap(IafLayer.prototype, 'takeCandidates', inCurrent('spike bookkeeping'));
 wrap(IafLayer.prototype, 'takeChunks', inCurrent('spike bookkeeping'));
 wrap(PoolOp.prototype, 'apply', convKey('pool', 'pooling'));
+wrap(PoolOp.prototype, 'applyInto', convKey('pool', 'pooling'));
 wrap(KernelPool.prototype, 'gather', inCurrent('kernel (gather, threaded)'));
 wrap(KernelPool.prototype, 'iaf', inCurrent('kernel (iaf, threaded)'));
 wrap(KernelPool.prototype, 'startGatherIaf', inCurrent('kernel (gatherIaf, threaded)'));

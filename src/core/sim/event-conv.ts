@@ -61,7 +61,7 @@ export class ConvOp implements EventOp {
   private readonly bias?: Float64Array;
   private ready = false;
 
-  constructor(layer: Conv2dLayer, st: LayerStats, private readonly weights: LayerWeights, inLayout: Layout, private readonly arena: Arena, gather: boolean) {
+  constructor(layer: Conv2dLayer, st: LayerStats, private readonly weights: LayerWeights, inLayout: Layout, readonly arena: Arena, gather: boolean) {
     const [c, h, wd] = st.inShape;
     const [oc, oh, ow] = st.outShape;
     const [kh, kw] = kernelSize(layer);
@@ -101,7 +101,7 @@ export class ConvOp implements EventOp {
 
   /** The scatter in WebAssembly (`scatter` in `wasm-kernel.ts`): the same records, in the same order, as `apply`. */
   private applyScatterWasm(s: Sparse): Signal {
-    const { res, arena } = this;
+    const { arena } = this;
     const n = s.hi - s.lo;
     const { i32, f64 } = arena;
     const e0 = arena.entriesAt;
@@ -110,10 +110,24 @@ export class ConvOp implements EventOp {
       i32[(e0 >> 2) + 4 * k] = idx[s.lo + k];
       f64[(e0 >> 3) + 2 * k + 1] = val[s.lo + k];
     }
-    res.n = arena.kernel!.scatter(e0, n, this.cl ? 1 : 0, this.cin, this.hw, this.tapStartAt, this.tapQAt, this.tapWAt,
+    return this.scatterEntries(n);
+  }
+
+  /**
+   * The WebAssembly scatter of the `n` input records (16 bytes: i32 index, f64 value) at the arena's
+   * `entriesAt` (`applyOps` has a pooling write them there), then the bias; only when `scattersInWasm`.
+   */
+  scatterEntries(n: number): Touched {
+    const { res, arena } = this;
+    res.n = arena.kernel!.scatter(arena.entriesAt, n, this.cl ? 1 : 0, this.cin, this.hw, this.tapStartAt, this.tapQAt, this.tapWAt,
       this.wBase * 8, this.ciStride * 8, this.bufBase * 8, this.oc * 8, this.markAt, this.posAt, res.n);
     if (this.bias) addBias(res, this.bias);
     return res;
+  }
+
+  /** Whether `apply` runs the WebAssembly scatter (`scatterEntries`). */
+  get scattersInWasm(): boolean {
+    return !this.gather && this.arena.kernel !== null;
   }
 
   /**

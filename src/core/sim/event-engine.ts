@@ -1,5 +1,5 @@
 import { isSpikingLayer, type ModelFile, type Shape } from '../model/types';
-import { Arena, ConvOp, copySparse, IdentityOp, LinearOp, PoolOp, sparseOf, toChannelsFirst, touchedToSparse, type EventOp, type Layout, type Signal, type Sparse } from './event-ops';
+import { applyOps, Arena, ConvOp, copySparse, IdentityOp, LinearOp, PoolOp, sparseOf, toChannelsFirst, touchedToSparse, type EventOp, type Layout, type Signal, type Sparse } from './event-ops';
 import type { SpikeInput } from './input';
 import { modelNeuron, neuronParams, type NeuronParams } from './neuron';
 import { outputIsLastSpiking, type NetworkPlan } from './network';
@@ -161,6 +161,7 @@ function programOf(plan: NetworkPlan): Program {
     const st = s.stream;
     if (st && arena.kernel && s.iaf.streams(st.conv.out.shape[0])) st.bind();
     else s.stream = null;
+    s.ops.forEach((op, j) => { const next = s.ops[j + 1]; if (op instanceof PoolOp && next instanceof ConvOp && next.scattersInWasm) op.feeds = next; });
     let k = s.ops.length - 1;
     while (k >= 0 && s.ops[k] instanceof IdentityOp) k--;
     const op = s.ops[k];
@@ -292,7 +293,7 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
         } else {
           inView.lo = start[t]; inView.hi = start[t + 1];
           sig = inView;
-          for (let k = 0; k < ops.length; k++) sig = ops[k].apply(sig);
+          sig = applyOps(ops, sig);
           // The same analog current every step: keep the first layer's input current.
           if (constant) sig = kept = keepCurrent(prog, sig);
         }

@@ -2,6 +2,7 @@ import type { LinearLayer, PoolLayer } from '../model/types';
 import { numel, type LayerStats } from '../model/shapes';
 import type { LayerWeights } from './weights';
 import { addBias, clToCf, sparseOf, touchedToSparse, type Arena, type EventOp, type Layout, type Signal, type Sparse, type Touched } from './event-signals';
+import type { ConvOp } from './event-conv';
 
 /** The ops of the event-driven engine besides convolution (`event-conv.ts`); signals and memory are in `event-signals.ts`. */
 export * from './event-signals';
@@ -99,9 +100,14 @@ export class PoolOp implements EventOp {
   private readonly cl: boolean;
   private readonly c: number; private readonly hw: number;
   private readonly winStart: Int32Array; private readonly winQ: Int32Array;
-  /** The one window of each position (its first output index), or −1, when the windows do not overlap; else null. */
-  private readonly winOf: Int32Array | null;
+  /**
+   * Channels-last input and windows that do not overlap: the output index of each input index (its window's
+   * first output index plus its channel), or −1 where the floor mode drops it; else null.
+   */
+  private readonly dest: Int32Array | null;
   private readonly div: number;
+  /** The conv this pooling feeds, when it scatters in WebAssembly: then `applyOps` writes the pooled entries straight into its arena entries. */
+  feeds: ConvOp | null = null;
 
   constructor(layer: PoolLayer, st: LayerStats, inLayout: Layout) {
     const [c, h, w] = st.inShape;
@@ -125,7 +131,10 @@ export class PoolOp implements EventOp {
     start[h * w] = q.length;
     this.winStart = start; this.winQ = Int32Array.from(q);
     // Windows that do not overlap (stride ≥ kernel): each position lies in one window at most.
-    this.winOf = stride >= k ? Int32Array.from({ length: h * w }, (_, at) => (start[at + 1] > start[at] ? this.winQ[start[at]] : -1)) : null;
+    this.dest = this.cl && stride >= k ? Int32Array.from({ length: c * h * w }, (_, i) => {
+      const at = (i / c) | 0;
+      return start[at + 1] > start[at] ? this.winQ[start[at]] + i - at * c : -1;
+    }) : null;
     const n = numel(st.outShape);
     this.acc = new Float64Array(n);
     this.mark = new Uint8Array(n);
@@ -134,11 +143,44 @@ export class PoolOp implements EventOp {
   }
 
   apply(sig: Signal): Signal {
+    const n = this.sums(sig);
+    const { acc, mark, res, div } = this;
+    const out = res.idx;
+    const v = res.val;
+    for (let e = 0; e < n; e++) {
+      const o = out[e];
+      v[e] = acc[o] / div;
+      acc[o] = 0;
+      mark[o] = 0;
+    }
+    res.lo = 0; res.hi = n;
+    return res;
+  }
+
+  /**
+   * `apply`'s entries written as a scatter's input records (16 bytes: i32 index, f64 value) from byte offset
+   * `e0` of `i32`/`f64` (the engine's arena), in the same order; returns their number.
+   */
+  applyInto(sig: Signal, i32: Int32Array, f64: Float64Array, e0: number): number {
+    const n = this.sums(sig);
+    const { acc, mark, div } = this;
+    const out = this.res.idx;
+    for (let e = 0, r = e0 >> 2; e < n; e++, r += 4) {
+      const o = out[e];
+      i32[r] = o; f64[(r >> 1) + 1] = acc[o] / div;
+      acc[o] = 0;
+      mark[o] = 0;
+    }
+    return n;
+  }
+
+  /** The window sums of `sig` in `acc`, their output indices (marked) in `res.idx` in order of first touch; returns how many. */
+  private sums(sig: Signal): number {
     const s = sig.kind === 'sparse' ? sig : touchedToSparse(sig, this.scratch);
-    const { acc, mark, res, c, hw, winStart, winQ, cl, winOf } = this;
+    const { acc, mark, res, c, hw, winStart, winQ, cl, dest } = this;
     const out = res.idx;
     let n = 0;
-    if (cl && winOf !== null) n = this.applyDisjoint(s, winOf);
+    if (dest !== null) n = this.sumsDisjoint(s, dest);
     else for (let e = s.lo; e < s.hi; e++) {
       const i = s.idx[e];
       const a = s.val[e];
@@ -151,33 +193,40 @@ export class PoolOp implements EventOp {
         acc[o] += a;
       }
     }
-    const { div } = this;
-    const v = res.val;
-    for (let e = 0; e < n; e++) {
-      const o = out[e];
-      v[e] = acc[o] / div;
-      acc[o] = 0;
-      mark[o] = 0;
-    }
-    res.lo = 0; res.hi = n;
-    return res;
+    return n;
   }
 
-  /** The sums of `apply` for channels-last input and windows that do not overlap: one table look-up per entry. */
-  private applyDisjoint(s: Sparse, winOf: Int32Array): number {
-    const { acc, mark, c } = this;
+  /** `sums` for channels-last input and windows that do not overlap: one table look-up per entry. */
+  private sumsDisjoint(s: Sparse, dest: Int32Array): number {
+    const { acc, mark } = this;
     const out = this.res.idx;
     const { idx, val } = s;
     let n = 0;
     for (let e = s.lo; e < s.hi; e++) {
-      const i = idx[e];
-      const at = (i / c) | 0;
-      const w = winOf[at];
-      if (w < 0) continue;
-      const o = w + i - at * c;
+      const o = dest[idx[e]];
+      if (o < 0) continue;
       if (mark[o] === 0) { mark[o] = 1; out[n++] = o; }
       acc[o] += val[e];
     }
     return n;
   }
+}
+
+/**
+ * `ops[from] … ops[to − 1]` applied to `sig` in turn; a pooling that feeds a conv scattering in WebAssembly
+ * (`PoolOp.feeds`, set when the program is built) writes its entries straight into the conv's input records
+ * in the arena, which the conv's own copy did before (the same entries in the same order: the same bits).
+ */
+export function applyOps(ops: EventOp[], sig: Signal, from = 0, to = ops.length): Signal {
+  for (let k = from; k < to; k++) {
+    const op = ops[k];
+    if (op instanceof PoolOp && op.feeds !== null && ops[k + 1] === op.feeds && k + 1 < to) {
+      const { arena } = op.feeds;
+      sig = op.feeds.scatterEntries(op.applyInto(sig, arena.i32, arena.f64, arena.entriesAt));
+      k++;
+    } else {
+      sig = op.apply(sig);
+    }
+  }
+  return sig;
 }

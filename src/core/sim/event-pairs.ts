@@ -9,7 +9,7 @@
  * Each segment sees the previous layer's spikes of the same step, as in the layer-by-layer run, and each
  * step's kernels run as they would there: the same bits.
  */
-import type { Signal, Sparse } from './event-ops';
+import { applyOps, type Signal, type Sparse } from './event-ops';
 import type { FusingIafLayer } from './event-iaf-fused';
 import type { NeuronParams } from './neuron';
 import type { LayerRecord, Train } from './event-train';
@@ -27,7 +27,7 @@ export interface StreamedPart { seg: StreamedSegment; train: Train; rec: LayerRe
 function plainStep(g: PlainSegment, view: Sparse, src: StepSource, t: number, p: NeuronParams, cap: number): void {
   view.idx = src.idx; view.val = src.val; view.lo = src.start[t]; view.hi = src.start[t + 1];
   let sig: Signal = view;
-  for (const op of g.ops) sig = op.apply(sig);
+  sig = applyOps(g.ops, sig);
   if (g.current !== null) g.iaf.addCurrent(sig, g.current);
   g.perStep[t] = g.iaf.step(sig, p, g.train, g.rec, cap, t);
 }

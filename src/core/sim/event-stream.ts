@@ -13,7 +13,7 @@
  * claimed yet the caller runs itself, so a helper that the machine's load holds back only costs time. Each
  * step runs the same kernels on the same entries in the same order as on one thread: the same bits.
  */
-import { ConvOp, IdentityOp, PoolOp, type EventOp, type Signal, type Sparse, type Touched } from './event-ops';
+import { applyOps, ConvOp, IdentityOp, PoolOp, type EventOp, type Signal, type Sparse, type Touched } from './event-ops';
 import type { Arena } from './event-signals';
 import { iafMode } from './event-iaf-params';
 import type { FusingIafLayer } from './event-iaf-fused';
@@ -103,15 +103,25 @@ export class ScatterStream {
 
   /** Writes step u's entries `s` into its slot and says it is ready. */
   feed(u: number, s: Sparse): void {
-    const { d } = this;
     const { i32, f64 } = this.arena;
-    const i = u % SLOTS;
-    const e0 = this.entAt + i * this.entStride;
+    const e0 = this.entAt + (u % SLOTS) * this.entStride;
     const { idx, val, lo } = s;
     const n = s.hi - lo;
     for (let k = 0; k < n; k++) { i32[(e0 >> 2) + 4 * k] = idx[lo + k]; f64[(e0 >> 3) + 2 * k + 1] = val[lo + k]; }
-    i32[d + STREAM.PER_SLOT + i] = n;
-    Atomics.store(i32, d + STREAM.READY, u + 1);
+    this.publish(u, n);
+  }
+
+  /** `feed` with the pooling before the conv writing step u's entries (`pool` applied to `sig`) straight into its slot. */
+  feedPooled(u: number, pool: PoolOp, sig: Signal): void {
+    const { i32, f64 } = this.arena;
+    this.publish(u, pool.applyInto(sig, i32, f64, this.entAt + (u % SLOTS) * this.entStride));
+  }
+
+  /** Says step u's `n` entries are in its slot. */
+  private publish(u: number, n: number): void {
+    const { i32 } = this.arena;
+    i32[this.d + STREAM.PER_SLOT + u % SLOTS] = n;
+    Atomics.store(i32, this.d + STREAM.READY, u + 1);
     this.wake();
   }
 
@@ -229,10 +239,11 @@ export class StreamRun {
     const { view, src } = this;
     for (const end = Math.min(known, this.T, this.booked + SLOTS); this.fed < end; this.fed++) {
       view.idx = src.idx; view.val = src.val; view.lo = src.start[this.fed]; view.hi = src.start[this.fed + 1];
-      let sig: Signal = view;
-      for (let k = 0; k < at; k++) sig = ops[k].apply(sig);
-      // The ops before the conv are pooling and identities (`streamable`): sparse entries.
-      stream.feed(this.fed, sig as Sparse);
+      // The ops before the conv are pooling and identities (`streamable`): sparse entries; a pooling just
+      // before the conv writes them into the slot itself.
+      const pool = ops[at - 1];
+      if (pool instanceof PoolOp) stream.feedPooled(this.fed, pool, applyOps(ops, view, 0, at - 1));
+      else stream.feed(this.fed, applyOps(ops, view, 0, at) as Sparse);
     }
   }
 
