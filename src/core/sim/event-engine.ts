@@ -1,9 +1,10 @@
 import { isSpikingLayer, type ModelFile, type Shape } from '../model/types';
-import { applyOps, Arena, ConvOp, copySparse, IdentityOp, LinearOp, PoolOp, sparseOf, toChannelsFirst, touchedToSparse, type EventOp, type Layout, type Signal, type Sparse } from './event-ops';
+import { applyOps, Arena, ConvOp, copySparse, IdentityOp, LinearOp, PoolOp, sparseOf, toChannelsFirst, type EventOp, type Layout, type Signal, type Sparse } from './event-ops';
 import type { SpikeInput } from './input';
 import { modelNeuron, neuronParams, type NeuronParams } from './neuron';
 import { outputIsLastSpiking, type NetworkPlan } from './network';
-import { finishResult, type SimResult, type SpikingLayerResult } from './result';
+import { finishResult, type SimResult } from './result';
+import { layerResults, outputPerStep } from './event-finish';
 import { isWasmSimdAvailable } from './wasm-kernel';
 import { defaultSimThreads, kernelPool } from './wasm-threads';
 import type { ModelWeights } from './weights';
@@ -310,31 +311,15 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
     s++;
   }
 
-  // The output: the tail ops applied to the last emitter's spikes, per step.
-  const outShape = plan.outputShape;
-  const outSize = numelOf(outShape);
-  const outPerStep = new Float64Array(outSize * T);
-  const outPerm = prog.outLayout.perm;
-  const scratch = prog.cache.idx.length >= outSize ? prog.cache : sparseOf(outSize);
-  for (let t = 0; t < T; t++) {
-    inView.lo = start[t]; inView.hi = start[t + 1];
-    let sig: Signal = inView;
-    for (const op of prog.tail) sig = op.apply(sig);
-    const out = sig.kind === 'touched' ? touchedToSparse(sig, scratch) : sig;
-    for (let k = out.lo; k < out.hi; k++) {
-      const j = outPerm ? outPerm[out.idx[k]] : out.idx[k];
-      outPerStep[t * outSize + j] += out.val[k];
-    }
-  }
-
-  const layers: SpikingLayerResult[] = prog.segments.map(({ iaf }, s) => {
-    const counts = toChannelsFirst(iaf.counts, iaf.info.shape, iaf.perm);
-    return { ...iaf.info, counts, total: iaf.total, perStep: perSteps[s], maxPerNeuronStep: iaf.maxPerStep };
-  });
+  // The output: the tail ops applied to the last emitter's spikes, per step; the layers' results.
+  const outSize = numelOf(plan.outputShape);
+  const outPerStep = outputPerStep(prog.tail, prog.outLayout.perm, outSize, { idx: inView.idx, val: inView.val, start }, T,
+    prog.cache.idx.length >= outSize ? prog.cache : sparseOf(outSize));
+  const { layers, known } = layerResults(plan, prog.segments.map((g) => g.iaf), perSteps);
   const outCurrent = current === null ? null : toChannelsFirst(current, prog.segments[last].iaf.info.shape, prog.segments[last].iaf.perm);
   if (canStream && streamAllowed === 'auto') prog.choice.record(streaming, performance.now() - t0);
   const result = finishResult('event', plan, input, layers, outPerStep, outCurrent,
-    cap > 0 ? mergeRecords(records as LayerRecord[], prog.segments.map((s) => s.iaf.perm), T, cap) : undefined);
+    cap > 0 ? mergeRecords(records as LayerRecord[], prog.segments.map((s) => s.iaf.perm), T, cap) : undefined, known);
   if (nb) result.counts = nb.result();
   return result;
 }

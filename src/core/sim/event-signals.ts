@@ -217,12 +217,28 @@ export function addBias(out: Touched, bias: Float64Array): void {
  * scattering through the permutation for the CIFAR net's first layer).
  */
 export function toChannelsFirst(values: Float64Array, shape: Shape, perm: Int32Array | null): Float64Array {
-  if (perm === null) return values.slice();
+  return countsChannelsFirst(values, shape, perm, null).counts;
+}
+
+/**
+ * `toChannelsFirst` of a spiking layer's spike counts, with the SynOps they cost on the way (`fanout`, the
+ * layer's connection's, channels-first): `Σ_j counts_j · fanout_j` summed in `j` order, as `synopsOf` sums
+ * it (the same bits), in the pass that writes the counts instead of a second pass over them; 0 without
+ * `fanout`.
+ */
+export function countsChannelsFirst(values: Float64Array, shape: Shape, perm: Int32Array | null, fanout: Float64Array | null): { counts: Float64Array; synops: number } {
+  let synops = 0;
+  if (perm === null) {
+    const out = values.slice();
+    if (fanout !== null) for (let j = 0; j < out.length; j++) synops += out[j] * fanout[j];
+    return { counts: out, synops };
+  }
   const [C, H, W] = shape;
   const HW = H * W;
   const out = new Float64Array(values.length);
-  for (let c = 0, j = 0; c < C; c++) for (let p = 0; p < HW; p++, j++) out[j] = values[p * C + c];
-  return out;
+  if (fanout === null) for (let c = 0, j = 0; c < C; c++) for (let p = 0; p < HW; p++, j++) out[j] = values[p * C + c];
+  else for (let c = 0, j = 0; c < C; c++) for (let p = 0; p < HW; p++, j++) { const x = values[p * C + c]; out[j] = x; synops += x * fanout[j]; }
+  return { counts: out, synops };
 }
 
 /** Copies a signal (clearing a touched one) into `out`. */

@@ -104,8 +104,10 @@ export function argmaxTies(values: ArrayLike<number>): { predicted: number; ties
  * a spiking layer's counts for that layer (`synops/fanout.ts`, the same numbers as the static report).
  * For analog input the input entry is `Σ_e x_e · fanout_e` with the signed current, as Sinabs reports it.
  */
-export function synopsFromCounts(plan: NetworkPlan, inputTotals: Float64Array, layers: SpikingLayerResult[]): SynopsEntry[] {
+export function synopsFromCounts(plan: NetworkPlan, inputTotals: Float64Array, layers: SpikingLayerResult[], known?: ReadonlyMap<number, number>): SynopsEntry[] {
   return plan.connections.map((conn) => {
+    const given = known?.get(conn.emitter);
+    if (given !== undefined) return { emitter: conn.emitter, emitterName: conn.emitterName, receiver: conn.receiver, receiverName: conn.receiverName, synops: given };
     const counts = conn.emitter === INPUT_INDEX ? inputTotals : layers.find((l) => l.index === conn.emitter)?.counts;
     if (!counts) throw new Error(`no spike counts for emitter ${conn.emitterName}`);
     return { emitter: conn.emitter, emitterName: conn.emitterName, receiver: conn.receiver, receiverName: conn.receiverName, synops: synopsOf(conn, counts) };
@@ -116,10 +118,11 @@ export function synopsFromCounts(plan: NetworkPlan, inputTotals: Float64Array, l
  * The `SimResult` of a finished run, whichever engine ran it: input totals per step, SynOps of every
  * connection from the spike counts, the output summed over the steps and its class. `current` is the
  * output layer's summed input current (channels-first), or null when the output is not a spiking layer
- * (then `output.current` is a copy of `output.values`).
+ * (then `output.current` is a copy of `output.values`). `known`: SynOps the engine has summed already, by
+ * emitter (`synopsOf`'s sum, the same bits).
  */
 export function finishResult(engine: SimResult['engine'], plan: NetworkPlan, input: SpikeInput, layers: SpikingLayerResult[],
-  outPerStep: Float64Array, current: Float64Array | null, record?: SpikeRecord): SimResult {
+  outPerStep: Float64Array, current: Float64Array | null, record?: SpikeRecord, known?: ReadonlyMap<number, number>): SimResult {
   const T = input.steps;
   const outSize = T > 0 ? outPerStep.length / T : 0;
   const outValues = new Float64Array(outSize);
@@ -127,7 +130,7 @@ export function finishResult(engine: SimResult['engine'], plan: NetworkPlan, inp
   const inputPerStep = new Float64Array(T);
   for (let t = 0; t < T; t++) for (let k = input.stepStart[t]; k < input.stepStart[t + 1]; k++) inputPerStep[t] += input.value[k];
   const totals = inputTotals(input);
-  const synops = synopsFromCounts(plan, totals, layers);
+  const synops = synopsFromCounts(plan, totals, layers, known);
   return {
     engine, steps: T, layers, synops,
     totalSynops: synops.reduce((a, s) => a + s.synops, 0),
