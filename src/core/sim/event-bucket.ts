@@ -59,8 +59,10 @@ export class InputBuckets {
       const n = s.hi - s.lo, ia = this.arena.bucketIdxAt, va = this.arena.bucketValAt;
       i32.set(idx.subarray(s.lo, s.hi), ia >> 2);
       this.arena.f64.set(val.subarray(s.lo, s.hi), va >> 3);
-      const r = kernel.bucket(ia, va, n, cin, wBytes, ciBytes, this.arena.entriesAt, seen.byteOffset, inList.byteOffset, startOf.byteOffset,
-        ones.byteOffset, cnt.byteOffset, xRow.byteOffset, xVal.byteOffset, stamp);
+      // The tables' byte offsets as `bind` laid them out (a view's `byteOffset` over shared memory costs ~0.1 µs).
+      const t0 = this.tablesAt, t4 = 4 * hw;
+      const r = kernel.bucket(ia, va, n, cin, wBytes, ciBytes, this.arena.entriesAt, t0 + 6 * t4, t0 + 5 * t4, t0 + 2 * t4,
+        t0 + t4, t0, this.xAt, this.xAt + 4 * cin, stamp);
       if (r >= 0) return r;
       return this.undo(-1 - r);
     }

@@ -37,16 +37,16 @@ export class FusingIafLayer extends IafLayer {
   startFused(st: GatherStep): void {
     const kernel = this.kernel!;
     const C = st.rowBytes >> 3;
-    const vShift = this.v.byteOffset - st.bufBytes;
+    const vShift = this.vBytes - st.bufBytes;
     const pool = this.arena.pool;
     if (pool !== null && (st.parallel || st.nGroups * C >= parallelMinNeurons())) {
       const booking = this.bookingNow();
       this.fusedBooked = booking !== null;
-      this.fusedChunk = pool.startGatherIaf(kernel, st.groups, st.nGroups, st.rowBytes, vShift, this.v.byteOffset, this.th, this.m, this.mode, this.cand.byteOffset, this.chunkCounts.byteOffset,
+      this.fusedChunk = pool.startGatherIaf(kernel, st.groups, st.nGroups, st.rowBytes, vShift, this.vBytes, this.th, this.m, this.mode, this.candBytes, this.chunkCounts.byteOffset,
         Math.max(1, Math.ceil(st.nGroups / (16 * (pool.helpers + 1)))), booking);
     } else {
       this.fusedChunk = 0;
-      this.fusedN = kernel.gatherIaf(st.groups, st.nGroups, st.rowBytes, vShift, this.v.byteOffset, this.th, this.m, this.mode, this.cand.byteOffset);
+      this.fusedN = kernel.gatherIaf(st.groups, st.nGroups, st.rowBytes, vShift, this.vBytes, this.th, this.m, this.mode, this.candBytes);
     }
   }
 

@@ -3,7 +3,7 @@
  * rule in `neuron.ts`), and the per-step bookkeeping (spike trains and records are in `event-train.ts`; the
  * constants and mode bits in `event-iaf-params.ts`).
  */
-import { Arena, clToCf, invert, type Layout, type Signal, type Touched } from './event-ops';
+import { addCurrent, Arena, clToCf, invert, type Layout, type Signal, type Touched } from './event-ops';
 import { type NeuronParams } from './neuron';
 import { type SpikingLayerInfo } from './network';
 import { type SimKernel } from './wasm-kernel';
@@ -82,9 +82,31 @@ export class IafLayer {
     this.inMap = map;
   }
 
+  /** Byte offsets in the arena of `v` and of the kernel's records (set by `bind`). */
+  protected vBytes = 0;
+  protected candBytes = 0;
+  /** The last touched signal `offsetsOf` saw, and the byte offsets of its positions, rows and marks (−1: not in the arena). */
+  private seen: Touched | null = null;
+  private readonly at = { pos: 0, buf: 0, mark: -1 };
+
+  /**
+   * The byte offsets of `sig`'s arrays, looked up when `sig` is not the last one seen: a view's `byteOffset`
+   * and `buffer` over shared memory cost about 0.1 µs each in Node 20, six per step before.
+   */
+  private offsetsOf(sig: Touched): { pos: number; buf: number; mark: number } {
+    if (sig !== this.seen) {
+      this.seen = sig;
+      this.at.pos = sig.pos.byteOffset; this.at.buf = sig.buf.byteOffset;
+      this.at.mark = sig.mark.buffer === this.arena.buffer ? sig.mark.byteOffset : -1;
+    }
+    return this.at;
+  }
+
   /** Takes the views into the arena once it exists. */
   bind(): void {
+    this.seen = null;
     this.v = this.arena.f64.subarray(this.vAt, this.vAt + this.size);
+    this.vBytes = this.vAt * 8; this.candBytes = this.candAt;
     this.counts = this.arena.f64.subarray(this.spikeCountsAt, this.spikeCountsAt + this.size);
     this.bookArgs = { counts: this.counts.byteOffset, ...this.booking };
     this.kernel = this.arena.kernel;
@@ -143,22 +165,9 @@ export class IafLayer {
     if (this.useDiv ? vm > 0 && vm / this.th >= 1 : vm >= this.th) this.next[this.nNext++] = j;
   }
 
-  /**
-   * Adds the current `sig` carries (weighted input spikes plus bias of this step) to `sum`, by internal
-   * index, without consuming it: the summed input current of an output layer (`SimResult.output.current`).
-   */
+  /** Adds the current `sig` carries to `sum` by internal index, without consuming it (`addCurrent` in `event-signals.ts`). */
   addCurrent(sig: Signal, sum: Float64Array): void {
-    const map = this.inMap;
-    if (sig.kind === 'touched') {
-      const { buf, C, pos } = sig;
-      for (let k = 0; k < sig.n; k++) {
-        const base = pos[k] * C;
-        for (let i = base; i < base + C; i++) sum[map === null ? i : map[i]] += buf[i];
-      }
-    } else {
-      const { idx, val } = sig;
-      for (let k = sig.lo; k < sig.hi; k++) sum[map === null ? idx[k] : map[idx[k]]] += val[k];
-    }
+    addCurrent(sig, this.inMap, sum);
   }
 
   /**
@@ -242,20 +251,21 @@ export class IafLayer {
     const stampNow = ++this.epoch;
     if (sig.kind === 'touched' && this.kernel !== null && inMap === null && (sig.C & 1) === 0) {
       // Integration in WebAssembly (two neurons per instruction); firing neurons come back as candidates.
-      const { C, pos } = sig;
+      const { C } = sig;
       const mode = this.mode | (keep ? 16 : 0);
       const pool = this.arena.pool;
+      const at = this.offsetsOf(sig);
       if (pool !== null && sig.n * C >= parallelMinNeurons()) {
         // Shared with the helper threads by chunks of positions; each chunk's records in chunk order.
         // Each chunk's spikes booked by the thread that ran it (`book` in `wasm-book.ts`), unless they go to a record.
         const booking = this.bookingNow();
-        const chunk = pool.iaf(this.kernel, pos.byteOffset, sig.n, C, sig.buf.byteOffset, v.byteOffset, th, m, mode, this.cand.byteOffset, this.chunkCounts.byteOffset,
+        const chunk = pool.iaf(this.kernel, at.pos, sig.n, C, at.buf, this.vBytes, th, m, mode, this.candBytes, this.chunkCounts.byteOffset,
           Math.max(1, Math.ceil(sig.n / (16 * (pool.helpers + 1)))), booking);
         this.takeChunks(chunk, Math.ceil(sig.n / chunk), C, booking !== null);
       } else {
         // Without neurons to fire at untouched positions the kernel clears the touched marks as it goes (mode 32).
-        const clear = !stamping && !keep && sig.mark.buffer === this.arena.buffer;
-        this.takeCandidates(0, this.kernel.iaf(pos.byteOffset, sig.n, C, sig.buf.byteOffset, v.byteOffset, th, m, mode | (clear ? 32 : 0), this.cand.byteOffset, sig.mark.byteOffset));
+        const clear = !stamping && !keep && at.mark >= 0;
+        this.takeCandidates(0, this.kernel.iaf(at.pos, sig.n, C, at.buf, this.vBytes, th, m, mode | (clear ? 32 : 0), this.candBytes, at.mark));
         if (clear) sig.n = 0;
       }
       return this.endTouched(sig, stamping, keep, t);

@@ -250,3 +250,21 @@ export function copySparse(sig: Signal, out: Sparse): Sparse {
   out.lo = 0; out.hi = n;
   return out;
 }
+
+/**
+ * Adds the current `sig` carries (weighted input spikes plus bias of this step) to `sum`, by internal index
+ * (`map`: the signal's index → internal index, or null when they agree), without consuming it: the summed
+ * input current of an output layer (`SimResult.output.current`).
+ */
+export function addCurrent(sig: Signal, map: Int32Array | null, sum: Float64Array): void {
+  if (sig.kind === 'touched') {
+    const { buf, C, pos } = sig;
+    for (let k = 0; k < sig.n; k++) {
+      const base = pos[k] * C;
+      for (let i = base; i < base + C; i++) sum[map === null ? i : map[i]] += buf[i];
+    }
+  } else {
+    const { idx, val } = sig;
+    for (let k = sig.lo; k < sig.hi; k++) sum[map === null ? idx[k] : map[idx[k]]] += val[k];
+  }
+}
