@@ -130,11 +130,14 @@ export function finishResult(engine: SimResult['engine'], plan: NetworkPlan, inp
   const inputPerStep = new Float64Array(T);
   for (let t = 0; t < T; t++) for (let k = input.stepStart[t]; k < input.stepStart[t + 1]; k++) inputPerStep[t] += input.value[k];
   const totals = inputTotals(input);
+  // A loop, not `reduce` (a callback per element: about 0.1 ms for the MNIST-DVS input's 4,096), in the same order.
+  let inputTotal = 0;
+  for (let e = 0; e < totals.length; e++) inputTotal += totals[e];
   const synops = synopsFromCounts(plan, totals, layers, known);
   return {
     engine, steps: T, layers, synops,
     totalSynops: synops.reduce((a, s) => a + s.synops, 0),
-    input: { total: totals.reduce((a, b) => a + b, 0), perStep: inputPerStep },
+    input: { total: inputTotal, perStep: inputPerStep },
     output: { values: outValues, perStep: outPerStep, ...argmaxTies(outValues), current: current !== null && T > 0 ? current : outValues.slice() },
     record,
   };
