@@ -4,6 +4,7 @@ import type { LayerWeights } from './weights';
 import { addBias, clToCf, sparseOf, touchedToSparse, type Arena, type EventOp, type Layout, type Signal, type Sparse, type Touched } from './event-signals';
 import { convTaps } from './conv-taps';
 import { gatherLoop } from './gather-loop';
+import { scatterLoop } from './scatter-loop';
 import { InputBuckets } from './event-bucket';
 
 export { gatherLoop };
@@ -286,35 +287,8 @@ export class ConvOp implements EventOp {
     const s = sig.kind === 'sparse' ? sig : touchedToSparse(sig, this.scratch);
     if (this.gather) return this.applyGather(s);
     if (this.arena.kernel) return this.applyScatterWasm(s);
-    const { res, arena, cin, hw, oc, tapStart, tapQ, tapW, cl, ciStride } = this;
-    const { pos, mark } = res;
-    const wBytes = this.wBase * 8;
-    const bufBytes = this.bufBase * 8;
-    const { idx, val } = s;
-    const i32 = arena.i32; const f64 = arena.f64;
-    const cap = arena.listCap;
-    const r0 = arena.listBase >> 2;
-    let nRec = arena.nRec;
-    let np = res.n;
-    for (let k = s.lo; k < s.hi; k++) {
-      const i = idx[k];
-      const a = val[k];
-      let ci: number, at: number;
-      if (cl) { at = (i / cin) | 0; ci = i - at * cin; } else { ci = (i / hw) | 0; at = i - ci * hw; }
-      const wci = ci * ciStride;
-      const j1 = tapStart[at + 1];
-      for (let j = tapStart[at]; j < j1; j++) {
-        const qi = tapQ[j];
-        if (mark[qi] === 0) { mark[qi] = 1; pos[np++] = qi; }
-        if (nRec === cap) { arena.nRec = nRec; arena.flush(oc); nRec = 0; }
-        const r = r0 + 4 * nRec;
-        i32[r] = bufBytes + qi * oc * 8; i32[r + 1] = wBytes + (wci + tapW[j]) * 8; f64[(r >> 1) + 1] = a;
-        nRec++;
-      }
-    }
-    arena.nRec = nRec;
-    arena.flush(oc);
-    res.n = np;
+    const { res, cin, hw, oc, tapStart, tapQ, tapW, cl, ciStride } = this;
+    scatterLoop(this.arena, s, res, { cl, cin, hw, oc, ciStride, tapStart, tapQ, tapW, wBytes: this.wBase * 8, bufBytes: this.bufBase * 8 });
     if (this.bias) addBias(res, this.bias);
     return res;
   }
