@@ -3,37 +3,64 @@
  * runs take. Streaming pays when the helper runs beside the calling thread; on a machine whose cores other
  * jobs hold, the two wait for each other and a run takes longer than on one thread (the MNIST-DVS chunk:
  * 4.5 ms not streamed, 10–12 ms streamed, at a load of 7–8 on two cores). Both forms give the same bits, so
- * the engine may pick the faster: it times each form's runs (an average that follows the last few; the
- * first run of each, which compiles and warms, is not counted), runs each until it has `WARM` timed runs,
- * then the faster, and every 64th run the other one, so that a change of load is noticed.
+ * the engine may pick the faster. It runs each form in bursts and times every run of a burst but its first
+ * (the first run of a form compiles, and the first after a switch finds the helper asleep and the caches
+ * holding the other form's data), keeping an average per form that follows the last few: first a burst of
+ * each form until both have `WARM` timed runs, then `EXPLOIT` runs of the faster (fewer if it falls behind the
+ * other's average), then a burst of `BURST` runs of the other so that a change of load is noticed, and so on.
  */
 
-/** Runs between two runs of the form that is not the faster. */
-const EXPLORE = 64;
-/** Timed runs of each form before the choice. */
+/** Timed runs of each form before the first choice. */
 const WARM = 3;
+/** Runs of the faster form between two bursts of the other. */
+const EXPLOIT = 64;
+/** Runs of a burst of the slower form (its first not timed). */
+const BURST = 4;
 /** Weight of a new run in a form's average time. */
 const ALPHA = 0.25;
 
 export class StreamChoice {
-  /** Per form (not streamed, streamed): average ms per run, and runs so far. */
+  /** Per form (not streamed, streamed): average ms per run, and timed runs so far. */
   private readonly ms = [0, 0];
-  private readonly runs = [0, 0];
-  private n = 0;
+  private readonly timed = [0, 0];
+  /** The form of the current burst, the runs left in it, and whether the next run is its first. */
+  private form = false;
+  private left = 0;
+  private first = true;
+  private exploring = false;
 
   /** Whether the next run streams. */
   next(): boolean {
-    const [off, on] = this.runs;
-    if (on <= WARM || off <= WARM) return on <= off;
-    const faster = this.ms[1] <= this.ms[0];
-    return ++this.n % EXPLORE === 0 ? !faster : faster;
+    // A run of the faster form that has become the slower (another job took a core) ends its burst early.
+    if (this.left === 0 || (!this.exploring && this.form !== this.faster())) this.plan();
+    this.left--;
+    return this.form;
   }
 
-  /** Notes the wall time of a run of one form. */
+  /** Notes the wall time of a run of one form (the first run of a burst is not timed). */
   record(streamed: boolean, ms: number): void {
+    if (this.first) { this.first = false; return; }
     const i = streamed ? 1 : 0;
-    const k = ++this.runs[i];
-    if (k === 2) this.ms[i] = ms;
-    else if (k > 2) this.ms[i] += ALPHA * (ms - this.ms[i]);
+    const k = ++this.timed[i];
+    this.ms[i] = k === 1 ? ms : this.ms[i] + ALPHA * (ms - this.ms[i]);
+  }
+
+  private faster(): boolean { return this.ms[1] <= this.ms[0]; }
+
+  /** The next burst: warming a form that has too few timed runs, the faster form, or a look at the slower. */
+  private plan(): void {
+    const [off, on] = this.timed;
+    const faster = this.faster();
+    let form: boolean;
+    if (off < WARM || on < WARM) {
+      form = off >= WARM;
+      this.left = WARM + 1; this.exploring = true;
+    } else if (this.exploring || this.form !== faster) {
+      form = faster; this.left = EXPLOIT; this.exploring = false;
+    } else {
+      form = !faster; this.left = BURST; this.exploring = true;
+    }
+    if (form !== this.form) this.first = true;
+    this.form = form;
   }
 }
