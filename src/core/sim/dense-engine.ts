@@ -6,7 +6,7 @@ import { toFrames, type SpikeInput } from './input';
 import { modelNeuron, neuronParams, type NeuronParams } from './neuron';
 import { initialMembranes } from './membrane';
 import { outputIsLastSpiking, planNetwork, type NetworkPlan } from './network';
-import { finishResult, Recorder, type SimResult, type SpikingLayerResult } from './result';
+import { finishResult, Recorder, throwIfCancelled, type SimResult, type SpikingLayerResult } from './result';
 import type { ModelWeights } from './weights';
 import { NbCounter } from './nb-counters';
 import { INPUT_INDEX } from '../synops/fanout';
@@ -119,7 +119,7 @@ export async function simulateDense(model: Pick<ModelFile, 'input' | 'layers' | 
     const layers: SpikingLayerResult[] = [];
     let outCurrent: Float64Array | null = null;
     for (const [slot, seg] of plan.segments.entries()) {
-      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('simulation cancelled');
+      throwIfCancelled(opts.signal);
       const info = seg.spiking;
       const hasBias = seg.ops.some((i) => { const l = plan.model.layers[i]; return (l.type === 'conv2d' || l.type === 'linear') && !!l.bias; });
       const size = info.size;

@@ -3,7 +3,7 @@ import { applyOps, Arena, ConvOp, copySparse, IdentityOp, LinearOp, PoolOp, spar
 import type { SpikeInput } from './input';
 import { modelNeuron, neuronParams, type NeuronParams } from './neuron';
 import { outputIsLastSpiking, type NetworkPlan } from './network';
-import { finishResult, type SimResult } from './result';
+import { finishResult, throwIfCancelled, type SimResult } from './result';
 import { layerResults, outputPerStep } from './event-finish';
 import { isWasmSimdAvailable } from './wasm-kernel';
 import { defaultSimThreads, kernelPool } from './wasm-threads';
@@ -287,14 +287,13 @@ export function runEventPlan(plan: NetworkPlan, input: SpikeInput, opts: SimOpti
     if (fuse !== null) runFusedSegment({ ops, fuseAt, conv: fuse, iaf }, inView, start, T, p, train, rec, cap, perStep, opts.signal);
     else try {
       for (let t = 0; t < T; t++) {
-        if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('simulation cancelled');
+        throwIfCancelled(opts.signal);
         let sig: Signal;
         if (kept !== null) {
           sig = kept;
         } else {
           inView.lo = start[t]; inView.hi = start[t + 1];
-          sig = inView;
-          sig = applyOps(ops, sig);
+          sig = applyOps(ops, inView);
           // The same analog current every step: keep the first layer's input current.
           if (constant) sig = kept = keepCurrent(prog, sig);
         }

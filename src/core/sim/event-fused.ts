@@ -7,6 +7,7 @@
  */
 import type { ConvOp, EventOp, Signal, Sparse, Touched, GatherStep } from './event-ops';
 import type { FusingIafLayer } from './event-iaf-fused';
+import { throwIfCancelled } from './result';
 import type { NeuronParams } from './neuron';
 import type { LayerRecord, Train } from './event-train';
 
@@ -33,7 +34,7 @@ export function runFusedSegment(seg: FusedSegment, inView: Sparse, start: Int32A
   try {
     if (T > 0) next = prepare(0);
     for (let t = 0; t < T; t++) {
-      if (signal?.aborted) throw signal.reason ?? new Error('simulation cancelled');
+      throwIfCancelled(signal);
       cur = next; next = null;
       const stamping = iaf.beginFused(p, train, rec, cap, t);
       iaf.startFused(cur!);

@@ -15,6 +15,7 @@ import type { NeuronParams } from './neuron';
 import type { LayerRecord, Train } from './event-train';
 import type { EventOp } from './event-signals';
 import type { KernelPool } from './wasm-threads';
+import { throwIfCancelled } from './result';
 import { StreamRun, type StepSource, type StreamedSegment } from './event-stream';
 
 /** A segment the caller runs step by step (not an analog input's first, whose current is kept). */
@@ -26,14 +27,9 @@ export interface StreamedPart { seg: StreamedSegment; train: Train; rec: LayerRe
 /** Step t of a plain segment on `src`'s entries of step t: its ops, the output current, the integration. */
 function plainStep(g: PlainSegment, view: Sparse, src: StepSource, t: number, p: NeuronParams, cap: number): void {
   view.idx = src.idx; view.val = src.val; view.lo = src.start[t]; view.hi = src.start[t + 1];
-  let sig: Signal = view;
-  sig = applyOps(g.ops, sig);
+  const sig: Signal = applyOps(g.ops, view);
   if (g.current !== null) g.iaf.addCurrent(sig, g.current);
   g.perStep[t] = g.iaf.step(sig, p, g.train, g.rec, cap, t);
-}
-
-function check(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason ?? new Error('simulation cancelled');
 }
 
 /**
@@ -48,15 +44,15 @@ export function runStreamedPair(streamed: StreamedPart, plain: PlainSegment | nu
   try {
     if (plain !== null && order === 'before') {
       for (let t = 0; t < T; t++) {
-        check(signal);
+        throwIfCancelled(signal);
         plainStep(plain, view, src, t, p, cap);
         run.feed(t + 1);
         run.bookDone();
       }
-      while (run.booked < T) { check(signal); run.feed(T); run.book(); }
+      while (run.booked < T) { throwIfCancelled(signal); run.feed(T); run.book(); }
     } else {
       for (let t = 0; t < T; t++) {
-        check(signal);
+        throwIfCancelled(signal);
         run.feed(T);
         run.book();
         if (plain !== null) plainStep(plain, view, streamed.train, t, p, cap);

@@ -114,6 +114,11 @@ export function synopsFromCounts(plan: NetworkPlan, inputTotals: Float64Array, l
   });
 }
 
+/** Throws what a cancelled run ends with (the signal's reason, or "simulation cancelled"); for the engines' step loops. */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new Error('simulation cancelled');
+}
+
 /**
  * The `SimResult` of a finished run, whichever engine ran it: input totals per step, SynOps of every
  * connection from the spike counts, the output summed over the steps and its class. `current` is the
