@@ -5,18 +5,22 @@
  * 4.5 ms not streamed, 10–12 ms streamed, at a load of 7–8 on two cores). Both forms give the same bits, so
  * the engine may pick the faster. It runs each form in bursts and times every run of a burst but its first
  * (the first run of a form compiles, and the first after a switch finds the helper asleep and the caches
- * holding the other form's data), keeping an average per form that follows the last few: first a burst of
- * each form until both have `WARM` timed runs, then `EXPLOIT` runs of the faster (fewer if it falls behind the
- * other's average), then a burst of `BURST` runs of the other so that a change of load is noticed, and so on.
+ * holding the other form's data). A form's time is that of its latest burst: an average that starts afresh
+ * with each burst and follows the burst's last few runs, so that times measured while the code was still
+ * compiling (the first hundred runs can take twice as long) do not hold the choice for hundreds of runs
+ * afterwards. First a burst of each form until both have `WARM` timed runs, then runs of the faster (8 at
+ * first, twice as many each time up to `EXPLOIT`; fewer if it falls behind the other's time), then a burst of
+ * `BURST` runs of the other so that a change of load is noticed, and so on.
  */
 
 /** Timed runs of each form before the first choice. */
 const WARM = 3;
-/** Runs of the faster form between two bursts of the other. */
+/** Runs of the faster form between two bursts of the other: the first time, and at most. */
+const EXPLOIT_FIRST = 8;
 const EXPLOIT = 64;
 /** Runs of a burst of the slower form (its first not timed). */
 const BURST = 4;
-/** Weight of a new run in a form's average time. */
+/** Weight of a new run in a form's average time within a burst. */
 const ALPHA = 0.25;
 
 export class StreamChoice {
@@ -27,7 +31,10 @@ export class StreamChoice {
   private form = false;
   private left = 0;
   private first = true;
+  /** Whether the next timed run is the burst's first (its time replaces the form's). */
+  private fresh = true;
   private exploring = false;
+  private exploit = EXPLOIT_FIRST;
 
   /** Whether the next run streams. */
   next(): boolean {
@@ -41,8 +48,9 @@ export class StreamChoice {
   record(streamed: boolean, ms: number): void {
     if (this.first) { this.first = false; return; }
     const i = streamed ? 1 : 0;
-    const k = ++this.timed[i];
-    this.ms[i] = k === 1 ? ms : this.ms[i] + ALPHA * (ms - this.ms[i]);
+    this.timed[i]++;
+    this.ms[i] = this.fresh ? ms : this.ms[i] + ALPHA * (ms - this.ms[i]);
+    this.fresh = false;
   }
 
   private faster(): boolean { return this.ms[1] <= this.ms[0]; }
@@ -56,11 +64,12 @@ export class StreamChoice {
       form = off >= WARM;
       this.left = WARM + 1; this.exploring = true;
     } else if (this.exploring || this.form !== faster) {
-      form = faster; this.left = EXPLOIT; this.exploring = false;
+      form = faster; this.left = this.exploit; this.exploring = false;
+      this.exploit = Math.min(EXPLOIT, 2 * this.exploit);
     } else {
       form = !faster; this.left = BURST; this.exploring = true;
     }
-    if (form !== this.form) this.first = true;
+    if (form !== this.form) { this.first = true; this.fresh = true; }
     this.form = form;
   }
 }
