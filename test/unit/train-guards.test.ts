@@ -8,7 +8,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { evaluateRun, train } from '../../src/io/train/api';
-import { resolveConfig, type TrainRequest } from '../../src/io/train/request';
+import { FINETUNE_DEFAULTS, resolveConfig, type TrainRequest } from '../../src/io/train/request';
 import { LOCK_FILE } from '../../src/io/train/run-lock';
 import { sweep } from '../../src/io/train/sweep';
 import type { TrainProgress } from '../../src/core/train/types';
@@ -95,6 +95,22 @@ describe('training refuses what cannot work, before it begins', () => {
     assert.deepEqual(resolveConfig(jitter, {}).augment, { cropPad: 2 });
     const off = { ...m, training: { ...m.training!, augment: false } } as ModelFile;
     assert.equal(resolveConfig(off, {}).augment, undefined);
+  });
+
+  it('merges fine-tuning\'s settings field by field: a budget\'s epochs keep the model file\'s bins', () => {
+    const m = tinyModel() as unknown as ModelFile;
+    const bins16 = { ...m, conversion: { finetune: { bins: 16 } } } as ModelFile;
+    const medium = { conversion: { finetune: { epochs: 1, maxSamples: 2048 } } };
+    const ft = resolveConfig(bins16, medium).conversion.finetune;
+    assert.ok(ft);
+    assert.deepEqual([ft.bins, ft.epochs, ft.maxSamples], [16, 1, 2048]);
+    // The request's fields win where both set one; `false` from either side is not merged.
+    const both = resolveConfig(bins16, { conversion: { finetune: { bins: 8 } } }).conversion.finetune;
+    assert.equal(both && both.bins, 8);
+    assert.equal(resolveConfig(bins16, { conversion: { finetune: false } }).conversion.finetune, false);
+    const off = { ...m, conversion: { finetune: false } } as ModelFile;
+    const on = resolveConfig(off, medium).conversion.finetune;
+    assert.deepEqual(on && [on.bins, on.epochs], [FINETUNE_DEFAULTS.bins, 1]);
   });
 
   it('locks the run folder: a live training is refused, a dead one\'s lock is taken over, saying so', async () => {

@@ -104,9 +104,14 @@ export const CONVERSION_DEFAULTS: ConversionConfig = { readout: 'membrane', norm
  */
 export const FINETUNE_DEFAULTS = { epochs: 4, bins: 8, learningRate: 3e-4, maxSamples: 4096, batchSize: 32, synops: 'hold' as FinetuneSynops };
 
-/** The conversion aids of a run: request over model file over `CONVERSION_DEFAULTS`, every field filled in. */
+/**
+ * The conversion aids of a run: request over model file over `CONVERSION_DEFAULTS`, every field filled in.
+ * Fine-tuning's settings merge field by field when both ask for it, so that a budget setting its epochs
+ * (`medium`) keeps the bins a model file chose.
+ */
 export function resolveConversion(spec: ConversionSpec | undefined, req?: ConversionSpec, events = true): ConversionConfig {
   const m = { ...spec, ...req };
+  if (spec?.finetune && req?.finetune) m.finetune = { ...spec.finetune, ...req.finetune };
   const ft = m.finetune === undefined ? (events ? FINETUNE_DEFAULTS : false) : m.finetune;
   return {
     readout: m.readout ?? CONVERSION_DEFAULTS.readout,
