@@ -101,15 +101,15 @@ describe('training refuses what cannot work, before it begins', () => {
     const m = tinyModel() as unknown as ModelFile;
     const bins16 = { ...m, conversion: { finetune: { bins: 16 } } } as ModelFile;
     const medium = { conversion: { finetune: { epochs: 1, maxSamples: 2048 } } };
-    const ft = resolveConfig(bins16, medium).conversion.finetune;
+    const ft = resolveConfig(bins16, medium).conversion?.finetune;
     assert.ok(ft);
     assert.deepEqual([ft.bins, ft.epochs, ft.maxSamples], [16, 1, 2048]);
     // The request's fields win where both set one; `false` from either side is not merged.
-    const both = resolveConfig(bins16, { conversion: { finetune: { bins: 8 } } }).conversion.finetune;
+    const both = resolveConfig(bins16, { conversion: { finetune: { bins: 8 } } }).conversion?.finetune;
     assert.equal(both && both.bins, 8);
-    assert.equal(resolveConfig(bins16, { conversion: { finetune: false } }).conversion.finetune, false);
+    assert.equal(resolveConfig(bins16, { conversion: { finetune: false } }).conversion?.finetune, false);
     const off = { ...m, conversion: { finetune: false } } as ModelFile;
-    const on = resolveConfig(off, medium).conversion.finetune;
+    const on = resolveConfig(off, medium).conversion?.finetune;
     assert.deepEqual(on && [on.bins, on.epochs], [FINETUNE_DEFAULTS.bins, 1]);
   });
 
