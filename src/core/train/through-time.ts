@@ -104,15 +104,20 @@ export function forwardThroughTime(net: TrainNet, x: tf.Tensor4D, o: TimeForward
   emitted.set(INPUT_INDEX, sumBins(x, o.batch, o.bins));
   let h: tf.Tensor = x;
   let logits: tf.Tensor | undefined;
+  // The fused kernel pools the spikes when an average pooling follows (kernel = stride): that layer is consumed.
+  let consumed = -1;
   net.model.layers.forEach((l, i) => {
-    if (logits) return;
+    if (logits || i === consumed) return;
     if (l.type !== 'relu' && l.type !== 'qrelu') { h = statelessOp(net, l, h); return; } // dropout: off
     if (i === net.outputSpiking && o.readout === 'membrane') { logits = sumBins(h, o.batch, o.bins); return; }
     const conn = fuse && i !== net.outputSpiking ? net.connections.findIndex((c) => c.emitter === i) : -1;
     if (conn >= 0) {
-      const r = iafLayer(h, o.batch, o.bins, o.v0, net.fanout[conn]);
+      const next = net.model.layers[i + 1];
+      const pool = next?.type === 'avgpool' && (next.stride ?? next.kernel) === next.kernel && h.rank === 4 ? next.kernel : 0;
+      const r = iafLayer(h, o.batch, o.bins, o.v0, net.fanout[conn], pool);
       h = r.spikes;
       counted.set(i, r.s);
+      if (pool) consumed = i + 1;
       return;
     }
     h = iaf(h, o, fuse);
