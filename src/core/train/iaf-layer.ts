@@ -17,7 +17,8 @@
  * order; pooled spikes are whole-number window sums × 1/k². A NaN current gives NaN spikes and a NaN `S`, so a
  * diverged step is still caught by the loss check.
  *
- * The kernels (`SynopsIaf`, `SynopsIafGrad`, `kernels/iaf.as`) run on the wasm backend with SIMD, in place on
+ * The kernels (`SynopsIaf`, `SynopsIafGrad`, `kernels/iaf.as`: bin by bin, each frame streamed, the membranes in a
+ * scratch buffer) run on the wasm backend with SIMD, in place on
  * the backend's memory; elsewhere, or with `useFusedIaf(false)`, `through-time.ts` keeps its own path.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -60,10 +61,15 @@ function iafKernel(args: KernelArgs): tf.TensorInfo[] {
   const [, H, W, C] = dims(x.shape);
   const out = be.makeOutput(outShape(x.shape, a.pool), 'float32');
   const s = be.makeOutput([], 'float32');
+  const scratch = be.makeOutput([k.iafScratch(H, W, C) / 4], 'float32');
   // Offsets are read after the last allocation (the memory may grow on one).
   const at = (t: tf.TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset;
-  const sum = k.iafForward(at(x), a.count ? at(fanout) : 0, at(out), a.batch, a.bins, H, W, C, a.pool, a.v0);
-  new Float32Array(be.wasm.asm!.memory!.buffer, at(s), 1)[0] = sum / a.batch;
+  try {
+    const sum = k.iafForward(at(x), a.count ? at(fanout) : 0, at(out), at(scratch), a.batch, a.bins, H, W, C, a.pool, a.v0);
+    new Float32Array(be.wasm.asm!.memory!.buffer, at(s), 1)[0] = sum / a.batch;
+  } finally {
+    be.disposeData(scratch.dataId);
+  }
   return [out, s];
 }
 
@@ -72,12 +78,17 @@ function iafGradKernel(args: KernelArgs): tf.TensorInfo {
   const a = args.attrs as unknown as IafAttrs;
   const be = args.backend as unknown as WasmBackend;
   const k = exportsOf(be);
+  const [, H, W, C] = dims(x.shape);
   const dx = be.makeOutput(x.shape, 'float32');
+  const scratch = be.makeOutput([k.iafScratch(H, W, C) / 4], 'float32');
   const at = (t: tf.TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset;
   // g = ∂L/∂S / B in float32, as the ops' division computes it.
   const g = Math.fround(new Float32Array(be.wasm.asm!.memory!.buffer, at(ds), 1)[0] / a.batch);
-  const [, H, W, C] = dims(x.shape);
-  k.iafBackward(at(x), at(dOut), g, a.count ? at(fanout) : 0, at(dx), a.batch, a.bins, H, W, C, a.pool, a.v0);
+  try {
+    k.iafBackward(at(x), at(dOut), g, a.count ? at(fanout) : 0, at(dx), at(scratch), a.batch, a.bins, H, W, C, a.pool, a.v0);
+  } finally {
+    be.disposeData(scratch.dataId);
+  }
   return dx;
 }
 

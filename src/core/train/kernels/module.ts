@@ -27,9 +27,10 @@ export interface ConvExports {
   /** spike.as (`../spike-layer.ts`). */
   spikeForward(x: Ptr, fanout: Ptr, out: Ptr, B: number, H: number, W: number, C: number, k: number, mode: number): number;
   spikeBackward(x: Ptr, dOut: Ptr, g: number, fanout: Ptr, dx: Ptr, B: number, H: number, W: number, C: number, k: number): void;
-  /** iaf.as (`../iaf-layer.ts`); `fanout` 0 counts no SynOps, `k` 0 pools nothing. */
-  iafForward(x: Ptr, fanout: Ptr, out: Ptr, B: number, T: number, H: number, W: number, C: number, k: number, v0: number): number;
-  iafBackward(x: Ptr, dOut: Ptr, g: number, fanout: Ptr, dx: Ptr, B: number, T: number, H: number, W: number, C: number, k: number, v0: number): void;
+  /** iaf.as (`../iaf-layer.ts`); `fanout` 0 counts no SynOps, `k` 0 pools nothing; `scratch` holds `iafScratch` bytes. */
+  iafScratch(H: number, W: number, C: number): number;
+  iafForward(x: Ptr, fanout: Ptr, out: Ptr, scratch: Ptr, B: number, T: number, H: number, W: number, C: number, k: number, v0: number): number;
+  iafBackward(x: Ptr, dOut: Ptr, g: number, fanout: Ptr, dx: Ptr, scratch: Ptr, B: number, T: number, H: number, W: number, C: number, k: number, v0: number): void;
   /** adam.as (`../adam.ts`). */
   adamStep(w: Ptr, m: Ptr, v: Ptr, g: Ptr, wOut: Ptr, mOut: Ptr, vOut: Ptr, n: number,
     b1: number, nb1: number, b2: number, nb2: number, c1: number, c2: number, eps: number, lr: number): void;
