@@ -141,7 +141,7 @@ describe('fused integrate-and-fire through time (spikes, SynOp count, gradient)'
         let parts: number[] = [];
         const g = tf.variableGrads(() => {
           const p = timeLossParts(net, x, labels, { batch: B, bins: T, readout, v0: 0 }, { objective: { kind: 'target', target: 1e4 } });
-          parts = [...p.ce.dataSync(), ...p.synops.dataSync(), ...p.correct.dataSync()];
+          parts = [...p.ce.dataSync(), ...p.synops.dataSync(), ...p.correct.dataSync(), ...p.perConnection.dataSync()];
           return p.total;
         }, [...net.vars.values()]);
         return { ...g, parts };
@@ -154,6 +154,8 @@ describe('fused integrate-and-fire through time (spikes, SynOp count, gradient)'
       // CE and the number correct do not depend on S: equal up to float32 sums (1e-6); S as above (1e-5).
       assert.ok(relDiff([on.parts[0], on.parts[2]], [off.parts[0], off.parts[2]]) <= 1e-6, `CE, correct ${on.parts} vs ${off.parts}`);
       assert.ok(relDiff([on.parts[1]], [off.parts[1]]) <= TOL_S, `S ${on.parts[1]} vs ${off.parts[1]}`);
+      // Each connection's SynOps (the input's by the same ops either way), as S.
+      for (let c = 3; c < off.parts.length; c++) assert.ok(relDiff([on.parts[c]], [off.parts[c]]) <= TOL_S, `connection ${c - 3}: ${on.parts[c]} vs ${off.parts[c]}`);
       // The SynOp term's slope multiplies S's rounding difference: 1e-4 of the largest entry (as the ANN's fused step).
       for (const name of Object.keys(off.grads)) assert.ok(relDiff(on.grads[name].dataSync(), off.grads[name].dataSync()) <= 1e-4, name);
       tf.dispose([x, labels, on.value, off.value, ...Object.values(on.grads), ...Object.values(off.grads)]);

@@ -45,7 +45,9 @@ export interface TimeForwardResult {
  * One pass over the array each way instead of ~8 tensor ops per bin (and their gradients): the forward
  * loop runs the recurrence above per neuron; the backward is its straight-through gradient,
  * `∂L/∂I_τ = Σ_{t ≥ τ} ∂L/∂s_t · [v_t > 0]`, a reverse cumulative sum over the bins (v_t before its reset).
- * `test/unit/train-through-time.test.ts` holds it to the op-by-op unrolling on random shapes.
+ * `test/unit/train-through-time.test.ts` holds it to the op-by-op unrolling on random shapes. On the wasm
+ * backend the fused kernels of `iaf-layer.ts` run instead (with the SynOp count and the pooling after them);
+ * this is their reference there and the path of the other backends.
  */
 export function iafThroughTime(current: tf.Tensor, batch: number, bins: number, v0: number): tf.Tensor {
   const per = current.size / (batch * bins);
