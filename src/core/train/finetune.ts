@@ -109,8 +109,8 @@ export async function synopsThroughTime(net: TrainNet, data: BinnedSet, ft: Fine
     const b = Math.min(ft.batchSize, n - first);
     const s = tf.tidy(() => {
       const x = tf.tensor4d(data.x.subarray(first * T * frame, (first + b) * T * frame), [b * T, h, w, c]);
-      const { emitted } = forwardThroughTime(net, x, { batch: b, bins: T, readout: 'membrane', v0 });
-      return synopTermOfTensor(net, synopsPerConnection(net, emitted), { objective: { kind: 'none' }, countInput }).synops;
+      const { emitted, counted } = forwardThroughTime(net, x, { batch: b, bins: T, readout: 'membrane', v0 });
+      return synopTermOfTensor(net, synopsPerConnection(net, emitted, counted), { objective: { kind: 'none' }, countInput }).synops;
     });
     sum += (await s.data())[0] * b;
     s.dispose();

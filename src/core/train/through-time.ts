@@ -18,6 +18,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Readout } from '../../protocol/report';
 import { INPUT_INDEX } from '../synops/fanout';
+import { fusedIafReady, iafLayer } from './iaf-layer';
 import { crossEntropy, synopTermOfTensor, type LossOptions } from './loss';
 import { statelessOp, synopsPerConnection, type TrainNet } from './net';
 
@@ -33,8 +34,10 @@ export interface TimeForwardOptions {
 export interface TimeForwardResult {
   /** `[B, classes]`: summed output current (`membrane`) or output spike counts (`spikes`). */
   logits: tf.Tensor2D;
-  /** Per emitter, spikes summed over the bins in the layout `forward` uses (`[B, …]`); the input's summed events. */
+  /** Per emitter, spikes summed over the bins in the layout `forward` uses (`[B, …]`); the input's summed events. Not those in `counted`. */
   emitted: Map<number, tf.Tensor>;
+  /** SynOps per sample of the emitters whose spikes the fused kernel counted (`iaf-layer.ts`, on wasm). */
+  counted: Map<number, tf.Scalar>;
 }
 
 /**
@@ -42,7 +45,9 @@ export interface TimeForwardResult {
  * One pass over the array each way instead of ~8 tensor ops per bin (and their gradients): the forward
  * loop runs the recurrence above per neuron; the backward is its straight-through gradient,
  * `∂L/∂I_τ = Σ_{t ≥ τ} ∂L/∂s_t · [v_t > 0]`, a reverse cumulative sum over the bins (v_t before its reset).
- * `test/unit/train-through-time.test.ts` holds it to the op-by-op unrolling on random shapes.
+ * `test/unit/train-through-time.test.ts` holds it to the op-by-op unrolling on random shapes. On the wasm
+ * backend the fused kernels of `iaf-layer.ts` run instead (with the SynOp count and the pooling after them);
+ * this is their reference there and the path of the other backends.
  */
 export function iafThroughTime(current: tf.Tensor, batch: number, bins: number, v0: number): tf.Tensor {
   const per = current.size / (batch * bins);
@@ -96,30 +101,49 @@ function sumBins(x: tf.Tensor, batch: number, bins: number): tf.Tensor {
 /** Forward pass of `x` `[B·T, H, W, C]` (sample-major: frame `b·T + t`) through time. */
 export function forwardThroughTime(net: TrainNet, x: tf.Tensor4D, o: TimeForwardOptions): TimeForwardResult {
   const emitted = new Map<number, tf.Tensor>();
+  const counted = new Map<number, tf.Scalar>();
+  const fuse = fusedIafReady();
   emitted.set(INPUT_INDEX, sumBins(x, o.batch, o.bins));
   let h: tf.Tensor = x;
   let logits: tf.Tensor | undefined;
+  // The fused kernel pools the spikes when an average pooling follows (kernel = stride): that layer is consumed.
+  let consumed = -1;
   net.model.layers.forEach((l, i) => {
-    if (logits) return;
+    if (logits || i === consumed) return;
     if (l.type !== 'relu' && l.type !== 'qrelu') { h = statelessOp(net, l, h); return; } // dropout: off
     if (i === net.outputSpiking && o.readout === 'membrane') { logits = sumBins(h, o.batch, o.bins); return; }
-    h = iafThroughTime(h, o.batch, o.bins, o.v0);
+    const conn = fuse && i !== net.outputSpiking ? net.connections.findIndex((c) => c.emitter === i) : -1;
+    if (conn >= 0) {
+      const next = net.model.layers[i + 1];
+      const pool = next?.type === 'avgpool' && (next.stride ?? next.kernel) === next.kernel && h.rank === 4 ? next.kernel : 0;
+      const r = iafLayer(h, o.batch, o.bins, o.v0, net.fanout[conn], pool);
+      h = r.spikes;
+      counted.set(i, r.s);
+      if (pool) consumed = i + 1;
+      return;
+    }
+    h = iaf(h, o, fuse);
     if (i === net.outputSpiking) logits = sumBins(h, o.batch, o.bins);
     else emitted.set(i, sumBins(h, o.batch, o.bins));
   });
   if (!logits) {
     const out = h.rank === 2 ? h : tf.reshape(h, [h.shape[0], -1]);
     // The spiking output layer `spikingOutput: true` adds, or (no spiking output) the summed analog output.
-    logits = net.model.spikingOutput && o.readout === 'spikes' ? sumBins(iafThroughTime(out, o.batch, o.bins, o.v0), o.batch, o.bins) : sumBins(out, o.batch, o.bins);
+    logits = net.model.spikingOutput && o.readout === 'spikes' ? sumBins(iaf(out, o, fuse), o.batch, o.bins) : sumBins(out, o.batch, o.bins);
   }
-  return { logits: logits as tf.Tensor2D, emitted };
+  return { logits: logits as tf.Tensor2D, emitted, counted };
+}
+
+/** The spikes of `current` without a SynOp count: the fused kernel where it runs, else `iafThroughTime`. */
+function iaf(current: tf.Tensor, o: TimeForwardOptions, fuse: boolean): tf.Tensor {
+  return fuse ? iafLayer(current, o.batch, o.bins, o.v0).spikes : iafThroughTime(current, o.batch, o.bins, o.v0);
 }
 
 /** Loss parts of one batch through time: CE on the readout plus the run's SynOp term (as `lossParts`). */
 export function timeLossParts(net: TrainNet, x: tf.Tensor4D, labels: tf.Tensor1D, fwd: TimeForwardOptions, opts: LossOptions) {
-  const { logits, emitted } = forwardThroughTime(net, x, fwd);
+  const { logits, emitted, counted } = forwardThroughTime(net, x, fwd);
   const ce = crossEntropy(logits, labels);
-  const perConnection = synopsPerConnection(net, emitted);
+  const perConnection = synopsPerConnection(net, emitted, counted);
   const { synops, synopTerm } = synopTermOfTensor(net, perConnection, opts);
   const total = tf.add(ce, synopTerm) as tf.Scalar;
   // A tie for the largest readout (an all-silent output included) counts wrong, as in the spiking evaluation.

@@ -1,8 +1,8 @@
 /**
  * The kernels' WebAssembly module (`conv.as` and the sources compiled after it, `conv-wasm.ts`), instantiated
  * over a tfjs wasm backend's own memory so that it reads and writes tensors in place, and the switches of the
- * kernels built on it (`kernelSwitch`): the convolutions (`wasm-conv.ts`), the fused spiking layer, dropout and
- * Adam (`../spike-layer.ts`, `../dropout.ts`, `../adam.ts`).
+ * kernels built on it (`kernelSwitch`): the convolutions (`wasm-conv.ts`), the fused spiking layer, integrate-and-fire
+ * through time, dropout and Adam (`../spike-layer.ts`, `../iaf-layer.ts`, `../dropout.ts`, `../adam.ts`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CONV_WASM_BASE64 } from './conv-wasm';
@@ -27,6 +27,10 @@ export interface ConvExports {
   /** spike.as (`../spike-layer.ts`). */
   spikeForward(x: Ptr, fanout: Ptr, out: Ptr, B: number, H: number, W: number, C: number, k: number, mode: number): number;
   spikeBackward(x: Ptr, dOut: Ptr, g: number, fanout: Ptr, dx: Ptr, B: number, H: number, W: number, C: number, k: number): void;
+  /** iaf.as (`../iaf-layer.ts`); `fanout` 0 counts no SynOps, `k` 0 pools nothing; `scratch` holds `iafScratch` bytes. */
+  iafScratch(H: number, W: number, C: number): number;
+  iafForward(x: Ptr, fanout: Ptr, out: Ptr, scratch: Ptr, B: number, T: number, H: number, W: number, C: number, k: number, v0: number): number;
+  iafBackward(x: Ptr, dOut: Ptr, g: number, fanout: Ptr, dx: Ptr, scratch: Ptr, B: number, T: number, H: number, W: number, C: number, k: number, v0: number): void;
   /** adam.as (`../adam.ts`). */
   adamStep(w: Ptr, m: Ptr, v: Ptr, g: Ptr, wOut: Ptr, mOut: Ptr, vOut: Ptr, n: number,
     b1: number, nb1: number, b2: number, nb2: number, c1: number, c2: number, eps: number, lr: number): void;

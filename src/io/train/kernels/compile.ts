@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const SOURCE_PATH = join(__dirname, '../../../core/train/kernels/conv.as');
-/** Compiled into the same module after conv.as: the fused spiking layer (`src/core/train/spike-layer.ts`), Adam step (`adam.ts`), dropout (`dropout.ts`) there, and the Winograd convolutions (`winograd.as`, run from `kernels/wasm-conv.ts`). */
-export const MORE_SOURCE_PATHS = ['spike.as', 'adam.as', 'dropout.as', 'winograd.as'].map((f) => join(__dirname, '../../../core/train/kernels', f));
+/** Compiled into the same module after conv.as: the fused spiking layer (`src/core/train/spike-layer.ts`) and integrate-and-fire through time (`iaf-layer.ts`), Adam step (`adam.ts`), dropout (`dropout.ts`) there, and the Winograd convolutions (`winograd.as`, run from `kernels/wasm-conv.ts`). */
+export const MORE_SOURCE_PATHS = ['spike.as', 'iaf.as', 'adam.as', 'dropout.as', 'winograd.as'].map((f) => join(__dirname, '../../../core/train/kernels', f));
 export const MODULE_PATH = join(__dirname, '../../../core/train/kernels/conv-wasm.ts');
 
 /**
