@@ -14,8 +14,8 @@ stage_name=; stage_start=$SECONDS
 stage_end() { [ -z "$stage_name" ] || echo "--- $stage_name: $((SECONDS - stage_start)) s"; }
 stage() { stage_end; stage_name=$1; stage_start=$SECONDS; echo; echo "=== $1"; }
 # Runs node:test files with the TAP reporter and adds their counts to the totals. `NODE_TEST_CONCURRENCY`
-# files run at once, in the order given (node's default is one fewer than the cores: 1 here, where the unit
-# files take 232 s one at a time and 133 s two at a time).
+# files run at once, in path order (node sorts them; its default concurrency is one fewer than the cores: 1
+# here, where the unit files take 232 s one at a time and 133 s two at a time).
 node_tests() {
   node --import tsx --test --test-concurrency="${NODE_TEST_CONCURRENCY:-1}" --test-reporter=tap "$@" | tee "$log"
   local rc=${PIPESTATUS[0]}
@@ -56,16 +56,17 @@ fi
 
 SHARED=${SYNOPS_SHARED_DATA:-../shared/data}
 stage "unit tests, robustness (malformed model files, weights, run folders, options and recordings through the CLI) and real data in ../shared/data (optional: skipped where the folder is absent)"
-# One node:test pool of two for all three, the longest files first so the pool does not end with one of them
-# running alone. As three stages, each ended with its last file alone on one core while the other waited for
-# the next stage; the robustness file's set-up (the CLI bundle, the valid run) ran on one core; and the
-# real-data files ran one at a time (the CIFAR-10 chain, 30 s of that stage's 43 s) with verify:sinabs after
-# them. `npm run verify:sinabs` (our simulator against Sinabs' outputs, every fixture and variant, then the
-# same network from the NIR graph the NIR library wrote) now runs beside the pool, counted as two tests.
+# One node:test pool of two for all three. As three stages, each ended with its last file alone on one core
+# while the other waited for the next stage; the robustness file's set-up (the CLI bundle, the valid run) ran
+# on one core; and the real-data files ran one at a time (the CIFAR-10 chain, 30 s of that stage's 43 s) with
+# verify:sinabs after them. node runs the files in path order, so the two longest (test/robustness, 75 s, and
+# test/shared-data's CIFAR-10 chain, 30 s) start first and the pool does not end on them.
+# `npm run verify:sinabs` (our simulator against Sinabs' outputs, every fixture and variant, then the same
+# network from the NIR graph the NIR library wrote) runs beside the pool, counted as two tests.
 pool=(test/robustness/*.test.ts)
 sinabs_pid=
 if [ -d "$SHARED" ]; then
-  pool+=(test/shared-data/cifar-chain.test.ts test/shared-data/*.test.ts)
+  pool+=(test/shared-data/*.test.ts)
   sinabs_out=$(mktemp); sinabs_nir_out=$(mktemp)
   (
     npm run --silent verify:sinabs > "$sinabs_out" 2>&1; echo "exit $?" >> "$sinabs_out"
@@ -75,16 +76,8 @@ if [ -d "$SHARED" ]; then
 else
   echo "no $SHARED: real-data checks skipped"
 fi
-# The slowest unit files (14-20 s each, two at a time), then every unit file.
-pool+=(test/unit/worker-training.test.ts test/unit/train-wasm-conv.test.ts test/unit/reproduce-budget.test.ts
-  test/unit/layering.test.ts test/unit/cli-faults.test.ts test/unit/*.test.ts)
-# Each file once, in the order above, and only files that exist (a renamed slow file just loses its head start).
-files=(); declare -A seen=()
-for f in "${pool[@]}"; do
-  [ -f "$f" ] && [ -z "${seen[$f]:-}" ] || continue
-  seen[$f]=1; files+=("$f")
-done
-NODE_TEST_CONCURRENCY=2 node_tests "${files[@]}"
+pool+=(test/unit/*.test.ts)
+NODE_TEST_CONCURRENCY=2 node_tests "${pool[@]}"
 if [ -n "$sinabs_pid" ]; then
   wait "$sinabs_pid"
   # The output's last line is the exit code the subshell appended: passed when 0.
