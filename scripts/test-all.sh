@@ -89,30 +89,18 @@ if [ -n "$sinabs_pid" ]; then
   rm -f "$sinabs_out" "$sinabs_nir_out"
 fi
 
-stage "report view in a real browser, one file at a time, beside the extension in a real VS Code"
-# The VS Code stage (package and install, then the UI checks beside the in-host suite) starts first, in the
-# background, its output to a file. Each of its parts is one browser driving one workbench step by step, so
-# it seldom keeps both cores busy; the browser files fill the gaps, one at a time (each starts its own
-# browser, which renders on more than one core: 99 s one at a time, 89 s two at a time as a stage of their
-# own).
-it_out=$(mktemp)
-it_start=$SECONDS
-bash test/integration/run.sh > "$it_out" 2>&1 & it_pid=$!
-node_tests test/webview/*.test.ts
-echo "--- report view in a real browser: $((SECONDS - stage_start)) s (beside the next stage)"
+stage "report view in a real browser"
+# Two files at a time: each starts its own browser and server on a free port (99 s one at a time).
+NODE_TEST_CONCURRENCY=2 node_tests test/webview/*.test.ts
 
-stage_name="extension in a real VS Code (started with the report view)"; stage_start=$it_start
-echo; echo "=== $stage_name: its output so far, then as it comes"
-# --pid: tail ends once run.sh has exited and its last lines are printed.
-tail -n +1 -f --pid="$it_pid" "$it_out"
-wait "$it_pid"
-rc=$?
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$it_out" | tail -n 1)
+stage "extension in a real VS Code"
+bash test/integration/run.sh | tee "$log"
+rc=${PIPESTATUS[0]}
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 passed=$((passed + $(echo "$line" | awk '{print $1+0}')))
 failed=$((failed + $(echo "$line" | awk '{print $3+0}')))
 [ "$rc" -eq 0 ] || status=1
 [ -n "$line" ] || { echo "integration run printed no result line"; failed=$((failed + 1)); status=1; }
-rm -f "$it_out"
 
 stage_end
 rm -f "$log"
