@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as the README's test command and CI run it:
-# lint and types, build, unit tests (node:test), the robustness corpus through the CLI, the report view in a
-# real browser, and the extension in a real VS Code (code-server + Playwright). Installs what the browser
-# and VS Code tests need first.
+# lint and types, build, unit tests (node:test), the robustness corpus through the CLI, the real-data checks,
+# the report view in a real browser, and the extension in a real VS Code (code-server + Playwright).
+# Installs what the browser and VS Code tests need first.
 # Ends with one line "tests: N passed, M failed" counting every test of every stage.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,8 +14,8 @@ stage_name=; stage_start=$SECONDS
 stage_end() { [ -z "$stage_name" ] || echo "--- $stage_name: $((SECONDS - stage_start)) s"; }
 stage() { stage_end; stage_name=$1; stage_start=$SECONDS; echo; echo "=== $1"; }
 # Runs node:test files with the TAP reporter and adds their counts to the totals. `NODE_TEST_CONCURRENCY`
-# files run at once (node's default is one fewer than the cores: 1 here, where the unit files take 232 s
-# one at a time and 133 s two at a time).
+# files run at once, in path order (node sorts them; its default concurrency is one fewer than the cores: 1
+# here, where the unit files take 232 s one at a time and 133 s two at a time).
 node_tests() {
   node --import tsx --test --test-concurrency="${NODE_TEST_CONCURRENCY:-1}" --test-reporter=tap "$@" | tee "$log"
   local rc=${PIPESTATUS[0]}
@@ -30,7 +30,16 @@ bash scripts/install-test-deps.sh || { echo "test dependencies could not be inst
 bash scripts/install-nir-peers.sh
 
 stage "lint and types"
-npm run --silent lint && npm run --silent typecheck || { echo "lint or typecheck failed"; failed=$((failed + 1)); status=1; }
+# ESLint and the three tsc projects at once: each is one busy core, so one after the other left a core idle.
+# Their outputs are printed after both end, lint's first, so they do not interleave.
+lint_out=$(mktemp); types_out=$(mktemp)
+npm run --silent lint > "$lint_out" 2>&1 & lint_pid=$!
+npm run --silent typecheck > "$types_out" 2>&1 & types_pid=$!
+lint_rc=0; types_rc=0
+wait "$lint_pid" || lint_rc=$?
+wait "$types_pid" || types_rc=$?
+cat "$lint_out" "$types_out"; rm -f "$lint_out" "$types_out"
+[ "$lint_rc" -eq 0 ] && [ "$types_rc" -eq 0 ] || { echo "lint or typecheck failed (lint exit $lint_rc, typecheck exit $types_rc)"; failed=$((failed + 1)); status=1; }
 
 stage "build"
 # `npm ci` has just built dist/ (the prepare script) in CI: build again only when that is not a complete
@@ -45,23 +54,39 @@ else
   npm run --silent build || { echo "tests: $passed passed, $((failed + 1)) failed"; exit 1; }
 fi
 
-stage "unit tests"
-NODE_TEST_CONCURRENCY=2 node_tests test/unit/*.test.ts
-
-stage "robustness: malformed model files, weights, run folders, options and recordings through the CLI (npm run test:robustness)"
-node_tests test/robustness/*.test.ts
-
-stage "real data in ../shared/data (optional: skipped where the folder is absent)"
 SHARED=${SYNOPS_SHARED_DATA:-../shared/data}
+stage "unit tests, robustness (malformed model files, weights, run folders, options and recordings through the CLI) and real data in ../shared/data (optional: skipped where the folder is absent)"
+# One node:test pool of two for all three. As three stages, each ended with its last file alone on one core
+# while the other waited for the next stage; the robustness file's set-up (the CLI bundle, the valid run) ran
+# on one core; and the real-data files ran one at a time (the CIFAR-10 chain, 30 s of that stage's 43 s) with
+# verify:sinabs after them. node runs the files in path order, so the two longest (test/robustness, 75 s, and
+# test/shared-data's CIFAR-10 chain, 30 s) start first and the pool does not end on them.
+# `npm run verify:sinabs` (our simulator against Sinabs' outputs, every fixture and variant, then the same
+# network from the NIR graph the NIR library wrote) runs beside the pool, counted as two tests.
+pool=(test/robustness/*.test.ts)
+sinabs_pid=
 if [ -d "$SHARED" ]; then
-  node_tests test/shared-data/*.test.ts
-  # Our simulator against Sinabs' own outputs, every fixture and variant; any difference fails.
-  if npm run --silent verify:sinabs > "$log" 2>&1; then tail -n 9 "$log"; passed=$((passed + 1)); else cat "$log"; failed=$((failed + 1)); status=1; fi
-  # The same network from the NIR graph the NIR library wrote (imported by us), against the same fixture.
-  if npm run --silent verify:sinabs -- "$SHARED/sinabs-reference/mnist_dvs_seed1.json" --model "$SHARED/nir/paper_mnist_dvs_sinabs_seed1.nir" > "$log" 2>&1; then
-    tail -n 8 "$log"; passed=$((passed + 1)); else cat "$log"; failed=$((failed + 1)); status=1; fi
+  pool+=(test/shared-data/*.test.ts)
+  sinabs_out=$(mktemp); sinabs_nir_out=$(mktemp)
+  (
+    npm run --silent verify:sinabs > "$sinabs_out" 2>&1; echo "exit $?" >> "$sinabs_out"
+    npm run --silent verify:sinabs -- "$SHARED/sinabs-reference/mnist_dvs_seed1.json" --model "$SHARED/nir/paper_mnist_dvs_sinabs_seed1.nir" > "$sinabs_nir_out" 2>&1
+    echo "exit $?" >> "$sinabs_nir_out"
+  ) & sinabs_pid=$!
 else
   echo "no $SHARED: real-data checks skipped"
+fi
+pool+=(test/unit/*.test.ts)
+NODE_TEST_CONCURRENCY=2 node_tests "${pool[@]}"
+if [ -n "$sinabs_pid" ]; then
+  wait "$sinabs_pid"
+  # The output's last line is the exit code the subshell appended: passed when 0.
+  for out in "$sinabs_out:9" "$sinabs_nir_out:8"; do
+    lines=${out##*:}; out=${out%:*}
+    rc=$(tail -n 1 "$out" | awk '{print $2}')
+    if [ "$rc" = 0 ]; then sed '$d' "$out" | tail -n "$lines"; passed=$((passed + 1)); else sed '$d' "$out"; failed=$((failed + 1)); status=1; fi
+  done
+  rm -f "$sinabs_out" "$sinabs_nir_out"
 fi
 
 stage "report view in a real browser"
