@@ -5,10 +5,11 @@
  * 4.5 ms not streamed, 10–12 ms streamed, at a load of 7–8 on two cores). Both forms give the same bits, so
  * the engine may pick the faster. It runs each form in bursts and times every run of a burst but its first
  * (the first run of a form compiles, and the first after a switch finds the helper asleep and the caches
- * holding the other form's data). A form's time is that of its latest burst: an average that starts afresh
- * with each burst and follows the burst's last few runs, so that times measured while the code was still
+ * holding the other form's data). A form's time is that of its latest burst: the median of the burst's last
+ * `WINDOW` timed runs, started afresh with each burst, so that times measured while the code was still
  * compiling (the first hundred runs can take twice as long) do not hold the choice for hundreds of runs
- * afterwards. First a burst of each form until both have `WARM` timed runs, then runs of the faster (8 at
+ * afterwards, and one slow run (the second after a switch can still be cold) does not turn it; the faster
+ * form leaves early only on a median of at least `WARM` runs. First a burst of each form until both have `WARM` timed runs, then runs of the faster (8 at
  * first, twice as many each time up to `EXPLOIT`; fewer if it falls behind the other's time), then a burst of
  * `BURST` runs of the other so that a change of load is noticed, and so on.
  */
@@ -18,28 +19,32 @@ const WARM = 3;
 /** Runs of the faster form between two bursts of the other: the first time, and at most. */
 const EXPLOIT_FIRST = 8;
 const EXPLOIT = 64;
-/** Runs of a burst of the slower form (its first not timed). */
+/**
+ * Runs of a burst of the slower form (its first not timed): not streamed, and streamed, which takes longer to
+ * reach its pace (on the MNIST-DVS chunk, quiet: 3.0–3.8 ms for the first 6–8 runs after a switch, then 2.2).
+ */
 const BURST = 4;
-/** Weight of a new run in a form's average time within a burst. */
-const ALPHA = 0.25;
+const BURST_STREAMED = 8;
+/** Timed runs of a burst whose median is its form's time. */
+const WINDOW = 5;
 
 export class StreamChoice {
-  /** Per form (not streamed, streamed): average ms per run, and timed runs so far. */
+  /** Per form (not streamed, streamed): ms per run (`WINDOW`), the latest burst's last timed runs, and timed runs so far. */
   private readonly ms = [0, 0];
+  private readonly recent: number[][] = [[], []];
   private readonly timed = [0, 0];
   /** The form of the current burst, the runs left in it, and whether the next run is its first. */
   private form = false;
   private left = 0;
   private first = true;
-  /** Whether the next timed run is the burst's first (its time replaces the form's). */
-  private fresh = true;
   private exploring = false;
   private exploit = EXPLOIT_FIRST;
 
   /** Whether the next run streams. */
   next(): boolean {
-    // A run of the faster form that has become the slower (another job took a core) ends its burst early.
-    if (this.left === 0 || (!this.exploring && this.form !== this.faster())) this.plan();
+    // The faster form that has become the slower (another job took a core) ends its burst early.
+    const behind = !this.exploring && this.recent[this.form ? 1 : 0].length >= WARM && this.form !== this.faster();
+    if (this.left === 0 || behind) this.plan();
     this.left--;
     return this.form;
   }
@@ -49,8 +54,12 @@ export class StreamChoice {
     if (this.first) { this.first = false; return; }
     const i = streamed ? 1 : 0;
     this.timed[i]++;
-    this.ms[i] = this.fresh ? ms : this.ms[i] + ALPHA * (ms - this.ms[i]);
-    this.fresh = false;
+    const r = this.recent[i];
+    r.push(ms);
+    if (r.length > WINDOW) r.shift();
+    const sorted = [...r].sort((a, b) => a - b);
+    const h = sorted.length >> 1;
+    this.ms[i] = sorted.length % 2 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
   }
 
   private faster(): boolean { return this.ms[1] <= this.ms[0]; }
@@ -67,9 +76,9 @@ export class StreamChoice {
       form = faster; this.left = this.exploit; this.exploring = false;
       this.exploit = Math.min(EXPLOIT, 2 * this.exploit);
     } else {
-      form = !faster; this.left = BURST; this.exploring = true;
+      form = !faster; this.left = form ? BURST_STREAMED : BURST; this.exploring = true;
     }
-    if (form !== this.form) { this.first = true; this.fresh = true; }
+    if (form !== this.form) { this.first = true; this.recent[form ? 1 : 0].length = 0; }
     this.form = form;
   }
 }
