@@ -49,6 +49,9 @@ export const BUDGETS: Readonly<Record<'quick' | 'medium' | 'full' | 'smoke', Bud
     // Fine-tuning through time, 1 epoch on 2,048 samples per model: 16 models × 2,048 × 8 bins at an estimated
     // ≈ 50 samples/s alone (the 64×64 input; quick runs measured 190–280 s per 3,504-sample epoch with three
     // other jobs on the 2 cores) ≈ 16 × 41 s ≈ 11 min on top of the ≈ 36 min below: ≈ 47 min (measured: 81.9 min with one training thread and other jobs on the cores; 57.5 min with one training thread and one other job, docs/reproduction.md).
+    // Since then the default is 16 bins, and the wasm IAF kernels made an epoch on 16 bins about 2.5× cheaper
+    // in CPU than one on 8 bins was (a 3,504-sample epoch: 32–35 s CPU against ≈ 85), so the estimate stands;
+    // not measured again on this budget.
     conversion: { finetune: { epochs: 1, maxSamples: 2048 } },
     note: 'the quick procedure on the paper-size synthetic set (--data synth: 1,000 recordings per digit, ≈ 44,500 chunks, ≈ 35,600 training samples): baseline 6 epochs, chain links 1 epoch (at least 2,000 / 400 steps on a smaller folder), the same targets; fine-tuning through time 1 epoch on 2,048 samples per model; spiking evaluation on an even 2,000 of the held-out samples; estimated ≈ 47 min on a 2-core CPU (≈ 25 of them training, ≈ 11 fine-tuning, ≈ 5 simulating); measured here in 57.5 min with one training thread and one other job (docs/reproduction.md)',
   },

@@ -87,8 +87,8 @@ const SILENT_MODEL = {
   input: { kind: 'events', shape: [1, 34, 34], sensor: [34, 34], chunkEvents: 100, dtMs: 1 },
   layers: [1, 2, 3].flatMap((k) => [{ type: 'conv2d', name: `conv${k}`, outChannels: 4, kernel: 3 }, { type: 'relu', name: `relu${k}` }, { type: 'avgpool', name: `pool${k}`, kernel: 2 }])
     .concat([{ type: 'flatten', name: 'flatten' }, { type: 'linear', name: 'fc', outFeatures: 2 }]),
-  // Two epochs through time, as when its silence was measured (16 of 16), whatever the default becomes.
-  conversion: { finetune: { epochs: 2 } },
+  // Two epochs through time on 8 bins, as when its silence was measured (16 of 16), whatever the default becomes.
+  conversion: { finetune: { epochs: 2, bins: 8 } },
 };
 
 /** The frame of a training monitor whose status is `status` and whose title names `model` (any, without). */
