@@ -10,26 +10,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../src/core/train/backend';
 import { fusedIafReady, iafLayer, useFusedIaf } from '../../src/core/train/iaf-layer';
 import { buildNet, disposeNet } from '../../src/core/train/net';
-import { qrelu } from '../../src/core/train/qrelu';
+import { iafByOps } from './iaf-by-ops';
 import { iafThroughTime, timeLossParts } from '../../src/core/train/through-time';
 import { relDiff, template } from './helpers';
-
-/** Identity forward, zero gradient: the reset's detach of the op-by-op reference. */
-const detach = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
-
-/** The recurrence unrolled in float32 tfjs ops, one bin at a time (as in train-through-time.test.ts). */
-function iafByOps(current: tf.Tensor, batch: number, bins: number, v0: number): tf.Tensor {
-  const per = current.size / (batch * bins);
-  const steps = tf.unstack(tf.reshape(current, [batch, bins, per]), 1);
-  let v: tf.Tensor = tf.fill([batch, per], v0);
-  const spikes = steps.map((i) => {
-    v = tf.add(v, i);
-    const s = qrelu(v);
-    v = tf.sub(v, detach(s));
-    return s;
-  });
-  return tf.reshape(tf.stack(spikes, 1), current.shape);
-}
 
 /**
  * The replaced path: spikes, `S = Σ (Σ_t s_t) · fanout / B` and the pooling in ops (as `forwardThroughTime`,

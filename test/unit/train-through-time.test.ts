@@ -17,27 +17,7 @@ import { qround } from '../../src/core/train/qrelu';
 import { saveTfjsModel } from '../../src/io/train/save';
 import { coarseBins } from '../../src/core/train/time-bins';
 import { forwardThroughTime, iafThroughTime } from '../../src/core/train/through-time';
-import { qrelu } from '../../src/core/train/qrelu';
-
-/** Identity forward, zero gradient: the reset's detach in the reference below. */
-const detach = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
-
-/**
- * The reference the fused `iafThroughTime` replaced: the recurrence unrolled in tfjs ops, one bin at a time
- * (v ← v + I_t; s_t = QReLU(v); v ← v − detach(s_t)), its gradient by tfjs' autodiff of those ops.
- */
-function iafByOps(current: tf.Tensor, batch: number, bins: number, v0: number): tf.Tensor {
-  const per = current.size / (batch * bins);
-  const steps = tf.unstack(tf.reshape(current, [batch, bins, per]), 1);
-  let v: tf.Tensor = tf.fill([batch, per], v0);
-  const spikes = steps.map((i) => {
-    v = tf.add(v, i);
-    const s = qrelu(v);
-    v = tf.sub(v, detach(s));
-    return s;
-  });
-  return tf.reshape(tf.stack(spikes, 1), current.shape);
-}
+import { iafByOps } from './iaf-by-ops';
 
 describe('training through time', () => {
   it('coarse bins sum the 1 ms steps in equal groups, NHWC', () => {
