@@ -9,9 +9,10 @@
  * `WINDOW` timed runs, started afresh with each burst, so that times measured while the code was still
  * compiling (the first hundred runs can take twice as long) do not hold the choice for hundreds of runs
  * afterwards, and one slow run (the second after a switch can still be cold) does not turn it; the faster
- * form leaves early only on a median of at least `WARM` runs. First a burst of each form until both have `WARM` timed runs, then runs of the faster (8 at
- * first, twice as many each time up to `EXPLOIT`; fewer if it falls behind the other's time), then a burst of
- * `BURST` runs of the other so that a change of load is noticed, and so on.
+ * form leaves early only on a median of at least `WARM` runs. First a burst of each form until both have
+ * `WARM` timed runs, then runs of the faster (`EXPLOIT_FIRST` at first, twice as many each time up to
+ * `EXPLOIT`; fewer if it falls behind the other's time), then a burst of the other (`BURST`, or
+ * `BURST_STREAMED`) so that a change of load is noticed, and so on.
  */
 
 /** Timed runs of each form before the first choice. */

@@ -23,7 +23,8 @@
  * `useFusedIaf(false)`, `through-time.ts` keeps its own path.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { kernelsFor, kernelSwitch, type WasmBackend } from './kernels/module';
+import { kernelsOrThrow, kernelSwitch, type WasmBackend } from './kernels/module';
+import { dims, outShape } from './spike-layer';
 
 export const IAF = 'SynopsIaf';
 export const IAF_GRAD = 'SynopsIafGrad';
@@ -34,31 +35,13 @@ export const IAF_GRAD = 'SynopsIafGrad';
  */
 interface IafAttrs { batch: number; bins: number; v0: number; count: number; pool: number }
 
-/** `[B·T, H, W, C]` of an NHWC tensor, or `[B·T, 1, 1, F]` of a `[B·T, F]` one. */
-function dims(shape: number[]): [number, number, number, number] {
-  return shape.length === 4 ? [shape[0], shape[1], shape[2], shape[3]] : [shape[0], 1, 1, shape.slice(1).reduce((a, b) => a * b, 1)];
-}
-
-/** The pooled shape `[B·T, ⌊H/k⌋, ⌊W/k⌋, C]`, or `shape` itself without pooling. */
-function outShape(shape: number[], pool: number): number[] {
-  if (!pool) return shape;
-  const [n, h, w, c] = dims(shape);
-  return [n, Math.floor(h / pool), Math.floor(w / pool), c];
-}
-
 type KernelArgs = Parameters<tf.KernelFunc>[0];
-
-function exportsOf(be: WasmBackend): NonNullable<ReturnType<typeof kernelsFor>> {
-  const k = kernelsFor(be);
-  if (!k) throw new Error('the fused integrate-and-fire kernels need the wasm backend with SIMD (call fusedIafReady() first)');
-  return k;
-}
 
 function iafKernel(args: KernelArgs): tf.TensorInfo[] {
   const { x, fanout } = args.inputs as { x: tf.TensorInfo; fanout: tf.TensorInfo };
   const a = args.attrs as unknown as IafAttrs;
   const be = args.backend as unknown as WasmBackend;
-  const k = exportsOf(be);
+  const k = kernelsOrThrow(be, 'the fused integrate-and-fire kernels', 'fusedIafReady');
   const [, H, W, C] = dims(x.shape);
   const out = be.makeOutput(outShape(x.shape, a.pool), 'float32');
   const s = be.makeOutput([], 'float32');
@@ -78,7 +61,7 @@ function iafGradKernel(args: KernelArgs): tf.TensorInfo {
   const { x, dOut, ds, fanout } = args.inputs as Record<'x' | 'dOut' | 'ds' | 'fanout', tf.TensorInfo>;
   const a = args.attrs as unknown as IafAttrs;
   const be = args.backend as unknown as WasmBackend;
-  const k = exportsOf(be);
+  const k = kernelsOrThrow(be, 'the fused integrate-and-fire kernels', 'fusedIafReady');
   const [, H, W, C] = dims(x.shape);
   const dx = be.makeOutput(x.shape, 'float32');
   const scratch = be.makeOutput([k.iafScratch(H, W, C) / 4], 'float32');

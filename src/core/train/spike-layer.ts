@@ -18,7 +18,7 @@
  * `spikeLayerOps` builds the same with tfjs ops.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { kernelsFor, kernelSwitch, type WasmBackend } from './kernels/module';
+import { kernelsOrThrow, kernelSwitch, type WasmBackend } from './kernels/module';
 
 export type SpikeMode = 'floor' | 'round' | 'relu';
 const MODES: SpikeMode[] = ['floor', 'round', 'relu'];
@@ -29,13 +29,13 @@ export const SPIKE_GRAD = 'SynopsSpikeGrad';
 /** `pool`: the following average pooling's kernel (= stride), 0 for none; `mode`: index into MODES. */
 interface SpikeAttrs { pool: number; mode: number }
 
-/** `[B, H, W, C]` of an NHWC tensor, or `[B, 1, 1, F]` of a `[B, F]` one. */
-function dims(shape: number[]): [number, number, number, number] {
+/** `[N, H, W, C]` of an NHWC tensor, or `[N, 1, 1, F]` of an `[N, F]` one (also `iaf-layer.ts`'s). */
+export function dims(shape: number[]): [number, number, number, number] {
   return shape.length === 4 ? [shape[0], shape[1], shape[2], shape[3]] : [shape[0], 1, 1, shape.slice(1).reduce((a, b) => a * b, 1)];
 }
 
-/** The pooled shape `[B, ⌊H/k⌋, ⌊W/k⌋, C]`, or `shape` itself without pooling. */
-function outShape(shape: number[], pool: number): number[] {
+/** The pooled shape `[N, ⌊H/k⌋, ⌊W/k⌋, C]`, or `shape` itself without pooling (also `iaf-layer.ts`'s). */
+export function outShape(shape: number[], pool: number): number[] {
   if (!pool) return shape;
   const [b, h, w, c] = dims(shape);
   return [b, Math.floor(h / pool), Math.floor(w / pool), c];
@@ -43,17 +43,11 @@ function outShape(shape: number[], pool: number): number[] {
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
-function exportsOf(be: WasmBackend): NonNullable<ReturnType<typeof kernelsFor>> {
-  const k = kernelsFor(be);
-  if (!k) throw new Error('the fused spiking-layer kernels need the wasm backend with SIMD (call fusedSpikesReady() first)');
-  return k;
-}
-
 function spikeKernel(args: KernelArgs): tf.TensorInfo[] {
   const { x, fanout } = args.inputs as { x: tf.TensorInfo; fanout: tf.TensorInfo };
   const a = args.attrs as unknown as SpikeAttrs;
   const be = args.backend as unknown as WasmBackend;
-  const k = exportsOf(be);
+  const k = kernelsOrThrow(be, 'the fused spiking-layer kernels', 'fusedSpikesReady');
   const [B, H, W, C] = dims(x.shape);
   const out = be.makeOutput(outShape(x.shape, a.pool), 'float32');
   const s = be.makeOutput([], 'float32');
@@ -68,7 +62,7 @@ function spikeGradKernel(args: KernelArgs): tf.TensorInfo {
   const { x, dOut, ds, fanout } = args.inputs as Record<'x' | 'dOut' | 'ds' | 'fanout', tf.TensorInfo>;
   const a = args.attrs as unknown as SpikeAttrs;
   const be = args.backend as unknown as WasmBackend;
-  const k = exportsOf(be);
+  const k = kernelsOrThrow(be, 'the fused spiking-layer kernels', 'fusedSpikesReady');
   const [B, H, W, C] = dims(x.shape);
   const dx = be.makeOutput(x.shape, 'float32');
   const at = (t: tf.TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset;

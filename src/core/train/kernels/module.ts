@@ -85,6 +85,13 @@ export function kernelsFor(backend: WasmBackend): ConvExports | null {
   return k;
 }
 
+/** `kernelsFor(backend)`, or an error saying `what` need them and that `ready` (the kernels' switch's `ready()`) is to be asked first. */
+export function kernelsOrThrow(backend: WasmBackend, what: string, ready: string): ConvExports {
+  const k = kernelsFor(backend);
+  if (!k) throw new Error(`${what} need the wasm backend with SIMD (call ${ready}() first)`);
+  return k;
+}
+
 /**
  * A switch of kernels that replace tfjs ops or kernels where they run, on by default. `use(on)` sets it and
  * returns the previous setting (off gives the path they replace, for comparisons and tests); `on` is the

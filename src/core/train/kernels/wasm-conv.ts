@@ -19,7 +19,7 @@
  * a model uses `SynopsConv2D` too, except where XNNPACK measured faster (`ownForward`).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { kernelsFor, kernelSwitch, type ConvExports, type Geometry, type WasmBackend } from './module';
+import { kernelsFor, kernelsOrThrow, kernelSwitch, type ConvExports, type Geometry, type WasmBackend } from './module';
 import { shareWasmIdentity } from './wasm-identity';
 
 export { kernelsFor, wasmConvAvailable, type Ptr, type WasmBackend } from './module';
@@ -89,8 +89,7 @@ function input(args: KernelArgs, name: string): tf.TensorInfo {
  */
 function run(backend: WasmBackend, inputs: tf.TensorInfo[], outShape: number[], scratchBytes: number,
   call: (k: ConvExports, ptrs: number[], out: number, scratch: number) => void): tf.TensorInfo {
-  const k = kernelsFor(backend);
-  if (!k) throw new Error('the SIMD convolution kernels need the wasm backend with SIMD (call wasmConvReady() first)');
+  const k = kernelsOrThrow(backend, 'the SIMD convolution kernels', 'wasmConvReady');
   const out = backend.makeOutput(outShape, 'float32');
   const scratch = scratchBytes > 0 ? backend.makeOutput([Math.ceil(scratchBytes / 4)], 'float32') : null;
   try {
