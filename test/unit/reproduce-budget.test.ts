@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { REPRODUCE_USAGE, runReproduce } from '../../src/cli/reproduce';
-import { BUDGETS, controlEpochs, fitBudget, lrStepsOf, targetCount, targetsOf, trainingText } from '../../src/core/reproduce/budget';
+import { BUDGETS, controlEpochs, finetuneEpochsOf, fitBudget, lrStepsOf, targetCount, targetsOf, trainingText } from '../../src/core/reproduce/budget';
 import type { ReproduceReport } from '../../src/core/reproduce/types';
 import { dataDir, resolveData, synthDataDir } from '../../src/io/train/api';
 import { TrainError, type RunInfo } from '../../src/core/train/types';
@@ -23,8 +23,8 @@ describe('the medium budget', () => {
     assert.equal(m.synthPerDigit, 1000);
     assert.equal(m.snnSamples, 2000);
     assert.deepEqual([m.sweep, m.batchSize, m.learningRate, m.seed], ['chain', 32, 1e-3, 1]);
-    // The same 7 targets and ρ as quick.
-    assert.deepEqual(targetsOf(m, 1e6), targetsOf(BUDGETS.quick, 1e6));
+    // Quick's targets but its last (0.035, for N-MNIST's chains), and the same ρ.
+    assert.deepEqual(targetsOf(m, 1e6), targetsOf(BUDGETS.quick, 1e6).slice(0, 7));
     assert.deepEqual(m.rhos, BUDGETS.quick.rhos);
     // ≈ 35,600 training samples: 1,113 steps per epoch at batch 32, above both step minimums, so the
     // baseline keeps 6 epochs and each link 1; the control adds 7 targets × 1 = 7.
@@ -41,6 +41,21 @@ describe('the medium budget', () => {
     const quick = fitBudget(BUDGETS.quick, 1786);
     assert.deepEqual([small.epochs, small.chain?.epochs], [quick.epochs, quick.chain?.epochs]);
     assert.deepEqual(Object.keys(BUDGETS), ['quick', 'medium', 'full', 'smoke']);
+  });
+
+  it('fine-tuning through time makes at least the budget\'s steps: more epochs on a small split only', () => {
+    const ft = { epochs: 8, maxSamples: 4096, batchSize: 32 };
+    // N-MNIST: ⌈1786/32⌉ = 56 steps an epoch, ⌈880/56⌉ = ⌈15.7⌉ = 16. Synthetic: ⌈3504/32⌉ = 110, 8 × 110 = 880.
+    assert.equal(finetuneEpochsOf(ft, 1786, 880), 16);
+    assert.equal(finetuneEpochsOf(ft, 3504, 880), 8);
+    // A large split keeps its epochs; the subset caps the steps: 35,600 samples use 4,096, 128 steps an epoch.
+    assert.equal(finetuneEpochsOf(ft, 35600, 880), 8);
+    assert.equal(finetuneEpochsOf({ ...ft, epochs: 1, maxSamples: 2048 }, 35600, 880), 14);
+    // No minimum, or no samples: the fine-tuning's own epochs.
+    assert.equal(finetuneEpochsOf(ft, 1786, undefined), 8);
+    assert.equal(finetuneEpochsOf(ft, 0, 880), 8);
+    assert.equal(BUDGETS.quick.finetuneMinSteps, 880);
+    assert.equal(BUDGETS.medium.finetuneMinSteps, undefined, 'medium keeps its 1 epoch on 2,048 samples');
   });
 
   it('a learning-rate decay steps at the first of each model\'s last epochs, never at its first', () => {
@@ -109,7 +124,7 @@ describe('the medium budget', () => {
 
   it('reproduces on synth-<N> in every stage when --per-digit sets the size (smoke budget)', async () => {
     const out = join(workspace, 'report');
-    const r = await captured(() => runReproduce(['--data', 'synth', '--budget', 'smoke', '--per-digit', '5', '--snn-samples', '2', '--link-steps', '40', '--seed', '2', '--lr-decay', '0.5', '--workspace', workspace, '--out', out]));
+    const r = await captured(() => runReproduce(['--data', 'synth', '--budget', 'smoke', '--per-digit', '5', '--snn-samples', '2', '--link-steps', '40', '--finetune-steps', '3', '--seed', '2', '--lr-decay', '0.5', '--workspace', workspace, '--out', out]));
     assert.equal(r.value, 0, r.stderr);
     const synth5 = join(workspace, '.synops', 'data', 'synth-5');
     assert.match(r.stderr, /data synth \(5 recordings per digit\), budget smoke/);
@@ -129,6 +144,12 @@ describe('the medium budget', () => {
       assert.equal(info.data.root, synth5, p.run);
       assert.equal(info.config.seed, 2, p.run);
       if (p.strategy === 'synops' || p.strategy === 'synops-qrelu') assert.equal(info.config.epochs, link, p.run);
+      // --finetune-steps 3: smoke fine-tunes 1 epoch on 16 samples, one step at batch 32, so 3 epochs.
+      if (p.strategy !== 'scale') {
+        assert.equal(info.config.conversion?.finetune && info.config.conversion.finetune.epochs, 3, p.run);
+        const through = (JSON.parse(readFileSync(join(out, p.run, 'metrics.json'), 'utf8')) as { throughTime?: unknown }[]).filter((m) => m.throughTime);
+        assert.equal(through.length, 3, p.run);
+      }
       // --lr-decay 0.5: the links' second epoch and the control's last two at a tenth; the 1-epoch baseline constant.
       const steps: { epochs: number[]; factor: number } | undefined = p.strategy === 'scale' || (p.strategy === 'baseline' && !p.control) ? undefined : { epochs: [p.control ? 2 * link - 1 : link], factor: 0.1 };
       assert.deepEqual(info.config.lrSteps, steps, p.run);

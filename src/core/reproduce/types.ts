@@ -39,6 +39,11 @@ export interface Budget {
   /** Conversion aids over the model file's for every run (the smoke budget keeps fine-tuning through time token-sized). */
   conversion?: ConversionSpec;
   /**
+   * Fine-tuning through time makes at least this many steps per model: on a small training split its epochs
+   * are raised (`finetuneEpochsOf`), as `minSteps` raises the ANN's. Absent: the fine-tuning's own epochs.
+   */
+  finetuneMinSteps?: number;
+  /**
    * Knowledge distillation of every SynOp model from the reference (the control with a chain, else the
    * baseline): weight and temperature of `TrainConfig.distill`. Absent: the paper's objective alone.
    */

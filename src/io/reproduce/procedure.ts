@@ -17,11 +17,11 @@ import { writeAtomic } from '../atomic';
 import { layerStats } from '../../core/model/shapes';
 import type { ModelFile } from '../../core/model/types';
 import { evaluateRun, loadData, resolveData, train } from '../train/api';
-import type { DataRequest } from '../train/request';
+import { resolveConversion, type DataRequest } from '../train/request';
 import type { BackendName, ThreadsChoice } from '../../core/train/backend';
 import { readJson } from '../train/run';
 import { TrainError, type Evaluation, type RunInfo, type Strategy, type TaskOptions } from '../../core/train/types';
-import { chainOf, controlEpochs, fitBudget, lrStepsOf, targetCount, targetsOf, trainingText } from '../../core/reproduce/budget';
+import { chainOf, controlEpochs, finetuneEpochsOf, fitBudget, lrStepsOf, targetCount, targetsOf, trainingText } from '../../core/reproduce/budget';
 import { renderHtml } from '../../core/reproduce/html';
 import { conversionGap, conversionLoss, headline, modelPoint, ordering, outputGainHeadline, proxyAgreement, scalePoints, type Energy } from '../../core/reproduce/report';
 import type { Budget, ReportPoint, ReproduceReport, Summary } from '../../core/reproduce/types';
@@ -84,11 +84,19 @@ export async function reproduce(r: ReproduceRequest, opts: ReproduceOptions = {}
   const root = await resolveData(dataReq, opts);
   const { model, kind } = await modelForData(r.data, root, r.model);
   let b = r.distill ? { ...r.budget, distill: r.distill } : r.budget;
-  if (b.minSteps || b.chain?.minSteps) {
+  if (b.minSteps || b.chain?.minSteps || b.finetuneMinSteps) {
     // A small dataset gets more epochs (counted on the training split the runs will use).
     const d = await loadData(model, dataReq, b.seed, opts);
     b = fitBudget(b, d.train.n);
     log(`${d.train.n} training samples: ${trainingText(b)}`);
+    // Fine-tuning through time as the runs will resolve it (budget over model file over defaults), with its
+    // epochs raised to the budget's step minimum; the budget then carries them, so the report records them.
+    const ft = resolveConversion(model.conversion, b.conversion, model.input.kind === 'events').finetune;
+    const ftEpochs = ft ? finetuneEpochsOf(ft, d.train.n, b.finetuneMinSteps) : 0;
+    if (ft && ftEpochs > ft.epochs) {
+      b = { ...b, conversion: { ...b.conversion, finetune: { ...(b.conversion?.finetune || {}), epochs: ftEpochs } } };
+      log(`    fine-tuning through time: ${ftEpochs} epochs per model (at least ${b.finetuneMinSteps} steps)`);
+    }
   }
   const modelPath = join(r.out, 'model.snn.json');
   writeAtomic(modelPath, JSON.stringify(model, null, 2) + '\n');
