@@ -96,6 +96,24 @@ function fromKeys(keys: number[], shape: Shape, steps: number): SpikeInput {
 }
 
 /**
+ * The same input on `bins` coarser steps: step `t` of `T` summed into step `⌊t·bins/T⌋` (the grouping
+ * fine-tuning through time uses, `train/time-bins.ts`). `bins` ≥ `T` returns the input as it is. Hand-checked
+ * case: 4 steps into 2 put steps 0, 1 in step 0 and 2, 3 in step 1. Simulating a network on the grouped input
+ * shows what its spikes owe to time resolution (`scripts/time-bins.ts`).
+ */
+export function groupSteps(input: SpikeInput, bins: number): SpikeInput {
+  if (!(Number.isInteger(bins) && bins >= 1)) throw new Error(`bins must be a whole number ≥ 1, not ${bins}`);
+  if (input.constant || bins >= input.steps) return input;
+  const size = input.shape.reduce((a, b) => a * b, 1);
+  const sums = new Float64Array(bins * size);
+  for (let t = 0; t < input.steps; t++) {
+    const b = Math.floor((t * bins) / input.steps);
+    for (let k = input.stepStart[t]; k < input.stepStart[t + 1]; k++) sums[b * size + input.index[k]] += input.value[k];
+  }
+  return framesInput(sums, input.shape, bins);
+}
+
+/**
  * Dense frames `[T, C, H, W]` of per-step event counts (e.g. a tensor in Sinabs' layout) as a `SpikeInput`.
  * Values must be non-negative; zeros are dropped.
  */
