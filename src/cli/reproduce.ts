@@ -23,7 +23,7 @@ export const REPRODUCE_USAGE = `  reproduce [--data synth|<N-MNIST dir>|<MNIST-D
       (--data synth; overrides the budget's; each size is generated once into <workspace>/.synops/data/synth-N).
       --link-steps N: at least N training steps per chain link (quick and medium: 400; a link trains the
       budget's epochs or more); the control trains on as long as the chain adds. --finetune-steps N: at least N
-      steps of fine-tuning through time per model (quick: 880, so 16 epochs on N-MNIST's 1,786 samples). --seed N: another split and
+      steps of fine-tuning through time per model (quick: 850, so 16 epochs on N-MNIST's ≈ 1,790 samples). --seed N: another split and
       initialisation (default 1), to see how much a result owes to them. --lr-decay F: every model (baseline,
       control, each link) trains its last fraction F of epochs at a tenth of the learning rate (default: constant).
       --model: a variant of the MNIST-DVS network to train instead (e.g. other "training" or "conversion" options).

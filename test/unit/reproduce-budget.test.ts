@@ -45,16 +45,20 @@ describe('the medium budget', () => {
 
   it('fine-tuning through time makes at least the budget\'s steps: more epochs on a small split only', () => {
     const ft = { epochs: 8, maxSamples: 4096, batchSize: 32 };
-    // N-MNIST: ⌈1786/32⌉ = 56 steps an epoch, ⌈880/56⌉ = ⌈15.7⌉ = 16. Synthetic: ⌈3504/32⌉ = 110, 8 × 110 = 880.
-    assert.equal(finetuneEpochsOf(ft, 1786, 880), 16);
-    assert.equal(finetuneEpochsOf(ft, 3504, 880), 8);
+    // N-MNIST: ⌈1786/32⌉ = 56 steps an epoch, ⌈850/56⌉ = ⌈15.2⌉ = 16. Synthetic: ⌈3504/32⌉ = 110, ⌈850/110⌉ =
+    // ⌈7.7⌉ = 8; seed 2's 3,478 samples: 109 steps, ⌈7.8⌉ = 8. 880 steps would give that split 9.
+    assert.equal(finetuneEpochsOf(ft, 1786, 850), 16);
+    assert.equal(finetuneEpochsOf(ft, 3504, 850), 8);
+    assert.equal(finetuneEpochsOf(ft, 3478, 850), 8);
+    assert.equal(finetuneEpochsOf(ft, 3478, 880), 9);
     // A large split keeps its epochs; the subset caps the steps: 35,600 samples use 4,096, 128 steps an epoch.
-    assert.equal(finetuneEpochsOf(ft, 35600, 880), 8);
-    assert.equal(finetuneEpochsOf({ ...ft, epochs: 1, maxSamples: 2048 }, 35600, 880), 14);
+    assert.equal(finetuneEpochsOf(ft, 35600, 850), 8);
+    // 2,048 samples: 64 steps an epoch, ⌈850/64⌉ = ⌈13.3⌉ = 14.
+    assert.equal(finetuneEpochsOf({ ...ft, epochs: 1, maxSamples: 2048 }, 35600, 850), 14);
     // No minimum, or no samples: the fine-tuning's own epochs.
     assert.equal(finetuneEpochsOf(ft, 1786, undefined), 8);
-    assert.equal(finetuneEpochsOf(ft, 0, 880), 8);
-    assert.equal(BUDGETS.quick.finetuneMinSteps, 880);
+    assert.equal(finetuneEpochsOf(ft, 0, 850), 8);
+    assert.equal(BUDGETS.quick.finetuneMinSteps, 850);
     assert.equal(BUDGETS.medium.finetuneMinSteps, undefined, 'medium keeps its 1 epoch on 2,048 samples');
   });
 
