@@ -163,8 +163,8 @@ export async function runFailed(t) {
   const monitor = await monitorWith(t, 'failed', 'tiny halves ui', 60000);
   const status = norm(await monitor.locator('#training-status').innerText());
   log('failed monitor:', status);
-  // 8 ANN epochs, then the default 4 through time: "epoch 8 of 12".
-  assert(/^Failed: epoch 8 of 12 · Baseline · backend \S+\. /.test(status) && reason.test(status), `monitor: "${status}"`);
+  // 8 ANN epochs, then the default 8 through time (FINETUNE_DEFAULTS): "epoch 8 of 16".
+  assert(/^Failed: epoch 8 of 16 · Baseline · backend \S+\. /.test(status) && reason.test(status), `monitor: "${status}"`);
   assert(!(await monitor.locator('#training-stop').isVisible()), 'Stop is still shown on a failed run');
   assert(await monitor.locator('#training-resume').isVisible(), 'no Resume on a failed run that kept its checkpoint');
   await screenshot('run-failed-monitor.png');
@@ -178,7 +178,7 @@ export async function runFailed(t) {
   await item.waitFor({ timeout: 15000 }).catch(() => { throw new Error(`the status bar does not say "${run.id} failed"`); });
   const tip = await hoverText(t, item, `Run ${run.id}`);
   log('status bar tooltip:', tip);
-  assert(tip.includes(`Run ${run.id}: failed, epoch 8 of 12`) && reason.test(tip), `status bar tooltip: "${tip}"`);
+  assert(tip.includes(`Run ${run.id}: failed, epoch 8 of 16`) && reason.test(tip), `status bar tooltip: "${tip}"`);
   // The Runs view: the row says failed and resumable; its tooltip gives the reason.
   await t.showSynopsSidebar();
   const row = page.locator('.part.sidebar .monaco-list-row', { hasText: 'failed, resumable' }).first();
