@@ -2,23 +2,21 @@
  * `npx tsx scripts/time-bins.ts <run dir> <data dir> [K,K,…] [--workspace <dir>] [--samples N]`: what a
  * trained event run's spiking network owes to time resolution. Its converted network (the run's aids:
  * calibration, readout) simulates the run's held-out split with each sample's 1 ms steps summed into K equal
- * bins (`groupSteps`; K = 0: the 1 ms steps themselves) and prints, per K, the accuracy, the SynOps per
- * sample and each hidden layer's spikes as a multiple of the same network's quantized ANN (ANN-Q). K = 1 is
- * one step of the summed input; K = 16 is what fine-tuning through time sees by default. Used for
+ * bins (`evaluateSnn`'s `bins`; K = 0: the 1 ms steps themselves) and prints, per K, the accuracy, the SynOps
+ * per sample and each hidden layer's spikes as a multiple of the same network's quantized ANN (ANN-Q). K = 1
+ * is one step of the summed input; K = 16 is what fine-tuning through time sees by default. Used for
  * docs/reproduction.md, *Longer fine-tuning and a longer chain*. Reads the run and the data; writes nothing
  * but the frame cache under `<workspace>/.synops/`.
  */
 import { join, resolve } from 'node:path';
 import { ensureBackend, readRunWeights } from '../src/io/train/api';
 import { closeRun, openRun } from '../src/io/train/run';
+import { runConversion } from '../src/io/train/run-eval';
 import { setNetArrays } from '../src/io/train/save';
 import { frameCacheDir, loadEvalData, loadEventData } from '../src/io/train/data';
 import { readTfjsWeightsFile } from '../src/io/sim/tfjs-weights';
 import { convertForSimulation } from '../src/core/train/convert';
-import { evaluateAnn, readClass } from '../src/core/train/evaluate';
-import { snnInput } from '../src/core/train/samples';
-import { simulateEvents } from '../src/core/sim/event-engine';
-import { groupSteps } from '../src/core/sim/input';
+import { evaluateAnn, evaluateSnn } from '../src/core/train/evaluate';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -36,30 +34,15 @@ async function main(): Promise<void> {
     const load = { seed: h.info.config.seed, cacheDir: frameCacheDir(workspace), maxRecordings: h.info.data.maxRecordings };
     const test = (await loadEvalData(root, h.model, 'test', load)).test;
     const train = (await loadEventData(root, h.model, load)).train;
-    const conv = h.info.config.conversion ?? { readout: 'spikes' as const, normalize: false as const, calibrate: false as const, finetune: false as const };
+    const conv = runConversion(h.info);
     const c = await convertForSimulation(h.net, await readTfjsWeightsFile(join(runDir, 'model', 'model.json'), h.model), train, conv, h.info.config.seed);
     const q = await evaluateAnn(h.net, test, { activation: 'qrelu' });
     const annSpikes = (q.layers ?? []).map((l) => ({ layer: l.layer, spikes: l.spikes }));
     console.log(`${runDir}: ANN-Q ${(100 * q.accuracy).toFixed(1)} %, ${(q.totalSynops / 1e3).toFixed(1)} k SynOps; spikes ${annSpikes.map((l) => `${l.layer} ${l.spikes.toFixed(0)}`).join(', ')}`);
-    const n = Math.min(test.n, maxSamples);
     for (const k of bins) {
-      let correct = 0;
-      let synops = 0;
-      let steps = 0;
-      const spikes: number[] = [];
-      for (let s = 0; s < n; s++) {
-        const i = Math.floor((s * test.n) / n);
-        const full = await snnInput(h.model, test, i, {});
-        const input = k > 0 ? groupSteps(full, k) : full;
-        steps += input.steps;
-        const r = simulateEvents(h.model, c.weights, input, { initialMembrane: c.initialMembrane, counts: true });
-        r.layers.filter((l) => r.synops.some((x) => x.emitter === l.index)).forEach((l, j) => { spikes[j] = (spikes[j] ?? 0) + l.total; });
-        synops += r.synops.reduce((a, x) => a + x.synops, 0);
-        const cls = readClass(r, conv.readout);
-        if (!cls.tie && cls.predicted === test.y[i]) correct++;
-      }
-      const layers = spikes.map((x, j) => `${(x / n).toFixed(0)} (${(x / n / annSpikes[j].spikes).toFixed(2)}×)`).join(', ');
-      console.log(`K = ${k || '1 ms'} (${(steps / n).toFixed(0)} steps): ${(100 * correct / n).toFixed(1)} %, ${(synops / n / 1e3).toFixed(1)} k SynOps; spikes ${layers}`);
+      const r = await evaluateSnn(h.model, c.weights, test, { readout: conv.readout, initialMembrane: c.initialMembrane, maxSamples, ...(k > 0 ? { bins: k } : {}) });
+      const layers = (r.layers ?? []).map((l, j) => `${l.spikes.toFixed(0)} (${(l.spikes / annSpikes[j].spikes).toFixed(2)}×)`).join(', ');
+      console.log(`K = ${k || '1 ms'} (${(r.meanSteps ?? 0).toFixed(0)} steps): ${(100 * r.accuracy).toFixed(1)} %, ${(r.totalSynops / 1e3).toFixed(1)} k SynOps; spikes ${layers}`);
     }
   } finally {
     closeRun(h);

@@ -11,6 +11,7 @@ import { numel } from '../model/shapes';
 import { isSpikingLayer, type ModelFile } from '../model/types';
 import type { Readout } from '../../protocol/report';
 import { simulateEvents } from '../sim/event-engine';
+import { groupSteps } from '../sim/input';
 import { NeuroBenchTally } from '../energy/neurobench';
 import { argmaxTies, type SimResult } from '../sim/result';
 import type { ModelWeights } from '../sim/weights';
@@ -115,6 +116,8 @@ export interface SnnOptions {
   readout?: Readout;
   /** Initial membrane per spiking layer (a number, or one per channel), as `SimOptions.initialMembrane`. */
   initialMembrane?: Record<string, number | ArrayLike<number>>;
+  /** Each sample's steps summed into this many (`groupSteps`), to see what the network owes to time resolution; absent: its own steps. */
+  bins?: number;
 }
 
 /**
@@ -157,7 +160,8 @@ export async function evaluateSnn(model: ModelFile, weights: ModelWeights, set: 
   for (let k = 0; k < n; k++) {
     const i = Math.floor((k * set.n) / n);
     if (opts.signal?.aborted) throw new TrainError('cancelled', 'simulation cancelled');
-    const input = await snnInput(model, set, i, recordings);
+    const raw = await snnInput(model, set, i, recordings);
+    const input = opts.bins ? groupSteps(raw, opts.bins) : raw;
     const r = simulateEvents(model, weights, input, { signal: opts.signal, initialMembrane: opts.initialMembrane, counts: true });
     // Hidden layers: every spiking layer but the output (the added one, or a last one nothing receives).
     const hidden = r.layers.filter((l) => r.synops.some((c) => c.emitter === l.index));

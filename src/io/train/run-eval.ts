@@ -13,7 +13,7 @@ import { writeSimulationResult } from '../sim/resultFile';
 import type { TrainData } from '../../core/train/samples';
 import { evaluateAnn, evaluateSnn, scaleLayer } from '../../core/train/evaluate';
 import { convertForSimulation, diagnose } from '../../core/train/convert';
-import { TrainError, type EvalResult, type Evaluation, type TaskOptions } from '../../core/train/types';
+import { TrainError, type ConversionConfig, type EvalResult, type Evaluation, type RunInfo, type TaskOptions } from '../../core/train/types';
 import { readMetrics, runFile, writeJson, type RunHandle } from './run';
 
 /**
@@ -25,6 +25,11 @@ import { readMetrics, runFile, writeJson, type RunHandle } from './run';
  * from that look (the start of the plateau) and fixed for every run since; not tuned per run.
  */
 export const OUTPUT_GAIN = 10;
+
+/** The conversion aids a run records; a run from before them had none and read spike counts. */
+export function runConversion(info: RunInfo): ConversionConfig {
+  return info.config.conversion ?? { readout: 'spikes', normalize: false, calibrate: false, finetune: false };
+}
 
 /** Name of the model's last conv/linear layer. */
 export function lastWeightLayer(model: ModelFile): string {
@@ -56,7 +61,7 @@ export async function evaluateRunDir(h: RunHandle, data: TrainData, o: { snnSamp
   const weights = await readTfjsWeightsFile(runFile(info.dir, join('model', 'model.json')), model).catch((e: unknown) => {
     throw e instanceof FileFormatError ? new TrainError('bad-input', e.message) : e;
   });
-  const conv = info.config.conversion ?? { readout: 'spikes', normalize: false, calibrate: false, finetune: false };
+  const conv = runConversion(info);
   const trained = readMetrics(info.dir, info.config.countInputSynops).find((m) => m.annQuantized)?.annQuantized;
   if (trained) evaluation.annQuantizedTrained = trained;
   const onSample = (done: number, total: number): void => o.onProgress?.({ type: 'phase', runId: info.id, phase: 'simulate', message: 'spiking simulation', done, total });
